@@ -1,0 +1,161 @@
+//! Page- and item-level streams over paginated operations.
+//!
+//! The exact signatures (all return `impl Stream`; nothing is sent until the
+//! stream is first polled; a stream is `Send` when its inputs are; after an
+//! error the stream ends):
+//!
+//! ```text
+//! pub fn token_pages<B, P, F, Fut>(
+//!     builder: B,
+//!     fetch: F,
+//!     next_token: fn(&P) -> Option<String>,
+//!     page_len: fn(&P) -> usize,
+//! ) -> impl Stream<Item = Result<P, Error>>
+//! where
+//!     B: Clone,
+//!     F: FnMut(B, Option<String>) -> Fut,
+//!     Fut: Future<Output = Result<P, Error>>;
+//!
+//! pub fn offset_pages<B, P, F, Fut>(
+//!     builder: B,
+//!     first_offset: i64,
+//!     fetch: F,
+//!     page_len: fn(&P) -> usize,
+//!     total: fn(&P) -> Option<i64>,
+//! ) -> impl Stream<Item = Result<P, Error>>
+//! where
+//!     B: Clone,
+//!     F: FnMut(B, i64) -> Fut,
+//!     Fut: Future<Output = Result<P, Error>>;
+//!
+//! pub fn items<P, T>(
+//!     pages: impl Stream<Item = Result<P, Error>>,
+//!     into_items: fn(P) -> Vec<T>,
+//! ) -> impl Stream<Item = Result<T, Error>>;
+//! ```
+//!
+//! `builder` is the operation's request builder; it is cloned for each page
+//! and handed to `fetch` with the page token (`None` for the first page) or
+//! the offset. Generated code calls them like:
+//!
+//! ```text
+//! runtime::token_pages(
+//!     self,
+//!     |b: Self, token| async move { b.page_token_opt(token).send().await },
+//!     |p| p.pagination.next_page_token.clone(),
+//!     |p| p.items.len(),
+//! )
+//! ```
+//!
+//! `P` is whatever `fetch` returns: a page model, or a
+//! [`Response`](super::Response) of one (which derefs to its body).
+
+use std::collections::HashSet;
+use std::future::Future;
+
+use futures::stream::{self, Stream, TryStreamExt};
+
+use super::error::Error;
+
+/// Pages of a token-paginated operation.
+///
+/// Stops after a page whose next token is absent or empty, or repeats a
+/// token already used (a server bug that would otherwise loop forever). An
+/// empty page ends the stream and is not yielded.
+pub fn token_pages<B, P, F, Fut>(
+    builder: B,
+    fetch: F,
+    next_token: fn(&P) -> Option<String>,
+    page_len: fn(&P) -> usize,
+) -> impl Stream<Item = Result<P, Error>>
+where
+    B: Clone,
+    F: FnMut(B, Option<String>) -> Fut,
+    Fut: Future<Output = Result<P, Error>>,
+{
+    struct State<B, F> {
+        builder: B,
+        fetch: F,
+        token: Option<String>,
+        seen: HashSet<String>,
+        done: bool,
+    }
+    let state = State {
+        builder,
+        fetch,
+        token: None,
+        seen: HashSet::new(),
+        done: false,
+    };
+    stream::try_unfold(state, move |mut state| async move {
+        if state.done {
+            return Ok(None);
+        }
+        let page = (state.fetch)(state.builder.clone(), state.token.take()).await?;
+        if page_len(&page) == 0 {
+            return Ok(None);
+        }
+        match next_token(&page).filter(|token| !token.is_empty()) {
+            Some(token) if state.seen.insert(token.clone()) => state.token = Some(token),
+            _ => state.done = true,
+        }
+        Ok(Some((page, state)))
+    })
+}
+
+/// Pages of an offset-paginated operation, starting at `first_offset`.
+///
+/// The next offset is the current one plus the page's length. Stops after a
+/// page that reaches `total` (when the page reports one); an empty page ends
+/// the stream and is not yielded.
+pub fn offset_pages<B, P, F, Fut>(
+    builder: B,
+    first_offset: i64,
+    fetch: F,
+    page_len: fn(&P) -> usize,
+    total: fn(&P) -> Option<i64>,
+) -> impl Stream<Item = Result<P, Error>>
+where
+    B: Clone,
+    F: FnMut(B, i64) -> Fut,
+    Fut: Future<Output = Result<P, Error>>,
+{
+    struct State<B, F> {
+        builder: B,
+        fetch: F,
+        /// `None` once the last page was yielded.
+        offset: Option<i64>,
+    }
+    let state = State {
+        builder,
+        fetch,
+        offset: Some(first_offset),
+    };
+    stream::try_unfold(state, move |mut state| async move {
+        let Some(offset) = state.offset else {
+            return Ok(None);
+        };
+        let page = (state.fetch)(state.builder.clone(), offset).await?;
+        let len = page_len(&page);
+        if len == 0 {
+            return Ok(None);
+        }
+        let next = offset.saturating_add(i64::try_from(len).unwrap_or(i64::MAX));
+        state.offset = match total(&page) {
+            Some(total) if next >= total => None,
+            _ if next == i64::MAX => None,
+            _ => Some(next),
+        };
+        Ok(Some((page, state)))
+    })
+}
+
+/// Flattens a stream of pages into a stream of their items.
+pub fn items<P, T>(
+    pages: impl Stream<Item = Result<P, Error>>,
+    into_items: fn(P) -> Vec<T>,
+) -> impl Stream<Item = Result<T, Error>> {
+    pages
+        .map_ok(move |page| stream::iter(into_items(page).into_iter().map(Ok::<T, Error>)))
+        .try_flatten()
+}

@@ -1,0 +1,92 @@
+//! The API root module: module docs, the `Client` type and its builder extras.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::docs::doc_attrs;
+use crate::model::{Api, SecurityScheme};
+
+/// ```text
+/// pub struct Client { core: crate::runtime::Core }
+/// impl Client { pub const DEFAULT_BASE_URL: &str; pub fn builder() -> ClientBuilder<Client>; }
+/// impl ClientBuilder<Client> { pub fn consumer_context(self, …) -> Self }   // x-client-default params
+/// ```
+pub fn client_items(api: &Api) -> TokenStream {
+    let base_url = api.default_base_url.clone().unwrap_or_default();
+    let base_url_doc = match &api.default_base_url {
+        Some(url) => format!(" The spec's first server, used unless the builder sets another: <{url}>."),
+        None => " The spec declares no absolute server URL: set one with `ClientBuilder::base_url`.".to_string(),
+    };
+    let schemes = api.security.iter().map(|scheme| match scheme {
+        SecurityScheme::Bearer => quote! { crate::runtime::SecurityScheme::Bearer },
+        SecurityScheme::Basic => quote! { crate::runtime::SecurityScheme::Basic },
+        SecurityScheme::ApiKeyHeader(name) => quote! { crate::runtime::SecurityScheme::ApiKeyHeader(#name) },
+        SecurityScheme::ApiKeyQuery(name) => quote! { crate::runtime::SecurityScheme::ApiKeyQuery(#name) },
+        SecurityScheme::ApiKeyCookie(name) => quote! { crate::runtime::SecurityScheme::ApiKeyCookie(#name) },
+    });
+    let auth_doc = match api.security.first() {
+        Some(SecurityScheme::Bearer) => "Authenticate with `ClientBuilder::bearer_token`.",
+        Some(SecurityScheme::Basic) => "Authenticate with `ClientBuilder::basic_auth`.",
+        Some(_) => "Authenticate with `ClientBuilder::api_key`.",
+        None => "The API declares no authentication.",
+    };
+    let client_doc = doc_attrs(&format!(
+        "A client for the {} (version {}).\n\nCreate one with [`Client::builder`]; it is cheap to clone and can be shared between tasks. {auth_doc}",
+        api.title.trim(),
+        api.version.trim(),
+    ));
+    let params = api.client_params.iter().map(|param| {
+        let setter = format_ident!("{}", param.rust_name);
+        let wire = &param.wire_name;
+        let docs = doc_attrs(&format!(
+            "Sets the `{wire}` header, sent with every call that declares it.{}",
+            param.doc.as_deref().map(|d| format!("\n\n{d}")).unwrap_or_default()
+        ));
+        quote! {
+            #docs
+            pub fn #setter(self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self.client_param(#wire, value)
+            }
+        }
+    });
+    let params: Vec<TokenStream> = params.collect();
+    let builder_extras = (!params.is_empty()).then(|| {
+        quote! {
+            impl crate::runtime::ClientBuilder<Client> {
+                #( #params )*
+            }
+        }
+    });
+    quote! {
+        #client_doc
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            core: crate::runtime::Core,
+        }
+
+        impl Client {
+            #[doc = #base_url_doc]
+            pub const DEFAULT_BASE_URL: &'static str = #base_url;
+
+            const SECURITY: &'static [crate::runtime::SecurityScheme] = &[#( #schemes ),*];
+
+            /// A builder for a client: base URL, credentials, headers, timeouts, retries.
+            pub fn builder() -> crate::runtime::ClientBuilder<Client> {
+                crate::runtime::ClientBuilder::new(Self::DEFAULT_BASE_URL, Self::SECURITY)
+            }
+
+            /// The runtime core this client sends requests with.
+            pub fn core(&self) -> &crate::runtime::Core {
+                &self.core
+            }
+        }
+
+        impl crate::runtime::FromCore for Client {
+            fn from_core(core: crate::runtime::Core) -> Self {
+                Client { core }
+            }
+        }
+
+        #builder_extras
+    }
+}

@@ -1,0 +1,684 @@
+//! One module per tag: a method on `Client` per operation, returning a request
+//! builder whose setters take the optional inputs and whose `send` performs the call.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::docs::{doc_attrs, doc_from_parts};
+use super::rust_type::{ident, rust_type, Position, Scope};
+use crate::model::{
+    Api, BodyEncoding, FieldHop, IntWidth, Operation, PaginationStyle, Param, ParamLocation, ResponseCase, ResponseKind, TypeKind,
+    TypeRef,
+};
+
+/// The items of one tag module.
+pub fn tag_module(api: &Api, tag: &str) -> Vec<TokenStream> {
+    let operations: Vec<&Operation> = api.operations.iter().filter(|op| op.tag == tag).collect();
+    let methods = operations.iter().map(|op| client_method(op));
+    let mut items = vec![quote! {
+        impl super::Client {
+            #( #methods )*
+        }
+    }];
+    items.extend(operations.iter().map(|op| builder_item(api, op)));
+    items
+}
+
+fn param_type(param: &Param) -> TokenStream {
+    rust_type(&param.ty, Scope::Operations, Position::InJson)
+}
+
+fn body_type(ty: &TypeRef) -> TokenStream {
+    rust_type(ty, Scope::Operations, Position::Body)
+}
+
+/// Parameters the caller passes to the client method (required, not client-level).
+fn arguments(op: &Operation) -> impl Iterator<Item = &Param> {
+    op.params.iter().filter(|p| p.required && !p.client_default)
+}
+
+/// Parameters set with builder setters.
+fn optional_params(op: &Operation) -> impl Iterator<Item = &Param> {
+    op.params.iter().filter(|p| !p.required && !p.client_default)
+}
+
+fn operation_docs(op: &Operation) -> TokenStream {
+    let signature = format!("`{} {}`", op.http_method, op.path);
+    doc_from_parts(&[op.summary.as_deref(), op.description.as_deref(), Some(&signature)], &signature)
+}
+
+/// ```text
+/// /// Summary …  `GET /pets/{id}`
+/// pub fn get_pet(&self, id: impl Into<String>) -> GetPet<'_> { GetPet { client: self, id: id.into(), … } }
+/// ```
+fn client_method(op: &Operation) -> TokenStream {
+    let docs = operation_docs(op);
+    let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
+    let method = ident(&op.method_name);
+    let builder = format_ident!("{}", op.builder_name);
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    for param in arguments(op) {
+        let name = ident(&param.rust_name);
+        let ty = param_type(param);
+        args.push(quote! { #name: impl ::std::convert::Into<#ty> });
+        inits.push(quote! { #name: #name.into() });
+    }
+    for param in optional_params(op) {
+        let name = ident(&param.rust_name);
+        inits.push(quote! { #name: ::std::option::Option::None });
+    }
+    match &op.body {
+        Some(body) if body.required => {
+            let ty = body_type(&body.ty);
+            args.push(quote! { body: #ty });
+            inits.push(quote! { body });
+        }
+        Some(_) => inits.push(quote! { body: ::std::option::Option::None }),
+        None => {}
+    }
+    let too_many = (args.len() > 6).then(|| quote! { #[allow(clippy::too_many_arguments)] });
+    quote! {
+        #docs
+        #deprecated
+        #too_many
+        pub fn #method(&self, #( #args ),*) -> #builder<'_> {
+            #builder {
+                client: self,
+                #( #inits, )*
+                options: ::std::default::Default::default(),
+            }
+        }
+    }
+}
+
+fn builder_item(api: &Api, op: &Operation) -> TokenStream {
+    let builder = format_ident!("{}", op.builder_name);
+    let method = &op.method_name;
+    let doc = format!(" The request of [`Client::{method}`](super::Client::{method}): set optional inputs, then `send()`.");
+    let mut fields = Vec::new();
+    for param in arguments(op) {
+        let name = ident(&param.rust_name);
+        let ty = param_type(param);
+        fields.push(quote! { #name: #ty });
+    }
+    for param in optional_params(op) {
+        let name = ident(&param.rust_name);
+        let ty = param_type(param);
+        fields.push(quote! { #name: ::std::option::Option<#ty> });
+    }
+    if let Some(body) = &op.body {
+        let ty = body_type(&body.ty);
+        fields.push(if body.required {
+            quote! { body: #ty }
+        } else {
+            quote! { body: ::std::option::Option<#ty> }
+        });
+    }
+    let setters = optional_params(op).map(setter);
+    let body_setter = op.body.as_ref().filter(|b| !b.required).map(|body| {
+        let ty = body_type(&body.ty);
+        quote! {
+            /// Sets the (optional) request body.
+            pub fn body(mut self, body: #ty) -> Self {
+                self.body = ::std::option::Option::Some(body);
+                self
+            }
+        }
+    });
+    let (output, decode) = success_output(api, op);
+    let request = build_request(api, op);
+    let error_arms = error_arms(op);
+    let has_default = op.responses.errors.iter().any(|case| case.status == "default");
+    let fallback_arm = (!has_default).then(|| quote! { _ => ::std::option::Option::None, });
+    let error_result = if error_arms.is_empty() {
+        quote! { ::std::result::Result::Err(crate::runtime::api_error(raw, ::std::option::Option::None)) }
+    } else {
+        quote! {
+            let typed: ::std::option::Option<::std::boxed::Box<dyn crate::runtime::ErrorBody>> = match raw.status.as_u16() {
+                #( #error_arms )*
+                #fallback_arm
+            };
+            ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
+        }
+    };
+    let pagination = pagination_methods(op);
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until it is sent"]
+        pub struct #builder<'a> {
+            client: &'a super::Client,
+            #( #fields, )*
+            options: crate::runtime::CallOptions,
+        }
+
+        impl<'a> #builder<'a> {
+            #( #setters )*
+            #body_setter
+
+            /// Overrides the client's timeout or retry policy for this call.
+            pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
+                self.options = options;
+                self
+            }
+
+            /// Sends the request and decodes the documented success body.
+            pub async fn send(self) -> ::std::result::Result<#output, crate::runtime::Error> {
+                self.send_with_response().await.map(crate::runtime::Response::into_body)
+            }
+
+            /// Sends the request; the result keeps the status and headers beside the body.
+            pub async fn send_with_response(self) -> ::std::result::Result<crate::runtime::Response<#output>, crate::runtime::Error> {
+                #request
+                let raw = self.client.core.execute(request).await?;
+                if raw.status.is_success() {
+                    let body = #decode;
+                    return ::std::result::Result::Ok(crate::runtime::Response { status: raw.status, headers: raw.headers, body });
+                }
+                #error_result
+            }
+
+            #pagination
+        }
+    }
+}
+
+/// ```text
+/// pub fn limit(mut self, value: impl Into<i32>) -> Self { self.limit = Some(value.into()); self }
+/// pub fn status(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self
+/// ```
+fn setter(param: &Param) -> TokenStream {
+    let name = ident(&param.rust_name);
+    let setter_name = ident(&crate::naming::setter_name(&param.rust_name));
+    let docs = doc_from_parts(&[param.docs.text.as_deref()], &format!("Sets the `{}` parameter.", param.wire_name));
+    let deprecated = param.docs.deprecated.then(|| quote! { #[deprecated] });
+    if let TypeRef::Vec(item) = &param.ty {
+        let item = rust_type(item, Scope::Operations, Position::InJson);
+        quote! {
+            #docs
+            #deprecated
+            pub fn #setter_name(mut self, values: impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<#item>>) -> Self {
+                self.#name = ::std::option::Option::Some(values.into_iter().map(::std::convert::Into::into).collect());
+                self
+            }
+        }
+    } else {
+        let ty = param_type(param);
+        quote! {
+            #docs
+            #deprecated
+            pub fn #setter_name(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
+                self.#name = ::std::option::Option::Some(value.into());
+                self
+            }
+        }
+    }
+}
+
+/// A query/header value as text.
+fn value_text(ty: &TypeRef, value: TokenStream) -> TokenStream {
+    match ty {
+        TypeRef::DateTime => quote! { #value.to_rfc3339() },
+        TypeRef::Json | TypeRef::JsonObject | TypeRef::Map(_) => {
+            quote! { ::serde_json::to_string(#value).unwrap_or_default() }
+        }
+        _ => quote! { #value.to_string() },
+    }
+}
+
+/// Statements that build `request: crate::runtime::Request` from `self`.
+fn build_request(api: &Api, op: &Operation) -> TokenStream {
+    let operation_id = &op.operation_id;
+    let template = &op.path;
+    let method = format_ident!("{}", op.http_method);
+    let path = path_expression(op);
+    let mut statements = Vec::new();
+    for param in &op.params {
+        let name = ident(&param.rust_name);
+        let wire = &param.wire_name;
+        match param.location {
+            ParamLocation::Path => {}
+            ParamLocation::Query => {
+                let push = |value: TokenStream| -> TokenStream {
+                    if let TypeRef::Vec(item) = &param.ty {
+                        let item_text = value_text(item, quote! { item });
+                        if param.explode {
+                            quote! { for item in #value { request.query(#wire, #item_text); } }
+                        } else {
+                            quote! {
+                                let joined: ::std::vec::Vec<::std::string::String> = #value.iter().map(|item| #item_text).collect();
+                                request.query(#wire, joined.join(","));
+                            }
+                        }
+                    } else {
+                        let text = value_text(&param.ty, value);
+                        quote! { request.query(#wire, #text); }
+                    }
+                };
+                if param.required {
+                    statements.push(push(quote! { &self.#name }));
+                } else {
+                    let inner = push(quote! { value });
+                    statements.push(quote! { if let ::std::option::Option::Some(value) = &self.#name { #inner } });
+                }
+            }
+            ParamLocation::Header | ParamLocation::Cookie => {
+                let send = |value: TokenStream| -> TokenStream {
+                    let text = if let TypeRef::Vec(item) = &param.ty {
+                        let item_text = value_text(item, quote! { item });
+                        quote! { #value.iter().map(|item| #item_text).collect::<::std::vec::Vec<_>>().join(",") }
+                    } else {
+                        value_text(&param.ty, value)
+                    };
+                    if param.location == ParamLocation::Cookie {
+                        quote! { request.header("cookie", ::std::format!("{}={}", #wire, #text)); }
+                    } else {
+                        quote! { request.header(#wire, #text); }
+                    }
+                };
+                if param.client_default {
+                    let text = send(quote! { value });
+                    let missing = param.required.then(|| {
+                        let setter = &api
+                            .client_params
+                            .iter()
+                            .find(|c| c.wire_name == param.wire_name)
+                            .map(|c| c.rust_name.clone())
+                            .unwrap_or_default();
+                        let rule = format!("required: set it once with `ClientBuilder::{setter}`");
+                        quote! {
+                            else {
+                                return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
+                                    field: #wire.into(),
+                                    rule: #rule.into(),
+                                });
+                            }
+                        }
+                    });
+                    statements.push(quote! {
+                        if let ::std::option::Option::Some(value) = self.client.core.client_param(#wire) { #text } #missing
+                    });
+                } else if param.required {
+                    statements.push(send(quote! { &self.#name }));
+                } else {
+                    let inner = send(quote! { value });
+                    statements.push(quote! { if let ::std::option::Option::Some(value) = &self.#name { #inner } });
+                }
+            }
+        }
+    }
+    statements.extend(validation(api, op));
+    if let Some(body) = &op.body {
+        let encode = |value: TokenStream| -> TokenStream {
+            match &body.encoding {
+                BodyEncoding::Json => quote! { crate::runtime::Body::json(#value)? },
+                BodyEncoding::Form => quote! { crate::runtime::Body::form(#value)? },
+                BodyEncoding::Text(content_type) => quote! {
+                    crate::runtime::Body::Bytes { content_type: #content_type.into(), data: ::bytes::Bytes::from(#value.clone()) }
+                },
+                BodyEncoding::Bytes(content_type) => quote! {
+                    crate::runtime::Body::Bytes { content_type: #content_type.into(), data: #value.clone() }
+                },
+            }
+        };
+        statements.push(if body.required {
+            let encoded = encode(quote! { &self.body });
+            quote! { request.body = #encoded; }
+        } else {
+            let encoded = encode(quote! { body });
+            quote! { if let ::std::option::Option::Some(body) = &self.body { request.body = #encoded; } }
+        });
+    }
+    let accept = op.responses.success.iter().find_map(|case| case.media_type.clone());
+    let accept = accept.map(|media| quote! { request.accept = ::std::option::Option::Some(#media); });
+    quote! {
+        let mut request = crate::runtime::Request::new(#operation_id, ::reqwest::Method::#method, #template, #path);
+        #( #statements )*
+        #accept
+        request.options = self.options;
+    }
+}
+
+/// Client-side checks of the spec's constraints, before anything is sent.
+fn validation(api: &Api, op: &Operation) -> Vec<TokenStream> {
+    let mut checks = Vec::new();
+    if let Some(body) = &op.body {
+        if let Some(name) = body.ty.direct_name() {
+            let validated = matches!(&api.types.get(name).map(|d| &d.kind), Some(TypeKind::Struct { fields, .. })
+                if fields.iter().any(|f| !f.constraints.is_empty() && matches!(strip(&f.ty), TypeRef::String | TypeRef::Integer(_) | TypeRef::Float(_) | TypeRef::Vec(_))));
+            if validated {
+                checks.push(if body.required {
+                    quote! { self.body.validate()?; }
+                } else {
+                    quote! { if let ::std::option::Option::Some(body) = &self.body { body.validate()?; } }
+                });
+            }
+        }
+    }
+    for param in op.params.iter().filter(|p| !p.client_default) {
+        let rules = &param.constraints;
+        let wire = &param.wire_name;
+        let mut param_checks = Vec::new();
+        match &param.ty {
+            TypeRef::String => {
+                if let Some(max) = rules.max_length {
+                    param_checks.push(quote! { crate::runtime::max_length(#wire, value, #max)?; });
+                }
+                if let Some(min) = rules.min_length {
+                    param_checks.push(quote! { crate::runtime::min_length(#wire, value, #min)?; });
+                }
+            }
+            TypeRef::Integer(_) | TypeRef::Float(_) => {
+                if let Some((min, exclusive)) = rules.minimum {
+                    param_checks.push(quote! { crate::runtime::minimum(#wire, *value as f64, #min, #exclusive)?; });
+                }
+                if let Some((max, exclusive)) = rules.maximum {
+                    param_checks.push(quote! { crate::runtime::maximum(#wire, *value as f64, #max, #exclusive)?; });
+                }
+            }
+            TypeRef::Vec(_) => {
+                if let Some(max) = rules.max_items {
+                    param_checks.push(quote! { crate::runtime::max_items(#wire, value.len(), #max)?; });
+                }
+            }
+            _ => {}
+        }
+        if param_checks.is_empty() {
+            continue;
+        }
+        let name = ident(&param.rust_name);
+        checks.push(if param.required {
+            quote! { { let value = &self.#name; #( #param_checks )* } }
+        } else {
+            quote! { if let ::std::option::Option::Some(value) = &self.#name { #( #param_checks )* } }
+        });
+    }
+    checks
+}
+
+fn strip(ty: &TypeRef) -> &TypeRef {
+    match ty {
+        TypeRef::Option(inner) => strip(inner),
+        other => other,
+    }
+}
+
+/// `format!("/pets/{}", path_segment(&self.id.to_string()))`, or a literal.
+fn path_expression(op: &Operation) -> TokenStream {
+    let mut format_string = String::new();
+    let mut values = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(start) = rest.find('{') {
+        let Some(end) = rest[start..].find('}') else { break };
+        format_string.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
+        format_string.push_str("{}");
+        let wire = &rest[start + 1..start + end];
+        if let Some(param) = op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == wire) {
+            let name = ident(&param.rust_name);
+            let text = value_text(&param.ty, quote! { self.#name });
+            values.push(quote! { crate::runtime::path_segment(&#text) });
+        }
+        rest = &rest[start + end + 1..];
+    }
+    format_string.push_str(&rest.replace('{', "{{").replace('}', "}}"));
+    if values.is_empty() {
+        quote! { #format_string.to_owned() }
+    } else {
+        quote! { ::std::format!(#format_string, #( #values ),*) }
+    }
+}
+
+fn decode_case(case: &ResponseCase) -> TokenStream {
+    match &case.kind {
+        ResponseKind::Empty => quote! { () },
+        ResponseKind::Json(ty) => {
+            let ty = rust_type(ty, Scope::Operations, Position::InJson);
+            quote! { crate::runtime::decode_json::<#ty>(&raw)? }
+        }
+        ResponseKind::Text => quote! { crate::runtime::decode_text(&raw)? },
+        ResponseKind::Bytes => quote! { crate::runtime::decode_bytes(&raw) },
+    }
+}
+
+fn case_output(case: &ResponseCase) -> TokenStream {
+    match &case.kind {
+        ResponseKind::Empty => quote! { () },
+        ResponseKind::Json(ty) => rust_type(ty, Scope::Operations, Position::InJson),
+        ResponseKind::Text => quote! { ::std::string::String },
+        ResponseKind::Bytes => quote! { ::bytes::Bytes },
+    }
+}
+
+/// The success type and the expression decoding `raw` into it.
+fn success_output(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
+    let cases = &op.responses.success;
+    match (&op.responses.success_enum, cases.first()) {
+        (None, None) => (quote! { () }, quote! { () }),
+        (None, Some(case)) => (case_output(case), decode_case(case)),
+        (Some(name), Some(first)) => {
+            let enum_ident = format_ident!("{}", name);
+            let boxed = |case: &ResponseCase| matches!(&case.kind, ResponseKind::Json(TypeRef::Named(_)));
+            let construct = |case: &ResponseCase| {
+                let variant = format_ident!("{}", case.variant);
+                let decode = decode_case(case);
+                match &case.kind {
+                    ResponseKind::Empty => quote! { super::types::#enum_ident::#variant },
+                    _ if boxed(case) => quote! { super::types::#enum_ident::#variant(::std::boxed::Box::new(#decode)) },
+                    _ => quote! { super::types::#enum_ident::#variant(#decode) },
+                }
+            };
+            let arms = cases.iter().filter_map(|case| {
+                let pattern = status_pattern(&case.status)?;
+                let value = construct(case);
+                Some(quote! { #pattern => #value, })
+            });
+            let fallback = construct(first);
+            let _ = api;
+            (
+                quote! { super::types::#enum_ident },
+                quote! {
+                    match raw.status.as_u16() {
+                        #( #arms )*
+                        _ => #fallback,
+                    }
+                },
+            )
+        }
+        (Some(_), None) => (quote! { () }, quote! { () }),
+    }
+}
+
+/// `404`, `400..=499`; `None` for `default`.
+fn status_pattern(status: &str) -> Option<TokenStream> {
+    if let Ok(code) = status.parse::<u16>() {
+        return Some(quote! { #code });
+    }
+    let first = status.strip_suffix("XX")?.parse::<u16>().ok()?;
+    let (low, high) = (first * 100, first * 100 + 99);
+    Some(quote! { #low..=#high })
+}
+
+/// Match arms decoding documented error bodies: exact codes, then ranges, then `default`.
+fn error_arms(op: &Operation) -> Vec<TokenStream> {
+    let mut cases: Vec<&ResponseCase> = op.responses.errors.iter().collect();
+    cases.sort_by_key(|case| match case.status.as_str() {
+        "default" => 2,
+        s if s.ends_with("XX") => 1,
+        _ => 0,
+    });
+    cases
+        .into_iter()
+        .map(|case| {
+            let ResponseKind::Json(ty) = &case.kind else { return quote! {} };
+            let ty = rust_type(ty, Scope::Operations, Position::InJson);
+            let pattern = status_pattern(&case.status).unwrap_or_else(|| quote! { _ });
+            quote! { #pattern => crate::runtime::typed_error_body::<#ty>(&raw), }
+        })
+        .collect()
+}
+
+/// The value at the end of `hops`, read from `page` by move or by reference,
+/// as `(expression, is_option)`. Optional hops chain with `map`/`and_then`, so
+/// every mix of optional and required fields reads as plain Rust.
+///
+/// ```text
+/// [items]                     → page.items                       (Vec<T>)
+/// [pagination?, next_token?]  → page.pagination.as_ref().and_then(|v| v.next_token.as_ref())
+/// ```
+fn access_chain(hops: &[FieldHop], borrow: bool) -> (TokenStream, bool) {
+    let mut expr = quote! { page };
+    let mut is_option = false;
+    for hop in hops {
+        let field = ident(&hop.field);
+        expr = match (is_option, hop.optional, borrow) {
+            (false, false, _) => quote! { #expr.#field },
+            (false, true, false) => quote! { #expr.#field },
+            (false, true, true) => quote! { #expr.#field.as_ref() },
+            (true, true, false) => quote! { #expr.and_then(|value| value.#field) },
+            (true, true, true) => quote! { #expr.and_then(|value| value.#field.as_ref()) },
+            (true, false, false) => quote! { #expr.map(|value| value.#field) },
+            (true, false, true) => quote! { #expr.map(|value| &value.#field) },
+        };
+        is_option |= hop.optional;
+    }
+    (expr, is_option)
+}
+
+/// `value` (of integer type `ty`) as `Option<i64>`.
+fn integer_to_i64(value: TokenStream, ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::Integer(IntWidth::I64) => quote! { ::std::option::Option::Some(#value) },
+        TypeRef::Integer(IntWidth::U64) => quote! { i64::try_from(#value).ok() },
+        _ => quote! { ::std::option::Option::Some(i64::from(#value)) },
+    }
+}
+
+/// An `Option` of integer type `ty` (by value) as `Option<i64>`.
+fn option_to_i64(value: TokenStream, ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::Integer(IntWidth::I64) => value,
+        TypeRef::Integer(IntWidth::U64) => quote! { #value.and_then(|value| i64::try_from(value).ok()) },
+        _ => quote! { #value.map(i64::from) },
+    }
+}
+
+/// An `i64` offset (`offset`) as the parameter's integer type.
+fn i64_to_integer(ty: &TypeRef) -> TokenStream {
+    let target = rust_type(ty, Scope::Operations, Position::InJson);
+    match ty {
+        TypeRef::Integer(IntWidth::I64) => quote! { offset },
+        _ => quote! { #target::try_from(offset).unwrap_or(#target::MAX) },
+    }
+}
+
+/// `pages()` and `items()` streams for operations with declared pagination.
+///
+/// ```text
+/// pub fn pages(self) -> impl Stream<Item = Result<Page, Error>> + 'a   // token_pages / offset_pages
+/// pub fn items(self) -> impl Stream<Item = Result<Item, Error>> + 'a
+/// fn page_items(page: Page) -> Vec<Item>                               // accessors the streams call
+/// ```
+fn pagination_methods(op: &Operation) -> Option<TokenStream> {
+    let pagination = op.pagination.as_ref()?;
+    let page = rust_type(&pagination.page_type, Scope::Operations, Position::InJson);
+    let item = rust_type(&pagination.item_type, Scope::Operations, Position::InJson);
+    let items_value = match access_chain(&pagination.items, false) {
+        (expr, true) => quote! { #expr.unwrap_or_default() },
+        (expr, false) => expr,
+    };
+    let items_len = match access_chain(&pagination.items, true) {
+        (expr, true) => quote! { #expr.map_or(0, ::std::vec::Vec::len) },
+        (expr, false) => quote! { #expr.len() },
+    };
+    let mut helpers = vec![quote! {
+        fn page_items(page: #page) -> ::std::vec::Vec<#item> {
+            #items_value
+        }
+
+        fn page_len(page: &#page) -> usize {
+            #items_len
+        }
+    }];
+    let pages = match &pagination.style {
+        PaginationStyle::Token { param, next } => {
+            let param = ident(param);
+            let next_token = match access_chain(next, true) {
+                (expr, true) => quote! { #expr.cloned() },
+                (expr, false) => quote! { ::std::option::Option::Some(#expr.clone()) },
+            };
+            helpers.push(quote! {
+                fn next_token(page: &#page) -> ::std::option::Option<::std::string::String> {
+                    #next_token
+                }
+            });
+            quote! {
+                crate::runtime::token_pages(
+                    self,
+                    |mut request: Self, token: ::std::option::Option<::std::string::String>| {
+                        if token.is_some() {
+                            request.#param = token;
+                        }
+                        request.send()
+                    },
+                    Self::next_token,
+                    Self::page_len,
+                )
+            }
+        }
+        PaginationStyle::Offset { offset_param, total } => {
+            let offset_ty = op.params.iter().find(|p| &p.rust_name == offset_param).map(|p| p.ty.clone())?;
+            let param = ident(offset_param);
+            let to_param = i64_to_integer(&offset_ty);
+            let start = option_to_i64(quote! { self.#param }, &offset_ty);
+            let total_fn = match total {
+                Some((hops, total_ty)) => {
+                    let body = match access_chain(hops, true) {
+                        (expr, true) => option_to_i64(quote! { #expr.copied() }, total_ty),
+                        (expr, false) => integer_to_i64(expr, total_ty),
+                    };
+                    quote! {
+                        fn page_total(page: &#page) -> ::std::option::Option<i64> {
+                            #body
+                        }
+                    }
+                }
+                None => quote! {
+                    fn page_total(_page: &#page) -> ::std::option::Option<i64> {
+                        ::std::option::Option::None
+                    }
+                },
+            };
+            helpers.push(total_fn);
+            quote! {
+                let first_offset = #start.unwrap_or(0);
+                crate::runtime::offset_pages(
+                    self,
+                    first_offset,
+                    |mut request: Self, offset: i64| {
+                        request.#param = ::std::option::Option::Some(#to_param);
+                        request.send()
+                    },
+                    Self::page_len,
+                    Self::page_total,
+                )
+            }
+        }
+    };
+    let docs = doc_attrs(
+        "Every page, fetched lazily as the stream is polled: no request is sent before the first poll. The stream ends after the last page (an empty page, no next token, or a token seen before).",
+    );
+    Some(quote! {
+        #docs
+        pub fn pages(self) -> impl ::futures::Stream<Item = ::std::result::Result<#page, crate::runtime::Error>> + 'a {
+            #pages
+        }
+
+        /// Every item of every page, in order; see [`Self::pages`].
+        pub fn items(self) -> impl ::futures::Stream<Item = ::std::result::Result<#item, crate::runtime::Error>> + 'a {
+            crate::runtime::items(self.pages(), Self::page_items)
+        }
+
+        #( #helpers )*
+    })
+}

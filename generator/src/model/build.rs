@@ -1,0 +1,238 @@
+//! Orchestrates stage 2: components first (so references have names), then
+//! operations, then the passes that need the whole picture (usage, recursion).
+
+use indexmap::IndexMap;
+use openapiv3::{OpenAPI, ReferenceOr, Schema};
+
+use super::schema::unescape_pointer_token;
+use super::{recursion, Api, SecurityScheme, Tag, TypeDef, TypeKind};
+use crate::diagnostics::{escape_pointer_token, Diagnostics, Error};
+use crate::naming::{camel, Namespace};
+
+/// Shared state while the model is built.
+pub struct Builder<'a> {
+    /// The document.
+    pub doc: &'a OpenAPI,
+    /// Where warnings go.
+    pub diagnostics: &'a mut Diagnostics,
+    /// Named types so far.
+    pub types: IndexMap<String, TypeDef>,
+    /// Type names in use.
+    pub type_names: Namespace,
+    /// `components/schemas` key → Rust name.
+    pub component_names: IndexMap<String, String>,
+    /// The operation being built, for warnings.
+    pub current_operation: Option<String>,
+}
+
+impl<'a> Builder<'a> {
+    /// Records a warning at `pointer` in the current operation.
+    pub fn warn(&mut self, pointer: &str, message: impl Into<String>) {
+        let operation = self.current_operation.clone();
+        self.diagnostics.warn(pointer, operation.as_deref(), message);
+    }
+
+    /// A component schema by key.
+    pub fn component_schema(&self, key: &str) -> Option<&'a Schema> {
+        let doc: &'a OpenAPI = self.doc;
+        match doc.components.as_ref()?.schemas.get(key)? {
+            ReferenceOr::Item(schema) => Some(schema),
+            ReferenceOr::Reference { reference } => {
+                let key = reference.strip_prefix("#/components/schemas/")?;
+                // One level of aliasing is common (`A: {$ref: B}`); deeper chains are followed too.
+                self.component_schema_depth(&unescape_pointer_token(key), 16)
+            }
+        }
+    }
+
+    fn component_schema_depth(&self, key: &str, depth: usize) -> Option<&'a Schema> {
+        let doc: &'a OpenAPI = self.doc;
+        match doc.components.as_ref()?.schemas.get(key)? {
+            ReferenceOr::Item(schema) => Some(schema),
+            ReferenceOr::Reference { reference } if depth > 0 => {
+                let key = reference.strip_prefix("#/components/schemas/")?;
+                self.component_schema_depth(&unescape_pointer_token(key), depth - 1)
+            }
+            ReferenceOr::Reference { .. } => None,
+        }
+    }
+
+    /// A schema or the component it references.
+    pub fn resolve_schema<'s, T: super::schema::AsSchema>(&'s self, schema: &'s ReferenceOr<T>) -> Option<&'s Schema> {
+        match schema {
+            ReferenceOr::Item(item) => Some(item.as_schema()),
+            ReferenceOr::Reference { reference } => {
+                let key = reference.strip_prefix("#/components/schemas/")?;
+                self.component_schema(&unescape_pointer_token(key))
+            }
+        }
+    }
+
+    fn define_components(&mut self) {
+        let doc: &'a OpenAPI = self.doc;
+        let Some(components) = doc.components.as_ref() else { return };
+        for key in components.schemas.keys() {
+            let name = self.type_names.claim(&camel(key));
+            self.component_names.insert(key.clone(), name);
+        }
+        for (key, schema) in &components.schemas {
+            let name = self.component_names[key].clone();
+            let pointer = format!("/components/schemas/{}", escape_pointer_token(key));
+            match schema {
+                ReferenceOr::Item(schema) => {
+                    let kind = self.kind_of(&name, schema, &pointer);
+                    self.finish_type(&name, schema, &pointer, kind);
+                }
+                ReferenceOr::Reference { reference } => {
+                    // `A: {$ref: B}` → `pub type A = B;`
+                    let target = self.type_of(&ReferenceOr::<Schema>::ref_(reference), &name, &pointer);
+                    let schema = Schema {
+                        schema_data: Default::default(),
+                        schema_kind: openapiv3::SchemaKind::Any(Default::default()),
+                    };
+                    self.finish_type(&name, &schema, &pointer, TypeKind::Alias(target));
+                }
+            }
+        }
+    }
+}
+
+/// Builds the model of a loaded document.
+pub fn build(doc: &OpenAPI, diagnostics: &mut Diagnostics) -> Result<Api, Error> {
+    let mut builder = Builder {
+        doc,
+        diagnostics,
+        types: IndexMap::new(),
+        type_names: Namespace::default(),
+        component_names: IndexMap::new(),
+        current_operation: None,
+    };
+    builder.define_components();
+    let (tags, operations) = builder.operations()?;
+    let mut types = builder.types;
+    mark_usage(&mut types, &operations);
+    recursion::box_cycles(&mut types);
+
+    let info = &doc.info;
+    Ok(Api {
+        title: info.title.clone(),
+        description: info.description.clone(),
+        version: info.version.clone(),
+        default_base_url: default_base_url(doc),
+        security: security_schemes(doc),
+        client_params: client_params(&operations),
+        types,
+        tags: tags
+            .into_iter()
+            .map(|(module, (name, description))| (module, Tag { name, description }))
+            .collect(),
+        operations,
+    })
+}
+
+fn default_base_url(doc: &OpenAPI) -> Option<String> {
+    let server = doc.servers.first()?;
+    let mut url = server.url.clone();
+    if let Some(variables) = &server.variables {
+        for (name, variable) in variables {
+            url = url.replace(&format!("{{{name}}}"), &variable.default);
+        }
+    }
+    let absolute = url.starts_with("http://") || url.starts_with("https://");
+    absolute.then(|| url.trim_end_matches('/').to_string())
+}
+
+fn security_schemes(doc: &OpenAPI) -> Vec<SecurityScheme> {
+    use openapiv3::{APIKeyLocation, SecurityScheme as Spec};
+    let mut out = Vec::new();
+    let Some(components) = &doc.components else { return out };
+    for scheme in components.security_schemes.values() {
+        let ReferenceOr::Item(scheme) = scheme else { continue };
+        let model = match scheme {
+            Spec::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("basic") => SecurityScheme::Basic,
+            Spec::HTTP { .. } | Spec::OAuth2 { .. } | Spec::OpenIDConnect { .. } => SecurityScheme::Bearer,
+            Spec::APIKey { location, name, .. } => match location {
+                APIKeyLocation::Header => SecurityScheme::ApiKeyHeader(name.clone()),
+                APIKeyLocation::Query => SecurityScheme::ApiKeyQuery(name.clone()),
+                APIKeyLocation::Cookie => SecurityScheme::ApiKeyCookie(name.clone()),
+            },
+        };
+        if !out.contains(&model) {
+            out.push(model);
+        }
+    }
+    out
+}
+
+fn client_params(operations: &[super::Operation]) -> Vec<super::ClientParam> {
+    let mut out: Vec<super::ClientParam> = Vec::new();
+    for param in operations.iter().flat_map(|op| &op.params).filter(|p| p.client_default) {
+        if !out.iter().any(|known| known.wire_name == param.wire_name) {
+            out.push(super::ClientParam {
+                rust_name: param.rust_name.clone(),
+                wire_name: param.wire_name.clone(),
+                doc: param.docs.text.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// Marks every type reachable from a request or a response.
+fn mark_usage(types: &mut IndexMap<String, TypeDef>, operations: &[super::Operation]) {
+    let mut request_roots = Vec::new();
+    let mut response_roots = Vec::new();
+    for op in operations {
+        for param in &op.params {
+            param.ty.names(&mut request_roots);
+        }
+        if let Some(body) = &op.body {
+            body.ty.names(&mut request_roots);
+        }
+        for case in op.responses.success.iter().chain(&op.responses.errors) {
+            if let super::ResponseKind::Json(ty) = &case.kind {
+                ty.names(&mut response_roots);
+            }
+        }
+        if let Some(name) = &op.responses.success_enum {
+            response_roots.push(name);
+        }
+    }
+    let request_roots: Vec<String> = request_roots.into_iter().map(str::to_string).collect();
+    let response_roots: Vec<String> = response_roots.into_iter().map(str::to_string).collect();
+    for (roots, is_request) in [(request_roots, true), (response_roots, false)] {
+        let mut stack = roots;
+        while let Some(name) = stack.pop() {
+            let Some(def) = types.get_mut(&name) else { continue };
+            let flag = if is_request { &mut def.in_request } else { &mut def.in_response };
+            if *flag {
+                continue;
+            }
+            *flag = true;
+            let mut next = Vec::new();
+            referenced_types(&def.kind, &mut next);
+            stack.extend(next.into_iter().map(str::to_string));
+        }
+    }
+}
+
+/// Named types mentioned by a type definition.
+pub fn referenced_types<'k>(kind: &'k TypeKind, out: &mut Vec<&'k str>) {
+    match kind {
+        TypeKind::Struct { fields, additional } => {
+            for field in fields {
+                field.ty.names(out);
+            }
+            if let Some(additional) = additional {
+                additional.names(out);
+            }
+        }
+        TypeKind::Union { variants, .. } | TypeKind::Responses { variants } => {
+            for variant in variants {
+                variant.ty.names(out);
+            }
+        }
+        TypeKind::Alias(target) => target.names(out),
+        TypeKind::Enum { .. } => {}
+    }
+}

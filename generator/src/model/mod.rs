@@ -1,0 +1,462 @@
+//! Stage 2: the intermediate model. It knows Rust names and shapes but nothing of
+//! tokens; `emit` turns it into code. Every collection is ordered (spec order, or
+//! sorted where the spec has no order), so the output is deterministic.
+
+mod build;
+mod operations;
+mod pagination;
+mod recursion;
+mod schema;
+
+use indexmap::IndexMap;
+
+pub use build::build;
+
+/// One API: everything the emitter needs.
+#[derive(Debug, Clone)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// `info.version`.
+    pub version: String,
+    /// The first server's URL with variables at their defaults.
+    pub default_base_url: Option<String>,
+    /// Security schemes the API declares, in spec order.
+    pub security: Vec<SecurityScheme>,
+    /// Parameters set once on the client builder (`x-client-default: true`).
+    pub client_params: Vec<ClientParam>,
+    /// Named types, keyed by Rust name, in the order they were first met.
+    pub types: IndexMap<String, TypeDef>,
+    /// Tags (operation modules), keyed by module name.
+    pub tags: IndexMap<String, Tag>,
+    /// Operations in spec order.
+    pub operations: Vec<Operation>,
+}
+
+/// An operation module.
+#[derive(Debug, Clone)]
+pub struct Tag {
+    /// The tag as the spec names it.
+    pub name: String,
+    /// The tag's description.
+    pub description: Option<String>,
+}
+
+/// A declared security scheme the client can apply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecurityScheme {
+    /// `Authorization: Bearer <token>` (http bearer, OAuth 2, OpenID Connect).
+    Bearer,
+    /// `Authorization: Basic …`.
+    Basic,
+    /// An API key in a header.
+    ApiKeyHeader(String),
+    /// An API key in a query parameter.
+    ApiKeyQuery(String),
+    /// An API key in a cookie.
+    ApiKeyCookie(String),
+}
+
+/// A parameter every call carries, configured on the client.
+#[derive(Debug, Clone)]
+pub struct ClientParam {
+    /// The builder setter's name.
+    pub rust_name: String,
+    /// The header name on the wire.
+    pub wire_name: String,
+    /// Its docs.
+    pub doc: Option<String>,
+}
+
+/// A reference to a Rust type, as fields, parameters and bodies use it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TypeRef {
+    /// A named type in the `types` module.
+    Named(String),
+    /// `String`.
+    String,
+    /// `bool`.
+    Bool,
+    /// A sized integer.
+    Integer(IntWidth),
+    /// `f32` or `f64`.
+    Float(bool),
+    /// `chrono::DateTime<chrono::Utc>` (format `date-time`).
+    DateTime,
+    /// `chrono::NaiveDate` (format `date`).
+    Date,
+    /// `uuid::Uuid`.
+    Uuid,
+    /// Base64 text decoded to bytes (format `byte`).
+    Base64,
+    /// Raw bytes (format `binary`, octet-stream bodies).
+    Binary,
+    /// Any JSON value.
+    Json,
+    /// A free-form JSON object.
+    JsonObject,
+    /// `Vec<T>`.
+    Vec(Box<TypeRef>),
+    /// `BTreeMap<String, T>` (ordered, so serialization is stable).
+    Map(Box<TypeRef>),
+    /// `Option<T>`.
+    Option(Box<TypeRef>),
+    /// `Box<T>`, breaking a recursive cycle.
+    Boxed(Box<TypeRef>),
+}
+
+/// Integer widths from `format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IntWidth {
+    /// `int8`.
+    I8,
+    /// `int16`.
+    I16,
+    /// `int32`.
+    I32,
+    /// `int64` or none.
+    I64,
+    /// `uint8`.
+    U8,
+    /// `uint16`.
+    U16,
+    /// `uint32`.
+    U32,
+    /// `uint64`.
+    U64,
+}
+
+impl TypeRef {
+    /// Wraps in `Option` unless it already is one.
+    pub fn optional(self) -> TypeRef {
+        match self {
+            TypeRef::Option(_) => self,
+            other => TypeRef::Option(Box::new(other)),
+        }
+    }
+
+    /// The named type this refers to through `Option`/`Box` (not through collections).
+    pub fn direct_name(&self) -> Option<&str> {
+        match self {
+            TypeRef::Named(name) => Some(name),
+            TypeRef::Option(inner) | TypeRef::Boxed(inner) => inner.direct_name(),
+            _ => None,
+        }
+    }
+
+    /// Every named type this mentions, collections included.
+    pub fn names<'a>(&'a self, out: &mut Vec<&'a str>) {
+        match self {
+            TypeRef::Named(name) => out.push(name),
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) | TypeRef::Boxed(inner) => {
+                inner.names(out)
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Documentation and validation facts shared by types and fields.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Docs {
+    /// `title`, then `description`, joined.
+    pub text: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+}
+
+/// Validation rules from the spec, checked by generated `validate()` code.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Constraints {
+    /// `maxLength`.
+    pub max_length: Option<usize>,
+    /// `minLength`.
+    pub min_length: Option<usize>,
+    /// `minimum` and whether it is exclusive.
+    pub minimum: Option<(f64, bool)>,
+    /// `maximum` and whether it is exclusive.
+    pub maximum: Option<(f64, bool)>,
+    /// `maxItems`.
+    pub max_items: Option<usize>,
+    /// `minItems`.
+    pub min_items: Option<usize>,
+}
+
+impl Constraints {
+    /// Whether there is anything to check.
+    pub fn is_empty(&self) -> bool {
+        *self == Constraints::default()
+    }
+}
+
+/// A named type.
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    /// Rust name.
+    pub name: String,
+    /// Where it was defined (JSON pointer).
+    pub pointer: String,
+    /// Docs.
+    pub docs: Docs,
+    /// Its shape.
+    pub kind: TypeKind,
+    /// Whether responses decode it (then structs are `#[non_exhaustive]` and no
+    /// variant may fail on new server values).
+    pub in_response: bool,
+    /// Whether requests send it (then it gets a constructor and setters).
+    pub in_request: bool,
+}
+
+/// The shape of a named type.
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    /// A struct with named fields, plus `additionalProperties` when typed.
+    Struct {
+        /// Fields in spec order.
+        fields: Vec<Field>,
+        /// `additionalProperties: <schema>` → a flattened map of the rest.
+        additional: Option<TypeRef>,
+    },
+    /// A string enum with an `Unknown(String)` fallback.
+    Enum {
+        /// Known values.
+        values: Vec<EnumValue>,
+    },
+    /// `oneOf`/`anyOf`.
+    Union {
+        /// Variants in spec order.
+        variants: Vec<Variant>,
+        /// `discriminator.propertyName`, when present.
+        discriminator: Option<String>,
+    },
+    /// `pub type Name = T;` for named primitives, arrays and maps.
+    Alias(TypeRef),
+    /// The successful responses of one operation when they differ in type:
+    /// one variant per status, built by the operation, never by serde.
+    Responses {
+        /// One variant per documented success status (`tags` holds the status key).
+        variants: Vec<Variant>,
+    },
+}
+
+/// A struct field.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// Rust field name (may be a keyword: emit as raw).
+    pub rust_name: String,
+    /// JSON property name.
+    pub wire_name: String,
+    /// The field's type, `Option` included when not required or nullable.
+    pub ty: TypeRef,
+    /// Listed in `required`.
+    pub required: bool,
+    /// `nullable: true`.
+    pub nullable: bool,
+    /// `readOnly: true`: never sent by clients.
+    pub read_only: bool,
+    /// Docs.
+    pub docs: Docs,
+    /// Validation rules.
+    pub constraints: Constraints,
+    /// Allowed string values, when the field is an enum validated as such.
+    pub allowed: Vec<String>,
+}
+
+/// A string enum value.
+#[derive(Debug, Clone)]
+pub struct EnumValue {
+    /// The variant name.
+    pub rust_name: String,
+    /// The value on the wire.
+    pub wire: String,
+}
+
+/// A `oneOf`/`anyOf` variant.
+#[derive(Debug, Clone)]
+pub struct Variant {
+    /// The variant name.
+    pub rust_name: String,
+    /// The variant's payload.
+    pub ty: TypeRef,
+    /// The discriminator values selecting it (empty when untagged).
+    pub tags: Vec<String>,
+}
+
+/// An HTTP operation.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// `operationId` (synthesized from method and path when missing).
+    pub operation_id: String,
+    /// The client method name.
+    pub method_name: String,
+    /// The request builder type name.
+    pub builder_name: String,
+    /// Upper-case HTTP method.
+    pub http_method: String,
+    /// The path template as written in the spec.
+    pub path: String,
+    /// The module (tag) it belongs to.
+    pub tag: String,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// Parameters: path ones in template order, then the rest in spec order.
+    pub params: Vec<Param>,
+    /// The request body.
+    pub body: Option<RequestBody>,
+    /// Responses.
+    pub responses: Responses,
+    /// Declared pagination.
+    pub pagination: Option<Pagination>,
+    /// JSON pointer of the operation.
+    pub pointer: String,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// A path segment.
+    Path,
+    /// The query string.
+    Query,
+    /// A header.
+    Header,
+    /// A cookie.
+    Cookie,
+}
+
+/// An operation parameter.
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// Rust name (setter or argument).
+    pub rust_name: String,
+    /// Wire name.
+    pub wire_name: String,
+    /// Location.
+    pub location: ParamLocation,
+    /// Type (never `Option`; optionality is `required`).
+    pub ty: TypeRef,
+    /// Required parameters are method arguments.
+    pub required: bool,
+    /// Query arrays: `explode` (repeated `a=1&a=2`) or comma-joined.
+    pub explode: bool,
+    /// Set once on the client instead of per call.
+    pub client_default: bool,
+    /// Docs.
+    pub docs: Docs,
+    /// Validation rules.
+    pub constraints: Constraints,
+}
+
+/// How a request body is encoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BodyEncoding {
+    /// JSON.
+    Json,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+    /// Raw bytes with the given content type.
+    Bytes(String),
+    /// Text with the given content type.
+    Text(String),
+}
+
+/// A request body.
+#[derive(Debug, Clone)]
+pub struct RequestBody {
+    /// Encoding.
+    pub encoding: BodyEncoding,
+    /// The media type as declared.
+    pub media_type: String,
+    /// Rust type.
+    pub ty: TypeRef,
+    /// Required bodies are method arguments; optional ones a setter.
+    pub required: bool,
+    /// Docs.
+    pub docs: Docs,
+}
+
+/// How a response body is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResponseKind {
+    /// No body (`()`).
+    Empty,
+    /// JSON decoded into the type.
+    Json(TypeRef),
+    /// Text.
+    Text,
+    /// Bytes.
+    Bytes,
+}
+
+/// One documented response.
+#[derive(Debug, Clone)]
+pub struct ResponseCase {
+    /// The status key as written (`200`, `4XX`, `default`).
+    pub status: String,
+    /// Variant name in a multi-success enum.
+    pub variant: String,
+    /// The body.
+    pub kind: ResponseKind,
+    /// The media type read (the `Accept` header).
+    pub media_type: Option<String>,
+    /// Its description.
+    pub description: Option<String>,
+}
+
+/// All documented responses of an operation.
+#[derive(Debug, Clone, Default)]
+pub struct Responses {
+    /// 2xx cases (or `default` when no 2xx is documented).
+    pub success: Vec<ResponseCase>,
+    /// Error cases with a typed body.
+    pub errors: Vec<ResponseCase>,
+    /// Name of the generated enum when success cases differ in type.
+    pub success_enum: Option<String>,
+}
+
+/// Declared pagination (`x-pagination`).
+#[derive(Debug, Clone)]
+pub struct Pagination {
+    /// Token or offset.
+    pub style: PaginationStyle,
+    /// Accessor path to the items array in the page type.
+    pub items: Vec<FieldHop>,
+    /// The item type.
+    pub item_type: TypeRef,
+    /// The page type.
+    pub page_type: TypeRef,
+}
+
+/// One step through a struct field while reading a page.
+#[derive(Debug, Clone)]
+pub struct FieldHop {
+    /// Rust field name.
+    pub field: String,
+    /// Whether that field is an `Option`.
+    pub optional: bool,
+}
+
+/// Pagination styles.
+#[derive(Debug, Clone)]
+pub enum PaginationStyle {
+    /// `request-token` query param ↔ `response-token` field.
+    Token {
+        /// The token parameter's Rust name.
+        param: String,
+        /// Accessor to the next token.
+        next: Vec<FieldHop>,
+    },
+    /// `offset`/`limit` query params, optional `total` field.
+    Offset {
+        /// The offset parameter's Rust name.
+        offset_param: String,
+        /// Accessor to the total and its type, when declared.
+        total: Option<(Vec<FieldHop>, TypeRef)>,
+    },
+}

@@ -1,0 +1,476 @@
+//! Operations: parameters, bodies and responses of every path item.
+
+use indexmap::IndexMap;
+use openapiv3::{
+    MediaType, Parameter, ParameterSchemaOrContent, PathItem, QueryStyle, ReferenceOr, RequestBody, Response,
+    StatusCode,
+};
+
+use super::build::Builder;
+use super::schema::{constraints_of, docs_of};
+use super::{
+    BodyEncoding, Docs, Operation, Param, ParamLocation, RequestBody as ModelBody, ResponseCase, ResponseKind,
+    Responses, TypeKind, TypeRef, Variant,
+};
+use crate::diagnostics::{escape_pointer_token, Error};
+use crate::naming::{camel, snake, Namespace};
+
+/// Builder methods that parameters must not shadow.
+const RESERVED_MEMBERS: &[&str] =
+    &["send", "send_with_response", "pages", "items", "call_options", "body", "client", "options", "validate"];
+
+/// Module names that tags must not take.
+const RESERVED_MODULES: &[&str] = &["types", "runtime", "client", "tests", "lib", "mod", "main"];
+
+/// Tag module name → (tag name, description).
+pub type TagModules = IndexMap<String, (String, Option<String>)>;
+
+impl Builder<'_> {
+    /// Builds every operation, in path order and then method order.
+    pub fn operations(&mut self) -> Result<(TagModules, Vec<Operation>), Error> {
+        let doc = self.doc;
+        let mut tags = TagModules::new();
+        let mut tag_modules: IndexMap<String, String> = IndexMap::new();
+        let mut module_names = Namespace::with_reserved(RESERVED_MODULES);
+        let mut method_names = Namespace::with_reserved(&["builder", "new", "core", "from_core"]);
+        let mut builder_names = Namespace::with_reserved(&["Client", "ClientBuilder"]);
+        let mut operation_ids: IndexMap<String, String> = IndexMap::new();
+        let mut operations = Vec::new();
+
+        let declared_tags: IndexMap<&str, Option<&String>> =
+            doc.tags.iter().map(|t| (t.name.as_str(), t.description.as_ref())).collect();
+
+        for (path, item) in doc.paths.paths.iter() {
+            let path_pointer = format!("/paths/{}", escape_pointer_token(path));
+            let item = match item {
+                ReferenceOr::Item(item) => item,
+                ReferenceOr::Reference { .. } => {
+                    self.warn(&path_pointer, "path item references are not supported; skipped");
+                    continue;
+                }
+            };
+            for (method, op) in item.iter() {
+                let pointer = format!("{path_pointer}/{method}");
+                let operation_id = match &op.operation_id {
+                    Some(id) if !id.trim().is_empty() => id.clone(),
+                    _ => synthesize_operation_id(method, path),
+                };
+                if let Some(previous) = operation_ids.insert(operation_id.clone(), pointer.clone()) {
+                    return Err(self.diagnostics.error(
+                        &pointer,
+                        Some(&operation_id),
+                        format!("duplicate operationId (also at #{previous})"),
+                    ));
+                }
+                self.current_operation = Some(operation_id.clone());
+
+                let tag_name = op.tags.first().cloned().unwrap_or_else(|| "default".to_string());
+                let module = tag_modules
+                    .entry(tag_name.clone())
+                    .or_insert_with(|| module_names.claim(&snake(&tag_name)))
+                    .clone();
+                tags.entry(module.clone()).or_insert_with(|| {
+                    let description = declared_tags.get(tag_name.as_str()).copied().flatten().cloned();
+                    (tag_name.clone(), description)
+                });
+
+                let method_name = method_names.claim(&snake(&operation_id));
+                let builder_name = builder_names.claim(&camel(&operation_id));
+                let params = self.parameters(item, op, path, &pointer, &builder_name)?;
+                let body = match &op.request_body {
+                    Some(body) => self.request_body(body, &format!("{pointer}/requestBody"), &builder_name),
+                    None => None,
+                };
+                let responses = self.responses(&op.responses, &format!("{pointer}/responses"), &builder_name);
+                let mut operation = Operation {
+                    operation_id,
+                    method_name,
+                    builder_name,
+                    http_method: method.to_ascii_uppercase(),
+                    path: path.clone(),
+                    tag: module,
+                    summary: op.summary.clone().filter(|s| !s.trim().is_empty()),
+                    description: op.description.clone().filter(|s| !s.trim().is_empty()),
+                    deprecated: op.deprecated,
+                    params,
+                    body,
+                    responses,
+                    pagination: None,
+                    pointer: pointer.clone(),
+                };
+                if let Some(declaration) = op.extensions.get("x-pagination") {
+                    operation.pagination = self.pagination(&operation, declaration);
+                }
+                operations.push(operation);
+            }
+        }
+        self.current_operation = None;
+        Ok((tags, operations))
+    }
+
+    fn parameters(
+        &mut self,
+        item: &PathItem,
+        op: &openapiv3::Operation,
+        path: &str,
+        pointer: &str,
+        builder_name: &str,
+    ) -> Result<Vec<Param>, Error> {
+        // Path-level parameters first; an operation-level one with the same name and location replaces it.
+        let mut merged: IndexMap<(String, &'static str), (Parameter, String)> = IndexMap::new();
+        let sources = [(&item.parameters, format!("{}/parameters", parent_pointer(pointer))), (&op.parameters, format!("{pointer}/parameters"))];
+        for (list, list_pointer) in sources {
+            for (index, parameter) in list.iter().enumerate() {
+                let parameter_pointer = format!("{list_pointer}/{index}");
+                let Some(parameter) = self.resolve_parameter(parameter, &parameter_pointer) else { continue };
+                let key = (parameter.parameter_data_ref().name.clone(), location_key(&parameter));
+                merged.insert(key, (parameter, parameter_pointer));
+            }
+        }
+
+        let template_names = path_template_names(path);
+        for name in &template_names {
+            if !merged.keys().any(|(n, location)| n == name && *location == "path") {
+                return Err(self.diagnostics.error(
+                    pointer,
+                    self.current_operation.as_deref(),
+                    format!("path parameter `{name}` is used in the path but not declared"),
+                ));
+            }
+        }
+
+        let mut names = Namespace::with_reserved(RESERVED_MEMBERS);
+        let mut params = Vec::new();
+        // Path parameters in template order, then the others in spec order.
+        let mut ordered: Vec<&(Parameter, String)> = Vec::new();
+        for name in &template_names {
+            if let Some(entry) = merged.get(&(name.clone(), "path")) {
+                ordered.push(entry);
+            }
+        }
+        ordered.extend(merged.iter().filter(|((_, location), _)| *location != "path").map(|(_, entry)| entry));
+        for (parameter, parameter_pointer) in ordered {
+            let data = parameter.parameter_data_ref();
+            let (location, explode) = match parameter {
+                Parameter::Path { .. } => (ParamLocation::Path, false),
+                Parameter::Query { style, .. } => {
+                    let explode = data.explode.unwrap_or(matches!(style, QueryStyle::Form));
+                    (ParamLocation::Query, explode && matches!(style, QueryStyle::Form))
+                }
+                Parameter::Header { .. } => (ParamLocation::Header, false),
+                Parameter::Cookie { .. } => (ParamLocation::Cookie, false),
+            };
+            let hint = format!("{builder_name}{}", camel(&data.name));
+            let (ty, docs, constraints) = match &data.format {
+                ParameterSchemaOrContent::Schema(schema) => {
+                    let ty = self.type_of(schema, &hint, &format!("{parameter_pointer}/schema"));
+                    let (mut docs, constraints) = match self.resolve_schema(schema) {
+                        Some(s) => (docs_of(s), constraints_of(s)),
+                        None => (Docs::default(), Default::default()),
+                    };
+                    docs.text = data.description.clone().or(docs.text);
+                    (ty, docs, constraints)
+                }
+                ParameterSchemaOrContent::Content(content) => {
+                    let ty = match content.first().and_then(|(_, media)| media.schema.as_ref()) {
+                        Some(schema) => self.type_of(schema, &hint, &format!("{parameter_pointer}/content")),
+                        None => TypeRef::String,
+                    };
+                    (ty, Docs { text: data.description.clone(), deprecated: false }, Default::default())
+                }
+            };
+            let ty = match ty {
+                TypeRef::Option(inner) => *inner,
+                other => other,
+            };
+            let client_default = data.extensions.get("x-client-default") == Some(&serde_json::Value::Bool(true))
+                && location == ParamLocation::Header;
+            let required = data.required || location == ParamLocation::Path;
+            params.push(Param {
+                rust_name: names.claim(&snake(&data.name)),
+                wire_name: data.name.clone(),
+                location,
+                ty,
+                required,
+                explode,
+                client_default,
+                docs: Docs { deprecated: data.deprecated.unwrap_or(false) || docs.deprecated, ..docs },
+                constraints,
+            });
+        }
+        Ok(params)
+    }
+
+    fn resolve_parameter(&mut self, parameter: &ReferenceOr<Parameter>, pointer: &str) -> Option<Parameter> {
+        match parameter {
+            ReferenceOr::Item(parameter) => Some(parameter.clone()),
+            ReferenceOr::Reference { reference } => {
+                let resolved = reference
+                    .strip_prefix("#/components/parameters/")
+                    .and_then(|key| self.doc.components.as_ref()?.parameters.get(key))
+                    .and_then(|p| p.as_item());
+                if resolved.is_none() {
+                    self.warn(pointer, format!("cannot resolve parameter {reference:?}; skipped"));
+                }
+                resolved.cloned()
+            }
+        }
+    }
+
+    fn request_body(&mut self, body: &ReferenceOr<RequestBody>, pointer: &str, builder_name: &str) -> Option<ModelBody> {
+        let body = match body {
+            ReferenceOr::Item(body) => body.clone(),
+            ReferenceOr::Reference { reference } => {
+                let resolved = reference
+                    .strip_prefix("#/components/requestBodies/")
+                    .and_then(|key| self.doc.components.as_ref()?.request_bodies.get(key))
+                    .and_then(|b| b.as_item())
+                    .cloned();
+                match resolved {
+                    Some(body) => body,
+                    None => {
+                        self.warn(pointer, format!("cannot resolve request body {reference:?}; skipped"));
+                        return None;
+                    }
+                }
+            }
+        };
+        let (media_type, media) = choose_media(&body.content)?;
+        let encoding = if is_json(media_type) {
+            BodyEncoding::Json
+        } else if media_type == "application/x-www-form-urlencoded" {
+            BodyEncoding::Form
+        } else if media_type.starts_with("text/") {
+            BodyEncoding::Text(media_type.to_string())
+        } else {
+            if media_type.starts_with("multipart/") {
+                self.warn(pointer, format!("{media_type} bodies are sent as raw bytes; the caller encodes them"));
+            }
+            BodyEncoding::Bytes(media_type.to_string())
+        };
+        let media_pointer = format!("{pointer}/content/{}/schema", escape_pointer_token(media_type));
+        let ty = match &encoding {
+            BodyEncoding::Json | BodyEncoding::Form => match &media.schema {
+                Some(schema) => self.type_of(schema, &format!("{builder_name}Body"), &media_pointer),
+                None => TypeRef::Json,
+            },
+            BodyEncoding::Text(_) => TypeRef::String,
+            BodyEncoding::Bytes(_) => TypeRef::Binary,
+        };
+        Some(ModelBody {
+            encoding,
+            media_type: media_type.to_string(),
+            ty,
+            required: body.required,
+            docs: Docs { text: body.description.clone(), deprecated: false },
+        })
+    }
+
+    fn responses(&mut self, responses: &openapiv3::Responses, pointer: &str, builder_name: &str) -> Responses {
+        let mut statuses: Vec<(String, &ReferenceOr<Response>)> =
+            responses.responses.iter().map(|(code, r)| (status_key(code), r)).collect();
+        if let Some(default) = &responses.default {
+            statuses.push(("default".to_string(), default));
+        }
+        let is_success = |key: &str| key.starts_with('2');
+        let has_success = statuses.iter().any(|(key, _)| is_success(key));
+        let success_count = statuses.iter().filter(|(key, _)| is_success(key)).count();
+
+        let mut out = Responses::default();
+        for (key, response) in &statuses {
+            let response_pointer = format!("{pointer}/{}", escape_pointer_token(key));
+            let Some(response) = self.resolve_response(response, &response_pointer) else { continue };
+            let success = is_success(key) || (!has_success && key == "default");
+            let hint = if success && success_count <= 1 {
+                format!("{builder_name}Response")
+            } else if success {
+                format!("{builder_name}Response{}", camel(key))
+            } else {
+                format!("{builder_name}Error{}", camel(key))
+            };
+            let (kind, media_type) = self.response_kind(&response, &response_pointer, &hint);
+            let case = ResponseCase {
+                variant: status_variant(key),
+                status: key.clone(),
+                kind,
+                media_type,
+                description: Some(response.description.clone()).filter(|d| !d.trim().is_empty()),
+            };
+            if success {
+                out.success.push(case.clone());
+            }
+            if !is_success(key) && matches!(case.kind, ResponseKind::Json(_)) {
+                out.errors.push(case);
+            }
+        }
+        let distinct = out.success.iter().skip(1).any(|case| case.kind != out.success[0].kind);
+        if distinct {
+            let name = self.type_names.claim(&format!("{builder_name}Response"));
+            let variants = out
+                .success
+                .iter()
+                .map(|case| Variant {
+                    rust_name: case.variant.clone(),
+                    ty: match &case.kind {
+                        ResponseKind::Json(ty) => ty.clone(),
+                        ResponseKind::Empty => TypeRef::Option(Box::new(TypeRef::Json)),
+                        ResponseKind::Text => TypeRef::String,
+                        ResponseKind::Bytes => TypeRef::Binary,
+                    },
+                    tags: vec![case.status.clone()],
+                })
+                .collect();
+            let schema = openapiv3::Schema {
+                schema_data: openapiv3::SchemaData {
+                    description: Some(format!("The successful responses of `{builder_name}`, by status.")),
+                    ..Default::default()
+                },
+                schema_kind: openapiv3::SchemaKind::Any(Default::default()),
+            };
+            self.finish_type(&name, &schema, pointer, TypeKind::Responses { variants });
+            out.success_enum = Some(name);
+        }
+        out
+    }
+
+    fn resolve_response(&mut self, response: &ReferenceOr<Response>, pointer: &str) -> Option<Response> {
+        match response {
+            ReferenceOr::Item(response) => Some(response.clone()),
+            ReferenceOr::Reference { reference } => {
+                let resolved = reference
+                    .strip_prefix("#/components/responses/")
+                    .and_then(|key| self.doc.components.as_ref()?.responses.get(key))
+                    .and_then(|r| r.as_item())
+                    .cloned();
+                if resolved.is_none() {
+                    self.warn(pointer, format!("cannot resolve response {reference:?}; skipped"));
+                }
+                resolved
+            }
+        }
+    }
+
+    fn response_kind(&mut self, response: &Response, pointer: &str, hint: &str) -> (ResponseKind, Option<String>) {
+        let Some((media_type, media)) = choose_media(&response.content) else {
+            return (ResponseKind::Empty, None);
+        };
+        let kind = if is_json(media_type) {
+            match &media.schema {
+                Some(schema) => {
+                    let schema_pointer = format!("{pointer}/content/{}/schema", escape_pointer_token(media_type));
+                    ResponseKind::Json(self.type_of(schema, hint, &schema_pointer))
+                }
+                None => ResponseKind::Json(TypeRef::Json),
+            }
+        } else if media_type.starts_with("text/") {
+            ResponseKind::Text
+        } else {
+            ResponseKind::Bytes
+        };
+        (kind, Some(media_type.to_string()))
+    }
+}
+
+/// JSON first (`application/json`, then any `+json`), then forms, text, anything.
+fn choose_media(content: &IndexMap<String, MediaType>) -> Option<(&str, &MediaType)> {
+    let rank = |media_type: &str| -> u8 {
+        let essence = media_type.split(';').next().unwrap_or_default().trim();
+        match essence {
+            "application/json" => 0,
+            _ if is_json(essence) => 1,
+            "application/x-www-form-urlencoded" => 2,
+            _ if essence.starts_with("text/plain") => 3,
+            _ if essence.starts_with("text/") => 4,
+            _ => 5,
+        }
+    };
+    content.iter().min_by_key(|(media_type, _)| rank(media_type)).map(|(k, v)| (k.as_str(), v))
+}
+
+/// `application/json`, `application/problem+json`, `application/vnd.x+json`, `*/*`.
+pub fn is_json(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json") || essence == "*/*" || essence == "application/*"
+}
+
+fn status_key(code: &StatusCode) -> String {
+    match code {
+        StatusCode::Code(code) => code.to_string(),
+        StatusCode::Range(range) => format!("{range}XX"),
+    }
+}
+
+fn status_variant(key: &str) -> String {
+    match key {
+        "200" => "Ok",
+        "201" => "Created",
+        "202" => "Accepted",
+        "203" => "NonAuthoritative",
+        "204" => "NoContent",
+        "206" => "PartialContent",
+        "2XX" => "Success",
+        "default" => "Default",
+        other => return format!("Status{other}"),
+    }
+    .to_string()
+}
+
+fn location_key(parameter: &Parameter) -> &'static str {
+    match parameter {
+        Parameter::Path { .. } => "path",
+        Parameter::Query { .. } => "query",
+        Parameter::Header { .. } => "header",
+        Parameter::Cookie { .. } => "cookie",
+    }
+}
+
+fn parent_pointer(pointer: &str) -> &str {
+    pointer.rsplit_once('/').map(|(parent, _)| parent).unwrap_or(pointer)
+}
+
+/// The `{name}`s of a path template, in order.
+pub fn path_template_names(path: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let Some(end) = rest[start..].find('}') else { break };
+        names.push(rest[start + 1..start + end].to_string());
+        rest = &rest[start + end + 1..];
+    }
+    names
+}
+
+/// `get /pets/{petId}/toys` → `getPetsPetIdToys`.
+pub fn synthesize_operation_id(method: &str, path: &str) -> String {
+    let words: Vec<String> =
+        path.split('/').filter(|s| !s.is_empty()).map(|s| s.trim_matches(|c| c == '{' || c == '}')).map(camel).collect();
+    if words.is_empty() {
+        format!("{method}Root")
+    } else {
+        format!("{method}{}", words.concat())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn template_names_in_order() {
+        assert_eq!(path_template_names("/apps/{org}/{app}/subscriptions"), vec!["org", "app"]);
+        assert!(path_template_names("/pets").is_empty());
+    }
+
+    #[test]
+    fn synthesized_ids() {
+        assert_eq!(synthesize_operation_id("get", "/pets/{petId}/toys"), "getPetsPetIdToys");
+        assert_eq!(synthesize_operation_id("post", "/"), "postRoot");
+    }
+
+    #[test]
+    fn json_media_types() {
+        assert!(is_json("application/json; charset=utf-8"));
+        assert!(is_json("application/problem+json"));
+        assert!(!is_json("application/yaml"));
+    }
+}

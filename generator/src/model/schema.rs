@@ -1,0 +1,496 @@
+//! Schemas → types. One entry point, [`Builder::type_of`], maps any schema to a
+//! [`TypeRef`], defining named types for objects, enums and unions on the way.
+//! Names of inline types come from where they appear (`ListPetsResponse`,
+//! `PetOwner`), made unique in the `types` namespace.
+
+use indexmap::IndexMap;
+use openapiv3::{
+    AdditionalProperties, AnySchema, ArrayType, IntegerType, NumberType, ObjectType, ReferenceOr, Schema, SchemaKind,
+    StringType, Type, VariantOrUnknownOrEmpty,
+};
+
+use super::build::Builder;
+use super::{Constraints, Docs, EnumValue, Field, IntWidth, TypeDef, TypeKind, TypeRef, Variant};
+use crate::diagnostics::escape_pointer_token;
+use crate::naming::{camel, snake, Namespace};
+
+/// Properties and required names gathered from an object schema (and `allOf` parts).
+#[derive(Default)]
+struct ObjectParts {
+    properties: IndexMap<String, (ReferenceOr<Box<Schema>>, String)>,
+    required: Vec<String>,
+    additional: Option<AdditionalProperties>,
+}
+
+/// Docs from a schema's `title` and `description`.
+pub fn docs_of(schema: &Schema) -> Docs {
+    let data = &schema.schema_data;
+    let text = match (&data.title, &data.description) {
+        (Some(title), Some(description)) if description.trim() != title.trim() => {
+            Some(format!("{}\n\n{}", title.trim(), description.trim()))
+        }
+        (Some(title), _) => Some(title.trim().to_string()),
+        (None, Some(description)) => Some(description.trim().to_string()),
+        (None, None) => None,
+    };
+    Docs {
+        text: text.filter(|t| !t.is_empty()),
+        deprecated: data.deprecated,
+    }
+}
+
+/// Validation rules of a schema.
+pub fn constraints_of(schema: &Schema) -> Constraints {
+    let mut rules = Constraints::default();
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => {
+            rules.max_length = s.max_length;
+            rules.min_length = s.min_length;
+        }
+        SchemaKind::Type(Type::Integer(i)) => {
+            rules.minimum = i.minimum.map(|m| (m as f64, i.exclusive_minimum));
+            rules.maximum = i.maximum.map(|m| (m as f64, i.exclusive_maximum));
+        }
+        SchemaKind::Type(Type::Number(n)) => {
+            rules.minimum = n.minimum.map(|m| (m, n.exclusive_minimum));
+            rules.maximum = n.maximum.map(|m| (m, n.exclusive_maximum));
+        }
+        SchemaKind::Type(Type::Array(a)) => {
+            rules.max_items = a.max_items;
+            rules.min_items = a.min_items;
+        }
+        _ => {}
+    }
+    rules
+}
+
+/// String enum values of a schema, if it is one.
+pub fn string_enum_values(schema: &Schema) -> Vec<String> {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => s.enumeration.iter().flatten().cloned().collect(),
+        SchemaKind::Any(any) if any.typ.as_deref().is_none_or(|t| t == "string") => {
+            any.enumeration.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+impl Builder<'_> {
+    /// The Rust type for `schema`, found at `pointer`; inline named types are called `hint`.
+    pub fn type_of<T: AsSchema>(&mut self, schema: &ReferenceOr<T>, hint: &str, pointer: &str) -> TypeRef {
+        match schema {
+            ReferenceOr::Reference { reference } => self.type_of_reference(reference, pointer),
+            ReferenceOr::Item(item) => self.type_of_schema(item.as_schema(), hint, pointer),
+        }
+    }
+
+    fn type_of_reference(&mut self, reference: &str, pointer: &str) -> TypeRef {
+        let Some(key) = reference.strip_prefix("#/components/schemas/") else {
+            self.warn(pointer,
+                format!("reference {reference:?} is not to components/schemas; typed as any JSON value"),
+            );
+            return TypeRef::Json;
+        };
+        let key = unescape_pointer_token(key);
+        let Some(name) = self.component_names.get(&key).cloned() else {
+            // Checked before building; kept as a fallback for robustness.
+            self.warn(pointer, format!("dangling reference {reference:?}"));
+            return TypeRef::Json;
+        };
+        let nullable = self.component_schema(&key).is_some_and(|s| s.schema_data.nullable);
+        let named = TypeRef::Named(name);
+        if nullable {
+            named.optional()
+        } else {
+            named
+        }
+    }
+
+    /// The Rust type for an inline schema.
+    pub fn type_of_schema(&mut self, schema: &Schema, hint: &str, pointer: &str) -> TypeRef {
+        let ty = self.non_null_type_of(schema, hint, pointer);
+        if schema.schema_data.nullable {
+            ty.optional()
+        } else {
+            ty
+        }
+    }
+
+    fn non_null_type_of(&mut self, schema: &Schema, hint: &str, pointer: &str) -> TypeRef {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => self.string_type(schema, s, hint, pointer),
+            SchemaKind::Type(Type::Integer(i)) => integer_type(i),
+            SchemaKind::Type(Type::Number(n)) => number_type(n),
+            SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
+            SchemaKind::Type(Type::Array(a)) => self.array_type(a, hint, pointer),
+            SchemaKind::Type(Type::Object(o)) => {
+                if o.properties.is_empty() {
+                    self.map_type(o.additional_properties.as_ref(), hint, pointer)
+                } else {
+                    self.define(hint, schema, pointer)
+                }
+            }
+            SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
+                self.type_of(&all_of[0], hint, &format!("{pointer}/allOf/0"))
+            }
+            SchemaKind::AllOf { .. } => self.define(hint, schema, pointer),
+            SchemaKind::OneOf { one_of: branches } | SchemaKind::AnyOf { any_of: branches } => {
+                let key = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
+                match branches.as_slice() {
+                    [] => TypeRef::Json,
+                    [only] => self.type_of(only, hint, &format!("{pointer}/{key}/0")),
+                    _ => self.define(hint, schema, pointer),
+                }
+            }
+            SchemaKind::Not { .. } => {
+                self.warn(pointer, "`not` cannot be typed; any JSON value");
+                TypeRef::Json
+            }
+            SchemaKind::Any(any) => self.any_type(schema, any, hint, pointer),
+        }
+    }
+
+    fn string_type(&mut self, schema: &Schema, s: &StringType, hint: &str, pointer: &str) -> TypeRef {
+        if s.enumeration.iter().any(Option::is_some) {
+            return self.define(hint, schema, pointer);
+        }
+        match &s.format {
+            VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::DateTime) => TypeRef::DateTime,
+            VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Date) => TypeRef::Date,
+            VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Byte) => TypeRef::Base64,
+            VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary) => TypeRef::Binary,
+            VariantOrUnknownOrEmpty::Unknown(format) if format == "uuid" => TypeRef::Uuid,
+            _ => TypeRef::String,
+        }
+    }
+
+    fn array_type(&mut self, array: &ArrayType, hint: &str, pointer: &str) -> TypeRef {
+        let item = match &array.items {
+            Some(items) => self.type_of(items, &format!("{hint}Item"), &format!("{pointer}/items")),
+            None => TypeRef::Json,
+        };
+        TypeRef::Vec(Box::new(item))
+    }
+
+    fn map_type(&mut self, additional: Option<&AdditionalProperties>, hint: &str, pointer: &str) -> TypeRef {
+        match additional {
+            Some(AdditionalProperties::Schema(value)) => {
+                let value = self.type_of(value, &format!("{hint}Value"), &format!("{pointer}/additionalProperties"));
+                if value == TypeRef::Json {
+                    TypeRef::JsonObject
+                } else {
+                    TypeRef::Map(Box::new(value))
+                }
+            }
+            _ => TypeRef::JsonObject,
+        }
+    }
+
+    /// Schemas whose keywords mix kinds (`properties` without `type`, `type` plus `oneOf`).
+    fn any_type(&mut self, schema: &Schema, any: &AnySchema, hint: &str, pointer: &str) -> TypeRef {
+        let has_object_shape = !any.properties.is_empty() || !any.all_of.is_empty();
+        if has_object_shape || !any.one_of.is_empty() || !any.any_of.is_empty() {
+            return self.define(hint, schema, pointer);
+        }
+        if !string_enum_values(schema).is_empty() {
+            return self.define(hint, schema, pointer);
+        }
+        match any.typ.as_deref() {
+            Some("string") => TypeRef::String,
+            Some("integer") => TypeRef::Integer(IntWidth::I64),
+            Some("number") => TypeRef::Float(true),
+            Some("boolean") => TypeRef::Bool,
+            Some("array") => match &any.items {
+                Some(items) => {
+                    TypeRef::Vec(Box::new(self.type_of(items, &format!("{hint}Item"), &format!("{pointer}/items"))))
+                }
+                None => TypeRef::Vec(Box::new(TypeRef::Json)),
+            },
+            Some("object") => self.map_type(any.additional_properties.as_ref(), hint, pointer),
+            _ if any.items.is_some() => {
+                let items = any.items.as_ref().map(|items| {
+                    self.type_of(items, &format!("{hint}Item"), &format!("{pointer}/items"))
+                });
+                TypeRef::Vec(Box::new(items.unwrap_or(TypeRef::Json)))
+            }
+            _ => TypeRef::Json,
+        }
+    }
+
+    /// Defines a named type for `schema` under a fresh name derived from `hint`.
+    fn define(&mut self, hint: &str, schema: &Schema, pointer: &str) -> TypeRef {
+        let name = self.type_names.claim(&camel(hint));
+        // Reserve the slot first so that recursive references see the name.
+        self.types.insert(name.clone(), placeholder(&name, pointer));
+        let kind = self.kind_of(&name, schema, pointer);
+        self.finish_type(&name, schema, pointer, kind);
+        TypeRef::Named(name)
+    }
+
+    /// Stores a type's final definition.
+    pub fn finish_type(&mut self, name: &str, schema: &Schema, pointer: &str, kind: TypeKind) {
+        let def = TypeDef {
+            name: name.to_string(),
+            pointer: pointer.to_string(),
+            docs: docs_of(schema),
+            kind,
+            in_response: false,
+            in_request: false,
+        };
+        self.types.insert(name.to_string(), def);
+    }
+
+    /// The shape of a named type for `schema`. Named component schemas come here
+    /// directly; inline ones through [`Self::define`].
+    pub fn kind_of(&mut self, name: &str, schema: &Schema, pointer: &str) -> TypeKind {
+        let enum_values = string_enum_values(schema);
+        if !enum_values.is_empty() {
+            return enum_kind(&enum_values);
+        }
+        let branches = match &schema.schema_kind {
+            SchemaKind::OneOf { one_of } if one_of.len() > 1 => Some(("oneOf", one_of)),
+            SchemaKind::AnyOf { any_of } if any_of.len() > 1 => Some(("anyOf", any_of)),
+            SchemaKind::Any(any) if any.one_of.len() > 1 && any.properties.is_empty() => Some(("oneOf", &any.one_of)),
+            SchemaKind::Any(any) if any.any_of.len() > 1 && any.properties.is_empty() => Some(("anyOf", &any.any_of)),
+            _ => None,
+        };
+        if let Some((key, branches)) = branches {
+            return self.union_kind(name, schema, key, branches, pointer);
+        }
+        let mut parts = ObjectParts::default();
+        let is_object = self.collect_object(schema, pointer, &mut parts, 0);
+        if is_object {
+            return self.struct_kind(name, parts);
+        }
+        // A named primitive, array or map.
+        TypeKind::Alias(self.non_null_type_of_alias(schema, name, pointer))
+    }
+
+    fn non_null_type_of_alias(&mut self, schema: &Schema, name: &str, pointer: &str) -> TypeRef {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => self.map_type(o.additional_properties.as_ref(), name, pointer),
+            _ => self.non_null_type_of(schema, name, pointer),
+        }
+    }
+
+    /// Gathers properties from an object schema and its `allOf` parts.
+    /// Returns false when the schema is not object-shaped.
+    fn collect_object(&self, schema: &Schema, pointer: &str, parts: &mut ObjectParts, depth: usize) -> bool {
+        if depth > 32 {
+            return false;
+        }
+        let (properties, required, additional, all_of) = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(ObjectType { properties, required, additional_properties, .. })) => {
+                if properties.is_empty() && depth == 0 {
+                    return false;
+                }
+                (Some(properties), required.as_slice(), additional_properties.as_ref(), None)
+            }
+            SchemaKind::AllOf { all_of } => (None, &[][..], None, Some(all_of)),
+            SchemaKind::Any(any) if !any.properties.is_empty() || !any.all_of.is_empty() => (
+                Some(&any.properties),
+                any.required.as_slice(),
+                any.additional_properties.as_ref(),
+                Some(&any.all_of),
+            ),
+            _ => return depth > 0 && matches!(schema.schema_kind, SchemaKind::Any(_)),
+        };
+        if let Some(properties) = properties {
+            for (property, property_schema) in properties {
+                let p = format!("{pointer}/properties/{}", escape_pointer_token(property));
+                parts.properties.insert(property.clone(), (property_schema.clone(), p));
+            }
+        }
+        parts.required.extend(required.iter().cloned());
+        if let Some(additional) = additional {
+            parts.additional = Some(additional.clone());
+        }
+        if let Some(all_of) = all_of {
+            for (index, part) in all_of.iter().enumerate() {
+                let part_pointer = format!("{pointer}/allOf/{index}");
+                let resolved = match part {
+                    ReferenceOr::Reference { reference } => {
+                        let key = reference.strip_prefix("#/components/schemas/").map(unescape_pointer_token);
+                        match key.as_deref().and_then(|key| self.component_schema(key)) {
+                            Some(target) => (target, format!("/components/schemas/{}", key.unwrap_or_default())),
+                            None => return false,
+                        }
+                    }
+                    ReferenceOr::Item(item) => (item, part_pointer),
+                };
+                if !self.collect_object(resolved.0, &resolved.1, parts, depth + 1) {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
+    fn struct_kind(&mut self, name: &str, parts: ObjectParts) -> TypeKind {
+        let mut field_names = Namespace::default();
+        let mut fields = Vec::with_capacity(parts.properties.len());
+        for (wire_name, (property, pointer)) in parts.properties {
+            let required = parts.required.contains(&wire_name);
+            let hint = format!("{name}{}", camel(&wire_name));
+            let resolved = self.resolve_schema(&property);
+            let (docs, constraints, read_only, nullable, allowed) = match resolved {
+                Some(s) => (
+                    docs_of(s),
+                    constraints_of(s),
+                    s.schema_data.read_only,
+                    s.schema_data.nullable,
+                    string_enum_values(s),
+                ),
+                None => (Docs::default(), Constraints::default(), false, false, Vec::new()),
+            };
+            let mut ty = self.type_of(&property, &hint, &pointer);
+            if !required || read_only {
+                ty = ty.optional();
+            }
+            fields.push(Field {
+                rust_name: field_names.claim(&snake(&wire_name)),
+                wire_name,
+                ty,
+                required,
+                nullable,
+                read_only,
+                docs,
+                constraints,
+                allowed,
+            });
+        }
+        let additional = match &parts.additional {
+            Some(AdditionalProperties::Schema(value)) => {
+                let value = self.type_of(value, &format!("{name}Value"), "");
+                Some(if fields.iter().any(|f| f.rust_name == "additional_properties") {
+                    TypeRef::Json
+                } else {
+                    value
+                })
+            }
+            _ => None,
+        };
+        TypeKind::Struct { fields, additional }
+    }
+
+    fn union_kind<T: AsSchema>(
+        &mut self,
+        name: &str,
+        schema: &Schema,
+        key: &str,
+        branches: &[ReferenceOr<T>],
+        pointer: &str,
+    ) -> TypeKind {
+        let discriminator = schema.schema_data.discriminator.as_ref();
+        let mut variant_names = Namespace::with_reserved(&["Other", "Unknown"]);
+        let mut variants = Vec::with_capacity(branches.len());
+        for (index, branch) in branches.iter().enumerate() {
+            let branch_pointer = format!("{pointer}/{key}/{index}");
+            let ty = self.type_of(branch, &format!("{name}Variant{}", index + 1), &branch_pointer);
+            let base = match (&ty, branch) {
+                (_, ReferenceOr::Reference { reference }) => camel(reference.rsplit('/').next().unwrap_or("Variant")),
+                (TypeRef::String, _) => "String".to_string(),
+                (TypeRef::Integer(_), _) => "Integer".to_string(),
+                (TypeRef::Float(_), _) => "Number".to_string(),
+                (TypeRef::Bool, _) => "Boolean".to_string(),
+                (TypeRef::Vec(_), _) => "Array".to_string(),
+                (TypeRef::Named(inner), _) => inner.strip_prefix(name).filter(|s| !s.is_empty()).unwrap_or(inner).to_string(),
+                _ => format!("Variant{}", index + 1),
+            };
+            let tags = match (discriminator, branch) {
+                (Some(d), ReferenceOr::Reference { reference }) => {
+                    let mapped: Vec<String> =
+                        d.mapping.iter().filter(|(_, target)| *target == reference).map(|(tag, _)| tag.clone()).collect();
+                    if mapped.is_empty() {
+                        vec![unescape_pointer_token(reference.rsplit('/').next().unwrap_or_default())]
+                    } else {
+                        mapped
+                    }
+                }
+                _ => Vec::new(),
+            };
+            variants.push(Variant { rust_name: variant_names.claim(&base), ty, tags });
+        }
+        let tagged = discriminator.is_some() && variants.iter().all(|v| !v.tags.is_empty());
+        if discriminator.is_some() && !tagged {
+            self.warn(pointer,
+                "discriminator on inline variants cannot be mapped; decoded untagged",
+            );
+        }
+        TypeKind::Union {
+            variants,
+            discriminator: discriminator.filter(|_| tagged).map(|d| d.property_name.clone()),
+        }
+    }
+}
+
+fn enum_kind(values: &[String]) -> TypeKind {
+    let mut names = Namespace::with_reserved(&["Unknown"]);
+    let mut seen = Vec::new();
+    let mut out = Vec::new();
+    for wire in values {
+        if seen.contains(wire) {
+            continue;
+        }
+        seen.push(wire.clone());
+        let base = if wire.is_empty() { "Empty".to_string() } else { camel(wire) };
+        out.push(EnumValue { rust_name: names.claim(&base), wire: wire.clone() });
+    }
+    TypeKind::Enum { values: out }
+}
+
+fn placeholder(name: &str, pointer: &str) -> TypeDef {
+    TypeDef {
+        name: name.to_string(),
+        pointer: pointer.to_string(),
+        docs: Docs::default(),
+        kind: TypeKind::Alias(TypeRef::Json),
+        in_response: false,
+        in_request: false,
+    }
+}
+
+fn integer_type(integer: &IntegerType) -> TypeRef {
+    let width = match &integer.format {
+        VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => IntWidth::I32,
+        VariantOrUnknownOrEmpty::Unknown(format) => match format.as_str() {
+            "int8" => IntWidth::I8,
+            "int16" => IntWidth::I16,
+            "int32" => IntWidth::I32,
+            "uint8" => IntWidth::U8,
+            "uint16" => IntWidth::U16,
+            "uint32" => IntWidth::U32,
+            "uint64" | "uint" => IntWidth::U64,
+            _ => IntWidth::I64,
+        },
+        _ => IntWidth::I64,
+    };
+    TypeRef::Integer(width)
+}
+
+fn number_type(number: &NumberType) -> TypeRef {
+    TypeRef::Float(!matches!(number.format, VariantOrUnknownOrEmpty::Item(openapiv3::NumberFormat::Float)))
+}
+
+/// Decodes one JSON pointer token (`~1` → `/`, `~0` → `~`).
+pub fn unescape_pointer_token(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
+/// `Schema` and `Box<Schema>` alike.
+pub trait AsSchema {
+    /// The schema.
+    fn as_schema(&self) -> &Schema;
+}
+
+impl AsSchema for Schema {
+    fn as_schema(&self) -> &Schema {
+        self
+    }
+}
+
+impl AsSchema for Box<Schema> {
+    fn as_schema(&self) -> &Schema {
+        self
+    }
+}

@@ -1,0 +1,70 @@
+//! `cargo xtask test`: the whole suite, as CI runs it. Each step prints what
+//! it runs; the first failure stops the run with a non-zero exit.
+//!
+//! 1. generated code is fresh (`codegen --check`);
+//! 2. both specs pass an independent OpenAPI linter (Redocly CLI);
+//! 3. clippy with `-D warnings` on every crate, generated code included;
+//! 4. rustdoc with `-D warnings` on the generated crate;
+//! 5. `cargo test` on the whole workspace (unit, snapshot, loopback and
+//!    Prism contract tests; Prism comes from `tools/`).
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::project_root;
+
+pub fn run(_args: &[String]) -> Result<(), String> {
+    let root = project_root();
+    ensure_node_tools(&root)?;
+    step("codegen --check", || crate::codegen::run(&["--check".to_string()]))?;
+    step("lint specs", || {
+        let redocly = root.join("tools/node_modules/.bin/redocly");
+        command(Command::new(redocly).args(["lint", "spec/apono.yaml", "spec/api-connect.yaml"]).current_dir(&root))
+    })?;
+    step("clippy", || cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"], &[]))?;
+    step("doc", || cargo(&["doc", "-p", "api-clients", "--no-deps"], &[("RUSTDOCFLAGS", "-D warnings")]))?;
+    step("test", || cargo(&["test", "--workspace", "--all-targets"], &[]))?;
+    step("doctests", || cargo(&["test", "--workspace", "--doc"], &[]))?;
+    Ok(())
+}
+
+fn step(name: &str, body: impl FnOnce() -> Result<(), String>) -> Result<(), String> {
+    eprintln!("\n==> {name}");
+    body().map_err(|e| format!("step `{name}` failed: {e}"))
+}
+
+/// Installs the pinned npm tools (`tools/package-lock.json`) when missing.
+fn ensure_node_tools(root: &Path) -> Result<(), String> {
+    let tools = root.join("tools");
+    let installed = ["prism", "redocly"].iter().all(|bin| tools.join("node_modules/.bin").join(bin).exists());
+    if installed {
+        return Ok(());
+    }
+    if Command::new("npm").arg("--version").output().is_err() {
+        return Err("npm is not installed: the spec linter and the Prism mock server come from npm. \
+                    Install Node.js 18+ with npm (e.g. `apt-get install nodejs npm`) and run again."
+            .into());
+    }
+    eprintln!("==> installing test tools into tools/node_modules (npm ci)");
+    command(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&tools))
+}
+
+fn cargo(args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.args(args).current_dir(project_root());
+    for (key, value) in env {
+        cmd.env(key, value);
+    }
+    command(&mut cmd)
+}
+
+fn command(cmd: &mut Command) -> Result<(), String> {
+    eprintln!("$ {cmd:?}");
+    let status = cmd.status().map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{cmd:?} exited with {status}"))
+    }
+}
