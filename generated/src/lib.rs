@@ -16,3 +16,8 @@ pub mod apono;
 pub mod api_connect;
 
 pub use runtime::{Error, Response};
+
+/// The README's examples, compiled as doctests so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

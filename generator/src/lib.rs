@@ -17,6 +17,7 @@ pub mod naming;
 mod normalize;
 mod refs;
 pub mod report;
+pub mod surface;
 
 use std::path::Path;
 use std::time::Instant;

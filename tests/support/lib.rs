@@ -24,3 +24,5 @@ pub async fn serve(app: axum::Router) -> String {
     });
     format!("http://{addr}")
 }
+
+pub mod prism;

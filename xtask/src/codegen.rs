@@ -28,12 +28,37 @@ pub const APIS: &[ApiSpec] = &[
 
 /// What a check found wrong with one file.
 #[derive(Debug)]
-enum Problem {
-    Stale { path: PathBuf, diff: String },
-    Missing { path: PathBuf },
-    Extra { path: PathBuf },
+pub enum Problem {
+    /// The file differs from a fresh run.
+    Stale {
+        /// The file.
+        path: PathBuf,
+        /// A short unified diff (checked in → generated).
+        diff: String,
+    },
+    /// The generator produces the file but it is not there.
+    Missing {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The file is there but the generator no longer produces it.
+    Extra {
+        /// The file.
+        path: PathBuf,
+    },
 }
 
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Problem::Stale { path, diff } => write!(f, "stale: {}\n{diff}", path.display()),
+            Problem::Missing { path } => write!(f, "missing: {}", path.display()),
+            Problem::Extra { path } => write!(f, "extra (no longer generated): {}", path.display()),
+        }
+    }
+}
+
+/// `cargo xtask codegen [API…] [--check]`.
 pub fn run(args: &[String]) -> Result<(), String> {
     let check = args.iter().any(|a| a == "--check");
     let names: Vec<&str> = args.iter().filter(|a| !a.starts_with("--")).map(String::as_str).collect();
@@ -50,25 +75,27 @@ pub fn run(args: &[String]) -> Result<(), String> {
             })
             .collect::<Result<_, _>>()?
     };
-    let root = project_root();
-    let mut problems = Vec::new();
-    for api in selected {
-        problems.extend(generate_api(&root, api, check)?);
-    }
+    let problems = generate(&project_root(), &selected, check)?;
     if problems.is_empty() {
         return Ok(());
     }
     for problem in &problems {
-        match problem {
-            Problem::Stale { path, diff } => eprintln!("stale: {}\n{diff}", path.display()),
-            Problem::Missing { path } => eprintln!("missing: {}", path.display()),
-            Problem::Extra { path } => eprintln!("extra (no longer generated): {}", path.display()),
-        }
+        eprintln!("{problem}");
     }
     Err(format!(
         "{} generated file(s) are out of date; run `cargo xtask codegen` and commit the result",
         problems.len()
     ))
+}
+
+/// Generates (or checks) `apis` under the workspace at `root`; in check mode
+/// returns every stale, missing and extra file.
+pub fn generate(root: &Path, apis: &[&ApiSpec], check: bool) -> Result<Vec<Problem>, String> {
+    let mut problems = Vec::new();
+    for api in apis {
+        problems.extend(generate_api(root, api, check)?);
+    }
+    Ok(problems)
 }
 
 /// The options the checked-in crate is generated with.
@@ -110,10 +137,10 @@ fn generate_api(root: &Path, api: &ApiSpec, check: bool) -> Result<Vec<Problem>,
         }
     }
     let report = &output.report;
-    for warning in &report.warnings {
-        eprintln!("{warning}");
-    }
     if !check {
+        for warning in &report.warnings {
+            eprintln!("{warning}");
+        }
         eprintln!(
             "{}: {} operations, {} types, {} lines in {:.1} ms (generation {:.1} ms)",
             api.name,

@@ -1,12 +1,8 @@
-//! Project automation: `cargo xtask <command>`.
-//!
-//! - `codegen [API…] [--check]`: regenerate `generated/` from `spec/`, or check it is fresh;
-//! - `test`: the whole test suite, as CI runs it.
-
-mod codegen;
-mod test;
+//! Project automation: `cargo xtask <command>` (see `USAGE`).
 
 use std::process::ExitCode;
+
+use xtask::{codegen, corpus, test};
 
 const USAGE: &str = "\
 usage: cargo xtask <command>
@@ -14,12 +10,14 @@ usage: cargo xtask <command>
 commands:
   codegen [API…] [--check]   regenerate generated/ from spec/ (all APIs by default);
                              --check writes nothing and fails on stale output
-  test                       run the whole test suite (tools are installed when missing)";
+  test                       run the whole test suite (tools are installed when missing)
+  corpus [DIR] [--clippy]    generate and compile a crate per spec in DIR (default ../shared/corpus)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen::run(&args[1..]),
+        Some("corpus") => corpus::run(&args[1..]),
         Some("test") => test::run(&args[1..]),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
@@ -34,9 +32,4 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// The workspace root.
-pub fn project_root() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(|p| p.to_path_buf()).unwrap_or_default()
 }

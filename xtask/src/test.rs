@@ -13,6 +13,7 @@ use std::process::Command;
 
 use crate::project_root;
 
+/// Runs every step; see the module docs.
 pub fn run(_args: &[String]) -> Result<(), String> {
     let root = project_root();
     ensure_node_tools(&root)?;

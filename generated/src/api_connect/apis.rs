@@ -8,6 +8,7 @@
     clippy::doc_overindented_list_items,
     clippy::enum_variant_names
 )]
+
 impl super::Client {
     /// Get an API (public)
     ///
@@ -27,6 +28,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Get an API document (public)
     ///
     /// Returns only the API definition (OpenAPI document) of one API version visible to anyone, without signing in.
@@ -45,6 +47,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Get an API's WSDL (public)
     ///
     /// Returns the WSDL of a SOAP API visible to anyone, without signing in, base64-encoded inside a JSON object. Pass `endpoint` to have the service address rewritten.
@@ -63,6 +66,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Get an API
     ///
     /// Fetches one published API version visible to the caller. The definition and WSDL are only included when asked for with `fields`.
@@ -81,6 +85,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Get an API document
     ///
     /// Returns only the API definition (OpenAPI document) of one API version visible to the caller.
@@ -99,6 +104,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Get an API's WSDL
     ///
     /// Returns the WSDL of a SOAP API visible to the caller, base64-encoded inside a JSON object. Pass `endpoint` to have the service address rewritten.
@@ -118,6 +124,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request of [`Client::get_public_api`](super::Client::get_public_api): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -128,6 +135,7 @@ pub struct GetPublicApi<'a> {
     fields: ::std::option::Option<::std::string::String>,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> GetPublicApi<'a> {
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
     pub fn fields(
@@ -137,17 +145,20 @@ impl<'a> GetPublicApi<'a> {
         self.fields = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::Api, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -159,18 +170,20 @@ impl<'a> GetPublicApi<'a> {
             "getPublicApi",
             ::reqwest::Method::GET,
             "/public-apis/{api-name}/{api-version}",
-            ::std::format!(
-                "/public-apis/{}/{}", crate ::runtime::path_segment(& self.api_name
-                .to_string()), crate ::runtime::path_segment(& self.api_version
-                .to_string())
-            ),
+            [
+                "/public-apis/",
+                &crate::runtime::path_segment(&self.api_name),
+                "/",
+                &crate::runtime::path_segment(&self.api_version),
+            ]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),
@@ -179,7 +192,7 @@ impl<'a> GetPublicApi<'a> {
             });
         }
         if let ::std::option::Option::Some(value) = &self.fields {
-            request.query("fields", value.to_string());
+            request.query("fields", value);
         }
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
@@ -207,6 +220,7 @@ impl<'a> GetPublicApi<'a> {
         ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
     }
 }
+
 /// The request of [`Client::get_public_api_document`](super::Client::get_public_api_document): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -217,6 +231,7 @@ pub struct GetPublicApiDocument<'a> {
     fields: ::std::option::Option<::std::string::String>,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> GetPublicApiDocument<'a> {
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
     pub fn fields(
@@ -226,17 +241,20 @@ impl<'a> GetPublicApiDocument<'a> {
         self.fields = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::ApiDocument, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -248,18 +266,21 @@ impl<'a> GetPublicApiDocument<'a> {
             "getPublicApiDocument",
             ::reqwest::Method::GET,
             "/public-apis/{api-name}/{api-version}/document",
-            ::std::format!(
-                "/public-apis/{}/{}/document", crate ::runtime::path_segment(& self
-                .api_name.to_string()), crate ::runtime::path_segment(& self.api_version
-                .to_string())
-            ),
+            [
+                "/public-apis/",
+                &crate::runtime::path_segment(&self.api_name),
+                "/",
+                &crate::runtime::path_segment(&self.api_version),
+                "/document",
+            ]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),
@@ -268,7 +289,7 @@ impl<'a> GetPublicApiDocument<'a> {
             });
         }
         if let ::std::option::Option::Some(value) = &self.fields {
-            request.query("fields", value.to_string());
+            request.query("fields", value);
         }
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
@@ -296,6 +317,7 @@ impl<'a> GetPublicApiDocument<'a> {
         ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
     }
 }
+
 /// The request of [`Client::get_public_api_wsdl`](super::Client::get_public_api_wsdl): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -306,6 +328,7 @@ pub struct GetPublicApiWsdl<'a> {
     endpoint: ::std::option::Option<::std::string::String>,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> GetPublicApiWsdl<'a> {
     /// Gateway endpoint URL to write into the service address of the returned WSDL.
     pub fn endpoint(
@@ -315,17 +338,20 @@ impl<'a> GetPublicApiWsdl<'a> {
         self.endpoint = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::ApiWsdl, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -337,18 +363,21 @@ impl<'a> GetPublicApiWsdl<'a> {
             "getPublicApiWsdl",
             ::reqwest::Method::GET,
             "/public-apis/{api-name}/{api-version}/wsdl",
-            ::std::format!(
-                "/public-apis/{}/{}/wsdl", crate ::runtime::path_segment(& self.api_name
-                .to_string()), crate ::runtime::path_segment(& self.api_version
-                .to_string())
-            ),
+            [
+                "/public-apis/",
+                &crate::runtime::path_segment(&self.api_name),
+                "/",
+                &crate::runtime::path_segment(&self.api_version),
+                "/wsdl",
+            ]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),
@@ -357,7 +386,7 @@ impl<'a> GetPublicApiWsdl<'a> {
             });
         }
         if let ::std::option::Option::Some(value) = &self.endpoint {
-            request.query("endpoint", value.to_string());
+            request.query("endpoint", value);
         }
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
@@ -385,6 +414,7 @@ impl<'a> GetPublicApiWsdl<'a> {
         ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
     }
 }
+
 /// The request of [`Client::get_api`](super::Client::get_api): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -395,6 +425,7 @@ pub struct GetApi<'a> {
     fields: ::std::option::Option<::std::string::String>,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> GetApi<'a> {
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
     pub fn fields(
@@ -404,17 +435,20 @@ impl<'a> GetApi<'a> {
         self.fields = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::Api, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -426,18 +460,20 @@ impl<'a> GetApi<'a> {
             "getApi",
             ::reqwest::Method::GET,
             "/apis/{api-name}/{api-version}",
-            ::std::format!(
-                "/apis/{}/{}", crate ::runtime::path_segment(& self.api_name
-                .to_string()), crate ::runtime::path_segment(& self.api_version
-                .to_string())
-            ),
+            [
+                "/apis/",
+                &crate::runtime::path_segment(&self.api_name),
+                "/",
+                &crate::runtime::path_segment(&self.api_version),
+            ]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),
@@ -446,7 +482,7 @@ impl<'a> GetApi<'a> {
             });
         }
         if let ::std::option::Option::Some(value) = &self.fields {
-            request.query("fields", value.to_string());
+            request.query("fields", value);
         }
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
@@ -474,6 +510,7 @@ impl<'a> GetApi<'a> {
         ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
     }
 }
+
 /// The request of [`Client::get_api_document`](super::Client::get_api_document): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -484,6 +521,7 @@ pub struct GetApiDocument<'a> {
     fields: ::std::option::Option<::std::string::String>,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> GetApiDocument<'a> {
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
     pub fn fields(
@@ -493,17 +531,20 @@ impl<'a> GetApiDocument<'a> {
         self.fields = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::ApiDocument, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -515,18 +556,21 @@ impl<'a> GetApiDocument<'a> {
             "getApiDocument",
             ::reqwest::Method::GET,
             "/apis/{api-name}/{api-version}/document",
-            ::std::format!(
-                "/apis/{}/{}/document", crate ::runtime::path_segment(& self.api_name
-                .to_string()), crate ::runtime::path_segment(& self.api_version
-                .to_string())
-            ),
+            [
+                "/apis/",
+                &crate::runtime::path_segment(&self.api_name),
+                "/",
+                &crate::runtime::path_segment(&self.api_version),
+                "/document",
+            ]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),
@@ -535,7 +579,7 @@ impl<'a> GetApiDocument<'a> {
             });
         }
         if let ::std::option::Option::Some(value) = &self.fields {
-            request.query("fields", value.to_string());
+            request.query("fields", value);
         }
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
@@ -563,6 +607,7 @@ impl<'a> GetApiDocument<'a> {
         ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
     }
 }
+
 /// The request of [`Client::get_api_wsdl`](super::Client::get_api_wsdl): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -573,6 +618,7 @@ pub struct GetApiWsdl<'a> {
     endpoint: ::std::option::Option<::std::string::String>,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> GetApiWsdl<'a> {
     /// Gateway endpoint URL to write into the service address of the returned WSDL.
     pub fn endpoint(
@@ -582,17 +628,20 @@ impl<'a> GetApiWsdl<'a> {
         self.endpoint = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::ApiWsdl, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -604,18 +653,21 @@ impl<'a> GetApiWsdl<'a> {
             "getApiWsdl",
             ::reqwest::Method::GET,
             "/apis/{api-name}/{api-version}/wsdl",
-            ::std::format!(
-                "/apis/{}/{}/wsdl", crate ::runtime::path_segment(& self.api_name
-                .to_string()), crate ::runtime::path_segment(& self.api_version
-                .to_string())
-            ),
+            [
+                "/apis/",
+                &crate::runtime::path_segment(&self.api_name),
+                "/",
+                &crate::runtime::path_segment(&self.api_version),
+                "/wsdl",
+            ]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),
@@ -624,7 +676,7 @@ impl<'a> GetApiWsdl<'a> {
             });
         }
         if let ::std::option::Option::Some(value) = &self.endpoint {
-            request.query("endpoint", value.to_string());
+            request.query("endpoint", value);
         }
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;

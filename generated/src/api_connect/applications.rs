@@ -8,6 +8,7 @@
     clippy::doc_overindented_list_items,
     clippy::enum_variant_names
 )]
+
 impl super::Client {
     /// List applications
     ///
@@ -27,6 +28,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Create an application
     ///
     /// Registers a new application in the consumer organization. The response carries the generated client ID and client secret of its first credential; the secret is not shown again.
@@ -44,6 +46,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Get an application
     ///
     /// Fetches one application of the consumer organization.
@@ -62,6 +65,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Delete an application
     ///
     /// Deletes an application along with its credentials and subscriptions.
@@ -79,6 +83,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Update an application
     ///
     /// Changes an application's descriptive fields, state, redirect URLs or metadata. Setting `lifecycle_state_pending` to `production` requests promotion out of development mode.
@@ -98,6 +103,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Get an application type
     ///
     /// Fetches one application type of the catalog and the OAuth client types and grants it allows.
@@ -115,6 +121,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request of [`Client::list_apps`](super::Client::list_apps): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -126,17 +133,20 @@ pub struct ListApps<'a> {
     fields: ::std::option::Option<::std::string::String>,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> ListApps<'a> {
     /// Maximum number of items to return in one page.
     pub fn limit(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Zero-based position of the first item to return.
     pub fn offset(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.offset = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
     pub fn fields(
         mut self,
@@ -145,17 +155,20 @@ impl<'a> ListApps<'a> {
         self.fields = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::ApplicationList, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -167,16 +180,14 @@ impl<'a> ListApps<'a> {
             "listApps",
             ::reqwest::Method::GET,
             "/orgs/{org}/apps",
-            ::std::format!(
-                "/orgs/{}/apps", crate ::runtime::path_segment(& self.org.to_string())
-            ),
+            ["/orgs/", &crate::runtime::path_segment(&self.org), "/apps"].concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),
@@ -185,19 +196,19 @@ impl<'a> ListApps<'a> {
             });
         }
         if let ::std::option::Option::Some(value) = &self.limit {
-            request.query("limit", value.to_string());
+            request.query("limit", value);
         }
         if let ::std::option::Option::Some(value) = &self.offset {
-            request.query("offset", value.to_string());
+            request.query("offset", value);
         }
         if let ::std::option::Option::Some(value) = &self.fields {
-            request.query("fields", value.to_string());
+            request.query("fields", value);
         }
         if let ::std::option::Option::Some(value) = &self.limit {
-            crate::runtime::minimum("limit", *value as f64, 1f64, false)?;
+            crate::runtime::minimum("limit", f64::from(*value), 1.0, false)?;
         }
         if let ::std::option::Option::Some(value) = &self.offset {
-            crate::runtime::minimum("offset", *value as f64, 0f64, false)?;
+            crate::runtime::minimum("offset", f64::from(*value), 0.0, false)?;
         }
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
@@ -226,6 +237,7 @@ impl<'a> ListApps<'a> {
         };
         ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
     }
+
     /// Every page, fetched lazily as the stream is polled: no request is sent before the first poll. The stream ends after the last page (an empty page, no next token, or a token seen before).
     pub fn pages(
         self,
@@ -249,6 +261,7 @@ impl<'a> ListApps<'a> {
             Self::page_total,
         )
     }
+
     /// Every item of every page, in order; see [`Self::pages`].
     pub fn items(
         self,
@@ -257,18 +270,22 @@ impl<'a> ListApps<'a> {
     > + 'a {
         crate::runtime::items(self.pages(), Self::page_items)
     }
+
     fn page_items(
         page: super::types::ApplicationList,
     ) -> ::std::vec::Vec<super::types::Application> {
         page.results
     }
+
     fn page_len(page: &super::types::ApplicationList) -> usize {
         page.results.len()
     }
+
     fn page_total(page: &super::types::ApplicationList) -> ::std::option::Option<i64> {
         ::std::option::Option::Some(page.total_results)
     }
 }
+
 /// The request of [`Client::create_app`](super::Client::create_app): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -278,18 +295,21 @@ pub struct CreateApp<'a> {
     body: super::types::ApplicationCreate,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> CreateApp<'a> {
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::Application, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -301,16 +321,14 @@ impl<'a> CreateApp<'a> {
             "createApp",
             ::reqwest::Method::POST,
             "/orgs/{org}/apps",
-            ::std::format!(
-                "/orgs/{}/apps", crate ::runtime::path_segment(& self.org.to_string())
-            ),
+            ["/orgs/", &crate::runtime::path_segment(&self.org), "/apps"].concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),
@@ -347,6 +365,7 @@ impl<'a> CreateApp<'a> {
         ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
     }
 }
+
 /// The request of [`Client::get_app`](super::Client::get_app): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -357,6 +376,7 @@ pub struct GetApp<'a> {
     fields: ::std::option::Option<::std::string::String>,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> GetApp<'a> {
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
     pub fn fields(
@@ -366,17 +386,20 @@ impl<'a> GetApp<'a> {
         self.fields = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::Application, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -388,17 +411,20 @@ impl<'a> GetApp<'a> {
             "getApp",
             ::reqwest::Method::GET,
             "/apps/{org}/{app}",
-            ::std::format!(
-                "/apps/{}/{}", crate ::runtime::path_segment(& self.org.to_string()),
-                crate ::runtime::path_segment(& self.app.to_string())
-            ),
+            [
+                "/apps/",
+                &crate::runtime::path_segment(&self.org),
+                "/",
+                &crate::runtime::path_segment(&self.app),
+            ]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),
@@ -407,7 +433,7 @@ impl<'a> GetApp<'a> {
             });
         }
         if let ::std::option::Option::Some(value) = &self.fields {
-            request.query("fields", value.to_string());
+            request.query("fields", value);
         }
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
@@ -435,6 +461,7 @@ impl<'a> GetApp<'a> {
         ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
     }
 }
+
 /// The request of [`Client::delete_app`](super::Client::delete_app): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -444,18 +471,21 @@ pub struct DeleteApp<'a> {
     app: ::std::string::String,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> DeleteApp<'a> {
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::Application, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -467,17 +497,20 @@ impl<'a> DeleteApp<'a> {
             "deleteApp",
             ::reqwest::Method::DELETE,
             "/apps/{org}/{app}",
-            ::std::format!(
-                "/apps/{}/{}", crate ::runtime::path_segment(& self.org.to_string()),
-                crate ::runtime::path_segment(& self.app.to_string())
-            ),
+            [
+                "/apps/",
+                &crate::runtime::path_segment(&self.org),
+                "/",
+                &crate::runtime::path_segment(&self.app),
+            ]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),
@@ -512,6 +545,7 @@ impl<'a> DeleteApp<'a> {
         ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
     }
 }
+
 /// The request of [`Client::update_app`](super::Client::update_app): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -522,18 +556,21 @@ pub struct UpdateApp<'a> {
     body: super::types::ApplicationUpdate,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> UpdateApp<'a> {
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::Application, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -545,17 +582,20 @@ impl<'a> UpdateApp<'a> {
             "updateApp",
             ::reqwest::Method::PATCH,
             "/apps/{org}/{app}",
-            ::std::format!(
-                "/apps/{}/{}", crate ::runtime::path_segment(& self.org.to_string()),
-                crate ::runtime::path_segment(& self.app.to_string())
-            ),
+            [
+                "/apps/",
+                &crate::runtime::path_segment(&self.org),
+                "/",
+                &crate::runtime::path_segment(&self.app),
+            ]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),
@@ -592,6 +632,7 @@ impl<'a> UpdateApp<'a> {
         ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
     }
 }
+
 /// The request of [`Client::get_application_type`](super::Client::get_application_type): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -601,6 +642,7 @@ pub struct GetApplicationType<'a> {
     fields: ::std::option::Option<::std::string::String>,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> GetApplicationType<'a> {
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
     pub fn fields(
@@ -610,17 +652,20 @@ impl<'a> GetApplicationType<'a> {
         self.fields = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::ApplicationType, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -632,17 +677,18 @@ impl<'a> GetApplicationType<'a> {
             "getApplicationType",
             ::reqwest::Method::GET,
             "/application-types/{application-type}",
-            ::std::format!(
-                "/application-types/{}", crate ::runtime::path_segment(& self
-                .application_type.to_string())
-            ),
+            [
+                "/application-types/",
+                &crate::runtime::path_segment(&self.application_type),
+            ]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),
@@ -651,7 +697,7 @@ impl<'a> GetApplicationType<'a> {
             });
         }
         if let ::std::option::Option::Some(value) = &self.fields {
-            request.query("fields", value.to_string());
+            request.query("fields", value);
         }
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;

@@ -8,6 +8,7 @@
     clippy::doc_overindented_list_items,
     clippy::enum_variant_names
 )]
+
 impl super::Client {
     /// Get an associate
     ///
@@ -28,6 +29,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request of [`Client::get_associate`](super::Client::get_associate): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -38,6 +40,7 @@ pub struct GetAssociate<'a> {
     fields: ::std::option::Option<::std::string::String>,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> GetAssociate<'a> {
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
     pub fn fields(
@@ -47,17 +50,20 @@ impl<'a> GetAssociate<'a> {
         self.fields = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::Associate, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -69,18 +75,20 @@ impl<'a> GetAssociate<'a> {
             "getAssociate",
             ::reqwest::Method::GET,
             "/orgs/{org}/associates/{associate}",
-            ::std::format!(
-                "/orgs/{}/associates/{}", crate ::runtime::path_segment(& self.org
-                .to_string()), crate ::runtime::path_segment(& self.associate
-                .to_string())
-            ),
+            [
+                "/orgs/",
+                &crate::runtime::path_segment(&self.org),
+                "/associates/",
+                &crate::runtime::path_segment(&self.associate),
+            ]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),
@@ -89,7 +97,7 @@ impl<'a> GetAssociate<'a> {
             });
         }
         if let ::std::option::Option::Some(value) = &self.fields {
-            request.query("fields", value.to_string());
+            request.query("fields", value);
         }
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;

@@ -8,6 +8,7 @@
     clippy::doc_overindented_list_items,
     clippy::enum_variant_names
 )]
+
 impl super::Client {
     /// List an application's credentials
     ///
@@ -29,6 +30,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Add a credential to an application
     ///
     /// Creates an additional client ID / secret pair for the application. The secret is only returned in this response.
@@ -48,6 +50,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Get a credential
     ///
     /// Fetches one credential of the application (without its secret).
@@ -68,6 +71,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Delete a credential
     ///
     /// Revokes a credential; calls using its client ID stop working.
@@ -87,6 +91,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Update a credential
     ///
     /// Changes a credential's name, title, summary or metadata.
@@ -108,6 +113,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Regenerate client ID and secret
     ///
     /// Replaces both the client ID and the client secret of a credential. The new values are returned once.
@@ -127,6 +133,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Regenerate the client secret
     ///
     /// Replaces the client secret of a credential while keeping its client ID. The new secret is returned once.
@@ -146,6 +153,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Check a client secret
     ///
     /// Tells whether the supplied secret is the current secret of the credential. A success status means it matches; a mismatch is reported as an error status.
@@ -168,6 +176,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request of [`Client::list_credentials`](super::Client::list_credentials): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -180,17 +189,20 @@ pub struct ListCredentials<'a> {
     fields: ::std::option::Option<::std::string::String>,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> ListCredentials<'a> {
     /// Maximum number of items to return in one page.
     pub fn limit(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Zero-based position of the first item to return.
     pub fn offset(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.offset = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
     pub fn fields(
         mut self,
@@ -199,17 +211,20 @@ impl<'a> ListCredentials<'a> {
         self.fields = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::CredentialList, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -221,17 +236,21 @@ impl<'a> ListCredentials<'a> {
             "listCredentials",
             ::reqwest::Method::GET,
             "/apps/{org}/{app}/credentials",
-            ::std::format!(
-                "/apps/{}/{}/credentials", crate ::runtime::path_segment(& self.org
-                .to_string()), crate ::runtime::path_segment(& self.app.to_string())
-            ),
+            [
+                "/apps/",
+                &crate::runtime::path_segment(&self.org),
+                "/",
+                &crate::runtime::path_segment(&self.app),
+                "/credentials",
+            ]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),
@@ -240,19 +259,19 @@ impl<'a> ListCredentials<'a> {
             });
         }
         if let ::std::option::Option::Some(value) = &self.limit {
-            request.query("limit", value.to_string());
+            request.query("limit", value);
         }
         if let ::std::option::Option::Some(value) = &self.offset {
-            request.query("offset", value.to_string());
+            request.query("offset", value);
         }
         if let ::std::option::Option::Some(value) = &self.fields {
-            request.query("fields", value.to_string());
+            request.query("fields", value);
         }
         if let ::std::option::Option::Some(value) = &self.limit {
-            crate::runtime::minimum("limit", *value as f64, 1f64, false)?;
+            crate::runtime::minimum("limit", f64::from(*value), 1.0, false)?;
         }
         if let ::std::option::Option::Some(value) = &self.offset {
-            crate::runtime::minimum("offset", *value as f64, 0f64, false)?;
+            crate::runtime::minimum("offset", f64::from(*value), 0.0, false)?;
         }
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
@@ -281,6 +300,7 @@ impl<'a> ListCredentials<'a> {
         };
         ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
     }
+
     /// Every page, fetched lazily as the stream is polled: no request is sent before the first poll. The stream ends after the last page (an empty page, no next token, or a token seen before).
     pub fn pages(
         self,
@@ -301,6 +321,7 @@ impl<'a> ListCredentials<'a> {
             Self::page_total,
         )
     }
+
     /// Every item of every page, in order; see [`Self::pages`].
     pub fn items(
         self,
@@ -309,18 +330,22 @@ impl<'a> ListCredentials<'a> {
     > + 'a {
         crate::runtime::items(self.pages(), Self::page_items)
     }
+
     fn page_items(
         page: super::types::CredentialList,
     ) -> ::std::vec::Vec<super::types::Credential> {
         page.results
     }
+
     fn page_len(page: &super::types::CredentialList) -> usize {
         page.results.len()
     }
+
     fn page_total(page: &super::types::CredentialList) -> ::std::option::Option<i64> {
         ::std::option::Option::Some(page.total_results)
     }
 }
+
 /// The request of [`Client::create_credential`](super::Client::create_credential): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -331,18 +356,21 @@ pub struct CreateCredential<'a> {
     body: super::types::CredentialCreate,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> CreateCredential<'a> {
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::Credential, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -354,17 +382,21 @@ impl<'a> CreateCredential<'a> {
             "createCredential",
             ::reqwest::Method::POST,
             "/apps/{org}/{app}/credentials",
-            ::std::format!(
-                "/apps/{}/{}/credentials", crate ::runtime::path_segment(& self.org
-                .to_string()), crate ::runtime::path_segment(& self.app.to_string())
-            ),
+            [
+                "/apps/",
+                &crate::runtime::path_segment(&self.org),
+                "/",
+                &crate::runtime::path_segment(&self.app),
+                "/credentials",
+            ]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),
@@ -401,6 +433,7 @@ impl<'a> CreateCredential<'a> {
         ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
     }
 }
+
 /// The request of [`Client::get_credential`](super::Client::get_credential): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -412,6 +445,7 @@ pub struct GetCredential<'a> {
     fields: ::std::option::Option<::std::string::String>,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> GetCredential<'a> {
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
     pub fn fields(
@@ -421,17 +455,20 @@ impl<'a> GetCredential<'a> {
         self.fields = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::Credential, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -443,18 +480,22 @@ impl<'a> GetCredential<'a> {
             "getCredential",
             ::reqwest::Method::GET,
             "/apps/{org}/{app}/credentials/{credential}",
-            ::std::format!(
-                "/apps/{}/{}/credentials/{}", crate ::runtime::path_segment(& self.org
-                .to_string()), crate ::runtime::path_segment(& self.app.to_string()),
-                crate ::runtime::path_segment(& self.credential.to_string())
-            ),
+            [
+                "/apps/",
+                &crate::runtime::path_segment(&self.org),
+                "/",
+                &crate::runtime::path_segment(&self.app),
+                "/credentials/",
+                &crate::runtime::path_segment(&self.credential),
+            ]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),
@@ -463,7 +504,7 @@ impl<'a> GetCredential<'a> {
             });
         }
         if let ::std::option::Option::Some(value) = &self.fields {
-            request.query("fields", value.to_string());
+            request.query("fields", value);
         }
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
@@ -491,6 +532,7 @@ impl<'a> GetCredential<'a> {
         ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
     }
 }
+
 /// The request of [`Client::delete_credential`](super::Client::delete_credential): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -501,18 +543,21 @@ pub struct DeleteCredential<'a> {
     credential: ::std::string::String,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> DeleteCredential<'a> {
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::Credential, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -524,18 +569,22 @@ impl<'a> DeleteCredential<'a> {
             "deleteCredential",
             ::reqwest::Method::DELETE,
             "/apps/{org}/{app}/credentials/{credential}",
-            ::std::format!(
-                "/apps/{}/{}/credentials/{}", crate ::runtime::path_segment(& self.org
-                .to_string()), crate ::runtime::path_segment(& self.app.to_string()),
-                crate ::runtime::path_segment(& self.credential.to_string())
-            ),
+            [
+                "/apps/",
+                &crate::runtime::path_segment(&self.org),
+                "/",
+                &crate::runtime::path_segment(&self.app),
+                "/credentials/",
+                &crate::runtime::path_segment(&self.credential),
+            ]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),
@@ -570,6 +619,7 @@ impl<'a> DeleteCredential<'a> {
         ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
     }
 }
+
 /// The request of [`Client::update_credential`](super::Client::update_credential): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -581,18 +631,21 @@ pub struct UpdateCredential<'a> {
     body: super::types::CredentialUpdate,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> UpdateCredential<'a> {
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::Credential, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -604,18 +657,22 @@ impl<'a> UpdateCredential<'a> {
             "updateCredential",
             ::reqwest::Method::PATCH,
             "/apps/{org}/{app}/credentials/{credential}",
-            ::std::format!(
-                "/apps/{}/{}/credentials/{}", crate ::runtime::path_segment(& self.org
-                .to_string()), crate ::runtime::path_segment(& self.app.to_string()),
-                crate ::runtime::path_segment(& self.credential.to_string())
-            ),
+            [
+                "/apps/",
+                &crate::runtime::path_segment(&self.org),
+                "/",
+                &crate::runtime::path_segment(&self.app),
+                "/credentials/",
+                &crate::runtime::path_segment(&self.credential),
+            ]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),
@@ -652,6 +709,7 @@ impl<'a> UpdateCredential<'a> {
         ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
     }
 }
+
 /// The request of [`Client::reset_credential`](super::Client::reset_credential): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -662,18 +720,21 @@ pub struct ResetCredential<'a> {
     credential: ::std::string::String,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> ResetCredential<'a> {
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::Credential, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -685,18 +746,23 @@ impl<'a> ResetCredential<'a> {
             "resetCredential",
             ::reqwest::Method::POST,
             "/apps/{org}/{app}/credentials/{credential}/reset",
-            ::std::format!(
-                "/apps/{}/{}/credentials/{}/reset", crate ::runtime::path_segment(& self
-                .org.to_string()), crate ::runtime::path_segment(& self.app.to_string()),
-                crate ::runtime::path_segment(& self.credential.to_string())
-            ),
+            [
+                "/apps/",
+                &crate::runtime::path_segment(&self.org),
+                "/",
+                &crate::runtime::path_segment(&self.app),
+                "/credentials/",
+                &crate::runtime::path_segment(&self.credential),
+                "/reset",
+            ]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),
@@ -731,6 +797,7 @@ impl<'a> ResetCredential<'a> {
         ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
     }
 }
+
 /// The request of [`Client::reset_credential_client_secret`](super::Client::reset_credential_client_secret): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -741,18 +808,21 @@ pub struct ResetCredentialClientSecret<'a> {
     credential: ::std::string::String,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> ResetCredentialClientSecret<'a> {
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::Credential, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -764,19 +834,23 @@ impl<'a> ResetCredentialClientSecret<'a> {
             "resetCredentialClientSecret",
             ::reqwest::Method::POST,
             "/apps/{org}/{app}/credentials/{credential}/reset-client-secret",
-            ::std::format!(
-                "/apps/{}/{}/credentials/{}/reset-client-secret", crate
-                ::runtime::path_segment(& self.org.to_string()), crate
-                ::runtime::path_segment(& self.app.to_string()), crate
-                ::runtime::path_segment(& self.credential.to_string())
-            ),
+            [
+                "/apps/",
+                &crate::runtime::path_segment(&self.org),
+                "/",
+                &crate::runtime::path_segment(&self.app),
+                "/credentials/",
+                &crate::runtime::path_segment(&self.credential),
+                "/reset-client-secret",
+            ]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),
@@ -811,6 +885,7 @@ impl<'a> ResetCredentialClientSecret<'a> {
         ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
     }
 }
+
 /// The request of [`Client::verify_credential_client_secret`](super::Client::verify_credential_client_secret): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -822,16 +897,19 @@ pub struct VerifyCredentialClientSecret<'a> {
     body: super::types::ClientSecretVerification,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> VerifyCredentialClientSecret<'a> {
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(self) -> ::std::result::Result<(), crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -840,19 +918,23 @@ impl<'a> VerifyCredentialClientSecret<'a> {
             "verifyCredentialClientSecret",
             ::reqwest::Method::POST,
             "/apps/{org}/{app}/credentials/{credential}/verify-client-secret",
-            ::std::format!(
-                "/apps/{}/{}/credentials/{}/verify-client-secret", crate
-                ::runtime::path_segment(& self.org.to_string()), crate
-                ::runtime::path_segment(& self.app.to_string()), crate
-                ::runtime::path_segment(& self.credential.to_string())
-            ),
+            [
+                "/apps/",
+                &crate::runtime::path_segment(&self.org),
+                "/",
+                &crate::runtime::path_segment(&self.app),
+                "/credentials/",
+                &crate::runtime::path_segment(&self.credential),
+                "/verify-client-secret",
+            ]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),

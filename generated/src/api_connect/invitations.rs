@@ -8,6 +8,7 @@
     clippy::doc_overindented_list_items,
     clippy::enum_variant_names
 )]
+
 impl super::Client {
     /// Sign up through an organization invitation
     ///
@@ -26,6 +27,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Accept an organization invitation
     ///
     /// Lets an existing user take ownership of the new consumer organization described by the invitation. Authenticate with the invitation token as the bearer token.
@@ -43,6 +45,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// List pending member invitations
     ///
     /// Returns the organization's outstanding member invitations, one page at a time.
@@ -61,6 +64,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Invite someone to an organization
     ///
     /// Creates an invitation for an email address to join the organization with the given roles, and by default emails the invitation link.
@@ -78,6 +82,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Get a member invitation
     ///
     /// Fetches one outstanding invitation of the organization.
@@ -96,6 +101,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Withdraw a member invitation
     ///
     /// Cancels an outstanding invitation so its link no longer works.
@@ -113,6 +119,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Re-issue a member invitation
     ///
     /// Issues a fresh invitation link (invalidating the previous one) and optionally emails it again.
@@ -131,6 +138,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Sign up through a member invitation
     ///
     /// Creates a new user account for the invitee and adds it to the organization. Authenticate with the invitation token as the bearer token.
@@ -150,6 +158,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Accept a member invitation
     ///
     /// Adds an existing user to the organization. Authenticate with the invitation token as the bearer token and identify the user in the body.
@@ -170,6 +179,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request of [`Client::register_org_invitation`](super::Client::register_org_invitation): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -179,18 +189,21 @@ pub struct RegisterOrgInvitation<'a> {
     body: super::types::OrgInvitationRequest,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> RegisterOrgInvitation<'a> {
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::InvitationResult, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -202,17 +215,19 @@ impl<'a> RegisterOrgInvitation<'a> {
             "registerOrgInvitation",
             ::reqwest::Method::POST,
             "/org-invitations/{invitation}/register",
-            ::std::format!(
-                "/org-invitations/{}/register", crate ::runtime::path_segment(& self
-                .invitation.to_string())
-            ),
+            [
+                "/org-invitations/",
+                &crate::runtime::path_segment(&self.invitation),
+                "/register",
+            ]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),
@@ -250,6 +265,7 @@ impl<'a> RegisterOrgInvitation<'a> {
         ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
     }
 }
+
 /// The request of [`Client::accept_org_invitation`](super::Client::accept_org_invitation): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -259,18 +275,21 @@ pub struct AcceptOrgInvitation<'a> {
     body: super::types::OrgInvitationRequest,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> AcceptOrgInvitation<'a> {
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::InvitationResult, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -282,17 +301,19 @@ impl<'a> AcceptOrgInvitation<'a> {
             "acceptOrgInvitation",
             ::reqwest::Method::POST,
             "/org-invitations/{invitation}/accept",
-            ::std::format!(
-                "/org-invitations/{}/accept", crate ::runtime::path_segment(& self
-                .invitation.to_string())
-            ),
+            [
+                "/org-invitations/",
+                &crate::runtime::path_segment(&self.invitation),
+                "/accept",
+            ]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),
@@ -330,6 +351,7 @@ impl<'a> AcceptOrgInvitation<'a> {
         ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
     }
 }
+
 /// The request of [`Client::list_member_invitations`](super::Client::list_member_invitations): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -341,17 +363,20 @@ pub struct ListMemberInvitations<'a> {
     fields: ::std::option::Option<::std::string::String>,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> ListMemberInvitations<'a> {
     /// Maximum number of items to return in one page.
     pub fn limit(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Zero-based position of the first item to return.
     pub fn offset(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.offset = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
     pub fn fields(
         mut self,
@@ -360,11 +385,13 @@ impl<'a> ListMemberInvitations<'a> {
         self.fields = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
@@ -374,6 +401,7 @@ impl<'a> ListMemberInvitations<'a> {
     > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -385,17 +413,15 @@ impl<'a> ListMemberInvitations<'a> {
             "listMemberInvitations",
             ::reqwest::Method::GET,
             "/orgs/{org}/member-invitations",
-            ::std::format!(
-                "/orgs/{}/member-invitations", crate ::runtime::path_segment(& self.org
-                .to_string())
-            ),
+            ["/orgs/", &crate::runtime::path_segment(&self.org), "/member-invitations"]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),
@@ -404,19 +430,19 @@ impl<'a> ListMemberInvitations<'a> {
             });
         }
         if let ::std::option::Option::Some(value) = &self.limit {
-            request.query("limit", value.to_string());
+            request.query("limit", value);
         }
         if let ::std::option::Option::Some(value) = &self.offset {
-            request.query("offset", value.to_string());
+            request.query("offset", value);
         }
         if let ::std::option::Option::Some(value) = &self.fields {
-            request.query("fields", value.to_string());
+            request.query("fields", value);
         }
         if let ::std::option::Option::Some(value) = &self.limit {
-            crate::runtime::minimum("limit", *value as f64, 1f64, false)?;
+            crate::runtime::minimum("limit", f64::from(*value), 1.0, false)?;
         }
         if let ::std::option::Option::Some(value) = &self.offset {
-            crate::runtime::minimum("offset", *value as f64, 0f64, false)?;
+            crate::runtime::minimum("offset", f64::from(*value), 0.0, false)?;
         }
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
@@ -445,6 +471,7 @@ impl<'a> ListMemberInvitations<'a> {
         };
         ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
     }
+
     /// Every page, fetched lazily as the stream is polled: no request is sent before the first poll. The stream ends after the last page (an empty page, no next token, or a token seen before).
     pub fn pages(
         self,
@@ -468,6 +495,7 @@ impl<'a> ListMemberInvitations<'a> {
             Self::page_total,
         )
     }
+
     /// Every item of every page, in order; see [`Self::pages`].
     pub fn items(
         self,
@@ -479,20 +507,24 @@ impl<'a> ListMemberInvitations<'a> {
     > + 'a {
         crate::runtime::items(self.pages(), Self::page_items)
     }
+
     fn page_items(
         page: super::types::MemberInvitationList,
     ) -> ::std::vec::Vec<super::types::MemberInvitation> {
         page.results
     }
+
     fn page_len(page: &super::types::MemberInvitationList) -> usize {
         page.results.len()
     }
+
     fn page_total(
         page: &super::types::MemberInvitationList,
     ) -> ::std::option::Option<i64> {
         ::std::option::Option::Some(page.total_results)
     }
 }
+
 /// The request of [`Client::create_member_invitation`](super::Client::create_member_invitation): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -502,18 +534,21 @@ pub struct CreateMemberInvitation<'a> {
     body: super::types::MemberInvitationCreate,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> CreateMemberInvitation<'a> {
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::MemberInvitation, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -525,17 +560,15 @@ impl<'a> CreateMemberInvitation<'a> {
             "createMemberInvitation",
             ::reqwest::Method::POST,
             "/orgs/{org}/member-invitations",
-            ::std::format!(
-                "/orgs/{}/member-invitations", crate ::runtime::path_segment(& self.org
-                .to_string())
-            ),
+            ["/orgs/", &crate::runtime::path_segment(&self.org), "/member-invitations"]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),
@@ -574,6 +607,7 @@ impl<'a> CreateMemberInvitation<'a> {
         ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
     }
 }
+
 /// The request of [`Client::get_member_invitation`](super::Client::get_member_invitation): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -584,6 +618,7 @@ pub struct GetMemberInvitation<'a> {
     fields: ::std::option::Option<::std::string::String>,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> GetMemberInvitation<'a> {
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
     pub fn fields(
@@ -593,17 +628,20 @@ impl<'a> GetMemberInvitation<'a> {
         self.fields = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::MemberInvitation, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -615,18 +653,20 @@ impl<'a> GetMemberInvitation<'a> {
             "getMemberInvitation",
             ::reqwest::Method::GET,
             "/orgs/{org}/member-invitations/{member-invitation}",
-            ::std::format!(
-                "/orgs/{}/member-invitations/{}", crate ::runtime::path_segment(& self
-                .org.to_string()), crate ::runtime::path_segment(& self.member_invitation
-                .to_string())
-            ),
+            [
+                "/orgs/",
+                &crate::runtime::path_segment(&self.org),
+                "/member-invitations/",
+                &crate::runtime::path_segment(&self.member_invitation),
+            ]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),
@@ -635,7 +675,7 @@ impl<'a> GetMemberInvitation<'a> {
             });
         }
         if let ::std::option::Option::Some(value) = &self.fields {
-            request.query("fields", value.to_string());
+            request.query("fields", value);
         }
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
@@ -665,6 +705,7 @@ impl<'a> GetMemberInvitation<'a> {
         ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
     }
 }
+
 /// The request of [`Client::delete_member_invitation`](super::Client::delete_member_invitation): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -674,18 +715,21 @@ pub struct DeleteMemberInvitation<'a> {
     member_invitation: ::std::string::String,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> DeleteMemberInvitation<'a> {
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::MemberInvitation, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -697,18 +741,20 @@ impl<'a> DeleteMemberInvitation<'a> {
             "deleteMemberInvitation",
             ::reqwest::Method::DELETE,
             "/orgs/{org}/member-invitations/{member-invitation}",
-            ::std::format!(
-                "/orgs/{}/member-invitations/{}", crate ::runtime::path_segment(& self
-                .org.to_string()), crate ::runtime::path_segment(& self.member_invitation
-                .to_string())
-            ),
+            [
+                "/orgs/",
+                &crate::runtime::path_segment(&self.org),
+                "/member-invitations/",
+                &crate::runtime::path_segment(&self.member_invitation),
+            ]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),
@@ -745,6 +791,7 @@ impl<'a> DeleteMemberInvitation<'a> {
         ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
     }
 }
+
 /// The request of [`Client::regenerate_member_invitation`](super::Client::regenerate_member_invitation): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -755,23 +802,27 @@ pub struct RegenerateMemberInvitation<'a> {
     body: ::std::option::Option<super::types::MemberInvitationRegenerate>,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> RegenerateMemberInvitation<'a> {
     /// Sets the (optional) request body.
     pub fn body(mut self, body: super::types::MemberInvitationRegenerate) -> Self {
         self.body = ::std::option::Option::Some(body);
         self
     }
+
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::MemberInvitation, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -783,18 +834,21 @@ impl<'a> RegenerateMemberInvitation<'a> {
             "regenerateMemberInvitation",
             ::reqwest::Method::POST,
             "/orgs/{org}/member-invitations/{member-invitation}/regenerate",
-            ::std::format!(
-                "/orgs/{}/member-invitations/{}/regenerate", crate
-                ::runtime::path_segment(& self.org.to_string()), crate
-                ::runtime::path_segment(& self.member_invitation.to_string())
-            ),
+            [
+                "/orgs/",
+                &crate::runtime::path_segment(&self.org),
+                "/member-invitations/",
+                &crate::runtime::path_segment(&self.member_invitation),
+                "/regenerate",
+            ]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),
@@ -834,6 +888,7 @@ impl<'a> RegenerateMemberInvitation<'a> {
         ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
     }
 }
+
 /// The request of [`Client::register_member_invitation`](super::Client::register_member_invitation): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -844,18 +899,21 @@ pub struct RegisterMemberInvitation<'a> {
     body: super::types::UserRegistration,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> RegisterMemberInvitation<'a> {
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::InvitationResult, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -867,18 +925,21 @@ impl<'a> RegisterMemberInvitation<'a> {
             "registerMemberInvitation",
             ::reqwest::Method::POST,
             "/orgs/{org}/member-invitations/{member-invitation}/register",
-            ::std::format!(
-                "/orgs/{}/member-invitations/{}/register", crate
-                ::runtime::path_segment(& self.org.to_string()), crate
-                ::runtime::path_segment(& self.member_invitation.to_string())
-            ),
+            [
+                "/orgs/",
+                &crate::runtime::path_segment(&self.org),
+                "/member-invitations/",
+                &crate::runtime::path_segment(&self.member_invitation),
+                "/register",
+            ]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),
@@ -916,6 +977,7 @@ impl<'a> RegisterMemberInvitation<'a> {
         ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
     }
 }
+
 /// The request of [`Client::accept_member_invitation`](super::Client::accept_member_invitation): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -926,18 +988,21 @@ pub struct AcceptMemberInvitation<'a> {
     body: super::types::MemberInvitationAcceptRequest,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> AcceptMemberInvitation<'a> {
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::InvitationResult, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -949,18 +1014,21 @@ impl<'a> AcceptMemberInvitation<'a> {
             "acceptMemberInvitation",
             ::reqwest::Method::POST,
             "/orgs/{org}/member-invitations/{member-invitation}/accept",
-            ::std::format!(
-                "/orgs/{}/member-invitations/{}/accept", crate ::runtime::path_segment(&
-                self.org.to_string()), crate ::runtime::path_segment(& self
-                .member_invitation.to_string())
-            ),
+            [
+                "/orgs/",
+                &crate::runtime::path_segment(&self.org),
+                "/member-invitations/",
+                &crate::runtime::path_segment(&self.member_invitation),
+                "/accept",
+            ]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),

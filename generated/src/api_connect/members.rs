@@ -8,6 +8,7 @@
     clippy::doc_overindented_list_items,
     clippy::enum_variant_names
 )]
+
 impl super::Client {
     /// Get a member
     ///
@@ -27,6 +28,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Remove a member
     ///
     /// Removes a user from the organization. The user account itself is kept.
@@ -44,6 +46,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Update a member
     ///
     /// Changes a member's roles, state or descriptive fields.
@@ -64,6 +67,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request of [`Client::get_member`](super::Client::get_member): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -74,6 +78,7 @@ pub struct GetMember<'a> {
     fields: ::std::option::Option<::std::string::String>,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> GetMember<'a> {
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
     pub fn fields(
@@ -83,17 +88,20 @@ impl<'a> GetMember<'a> {
         self.fields = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::Member, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -105,17 +113,20 @@ impl<'a> GetMember<'a> {
             "getMember",
             ::reqwest::Method::GET,
             "/orgs/{org}/members/{member}",
-            ::std::format!(
-                "/orgs/{}/members/{}", crate ::runtime::path_segment(& self.org
-                .to_string()), crate ::runtime::path_segment(& self.member.to_string())
-            ),
+            [
+                "/orgs/",
+                &crate::runtime::path_segment(&self.org),
+                "/members/",
+                &crate::runtime::path_segment(&self.member),
+            ]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),
@@ -124,7 +135,7 @@ impl<'a> GetMember<'a> {
             });
         }
         if let ::std::option::Option::Some(value) = &self.fields {
-            request.query("fields", value.to_string());
+            request.query("fields", value);
         }
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
@@ -152,6 +163,7 @@ impl<'a> GetMember<'a> {
         ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
     }
 }
+
 /// The request of [`Client::delete_member`](super::Client::delete_member): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -161,18 +173,21 @@ pub struct DeleteMember<'a> {
     member: ::std::string::String,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> DeleteMember<'a> {
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::Member, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -184,17 +199,20 @@ impl<'a> DeleteMember<'a> {
             "deleteMember",
             ::reqwest::Method::DELETE,
             "/orgs/{org}/members/{member}",
-            ::std::format!(
-                "/orgs/{}/members/{}", crate ::runtime::path_segment(& self.org
-                .to_string()), crate ::runtime::path_segment(& self.member.to_string())
-            ),
+            [
+                "/orgs/",
+                &crate::runtime::path_segment(&self.org),
+                "/members/",
+                &crate::runtime::path_segment(&self.member),
+            ]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),
@@ -229,6 +247,7 @@ impl<'a> DeleteMember<'a> {
         ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
     }
 }
+
 /// The request of [`Client::update_member`](super::Client::update_member): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -239,18 +258,21 @@ pub struct UpdateMember<'a> {
     body: super::types::MemberUpdate,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> UpdateMember<'a> {
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::Member, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -262,17 +284,20 @@ impl<'a> UpdateMember<'a> {
             "updateMember",
             ::reqwest::Method::PATCH,
             "/orgs/{org}/members/{member}",
-            ::std::format!(
-                "/orgs/{}/members/{}", crate ::runtime::path_segment(& self.org
-                .to_string()), crate ::runtime::path_segment(& self.member.to_string())
-            ),
+            [
+                "/orgs/",
+                &crate::runtime::path_segment(&self.org),
+                "/members/",
+                &crate::runtime::path_segment(&self.member),
+            ]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),

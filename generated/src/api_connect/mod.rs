@@ -16,48 +16,67 @@
 //!
 //! **Errors.** Failures return the status code and a body such as `{"status": 404, "message": ["Not found"]}`.
 pub mod types;
+
 /// Operations tagged `Permissions`.
 pub mod permissions;
+
 /// Operations tagged `Organizations`.
 pub mod organizations;
+
 /// Operations tagged `Invitations`.
 pub mod invitations;
+
 /// Operations tagged `Associates`.
 pub mod associates;
+
 /// Operations tagged `Members`.
 pub mod members;
+
 /// Operations tagged `Roles`.
 pub mod roles;
+
 /// Operations tagged `Payment Methods`.
 pub mod payment_methods;
+
 /// Operations tagged `Billing`.
 pub mod billing;
+
 /// Operations tagged `User Registries`.
 pub mod user_registries;
+
 /// Operations tagged `Identity Providers`.
 pub mod identity_providers;
+
 /// Operations tagged `OAuth`.
 pub mod oauth;
+
 /// Operations tagged `Products`.
 pub mod products;
+
 /// Operations tagged `APIs`.
 pub mod apis;
+
 /// Operations tagged `Applications`.
 pub mod applications;
+
 /// Operations tagged `Credentials`.
 pub mod credentials;
+
 /// Operations tagged `Subscriptions`.
 pub mod subscriptions;
+
 /// A client for the IBM API Connect Consumer API (version 2.0.0).
 ///
-/// Create one with \[`Client::builder`\]; it is cheap to clone and can be shared between tasks. Authenticate with `ClientBuilder::bearer_token`.
+/// Create one with [`Client::builder`]; it is cheap to clone and can be shared between tasks. Authenticate with `ClientBuilder::bearer_token`.
 #[derive(Debug, Clone)]
 pub struct Client {
     core: crate::runtime::Core,
 }
+
 impl Client {
     /// The spec's first server, used unless the builder sets another: <https://api.example.com/consumer-api>.
     pub const DEFAULT_BASE_URL: &'static str = "https://api.example.com/consumer-api";
+
     const SECURITY: &'static [crate::runtime::SecurityScheme] = &[
         crate::runtime::SecurityScheme::Bearer,
     ];
@@ -65,16 +84,19 @@ impl Client {
     pub fn builder() -> crate::runtime::ClientBuilder<Client> {
         crate::runtime::ClientBuilder::new(Self::DEFAULT_BASE_URL, Self::SECURITY)
     }
+
     /// The runtime core this client sends requests with.
     pub fn core(&self) -> &crate::runtime::Core {
         &self.core
     }
 }
+
 impl crate::runtime::FromCore for Client {
     fn from_core(core: crate::runtime::Core) -> Self {
         Client { core }
     }
 }
+
 impl crate::runtime::ClientBuilder<Client> {
     /// Sets the `X-IBM-Consumer-Context` header, sent with every call that declares it.
     ///

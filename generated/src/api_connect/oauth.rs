@@ -8,6 +8,7 @@
     clippy::doc_overindented_list_items,
     clippy::enum_variant_names
 )]
+
 impl super::Client {
     /// Receive an authorization response (query)
     ///
@@ -24,6 +25,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Receive an authorization response (form post)
     ///
     /// Same as the query-string variant, for providers that return the result as an HTML form post.
@@ -40,6 +42,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request of [`Client::get_oauth2_redirect`](super::Client::get_oauth2_redirect): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -51,6 +54,7 @@ pub struct GetOauth2Redirect<'a> {
     error_description: ::std::option::Option<::std::string::String>,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> GetOauth2Redirect<'a> {
     /// Authorization code issued by the identity provider.
     pub fn code(
@@ -60,6 +64,7 @@ impl<'a> GetOauth2Redirect<'a> {
         self.code = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Opaque state value that was sent with the authorization request.
     pub fn state(
         mut self,
@@ -68,6 +73,7 @@ impl<'a> GetOauth2Redirect<'a> {
         self.state = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Error code, when the provider refused the request.
     pub fn error(
         mut self,
@@ -76,6 +82,7 @@ impl<'a> GetOauth2Redirect<'a> {
         self.error = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Human-readable error detail from the provider.
     pub fn error_description(
         mut self,
@@ -84,15 +91,18 @@ impl<'a> GetOauth2Redirect<'a> {
         self.error_description = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(self) -> ::std::result::Result<(), crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -108,7 +118,7 @@ impl<'a> GetOauth2Redirect<'a> {
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),
@@ -117,16 +127,16 @@ impl<'a> GetOauth2Redirect<'a> {
             });
         }
         if let ::std::option::Option::Some(value) = &self.code {
-            request.query("code", value.to_string());
+            request.query("code", value);
         }
         if let ::std::option::Option::Some(value) = &self.state {
-            request.query("state", value.to_string());
+            request.query("state", value);
         }
         if let ::std::option::Option::Some(value) = &self.error {
-            request.query("error", value.to_string());
+            request.query("error", value);
         }
         if let ::std::option::Option::Some(value) = &self.error_description {
-            request.query("error_description", value.to_string());
+            request.query("error_description", value);
         }
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -153,6 +163,7 @@ impl<'a> GetOauth2Redirect<'a> {
         ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
     }
 }
+
 /// The request of [`Client::post_oauth2_redirect`](super::Client::post_oauth2_redirect): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -161,16 +172,19 @@ pub struct PostOauth2Redirect<'a> {
     body: super::types::OauthRedirectForm,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> PostOauth2Redirect<'a> {
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(self) -> ::std::result::Result<(), crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -186,7 +200,7 @@ impl<'a> PostOauth2Redirect<'a> {
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),

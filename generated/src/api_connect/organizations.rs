@@ -8,6 +8,7 @@
     clippy::doc_overindented_list_items,
     clippy::enum_variant_names
 )]
+
 impl super::Client {
     /// Delete a consumer organization
     ///
@@ -24,6 +25,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Update a consumer organization
     ///
     /// Changes the title, summary, state or metadata of a consumer organization the caller administers.
@@ -42,6 +44,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request of [`Client::delete_org`](super::Client::delete_org): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -50,18 +53,21 @@ pub struct DeleteOrg<'a> {
     org: ::std::string::String,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> DeleteOrg<'a> {
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::ConsumerOrg, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -73,16 +79,14 @@ impl<'a> DeleteOrg<'a> {
             "deleteOrg",
             ::reqwest::Method::DELETE,
             "/orgs/{org}",
-            ::std::format!(
-                "/orgs/{}", crate ::runtime::path_segment(& self.org.to_string())
-            ),
+            ["/orgs/", &crate::runtime::path_segment(&self.org)].concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),
@@ -117,6 +121,7 @@ impl<'a> DeleteOrg<'a> {
         ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
     }
 }
+
 /// The request of [`Client::update_org`](super::Client::update_org): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -126,18 +131,21 @@ pub struct UpdateOrg<'a> {
     body: super::types::ConsumerOrgUpdate,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> UpdateOrg<'a> {
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::ConsumerOrg, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -149,16 +157,14 @@ impl<'a> UpdateOrg<'a> {
             "updateOrg",
             ::reqwest::Method::PATCH,
             "/orgs/{org}",
-            ::std::format!(
-                "/orgs/{}", crate ::runtime::path_segment(& self.org.to_string())
-            ),
+            ["/orgs/", &crate::runtime::path_segment(&self.org)].concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),

@@ -8,6 +8,7 @@
     clippy::doc_overindented_list_items,
     clippy::enum_variant_names
 )]
+
 impl super::Client {
     /// Get a payment method
     ///
@@ -27,6 +28,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Update a payment method
     ///
     /// Changes the descriptive fields, configuration or metadata of a payment method.
@@ -47,6 +49,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request of [`Client::get_payment_method`](super::Client::get_payment_method): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -57,6 +60,7 @@ pub struct GetPaymentMethod<'a> {
     fields: ::std::option::Option<::std::string::String>,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> GetPaymentMethod<'a> {
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
     pub fn fields(
@@ -66,17 +70,20 @@ impl<'a> GetPaymentMethod<'a> {
         self.fields = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::PaymentMethod, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -88,18 +95,20 @@ impl<'a> GetPaymentMethod<'a> {
             "getPaymentMethod",
             ::reqwest::Method::GET,
             "/orgs/{org}/payment-methods/{payment-method}",
-            ::std::format!(
-                "/orgs/{}/payment-methods/{}", crate ::runtime::path_segment(& self.org
-                .to_string()), crate ::runtime::path_segment(& self.payment_method
-                .to_string())
-            ),
+            [
+                "/orgs/",
+                &crate::runtime::path_segment(&self.org),
+                "/payment-methods/",
+                &crate::runtime::path_segment(&self.payment_method),
+            ]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),
@@ -108,7 +117,7 @@ impl<'a> GetPaymentMethod<'a> {
             });
         }
         if let ::std::option::Option::Some(value) = &self.fields {
-            request.query("fields", value.to_string());
+            request.query("fields", value);
         }
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
@@ -136,6 +145,7 @@ impl<'a> GetPaymentMethod<'a> {
         ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
     }
 }
+
 /// The request of [`Client::update_payment_method`](super::Client::update_payment_method): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -146,18 +156,21 @@ pub struct UpdatePaymentMethod<'a> {
     body: super::types::PaymentMethodUpdate,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> UpdatePaymentMethod<'a> {
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::PaymentMethod, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -169,18 +182,20 @@ impl<'a> UpdatePaymentMethod<'a> {
             "updatePaymentMethod",
             ::reqwest::Method::PATCH,
             "/orgs/{org}/payment-methods/{payment-method}",
-            ::std::format!(
-                "/orgs/{}/payment-methods/{}", crate ::runtime::path_segment(& self.org
-                .to_string()), crate ::runtime::path_segment(& self.payment_method
-                .to_string())
-            ),
+            [
+                "/orgs/",
+                &crate::runtime::path_segment(&self.org),
+                "/payment-methods/",
+                &crate::runtime::path_segment(&self.payment_method),
+            ]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),

@@ -8,6 +8,7 @@
     clippy::doc_overindented_list_items,
     clippy::enum_variant_names
 )]
+
 impl super::Client {
     /// List public products
     ///
@@ -23,6 +24,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Get a product (public)
     ///
     /// Fetches one product version visible to anyone, without signing in.
@@ -41,6 +43,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Get a product document (public)
     ///
     /// Returns only the product definition document of one product version visible to anyone, without signing in.
@@ -59,6 +62,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// List products
     ///
     /// Returns the published and deprecated products of the catalog that are visible to the signed-in user's consumer organization, one page at a time. The product document is omitted unless requested through `fields`.
@@ -73,6 +77,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Get a product
     ///
     /// Fetches one product version visible to the signed-in user's consumer organization.
@@ -91,6 +96,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Get a product document
     ///
     /// Returns only the product definition document of one product version visible to the signed-in user's consumer organization.
@@ -110,6 +116,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request of [`Client::list_public_products`](super::Client::list_public_products): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -120,17 +127,20 @@ pub struct ListPublicProducts<'a> {
     fields: ::std::option::Option<::std::string::String>,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> ListPublicProducts<'a> {
     /// Maximum number of items to return in one page.
     pub fn limit(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Zero-based position of the first item to return.
     pub fn offset(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.offset = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
     pub fn fields(
         mut self,
@@ -139,17 +149,20 @@ impl<'a> ListPublicProducts<'a> {
         self.fields = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::ProductList, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -168,7 +181,7 @@ impl<'a> ListPublicProducts<'a> {
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),
@@ -177,19 +190,19 @@ impl<'a> ListPublicProducts<'a> {
             });
         }
         if let ::std::option::Option::Some(value) = &self.limit {
-            request.query("limit", value.to_string());
+            request.query("limit", value);
         }
         if let ::std::option::Option::Some(value) = &self.offset {
-            request.query("offset", value.to_string());
+            request.query("offset", value);
         }
         if let ::std::option::Option::Some(value) = &self.fields {
-            request.query("fields", value.to_string());
+            request.query("fields", value);
         }
         if let ::std::option::Option::Some(value) = &self.limit {
-            crate::runtime::minimum("limit", *value as f64, 1f64, false)?;
+            crate::runtime::minimum("limit", f64::from(*value), 1.0, false)?;
         }
         if let ::std::option::Option::Some(value) = &self.offset {
-            crate::runtime::minimum("offset", *value as f64, 0f64, false)?;
+            crate::runtime::minimum("offset", f64::from(*value), 0.0, false)?;
         }
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
@@ -216,6 +229,7 @@ impl<'a> ListPublicProducts<'a> {
         };
         ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
     }
+
     /// Every page, fetched lazily as the stream is polled: no request is sent before the first poll. The stream ends after the last page (an empty page, no next token, or a token seen before).
     pub fn pages(
         self,
@@ -236,6 +250,7 @@ impl<'a> ListPublicProducts<'a> {
             Self::page_total,
         )
     }
+
     /// Every item of every page, in order; see [`Self::pages`].
     pub fn items(
         self,
@@ -244,18 +259,22 @@ impl<'a> ListPublicProducts<'a> {
     > + 'a {
         crate::runtime::items(self.pages(), Self::page_items)
     }
+
     fn page_items(
         page: super::types::ProductList,
     ) -> ::std::vec::Vec<super::types::Product> {
         page.results
     }
+
     fn page_len(page: &super::types::ProductList) -> usize {
         page.results.len()
     }
+
     fn page_total(page: &super::types::ProductList) -> ::std::option::Option<i64> {
         ::std::option::Option::Some(page.total_results)
     }
 }
+
 /// The request of [`Client::get_public_product`](super::Client::get_public_product): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -266,6 +285,7 @@ pub struct GetPublicProduct<'a> {
     fields: ::std::option::Option<::std::string::String>,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> GetPublicProduct<'a> {
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
     pub fn fields(
@@ -275,17 +295,20 @@ impl<'a> GetPublicProduct<'a> {
         self.fields = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::Product, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -297,18 +320,20 @@ impl<'a> GetPublicProduct<'a> {
             "getPublicProduct",
             ::reqwest::Method::GET,
             "/public-products/{product-name}/{product-version}",
-            ::std::format!(
-                "/public-products/{}/{}", crate ::runtime::path_segment(& self
-                .product_name.to_string()), crate ::runtime::path_segment(& self
-                .product_version.to_string())
-            ),
+            [
+                "/public-products/",
+                &crate::runtime::path_segment(&self.product_name),
+                "/",
+                &crate::runtime::path_segment(&self.product_version),
+            ]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),
@@ -317,7 +342,7 @@ impl<'a> GetPublicProduct<'a> {
             });
         }
         if let ::std::option::Option::Some(value) = &self.fields {
-            request.query("fields", value.to_string());
+            request.query("fields", value);
         }
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
@@ -345,6 +370,7 @@ impl<'a> GetPublicProduct<'a> {
         ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
     }
 }
+
 /// The request of [`Client::get_public_product_document`](super::Client::get_public_product_document): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -355,6 +381,7 @@ pub struct GetPublicProductDocument<'a> {
     fields: ::std::option::Option<::std::string::String>,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> GetPublicProductDocument<'a> {
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
     pub fn fields(
@@ -364,17 +391,20 @@ impl<'a> GetPublicProductDocument<'a> {
         self.fields = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::ProductDocument, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -386,18 +416,21 @@ impl<'a> GetPublicProductDocument<'a> {
             "getPublicProductDocument",
             ::reqwest::Method::GET,
             "/public-products/{product-name}/{product-version}/document",
-            ::std::format!(
-                "/public-products/{}/{}/document", crate ::runtime::path_segment(& self
-                .product_name.to_string()), crate ::runtime::path_segment(& self
-                .product_version.to_string())
-            ),
+            [
+                "/public-products/",
+                &crate::runtime::path_segment(&self.product_name),
+                "/",
+                &crate::runtime::path_segment(&self.product_version),
+                "/document",
+            ]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),
@@ -406,7 +439,7 @@ impl<'a> GetPublicProductDocument<'a> {
             });
         }
         if let ::std::option::Option::Some(value) = &self.fields {
-            request.query("fields", value.to_string());
+            request.query("fields", value);
         }
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
@@ -436,6 +469,7 @@ impl<'a> GetPublicProductDocument<'a> {
         ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
     }
 }
+
 /// The request of [`Client::list_products`](super::Client::list_products): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -446,17 +480,20 @@ pub struct ListProducts<'a> {
     fields: ::std::option::Option<::std::string::String>,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> ListProducts<'a> {
     /// Maximum number of items to return in one page.
     pub fn limit(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Zero-based position of the first item to return.
     pub fn offset(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.offset = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
     pub fn fields(
         mut self,
@@ -465,17 +502,20 @@ impl<'a> ListProducts<'a> {
         self.fields = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::ProductList, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -494,7 +534,7 @@ impl<'a> ListProducts<'a> {
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),
@@ -503,19 +543,19 @@ impl<'a> ListProducts<'a> {
             });
         }
         if let ::std::option::Option::Some(value) = &self.limit {
-            request.query("limit", value.to_string());
+            request.query("limit", value);
         }
         if let ::std::option::Option::Some(value) = &self.offset {
-            request.query("offset", value.to_string());
+            request.query("offset", value);
         }
         if let ::std::option::Option::Some(value) = &self.fields {
-            request.query("fields", value.to_string());
+            request.query("fields", value);
         }
         if let ::std::option::Option::Some(value) = &self.limit {
-            crate::runtime::minimum("limit", *value as f64, 1f64, false)?;
+            crate::runtime::minimum("limit", f64::from(*value), 1.0, false)?;
         }
         if let ::std::option::Option::Some(value) = &self.offset {
-            crate::runtime::minimum("offset", *value as f64, 0f64, false)?;
+            crate::runtime::minimum("offset", f64::from(*value), 0.0, false)?;
         }
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
@@ -542,6 +582,7 @@ impl<'a> ListProducts<'a> {
         };
         ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
     }
+
     /// Every page, fetched lazily as the stream is polled: no request is sent before the first poll. The stream ends after the last page (an empty page, no next token, or a token seen before).
     pub fn pages(
         self,
@@ -562,6 +603,7 @@ impl<'a> ListProducts<'a> {
             Self::page_total,
         )
     }
+
     /// Every item of every page, in order; see [`Self::pages`].
     pub fn items(
         self,
@@ -570,18 +612,22 @@ impl<'a> ListProducts<'a> {
     > + 'a {
         crate::runtime::items(self.pages(), Self::page_items)
     }
+
     fn page_items(
         page: super::types::ProductList,
     ) -> ::std::vec::Vec<super::types::Product> {
         page.results
     }
+
     fn page_len(page: &super::types::ProductList) -> usize {
         page.results.len()
     }
+
     fn page_total(page: &super::types::ProductList) -> ::std::option::Option<i64> {
         ::std::option::Option::Some(page.total_results)
     }
 }
+
 /// The request of [`Client::get_product`](super::Client::get_product): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -592,6 +638,7 @@ pub struct GetProduct<'a> {
     fields: ::std::option::Option<::std::string::String>,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> GetProduct<'a> {
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
     pub fn fields(
@@ -601,17 +648,20 @@ impl<'a> GetProduct<'a> {
         self.fields = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::Product, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -623,18 +673,20 @@ impl<'a> GetProduct<'a> {
             "getProduct",
             ::reqwest::Method::GET,
             "/products/{product-name}/{product-version}",
-            ::std::format!(
-                "/products/{}/{}", crate ::runtime::path_segment(& self.product_name
-                .to_string()), crate ::runtime::path_segment(& self.product_version
-                .to_string())
-            ),
+            [
+                "/products/",
+                &crate::runtime::path_segment(&self.product_name),
+                "/",
+                &crate::runtime::path_segment(&self.product_version),
+            ]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),
@@ -643,7 +695,7 @@ impl<'a> GetProduct<'a> {
             });
         }
         if let ::std::option::Option::Some(value) = &self.fields {
-            request.query("fields", value.to_string());
+            request.query("fields", value);
         }
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
@@ -671,6 +723,7 @@ impl<'a> GetProduct<'a> {
         ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
     }
 }
+
 /// The request of [`Client::get_product_document`](super::Client::get_product_document): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -681,6 +734,7 @@ pub struct GetProductDocument<'a> {
     fields: ::std::option::Option<::std::string::String>,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> GetProductDocument<'a> {
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
     pub fn fields(
@@ -690,17 +744,20 @@ impl<'a> GetProductDocument<'a> {
         self.fields = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::ProductDocument, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -712,18 +769,21 @@ impl<'a> GetProductDocument<'a> {
             "getProductDocument",
             ::reqwest::Method::GET,
             "/products/{product-name}/{product-version}/document",
-            ::std::format!(
-                "/products/{}/{}/document", crate ::runtime::path_segment(& self
-                .product_name.to_string()), crate ::runtime::path_segment(& self
-                .product_version.to_string())
-            ),
+            [
+                "/products/",
+                &crate::runtime::path_segment(&self.product_name),
+                "/",
+                &crate::runtime::path_segment(&self.product_version),
+                "/document",
+            ]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),
@@ -732,7 +792,7 @@ impl<'a> GetProductDocument<'a> {
             });
         }
         if let ::std::option::Option::Some(value) = &self.fields {
-            request.query("fields", value.to_string());
+            request.query("fields", value);
         }
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;

@@ -8,6 +8,7 @@
     clippy::doc_overindented_list_items,
     clippy::enum_variant_names
 )]
+
 impl super::Client {
     /// Delete a role
     ///
@@ -26,6 +27,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Update a role
     ///
     /// Changes the descriptive fields or the permission set of an organization role.
@@ -46,6 +48,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request of [`Client::delete_role`](super::Client::delete_role): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -55,18 +58,21 @@ pub struct DeleteRole<'a> {
     role: ::std::string::String,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> DeleteRole<'a> {
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::Role, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -78,17 +84,20 @@ impl<'a> DeleteRole<'a> {
             "deleteRole",
             ::reqwest::Method::DELETE,
             "/orgs/{org}/roles/{role}",
-            ::std::format!(
-                "/orgs/{}/roles/{}", crate ::runtime::path_segment(& self.org
-                .to_string()), crate ::runtime::path_segment(& self.role.to_string())
-            ),
+            [
+                "/orgs/",
+                &crate::runtime::path_segment(&self.org),
+                "/roles/",
+                &crate::runtime::path_segment(&self.role),
+            ]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),
@@ -123,6 +132,7 @@ impl<'a> DeleteRole<'a> {
         ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
     }
 }
+
 /// The request of [`Client::update_role`](super::Client::update_role): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -133,18 +143,21 @@ pub struct UpdateRole<'a> {
     body: super::types::RoleUpdate,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> UpdateRole<'a> {
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::Role, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -156,17 +169,20 @@ impl<'a> UpdateRole<'a> {
             "updateRole",
             ::reqwest::Method::PATCH,
             "/orgs/{org}/roles/{role}",
-            ::std::format!(
-                "/orgs/{}/roles/{}", crate ::runtime::path_segment(& self.org
-                .to_string()), crate ::runtime::path_segment(& self.role.to_string())
-            ),
+            [
+                "/orgs/",
+                &crate::runtime::path_segment(&self.org),
+                "/roles/",
+                &crate::runtime::path_segment(&self.role),
+            ]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),

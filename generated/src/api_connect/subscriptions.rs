@@ -8,6 +8,7 @@
     clippy::doc_overindented_list_items,
     clippy::enum_variant_names
 )]
+
 impl super::Client {
     /// List an application's subscriptions
     ///
@@ -29,6 +30,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Subscribe an application to a plan
     ///
     /// Subscribes the application to one plan of a product. Plans that need approval produce a subscription in state `pending`.
@@ -48,6 +50,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Get a subscription
     ///
     /// Fetches one subscription of the application.
@@ -68,6 +71,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Cancel a subscription
     ///
     /// Removes the subscription; the application loses access to the plan's APIs.
@@ -87,6 +91,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Update or migrate a subscription
     ///
     /// Changes a subscription's descriptive fields or state, or moves it to another plan by sending a new `product_url` and `plan`.
@@ -109,6 +114,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request of [`Client::list_subscriptions`](super::Client::list_subscriptions): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -121,17 +127,20 @@ pub struct ListSubscriptions<'a> {
     fields: ::std::option::Option<::std::string::String>,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> ListSubscriptions<'a> {
     /// Maximum number of items to return in one page.
     pub fn limit(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Zero-based position of the first item to return.
     pub fn offset(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.offset = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
     pub fn fields(
         mut self,
@@ -140,17 +149,20 @@ impl<'a> ListSubscriptions<'a> {
         self.fields = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::SubscriptionList, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -162,17 +174,21 @@ impl<'a> ListSubscriptions<'a> {
             "listSubscriptions",
             ::reqwest::Method::GET,
             "/apps/{org}/{app}/subscriptions",
-            ::std::format!(
-                "/apps/{}/{}/subscriptions", crate ::runtime::path_segment(& self.org
-                .to_string()), crate ::runtime::path_segment(& self.app.to_string())
-            ),
+            [
+                "/apps/",
+                &crate::runtime::path_segment(&self.org),
+                "/",
+                &crate::runtime::path_segment(&self.app),
+                "/subscriptions",
+            ]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),
@@ -181,19 +197,19 @@ impl<'a> ListSubscriptions<'a> {
             });
         }
         if let ::std::option::Option::Some(value) = &self.limit {
-            request.query("limit", value.to_string());
+            request.query("limit", value);
         }
         if let ::std::option::Option::Some(value) = &self.offset {
-            request.query("offset", value.to_string());
+            request.query("offset", value);
         }
         if let ::std::option::Option::Some(value) = &self.fields {
-            request.query("fields", value.to_string());
+            request.query("fields", value);
         }
         if let ::std::option::Option::Some(value) = &self.limit {
-            crate::runtime::minimum("limit", *value as f64, 1f64, false)?;
+            crate::runtime::minimum("limit", f64::from(*value), 1.0, false)?;
         }
         if let ::std::option::Option::Some(value) = &self.offset {
-            crate::runtime::minimum("offset", *value as f64, 0f64, false)?;
+            crate::runtime::minimum("offset", f64::from(*value), 0.0, false)?;
         }
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
@@ -222,6 +238,7 @@ impl<'a> ListSubscriptions<'a> {
         };
         ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
     }
+
     /// Every page, fetched lazily as the stream is polled: no request is sent before the first poll. The stream ends after the last page (an empty page, no next token, or a token seen before).
     pub fn pages(
         self,
@@ -245,6 +262,7 @@ impl<'a> ListSubscriptions<'a> {
             Self::page_total,
         )
     }
+
     /// Every item of every page, in order; see [`Self::pages`].
     pub fn items(
         self,
@@ -253,18 +271,22 @@ impl<'a> ListSubscriptions<'a> {
     > + 'a {
         crate::runtime::items(self.pages(), Self::page_items)
     }
+
     fn page_items(
         page: super::types::SubscriptionList,
     ) -> ::std::vec::Vec<super::types::Subscription> {
         page.results
     }
+
     fn page_len(page: &super::types::SubscriptionList) -> usize {
         page.results.len()
     }
+
     fn page_total(page: &super::types::SubscriptionList) -> ::std::option::Option<i64> {
         ::std::option::Option::Some(page.total_results)
     }
 }
+
 /// The request of [`Client::create_subscription`](super::Client::create_subscription): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -275,18 +297,21 @@ pub struct CreateSubscription<'a> {
     body: super::types::SubscriptionCreate,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> CreateSubscription<'a> {
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::Subscription, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -298,17 +323,21 @@ impl<'a> CreateSubscription<'a> {
             "createSubscription",
             ::reqwest::Method::POST,
             "/apps/{org}/{app}/subscriptions",
-            ::std::format!(
-                "/apps/{}/{}/subscriptions", crate ::runtime::path_segment(& self.org
-                .to_string()), crate ::runtime::path_segment(& self.app.to_string())
-            ),
+            [
+                "/apps/",
+                &crate::runtime::path_segment(&self.org),
+                "/",
+                &crate::runtime::path_segment(&self.app),
+                "/subscriptions",
+            ]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),
@@ -345,6 +374,7 @@ impl<'a> CreateSubscription<'a> {
         ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
     }
 }
+
 /// The request of [`Client::get_subscription`](super::Client::get_subscription): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -356,6 +386,7 @@ pub struct GetSubscription<'a> {
     fields: ::std::option::Option<::std::string::String>,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> GetSubscription<'a> {
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
     pub fn fields(
@@ -365,17 +396,20 @@ impl<'a> GetSubscription<'a> {
         self.fields = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::Subscription, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -387,18 +421,22 @@ impl<'a> GetSubscription<'a> {
             "getSubscription",
             ::reqwest::Method::GET,
             "/apps/{org}/{app}/subscriptions/{subscription}",
-            ::std::format!(
-                "/apps/{}/{}/subscriptions/{}", crate ::runtime::path_segment(& self.org
-                .to_string()), crate ::runtime::path_segment(& self.app.to_string()),
-                crate ::runtime::path_segment(& self.subscription.to_string())
-            ),
+            [
+                "/apps/",
+                &crate::runtime::path_segment(&self.org),
+                "/",
+                &crate::runtime::path_segment(&self.app),
+                "/subscriptions/",
+                &crate::runtime::path_segment(&self.subscription),
+            ]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),
@@ -407,7 +445,7 @@ impl<'a> GetSubscription<'a> {
             });
         }
         if let ::std::option::Option::Some(value) = &self.fields {
-            request.query("fields", value.to_string());
+            request.query("fields", value);
         }
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
@@ -435,6 +473,7 @@ impl<'a> GetSubscription<'a> {
         ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
     }
 }
+
 /// The request of [`Client::delete_subscription`](super::Client::delete_subscription): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -445,18 +484,21 @@ pub struct DeleteSubscription<'a> {
     subscription: ::std::string::String,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> DeleteSubscription<'a> {
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::Subscription, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -468,18 +510,22 @@ impl<'a> DeleteSubscription<'a> {
             "deleteSubscription",
             ::reqwest::Method::DELETE,
             "/apps/{org}/{app}/subscriptions/{subscription}",
-            ::std::format!(
-                "/apps/{}/{}/subscriptions/{}", crate ::runtime::path_segment(& self.org
-                .to_string()), crate ::runtime::path_segment(& self.app.to_string()),
-                crate ::runtime::path_segment(& self.subscription.to_string())
-            ),
+            [
+                "/apps/",
+                &crate::runtime::path_segment(&self.org),
+                "/",
+                &crate::runtime::path_segment(&self.app),
+                "/subscriptions/",
+                &crate::runtime::path_segment(&self.subscription),
+            ]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),
@@ -514,6 +560,7 @@ impl<'a> DeleteSubscription<'a> {
         ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
     }
 }
+
 /// The request of [`Client::update_subscription`](super::Client::update_subscription): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -525,18 +572,21 @@ pub struct UpdateSubscription<'a> {
     body: super::types::SubscriptionUpdate,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> UpdateSubscription<'a> {
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::Subscription, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -548,18 +598,22 @@ impl<'a> UpdateSubscription<'a> {
             "updateSubscription",
             ::reqwest::Method::PATCH,
             "/apps/{org}/{app}/subscriptions/{subscription}",
-            ::std::format!(
-                "/apps/{}/{}/subscriptions/{}", crate ::runtime::path_segment(& self.org
-                .to_string()), crate ::runtime::path_segment(& self.app.to_string()),
-                crate ::runtime::path_segment(& self.subscription.to_string())
-            ),
+            [
+                "/apps/",
+                &crate::runtime::path_segment(&self.org),
+                "/",
+                &crate::runtime::path_segment(&self.app),
+                "/subscriptions/",
+                &crate::runtime::path_segment(&self.subscription),
+            ]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),

@@ -6,34 +6,24 @@
     clippy::doc_overindented_list_items,
     clippy::enum_variant_names
 )]
+
 /// Error body returned by API Connect for failed requests: the HTTP status repeated in the body plus a list of human-readable messages.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Error {
     /// HTTP status code of the failure.
-    #[serde(
-        rename = "status",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<i64>,
     /// One or more messages describing what went wrong.
-    #[serde(
-        rename = "message",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Alternative keyed form of the messages that some endpoints return instead of `message`.
-    #[serde(
-        rename = "errors",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
 }
+
 /// Object kind discriminator, always `consumer_org`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -43,9 +33,11 @@ pub enum ConsumerOrgType {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl ConsumerOrgType {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["consumer_org"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -54,11 +46,13 @@ impl ConsumerOrgType {
         }
     }
 }
+
 impl ::std::fmt::Display for ConsumerOrgType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for ConsumerOrgType {
     fn from(value: &str) -> Self {
         match value {
@@ -67,12 +61,15 @@ impl ::std::convert::From<&str> for ConsumerOrgType {
         }
     }
 }
+
 impl ::std::str::FromStr for ConsumerOrgType {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for ConsumerOrgType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -81,6 +78,7 @@ impl ::serde::Serialize for ConsumerOrgType {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConsumerOrgType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -92,6 +90,7 @@ impl<'de> ::serde::Deserialize<'de> for ConsumerOrgType {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// Version of the object format.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -101,9 +100,11 @@ pub enum ConsumerOrgApiVersion {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl ConsumerOrgApiVersion {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["2.0.0"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -112,11 +113,13 @@ impl ConsumerOrgApiVersion {
         }
     }
 }
+
 impl ::std::fmt::Display for ConsumerOrgApiVersion {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for ConsumerOrgApiVersion {
     fn from(value: &str) -> Self {
         match value {
@@ -125,12 +128,15 @@ impl ::std::convert::From<&str> for ConsumerOrgApiVersion {
         }
     }
 }
+
 impl ::std::str::FromStr for ConsumerOrgApiVersion {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for ConsumerOrgApiVersion {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -139,6 +145,7 @@ impl ::serde::Serialize for ConsumerOrgApiVersion {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConsumerOrgApiVersion {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -150,6 +157,7 @@ impl<'de> ::serde::Deserialize<'de> for ConsumerOrgApiVersion {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// Whether the organization is active.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -161,9 +169,11 @@ pub enum ConsumerOrgState {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl ConsumerOrgState {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["enabled", "disabled"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -173,11 +183,13 @@ impl ConsumerOrgState {
         }
     }
 }
+
 impl ::std::fmt::Display for ConsumerOrgState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for ConsumerOrgState {
     fn from(value: &str) -> Self {
         match value {
@@ -187,12 +199,15 @@ impl ::std::convert::From<&str> for ConsumerOrgState {
         }
     }
 }
+
 impl ::std::str::FromStr for ConsumerOrgState {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for ConsumerOrgState {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -201,6 +216,7 @@ impl ::serde::Serialize for ConsumerOrgState {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConsumerOrgState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -212,133 +228,76 @@ impl<'de> ::serde::Deserialize<'de> for ConsumerOrgState {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// A consumer (developer) organization: the group of application developers that owns applications and subscriptions in a catalog.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConsumerOrg {
     /// Object kind discriminator, always `consumer_org`.
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<ConsumerOrgType>,
     /// Version of the object format.
-    #[serde(
-        rename = "api_version",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub api_version: ::std::option::Option<ConsumerOrgApiVersion>,
     /// Server-assigned identifier (UUID) of the organization.
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Machine-readable name of the organization; unique within its collection.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Human-readable title of the organization.
-    #[serde(
-        rename = "title",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// Free-text summary of the organization.
-    #[serde(
-        rename = "summary",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<::std::string::String>,
     /// Whether the organization is active.
-    #[serde(
-        rename = "state",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<ConsumerOrgState>,
     /// Target state awaiting approval, if any.
-    #[serde(
-        rename = "state_pending",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state_pending: ::std::option::Option<::std::string::String>,
     /// URL of the user who owns the organization.
-    #[serde(
-        rename = "owner_url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub owner_url: ::std::option::Option<::std::string::String>,
     /// Custom metadata as string key/value pairs (the Developer Portal stores custom field values here, each JSON-encoded into a string).
-    #[serde(
-        rename = "metadata",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// Time the object was created.
-    #[serde(
-        rename = "created_at",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Time the object was last updated.
-    #[serde(
-        rename = "updated_at",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// URL of the provider organization that owns the catalog.
-    #[serde(
-        rename = "org_url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub org_url: ::std::option::Option<::std::string::String>,
     /// URL of the catalog the organization belongs to.
-    #[serde(
-        rename = "catalog_url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub catalog_url: ::std::option::Option<::std::string::String>,
     /// Canonical URL of this organization.
-    #[serde(
-        rename = "url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
 }
+
 impl ConsumerOrg {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255usize)?;
+            crate::runtime::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023usize)?;
+            crate::runtime::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535usize)?;
+            crate::runtime::max_length("summary", value, 65535)?;
         }
         ::std::result::Result::Ok(())
     }
 }
+
 /// Enable or disable the organization.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -350,9 +309,11 @@ pub enum ConsumerOrgUpdateState {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl ConsumerOrgUpdateState {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["enabled", "disabled"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -362,11 +323,13 @@ impl ConsumerOrgUpdateState {
         }
     }
 }
+
 impl ::std::fmt::Display for ConsumerOrgUpdateState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for ConsumerOrgUpdateState {
     fn from(value: &str) -> Self {
         match value {
@@ -376,12 +339,15 @@ impl ::std::convert::From<&str> for ConsumerOrgUpdateState {
         }
     }
 }
+
 impl ::std::str::FromStr for ConsumerOrgUpdateState {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for ConsumerOrgUpdateState {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -390,6 +356,7 @@ impl ::serde::Serialize for ConsumerOrgUpdateState {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConsumerOrgUpdateState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -401,52 +368,35 @@ impl<'de> ::serde::Deserialize<'de> for ConsumerOrgUpdateState {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// Fields of a consumer organization that can be changed. Omitted fields keep their current value.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ConsumerOrgUpdate {
     /// Machine-readable name of the organization; unique within its collection.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Human-readable title of the organization.
-    #[serde(
-        rename = "title",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// Free-text summary of the organization.
-    #[serde(
-        rename = "summary",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<::std::string::String>,
     /// Enable or disable the organization.
-    #[serde(
-        rename = "state",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<ConsumerOrgUpdateState>,
     /// Custom metadata as string key/value pairs (the Developer Portal stores custom field values here, each JSON-encoded into a string).
-    #[serde(
-        rename = "metadata",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
 }
+
 impl ConsumerOrgUpdate {
     /// A new value with every field unset.
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
+
     /// Sets `name`.
     pub fn name(
         mut self,
@@ -455,6 +405,7 @@ impl ConsumerOrgUpdate {
         self.name = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `title`.
     pub fn title(
         mut self,
@@ -463,6 +414,7 @@ impl ConsumerOrgUpdate {
         self.title = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `summary`.
     pub fn summary(
         mut self,
@@ -471,6 +423,7 @@ impl ConsumerOrgUpdate {
         self.summary = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `state`.
     pub fn state(
         mut self,
@@ -479,6 +432,7 @@ impl ConsumerOrgUpdate {
         self.state = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `metadata`.
     pub fn metadata(
         mut self,
@@ -490,111 +444,85 @@ impl ConsumerOrgUpdate {
         self
     }
 }
+
 impl ConsumerOrgUpdate {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255usize)?;
+            crate::runtime::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023usize)?;
+            crate::runtime::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535usize)?;
+            crate::runtime::max_length("summary", value, 65535)?;
         }
         ::std::result::Result::Ok(())
     }
 }
+
 /// Organization details supplied while registering through, or accepting, an organization invitation.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OrgTitle {
     /// Human-readable title of the new consumer organization.
-    #[serde(rename = "title")]
     pub title: ::std::string::String,
 }
+
 impl OrgTitle {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(title: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { title: title.into() }
     }
 }
+
 impl OrgTitle {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         {
             let value = &self.title;
-            crate::runtime::max_length("title", value, 1023usize)?;
+            crate::runtime::max_length("title", value, 1023)?;
         }
         ::std::result::Result::Ok(())
     }
 }
+
 /// Account details for the person redeeming an invitation.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UserRegistration {
     /// Realm of the user registry the account lives in, as `consumer:<provider-org>:<catalog>/<identity-provider>`.
-    #[serde(
-        rename = "realm",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub realm: ::std::option::Option<::std::string::String>,
     /// Login name of the user.
-    #[serde(
-        rename = "username",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub username: ::std::option::Option<::std::string::String>,
     /// Password for a new account in a local user registry.
-    #[serde(
-        rename = "password",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub password: ::std::option::Option<::std::string::String>,
     /// Given name.
-    #[serde(
-        rename = "first_name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub first_name: ::std::option::Option<::std::string::String>,
     /// Family name.
-    #[serde(
-        rename = "last_name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_name: ::std::option::Option<::std::string::String>,
     /// Email address.
-    #[serde(
-        rename = "email",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// URL of an existing user, when the invitation is accepted by someone who already has an account.
-    #[serde(
-        rename = "url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     /// Custom metadata as string key/value pairs (the Developer Portal stores custom field values here, each JSON-encoded into a string).
-    #[serde(
-        rename = "metadata",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
 }
+
 impl UserRegistration {
     /// A new value with every field unset.
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
+
     /// Sets `realm`.
     pub fn realm(
         mut self,
@@ -603,6 +531,7 @@ impl UserRegistration {
         self.realm = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `username`.
     pub fn username(
         mut self,
@@ -611,6 +540,7 @@ impl UserRegistration {
         self.username = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `password`.
     pub fn password(
         mut self,
@@ -619,6 +549,7 @@ impl UserRegistration {
         self.password = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `first_name`.
     pub fn first_name(
         mut self,
@@ -627,6 +558,7 @@ impl UserRegistration {
         self.first_name = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `last_name`.
     pub fn last_name(
         mut self,
@@ -635,6 +567,7 @@ impl UserRegistration {
         self.last_name = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `email`.
     pub fn email(
         mut self,
@@ -643,6 +576,7 @@ impl UserRegistration {
         self.email = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `url`.
     pub fn url(
         mut self,
@@ -651,6 +585,7 @@ impl UserRegistration {
         self.url = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `metadata`.
     pub fn metadata(
         mut self,
@@ -662,20 +597,17 @@ impl UserRegistration {
         self
     }
 }
+
 /// Body for registering through, or accepting, an invitation to own a new consumer organization.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OrgInvitationRequest {
     /// Account details for the person redeeming an invitation.
-    #[serde(rename = "user")]
     pub user: UserRegistration,
     /// Organization details supplied while registering through, or accepting, an organization invitation.
-    #[serde(
-        rename = "org",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub org: ::std::option::Option<OrgTitle>,
 }
+
 impl OrgInvitationRequest {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(user: impl ::std::convert::Into<UserRegistration>) -> Self {
@@ -684,33 +616,27 @@ impl OrgInvitationRequest {
             org: ::std::option::Option::None,
         }
     }
+
     /// Sets `org`.
     pub fn org(mut self, value: impl ::std::convert::Into<OrgTitle>) -> Self {
         self.org = ::std::option::Option::Some(value.into());
         self
     }
 }
+
 /// Credentials of an existing user who accepts an invitation to join an organization.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MemberInvitationAcceptRequest {
     /// Realm of the user registry the user signs in with.
-    #[serde(
-        rename = "realm",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub realm: ::std::option::Option<::std::string::String>,
     /// Login name of the user.
-    #[serde(rename = "username")]
     pub username: ::std::string::String,
     /// Password of the user.
-    #[serde(
-        rename = "password",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub password: ::std::option::Option<::std::string::String>,
 }
+
 impl MemberInvitationAcceptRequest {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(username: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -720,6 +646,7 @@ impl MemberInvitationAcceptRequest {
             password: ::std::option::Option::None,
         }
     }
+
     /// Sets `realm`.
     pub fn realm(
         mut self,
@@ -728,6 +655,7 @@ impl MemberInvitationAcceptRequest {
         self.realm = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `password`.
     pub fn password(
         mut self,
@@ -737,39 +665,25 @@ impl MemberInvitationAcceptRequest {
         self
     }
 }
+
 /// Object created when an invitation is redeemed (the new member or organization). Only the common fields are described; the server may return more.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct InvitationResult {
     /// Kind of the object that was created.
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Identifier of the created object.
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Name of the created object.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// URL of the created object.
-    #[serde(
-        rename = "url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
 }
+
 /// Object kind discriminator, always `member_invitation`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -779,9 +693,11 @@ pub enum MemberInvitationType {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl MemberInvitationType {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["member_invitation"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -790,11 +706,13 @@ impl MemberInvitationType {
         }
     }
 }
+
 impl ::std::fmt::Display for MemberInvitationType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for MemberInvitationType {
     fn from(value: &str) -> Self {
         match value {
@@ -803,12 +721,15 @@ impl ::std::convert::From<&str> for MemberInvitationType {
         }
     }
 }
+
 impl ::std::str::FromStr for MemberInvitationType {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for MemberInvitationType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -817,6 +738,7 @@ impl ::serde::Serialize for MemberInvitationType {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for MemberInvitationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -828,6 +750,7 @@ impl<'de> ::serde::Deserialize<'de> for MemberInvitationType {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// Version of the object format.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -837,9 +760,11 @@ pub enum MemberInvitationApiVersion {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl MemberInvitationApiVersion {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["2.0.0"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -848,11 +773,13 @@ impl MemberInvitationApiVersion {
         }
     }
 }
+
 impl ::std::fmt::Display for MemberInvitationApiVersion {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for MemberInvitationApiVersion {
     fn from(value: &str) -> Self {
         match value {
@@ -861,12 +788,15 @@ impl ::std::convert::From<&str> for MemberInvitationApiVersion {
         }
     }
 }
+
 impl ::std::str::FromStr for MemberInvitationApiVersion {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for MemberInvitationApiVersion {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -875,6 +805,7 @@ impl ::serde::Serialize for MemberInvitationApiVersion {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for MemberInvitationApiVersion {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -886,175 +817,98 @@ impl<'de> ::serde::Deserialize<'de> for MemberInvitationApiVersion {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// An invitation for a person to join a consumer organization with a set of roles.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MemberInvitation {
     /// Object kind discriminator, always `member_invitation`.
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<MemberInvitationType>,
     /// Version of the object format.
-    #[serde(
-        rename = "api_version",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub api_version: ::std::option::Option<MemberInvitationApiVersion>,
     /// Server-assigned identifier (UUID) of the invitation.
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Machine-readable name of the invitation; unique within its collection.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Human-readable title of the invitation.
-    #[serde(
-        rename = "title",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// Free-text summary of the invitation.
-    #[serde(
-        rename = "summary",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<::std::string::String>,
     /// Email address the invitation was sent to.
-    #[serde(
-        rename = "email",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// URLs of the roles the invitee receives on acceptance.
-    #[serde(
-        rename = "role_urls",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub role_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Whether an invitation email was sent.
-    #[serde(
-        rename = "notify",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub notify: ::std::option::Option<bool>,
     /// Link the invitee follows to accept; only returned to callers allowed to see it.
-    #[serde(
-        rename = "activation_link",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub activation_link: ::std::option::Option<::std::string::String>,
     /// Custom metadata as string key/value pairs (the Developer Portal stores custom field values here, each JSON-encoded into a string).
-    #[serde(
-        rename = "metadata",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// Time the object was created.
-    #[serde(
-        rename = "created_at",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Time the object was last updated.
-    #[serde(
-        rename = "updated_at",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// URL of the organization the invitation is for.
-    #[serde(
-        rename = "org_url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub org_url: ::std::option::Option<::std::string::String>,
     /// Canonical URL of this invitation.
-    #[serde(
-        rename = "url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
 }
+
 impl MemberInvitation {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255usize)?;
+            crate::runtime::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023usize)?;
+            crate::runtime::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535usize)?;
+            crate::runtime::max_length("summary", value, 65535)?;
         }
         ::std::result::Result::Ok(())
     }
 }
+
 /// Invitation to create.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MemberInvitationCreate {
     /// Email address to invite.
-    #[serde(rename = "email")]
     pub email: ::std::string::String,
     /// Fully qualified URLs of the organization roles to grant.
-    #[serde(
-        rename = "role_urls",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub role_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Send the invitation email (default behaviour of the server when omitted is to send it).
-    #[serde(
-        rename = "notify",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub notify: ::std::option::Option<bool>,
     /// Machine-readable name of the invitation; unique within its collection.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Human-readable title of the invitation.
-    #[serde(
-        rename = "title",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// Free-text summary of the invitation.
-    #[serde(
-        rename = "summary",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<::std::string::String>,
 }
+
 impl MemberInvitationCreate {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(email: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -1067,6 +921,7 @@ impl MemberInvitationCreate {
             summary: ::std::option::Option::None,
         }
     }
+
     /// Sets `role_urls`.
     pub fn role_urls(
         mut self,
@@ -1075,11 +930,13 @@ impl MemberInvitationCreate {
         self.role_urls = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `notify`.
     pub fn notify(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.notify = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `name`.
     pub fn name(
         mut self,
@@ -1088,6 +945,7 @@ impl MemberInvitationCreate {
         self.name = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `title`.
     pub fn title(
         mut self,
@@ -1096,6 +954,7 @@ impl MemberInvitationCreate {
         self.title = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `summary`.
     pub fn summary(
         mut self,
@@ -1105,64 +964,65 @@ impl MemberInvitationCreate {
         self
     }
 }
+
 impl MemberInvitationCreate {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255usize)?;
+            crate::runtime::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023usize)?;
+            crate::runtime::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535usize)?;
+            crate::runtime::max_length("summary", value, 65535)?;
         }
         ::std::result::Result::Ok(())
     }
 }
+
 /// Options for re-issuing an invitation.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MemberInvitationRegenerate {
     /// Email the new invitation link to the invitee.
-    #[serde(
-        rename = "notify",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub notify: ::std::option::Option<bool>,
 }
+
 impl MemberInvitationRegenerate {
     /// A new value with every field unset.
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
+
     /// Sets `notify`.
     pub fn notify(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.notify = ::std::option::Option::Some(value.into());
         self
     }
 }
+
 /// One page of member invitations. The consumer API wraps every collection in this envelope.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MemberInvitationList {
     /// Number of matching items across all pages (not just this page).
-    #[serde(rename = "total_results")]
     pub total_results: i64,
     /// The member invitations on this page.
-    #[serde(rename = "results")]
     pub results: ::std::vec::Vec<MemberInvitation>,
 }
+
 impl MemberInvitationList {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         {
             let value = &self.total_results;
-            crate::runtime::minimum("total_results", *value as f64, 0f64, false)?;
+            crate::runtime::minimum("total_results", *value as f64, 0.0, false)?;
         }
         ::std::result::Result::Ok(())
     }
 }
+
 /// Object kind discriminator, always `user`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1172,9 +1032,11 @@ pub enum UserType {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl UserType {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["user"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1183,11 +1045,13 @@ impl UserType {
         }
     }
 }
+
 impl ::std::fmt::Display for UserType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for UserType {
     fn from(value: &str) -> Self {
         match value {
@@ -1196,12 +1060,15 @@ impl ::std::convert::From<&str> for UserType {
         }
     }
 }
+
 impl ::std::str::FromStr for UserType {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for UserType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1210,6 +1077,7 @@ impl ::serde::Serialize for UserType {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for UserType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1221,6 +1089,7 @@ impl<'de> ::serde::Deserialize<'de> for UserType {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// Version of the object format.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1230,9 +1099,11 @@ pub enum UserApiVersion {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl UserApiVersion {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["2.0.0"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1241,11 +1112,13 @@ impl UserApiVersion {
         }
     }
 }
+
 impl ::std::fmt::Display for UserApiVersion {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for UserApiVersion {
     fn from(value: &str) -> Self {
         match value {
@@ -1254,12 +1127,15 @@ impl ::std::convert::From<&str> for UserApiVersion {
         }
     }
 }
+
 impl ::std::str::FromStr for UserApiVersion {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for UserApiVersion {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1268,6 +1144,7 @@ impl ::serde::Serialize for UserApiVersion {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for UserApiVersion {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1279,198 +1156,123 @@ impl<'de> ::serde::Deserialize<'de> for UserApiVersion {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// A user account in a user registry.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct User {
     /// Object kind discriminator, always `user`.
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<UserType>,
     /// Version of the object format.
-    #[serde(
-        rename = "api_version",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub api_version: ::std::option::Option<UserApiVersion>,
     /// Server-assigned identifier (UUID) of the user.
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Machine-readable name of the user; unique within its collection.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Human-readable title of the user.
-    #[serde(
-        rename = "title",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// Free-text summary of the user.
-    #[serde(
-        rename = "summary",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<::std::string::String>,
     /// Login name.
-    #[serde(
-        rename = "username",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub username: ::std::option::Option<::std::string::String>,
     /// Email address.
-    #[serde(
-        rename = "email",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// Given name.
-    #[serde(
-        rename = "first_name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub first_name: ::std::option::Option<::std::string::String>,
     /// Family name.
-    #[serde(
-        rename = "last_name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_name: ::std::option::Option<::std::string::String>,
     /// Account state, for example `enabled` or `pending`.
-    #[serde(
-        rename = "state",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
     /// Identity provider the user authenticates with.
-    #[serde(
-        rename = "identity_provider",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub identity_provider: ::std::option::Option<::std::string::String>,
     /// URL of the registry holding the account.
-    #[serde(
-        rename = "user_registry_url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_registry_url: ::std::option::Option<::std::string::String>,
     /// Custom metadata as string key/value pairs (the Developer Portal stores custom field values here, each JSON-encoded into a string).
-    #[serde(
-        rename = "metadata",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// Time the object was created.
-    #[serde(
-        rename = "created_at",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Time the object was last updated.
-    #[serde(
-        rename = "updated_at",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Canonical URL of this user.
-    #[serde(
-        rename = "url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
 }
+
 impl User {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255usize)?;
+            crate::runtime::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023usize)?;
+            crate::runtime::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535usize)?;
+            crate::runtime::max_length("summary", value, 65535)?;
         }
         ::std::result::Result::Ok(())
     }
 }
+
 /// One page of users. The consumer API wraps every collection in this envelope.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserList {
     /// Number of matching items across all pages (not just this page).
-    #[serde(rename = "total_results")]
     pub total_results: i64,
     /// The users on this page.
-    #[serde(rename = "results")]
     pub results: ::std::vec::Vec<User>,
 }
+
 impl UserList {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         {
             let value = &self.total_results;
-            crate::runtime::minimum("total_results", *value as f64, 0f64, false)?;
+            crate::runtime::minimum("total_results", *value as f64, 0.0, false)?;
         }
         ::std::result::Result::Ok(())
     }
 }
+
 /// Criteria for looking up users in a registry.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UserSearchRequest {
     /// Login name to look for.
-    #[serde(
-        rename = "username",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub username: ::std::option::Option<::std::string::String>,
     /// Email address to look for.
-    #[serde(
-        rename = "email",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// Also query the backing directory (for example LDAP) instead of only the accounts already known to API Connect.
-    #[serde(
-        rename = "remote",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub remote: ::std::option::Option<bool>,
 }
+
 impl UserSearchRequest {
     /// A new value with every field unset.
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
+
     /// Sets `username`.
     pub fn username(
         mut self,
@@ -1479,6 +1281,7 @@ impl UserSearchRequest {
         self.username = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `email`.
     pub fn email(
         mut self,
@@ -1487,12 +1290,14 @@ impl UserSearchRequest {
         self.email = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `remote`.
     pub fn remote(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.remote = ::std::option::Option::Some(value.into());
         self
     }
 }
+
 /// Object kind discriminator, always `member`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1502,9 +1307,11 @@ pub enum MemberType {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl MemberType {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["member"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1513,11 +1320,13 @@ impl MemberType {
         }
     }
 }
+
 impl ::std::fmt::Display for MemberType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for MemberType {
     fn from(value: &str) -> Self {
         match value {
@@ -1526,12 +1335,15 @@ impl ::std::convert::From<&str> for MemberType {
         }
     }
 }
+
 impl ::std::str::FromStr for MemberType {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for MemberType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1540,6 +1352,7 @@ impl ::serde::Serialize for MemberType {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for MemberType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1551,6 +1364,7 @@ impl<'de> ::serde::Deserialize<'de> for MemberType {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// Version of the object format.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1560,9 +1374,11 @@ pub enum MemberApiVersion {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl MemberApiVersion {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["2.0.0"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1571,11 +1387,13 @@ impl MemberApiVersion {
         }
     }
 }
+
 impl ::std::fmt::Display for MemberApiVersion {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for MemberApiVersion {
     fn from(value: &str) -> Self {
         match value {
@@ -1584,12 +1402,15 @@ impl ::std::convert::From<&str> for MemberApiVersion {
         }
     }
 }
+
 impl ::std::str::FromStr for MemberApiVersion {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for MemberApiVersion {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1598,6 +1419,7 @@ impl ::serde::Serialize for MemberApiVersion {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for MemberApiVersion {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1609,6 +1431,7 @@ impl<'de> ::serde::Deserialize<'de> for MemberApiVersion {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// Whether the membership is active.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1620,9 +1443,11 @@ pub enum MemberState {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl MemberState {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["enabled", "disabled"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1632,11 +1457,13 @@ impl MemberState {
         }
     }
 }
+
 impl ::std::fmt::Display for MemberState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for MemberState {
     fn from(value: &str) -> Self {
         match value {
@@ -1646,12 +1473,15 @@ impl ::std::convert::From<&str> for MemberState {
         }
     }
 }
+
 impl ::std::str::FromStr for MemberState {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for MemberState {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1660,6 +1490,7 @@ impl ::serde::Serialize for MemberState {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for MemberState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1671,133 +1502,76 @@ impl<'de> ::serde::Deserialize<'de> for MemberState {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// Membership of a user in a consumer organization.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Member {
     /// Object kind discriminator, always `member`.
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<MemberType>,
     /// Version of the object format.
-    #[serde(
-        rename = "api_version",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub api_version: ::std::option::Option<MemberApiVersion>,
     /// Server-assigned identifier (UUID) of the member.
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Machine-readable name of the member; unique within its collection.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Human-readable title of the member.
-    #[serde(
-        rename = "title",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// Free-text summary of the member.
-    #[serde(
-        rename = "summary",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<::std::string::String>,
     /// Whether the membership is active.
-    #[serde(
-        rename = "state",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<MemberState>,
     /// A user account in a user registry.
-    #[serde(
-        rename = "user",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user: ::std::option::Option<User>,
     /// URL of the member's user account.
-    #[serde(
-        rename = "user_url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_url: ::std::option::Option<::std::string::String>,
     /// URLs of the organization roles held by the member.
-    #[serde(
-        rename = "role_urls",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub role_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Custom metadata as string key/value pairs (the Developer Portal stores custom field values here, each JSON-encoded into a string).
-    #[serde(
-        rename = "metadata",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// Time the object was created.
-    #[serde(
-        rename = "created_at",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Time the object was last updated.
-    #[serde(
-        rename = "updated_at",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// URL of the organization.
-    #[serde(
-        rename = "org_url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub org_url: ::std::option::Option<::std::string::String>,
     /// Canonical URL of this membership.
-    #[serde(
-        rename = "url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
 }
+
 impl Member {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255usize)?;
+            crate::runtime::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023usize)?;
+            crate::runtime::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535usize)?;
+            crate::runtime::max_length("summary", value, 65535)?;
         }
         ::std::result::Result::Ok(())
     }
 }
+
 /// Enable or disable the membership.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1809,9 +1583,11 @@ pub enum MemberUpdateState {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl MemberUpdateState {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["enabled", "disabled"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1821,11 +1597,13 @@ impl MemberUpdateState {
         }
     }
 }
+
 impl ::std::fmt::Display for MemberUpdateState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for MemberUpdateState {
     fn from(value: &str) -> Self {
         match value {
@@ -1835,12 +1613,15 @@ impl ::std::convert::From<&str> for MemberUpdateState {
         }
     }
 }
+
 impl ::std::str::FromStr for MemberUpdateState {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for MemberUpdateState {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1849,6 +1630,7 @@ impl ::serde::Serialize for MemberUpdateState {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for MemberUpdateState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1860,59 +1642,38 @@ impl<'de> ::serde::Deserialize<'de> for MemberUpdateState {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// Fields of a membership that can be changed.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MemberUpdate {
     /// Machine-readable name of the member; unique within its collection.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Human-readable title of the member.
-    #[serde(
-        rename = "title",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// Free-text summary of the member.
-    #[serde(
-        rename = "summary",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<::std::string::String>,
     /// Enable or disable the membership.
-    #[serde(
-        rename = "state",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<MemberUpdateState>,
     /// Fully qualified URLs of the roles the member should hold (replaces the current set).
-    #[serde(
-        rename = "role_urls",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub role_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Custom metadata as string key/value pairs (the Developer Portal stores custom field values here, each JSON-encoded into a string).
-    #[serde(
-        rename = "metadata",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
 }
+
 impl MemberUpdate {
     /// A new value with every field unset.
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
+
     /// Sets `name`.
     pub fn name(
         mut self,
@@ -1921,6 +1682,7 @@ impl MemberUpdate {
         self.name = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `title`.
     pub fn title(
         mut self,
@@ -1929,6 +1691,7 @@ impl MemberUpdate {
         self.title = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `summary`.
     pub fn summary(
         mut self,
@@ -1937,11 +1700,13 @@ impl MemberUpdate {
         self.summary = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `state`.
     pub fn state(mut self, value: impl ::std::convert::Into<MemberUpdateState>) -> Self {
         self.state = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `role_urls`.
     pub fn role_urls(
         mut self,
@@ -1950,6 +1715,7 @@ impl MemberUpdate {
         self.role_urls = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `metadata`.
     pub fn metadata(
         mut self,
@@ -1961,21 +1727,23 @@ impl MemberUpdate {
         self
     }
 }
+
 impl MemberUpdate {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255usize)?;
+            crate::runtime::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023usize)?;
+            crate::runtime::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535usize)?;
+            crate::runtime::max_length("summary", value, 65535)?;
         }
         ::std::result::Result::Ok(())
     }
 }
+
 /// Object kind discriminator, always `associate`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1985,9 +1753,11 @@ pub enum AssociateType {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl AssociateType {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["associate"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1996,11 +1766,13 @@ impl AssociateType {
         }
     }
 }
+
 impl ::std::fmt::Display for AssociateType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for AssociateType {
     fn from(value: &str) -> Self {
         match value {
@@ -2009,12 +1781,15 @@ impl ::std::convert::From<&str> for AssociateType {
         }
     }
 }
+
 impl ::std::str::FromStr for AssociateType {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for AssociateType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2023,6 +1798,7 @@ impl ::serde::Serialize for AssociateType {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for AssociateType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2034,6 +1810,7 @@ impl<'de> ::serde::Deserialize<'de> for AssociateType {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// Version of the object format.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2043,9 +1820,11 @@ pub enum AssociateApiVersion {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl AssociateApiVersion {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["2.0.0"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2054,11 +1833,13 @@ impl AssociateApiVersion {
         }
     }
 }
+
 impl ::std::fmt::Display for AssociateApiVersion {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for AssociateApiVersion {
     fn from(value: &str) -> Self {
         match value {
@@ -2067,12 +1848,15 @@ impl ::std::convert::From<&str> for AssociateApiVersion {
         }
     }
 }
+
 impl ::std::str::FromStr for AssociateApiVersion {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for AssociateApiVersion {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2081,6 +1865,7 @@ impl ::serde::Serialize for AssociateApiVersion {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for AssociateApiVersion {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2092,6 +1877,7 @@ impl<'de> ::serde::Deserialize<'de> for AssociateApiVersion {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// Whether the association is active.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2103,9 +1889,11 @@ pub enum AssociateState {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl AssociateState {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["enabled", "disabled"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2115,11 +1903,13 @@ impl AssociateState {
         }
     }
 }
+
 impl ::std::fmt::Display for AssociateState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for AssociateState {
     fn from(value: &str) -> Self {
         match value {
@@ -2129,12 +1919,15 @@ impl ::std::convert::From<&str> for AssociateState {
         }
     }
 }
+
 impl ::std::str::FromStr for AssociateState {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for AssociateState {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2143,6 +1936,7 @@ impl ::serde::Serialize for AssociateState {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for AssociateState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2154,133 +1948,76 @@ impl<'de> ::serde::Deserialize<'de> for AssociateState {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// A user associated with a consumer organization, as seen from that organization.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Associate {
     /// Object kind discriminator, always `associate`.
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<AssociateType>,
     /// Version of the object format.
-    #[serde(
-        rename = "api_version",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub api_version: ::std::option::Option<AssociateApiVersion>,
     /// Server-assigned identifier (UUID) of the associate.
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Machine-readable name of the associate; unique within its collection.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Human-readable title of the associate.
-    #[serde(
-        rename = "title",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// Free-text summary of the associate.
-    #[serde(
-        rename = "summary",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<::std::string::String>,
     /// Whether the association is active.
-    #[serde(
-        rename = "state",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<AssociateState>,
     /// A user account in a user registry.
-    #[serde(
-        rename = "user",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user: ::std::option::Option<User>,
     /// URL of the associated user account.
-    #[serde(
-        rename = "user_url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_url: ::std::option::Option<::std::string::String>,
     /// URLs of the roles the associate holds.
-    #[serde(
-        rename = "role_urls",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub role_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Custom metadata as string key/value pairs (the Developer Portal stores custom field values here, each JSON-encoded into a string).
-    #[serde(
-        rename = "metadata",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// Time the object was created.
-    #[serde(
-        rename = "created_at",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Time the object was last updated.
-    #[serde(
-        rename = "updated_at",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// URL of the organization.
-    #[serde(
-        rename = "org_url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub org_url: ::std::option::Option<::std::string::String>,
     /// Canonical URL of this associate.
-    #[serde(
-        rename = "url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
 }
+
 impl Associate {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255usize)?;
+            crate::runtime::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023usize)?;
+            crate::runtime::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535usize)?;
+            crate::runtime::max_length("summary", value, 65535)?;
         }
         ::std::result::Result::Ok(())
     }
 }
+
 /// Object kind discriminator, always `role`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2290,9 +2027,11 @@ pub enum RoleType {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl RoleType {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["role"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2301,11 +2040,13 @@ impl RoleType {
         }
     }
 }
+
 impl ::std::fmt::Display for RoleType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for RoleType {
     fn from(value: &str) -> Self {
         match value {
@@ -2314,12 +2055,15 @@ impl ::std::convert::From<&str> for RoleType {
         }
     }
 }
+
 impl ::std::str::FromStr for RoleType {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for RoleType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2328,6 +2072,7 @@ impl ::serde::Serialize for RoleType {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for RoleType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2339,6 +2084,7 @@ impl<'de> ::serde::Deserialize<'de> for RoleType {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// Version of the object format.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2348,9 +2094,11 @@ pub enum RoleApiVersion {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl RoleApiVersion {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["2.0.0"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2359,11 +2107,13 @@ impl RoleApiVersion {
         }
     }
 }
+
 impl ::std::fmt::Display for RoleApiVersion {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for RoleApiVersion {
     fn from(value: &str) -> Self {
         match value {
@@ -2372,12 +2122,15 @@ impl ::std::convert::From<&str> for RoleApiVersion {
         }
     }
 }
+
 impl ::std::str::FromStr for RoleApiVersion {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for RoleApiVersion {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2386,6 +2139,7 @@ impl ::serde::Serialize for RoleApiVersion {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for RoleApiVersion {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2397,140 +2151,85 @@ impl<'de> ::serde::Deserialize<'de> for RoleApiVersion {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// A named set of permissions that can be given to organization members.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Role {
     /// Object kind discriminator, always `role`.
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<RoleType>,
     /// Version of the object format.
-    #[serde(
-        rename = "api_version",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub api_version: ::std::option::Option<RoleApiVersion>,
     /// Server-assigned identifier (UUID) of the role.
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Machine-readable name of the role; unique within its collection.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Human-readable title of the role.
-    #[serde(
-        rename = "title",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// Free-text summary of the role.
-    #[serde(
-        rename = "summary",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<::std::string::String>,
     /// URLs of the permissions granted by the role.
-    #[serde(
-        rename = "permission_urls",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub permission_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Time the object was created.
-    #[serde(
-        rename = "created_at",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Time the object was last updated.
-    #[serde(
-        rename = "updated_at",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// URL of the organization the role belongs to.
-    #[serde(
-        rename = "org_url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub org_url: ::std::option::Option<::std::string::String>,
     /// Canonical URL of this role.
-    #[serde(
-        rename = "url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
 }
+
 impl Role {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255usize)?;
+            crate::runtime::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023usize)?;
+            crate::runtime::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535usize)?;
+            crate::runtime::max_length("summary", value, 65535)?;
         }
         ::std::result::Result::Ok(())
     }
 }
+
 /// Fields of a role that can be changed.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RoleUpdate {
     /// Machine-readable name of the role; unique within its collection.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Human-readable title of the role.
-    #[serde(
-        rename = "title",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// Free-text summary of the role.
-    #[serde(
-        rename = "summary",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<::std::string::String>,
     /// Fully qualified URLs of the permissions the role should grant (replaces the current set).
-    #[serde(
-        rename = "permission_urls",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub permission_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+
 impl RoleUpdate {
     /// A new value with every field unset.
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
+
     /// Sets `name`.
     pub fn name(
         mut self,
@@ -2539,6 +2238,7 @@ impl RoleUpdate {
         self.name = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `title`.
     pub fn title(
         mut self,
@@ -2547,6 +2247,7 @@ impl RoleUpdate {
         self.title = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `summary`.
     pub fn summary(
         mut self,
@@ -2555,6 +2256,7 @@ impl RoleUpdate {
         self.summary = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `permission_urls`.
     pub fn permission_urls(
         mut self,
@@ -2564,21 +2266,23 @@ impl RoleUpdate {
         self
     }
 }
+
 impl RoleUpdate {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255usize)?;
+            crate::runtime::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023usize)?;
+            crate::runtime::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535usize)?;
+            crate::runtime::max_length("summary", value, 65535)?;
         }
         ::std::result::Result::Ok(())
     }
 }
+
 /// Object kind discriminator, always `permission`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2588,9 +2292,11 @@ pub enum PermissionType {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl PermissionType {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["permission"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2599,11 +2305,13 @@ impl PermissionType {
         }
     }
 }
+
 impl ::std::fmt::Display for PermissionType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for PermissionType {
     fn from(value: &str) -> Self {
         match value {
@@ -2612,12 +2320,15 @@ impl ::std::convert::From<&str> for PermissionType {
         }
     }
 }
+
 impl ::std::str::FromStr for PermissionType {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for PermissionType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2626,6 +2337,7 @@ impl ::serde::Serialize for PermissionType {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for PermissionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2637,6 +2349,7 @@ impl<'de> ::serde::Deserialize<'de> for PermissionType {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// Version of the object format.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2646,9 +2359,11 @@ pub enum PermissionApiVersion {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl PermissionApiVersion {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["2.0.0"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2657,11 +2372,13 @@ impl PermissionApiVersion {
         }
     }
 }
+
 impl ::std::fmt::Display for PermissionApiVersion {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for PermissionApiVersion {
     fn from(value: &str) -> Self {
         match value {
@@ -2670,12 +2387,15 @@ impl ::std::convert::From<&str> for PermissionApiVersion {
         }
     }
 }
+
 impl ::std::str::FromStr for PermissionApiVersion {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for PermissionApiVersion {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2684,6 +2404,7 @@ impl ::serde::Serialize for PermissionApiVersion {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for PermissionApiVersion {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2695,6 +2416,7 @@ impl<'de> ::serde::Deserialize<'de> for PermissionApiVersion {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// Collection the permission belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2706,9 +2428,11 @@ pub enum PermissionPermissionType {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl PermissionPermissionType {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["org", "consumer"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2718,11 +2442,13 @@ impl PermissionPermissionType {
         }
     }
 }
+
 impl ::std::fmt::Display for PermissionPermissionType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for PermissionPermissionType {
     fn from(value: &str) -> Self {
         match value {
@@ -2732,12 +2458,15 @@ impl ::std::convert::From<&str> for PermissionPermissionType {
         }
     }
 }
+
 impl ::std::str::FromStr for PermissionPermissionType {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for PermissionPermissionType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2746,6 +2475,7 @@ impl ::serde::Serialize for PermissionPermissionType {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for PermissionPermissionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2757,102 +2487,64 @@ impl<'de> ::serde::Deserialize<'de> for PermissionPermissionType {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// A single permission, such as `app:manage` or `member:view`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Permission {
     /// Object kind discriminator, always `permission`.
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<PermissionType>,
     /// Version of the object format.
-    #[serde(
-        rename = "api_version",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub api_version: ::std::option::Option<PermissionApiVersion>,
     /// Server-assigned identifier (UUID) of the permission.
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Permission name, for example `subscription:view`.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Display title of the permission.
-    #[serde(
-        rename = "title",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// Description of the permission.
-    #[serde(
-        rename = "summary",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<::std::string::String>,
     /// Collection the permission belongs to.
-    #[serde(
-        rename = "permission_type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub permission_type: ::std::option::Option<PermissionPermissionType>,
     /// Time the object was created.
-    #[serde(
-        rename = "created_at",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Time the object was last updated.
-    #[serde(
-        rename = "updated_at",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Canonical URL of this permission.
-    #[serde(
-        rename = "url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
 }
+
 /// One page of permissions. The consumer API wraps every collection in this envelope.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PermissionList {
     /// Number of matching items across all pages (not just this page).
-    #[serde(rename = "total_results")]
     pub total_results: i64,
     /// The permissions on this page.
-    #[serde(rename = "results")]
     pub results: ::std::vec::Vec<Permission>,
 }
+
 impl PermissionList {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         {
             let value = &self.total_results;
-            crate::runtime::minimum("total_results", *value as f64, 0f64, false)?;
+            crate::runtime::minimum("total_results", *value as f64, 0.0, false)?;
         }
         ::std::result::Result::Ok(())
     }
 }
+
 /// Object kind discriminator, always `payment_method`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2862,9 +2554,11 @@ pub enum PaymentMethodType {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl PaymentMethodType {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["payment_method"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2873,11 +2567,13 @@ impl PaymentMethodType {
         }
     }
 }
+
 impl ::std::fmt::Display for PaymentMethodType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for PaymentMethodType {
     fn from(value: &str) -> Self {
         match value {
@@ -2886,12 +2582,15 @@ impl ::std::convert::From<&str> for PaymentMethodType {
         }
     }
 }
+
 impl ::std::str::FromStr for PaymentMethodType {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for PaymentMethodType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2900,6 +2599,7 @@ impl ::serde::Serialize for PaymentMethodType {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for PaymentMethodType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2911,6 +2611,7 @@ impl<'de> ::serde::Deserialize<'de> for PaymentMethodType {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// Version of the object format.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2920,9 +2621,11 @@ pub enum PaymentMethodApiVersion {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl PaymentMethodApiVersion {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["2.0.0"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2931,11 +2634,13 @@ impl PaymentMethodApiVersion {
         }
     }
 }
+
 impl ::std::fmt::Display for PaymentMethodApiVersion {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for PaymentMethodApiVersion {
     fn from(value: &str) -> Self {
         match value {
@@ -2944,12 +2649,15 @@ impl ::std::convert::From<&str> for PaymentMethodApiVersion {
         }
     }
 }
+
 impl ::std::str::FromStr for PaymentMethodApiVersion {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for PaymentMethodApiVersion {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2958,6 +2666,7 @@ impl ::serde::Serialize for PaymentMethodApiVersion {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for PaymentMethodApiVersion {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2969,183 +2678,108 @@ impl<'de> ::serde::Deserialize<'de> for PaymentMethodApiVersion {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// A payment method (for example a card) registered by a consumer organization to pay for billed plans.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PaymentMethod {
     /// Object kind discriminator, always `payment_method`.
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<PaymentMethodType>,
     /// Version of the object format.
-    #[serde(
-        rename = "api_version",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub api_version: ::std::option::Option<PaymentMethodApiVersion>,
     /// Server-assigned identifier (UUID) of the payment method.
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Machine-readable name of the payment method; unique within its collection.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Human-readable title of the payment method.
-    #[serde(
-        rename = "title",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// Free-text summary of the payment method.
-    #[serde(
-        rename = "summary",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<::std::string::String>,
     /// URL of the billing integration this method is used with.
-    #[serde(
-        rename = "billing_url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_url: ::std::option::Option<::std::string::String>,
     /// URL of the payment method type integration.
-    #[serde(
-        rename = "payment_method_type_url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_method_type_url: ::std::option::Option<::std::string::String>,
     /// Provider-specific settings of the payment method (owner, token, card details...). The available keys depend on the payment method type.
-    #[serde(
-        rename = "configuration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub configuration: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// Custom metadata as string key/value pairs (the Developer Portal stores custom field values here, each JSON-encoded into a string).
-    #[serde(
-        rename = "metadata",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// Time the object was created.
-    #[serde(
-        rename = "created_at",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Time the object was last updated.
-    #[serde(
-        rename = "updated_at",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// URL of the owning consumer organization.
-    #[serde(
-        rename = "org_url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub org_url: ::std::option::Option<::std::string::String>,
     /// Canonical URL of this payment method.
-    #[serde(
-        rename = "url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
 }
+
 impl PaymentMethod {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255usize)?;
+            crate::runtime::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023usize)?;
+            crate::runtime::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535usize)?;
+            crate::runtime::max_length("summary", value, 65535)?;
         }
         ::std::result::Result::Ok(())
     }
 }
+
 /// Fields of a payment method that can be changed.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PaymentMethodUpdate {
     /// Machine-readable name of the payment method; unique within its collection.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Human-readable title of the payment method.
-    #[serde(
-        rename = "title",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// Free-text summary of the payment method.
-    #[serde(
-        rename = "summary",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<::std::string::String>,
     /// Fully qualified URL of the billing integration.
-    #[serde(
-        rename = "billing_url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_url: ::std::option::Option<::std::string::String>,
     /// Provider-specific settings to store for the payment method.
-    #[serde(
-        rename = "configuration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub configuration: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// Custom metadata as string key/value pairs (the Developer Portal stores custom field values here, each JSON-encoded into a string).
-    #[serde(
-        rename = "metadata",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
 }
+
 impl PaymentMethodUpdate {
     /// A new value with every field unset.
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
+
     /// Sets `name`.
     pub fn name(
         mut self,
@@ -3154,6 +2788,7 @@ impl PaymentMethodUpdate {
         self.name = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `title`.
     pub fn title(
         mut self,
@@ -3162,6 +2797,7 @@ impl PaymentMethodUpdate {
         self.title = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `summary`.
     pub fn summary(
         mut self,
@@ -3170,6 +2806,7 @@ impl PaymentMethodUpdate {
         self.summary = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `billing_url`.
     pub fn billing_url(
         mut self,
@@ -3178,6 +2815,7 @@ impl PaymentMethodUpdate {
         self.billing_url = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `configuration`.
     pub fn configuration(
         mut self,
@@ -3188,6 +2826,7 @@ impl PaymentMethodUpdate {
         self.configuration = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `metadata`.
     pub fn metadata(
         mut self,
@@ -3199,21 +2838,23 @@ impl PaymentMethodUpdate {
         self
     }
 }
+
 impl PaymentMethodUpdate {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255usize)?;
+            crate::runtime::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023usize)?;
+            crate::runtime::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535usize)?;
+            crate::runtime::max_length("summary", value, 65535)?;
         }
         ::std::result::Result::Ok(())
     }
 }
+
 /// Object kind discriminator, always `configured_billing`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -3223,9 +2864,11 @@ pub enum BillingType {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl BillingType {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["configured_billing"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3234,11 +2877,13 @@ impl BillingType {
         }
     }
 }
+
 impl ::std::fmt::Display for BillingType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for BillingType {
     fn from(value: &str) -> Self {
         match value {
@@ -3247,12 +2892,15 @@ impl ::std::convert::From<&str> for BillingType {
         }
     }
 }
+
 impl ::std::str::FromStr for BillingType {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for BillingType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -3261,6 +2909,7 @@ impl ::serde::Serialize for BillingType {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for BillingType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3272,6 +2921,7 @@ impl<'de> ::serde::Deserialize<'de> for BillingType {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// Version of the object format.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -3281,9 +2931,11 @@ pub enum BillingApiVersion {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl BillingApiVersion {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["2.0.0"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3292,11 +2944,13 @@ impl BillingApiVersion {
         }
     }
 }
+
 impl ::std::fmt::Display for BillingApiVersion {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for BillingApiVersion {
     fn from(value: &str) -> Self {
         match value {
@@ -3305,12 +2959,15 @@ impl ::std::convert::From<&str> for BillingApiVersion {
         }
     }
 }
+
 impl ::std::str::FromStr for BillingApiVersion {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for BillingApiVersion {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -3319,6 +2976,7 @@ impl ::serde::Serialize for BillingApiVersion {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for BillingApiVersion {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3330,177 +2988,101 @@ impl<'de> ::serde::Deserialize<'de> for BillingApiVersion {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// A billing integration configured for the catalog, as visible to a consumer organization.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Billing {
     /// Object kind discriminator, always `configured_billing`.
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<BillingType>,
     /// Version of the object format.
-    #[serde(
-        rename = "api_version",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub api_version: ::std::option::Option<BillingApiVersion>,
     /// Server-assigned identifier (UUID) of the billing integration.
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Machine-readable name of the billing integration; unique within its collection.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Human-readable title of the billing integration.
-    #[serde(
-        rename = "title",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// Free-text summary of the billing integration.
-    #[serde(
-        rename = "summary",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<::std::string::String>,
     /// Consumer-facing URL of the billing integration.
-    #[serde(
-        rename = "billing_url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_url: ::std::option::Option<::std::string::String>,
     /// Scope at which the integration is configured, for example `catalog`.
-    #[serde(
-        rename = "scope",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<::std::string::String>,
     /// Identifier of the underlying billing integration.
-    #[serde(
-        rename = "original_id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub original_id: ::std::option::Option<::std::string::String>,
     /// URL of the billing provider type.
-    #[serde(
-        rename = "payment_method_type_url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_method_type_url: ::std::option::Option<::std::string::String>,
     /// URLs of the payment method types the integration accepts.
-    #[serde(
-        rename = "payment_method_integration_urls",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_method_integration_urls: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Public settings of the billing provider (secrets are masked).
-    #[serde(
-        rename = "configuration",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub configuration: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// Custom metadata as string key/value pairs (the Developer Portal stores custom field values here, each JSON-encoded into a string).
-    #[serde(
-        rename = "metadata",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// Time the object was created.
-    #[serde(
-        rename = "created_at",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Time the object was last updated.
-    #[serde(
-        rename = "updated_at",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// URL of the owning organization.
-    #[serde(
-        rename = "org_url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub org_url: ::std::option::Option<::std::string::String>,
     /// URL of the catalog.
-    #[serde(
-        rename = "catalog_url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub catalog_url: ::std::option::Option<::std::string::String>,
     /// Canonical URL of this billing object.
-    #[serde(
-        rename = "url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
 }
+
 impl Billing {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255usize)?;
+            crate::runtime::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023usize)?;
+            crate::runtime::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535usize)?;
+            crate::runtime::max_length("summary", value, 65535)?;
         }
         ::std::result::Result::Ok(())
     }
 }
+
 /// Short reference to an identity provider.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct IdentityProviderRef {
     /// Identity provider name.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Display title.
-    #[serde(
-        rename = "title",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
 }
+
 /// Object kind discriminator, always `configured_catalog_user_registry`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -3510,9 +3092,11 @@ pub enum UserRegistryType {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl UserRegistryType {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["configured_catalog_user_registry"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3521,11 +3105,13 @@ impl UserRegistryType {
         }
     }
 }
+
 impl ::std::fmt::Display for UserRegistryType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for UserRegistryType {
     fn from(value: &str) -> Self {
         match value {
@@ -3534,12 +3120,15 @@ impl ::std::convert::From<&str> for UserRegistryType {
         }
     }
 }
+
 impl ::std::str::FromStr for UserRegistryType {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for UserRegistryType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -3548,6 +3137,7 @@ impl ::serde::Serialize for UserRegistryType {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for UserRegistryType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3559,6 +3149,7 @@ impl<'de> ::serde::Deserialize<'de> for UserRegistryType {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// Version of the object format.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -3568,9 +3159,11 @@ pub enum UserRegistryApiVersion {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl UserRegistryApiVersion {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["2.0.0"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3579,11 +3172,13 @@ impl UserRegistryApiVersion {
         }
     }
 }
+
 impl ::std::fmt::Display for UserRegistryApiVersion {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for UserRegistryApiVersion {
     fn from(value: &str) -> Self {
         match value {
@@ -3592,12 +3187,15 @@ impl ::std::convert::From<&str> for UserRegistryApiVersion {
         }
     }
 }
+
 impl ::std::str::FromStr for UserRegistryApiVersion {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for UserRegistryApiVersion {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -3606,6 +3204,7 @@ impl ::serde::Serialize for UserRegistryApiVersion {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for UserRegistryApiVersion {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3617,210 +3216,127 @@ impl<'de> ::serde::Deserialize<'de> for UserRegistryApiVersion {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// A user registry configured for the catalog that consumers can sign in with.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserRegistry {
     /// Object kind discriminator, always `configured_catalog_user_registry`.
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<UserRegistryType>,
     /// Version of the object format.
-    #[serde(
-        rename = "api_version",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub api_version: ::std::option::Option<UserRegistryApiVersion>,
     /// Server-assigned identifier (UUID) of the user registry.
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Machine-readable name of the user registry; unique within its collection.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Human-readable title of the user registry.
-    #[serde(
-        rename = "title",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// Free-text summary of the user registry.
-    #[serde(
-        rename = "summary",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<::std::string::String>,
     /// Kind of registry, for example `lur`, `ldap`, `authurl` or `oidc`.
-    #[serde(
-        rename = "registry_type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub registry_type: ::std::option::Option<::std::string::String>,
     /// Whether API Connect manages user accounts in this registry.
-    #[serde(
-        rename = "user_managed",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_managed: ::std::option::Option<bool>,
     /// Whether the registry itself is managed by API Connect.
-    #[serde(
-        rename = "user_registry_managed",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_registry_managed: ::std::option::Option<bool>,
     /// Onboarding mode of the registry, for example `active`.
-    #[serde(
-        rename = "onboarding",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub onboarding: ::std::option::Option<::std::string::String>,
     /// Whether user names are case sensitive.
-    #[serde(
-        rename = "case_sensitive",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub case_sensitive: ::std::option::Option<bool>,
     /// Identity providers that front the registry.
-    #[serde(
-        rename = "identity_providers",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub identity_providers: ::std::option::Option<::std::vec::Vec<IdentityProviderRef>>,
     /// Custom metadata as string key/value pairs (the Developer Portal stores custom field values here, each JSON-encoded into a string).
-    #[serde(
-        rename = "metadata",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// Time the object was created.
-    #[serde(
-        rename = "created_at",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Time the object was last updated.
-    #[serde(
-        rename = "updated_at",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Consumer API URL of the registry.
-    #[serde(
-        rename = "user_registry_url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_registry_url: ::std::option::Option<::std::string::String>,
     /// Canonical URL of this registry.
-    #[serde(
-        rename = "url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
 }
+
 impl UserRegistry {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255usize)?;
+            crate::runtime::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023usize)?;
+            crate::runtime::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535usize)?;
+            crate::runtime::max_length("summary", value, 65535)?;
         }
         ::std::result::Result::Ok(())
     }
 }
+
 /// An identity provider available for signing in to the catalog's consumer realm.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct IdentityProvider {
     /// Identity provider name; combined with the realm prefix when logging in.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Display title.
-    #[serde(
-        rename = "title",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// Whether this provider is the default choice.
-    #[serde(
-        rename = "default",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default: ::std::option::Option<bool>,
     /// Full realm string to use when signing in with this provider.
-    #[serde(
-        rename = "realm",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub realm: ::std::option::Option<::std::string::String>,
     /// URL of the registry behind the provider.
-    #[serde(
-        rename = "user_registry_url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_registry_url: ::std::option::Option<::std::string::String>,
 }
+
 /// One page of identity providers. The consumer API wraps every collection in this envelope.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct IdentityProviderList {
     /// Number of matching items across all pages (not just this page).
-    #[serde(rename = "total_results")]
     pub total_results: i64,
     /// The identity providers on this page.
-    #[serde(rename = "results")]
     pub results: ::std::vec::Vec<IdentityProvider>,
 }
+
 impl IdentityProviderList {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         {
             let value = &self.total_results;
-            crate::runtime::minimum("total_results", *value as f64, 0f64, false)?;
+            crate::runtime::minimum("total_results", *value as f64, 0.0, false)?;
         }
         ::std::result::Result::Ok(())
     }
 }
+
 /// The product definition as authored by the provider (`product`, `info`, `plans`, `apis`, `visibility`...). Its structure follows the API Connect product format and is passed through unchanged.
 pub type ProductDocument = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
+
 /// Object kind discriminator, always `product`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -3830,9 +3346,11 @@ pub enum ProductType {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl ProductType {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["product"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3841,11 +3359,13 @@ impl ProductType {
         }
     }
 }
+
 impl ::std::fmt::Display for ProductType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for ProductType {
     fn from(value: &str) -> Self {
         match value {
@@ -3854,12 +3374,15 @@ impl ::std::convert::From<&str> for ProductType {
         }
     }
 }
+
 impl ::std::str::FromStr for ProductType {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for ProductType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -3868,6 +3391,7 @@ impl ::serde::Serialize for ProductType {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ProductType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3879,6 +3403,7 @@ impl<'de> ::serde::Deserialize<'de> for ProductType {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// Version of the object format.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -3888,9 +3413,11 @@ pub enum ProductApiVersion {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl ProductApiVersion {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["2.0.0"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3899,11 +3426,13 @@ impl ProductApiVersion {
         }
     }
 }
+
 impl ::std::fmt::Display for ProductApiVersion {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for ProductApiVersion {
     fn from(value: &str) -> Self {
         match value {
@@ -3912,12 +3441,15 @@ impl ::std::convert::From<&str> for ProductApiVersion {
         }
     }
 }
+
 impl ::std::str::FromStr for ProductApiVersion {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for ProductApiVersion {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -3926,6 +3458,7 @@ impl ::serde::Serialize for ProductApiVersion {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ProductApiVersion {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3937,6 +3470,7 @@ impl<'de> ::serde::Deserialize<'de> for ProductApiVersion {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// Lifecycle state visible to consumers.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -3948,9 +3482,11 @@ pub enum ProductState {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl ProductState {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["published", "deprecated"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3960,11 +3496,13 @@ impl ProductState {
         }
     }
 }
+
 impl ::std::fmt::Display for ProductState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for ProductState {
     fn from(value: &str) -> Self {
         match value {
@@ -3974,12 +3512,15 @@ impl ::std::convert::From<&str> for ProductState {
         }
     }
 }
+
 impl ::std::str::FromStr for ProductState {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for ProductState {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -3988,6 +3529,7 @@ impl ::serde::Serialize for ProductState {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ProductState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3999,173 +3541,109 @@ impl<'de> ::serde::Deserialize<'de> for ProductState {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// A published product: a versioned bundle of APIs offered through one or more plans.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Product {
     /// Object kind discriminator, always `product`.
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<ProductType>,
     /// Version of the object format.
-    #[serde(
-        rename = "api_version",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub api_version: ::std::option::Option<ProductApiVersion>,
     /// Server-assigned identifier (UUID) of the product.
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Machine-readable name of the product; unique within its collection.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Human-readable title of the product.
-    #[serde(
-        rename = "title",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// Free-text summary of the product.
-    #[serde(
-        rename = "summary",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<::std::string::String>,
     /// Version of the product.
-    #[serde(
-        rename = "version",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
     /// Lifecycle state visible to consumers.
-    #[serde(
-        rename = "state",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<ProductState>,
     /// The product definition as authored by the provider (`product`, `info`, `plans`, `apis`, `visibility`...). Its structure follows the API Connect product format and is passed through unchanged.
-    #[serde(
-        rename = "product",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub product: ::std::option::Option<ProductDocument>,
     /// URL of the billing integration used by paid plans, if any.
-    #[serde(
-        rename = "billing_url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_url: ::std::option::Option<::std::string::String>,
     /// URL of the product this one supersedes, if any.
-    #[serde(
-        rename = "supersedes",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supersedes: ::std::option::Option<::std::string::String>,
     /// URL of the product that supersedes this one, if any.
-    #[serde(
-        rename = "superseded_by",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub superseded_by: ::std::option::Option<::std::string::String>,
     /// Custom metadata as string key/value pairs (the Developer Portal stores custom field values here, each JSON-encoded into a string).
-    #[serde(
-        rename = "metadata",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// Time the object was created.
-    #[serde(
-        rename = "created_at",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Time the object was last updated.
-    #[serde(
-        rename = "updated_at",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// URL of the catalog the product is published to.
-    #[serde(
-        rename = "catalog_url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub catalog_url: ::std::option::Option<::std::string::String>,
     /// Canonical URL of this product; use it as `product_url` when subscribing.
-    #[serde(
-        rename = "url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
 }
+
 impl Product {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255usize)?;
+            crate::runtime::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023usize)?;
+            crate::runtime::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535usize)?;
+            crate::runtime::max_length("summary", value, 65535)?;
         }
         if let ::std::option::Option::Some(value) = &self.version {
-            crate::runtime::max_length("version", value, 255usize)?;
+            crate::runtime::max_length("version", value, 255)?;
         }
         ::std::result::Result::Ok(())
     }
 }
+
 /// One page of products. The consumer API wraps every collection in this envelope.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductList {
     /// Number of matching items across all pages (not just this page).
-    #[serde(rename = "total_results")]
     pub total_results: i64,
     /// The products on this page.
-    #[serde(rename = "results")]
     pub results: ::std::vec::Vec<Product>,
 }
+
 impl ProductList {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         {
             let value = &self.total_results;
-            crate::runtime::minimum("total_results", *value as f64, 0f64, false)?;
+            crate::runtime::minimum("total_results", *value as f64, 0.0, false)?;
         }
         ::std::result::Result::Ok(())
     }
 }
+
 /// The API definition (OpenAPI document with API Connect extensions) exactly as published.
 pub type ApiDocument = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
+
 /// Media type of the decoded content.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4181,6 +3659,7 @@ pub enum ApiWsdlContentType {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl ApiWsdlContentType {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &[
@@ -4200,11 +3679,13 @@ impl ApiWsdlContentType {
         }
     }
 }
+
 impl ::std::fmt::Display for ApiWsdlContentType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for ApiWsdlContentType {
     fn from(value: &str) -> Self {
         match value {
@@ -4216,12 +3697,15 @@ impl ::std::convert::From<&str> for ApiWsdlContentType {
         }
     }
 }
+
 impl ::std::str::FromStr for ApiWsdlContentType {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for ApiWsdlContentType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -4230,6 +3714,7 @@ impl ::serde::Serialize for ApiWsdlContentType {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ApiWsdlContentType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4241,17 +3726,17 @@ impl<'de> ::serde::Deserialize<'de> for ApiWsdlContentType {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// A WSDL attached to a SOAP API. The file (or a ZIP of several files) is base64-encoded in `content`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ApiWsdl {
     /// Media type of the decoded content.
-    #[serde(rename = "content_type")]
     pub content_type: ApiWsdlContentType,
     /// Base64-encoded WSDL or ZIP archive.
-    #[serde(rename = "content")]
     pub content: crate::runtime::Base64,
 }
+
 /// Object kind discriminator, always `api`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4261,9 +3746,11 @@ pub enum ApiType {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl ApiType {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["api"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4272,11 +3759,13 @@ impl ApiType {
         }
     }
 }
+
 impl ::std::fmt::Display for ApiType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for ApiType {
     fn from(value: &str) -> Self {
         match value {
@@ -4285,12 +3774,15 @@ impl ::std::convert::From<&str> for ApiType {
         }
     }
 }
+
 impl ::std::str::FromStr for ApiType {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for ApiType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -4299,6 +3791,7 @@ impl ::serde::Serialize for ApiType {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ApiType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4310,6 +3803,7 @@ impl<'de> ::serde::Deserialize<'de> for ApiType {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// Version of the object format.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4319,9 +3813,11 @@ pub enum ApiApiVersion {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl ApiApiVersion {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["2.0.0"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4330,11 +3826,13 @@ impl ApiApiVersion {
         }
     }
 }
+
 impl ::std::fmt::Display for ApiApiVersion {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for ApiApiVersion {
     fn from(value: &str) -> Self {
         match value {
@@ -4343,12 +3841,15 @@ impl ::std::convert::From<&str> for ApiApiVersion {
         }
     }
 }
+
 impl ::std::str::FromStr for ApiApiVersion {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for ApiApiVersion {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -4357,6 +3858,7 @@ impl ::serde::Serialize for ApiApiVersion {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ApiApiVersion {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4368,6 +3870,7 @@ impl<'de> ::serde::Deserialize<'de> for ApiApiVersion {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// Runtime state of the API.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4383,6 +3886,7 @@ pub enum ApiState {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl ApiState {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &[
@@ -4402,11 +3906,13 @@ impl ApiState {
         }
     }
 }
+
 impl ::std::fmt::Display for ApiState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for ApiState {
     fn from(value: &str) -> Self {
         match value {
@@ -4418,12 +3924,15 @@ impl ::std::convert::From<&str> for ApiState {
         }
     }
 }
+
 impl ::std::str::FromStr for ApiState {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for ApiState {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -4432,6 +3941,7 @@ impl ::serde::Serialize for ApiState {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ApiState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4443,6 +3953,7 @@ impl<'de> ::serde::Deserialize<'de> for ApiState {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// Kind of API.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4454,9 +3965,11 @@ pub enum ApiApiType {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl ApiApiType {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["rest", "wsdl"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4466,11 +3979,13 @@ impl ApiApiType {
         }
     }
 }
+
 impl ::std::fmt::Display for ApiApiType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for ApiApiType {
     fn from(value: &str) -> Self {
         match value {
@@ -4480,12 +3995,15 @@ impl ::std::convert::From<&str> for ApiApiType {
         }
     }
 }
+
 impl ::std::str::FromStr for ApiApiType {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for ApiApiType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -4494,6 +4012,7 @@ impl ::serde::Serialize for ApiApiType {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ApiApiType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4505,6 +4024,7 @@ impl<'de> ::serde::Deserialize<'de> for ApiApiType {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// OpenAPI version of the definition.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4514,9 +4034,11 @@ pub enum ApiOaiVersion {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl ApiOaiVersion {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["openapi2"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4525,11 +4047,13 @@ impl ApiOaiVersion {
         }
     }
 }
+
 impl ::std::fmt::Display for ApiOaiVersion {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for ApiOaiVersion {
     fn from(value: &str) -> Self {
         match value {
@@ -4538,12 +4062,15 @@ impl ::std::convert::From<&str> for ApiOaiVersion {
         }
     }
 }
+
 impl ::std::str::FromStr for ApiOaiVersion {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for ApiOaiVersion {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -4552,6 +4079,7 @@ impl ::serde::Serialize for ApiOaiVersion {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ApiOaiVersion {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4563,152 +4091,87 @@ impl<'de> ::serde::Deserialize<'de> for ApiOaiVersion {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// A published API.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Api {
     /// Object kind discriminator, always `api`.
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<ApiType>,
     /// Version of the object format.
-    #[serde(
-        rename = "api_version",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub api_version: ::std::option::Option<ApiApiVersion>,
     /// Server-assigned identifier (UUID) of the API.
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Machine-readable name of the API; unique within its collection.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Human-readable title of the API.
-    #[serde(
-        rename = "title",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// Free-text summary of the API.
-    #[serde(
-        rename = "summary",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<::std::string::String>,
     /// Version of the API.
-    #[serde(
-        rename = "version",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
     /// Runtime state of the API.
-    #[serde(
-        rename = "state",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<ApiState>,
     /// The API definition (OpenAPI document with API Connect extensions) exactly as published.
-    #[serde(
-        rename = "api",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub api: ::std::option::Option<ApiDocument>,
     /// The `info` section of the API definition.
-    #[serde(
-        rename = "info",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub info: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// A WSDL attached to a SOAP API. The file (or a ZIP of several files) is base64-encoded in `content`.
-    #[serde(
-        rename = "wsdl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub wsdl: ::std::option::Option<ApiWsdl>,
     /// Kind of API.
-    #[serde(
-        rename = "api_type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub api_type: ::std::option::Option<ApiApiType>,
     /// OpenAPI version of the definition.
-    #[serde(
-        rename = "oai_version",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub oai_version: ::std::option::Option<ApiOaiVersion>,
     /// Custom metadata as string key/value pairs (the Developer Portal stores custom field values here, each JSON-encoded into a string).
-    #[serde(
-        rename = "metadata",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// Time the object was created.
-    #[serde(
-        rename = "created_at",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Time the object was last updated.
-    #[serde(
-        rename = "updated_at",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Canonical URL of this API.
-    #[serde(
-        rename = "url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
 }
+
 impl Api {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255usize)?;
+            crate::runtime::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023usize)?;
+            crate::runtime::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535usize)?;
+            crate::runtime::max_length("summary", value, 65535)?;
         }
         if let ::std::option::Option::Some(value) = &self.version {
-            crate::runtime::max_length("version", value, 255usize)?;
+            crate::runtime::max_length("version", value, 255)?;
         }
         ::std::result::Result::Ok(())
     }
 }
+
 /// Object kind discriminator, always `app`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4718,9 +4181,11 @@ pub enum ApplicationType2 {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl ApplicationType2 {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["app"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4729,11 +4194,13 @@ impl ApplicationType2 {
         }
     }
 }
+
 impl ::std::fmt::Display for ApplicationType2 {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for ApplicationType2 {
     fn from(value: &str) -> Self {
         match value {
@@ -4742,12 +4209,15 @@ impl ::std::convert::From<&str> for ApplicationType2 {
         }
     }
 }
+
 impl ::std::str::FromStr for ApplicationType2 {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for ApplicationType2 {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -4756,6 +4226,7 @@ impl ::serde::Serialize for ApplicationType2 {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ApplicationType2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4767,6 +4238,7 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationType2 {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// Version of the object format.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4776,9 +4248,11 @@ pub enum ApplicationApiVersion {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl ApplicationApiVersion {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["2.0.0"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4787,11 +4261,13 @@ impl ApplicationApiVersion {
         }
     }
 }
+
 impl ::std::fmt::Display for ApplicationApiVersion {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for ApplicationApiVersion {
     fn from(value: &str) -> Self {
         match value {
@@ -4800,12 +4276,15 @@ impl ::std::convert::From<&str> for ApplicationApiVersion {
         }
     }
 }
+
 impl ::std::str::FromStr for ApplicationApiVersion {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for ApplicationApiVersion {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -4814,6 +4293,7 @@ impl ::serde::Serialize for ApplicationApiVersion {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ApplicationApiVersion {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4825,6 +4305,7 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationApiVersion {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// Whether the application can call APIs.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4836,9 +4317,11 @@ pub enum ApplicationState {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl ApplicationState {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["enabled", "disabled"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4848,11 +4331,13 @@ impl ApplicationState {
         }
     }
 }
+
 impl ::std::fmt::Display for ApplicationState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for ApplicationState {
     fn from(value: &str) -> Self {
         match value {
@@ -4862,12 +4347,15 @@ impl ::std::convert::From<&str> for ApplicationState {
         }
     }
 }
+
 impl ::std::str::FromStr for ApplicationState {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for ApplicationState {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -4876,6 +4364,7 @@ impl ::serde::Serialize for ApplicationState {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ApplicationState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4887,6 +4376,7 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationState {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// Whether the application is in development or production mode.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4898,9 +4388,11 @@ pub enum ApplicationLifecycleState {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl ApplicationLifecycleState {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["development", "production"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4910,11 +4402,13 @@ impl ApplicationLifecycleState {
         }
     }
 }
+
 impl ::std::fmt::Display for ApplicationLifecycleState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for ApplicationLifecycleState {
     fn from(value: &str) -> Self {
         match value {
@@ -4924,12 +4418,15 @@ impl ::std::convert::From<&str> for ApplicationLifecycleState {
         }
     }
 }
+
 impl ::std::str::FromStr for ApplicationLifecycleState {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for ApplicationLifecycleState {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -4938,6 +4435,7 @@ impl ::serde::Serialize for ApplicationLifecycleState {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ApplicationLifecycleState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4949,6 +4447,7 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationLifecycleState {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// Requested lifecycle state awaiting approval; set to `production` to ask for promotion.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4958,9 +4457,11 @@ pub enum ApplicationLifecycleStatePending {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl ApplicationLifecycleStatePending {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["production"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4969,11 +4470,13 @@ impl ApplicationLifecycleStatePending {
         }
     }
 }
+
 impl ::std::fmt::Display for ApplicationLifecycleStatePending {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for ApplicationLifecycleStatePending {
     fn from(value: &str) -> Self {
         match value {
@@ -4982,12 +4485,15 @@ impl ::std::convert::From<&str> for ApplicationLifecycleStatePending {
         }
     }
 }
+
 impl ::std::str::FromStr for ApplicationLifecycleStatePending {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for ApplicationLifecycleStatePending {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -4996,6 +4502,7 @@ impl ::serde::Serialize for ApplicationLifecycleStatePending {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ApplicationLifecycleStatePending {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5007,195 +4514,106 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationLifecycleStatePending {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// A consumer application: the client identity that subscribes to plans and calls APIs.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Application {
     /// Object kind discriminator, always `app`.
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<ApplicationType2>,
     /// Version of the object format.
-    #[serde(
-        rename = "api_version",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub api_version: ::std::option::Option<ApplicationApiVersion>,
     /// Server-assigned identifier (UUID) of the application.
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Machine-readable name of the application; unique within its collection.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Human-readable title of the application.
-    #[serde(
-        rename = "title",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// Free-text summary of the application.
-    #[serde(
-        rename = "summary",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<::std::string::String>,
     /// Whether the application can call APIs.
-    #[serde(
-        rename = "state",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<ApplicationState>,
     /// Whether the application is in development or production mode.
-    #[serde(
-        rename = "lifecycle_state",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lifecycle_state: ::std::option::Option<ApplicationLifecycleState>,
     /// Requested lifecycle state awaiting approval; set to `production` to ask for promotion.
-    #[serde(
-        rename = "lifecycle_state_pending",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lifecycle_state_pending: ::std::option::Option<ApplicationLifecycleStatePending>,
     /// OAuth redirect URLs registered for the application.
-    #[serde(
-        rename = "redirect_endpoints",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub redirect_endpoints: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// PEM-encoded public certificate used for mutual TLS, when the catalog enables application certificates.
-    #[serde(
-        rename = "application_public_certificate_entry",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub application_public_certificate_entry: ::std::option::Option<
         ::std::string::String,
     >,
     /// URL of an image shown for the application.
-    #[serde(
-        rename = "image_endpoint",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub image_endpoint: ::std::option::Option<::std::string::String>,
     /// Custom metadata as string key/value pairs (the Developer Portal stores custom field values here, each JSON-encoded into a string).
-    #[serde(
-        rename = "metadata",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// Client ID of the default credential; present in the response to creation.
-    #[serde(
-        rename = "client_id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub client_id: ::std::option::Option<::std::string::String>,
     /// Client secret of the default credential; returned once, in the response to creation.
-    #[serde(
-        rename = "client_secret",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub client_secret: ::std::option::Option<::std::string::String>,
     /// Credentials of the application.
-    #[serde(
-        rename = "app_credentials",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub app_credentials: ::std::option::Option<::std::vec::Vec<Credential>>,
     /// URLs of the application's credentials.
-    #[serde(
-        rename = "app_credential_urls",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub app_credential_urls: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Time the object was created.
-    #[serde(
-        rename = "created_at",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Time the object was last updated.
-    #[serde(
-        rename = "updated_at",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// URL of the provider organization.
-    #[serde(
-        rename = "org_url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub org_url: ::std::option::Option<::std::string::String>,
     /// URL of the catalog.
-    #[serde(
-        rename = "catalog_url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub catalog_url: ::std::option::Option<::std::string::String>,
     /// URL of the owning consumer organization.
-    #[serde(
-        rename = "consumer_org_url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub consumer_org_url: ::std::option::Option<::std::string::String>,
     /// Canonical URL of this application; subscriptions hang off it.
-    #[serde(
-        rename = "url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
 }
+
 impl Application {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255usize)?;
+            crate::runtime::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023usize)?;
+            crate::runtime::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535usize)?;
+            crate::runtime::max_length("summary", value, 65535)?;
         }
         ::std::result::Result::Ok(())
     }
 }
+
 /// Whether the application can call APIs.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5207,9 +4625,11 @@ pub enum ApplicationCreateState {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl ApplicationCreateState {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["enabled", "disabled"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5219,11 +4639,13 @@ impl ApplicationCreateState {
         }
     }
 }
+
 impl ::std::fmt::Display for ApplicationCreateState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for ApplicationCreateState {
     fn from(value: &str) -> Self {
         match value {
@@ -5233,12 +4655,15 @@ impl ::std::convert::From<&str> for ApplicationCreateState {
         }
     }
 }
+
 impl ::std::str::FromStr for ApplicationCreateState {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for ApplicationCreateState {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -5247,6 +4672,7 @@ impl ::serde::Serialize for ApplicationCreateState {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ApplicationCreateState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5258,6 +4684,7 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationCreateState {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// Whether the application is in development or production mode.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5269,9 +4696,11 @@ pub enum ApplicationCreateLifecycleState {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl ApplicationCreateLifecycleState {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["development", "production"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5281,11 +4710,13 @@ impl ApplicationCreateLifecycleState {
         }
     }
 }
+
 impl ::std::fmt::Display for ApplicationCreateLifecycleState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for ApplicationCreateLifecycleState {
     fn from(value: &str) -> Self {
         match value {
@@ -5295,12 +4726,15 @@ impl ::std::convert::From<&str> for ApplicationCreateLifecycleState {
         }
     }
 }
+
 impl ::std::str::FromStr for ApplicationCreateLifecycleState {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for ApplicationCreateLifecycleState {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -5309,6 +4743,7 @@ impl ::serde::Serialize for ApplicationCreateLifecycleState {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ApplicationCreateLifecycleState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5320,6 +4755,7 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationCreateLifecycleState {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// Requested lifecycle state awaiting approval; set to `production` to ask for promotion.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5329,9 +4765,11 @@ pub enum ApplicationCreateLifecycleStatePending {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl ApplicationCreateLifecycleStatePending {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["production"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5340,11 +4778,13 @@ impl ApplicationCreateLifecycleStatePending {
         }
     }
 }
+
 impl ::std::fmt::Display for ApplicationCreateLifecycleStatePending {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for ApplicationCreateLifecycleStatePending {
     fn from(value: &str) -> Self {
         match value {
@@ -5353,12 +4793,15 @@ impl ::std::convert::From<&str> for ApplicationCreateLifecycleStatePending {
         }
     }
 }
+
 impl ::std::str::FromStr for ApplicationCreateLifecycleStatePending {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for ApplicationCreateLifecycleStatePending {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -5367,6 +4810,7 @@ impl ::serde::Serialize for ApplicationCreateLifecycleStatePending {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ApplicationCreateLifecycleStatePending {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5378,93 +4822,56 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationCreateLifecycleStatePending {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// Application to create. `title` is what the Developer Portal always sends; `name` is derived from it when omitted.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ApplicationCreate {
     /// Machine-readable name of the application; unique within its collection.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Human-readable title of the application.
-    #[serde(
-        rename = "title",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// Free-text summary of the application.
-    #[serde(
-        rename = "summary",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<::std::string::String>,
     /// Whether the application can call APIs.
-    #[serde(
-        rename = "state",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<ApplicationCreateState>,
     /// Whether the application is in development or production mode.
-    #[serde(
-        rename = "lifecycle_state",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lifecycle_state: ::std::option::Option<ApplicationCreateLifecycleState>,
     /// Requested lifecycle state awaiting approval; set to `production` to ask for promotion.
-    #[serde(
-        rename = "lifecycle_state_pending",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lifecycle_state_pending: ::std::option::Option<
         ApplicationCreateLifecycleStatePending,
     >,
     /// OAuth redirect URLs registered for the application.
-    #[serde(
-        rename = "redirect_endpoints",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub redirect_endpoints: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// PEM-encoded public certificate used for mutual TLS, when the catalog enables application certificates.
-    #[serde(
-        rename = "application_public_certificate_entry",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub application_public_certificate_entry: ::std::option::Option<
         ::std::string::String,
     >,
     /// URL of an image shown for the application.
-    #[serde(
-        rename = "image_endpoint",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub image_endpoint: ::std::option::Option<::std::string::String>,
     /// Custom metadata as string key/value pairs (the Developer Portal stores custom field values here, each JSON-encoded into a string).
-    #[serde(
-        rename = "metadata",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
 }
+
 impl ApplicationCreate {
     /// A new value with every field unset.
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
+
     /// Sets `name`.
     pub fn name(
         mut self,
@@ -5473,6 +4880,7 @@ impl ApplicationCreate {
         self.name = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `title`.
     pub fn title(
         mut self,
@@ -5481,6 +4889,7 @@ impl ApplicationCreate {
         self.title = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `summary`.
     pub fn summary(
         mut self,
@@ -5489,6 +4898,7 @@ impl ApplicationCreate {
         self.summary = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `state`.
     pub fn state(
         mut self,
@@ -5497,6 +4907,7 @@ impl ApplicationCreate {
         self.state = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `lifecycle_state`.
     pub fn lifecycle_state(
         mut self,
@@ -5505,6 +4916,7 @@ impl ApplicationCreate {
         self.lifecycle_state = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `lifecycle_state_pending`.
     pub fn lifecycle_state_pending(
         mut self,
@@ -5513,6 +4925,7 @@ impl ApplicationCreate {
         self.lifecycle_state_pending = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `redirect_endpoints`.
     pub fn redirect_endpoints(
         mut self,
@@ -5521,6 +4934,7 @@ impl ApplicationCreate {
         self.redirect_endpoints = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `application_public_certificate_entry`.
     pub fn application_public_certificate_entry(
         mut self,
@@ -5531,6 +4945,7 @@ impl ApplicationCreate {
         );
         self
     }
+
     /// Sets `image_endpoint`.
     pub fn image_endpoint(
         mut self,
@@ -5539,6 +4954,7 @@ impl ApplicationCreate {
         self.image_endpoint = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `metadata`.
     pub fn metadata(
         mut self,
@@ -5550,21 +4966,23 @@ impl ApplicationCreate {
         self
     }
 }
+
 impl ApplicationCreate {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255usize)?;
+            crate::runtime::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023usize)?;
+            crate::runtime::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535usize)?;
+            crate::runtime::max_length("summary", value, 65535)?;
         }
         ::std::result::Result::Ok(())
     }
 }
+
 /// Whether the application can call APIs.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5576,9 +4994,11 @@ pub enum ApplicationUpdateState {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl ApplicationUpdateState {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["enabled", "disabled"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5588,11 +5008,13 @@ impl ApplicationUpdateState {
         }
     }
 }
+
 impl ::std::fmt::Display for ApplicationUpdateState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for ApplicationUpdateState {
     fn from(value: &str) -> Self {
         match value {
@@ -5602,12 +5024,15 @@ impl ::std::convert::From<&str> for ApplicationUpdateState {
         }
     }
 }
+
 impl ::std::str::FromStr for ApplicationUpdateState {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for ApplicationUpdateState {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -5616,6 +5041,7 @@ impl ::serde::Serialize for ApplicationUpdateState {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ApplicationUpdateState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5627,6 +5053,7 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationUpdateState {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// Whether the application is in development or production mode.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5638,9 +5065,11 @@ pub enum ApplicationUpdateLifecycleState {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl ApplicationUpdateLifecycleState {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["development", "production"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5650,11 +5079,13 @@ impl ApplicationUpdateLifecycleState {
         }
     }
 }
+
 impl ::std::fmt::Display for ApplicationUpdateLifecycleState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for ApplicationUpdateLifecycleState {
     fn from(value: &str) -> Self {
         match value {
@@ -5664,12 +5095,15 @@ impl ::std::convert::From<&str> for ApplicationUpdateLifecycleState {
         }
     }
 }
+
 impl ::std::str::FromStr for ApplicationUpdateLifecycleState {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for ApplicationUpdateLifecycleState {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -5678,6 +5112,7 @@ impl ::serde::Serialize for ApplicationUpdateLifecycleState {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ApplicationUpdateLifecycleState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5689,6 +5124,7 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationUpdateLifecycleState {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// Requested lifecycle state awaiting approval; set to `production` to ask for promotion.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5698,9 +5134,11 @@ pub enum ApplicationUpdateLifecycleStatePending {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl ApplicationUpdateLifecycleStatePending {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["production"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5709,11 +5147,13 @@ impl ApplicationUpdateLifecycleStatePending {
         }
     }
 }
+
 impl ::std::fmt::Display for ApplicationUpdateLifecycleStatePending {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for ApplicationUpdateLifecycleStatePending {
     fn from(value: &str) -> Self {
         match value {
@@ -5722,12 +5162,15 @@ impl ::std::convert::From<&str> for ApplicationUpdateLifecycleStatePending {
         }
     }
 }
+
 impl ::std::str::FromStr for ApplicationUpdateLifecycleStatePending {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for ApplicationUpdateLifecycleStatePending {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -5736,6 +5179,7 @@ impl ::serde::Serialize for ApplicationUpdateLifecycleStatePending {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ApplicationUpdateLifecycleStatePending {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5747,93 +5191,56 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationUpdateLifecycleStatePending {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// Fields of an application that can be changed.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ApplicationUpdate {
     /// Machine-readable name of the application; unique within its collection.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Human-readable title of the application.
-    #[serde(
-        rename = "title",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// Free-text summary of the application.
-    #[serde(
-        rename = "summary",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<::std::string::String>,
     /// Whether the application can call APIs.
-    #[serde(
-        rename = "state",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<ApplicationUpdateState>,
     /// Whether the application is in development or production mode.
-    #[serde(
-        rename = "lifecycle_state",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lifecycle_state: ::std::option::Option<ApplicationUpdateLifecycleState>,
     /// Requested lifecycle state awaiting approval; set to `production` to ask for promotion.
-    #[serde(
-        rename = "lifecycle_state_pending",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lifecycle_state_pending: ::std::option::Option<
         ApplicationUpdateLifecycleStatePending,
     >,
     /// OAuth redirect URLs registered for the application.
-    #[serde(
-        rename = "redirect_endpoints",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub redirect_endpoints: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// PEM-encoded public certificate used for mutual TLS, when the catalog enables application certificates.
-    #[serde(
-        rename = "application_public_certificate_entry",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub application_public_certificate_entry: ::std::option::Option<
         ::std::string::String,
     >,
     /// URL of an image shown for the application.
-    #[serde(
-        rename = "image_endpoint",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub image_endpoint: ::std::option::Option<::std::string::String>,
     /// Custom metadata as string key/value pairs (the Developer Portal stores custom field values here, each JSON-encoded into a string).
-    #[serde(
-        rename = "metadata",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
 }
+
 impl ApplicationUpdate {
     /// A new value with every field unset.
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
+
     /// Sets `name`.
     pub fn name(
         mut self,
@@ -5842,6 +5249,7 @@ impl ApplicationUpdate {
         self.name = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `title`.
     pub fn title(
         mut self,
@@ -5850,6 +5258,7 @@ impl ApplicationUpdate {
         self.title = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `summary`.
     pub fn summary(
         mut self,
@@ -5858,6 +5267,7 @@ impl ApplicationUpdate {
         self.summary = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `state`.
     pub fn state(
         mut self,
@@ -5866,6 +5276,7 @@ impl ApplicationUpdate {
         self.state = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `lifecycle_state`.
     pub fn lifecycle_state(
         mut self,
@@ -5874,6 +5285,7 @@ impl ApplicationUpdate {
         self.lifecycle_state = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `lifecycle_state_pending`.
     pub fn lifecycle_state_pending(
         mut self,
@@ -5882,6 +5294,7 @@ impl ApplicationUpdate {
         self.lifecycle_state_pending = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `redirect_endpoints`.
     pub fn redirect_endpoints(
         mut self,
@@ -5890,6 +5303,7 @@ impl ApplicationUpdate {
         self.redirect_endpoints = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `application_public_certificate_entry`.
     pub fn application_public_certificate_entry(
         mut self,
@@ -5900,6 +5314,7 @@ impl ApplicationUpdate {
         );
         self
     }
+
     /// Sets `image_endpoint`.
     pub fn image_endpoint(
         mut self,
@@ -5908,6 +5323,7 @@ impl ApplicationUpdate {
         self.image_endpoint = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `metadata`.
     pub fn metadata(
         mut self,
@@ -5919,42 +5335,44 @@ impl ApplicationUpdate {
         self
     }
 }
+
 impl ApplicationUpdate {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255usize)?;
+            crate::runtime::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023usize)?;
+            crate::runtime::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535usize)?;
+            crate::runtime::max_length("summary", value, 65535)?;
         }
         ::std::result::Result::Ok(())
     }
 }
+
 /// One page of applications. The consumer API wraps every collection in this envelope.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ApplicationList {
     /// Number of matching items across all pages (not just this page).
-    #[serde(rename = "total_results")]
     pub total_results: i64,
     /// The applications on this page.
-    #[serde(rename = "results")]
     pub results: ::std::vec::Vec<Application>,
 }
+
 impl ApplicationList {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         {
             let value = &self.total_results;
-            crate::runtime::minimum("total_results", *value as f64, 0f64, false)?;
+            crate::runtime::minimum("total_results", *value as f64, 0.0, false)?;
         }
         ::std::result::Result::Ok(())
     }
 }
+
 /// OAuth client type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5966,9 +5384,11 @@ pub enum OauthClientTypeClientType {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl OauthClientTypeClientType {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["public", "confidential"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5978,11 +5398,13 @@ impl OauthClientTypeClientType {
         }
     }
 }
+
 impl ::std::fmt::Display for OauthClientTypeClientType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for OauthClientTypeClientType {
     fn from(value: &str) -> Self {
         match value {
@@ -5992,12 +5414,15 @@ impl ::std::convert::From<&str> for OauthClientTypeClientType {
         }
     }
 }
+
 impl ::std::str::FromStr for OauthClientTypeClientType {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for OauthClientTypeClientType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -6006,6 +5431,7 @@ impl ::serde::Serialize for OauthClientTypeClientType {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for OauthClientTypeClientType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6017,6 +5443,7 @@ impl<'de> ::serde::Deserialize<'de> for OauthClientTypeClientType {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// `OauthClientTypeGrantTypesItem` (from `#/components/schemas/OAuthClientType/properties/grant_types/items`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6032,6 +5459,7 @@ pub enum OauthClientTypeGrantTypesItem {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl OauthClientTypeGrantTypesItem {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &[
@@ -6051,11 +5479,13 @@ impl OauthClientTypeGrantTypesItem {
         }
     }
 }
+
 impl ::std::fmt::Display for OauthClientTypeGrantTypesItem {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for OauthClientTypeGrantTypesItem {
     fn from(value: &str) -> Self {
         match value {
@@ -6067,12 +5497,15 @@ impl ::std::convert::From<&str> for OauthClientTypeGrantTypesItem {
         }
     }
 }
+
 impl ::std::str::FromStr for OauthClientTypeGrantTypesItem {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for OauthClientTypeGrantTypesItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -6081,6 +5514,7 @@ impl ::serde::Serialize for OauthClientTypeGrantTypesItem {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for OauthClientTypeGrantTypesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6092,27 +5526,21 @@ impl<'de> ::serde::Deserialize<'de> for OauthClientTypeGrantTypesItem {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// OAuth client profile allowed for an application type.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OauthClientType {
     /// OAuth client type.
-    #[serde(
-        rename = "client_type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub client_type: ::std::option::Option<OauthClientTypeClientType>,
     /// OAuth grant types allowed for that client type.
-    #[serde(
-        rename = "grant_types",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub grant_types: ::std::option::Option<
         ::std::vec::Vec<OauthClientTypeGrantTypesItem>,
     >,
 }
+
 /// Object kind discriminator, always `application_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6122,9 +5550,11 @@ pub enum ApplicationTypeType {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl ApplicationTypeType {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["application_type"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6133,11 +5563,13 @@ impl ApplicationTypeType {
         }
     }
 }
+
 impl ::std::fmt::Display for ApplicationTypeType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for ApplicationTypeType {
     fn from(value: &str) -> Self {
         match value {
@@ -6146,12 +5578,15 @@ impl ::std::convert::From<&str> for ApplicationTypeType {
         }
     }
 }
+
 impl ::std::str::FromStr for ApplicationTypeType {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for ApplicationTypeType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -6160,6 +5595,7 @@ impl ::serde::Serialize for ApplicationTypeType {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ApplicationTypeType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6171,6 +5607,7 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationTypeType {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// Version of the object format.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6180,9 +5617,11 @@ pub enum ApplicationTypeApiVersion {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl ApplicationTypeApiVersion {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["2.0.0"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6191,11 +5630,13 @@ impl ApplicationTypeApiVersion {
         }
     }
 }
+
 impl ::std::fmt::Display for ApplicationTypeApiVersion {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for ApplicationTypeApiVersion {
     fn from(value: &str) -> Self {
         match value {
@@ -6204,12 +5645,15 @@ impl ::std::convert::From<&str> for ApplicationTypeApiVersion {
         }
     }
 }
+
 impl ::std::str::FromStr for ApplicationTypeApiVersion {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for ApplicationTypeApiVersion {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -6218,6 +5662,7 @@ impl ::serde::Serialize for ApplicationTypeApiVersion {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ApplicationTypeApiVersion {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6229,105 +5674,64 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationTypeApiVersion {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// An application type defined for the catalog, restricting which OAuth client types and grants applications of that type may use.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ApplicationType {
     /// Object kind discriminator, always `application_type`.
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<ApplicationTypeType>,
     /// Version of the object format.
-    #[serde(
-        rename = "api_version",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub api_version: ::std::option::Option<ApplicationTypeApiVersion>,
     /// Server-assigned identifier (UUID) of the application type.
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Machine-readable name of the application type; unique within its collection.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Human-readable title of the application type.
-    #[serde(
-        rename = "title",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// Free-text summary of the application type.
-    #[serde(
-        rename = "summary",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<::std::string::String>,
     /// Allowed OAuth client profiles.
-    #[serde(
-        rename = "oauth_types",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub oauth_types: ::std::option::Option<::std::vec::Vec<OauthClientType>>,
     /// Custom metadata as string key/value pairs (the Developer Portal stores custom field values here, each JSON-encoded into a string).
-    #[serde(
-        rename = "metadata",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// Time the object was created.
-    #[serde(
-        rename = "created_at",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Time the object was last updated.
-    #[serde(
-        rename = "updated_at",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Canonical URL of this application type.
-    #[serde(
-        rename = "url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
 }
+
 impl ApplicationType {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255usize)?;
+            crate::runtime::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023usize)?;
+            crate::runtime::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535usize)?;
+            crate::runtime::max_length("summary", value, 65535)?;
         }
         ::std::result::Result::Ok(())
     }
 }
+
 /// Object kind discriminator, always `credential`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6337,9 +5741,11 @@ pub enum CredentialType {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl CredentialType {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["credential"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6348,11 +5754,13 @@ impl CredentialType {
         }
     }
 }
+
 impl ::std::fmt::Display for CredentialType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for CredentialType {
     fn from(value: &str) -> Self {
         match value {
@@ -6361,12 +5769,15 @@ impl ::std::convert::From<&str> for CredentialType {
         }
     }
 }
+
 impl ::std::str::FromStr for CredentialType {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for CredentialType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -6375,6 +5786,7 @@ impl ::serde::Serialize for CredentialType {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for CredentialType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6386,6 +5798,7 @@ impl<'de> ::serde::Deserialize<'de> for CredentialType {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// Version of the object format.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6395,9 +5808,11 @@ pub enum CredentialApiVersion {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl CredentialApiVersion {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["2.0.0"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6406,11 +5821,13 @@ impl CredentialApiVersion {
         }
     }
 }
+
 impl ::std::fmt::Display for CredentialApiVersion {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for CredentialApiVersion {
     fn from(value: &str) -> Self {
         match value {
@@ -6419,12 +5836,15 @@ impl ::std::convert::From<&str> for CredentialApiVersion {
         }
     }
 }
+
 impl ::std::str::FromStr for CredentialApiVersion {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for CredentialApiVersion {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -6433,6 +5853,7 @@ impl ::serde::Serialize for CredentialApiVersion {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for CredentialApiVersion {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6444,193 +5865,110 @@ impl<'de> ::serde::Deserialize<'de> for CredentialApiVersion {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// A client ID / client secret pair belonging to an application.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Credential {
     /// Object kind discriminator, always `credential`.
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<CredentialType>,
     /// Version of the object format.
-    #[serde(
-        rename = "api_version",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub api_version: ::std::option::Option<CredentialApiVersion>,
     /// Server-assigned identifier (UUID) of the credential.
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Machine-readable name of the credential; unique within its collection.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Human-readable title of the credential.
-    #[serde(
-        rename = "title",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// Free-text summary of the credential.
-    #[serde(
-        rename = "summary",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<::std::string::String>,
     /// Custom metadata as string key/value pairs (the Developer Portal stores custom field values here, each JSON-encoded into a string).
-    #[serde(
-        rename = "metadata",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// Client ID presented by the application (X-IBM-Client-Id or OAuth client_id).
-    #[serde(
-        rename = "client_id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub client_id: ::std::option::Option<::std::string::String>,
     /// Client secret. Only returned when the credential is created or reset; it cannot be read back later.
-    #[serde(
-        rename = "client_secret",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub client_secret: ::std::option::Option<::std::string::String>,
     /// Time the object was created.
-    #[serde(
-        rename = "created_at",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Time the object was last updated.
-    #[serde(
-        rename = "updated_at",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// URL of the provider organization.
-    #[serde(
-        rename = "org_url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub org_url: ::std::option::Option<::std::string::String>,
     /// URL of the catalog.
-    #[serde(
-        rename = "catalog_url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub catalog_url: ::std::option::Option<::std::string::String>,
     /// URL of the owning consumer organization.
-    #[serde(
-        rename = "consumer_org_url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub consumer_org_url: ::std::option::Option<::std::string::String>,
     /// URL of the application.
-    #[serde(
-        rename = "app_url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub app_url: ::std::option::Option<::std::string::String>,
     /// Canonical URL of this credential.
-    #[serde(
-        rename = "url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
 }
+
 impl Credential {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255usize)?;
+            crate::runtime::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023usize)?;
+            crate::runtime::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535usize)?;
+            crate::runtime::max_length("summary", value, 65535)?;
         }
         ::std::result::Result::Ok(())
     }
 }
+
 /// Credential to add to an application. When `client_id`/`client_secret` are omitted the server generates them.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CredentialCreate {
     /// Machine-readable name of the credential; unique within its collection.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Human-readable title of the credential.
-    #[serde(
-        rename = "title",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// Free-text summary of the credential.
-    #[serde(
-        rename = "summary",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<::std::string::String>,
     /// Custom metadata as string key/value pairs (the Developer Portal stores custom field values here, each JSON-encoded into a string).
-    #[serde(
-        rename = "metadata",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// Caller-chosen client ID.
-    #[serde(
-        rename = "client_id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub client_id: ::std::option::Option<::std::string::String>,
     /// Caller-chosen client secret.
-    #[serde(
-        rename = "client_secret",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub client_secret: ::std::option::Option<::std::string::String>,
 }
+
 impl CredentialCreate {
     /// A new value with every field unset.
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
+
     /// Sets `name`.
     pub fn name(
         mut self,
@@ -6639,6 +5977,7 @@ impl CredentialCreate {
         self.name = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `title`.
     pub fn title(
         mut self,
@@ -6647,6 +5986,7 @@ impl CredentialCreate {
         self.title = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `summary`.
     pub fn summary(
         mut self,
@@ -6655,6 +5995,7 @@ impl CredentialCreate {
         self.summary = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `metadata`.
     pub fn metadata(
         mut self,
@@ -6665,6 +6006,7 @@ impl CredentialCreate {
         self.metadata = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `client_id`.
     pub fn client_id(
         mut self,
@@ -6673,6 +6015,7 @@ impl CredentialCreate {
         self.client_id = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `client_secret`.
     pub fn client_secret(
         mut self,
@@ -6682,60 +6025,48 @@ impl CredentialCreate {
         self
     }
 }
+
 impl CredentialCreate {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255usize)?;
+            crate::runtime::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023usize)?;
+            crate::runtime::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535usize)?;
+            crate::runtime::max_length("summary", value, 65535)?;
         }
         ::std::result::Result::Ok(())
     }
 }
+
 /// Fields of a credential that can be changed.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CredentialUpdate {
     /// Machine-readable name of the credential; unique within its collection.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Human-readable title of the credential.
-    #[serde(
-        rename = "title",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// Free-text summary of the credential.
-    #[serde(
-        rename = "summary",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<::std::string::String>,
     /// Custom metadata as string key/value pairs (the Developer Portal stores custom field values here, each JSON-encoded into a string).
-    #[serde(
-        rename = "metadata",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
 }
+
 impl CredentialUpdate {
     /// A new value with every field unset.
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
+
     /// Sets `name`.
     pub fn name(
         mut self,
@@ -6744,6 +6075,7 @@ impl CredentialUpdate {
         self.name = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `title`.
     pub fn title(
         mut self,
@@ -6752,6 +6084,7 @@ impl CredentialUpdate {
         self.title = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `summary`.
     pub fn summary(
         mut self,
@@ -6760,6 +6093,7 @@ impl CredentialUpdate {
         self.summary = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `metadata`.
     pub fn metadata(
         mut self,
@@ -6771,56 +6105,54 @@ impl CredentialUpdate {
         self
     }
 }
+
 impl CredentialUpdate {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255usize)?;
+            crate::runtime::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023usize)?;
+            crate::runtime::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535usize)?;
+            crate::runtime::max_length("summary", value, 65535)?;
         }
         ::std::result::Result::Ok(())
     }
 }
+
 /// One page of credentials. The consumer API wraps every collection in this envelope.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CredentialList {
     /// Number of matching items across all pages (not just this page).
-    #[serde(rename = "total_results")]
     pub total_results: i64,
     /// The credentials on this page.
-    #[serde(rename = "results")]
     pub results: ::std::vec::Vec<Credential>,
 }
+
 impl CredentialList {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         {
             let value = &self.total_results;
-            crate::runtime::minimum("total_results", *value as f64, 0f64, false)?;
+            crate::runtime::minimum("total_results", *value as f64, 0.0, false)?;
         }
         ::std::result::Result::Ok(())
     }
 }
+
 /// A client ID and the secret to check against it.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ClientSecretVerification {
     /// Client ID of the credential.
-    #[serde(
-        rename = "client_id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub client_id: ::std::option::Option<::std::string::String>,
     /// Secret to verify.
-    #[serde(rename = "client_secret")]
     pub client_secret: ::std::string::String,
 }
+
 impl ClientSecretVerification {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(client_secret: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -6829,6 +6161,7 @@ impl ClientSecretVerification {
             client_secret: client_secret.into(),
         }
     }
+
     /// Sets `client_id`.
     pub fn client_id(
         mut self,
@@ -6838,6 +6171,7 @@ impl ClientSecretVerification {
         self
     }
 }
+
 /// Object kind discriminator, always `subscription`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6847,9 +6181,11 @@ pub enum SubscriptionType {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl SubscriptionType {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["subscription"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6858,11 +6194,13 @@ impl SubscriptionType {
         }
     }
 }
+
 impl ::std::fmt::Display for SubscriptionType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for SubscriptionType {
     fn from(value: &str) -> Self {
         match value {
@@ -6871,12 +6209,15 @@ impl ::std::convert::From<&str> for SubscriptionType {
         }
     }
 }
+
 impl ::std::str::FromStr for SubscriptionType {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for SubscriptionType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -6885,6 +6226,7 @@ impl ::serde::Serialize for SubscriptionType {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for SubscriptionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6896,6 +6238,7 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionType {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// Version of the object format.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6905,9 +6248,11 @@ pub enum SubscriptionApiVersion {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl SubscriptionApiVersion {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["2.0.0"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6916,11 +6261,13 @@ impl SubscriptionApiVersion {
         }
     }
 }
+
 impl ::std::fmt::Display for SubscriptionApiVersion {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for SubscriptionApiVersion {
     fn from(value: &str) -> Self {
         match value {
@@ -6929,12 +6276,15 @@ impl ::std::convert::From<&str> for SubscriptionApiVersion {
         }
     }
 }
+
 impl ::std::str::FromStr for SubscriptionApiVersion {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for SubscriptionApiVersion {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -6943,6 +6293,7 @@ impl ::serde::Serialize for SubscriptionApiVersion {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for SubscriptionApiVersion {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6954,6 +6305,7 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionApiVersion {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// Subscription state; `pending` while awaiting provider approval.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6969,6 +6321,7 @@ pub enum SubscriptionState {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl SubscriptionState {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &[
@@ -6988,11 +6341,13 @@ impl SubscriptionState {
         }
     }
 }
+
 impl ::std::fmt::Display for SubscriptionState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for SubscriptionState {
     fn from(value: &str) -> Self {
         match value {
@@ -7004,12 +6359,15 @@ impl ::std::convert::From<&str> for SubscriptionState {
         }
     }
 }
+
 impl ::std::str::FromStr for SubscriptionState {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for SubscriptionState {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -7018,6 +6376,7 @@ impl ::serde::Serialize for SubscriptionState {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for SubscriptionState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7029,6 +6388,7 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionState {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// State requested but not yet approved.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7038,9 +6398,11 @@ pub enum SubscriptionStatePending {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl SubscriptionStatePending {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["enabled"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -7049,11 +6411,13 @@ impl SubscriptionStatePending {
         }
     }
 }
+
 impl ::std::fmt::Display for SubscriptionStatePending {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for SubscriptionStatePending {
     fn from(value: &str) -> Self {
         match value {
@@ -7062,12 +6426,15 @@ impl ::std::convert::From<&str> for SubscriptionStatePending {
         }
     }
 }
+
 impl ::std::str::FromStr for SubscriptionStatePending {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for SubscriptionStatePending {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -7076,6 +6443,7 @@ impl ::serde::Serialize for SubscriptionStatePending {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for SubscriptionStatePending {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7087,168 +6455,91 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionStatePending {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// A subscription of an application to one plan of a product.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Subscription {
     /// Object kind discriminator, always `subscription`.
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<SubscriptionType>,
     /// Version of the object format.
-    #[serde(
-        rename = "api_version",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub api_version: ::std::option::Option<SubscriptionApiVersion>,
     /// Server-assigned identifier (UUID) of the subscription.
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Machine-readable name of the subscription; unique within its collection.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Human-readable title of the subscription.
-    #[serde(
-        rename = "title",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// Free-text summary of the subscription.
-    #[serde(
-        rename = "summary",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<::std::string::String>,
     /// Subscription state; `pending` while awaiting provider approval.
-    #[serde(
-        rename = "state",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<SubscriptionState>,
     /// State requested but not yet approved.
-    #[serde(
-        rename = "state_pending",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state_pending: ::std::option::Option<SubscriptionStatePending>,
     /// Custom metadata as string key/value pairs (the Developer Portal stores custom field values here, each JSON-encoded into a string).
-    #[serde(
-        rename = "metadata",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// URL of the subscribed product.
-    #[serde(
-        rename = "product_url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub product_url: ::std::option::Option<::std::string::String>,
     /// Name of the subscribed plan within the product.
-    #[serde(
-        rename = "plan",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub plan: ::std::option::Option<::std::string::String>,
     /// Display title of the plan.
-    #[serde(
-        rename = "plan_title",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub plan_title: ::std::option::Option<::std::string::String>,
     /// URL of the billing integration charging for the plan, if any.
-    #[serde(
-        rename = "billing_url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub billing_url: ::std::option::Option<::std::string::String>,
     /// Time the object was created.
-    #[serde(
-        rename = "created_at",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Time the object was last updated.
-    #[serde(
-        rename = "updated_at",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// URL of the provider organization.
-    #[serde(
-        rename = "org_url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub org_url: ::std::option::Option<::std::string::String>,
     /// URL of the consumer organization.
-    #[serde(
-        rename = "consumer_org_url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub consumer_org_url: ::std::option::Option<::std::string::String>,
     /// URL of the catalog.
-    #[serde(
-        rename = "catalog_url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub catalog_url: ::std::option::Option<::std::string::String>,
     /// URL of the subscribing application.
-    #[serde(
-        rename = "app_url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub app_url: ::std::option::Option<::std::string::String>,
     /// Canonical URL of this subscription.
-    #[serde(
-        rename = "url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
 }
+
 impl Subscription {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255usize)?;
+            crate::runtime::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023usize)?;
+            crate::runtime::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535usize)?;
+            crate::runtime::max_length("summary", value, 65535)?;
         }
         ::std::result::Result::Ok(())
     }
 }
+
 /// Subscription state; `pending` while awaiting provider approval.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7264,6 +6555,7 @@ pub enum SubscriptionCreateState {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl SubscriptionCreateState {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &[
@@ -7283,11 +6575,13 @@ impl SubscriptionCreateState {
         }
     }
 }
+
 impl ::std::fmt::Display for SubscriptionCreateState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for SubscriptionCreateState {
     fn from(value: &str) -> Self {
         match value {
@@ -7299,12 +6593,15 @@ impl ::std::convert::From<&str> for SubscriptionCreateState {
         }
     }
 }
+
 impl ::std::str::FromStr for SubscriptionCreateState {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for SubscriptionCreateState {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -7313,6 +6610,7 @@ impl ::serde::Serialize for SubscriptionCreateState {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for SubscriptionCreateState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7324,6 +6622,7 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionCreateState {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// State requested but not yet approved.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7333,9 +6632,11 @@ pub enum SubscriptionCreateStatePending {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl SubscriptionCreateStatePending {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["enabled"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -7344,11 +6645,13 @@ impl SubscriptionCreateStatePending {
         }
     }
 }
+
 impl ::std::fmt::Display for SubscriptionCreateStatePending {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for SubscriptionCreateStatePending {
     fn from(value: &str) -> Self {
         match value {
@@ -7357,12 +6660,15 @@ impl ::std::convert::From<&str> for SubscriptionCreateStatePending {
         }
     }
 }
+
 impl ::std::str::FromStr for SubscriptionCreateStatePending {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for SubscriptionCreateStatePending {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -7371,6 +6677,7 @@ impl ::serde::Serialize for SubscriptionCreateStatePending {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for SubscriptionCreateStatePending {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7382,60 +6689,36 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionCreateStatePending {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// Subscription to create: which product (by its fully qualified URL) and which of its plans.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SubscriptionCreate {
     /// Fully qualified URL of the product, as returned in `Product.url`.
-    #[serde(rename = "product_url")]
     pub product_url: ::std::string::String,
     /// Name of the plan to subscribe to.
-    #[serde(rename = "plan")]
     pub plan: ::std::string::String,
     /// Machine-readable name of the subscription; unique within its collection.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Human-readable title of the subscription.
-    #[serde(
-        rename = "title",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// Free-text summary of the subscription.
-    #[serde(
-        rename = "summary",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<::std::string::String>,
     /// Subscription state; `pending` while awaiting provider approval.
-    #[serde(
-        rename = "state",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<SubscriptionCreateState>,
     /// State requested but not yet approved.
-    #[serde(
-        rename = "state_pending",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state_pending: ::std::option::Option<SubscriptionCreateStatePending>,
     /// Custom metadata as string key/value pairs (the Developer Portal stores custom field values here, each JSON-encoded into a string).
-    #[serde(
-        rename = "metadata",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
 }
+
 impl SubscriptionCreate {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(
@@ -7453,6 +6736,7 @@ impl SubscriptionCreate {
             metadata: ::std::option::Option::None,
         }
     }
+
     /// Sets `name`.
     pub fn name(
         mut self,
@@ -7461,6 +6745,7 @@ impl SubscriptionCreate {
         self.name = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `title`.
     pub fn title(
         mut self,
@@ -7469,6 +6754,7 @@ impl SubscriptionCreate {
         self.title = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `summary`.
     pub fn summary(
         mut self,
@@ -7477,6 +6763,7 @@ impl SubscriptionCreate {
         self.summary = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `state`.
     pub fn state(
         mut self,
@@ -7485,6 +6772,7 @@ impl SubscriptionCreate {
         self.state = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `state_pending`.
     pub fn state_pending(
         mut self,
@@ -7493,6 +6781,7 @@ impl SubscriptionCreate {
         self.state_pending = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `metadata`.
     pub fn metadata(
         mut self,
@@ -7504,21 +6793,23 @@ impl SubscriptionCreate {
         self
     }
 }
+
 impl SubscriptionCreate {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255usize)?;
+            crate::runtime::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023usize)?;
+            crate::runtime::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535usize)?;
+            crate::runtime::max_length("summary", value, 65535)?;
         }
         ::std::result::Result::Ok(())
     }
 }
+
 /// Subscription state; `pending` while awaiting provider approval.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7534,6 +6825,7 @@ pub enum SubscriptionUpdateState {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl SubscriptionUpdateState {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &[
@@ -7553,11 +6845,13 @@ impl SubscriptionUpdateState {
         }
     }
 }
+
 impl ::std::fmt::Display for SubscriptionUpdateState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for SubscriptionUpdateState {
     fn from(value: &str) -> Self {
         match value {
@@ -7569,12 +6863,15 @@ impl ::std::convert::From<&str> for SubscriptionUpdateState {
         }
     }
 }
+
 impl ::std::str::FromStr for SubscriptionUpdateState {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for SubscriptionUpdateState {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -7583,6 +6880,7 @@ impl ::serde::Serialize for SubscriptionUpdateState {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdateState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7594,6 +6892,7 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdateState {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// State requested but not yet approved.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7603,9 +6902,11 @@ pub enum SubscriptionUpdateStatePending {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl SubscriptionUpdateStatePending {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["enabled"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -7614,11 +6915,13 @@ impl SubscriptionUpdateStatePending {
         }
     }
 }
+
 impl ::std::fmt::Display for SubscriptionUpdateStatePending {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for SubscriptionUpdateStatePending {
     fn from(value: &str) -> Self {
         match value {
@@ -7627,12 +6930,15 @@ impl ::std::convert::From<&str> for SubscriptionUpdateStatePending {
         }
     }
 }
+
 impl ::std::str::FromStr for SubscriptionUpdateStatePending {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for SubscriptionUpdateStatePending {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -7641,6 +6947,7 @@ impl ::serde::Serialize for SubscriptionUpdateStatePending {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdateStatePending {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7652,73 +6959,44 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdateStatePending {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// Fields of a subscription that can be changed; send a new `product_url` and `plan` to migrate the subscription to another plan.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SubscriptionUpdate {
     /// Fully qualified URL of the product to move to.
-    #[serde(
-        rename = "product_url",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub product_url: ::std::option::Option<::std::string::String>,
     /// Name of the plan to move to.
-    #[serde(
-        rename = "plan",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub plan: ::std::option::Option<::std::string::String>,
     /// Machine-readable name of the subscription; unique within its collection.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Human-readable title of the subscription.
-    #[serde(
-        rename = "title",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// Free-text summary of the subscription.
-    #[serde(
-        rename = "summary",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<::std::string::String>,
     /// Subscription state; `pending` while awaiting provider approval.
-    #[serde(
-        rename = "state",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<SubscriptionUpdateState>,
     /// State requested but not yet approved.
-    #[serde(
-        rename = "state_pending",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state_pending: ::std::option::Option<SubscriptionUpdateStatePending>,
     /// Custom metadata as string key/value pairs (the Developer Portal stores custom field values here, each JSON-encoded into a string).
-    #[serde(
-        rename = "metadata",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
 }
+
 impl SubscriptionUpdate {
     /// A new value with every field unset.
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
+
     /// Sets `product_url`.
     pub fn product_url(
         mut self,
@@ -7727,6 +7005,7 @@ impl SubscriptionUpdate {
         self.product_url = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `plan`.
     pub fn plan(
         mut self,
@@ -7735,6 +7014,7 @@ impl SubscriptionUpdate {
         self.plan = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `name`.
     pub fn name(
         mut self,
@@ -7743,6 +7023,7 @@ impl SubscriptionUpdate {
         self.name = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `title`.
     pub fn title(
         mut self,
@@ -7751,6 +7032,7 @@ impl SubscriptionUpdate {
         self.title = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `summary`.
     pub fn summary(
         mut self,
@@ -7759,6 +7041,7 @@ impl SubscriptionUpdate {
         self.summary = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `state`.
     pub fn state(
         mut self,
@@ -7767,6 +7050,7 @@ impl SubscriptionUpdate {
         self.state = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `state_pending`.
     pub fn state_pending(
         mut self,
@@ -7775,6 +7059,7 @@ impl SubscriptionUpdate {
         self.state_pending = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `metadata`.
     pub fn metadata(
         mut self,
@@ -7786,86 +7071,70 @@ impl SubscriptionUpdate {
         self
     }
 }
+
 impl SubscriptionUpdate {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255usize)?;
+            crate::runtime::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023usize)?;
+            crate::runtime::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535usize)?;
+            crate::runtime::max_length("summary", value, 65535)?;
         }
         ::std::result::Result::Ok(())
     }
 }
+
 /// One page of subscriptions. The consumer API wraps every collection in this envelope.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SubscriptionList {
     /// Number of matching items across all pages (not just this page).
-    #[serde(rename = "total_results")]
     pub total_results: i64,
     /// The subscriptions on this page.
-    #[serde(rename = "results")]
     pub results: ::std::vec::Vec<Subscription>,
 }
+
 impl SubscriptionList {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         {
             let value = &self.total_results;
-            crate::runtime::minimum("total_results", *value as f64, 0f64, false)?;
+            crate::runtime::minimum("total_results", *value as f64, 0.0, false)?;
         }
         ::std::result::Result::Ok(())
     }
 }
+
 /// Authorization response posted back by the identity provider (form_post response mode).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OauthRedirectForm {
     /// Authorization code issued by the provider.
-    #[serde(
-        rename = "code",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// Opaque state value originally sent to the provider.
-    #[serde(
-        rename = "state",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
     /// ID token, when the provider returns one directly.
-    #[serde(
-        rename = "id_token",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id_token: ::std::option::Option<::std::string::String>,
     /// Error code, when the provider refused the request.
-    #[serde(
-        rename = "error",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
     /// Human-readable error detail.
-    #[serde(
-        rename = "error_description",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error_description: ::std::option::Option<::std::string::String>,
 }
+
 impl OauthRedirectForm {
     /// A new value with every field unset.
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
+
     /// Sets `code`.
     pub fn code(
         mut self,
@@ -7874,6 +7143,7 @@ impl OauthRedirectForm {
         self.code = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `state`.
     pub fn state(
         mut self,
@@ -7882,6 +7152,7 @@ impl OauthRedirectForm {
         self.state = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `id_token`.
     pub fn id_token(
         mut self,
@@ -7890,6 +7161,7 @@ impl OauthRedirectForm {
         self.id_token = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `error`.
     pub fn error(
         mut self,
@@ -7898,6 +7170,7 @@ impl OauthRedirectForm {
         self.error = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `error_description`.
     pub fn error_description(
         mut self,

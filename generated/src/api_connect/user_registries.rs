@@ -8,6 +8,7 @@
     clippy::doc_overindented_list_items,
     clippy::enum_variant_names
 )]
+
 impl super::Client {
     /// Get a user registry
     ///
@@ -25,6 +26,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Search a user registry
     ///
     /// Looks up users in a registry by user name or email. The result uses the same envelope as list calls.
@@ -44,6 +46,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Get a user
     ///
     /// Fetches one user account from a registry.
@@ -63,6 +66,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request of [`Client::get_user_registry`](super::Client::get_user_registry): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -72,6 +76,7 @@ pub struct GetUserRegistry<'a> {
     fields: ::std::option::Option<::std::string::String>,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> GetUserRegistry<'a> {
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
     pub fn fields(
@@ -81,17 +86,20 @@ impl<'a> GetUserRegistry<'a> {
         self.fields = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::UserRegistry, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -103,17 +111,15 @@ impl<'a> GetUserRegistry<'a> {
             "getUserRegistry",
             ::reqwest::Method::GET,
             "/user-registries/{user-registry}",
-            ::std::format!(
-                "/user-registries/{}", crate ::runtime::path_segment(& self.user_registry
-                .to_string())
-            ),
+            ["/user-registries/", &crate::runtime::path_segment(&self.user_registry)]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),
@@ -122,7 +128,7 @@ impl<'a> GetUserRegistry<'a> {
             });
         }
         if let ::std::option::Option::Some(value) = &self.fields {
-            request.query("fields", value.to_string());
+            request.query("fields", value);
         }
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
@@ -150,6 +156,7 @@ impl<'a> GetUserRegistry<'a> {
         ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
     }
 }
+
 /// The request of [`Client::search_user_registry`](super::Client::search_user_registry): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -161,28 +168,33 @@ pub struct SearchUserRegistry<'a> {
     body: super::types::UserSearchRequest,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> SearchUserRegistry<'a> {
     /// Maximum number of items to return in one page.
     pub fn limit(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Zero-based position of the first item to return.
     pub fn offset(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.offset = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::UserList, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -194,17 +206,19 @@ impl<'a> SearchUserRegistry<'a> {
             "searchUserRegistry",
             ::reqwest::Method::POST,
             "/user-registries/{user-registry}/search",
-            ::std::format!(
-                "/user-registries/{}/search", crate ::runtime::path_segment(& self
-                .user_registry.to_string())
-            ),
+            [
+                "/user-registries/",
+                &crate::runtime::path_segment(&self.user_registry),
+                "/search",
+            ]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),
@@ -213,16 +227,16 @@ impl<'a> SearchUserRegistry<'a> {
             });
         }
         if let ::std::option::Option::Some(value) = &self.limit {
-            request.query("limit", value.to_string());
+            request.query("limit", value);
         }
         if let ::std::option::Option::Some(value) = &self.offset {
-            request.query("offset", value.to_string());
+            request.query("offset", value);
         }
         if let ::std::option::Option::Some(value) = &self.limit {
-            crate::runtime::minimum("limit", *value as f64, 1f64, false)?;
+            crate::runtime::minimum("limit", f64::from(*value), 1.0, false)?;
         }
         if let ::std::option::Option::Some(value) = &self.offset {
-            crate::runtime::minimum("offset", *value as f64, 0f64, false)?;
+            crate::runtime::minimum("offset", f64::from(*value), 0.0, false)?;
         }
         request.body = crate::runtime::Body::json(&self.body)?;
         request.accept = ::std::option::Option::Some("application/json");
@@ -251,6 +265,7 @@ impl<'a> SearchUserRegistry<'a> {
         ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
     }
 }
+
 /// The request of [`Client::get_user`](super::Client::get_user): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -261,6 +276,7 @@ pub struct GetUser<'a> {
     fields: ::std::option::Option<::std::string::String>,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> GetUser<'a> {
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
     pub fn fields(
@@ -270,17 +286,20 @@ impl<'a> GetUser<'a> {
         self.fields = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::User, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -292,18 +311,20 @@ impl<'a> GetUser<'a> {
             "getUser",
             ::reqwest::Method::GET,
             "/user-registries/{user-registry}/users/{user}",
-            ::std::format!(
-                "/user-registries/{}/users/{}", crate ::runtime::path_segment(& self
-                .user_registry.to_string()), crate ::runtime::path_segment(& self.user
-                .to_string())
-            ),
+            [
+                "/user-registries/",
+                &crate::runtime::path_segment(&self.user_registry),
+                "/users/",
+                &crate::runtime::path_segment(&self.user),
+            ]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
             .core
             .client_param("X-IBM-Consumer-Context")
         {
-            request.header("X-IBM-Consumer-Context", value.to_string());
+            request.header("X-IBM-Consumer-Context", value);
         } else {
             return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
                 field: "X-IBM-Consumer-Context".into(),
@@ -312,7 +333,7 @@ impl<'a> GetUser<'a> {
             });
         }
         if let ::std::option::Option::Some(value) = &self.fields {
-            request.query("fields", value.to_string());
+            request.query("fields", value);
         }
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;

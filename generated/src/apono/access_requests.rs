@@ -8,6 +8,7 @@
     clippy::doc_overindented_list_items,
     clippy::enum_variant_names
 )]
+
 impl super::Client {
     /// List access requests
     ///
@@ -22,6 +23,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Create an access request
     ///
     /// Requests the given permissions on resources of one integration on behalf of a user, with a justification and an optional duration.
@@ -37,6 +39,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Revoke several access requests
     ///
     /// Revokes the access granted by each of the listed access requests in one call.
@@ -52,6 +55,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Get an access request
     ///
     /// Fetches a single access request by its identifier.
@@ -67,6 +71,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Get connection details of an access request
     ///
     /// Returns the instructions a user follows to connect to the resources granted by an access request.
@@ -82,6 +87,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Reset the credentials of an access request
     ///
     /// Issues fresh credentials for the access granted by an access request.
@@ -98,6 +104,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request of [`Client::list_access_requests`](super::Client::list_access_requests): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -107,12 +114,14 @@ pub struct ListAccessRequests<'a> {
     user_id: ::std::option::Option<::std::string::String>,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> ListAccessRequests<'a> {
     /// Only return requests from this many days back.
     pub fn days_offset(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.days_offset = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Only return requests made by this user.
     pub fn user_id(
         mut self,
@@ -121,17 +130,20 @@ impl<'a> ListAccessRequests<'a> {
         self.user_id = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::AccessRequestList, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -146,10 +158,10 @@ impl<'a> ListAccessRequests<'a> {
             "/api/v3/access-requests".to_owned(),
         );
         if let ::std::option::Option::Some(value) = &self.days_offset {
-            request.query("days_offset", value.to_string());
+            request.query("days_offset", value);
         }
         if let ::std::option::Option::Some(value) = &self.user_id {
-            request.query("user_id", value.to_string());
+            request.query("user_id", value);
         }
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
@@ -169,6 +181,7 @@ impl<'a> ListAccessRequests<'a> {
         )
     }
 }
+
 /// The request of [`Client::create_access_request`](super::Client::create_access_request): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -177,18 +190,21 @@ pub struct CreateAccessRequest<'a> {
     body: super::types::CreateAccessRequest,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> CreateAccessRequest<'a> {
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::AccessRequest, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -219,6 +235,7 @@ impl<'a> CreateAccessRequest<'a> {
         )
     }
 }
+
 /// The request of [`Client::bulk_revoke_access_requests`](super::Client::bulk_revoke_access_requests): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -227,18 +244,21 @@ pub struct BulkRevokeAccessRequests<'a> {
     body: super::types::BulkRevokeAccessRequests,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> BulkRevokeAccessRequests<'a> {
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::MessageResponse, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -271,6 +291,7 @@ impl<'a> BulkRevokeAccessRequests<'a> {
         )
     }
 }
+
 /// The request of [`Client::get_access_request`](super::Client::get_access_request): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -279,18 +300,21 @@ pub struct GetAccessRequest<'a> {
     id: ::std::string::String,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> GetAccessRequest<'a> {
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::AccessRequest, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -302,10 +326,8 @@ impl<'a> GetAccessRequest<'a> {
             "getAccessRequest",
             ::reqwest::Method::GET,
             "/api/v3/access-requests/{id}",
-            ::std::format!(
-                "/api/v3/access-requests/{}", crate ::runtime::path_segment(& self.id
-                .to_string())
-            ),
+            ["/api/v3/access-requests/", &crate::runtime::path_segment(&self.id)]
+                .concat(),
         );
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
@@ -323,6 +345,7 @@ impl<'a> GetAccessRequest<'a> {
         )
     }
 }
+
 /// The request of [`Client::get_access_request_access_details`](super::Client::get_access_request_access_details): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -331,18 +354,21 @@ pub struct GetAccessRequestAccessDetails<'a> {
     id: ::std::string::String,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> GetAccessRequestAccessDetails<'a> {
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::AccessDetails, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -354,10 +380,12 @@ impl<'a> GetAccessRequestAccessDetails<'a> {
             "getAccessRequestAccessDetails",
             ::reqwest::Method::GET,
             "/api/v3/access-requests/{id}/access-details",
-            ::std::format!(
-                "/api/v3/access-requests/{}/access-details", crate
-                ::runtime::path_segment(& self.id.to_string())
-            ),
+            [
+                "/api/v3/access-requests/",
+                &crate::runtime::path_segment(&self.id),
+                "/access-details",
+            ]
+                .concat(),
         );
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
@@ -375,6 +403,7 @@ impl<'a> GetAccessRequestAccessDetails<'a> {
         )
     }
 }
+
 /// The request of [`Client::reset_access_request_credentials`](super::Client::reset_access_request_credentials): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -383,18 +412,21 @@ pub struct ResetAccessRequestCredentials<'a> {
     id: ::std::string::String,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> ResetAccessRequestCredentials<'a> {
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::MessageResponse, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -406,10 +438,12 @@ impl<'a> ResetAccessRequestCredentials<'a> {
             "resetAccessRequestCredentials",
             ::reqwest::Method::POST,
             "/api/v3/access-requests/{id}/reset",
-            ::std::format!(
-                "/api/v3/access-requests/{}/reset", crate ::runtime::path_segment(& self
-                .id.to_string())
-            ),
+            [
+                "/api/v3/access-requests/",
+                &crate::runtime::path_segment(&self.id),
+                "/reset",
+            ]
+                .concat(),
         );
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;

@@ -8,6 +8,7 @@
     clippy::doc_overindented_list_items,
     clippy::enum_variant_names
 )]
+
 impl super::Client {
     /// List connectors (admin v3)
     ///
@@ -23,6 +24,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Get a connector (admin v3)
     ///
     /// Fetches a single connector by its identifier.
@@ -38,6 +40,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Rename a connector (admin v3)
     ///
     /// Updates a connector's settings; currently only its name can be changed.
@@ -55,6 +58,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Delete a connector (admin v3)
     ///
     /// Removes a connector. Nothing is returned on success.
@@ -70,6 +74,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// List connectors (v2)
     ///
     /// Returns every connector of the account as a plain JSON array (no envelope and no pagination). Connection times are epoch seconds.
@@ -82,6 +87,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request of [`Client::list_connectors_v3`](super::Client::list_connectors_v3): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -92,12 +98,14 @@ pub struct ListConnectorsV3<'a> {
     status: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> ListConnectorsV3<'a> {
     /// Largest number of items to return in one page.
     pub fn limit(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Token from a previous page's `pagination.next_page_token`; omit it for the first page.
     pub fn page_token(
         mut self,
@@ -106,6 +114,7 @@ impl<'a> ListConnectorsV3<'a> {
         self.page_token = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Only return connectors in these states, such as `CONNECTED` or `DISCONNECTED`.
     pub fn status(
         mut self,
@@ -118,17 +127,20 @@ impl<'a> ListConnectorsV3<'a> {
         );
         self
     }
+
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::ConnectorV3List, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -143,14 +155,14 @@ impl<'a> ListConnectorsV3<'a> {
             "/api/admin/v3/connectors".to_owned(),
         );
         if let ::std::option::Option::Some(value) = &self.limit {
-            request.query("limit", value.to_string());
+            request.query("limit", value);
         }
         if let ::std::option::Option::Some(value) = &self.page_token {
-            request.query("page_token", value.to_string());
+            request.query("page_token", value);
         }
         if let ::std::option::Option::Some(value) = &self.status {
             for item in value {
-                request.query("status", item.to_string());
+                request.query("status", item);
             }
         }
         request.accept = ::std::option::Option::Some("application/json");
@@ -170,6 +182,7 @@ impl<'a> ListConnectorsV3<'a> {
             crate::runtime::api_error(raw, ::std::option::Option::None),
         )
     }
+
     /// Every page, fetched lazily as the stream is polled: no request is sent before the first poll. The stream ends after the last page (an empty page, no next token, or a token seen before).
     pub fn pages(
         self,
@@ -191,6 +204,7 @@ impl<'a> ListConnectorsV3<'a> {
             Self::page_len,
         )
     }
+
     /// Every item of every page, in order; see [`Self::pages`].
     pub fn items(
         self,
@@ -199,20 +213,24 @@ impl<'a> ListConnectorsV3<'a> {
     > + 'a {
         crate::runtime::items(self.pages(), Self::page_items)
     }
+
     fn page_items(
         page: super::types::ConnectorV3List,
     ) -> ::std::vec::Vec<super::types::ConnectorV3> {
         page.items
     }
+
     fn page_len(page: &super::types::ConnectorV3List) -> usize {
         page.items.len()
     }
+
     fn next_token(
         page: &super::types::ConnectorV3List,
     ) -> ::std::option::Option<::std::string::String> {
         page.pagination.next_page_token.as_ref().cloned()
     }
 }
+
 /// The request of [`Client::get_connector_v3`](super::Client::get_connector_v3): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -221,18 +239,21 @@ pub struct GetConnectorV3<'a> {
     id: ::std::string::String,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> GetConnectorV3<'a> {
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::ConnectorV3, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -244,10 +265,8 @@ impl<'a> GetConnectorV3<'a> {
             "getConnectorV3",
             ::reqwest::Method::GET,
             "/api/admin/v3/connectors/{id}",
-            ::std::format!(
-                "/api/admin/v3/connectors/{}", crate ::runtime::path_segment(& self.id
-                .to_string())
-            ),
+            ["/api/admin/v3/connectors/", &crate::runtime::path_segment(&self.id)]
+                .concat(),
         );
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
@@ -265,6 +284,7 @@ impl<'a> GetConnectorV3<'a> {
         )
     }
 }
+
 /// The request of [`Client::update_connector_v3`](super::Client::update_connector_v3): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -274,18 +294,21 @@ pub struct UpdateConnectorV3<'a> {
     body: super::types::UpdateConnectorV3,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> UpdateConnectorV3<'a> {
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::ConnectorV3, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -297,10 +320,8 @@ impl<'a> UpdateConnectorV3<'a> {
             "updateConnectorV3",
             ::reqwest::Method::PUT,
             "/api/admin/v3/connectors/{id}",
-            ::std::format!(
-                "/api/admin/v3/connectors/{}", crate ::runtime::path_segment(& self.id
-                .to_string())
-            ),
+            ["/api/admin/v3/connectors/", &crate::runtime::path_segment(&self.id)]
+                .concat(),
         );
         request.body = crate::runtime::Body::json(&self.body)?;
         request.accept = ::std::option::Option::Some("application/json");
@@ -319,6 +340,7 @@ impl<'a> UpdateConnectorV3<'a> {
         )
     }
 }
+
 /// The request of [`Client::delete_connector_v3`](super::Client::delete_connector_v3): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -327,16 +349,19 @@ pub struct DeleteConnectorV3<'a> {
     id: ::std::string::String,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> DeleteConnectorV3<'a> {
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(self) -> ::std::result::Result<(), crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -345,10 +370,8 @@ impl<'a> DeleteConnectorV3<'a> {
             "deleteConnectorV3",
             ::reqwest::Method::DELETE,
             "/api/admin/v3/connectors/{id}",
-            ::std::format!(
-                "/api/admin/v3/connectors/{}", crate ::runtime::path_segment(& self.id
-                .to_string())
-            ),
+            ["/api/admin/v3/connectors/", &crate::runtime::path_segment(&self.id)]
+                .concat(),
         );
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -365,6 +388,7 @@ impl<'a> DeleteConnectorV3<'a> {
         )
     }
 }
+
 /// The request of [`Client::list_connectors_v2`](super::Client::list_connectors_v2): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -372,12 +396,14 @@ pub struct ListConnectorsV2<'a> {
     client: &'a super::Client,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> ListConnectorsV2<'a> {
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
@@ -387,6 +413,7 @@ impl<'a> ListConnectorsV2<'a> {
     > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,

@@ -8,6 +8,7 @@
     clippy::doc_overindented_list_items,
     clippy::enum_variant_names
 )]
+
 impl super::Client {
     /// List integrations (admin v4)
     ///
@@ -27,6 +28,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Create an integration (admin v4)
     ///
     /// Registers a new integration of the given type, with its type-specific configuration, optional secret store reference and ownership settings.
@@ -42,6 +44,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Get an integration (admin v4)
     ///
     /// Fetches a single integration by its identifier.
@@ -57,6 +60,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Update an integration (admin v4)
     ///
     /// Replaces the editable settings of an existing integration. The integration type cannot be changed.
@@ -74,6 +78,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Delete an integration (admin v4)
     ///
     /// Removes an integration. Nothing is returned on success.
@@ -89,6 +94,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// List integrations (v2)
     ///
     /// Returns the account's integrations in the v2 representation, wrapped in a `data` array with offset-style pagination metadata. The endpoint takes no query parameters.
@@ -100,6 +106,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Create an integration (v2)
     ///
     /// Registers a new integration using the v2 model, where type-specific settings go in a free-form `metadata` object.
@@ -115,6 +122,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// List integration types in the catalog
     ///
     /// Returns the catalog of integration types Apono supports, each with the configuration parameters it accepts and the secret stores it can use.
@@ -126,6 +134,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Get one integration type from the catalog
     ///
     /// Returns the catalog entry for a single integration type, describing the parameters needed to configure it.
@@ -141,6 +150,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Get an integration (v2)
     ///
     /// Fetches a single integration by its identifier, in the v2 representation.
@@ -156,6 +166,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Update an integration (v2)
     ///
     /// Replaces the editable settings of an integration using the v2 model.
@@ -173,6 +184,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Delete an integration (v2)
     ///
     /// Removes an integration. Unlike the admin v4 endpoint, this one answers 200 with a confirmation message.
@@ -188,6 +200,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Refresh an integration
     ///
     /// Asks Apono to re-scan the integration so that its discovered resources and permissions are brought up to date.
@@ -203,6 +216,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Get a resource's user tags
     ///
     /// Returns the user-defined key/value tags attached to one integration resource.
@@ -218,6 +232,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// Replace a resource's user tags
     ///
     /// Sets the user-defined key/value tags of one integration resource.
@@ -235,6 +250,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// List an integration's permissions
     ///
     /// Returns the permissions an integration offers across the whole tenant, optionally restricted to one resource type.
@@ -251,6 +267,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// List an integration's resources
     ///
     /// Returns the resources discovered in an integration across the whole tenant, optionally restricted to one resource type.
@@ -268,6 +285,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request of [`Client::list_integrations_v4`](super::Client::list_integrations_v4): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -282,6 +300,7 @@ pub struct ListIntegrationsV4<'a> {
     r#type: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> ListIntegrationsV4<'a> {
     /// Only return integrations in these categories.
     pub fn category(
@@ -295,6 +314,7 @@ impl<'a> ListIntegrationsV4<'a> {
         );
         self
     }
+
     /// Only return integrations served by these connectors.
     pub fn connector_id(
         mut self,
@@ -307,11 +327,13 @@ impl<'a> ListIntegrationsV4<'a> {
         );
         self
     }
+
     /// Largest number of items to return in one page.
     pub fn limit(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Name filter. A `*` wildcard allows partial matches: `*text*` matches names containing the text, `text*` names starting with it and `*text` names ending with it.
     pub fn name(
         mut self,
@@ -320,6 +342,7 @@ impl<'a> ListIntegrationsV4<'a> {
         self.name = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Token from a previous page's `pagination.next_page_token`; omit it for the first page.
     pub fn page_token(
         mut self,
@@ -328,6 +351,7 @@ impl<'a> ListIntegrationsV4<'a> {
         self.page_token = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Only return integrations in these operational states.
     pub fn status(
         mut self,
@@ -340,6 +364,7 @@ impl<'a> ListIntegrationsV4<'a> {
         );
         self
     }
+
     /// Type filter. A `*` wildcard allows partial matches: `*text*` matches types containing the text, `text*` types starting with it and `*text` types ending with it.
     pub fn r#type(
         mut self,
@@ -352,17 +377,20 @@ impl<'a> ListIntegrationsV4<'a> {
         );
         self
     }
+
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::IntegrationV4List, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -378,31 +406,31 @@ impl<'a> ListIntegrationsV4<'a> {
         );
         if let ::std::option::Option::Some(value) = &self.category {
             for item in value {
-                request.query("category", item.to_string());
+                request.query("category", item);
             }
         }
         if let ::std::option::Option::Some(value) = &self.connector_id {
             for item in value {
-                request.query("connector_id", item.to_string());
+                request.query("connector_id", item);
             }
         }
         if let ::std::option::Option::Some(value) = &self.limit {
-            request.query("limit", value.to_string());
+            request.query("limit", value);
         }
         if let ::std::option::Option::Some(value) = &self.name {
-            request.query("name", value.to_string());
+            request.query("name", value);
         }
         if let ::std::option::Option::Some(value) = &self.page_token {
-            request.query("page_token", value.to_string());
+            request.query("page_token", value);
         }
         if let ::std::option::Option::Some(value) = &self.status {
             for item in value {
-                request.query("status", item.to_string());
+                request.query("status", item);
             }
         }
         if let ::std::option::Option::Some(value) = &self.r#type {
             for item in value {
-                request.query("type", item.to_string());
+                request.query("type", item);
             }
         }
         request.accept = ::std::option::Option::Some("application/json");
@@ -422,6 +450,7 @@ impl<'a> ListIntegrationsV4<'a> {
             crate::runtime::api_error(raw, ::std::option::Option::None),
         )
     }
+
     /// Every page, fetched lazily as the stream is polled: no request is sent before the first poll. The stream ends after the last page (an empty page, no next token, or a token seen before).
     pub fn pages(
         self,
@@ -443,6 +472,7 @@ impl<'a> ListIntegrationsV4<'a> {
             Self::page_len,
         )
     }
+
     /// Every item of every page, in order; see [`Self::pages`].
     pub fn items(
         self,
@@ -451,20 +481,24 @@ impl<'a> ListIntegrationsV4<'a> {
     > + 'a {
         crate::runtime::items(self.pages(), Self::page_items)
     }
+
     fn page_items(
         page: super::types::IntegrationV4List,
     ) -> ::std::vec::Vec<super::types::IntegrationV4> {
         page.items
     }
+
     fn page_len(page: &super::types::IntegrationV4List) -> usize {
         page.items.len()
     }
+
     fn next_token(
         page: &super::types::IntegrationV4List,
     ) -> ::std::option::Option<::std::string::String> {
         page.pagination.next_page_token.as_ref().cloned()
     }
 }
+
 /// The request of [`Client::create_integration_v4`](super::Client::create_integration_v4): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -473,18 +507,21 @@ pub struct CreateIntegrationV4<'a> {
     body: super::types::CreateIntegrationV4,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> CreateIntegrationV4<'a> {
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::IntegrationV4, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -516,6 +553,7 @@ impl<'a> CreateIntegrationV4<'a> {
         )
     }
 }
+
 /// The request of [`Client::get_integration_v4`](super::Client::get_integration_v4): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -524,18 +562,21 @@ pub struct GetIntegrationV4<'a> {
     id: ::std::string::String,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> GetIntegrationV4<'a> {
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::IntegrationV4, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -547,10 +588,8 @@ impl<'a> GetIntegrationV4<'a> {
             "getIntegrationV4",
             ::reqwest::Method::GET,
             "/api/admin/v4/integrations/{id}",
-            ::std::format!(
-                "/api/admin/v4/integrations/{}", crate ::runtime::path_segment(& self.id
-                .to_string())
-            ),
+            ["/api/admin/v4/integrations/", &crate::runtime::path_segment(&self.id)]
+                .concat(),
         );
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
@@ -568,6 +607,7 @@ impl<'a> GetIntegrationV4<'a> {
         )
     }
 }
+
 /// The request of [`Client::update_integration_v4`](super::Client::update_integration_v4): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -577,18 +617,21 @@ pub struct UpdateIntegrationV4<'a> {
     body: super::types::UpdateIntegrationV4,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> UpdateIntegrationV4<'a> {
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::IntegrationV4, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -600,10 +643,8 @@ impl<'a> UpdateIntegrationV4<'a> {
             "updateIntegrationV4",
             ::reqwest::Method::PUT,
             "/api/admin/v4/integrations/{id}",
-            ::std::format!(
-                "/api/admin/v4/integrations/{}", crate ::runtime::path_segment(& self.id
-                .to_string())
-            ),
+            ["/api/admin/v4/integrations/", &crate::runtime::path_segment(&self.id)]
+                .concat(),
         );
         self.body.validate()?;
         request.body = crate::runtime::Body::json(&self.body)?;
@@ -623,6 +664,7 @@ impl<'a> UpdateIntegrationV4<'a> {
         )
     }
 }
+
 /// The request of [`Client::delete_integration_v4`](super::Client::delete_integration_v4): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -631,16 +673,19 @@ pub struct DeleteIntegrationV4<'a> {
     id: ::std::string::String,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> DeleteIntegrationV4<'a> {
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(self) -> ::std::result::Result<(), crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -649,10 +694,8 @@ impl<'a> DeleteIntegrationV4<'a> {
             "deleteIntegrationV4",
             ::reqwest::Method::DELETE,
             "/api/admin/v4/integrations/{id}",
-            ::std::format!(
-                "/api/admin/v4/integrations/{}", crate ::runtime::path_segment(& self.id
-                .to_string())
-            ),
+            ["/api/admin/v4/integrations/", &crate::runtime::path_segment(&self.id)]
+                .concat(),
         );
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -669,6 +712,7 @@ impl<'a> DeleteIntegrationV4<'a> {
         )
     }
 }
+
 /// The request of [`Client::list_integrations_v2`](super::Client::list_integrations_v2): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -676,18 +720,21 @@ pub struct ListIntegrationsV2<'a> {
     client: &'a super::Client,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> ListIntegrationsV2<'a> {
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::IntegrationV2List, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -719,6 +766,7 @@ impl<'a> ListIntegrationsV2<'a> {
         )
     }
 }
+
 /// The request of [`Client::create_integration_v2`](super::Client::create_integration_v2): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -727,18 +775,21 @@ pub struct CreateIntegrationV2<'a> {
     body: super::types::CreateIntegrationV2,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> CreateIntegrationV2<'a> {
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::IntegrationV2, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -770,6 +821,7 @@ impl<'a> CreateIntegrationV2<'a> {
         )
     }
 }
+
 /// The request of [`Client::list_integration_configs`](super::Client::list_integration_configs): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -777,12 +829,14 @@ pub struct ListIntegrationConfigs<'a> {
     client: &'a super::Client,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> ListIntegrationConfigs<'a> {
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
@@ -792,6 +846,7 @@ impl<'a> ListIntegrationConfigs<'a> {
     > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -823,6 +878,7 @@ impl<'a> ListIntegrationConfigs<'a> {
         )
     }
 }
+
 /// The request of [`Client::get_integration_config`](super::Client::get_integration_config): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -831,18 +887,21 @@ pub struct GetIntegrationConfig<'a> {
     r#type: ::std::string::String,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> GetIntegrationConfig<'a> {
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::IntegrationConfig, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -854,10 +913,11 @@ impl<'a> GetIntegrationConfig<'a> {
             "getIntegrationConfig",
             ::reqwest::Method::GET,
             "/api/v2/integrations-catalog/{type}",
-            ::std::format!(
-                "/api/v2/integrations-catalog/{}", crate ::runtime::path_segment(& self
-                .r#type.to_string())
-            ),
+            [
+                "/api/v2/integrations-catalog/",
+                &crate::runtime::path_segment(&self.r#type),
+            ]
+                .concat(),
         );
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
@@ -877,6 +937,7 @@ impl<'a> GetIntegrationConfig<'a> {
         )
     }
 }
+
 /// The request of [`Client::get_integration_v2`](super::Client::get_integration_v2): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -885,18 +946,21 @@ pub struct GetIntegrationV2<'a> {
     id: ::std::string::String,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> GetIntegrationV2<'a> {
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::IntegrationV2, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -908,10 +972,7 @@ impl<'a> GetIntegrationV2<'a> {
             "getIntegrationV2",
             ::reqwest::Method::GET,
             "/api/v2/integrations/{id}",
-            ::std::format!(
-                "/api/v2/integrations/{}", crate ::runtime::path_segment(& self.id
-                .to_string())
-            ),
+            ["/api/v2/integrations/", &crate::runtime::path_segment(&self.id)].concat(),
         );
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
@@ -929,6 +990,7 @@ impl<'a> GetIntegrationV2<'a> {
         )
     }
 }
+
 /// The request of [`Client::update_integration_v2`](super::Client::update_integration_v2): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -938,18 +1000,21 @@ pub struct UpdateIntegrationV2<'a> {
     body: super::types::UpdateIntegrationV2,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> UpdateIntegrationV2<'a> {
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::IntegrationV2, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -961,10 +1026,7 @@ impl<'a> UpdateIntegrationV2<'a> {
             "updateIntegrationV2",
             ::reqwest::Method::PUT,
             "/api/v2/integrations/{id}",
-            ::std::format!(
-                "/api/v2/integrations/{}", crate ::runtime::path_segment(& self.id
-                .to_string())
-            ),
+            ["/api/v2/integrations/", &crate::runtime::path_segment(&self.id)].concat(),
         );
         self.body.validate()?;
         request.body = crate::runtime::Body::json(&self.body)?;
@@ -984,6 +1046,7 @@ impl<'a> UpdateIntegrationV2<'a> {
         )
     }
 }
+
 /// The request of [`Client::delete_integration_v2`](super::Client::delete_integration_v2): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -992,18 +1055,21 @@ pub struct DeleteIntegrationV2<'a> {
     id: ::std::string::String,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> DeleteIntegrationV2<'a> {
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::MessageResponse, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -1015,10 +1081,7 @@ impl<'a> DeleteIntegrationV2<'a> {
             "deleteIntegrationV2",
             ::reqwest::Method::DELETE,
             "/api/v2/integrations/{id}",
-            ::std::format!(
-                "/api/v2/integrations/{}", crate ::runtime::path_segment(& self.id
-                .to_string())
-            ),
+            ["/api/v2/integrations/", &crate::runtime::path_segment(&self.id)].concat(),
         );
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
@@ -1038,6 +1101,7 @@ impl<'a> DeleteIntegrationV2<'a> {
         )
     }
 }
+
 /// The request of [`Client::refresh_integration_v2`](super::Client::refresh_integration_v2): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -1046,18 +1110,21 @@ pub struct RefreshIntegrationV2<'a> {
     id: ::std::string::String,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> RefreshIntegrationV2<'a> {
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::MessageResponse, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -1069,10 +1136,12 @@ impl<'a> RefreshIntegrationV2<'a> {
             "refreshIntegrationV2",
             ::reqwest::Method::POST,
             "/api/v2/integrations/{id}/refresh",
-            ::std::format!(
-                "/api/v2/integrations/{}/refresh", crate ::runtime::path_segment(& self
-                .id.to_string())
-            ),
+            [
+                "/api/v2/integrations/",
+                &crate::runtime::path_segment(&self.id),
+                "/refresh",
+            ]
+                .concat(),
         );
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
@@ -1092,6 +1161,7 @@ impl<'a> RefreshIntegrationV2<'a> {
         )
     }
 }
+
 /// The request of [`Client::get_resource_user_tags`](super::Client::get_resource_user_tags): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -1100,18 +1170,21 @@ pub struct GetResourceUserTags<'a> {
     resource_id: ::std::string::String,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> GetResourceUserTags<'a> {
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::ResourceUserTags, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -1123,10 +1196,12 @@ impl<'a> GetResourceUserTags<'a> {
             "getResourceUserTags",
             ::reqwest::Method::GET,
             "/api/v3/integrations/resources/{resource_id}/user-tags",
-            ::std::format!(
-                "/api/v3/integrations/resources/{}/user-tags", crate
-                ::runtime::path_segment(& self.resource_id.to_string())
-            ),
+            [
+                "/api/v3/integrations/resources/",
+                &crate::runtime::path_segment(&self.resource_id),
+                "/user-tags",
+            ]
+                .concat(),
         );
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
@@ -1146,6 +1221,7 @@ impl<'a> GetResourceUserTags<'a> {
         )
     }
 }
+
 /// The request of [`Client::update_resource_user_tags`](super::Client::update_resource_user_tags): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -1155,18 +1231,21 @@ pub struct UpdateResourceUserTags<'a> {
     body: super::types::UpdateResourceUserTagsRequest,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> UpdateResourceUserTags<'a> {
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::MessageResponse, crate::runtime::Error> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -1178,10 +1257,12 @@ impl<'a> UpdateResourceUserTags<'a> {
             "updateResourceUserTags",
             ::reqwest::Method::PUT,
             "/api/v3/integrations/resources/{resource_id}/user-tags",
-            ::std::format!(
-                "/api/v3/integrations/resources/{}/user-tags", crate
-                ::runtime::path_segment(& self.resource_id.to_string())
-            ),
+            [
+                "/api/v3/integrations/resources/",
+                &crate::runtime::path_segment(&self.resource_id),
+                "/user-tags",
+            ]
+                .concat(),
         );
         request.body = crate::runtime::Body::json(&self.body)?;
         request.accept = ::std::option::Option::Some("application/json");
@@ -1202,6 +1283,7 @@ impl<'a> UpdateResourceUserTags<'a> {
         )
     }
 }
+
 /// The request of [`Client::get_integration_permissions`](super::Client::get_integration_permissions): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -1211,6 +1293,7 @@ pub struct GetIntegrationPermissions<'a> {
     resource_type: ::std::option::Option<::std::string::String>,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> GetIntegrationPermissions<'a> {
     /// Only return entries for this resource type.
     pub fn resource_type(
@@ -1220,11 +1303,13 @@ impl<'a> GetIntegrationPermissions<'a> {
         self.resource_type = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
@@ -1234,6 +1319,7 @@ impl<'a> GetIntegrationPermissions<'a> {
     > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -1245,13 +1331,15 @@ impl<'a> GetIntegrationPermissions<'a> {
             "getIntegrationPermissions",
             ::reqwest::Method::GET,
             "/api/v3/integrations/{id}/permissions",
-            ::std::format!(
-                "/api/v3/integrations/{}/permissions", crate ::runtime::path_segment(&
-                self.id.to_string())
-            ),
+            [
+                "/api/v3/integrations/",
+                &crate::runtime::path_segment(&self.id),
+                "/permissions",
+            ]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = &self.resource_type {
-            request.query("resource-type", value.to_string());
+            request.query("resource-type", value);
         }
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
@@ -1271,6 +1359,7 @@ impl<'a> GetIntegrationPermissions<'a> {
         )
     }
 }
+
 /// The request of [`Client::get_integration_resources`](super::Client::get_integration_resources): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -1280,6 +1369,7 @@ pub struct GetIntegrationResources<'a> {
     resource_type: ::std::option::Option<::std::string::String>,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> GetIntegrationResources<'a> {
     /// Only return entries for this resource type.
     pub fn resource_type(
@@ -1289,11 +1379,13 @@ impl<'a> GetIntegrationResources<'a> {
         self.resource_type = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
@@ -1303,6 +1395,7 @@ impl<'a> GetIntegrationResources<'a> {
     > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -1314,13 +1407,15 @@ impl<'a> GetIntegrationResources<'a> {
             "getIntegrationResources",
             ::reqwest::Method::GET,
             "/api/v3/integrations/{id}/resources",
-            ::std::format!(
-                "/api/v3/integrations/{}/resources", crate ::runtime::path_segment(& self
-                .id.to_string())
-            ),
+            [
+                "/api/v3/integrations/",
+                &crate::runtime::path_segment(&self.id),
+                "/resources",
+            ]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = &self.resource_type {
-            request.query("resource-type", value.to_string());
+            request.query("resource-type", value);
         }
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;

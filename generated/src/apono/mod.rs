@@ -4,24 +4,31 @@
 //!
 //! Public REST API of Apono, a just-in-time access management platform. This document covers integration management (admin v4, v2 and v3 resource endpoints), connector management (admin v3 and v2), access requests (v3) and the selectable-integration lookups used to build an access request. Every call is authenticated with a personal API token sent as an HTTP bearer token.
 pub mod types;
+
 /// Operations tagged `Integrations`.
 pub mod integrations;
+
 /// Operations tagged `Connectors`.
 pub mod connectors;
+
 /// Operations tagged `Access Requests`.
 pub mod access_requests;
+
 /// Operations tagged `Selectable Integrations`.
 pub mod selectable_integrations;
+
 /// A client for the Apono API (version 1.0.0).
 ///
-/// Create one with \[`Client::builder`\]; it is cheap to clone and can be shared between tasks. Authenticate with `ClientBuilder::bearer_token`.
+/// Create one with [`Client::builder`]; it is cheap to clone and can be shared between tasks. Authenticate with `ClientBuilder::bearer_token`.
 #[derive(Debug, Clone)]
 pub struct Client {
     core: crate::runtime::Core,
 }
+
 impl Client {
     /// The spec's first server, used unless the builder sets another: <https://api.apono.io>.
     pub const DEFAULT_BASE_URL: &'static str = "https://api.apono.io";
+
     const SECURITY: &'static [crate::runtime::SecurityScheme] = &[
         crate::runtime::SecurityScheme::Bearer,
     ];
@@ -29,11 +36,13 @@ impl Client {
     pub fn builder() -> crate::runtime::ClientBuilder<Client> {
         crate::runtime::ClientBuilder::new(Self::DEFAULT_BASE_URL, Self::SECURITY)
     }
+
     /// The runtime core this client sends requests with.
     pub fn core(&self) -> &crate::runtime::Core {
         &self.core
     }
 }
+
 impl crate::runtime::FromCore for Client {
     fn from_core(core: crate::runtime::Core) -> Self {
         Client { core }

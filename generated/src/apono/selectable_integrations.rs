@@ -8,6 +8,7 @@
     clippy::doc_overindented_list_items,
     clippy::enum_variant_names
 )]
+
 impl super::Client {
     /// List integrations a user can request
     ///
@@ -21,6 +22,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// List resource types a user can request
     ///
     /// Returns the resource types of an integration that a user may request access to.
@@ -37,6 +39,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// List permissions a user can request
     ///
     /// Returns the permissions a user may request on one resource type of an integration, and whether several may be chosen in one request.
@@ -55,6 +58,7 @@ impl super::Client {
             options: ::std::default::Default::default(),
         }
     }
+
     /// List resources a user can request
     ///
     /// Returns the resources of one type in an integration that a user may request access to.
@@ -74,6 +78,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request of [`Client::list_selectable_integrations`](super::Client::list_selectable_integrations): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -82,6 +87,7 @@ pub struct ListSelectableIntegrations<'a> {
     user_id: ::std::option::Option<::std::string::String>,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> ListSelectableIntegrations<'a> {
     /// User whose requestable access is evaluated.
     pub fn user_id(
@@ -91,11 +97,13 @@ impl<'a> ListSelectableIntegrations<'a> {
         self.user_id = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
@@ -105,6 +113,7 @@ impl<'a> ListSelectableIntegrations<'a> {
     > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -119,7 +128,7 @@ impl<'a> ListSelectableIntegrations<'a> {
             "/api/v3/selectable-integrations".to_owned(),
         );
         if let ::std::option::Option::Some(value) = &self.user_id {
-            request.query("user_id", value.to_string());
+            request.query("user_id", value);
         }
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
@@ -139,6 +148,7 @@ impl<'a> ListSelectableIntegrations<'a> {
         )
     }
 }
+
 /// The request of [`Client::list_selectable_resource_types`](super::Client::list_selectable_resource_types): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -148,6 +158,7 @@ pub struct ListSelectableResourceTypes<'a> {
     user_id: ::std::option::Option<::std::string::String>,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> ListSelectableResourceTypes<'a> {
     /// User whose requestable access is evaluated.
     pub fn user_id(
@@ -157,11 +168,13 @@ impl<'a> ListSelectableResourceTypes<'a> {
         self.user_id = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
@@ -171,6 +184,7 @@ impl<'a> ListSelectableResourceTypes<'a> {
     > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -182,13 +196,15 @@ impl<'a> ListSelectableResourceTypes<'a> {
             "listSelectableResourceTypes",
             ::reqwest::Method::GET,
             "/api/v3/selectable-integrations/{integration_id}/resource-types",
-            ::std::format!(
-                "/api/v3/selectable-integrations/{}/resource-types", crate
-                ::runtime::path_segment(& self.integration_id.to_string())
-            ),
+            [
+                "/api/v3/selectable-integrations/",
+                &crate::runtime::path_segment(&self.integration_id),
+                "/resource-types",
+            ]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = &self.user_id {
-            request.query("user_id", value.to_string());
+            request.query("user_id", value);
         }
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
@@ -208,6 +224,7 @@ impl<'a> ListSelectableResourceTypes<'a> {
         )
     }
 }
+
 /// The request of [`Client::list_selectable_permissions`](super::Client::list_selectable_permissions): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -218,6 +235,7 @@ pub struct ListSelectablePermissions<'a> {
     user_id: ::std::option::Option<::std::string::String>,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> ListSelectablePermissions<'a> {
     /// User whose requestable access is evaluated.
     pub fn user_id(
@@ -227,11 +245,13 @@ impl<'a> ListSelectablePermissions<'a> {
         self.user_id = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
@@ -241,6 +261,7 @@ impl<'a> ListSelectablePermissions<'a> {
     > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -252,14 +273,17 @@ impl<'a> ListSelectablePermissions<'a> {
             "listSelectablePermissions",
             ::reqwest::Method::GET,
             "/api/v3/selectable-integrations/{integration_id}/{resource_type}/permissions",
-            ::std::format!(
-                "/api/v3/selectable-integrations/{}/{}/permissions", crate
-                ::runtime::path_segment(& self.integration_id.to_string()), crate
-                ::runtime::path_segment(& self.resource_type.to_string())
-            ),
+            [
+                "/api/v3/selectable-integrations/",
+                &crate::runtime::path_segment(&self.integration_id),
+                "/",
+                &crate::runtime::path_segment(&self.resource_type),
+                "/permissions",
+            ]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = &self.user_id {
-            request.query("user_id", value.to_string());
+            request.query("user_id", value);
         }
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
@@ -279,6 +303,7 @@ impl<'a> ListSelectablePermissions<'a> {
         )
     }
 }
+
 /// The request of [`Client::list_selectable_resources`](super::Client::list_selectable_resources): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -289,6 +314,7 @@ pub struct ListSelectableResources<'a> {
     user_id: ::std::option::Option<::std::string::String>,
     options: crate::runtime::CallOptions,
 }
+
 impl<'a> ListSelectableResources<'a> {
     /// User whose requestable access is evaluated.
     pub fn user_id(
@@ -298,11 +324,13 @@ impl<'a> ListSelectableResources<'a> {
         self.user_id = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
+
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
@@ -312,6 +340,7 @@ impl<'a> ListSelectableResources<'a> {
     > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
+
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
@@ -323,14 +352,17 @@ impl<'a> ListSelectableResources<'a> {
             "listSelectableResources",
             ::reqwest::Method::GET,
             "/api/v3/selectable-integrations/{integration_id}/{resource_type}/resources",
-            ::std::format!(
-                "/api/v3/selectable-integrations/{}/{}/resources", crate
-                ::runtime::path_segment(& self.integration_id.to_string()), crate
-                ::runtime::path_segment(& self.resource_type.to_string())
-            ),
+            [
+                "/api/v3/selectable-integrations/",
+                &crate::runtime::path_segment(&self.integration_id),
+                "/",
+                &crate::runtime::path_segment(&self.resource_type),
+                "/resources",
+            ]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = &self.user_id {
-            request.query("user_id", value.to_string());
+            request.query("user_id", value);
         }
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;

@@ -6,42 +6,39 @@
     clippy::doc_overindented_list_items,
     clippy::enum_variant_names
 )]
+
 /// Cursor-style paging information used by the admin list endpoints.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TokenPagination {
     /// Pass this value as `page_token` to fetch the next page; absent or null on the last page.
-    #[serde(
-        rename = "next_page_token",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page_token: ::std::option::Option<::std::string::String>,
 }
+
 /// Offset-style paging information used by the v2 and v3 list endpoints.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OffsetPagination {
     /// Number of matching items overall.
-    #[serde(rename = "total")]
     pub total: i32,
     /// Page size that was applied.
-    #[serde(rename = "limit")]
     pub limit: i32,
     /// Position of the first returned item among all matching items.
-    #[serde(rename = "offset")]
     pub offset: i32,
 }
+
 /// A plain confirmation message.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MessageResponse {
     /// Human-readable outcome of the operation.
-    #[serde(rename = "message")]
     pub message: ::std::string::String,
 }
+
 /// Free-form JSON object whose keys and values depend on the integration type.
 pub type JsonMap = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
+
 /// Type-specific connection and management settings.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -51,260 +48,181 @@ pub struct IntegrationV4IntegrationConfig {}
 #[non_exhaustive]
 pub struct IntegrationV4SecretStoreConfig {
     /// `aws`
-    #[serde(
-        rename = "aws",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub aws: ::std::option::Option<IntegrationV4SecretStoreConfigAws>,
     /// `gcp`
-    #[serde(
-        rename = "gcp",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gcp: ::std::option::Option<IntegrationV4SecretStoreConfigGcp>,
     /// `kubernetes`
-    #[serde(
-        rename = "kubernetes",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub kubernetes: ::std::option::Option<IntegrationV4SecretStoreConfigKubernetes>,
     /// `azure`
-    #[serde(
-        rename = "azure",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub azure: ::std::option::Option<IntegrationV4SecretStoreConfigAzure>,
     /// `hashicorp_vault`
-    #[serde(
-        rename = "hashicorp_vault",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hashicorp_vault: ::std::option::Option<
         IntegrationV4SecretStoreConfigHashicorpVault,
     >,
     /// `apono`
-    #[serde(
-        rename = "apono",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub apono: ::std::option::Option<IntegrationV4SecretStoreConfigApono>,
 }
+
 /// `IntegrationV4SecretStoreConfigAws` (from `#/components/schemas/SecretStoreConfigV4/properties/aws`).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct IntegrationV4SecretStoreConfigAws {
     /// AWS region holding the secret.
-    #[serde(rename = "region")]
     pub region: ::std::string::String,
     /// Identifier of the secret in AWS Secrets Manager.
-    #[serde(rename = "secret_id")]
     pub secret_id: ::std::string::String,
 }
+
 /// `IntegrationV4SecretStoreConfigGcp` (from `#/components/schemas/SecretStoreConfigV4/properties/gcp`).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct IntegrationV4SecretStoreConfigGcp {
     /// Google Cloud project holding the secret.
-    #[serde(rename = "project")]
     pub project: ::std::string::String,
     /// Identifier of the secret in Google Secret Manager.
-    #[serde(rename = "secret_id")]
     pub secret_id: ::std::string::String,
 }
+
 /// `IntegrationV4SecretStoreConfigKubernetes` (from `#/components/schemas/SecretStoreConfigV4/properties/kubernetes`).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct IntegrationV4SecretStoreConfigKubernetes {
     /// Namespace holding the secret.
-    #[serde(rename = "namespace")]
     pub namespace: ::std::string::String,
     /// Name of the Kubernetes secret.
-    #[serde(rename = "name")]
     pub name: ::std::string::String,
 }
+
 /// `IntegrationV4SecretStoreConfigAzure` (from `#/components/schemas/SecretStoreConfigV4/properties/azure`).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct IntegrationV4SecretStoreConfigAzure {
     /// URL of the Key Vault holding the secret.
-    #[serde(rename = "vault_url")]
     pub vault_url: ::std::string::String,
     /// Name of the secret in the Key Vault.
-    #[serde(rename = "name")]
     pub name: ::std::string::String,
 }
+
 /// `IntegrationV4SecretStoreConfigHashicorpVault` (from `#/components/schemas/SecretStoreConfigV4/properties/hashicorp_vault`).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct IntegrationV4SecretStoreConfigHashicorpVault {
     /// Vault secret engine holding the secret.
-    #[serde(rename = "secret_engine")]
     pub secret_engine: ::std::string::String,
     /// Path of the secret inside that engine.
-    #[serde(rename = "path")]
     pub path: ::std::string::String,
 }
+
 /// `IntegrationV4SecretStoreConfigApono` (from `#/components/schemas/SecretStoreConfigV4/properties/apono`).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct IntegrationV4SecretStoreConfigApono {
     /// Credential values; the keys depend on the integration type.
-    #[serde(rename = "parameters")]
     pub parameters: ::std::collections::BTreeMap<
         ::std::string::String,
         ::std::string::String,
     >,
 }
+
 /// `IntegrationV4Owner` (from `#/components/schemas/IntegrationV4/properties/owner`).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct IntegrationV4Owner {
     /// Identity-provider attribute that identifies the owner, such as `user` or `group`.
-    #[serde(rename = "attribute_type")]
     pub attribute_type: ::std::string::String,
     /// Owner users or groups for the chosen attribute type, given as source identifiers (a user may also be given by email address).
-    #[serde(rename = "attribute_value")]
     pub attribute_value: ::std::vec::Vec<::std::string::String>,
     /// Apono identifier of the integration that supplies the owner entities.
-    #[serde(
-        rename = "source_integration_id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_integration_id: ::std::option::Option<::std::string::String>,
     /// Display name of the integration that supplies the owner entities.
-    #[serde(
-        rename = "source_integration_name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_integration_name: ::std::option::Option<::std::string::String>,
 }
+
 /// `IntegrationV4OwnersMapping` (from `#/components/schemas/IntegrationV4/properties/owners_mapping`).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct IntegrationV4OwnersMapping {
     /// Tag key, in the source integration, whose value names the owner.
-    #[serde(rename = "key_name")]
     pub key_name: ::std::string::String,
     /// Identity-provider attribute the tag value is matched against.
-    #[serde(rename = "attribute_type")]
     pub attribute_type: ::std::string::String,
     /// Apono identifier of the integration that supplies the owner entities.
-    #[serde(
-        rename = "source_integration_id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_integration_id: ::std::option::Option<::std::string::String>,
     /// Display name of the integration that supplies the owner entities.
-    #[serde(
-        rename = "source_integration_name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_integration_name: ::std::option::Option<::std::string::String>,
 }
+
 /// An integration as returned by the admin v4 endpoints.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct IntegrationV4 {
     /// Identifier of the integration.
-    #[serde(rename = "id")]
     pub id: ::std::string::String,
     /// Unique, human-friendly name of the integration.
-    #[serde(rename = "name")]
     pub name: ::std::string::String,
     /// Apono identifier of the integration type.
-    #[serde(rename = "type")]
     pub r#type: ::std::string::String,
     /// Apono grouping the integration type belongs to.
-    #[serde(rename = "category")]
     pub category: ::std::string::String,
     /// Identifier of the connector that reaches the integration.
-    #[serde(
-        rename = "connector_id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connector_id: ::std::option::Option<::std::string::String>,
     /// Current operational state of the integration.
-    #[serde(rename = "status")]
     pub status: ::std::string::String,
     /// When the integration was last synchronised successfully (RFC 3339 / ISO 8601).
-    #[serde(
-        rename = "last_sync_time",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_sync_time: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Type-specific connection and management settings.
-    #[serde(rename = "integration_config")]
     pub integration_config: IntegrationV4IntegrationConfig,
     /// `secret_store_config`
-    #[serde(
-        rename = "secret_store_config",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secret_store_config: ::std::option::Option<IntegrationV4SecretStoreConfig>,
     /// Resource types Apono discovers within the integration.
-    #[serde(
-        rename = "connected_resource_types",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connected_resource_types: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Administrator-written instructions shown to end users on how to reach the integration's resources.
-    #[serde(
-        rename = "custom_access_details",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_access_details: ::std::option::Option<::std::string::String>,
     /// `owner`
-    #[serde(
-        rename = "owner",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<IntegrationV4Owner>,
     /// `owners_mapping`
-    #[serde(
-        rename = "owners_mapping",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub owners_mapping: ::std::option::Option<IntegrationV4OwnersMapping>,
 }
+
 impl IntegrationV4 {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.custom_access_details {
-            crate::runtime::max_length("custom_access_details", value, 400usize)?;
+            crate::runtime::max_length("custom_access_details", value, 400)?;
         }
         ::std::result::Result::Ok(())
     }
 }
+
 /// One page of admin v4 integrations.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct IntegrationV4List {
     /// `items`
-    #[serde(rename = "items")]
     pub items: ::std::vec::Vec<IntegrationV4>,
     /// Cursor-style paging information used by the admin list endpoints.
-    #[serde(rename = "pagination")]
     pub pagination: TokenPagination,
 }
+
 /// Type-specific connection and management settings; see Apono's integration configuration documentation for the keys of each type.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateIntegrationV4IntegrationConfig {}
@@ -314,61 +232,40 @@ impl CreateIntegrationV4IntegrationConfig {
         ::std::default::Default::default()
     }
 }
+
 /// `CreateIntegrationV4SecretStoreConfig` (from `#/components/schemas/CreateIntegrationV4/properties/secret_store_config`).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateIntegrationV4SecretStoreConfig {
     /// `aws`
-    #[serde(
-        rename = "aws",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub aws: ::std::option::Option<CreateIntegrationV4SecretStoreConfigAws>,
     /// `gcp`
-    #[serde(
-        rename = "gcp",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gcp: ::std::option::Option<CreateIntegrationV4SecretStoreConfigGcp>,
     /// `kubernetes`
-    #[serde(
-        rename = "kubernetes",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub kubernetes: ::std::option::Option<
         CreateIntegrationV4SecretStoreConfigKubernetes,
     >,
     /// `azure`
-    #[serde(
-        rename = "azure",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub azure: ::std::option::Option<CreateIntegrationV4SecretStoreConfigAzure>,
     /// `hashicorp_vault`
-    #[serde(
-        rename = "hashicorp_vault",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hashicorp_vault: ::std::option::Option<
         CreateIntegrationV4SecretStoreConfigHashicorpVault,
     >,
     /// `apono`
-    #[serde(
-        rename = "apono",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub apono: ::std::option::Option<CreateIntegrationV4SecretStoreConfigApono>,
 }
+
 impl CreateIntegrationV4SecretStoreConfig {
     /// A new value with every field unset.
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
+
     /// Sets `aws`.
     pub fn aws(
         mut self,
@@ -377,6 +274,7 @@ impl CreateIntegrationV4SecretStoreConfig {
         self.aws = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `gcp`.
     pub fn gcp(
         mut self,
@@ -385,6 +283,7 @@ impl CreateIntegrationV4SecretStoreConfig {
         self.gcp = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `kubernetes`.
     pub fn kubernetes(
         mut self,
@@ -393,6 +292,7 @@ impl CreateIntegrationV4SecretStoreConfig {
         self.kubernetes = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `azure`.
     pub fn azure(
         mut self,
@@ -401,6 +301,7 @@ impl CreateIntegrationV4SecretStoreConfig {
         self.azure = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `hashicorp_vault`.
     pub fn hashicorp_vault(
         mut self,
@@ -411,6 +312,7 @@ impl CreateIntegrationV4SecretStoreConfig {
         self.hashicorp_vault = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `apono`.
     pub fn apono(
         mut self,
@@ -420,16 +322,16 @@ impl CreateIntegrationV4SecretStoreConfig {
         self
     }
 }
+
 /// `CreateIntegrationV4SecretStoreConfigAws` (from `#/components/schemas/SecretStoreConfigV4/properties/aws`).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateIntegrationV4SecretStoreConfigAws {
     /// AWS region holding the secret.
-    #[serde(rename = "region")]
     pub region: ::std::string::String,
     /// Identifier of the secret in AWS Secrets Manager.
-    #[serde(rename = "secret_id")]
     pub secret_id: ::std::string::String,
 }
+
 impl CreateIntegrationV4SecretStoreConfigAws {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(
@@ -442,16 +344,16 @@ impl CreateIntegrationV4SecretStoreConfigAws {
         }
     }
 }
+
 /// `CreateIntegrationV4SecretStoreConfigGcp` (from `#/components/schemas/SecretStoreConfigV4/properties/gcp`).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateIntegrationV4SecretStoreConfigGcp {
     /// Google Cloud project holding the secret.
-    #[serde(rename = "project")]
     pub project: ::std::string::String,
     /// Identifier of the secret in Google Secret Manager.
-    #[serde(rename = "secret_id")]
     pub secret_id: ::std::string::String,
 }
+
 impl CreateIntegrationV4SecretStoreConfigGcp {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(
@@ -464,16 +366,16 @@ impl CreateIntegrationV4SecretStoreConfigGcp {
         }
     }
 }
+
 /// `CreateIntegrationV4SecretStoreConfigKubernetes` (from `#/components/schemas/SecretStoreConfigV4/properties/kubernetes`).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateIntegrationV4SecretStoreConfigKubernetes {
     /// Namespace holding the secret.
-    #[serde(rename = "namespace")]
     pub namespace: ::std::string::String,
     /// Name of the Kubernetes secret.
-    #[serde(rename = "name")]
     pub name: ::std::string::String,
 }
+
 impl CreateIntegrationV4SecretStoreConfigKubernetes {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(
@@ -486,16 +388,16 @@ impl CreateIntegrationV4SecretStoreConfigKubernetes {
         }
     }
 }
+
 /// `CreateIntegrationV4SecretStoreConfigAzure` (from `#/components/schemas/SecretStoreConfigV4/properties/azure`).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateIntegrationV4SecretStoreConfigAzure {
     /// URL of the Key Vault holding the secret.
-    #[serde(rename = "vault_url")]
     pub vault_url: ::std::string::String,
     /// Name of the secret in the Key Vault.
-    #[serde(rename = "name")]
     pub name: ::std::string::String,
 }
+
 impl CreateIntegrationV4SecretStoreConfigAzure {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(
@@ -508,16 +410,16 @@ impl CreateIntegrationV4SecretStoreConfigAzure {
         }
     }
 }
+
 /// `CreateIntegrationV4SecretStoreConfigHashicorpVault` (from `#/components/schemas/SecretStoreConfigV4/properties/hashicorp_vault`).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateIntegrationV4SecretStoreConfigHashicorpVault {
     /// Vault secret engine holding the secret.
-    #[serde(rename = "secret_engine")]
     pub secret_engine: ::std::string::String,
     /// Path of the secret inside that engine.
-    #[serde(rename = "path")]
     pub path: ::std::string::String,
 }
+
 impl CreateIntegrationV4SecretStoreConfigHashicorpVault {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(
@@ -530,16 +432,17 @@ impl CreateIntegrationV4SecretStoreConfigHashicorpVault {
         }
     }
 }
+
 /// `CreateIntegrationV4SecretStoreConfigApono` (from `#/components/schemas/SecretStoreConfigV4/properties/apono`).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateIntegrationV4SecretStoreConfigApono {
     /// Credential values; the keys depend on the integration type.
-    #[serde(rename = "parameters")]
     pub parameters: ::std::collections::BTreeMap<
         ::std::string::String,
         ::std::string::String,
     >,
 }
+
 impl CreateIntegrationV4SecretStoreConfigApono {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(
@@ -552,23 +455,19 @@ impl CreateIntegrationV4SecretStoreConfigApono {
         }
     }
 }
+
 /// `CreateIntegrationV4Owner` (from `#/components/schemas/CreateIntegrationV4/properties/owner`).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateIntegrationV4Owner {
     /// Identity-provider attribute that identifies the owner, such as `user` or `group`.
-    #[serde(rename = "attribute_type")]
     pub attribute_type: ::std::string::String,
     /// Owner users or groups for the chosen attribute type.
-    #[serde(rename = "attribute_value")]
     pub attribute_value: ::std::vec::Vec<::std::string::String>,
     /// Identifier or display name of the identity integration that supplies the owner entities.
-    #[serde(
-        rename = "source_integration_reference",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_integration_reference: ::std::option::Option<::std::string::String>,
 }
+
 impl CreateIntegrationV4Owner {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(
@@ -583,6 +482,7 @@ impl CreateIntegrationV4Owner {
             source_integration_reference: ::std::option::Option::None,
         }
     }
+
     /// Sets `source_integration_reference`.
     pub fn source_integration_reference(
         mut self,
@@ -592,23 +492,19 @@ impl CreateIntegrationV4Owner {
         self
     }
 }
+
 /// `CreateIntegrationV4OwnersMapping` (from `#/components/schemas/CreateIntegrationV4/properties/owners_mapping`).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateIntegrationV4OwnersMapping {
     /// Tag key, in the source integration, whose value names the owner.
-    #[serde(rename = "key_name")]
     pub key_name: ::std::string::String,
     /// Identity-provider attribute the tag value is matched against.
-    #[serde(rename = "attribute_type")]
     pub attribute_type: ::std::string::String,
     /// Identifier or display name of the identity integration that supplies the owner entities.
-    #[serde(
-        rename = "source_integration_reference",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_integration_reference: ::std::option::Option<::std::string::String>,
 }
+
 impl CreateIntegrationV4OwnersMapping {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(
@@ -621,6 +517,7 @@ impl CreateIntegrationV4OwnersMapping {
             source_integration_reference: ::std::option::Option::None,
         }
     }
+
     /// Sets `source_integration_reference`.
     pub fn source_integration_reference(
         mut self,
@@ -630,63 +527,38 @@ impl CreateIntegrationV4OwnersMapping {
         self
     }
 }
+
 /// Body for creating an integration through the admin v4 endpoint.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateIntegrationV4 {
     /// Unique, human-friendly name of the integration.
-    #[serde(rename = "name")]
     pub name: ::std::string::String,
     /// Apono identifier of the integration type.
-    #[serde(rename = "type")]
     pub r#type: ::std::string::String,
     /// Identifier of the connector that reaches the integration.
-    #[serde(
-        rename = "connector_id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connector_id: ::std::option::Option<::std::string::String>,
     /// Type-specific connection and management settings; see Apono's integration configuration documentation for the keys of each type.
-    #[serde(rename = "integration_config")]
     pub integration_config: CreateIntegrationV4IntegrationConfig,
     /// `secret_store_config`
-    #[serde(
-        rename = "secret_store_config",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secret_store_config: ::std::option::Option<CreateIntegrationV4SecretStoreConfig>,
     /// Resource types Apono should discover within the integration.
-    #[serde(
-        rename = "connected_resource_types",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connected_resource_types: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Administrator-written instructions shown to end users on how to reach the integration's resources.
-    #[serde(
-        rename = "custom_access_details",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_access_details: ::std::option::Option<::std::string::String>,
     /// `owner`
-    #[serde(
-        rename = "owner",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<CreateIntegrationV4Owner>,
     /// `owners_mapping`
-    #[serde(
-        rename = "owners_mapping",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub owners_mapping: ::std::option::Option<CreateIntegrationV4OwnersMapping>,
 }
+
 impl CreateIntegrationV4 {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(
@@ -708,6 +580,7 @@ impl CreateIntegrationV4 {
             owners_mapping: ::std::option::Option::None,
         }
     }
+
     /// Sets `connector_id`.
     pub fn connector_id(
         mut self,
@@ -716,6 +589,7 @@ impl CreateIntegrationV4 {
         self.connector_id = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `secret_store_config`.
     pub fn secret_store_config(
         mut self,
@@ -724,6 +598,7 @@ impl CreateIntegrationV4 {
         self.secret_store_config = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `connected_resource_types`.
     pub fn connected_resource_types(
         mut self,
@@ -732,6 +607,7 @@ impl CreateIntegrationV4 {
         self.connected_resource_types = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `custom_access_details`.
     pub fn custom_access_details(
         mut self,
@@ -740,6 +616,7 @@ impl CreateIntegrationV4 {
         self.custom_access_details = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `owner`.
     pub fn owner(
         mut self,
@@ -748,6 +625,7 @@ impl CreateIntegrationV4 {
         self.owner = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `owners_mapping`.
     pub fn owners_mapping(
         mut self,
@@ -757,15 +635,17 @@ impl CreateIntegrationV4 {
         self
     }
 }
+
 impl CreateIntegrationV4 {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.custom_access_details {
-            crate::runtime::max_length("custom_access_details", value, 400usize)?;
+            crate::runtime::max_length("custom_access_details", value, 400)?;
         }
         ::std::result::Result::Ok(())
     }
 }
+
 /// Type-specific connection and management settings.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateIntegrationV4IntegrationConfig {}
@@ -775,61 +655,40 @@ impl UpdateIntegrationV4IntegrationConfig {
         ::std::default::Default::default()
     }
 }
+
 /// `UpdateIntegrationV4SecretStoreConfig` (from `#/components/schemas/UpdateIntegrationV4/properties/secret_store_config`).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateIntegrationV4SecretStoreConfig {
     /// `aws`
-    #[serde(
-        rename = "aws",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub aws: ::std::option::Option<UpdateIntegrationV4SecretStoreConfigAws>,
     /// `gcp`
-    #[serde(
-        rename = "gcp",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gcp: ::std::option::Option<UpdateIntegrationV4SecretStoreConfigGcp>,
     /// `kubernetes`
-    #[serde(
-        rename = "kubernetes",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub kubernetes: ::std::option::Option<
         UpdateIntegrationV4SecretStoreConfigKubernetes,
     >,
     /// `azure`
-    #[serde(
-        rename = "azure",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub azure: ::std::option::Option<UpdateIntegrationV4SecretStoreConfigAzure>,
     /// `hashicorp_vault`
-    #[serde(
-        rename = "hashicorp_vault",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hashicorp_vault: ::std::option::Option<
         UpdateIntegrationV4SecretStoreConfigHashicorpVault,
     >,
     /// `apono`
-    #[serde(
-        rename = "apono",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub apono: ::std::option::Option<UpdateIntegrationV4SecretStoreConfigApono>,
 }
+
 impl UpdateIntegrationV4SecretStoreConfig {
     /// A new value with every field unset.
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
+
     /// Sets `aws`.
     pub fn aws(
         mut self,
@@ -838,6 +697,7 @@ impl UpdateIntegrationV4SecretStoreConfig {
         self.aws = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `gcp`.
     pub fn gcp(
         mut self,
@@ -846,6 +706,7 @@ impl UpdateIntegrationV4SecretStoreConfig {
         self.gcp = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `kubernetes`.
     pub fn kubernetes(
         mut self,
@@ -854,6 +715,7 @@ impl UpdateIntegrationV4SecretStoreConfig {
         self.kubernetes = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `azure`.
     pub fn azure(
         mut self,
@@ -862,6 +724,7 @@ impl UpdateIntegrationV4SecretStoreConfig {
         self.azure = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `hashicorp_vault`.
     pub fn hashicorp_vault(
         mut self,
@@ -872,6 +735,7 @@ impl UpdateIntegrationV4SecretStoreConfig {
         self.hashicorp_vault = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `apono`.
     pub fn apono(
         mut self,
@@ -881,16 +745,16 @@ impl UpdateIntegrationV4SecretStoreConfig {
         self
     }
 }
+
 /// `UpdateIntegrationV4SecretStoreConfigAws` (from `#/components/schemas/SecretStoreConfigV4/properties/aws`).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateIntegrationV4SecretStoreConfigAws {
     /// AWS region holding the secret.
-    #[serde(rename = "region")]
     pub region: ::std::string::String,
     /// Identifier of the secret in AWS Secrets Manager.
-    #[serde(rename = "secret_id")]
     pub secret_id: ::std::string::String,
 }
+
 impl UpdateIntegrationV4SecretStoreConfigAws {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(
@@ -903,16 +767,16 @@ impl UpdateIntegrationV4SecretStoreConfigAws {
         }
     }
 }
+
 /// `UpdateIntegrationV4SecretStoreConfigGcp` (from `#/components/schemas/SecretStoreConfigV4/properties/gcp`).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateIntegrationV4SecretStoreConfigGcp {
     /// Google Cloud project holding the secret.
-    #[serde(rename = "project")]
     pub project: ::std::string::String,
     /// Identifier of the secret in Google Secret Manager.
-    #[serde(rename = "secret_id")]
     pub secret_id: ::std::string::String,
 }
+
 impl UpdateIntegrationV4SecretStoreConfigGcp {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(
@@ -925,16 +789,16 @@ impl UpdateIntegrationV4SecretStoreConfigGcp {
         }
     }
 }
+
 /// `UpdateIntegrationV4SecretStoreConfigKubernetes` (from `#/components/schemas/SecretStoreConfigV4/properties/kubernetes`).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateIntegrationV4SecretStoreConfigKubernetes {
     /// Namespace holding the secret.
-    #[serde(rename = "namespace")]
     pub namespace: ::std::string::String,
     /// Name of the Kubernetes secret.
-    #[serde(rename = "name")]
     pub name: ::std::string::String,
 }
+
 impl UpdateIntegrationV4SecretStoreConfigKubernetes {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(
@@ -947,16 +811,16 @@ impl UpdateIntegrationV4SecretStoreConfigKubernetes {
         }
     }
 }
+
 /// `UpdateIntegrationV4SecretStoreConfigAzure` (from `#/components/schemas/SecretStoreConfigV4/properties/azure`).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateIntegrationV4SecretStoreConfigAzure {
     /// URL of the Key Vault holding the secret.
-    #[serde(rename = "vault_url")]
     pub vault_url: ::std::string::String,
     /// Name of the secret in the Key Vault.
-    #[serde(rename = "name")]
     pub name: ::std::string::String,
 }
+
 impl UpdateIntegrationV4SecretStoreConfigAzure {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(
@@ -969,16 +833,16 @@ impl UpdateIntegrationV4SecretStoreConfigAzure {
         }
     }
 }
+
 /// `UpdateIntegrationV4SecretStoreConfigHashicorpVault` (from `#/components/schemas/SecretStoreConfigV4/properties/hashicorp_vault`).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateIntegrationV4SecretStoreConfigHashicorpVault {
     /// Vault secret engine holding the secret.
-    #[serde(rename = "secret_engine")]
     pub secret_engine: ::std::string::String,
     /// Path of the secret inside that engine.
-    #[serde(rename = "path")]
     pub path: ::std::string::String,
 }
+
 impl UpdateIntegrationV4SecretStoreConfigHashicorpVault {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(
@@ -991,16 +855,17 @@ impl UpdateIntegrationV4SecretStoreConfigHashicorpVault {
         }
     }
 }
+
 /// `UpdateIntegrationV4SecretStoreConfigApono` (from `#/components/schemas/SecretStoreConfigV4/properties/apono`).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateIntegrationV4SecretStoreConfigApono {
     /// Credential values; the keys depend on the integration type.
-    #[serde(rename = "parameters")]
     pub parameters: ::std::collections::BTreeMap<
         ::std::string::String,
         ::std::string::String,
     >,
 }
+
 impl UpdateIntegrationV4SecretStoreConfigApono {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(
@@ -1013,23 +878,19 @@ impl UpdateIntegrationV4SecretStoreConfigApono {
         }
     }
 }
+
 /// `UpdateIntegrationV4Owner` (from `#/components/schemas/UpdateIntegrationV4/properties/owner`).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateIntegrationV4Owner {
     /// Identity-provider attribute that identifies the owner, such as `user` or `group`.
-    #[serde(rename = "attribute_type")]
     pub attribute_type: ::std::string::String,
     /// Owner users or groups for the chosen attribute type.
-    #[serde(rename = "attribute_value")]
     pub attribute_value: ::std::vec::Vec<::std::string::String>,
     /// Identifier or display name of the identity integration that supplies the owner entities.
-    #[serde(
-        rename = "source_integration_reference",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_integration_reference: ::std::option::Option<::std::string::String>,
 }
+
 impl UpdateIntegrationV4Owner {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(
@@ -1044,6 +905,7 @@ impl UpdateIntegrationV4Owner {
             source_integration_reference: ::std::option::Option::None,
         }
     }
+
     /// Sets `source_integration_reference`.
     pub fn source_integration_reference(
         mut self,
@@ -1053,23 +915,19 @@ impl UpdateIntegrationV4Owner {
         self
     }
 }
+
 /// `UpdateIntegrationV4OwnersMapping` (from `#/components/schemas/UpdateIntegrationV4/properties/owners_mapping`).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateIntegrationV4OwnersMapping {
     /// Tag key, in the source integration, whose value names the owner.
-    #[serde(rename = "key_name")]
     pub key_name: ::std::string::String,
     /// Identity-provider attribute the tag value is matched against.
-    #[serde(rename = "attribute_type")]
     pub attribute_type: ::std::string::String,
     /// Identifier or display name of the identity integration that supplies the owner entities.
-    #[serde(
-        rename = "source_integration_reference",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_integration_reference: ::std::option::Option<::std::string::String>,
 }
+
 impl UpdateIntegrationV4OwnersMapping {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(
@@ -1082,6 +940,7 @@ impl UpdateIntegrationV4OwnersMapping {
             source_integration_reference: ::std::option::Option::None,
         }
     }
+
     /// Sets `source_integration_reference`.
     pub fn source_integration_reference(
         mut self,
@@ -1091,60 +950,36 @@ impl UpdateIntegrationV4OwnersMapping {
         self
     }
 }
+
 /// Body for updating an integration through the admin v4 endpoint.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateIntegrationV4 {
     /// Unique, human-friendly name of the integration.
-    #[serde(rename = "name")]
     pub name: ::std::string::String,
     /// Identifier of the connector that reaches the integration.
-    #[serde(
-        rename = "connector_id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connector_id: ::std::option::Option<::std::string::String>,
     /// Type-specific connection and management settings.
-    #[serde(rename = "integration_config")]
     pub integration_config: UpdateIntegrationV4IntegrationConfig,
     /// `secret_store_config`
-    #[serde(
-        rename = "secret_store_config",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secret_store_config: ::std::option::Option<UpdateIntegrationV4SecretStoreConfig>,
     /// Resource types Apono should discover within the integration.
-    #[serde(
-        rename = "connected_resource_types",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connected_resource_types: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Administrator-written instructions shown to end users on how to reach the integration's resources.
-    #[serde(
-        rename = "custom_access_details",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_access_details: ::std::option::Option<::std::string::String>,
     /// `owner`
-    #[serde(
-        rename = "owner",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<UpdateIntegrationV4Owner>,
     /// `owners_mapping`
-    #[serde(
-        rename = "owners_mapping",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub owners_mapping: ::std::option::Option<UpdateIntegrationV4OwnersMapping>,
 }
+
 impl UpdateIntegrationV4 {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(
@@ -1164,6 +999,7 @@ impl UpdateIntegrationV4 {
             owners_mapping: ::std::option::Option::None,
         }
     }
+
     /// Sets `connector_id`.
     pub fn connector_id(
         mut self,
@@ -1172,6 +1008,7 @@ impl UpdateIntegrationV4 {
         self.connector_id = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `secret_store_config`.
     pub fn secret_store_config(
         mut self,
@@ -1180,6 +1017,7 @@ impl UpdateIntegrationV4 {
         self.secret_store_config = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `connected_resource_types`.
     pub fn connected_resource_types(
         mut self,
@@ -1188,6 +1026,7 @@ impl UpdateIntegrationV4 {
         self.connected_resource_types = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `custom_access_details`.
     pub fn custom_access_details(
         mut self,
@@ -1196,6 +1035,7 @@ impl UpdateIntegrationV4 {
         self.custom_access_details = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `owner`.
     pub fn owner(
         mut self,
@@ -1204,6 +1044,7 @@ impl UpdateIntegrationV4 {
         self.owner = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `owners_mapping`.
     pub fn owners_mapping(
         mut self,
@@ -1213,263 +1054,204 @@ impl UpdateIntegrationV4 {
         self
     }
 }
+
 impl UpdateIntegrationV4 {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.custom_access_details {
-            crate::runtime::max_length("custom_access_details", value, 400usize)?;
+            crate::runtime::max_length("custom_access_details", value, 400)?;
         }
         ::std::result::Result::Ok(())
     }
 }
+
 /// `SecretStoreConfigV4Aws` (from `#/components/schemas/SecretStoreConfigV4/properties/aws`).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SecretStoreConfigV4Aws {
     /// AWS region holding the secret.
-    #[serde(rename = "region")]
     pub region: ::std::string::String,
     /// Identifier of the secret in AWS Secrets Manager.
-    #[serde(rename = "secret_id")]
     pub secret_id: ::std::string::String,
 }
+
 /// `SecretStoreConfigV4Gcp` (from `#/components/schemas/SecretStoreConfigV4/properties/gcp`).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SecretStoreConfigV4Gcp {
     /// Google Cloud project holding the secret.
-    #[serde(rename = "project")]
     pub project: ::std::string::String,
     /// Identifier of the secret in Google Secret Manager.
-    #[serde(rename = "secret_id")]
     pub secret_id: ::std::string::String,
 }
+
 /// `SecretStoreConfigV4Kubernetes` (from `#/components/schemas/SecretStoreConfigV4/properties/kubernetes`).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SecretStoreConfigV4Kubernetes {
     /// Namespace holding the secret.
-    #[serde(rename = "namespace")]
     pub namespace: ::std::string::String,
     /// Name of the Kubernetes secret.
-    #[serde(rename = "name")]
     pub name: ::std::string::String,
 }
+
 /// `SecretStoreConfigV4Azure` (from `#/components/schemas/SecretStoreConfigV4/properties/azure`).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SecretStoreConfigV4Azure {
     /// URL of the Key Vault holding the secret.
-    #[serde(rename = "vault_url")]
     pub vault_url: ::std::string::String,
     /// Name of the secret in the Key Vault.
-    #[serde(rename = "name")]
     pub name: ::std::string::String,
 }
+
 /// `SecretStoreConfigV4HashicorpVault` (from `#/components/schemas/SecretStoreConfigV4/properties/hashicorp_vault`).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SecretStoreConfigV4HashicorpVault {
     /// Vault secret engine holding the secret.
-    #[serde(rename = "secret_engine")]
     pub secret_engine: ::std::string::String,
     /// Path of the secret inside that engine.
-    #[serde(rename = "path")]
     pub path: ::std::string::String,
 }
+
 /// `SecretStoreConfigV4Apono` (from `#/components/schemas/SecretStoreConfigV4/properties/apono`).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SecretStoreConfigV4Apono {
     /// Credential values; the keys depend on the integration type.
-    #[serde(rename = "parameters")]
     pub parameters: ::std::collections::BTreeMap<
         ::std::string::String,
         ::std::string::String,
     >,
 }
+
 /// Where the connector finds the integration's credentials. Set exactly one of the provider-specific members.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SecretStoreConfigV4 {
     /// `aws`
-    #[serde(
-        rename = "aws",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub aws: ::std::option::Option<SecretStoreConfigV4Aws>,
     /// `gcp`
-    #[serde(
-        rename = "gcp",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub gcp: ::std::option::Option<SecretStoreConfigV4Gcp>,
     /// `kubernetes`
-    #[serde(
-        rename = "kubernetes",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub kubernetes: ::std::option::Option<SecretStoreConfigV4Kubernetes>,
     /// `azure`
-    #[serde(
-        rename = "azure",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub azure: ::std::option::Option<SecretStoreConfigV4Azure>,
     /// `hashicorp_vault`
-    #[serde(
-        rename = "hashicorp_vault",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hashicorp_vault: ::std::option::Option<SecretStoreConfigV4HashicorpVault>,
     /// `apono`
-    #[serde(
-        rename = "apono",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub apono: ::std::option::Option<SecretStoreConfigV4Apono>,
 }
+
 /// Credentials kept in AWS Secrets Manager.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AwsSecretConfigV4 {
     /// AWS region holding the secret.
-    #[serde(rename = "region")]
     pub region: ::std::string::String,
     /// Identifier of the secret in AWS Secrets Manager.
-    #[serde(rename = "secret_id")]
     pub secret_id: ::std::string::String,
 }
+
 /// Credentials kept in Google Secret Manager.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GcpSecretConfigV4 {
     /// Google Cloud project holding the secret.
-    #[serde(rename = "project")]
     pub project: ::std::string::String,
     /// Identifier of the secret in Google Secret Manager.
-    #[serde(rename = "secret_id")]
     pub secret_id: ::std::string::String,
 }
+
 /// Credentials kept in a Kubernetes secret.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct KubernetesSecretConfigV4 {
     /// Namespace holding the secret.
-    #[serde(rename = "namespace")]
     pub namespace: ::std::string::String,
     /// Name of the Kubernetes secret.
-    #[serde(rename = "name")]
     pub name: ::std::string::String,
 }
+
 /// Credentials kept in Azure Key Vault.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AzureSecretConfigV4 {
     /// URL of the Key Vault holding the secret.
-    #[serde(rename = "vault_url")]
     pub vault_url: ::std::string::String,
     /// Name of the secret in the Key Vault.
-    #[serde(rename = "name")]
     pub name: ::std::string::String,
 }
+
 /// Credentials kept in HashiCorp Vault.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct HashicorpVaultSecretConfigV4 {
     /// Vault secret engine holding the secret.
-    #[serde(rename = "secret_engine")]
     pub secret_engine: ::std::string::String,
     /// Path of the secret inside that engine.
-    #[serde(rename = "path")]
     pub path: ::std::string::String,
 }
+
 /// Credentials stored by Apono itself. Apono advises against this option in favour of an external secret manager.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AponoSecretConfigV4 {
     /// Credential values; the keys depend on the integration type.
-    #[serde(rename = "parameters")]
     pub parameters: ::std::collections::BTreeMap<
         ::std::string::String,
         ::std::string::String,
     >,
 }
+
 /// Fallback approver used when owners_mapping resolves no owner for a resource.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OwnerV4 {
     /// Identity-provider attribute that identifies the owner, such as `user` or `group`.
-    #[serde(rename = "attribute_type")]
     pub attribute_type: ::std::string::String,
     /// Owner users or groups for the chosen attribute type, given as source identifiers (a user may also be given by email address).
-    #[serde(rename = "attribute_value")]
     pub attribute_value: ::std::vec::Vec<::std::string::String>,
     /// Apono identifier of the integration that supplies the owner entities.
-    #[serde(
-        rename = "source_integration_id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_integration_id: ::std::option::Option<::std::string::String>,
     /// Display name of the integration that supplies the owner entities.
-    #[serde(
-        rename = "source_integration_name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_integration_name: ::std::option::Option<::std::string::String>,
 }
+
 /// Maps a resource tag to the users or groups that approve access to the resource.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OwnerMappingV4 {
     /// Tag key, in the source integration, whose value names the owner.
-    #[serde(rename = "key_name")]
     pub key_name: ::std::string::String,
     /// Identity-provider attribute the tag value is matched against.
-    #[serde(rename = "attribute_type")]
     pub attribute_type: ::std::string::String,
     /// Apono identifier of the integration that supplies the owner entities.
-    #[serde(
-        rename = "source_integration_id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_integration_id: ::std::option::Option<::std::string::String>,
     /// Display name of the integration that supplies the owner entities.
-    #[serde(
-        rename = "source_integration_name",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_integration_name: ::std::option::Option<::std::string::String>,
 }
+
 /// Fallback approver to set when creating or updating an integration.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpsertOwnerV4 {
     /// Identity-provider attribute that identifies the owner, such as `user` or `group`.
-    #[serde(rename = "attribute_type")]
     pub attribute_type: ::std::string::String,
     /// Owner users or groups for the chosen attribute type.
-    #[serde(rename = "attribute_value")]
     pub attribute_value: ::std::vec::Vec<::std::string::String>,
     /// Identifier or display name of the identity integration that supplies the owner entities.
-    #[serde(
-        rename = "source_integration_reference",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_integration_reference: ::std::option::Option<::std::string::String>,
 }
+
 /// Tag-based owner mapping to set when creating or updating an integration.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpsertOwnerMappingV4 {
     /// Tag key, in the source integration, whose value names the owner.
-    #[serde(rename = "key_name")]
     pub key_name: ::std::string::String,
     /// Identity-provider attribute the tag value is matched against.
-    #[serde(rename = "attribute_type")]
     pub attribute_type: ::std::string::String,
     /// Identifier or display name of the identity integration that supplies the owner entities.
-    #[serde(
-        rename = "source_integration_reference",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_integration_reference: ::std::option::Option<::std::string::String>,
 }
+
 /// Lifecycle state of a v2 integration.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1489,6 +1271,7 @@ pub enum IntegrationStatus {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl IntegrationStatus {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &[
@@ -1512,11 +1295,13 @@ impl IntegrationStatus {
         }
     }
 }
+
 impl ::std::fmt::Display for IntegrationStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for IntegrationStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -1530,12 +1315,15 @@ impl ::std::convert::From<&str> for IntegrationStatus {
         }
     }
 }
+
 impl ::std::str::FromStr for IntegrationStatus {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for IntegrationStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1544,6 +1332,7 @@ impl ::serde::Serialize for IntegrationStatus {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for IntegrationStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1555,8 +1344,10 @@ impl<'de> ::serde::Deserialize<'de> for IntegrationStatus {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// Free-form description of where a v2 integration's credentials are kept.
 pub type SecretConfig = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
+
 /// Free-form connection information of a v2 integration.
 pub type ConnectionMetadata = ::serde_json::Map<
     ::std::string::String,
@@ -1575,86 +1366,57 @@ pub struct IntegrationV2SecretConfig {}
 #[non_exhaustive]
 pub struct IntegrationV2 {
     /// Identifier of the integration.
-    #[serde(rename = "id")]
     pub id: ::std::string::String,
     /// Name of the integration.
-    #[serde(rename = "name")]
     pub name: ::std::string::String,
     /// Apono identifier of the integration type.
-    #[serde(rename = "type")]
     pub r#type: ::std::string::String,
     /// Lifecycle state of a v2 integration.
-    #[serde(rename = "status")]
     pub status: IntegrationStatus,
     /// Extra information about the current status, for example an error text.
-    #[serde(
-        rename = "details",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub details: ::std::option::Option<::std::string::String>,
     /// Identifier of the connector that provisions access for the integration.
-    #[serde(
-        rename = "provisioner_id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub provisioner_id: ::std::option::Option<::std::string::String>,
     /// `connection`
-    #[serde(
-        rename = "connection",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connection: ::std::option::Option<IntegrationV2Connection>,
     /// When the integration was last synchronised, as epoch seconds with a fractional part.
-    #[serde(
-        rename = "last_sync_time",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_sync_time: ::std::option::Option<f64>,
     /// Type-specific integration settings.
-    #[serde(rename = "metadata")]
     pub metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     /// `secret_config`
-    #[serde(
-        rename = "secret_config",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secret_config: ::std::option::Option<IntegrationV2SecretConfig>,
     /// Resource types Apono discovers within the integration.
-    #[serde(rename = "connected_resource_types")]
     pub connected_resource_types: ::std::vec::Vec<::std::string::String>,
     /// Administrator-written instructions shown to end users on how to reach the integration's resources.
-    #[serde(
-        rename = "custom_access_details",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_access_details: ::std::option::Option<::std::string::String>,
 }
+
 impl IntegrationV2 {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.custom_access_details {
-            crate::runtime::max_length("custom_access_details", value, 400usize)?;
+            crate::runtime::max_length("custom_access_details", value, 400)?;
         }
         ::std::result::Result::Ok(())
     }
 }
+
 /// The v2 integrations with offset-style paging information.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct IntegrationV2List {
     /// `data`
-    #[serde(rename = "data")]
     pub data: ::std::vec::Vec<IntegrationV2>,
     /// Offset-style paging information used by the v2 and v3 list endpoints.
-    #[serde(rename = "pagination")]
     pub pagination: OffsetPagination,
 }
+
 /// `CreateIntegrationV2SecretConfig` (from `#/components/schemas/CreateIntegrationV2/properties/secret_config`).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateIntegrationV2SecretConfig {}
@@ -1664,49 +1426,32 @@ impl CreateIntegrationV2SecretConfig {
         ::std::default::Default::default()
     }
 }
+
 /// Body for creating an integration through the v2 endpoint.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateIntegrationV2 {
     /// Name of the integration.
-    #[serde(rename = "name")]
     pub name: ::std::string::String,
     /// Apono identifier of the integration type.
-    #[serde(rename = "type")]
     pub r#type: ::std::string::String,
     /// Identifier of the connector that provisions access for the integration.
-    #[serde(
-        rename = "provisioner_id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub provisioner_id: ::std::option::Option<::std::string::String>,
     /// Type-specific integration settings.
-    #[serde(rename = "metadata")]
     pub metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     /// `secret_config`
-    #[serde(
-        rename = "secret_config",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secret_config: ::std::option::Option<CreateIntegrationV2SecretConfig>,
     /// Resource types Apono should discover within the integration.
-    #[serde(
-        rename = "connected_resource_types",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connected_resource_types: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Administrator-written instructions shown to end users on how to reach the integration's resources.
-    #[serde(
-        rename = "custom_access_details",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_access_details: ::std::option::Option<::std::string::String>,
 }
+
 impl CreateIntegrationV2 {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(
@@ -1726,6 +1471,7 @@ impl CreateIntegrationV2 {
             custom_access_details: ::std::option::Option::None,
         }
     }
+
     /// Sets `provisioner_id`.
     pub fn provisioner_id(
         mut self,
@@ -1734,6 +1480,7 @@ impl CreateIntegrationV2 {
         self.provisioner_id = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `secret_config`.
     pub fn secret_config(
         mut self,
@@ -1742,6 +1489,7 @@ impl CreateIntegrationV2 {
         self.secret_config = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `connected_resource_types`.
     pub fn connected_resource_types(
         mut self,
@@ -1750,6 +1498,7 @@ impl CreateIntegrationV2 {
         self.connected_resource_types = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `custom_access_details`.
     pub fn custom_access_details(
         mut self,
@@ -1759,15 +1508,17 @@ impl CreateIntegrationV2 {
         self
     }
 }
+
 impl CreateIntegrationV2 {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.custom_access_details {
-            crate::runtime::max_length("custom_access_details", value, 400usize)?;
+            crate::runtime::max_length("custom_access_details", value, 400)?;
         }
         ::std::result::Result::Ok(())
     }
 }
+
 /// `UpdateIntegrationV2SecretConfig` (from `#/components/schemas/UpdateIntegrationV2/properties/secret_config`).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateIntegrationV2SecretConfig {}
@@ -1777,46 +1528,30 @@ impl UpdateIntegrationV2SecretConfig {
         ::std::default::Default::default()
     }
 }
+
 /// Body for updating an integration through the v2 endpoint.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateIntegrationV2 {
     /// Name of the integration.
-    #[serde(rename = "name")]
     pub name: ::std::string::String,
     /// Identifier of the connector that provisions access for the integration.
-    #[serde(
-        rename = "provisioner_id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub provisioner_id: ::std::option::Option<::std::string::String>,
     /// Type-specific integration settings.
-    #[serde(rename = "metadata")]
     pub metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     /// `secret_config`
-    #[serde(
-        rename = "secret_config",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secret_config: ::std::option::Option<UpdateIntegrationV2SecretConfig>,
     /// Resource types Apono should discover within the integration.
-    #[serde(
-        rename = "connected_resource_types",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connected_resource_types: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Administrator-written instructions shown to end users on how to reach the integration's resources.
-    #[serde(
-        rename = "custom_access_details",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_access_details: ::std::option::Option<::std::string::String>,
 }
+
 impl UpdateIntegrationV2 {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(
@@ -1834,6 +1569,7 @@ impl UpdateIntegrationV2 {
             custom_access_details: ::std::option::Option::None,
         }
     }
+
     /// Sets `provisioner_id`.
     pub fn provisioner_id(
         mut self,
@@ -1842,6 +1578,7 @@ impl UpdateIntegrationV2 {
         self.provisioner_id = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `secret_config`.
     pub fn secret_config(
         mut self,
@@ -1850,6 +1587,7 @@ impl UpdateIntegrationV2 {
         self.secret_config = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `connected_resource_types`.
     pub fn connected_resource_types(
         mut self,
@@ -1858,6 +1596,7 @@ impl UpdateIntegrationV2 {
         self.connected_resource_types = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `custom_access_details`.
     pub fn custom_access_details(
         mut self,
@@ -1867,87 +1606,78 @@ impl UpdateIntegrationV2 {
         self
     }
 }
+
 impl UpdateIntegrationV2 {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.custom_access_details {
-            crate::runtime::max_length("custom_access_details", value, 400usize)?;
+            crate::runtime::max_length("custom_access_details", value, 400)?;
         }
         ::std::result::Result::Ok(())
     }
 }
+
 /// Catalog entry describing one integration type and how to configure it.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct IntegrationConfig {
     /// Display name of the integration type.
-    #[serde(rename = "name")]
     pub name: ::std::string::String,
     /// Apono identifier of the integration type.
-    #[serde(rename = "type")]
     pub r#type: ::std::string::String,
     /// Short explanation of the integration type.
-    #[serde(rename = "description")]
     pub description: ::std::string::String,
     /// Configuration parameters the type accepts.
-    #[serde(rename = "params")]
     pub params: ::std::vec::Vec<IntegrationConfigParam>,
     /// Whether the type needs credentials from a secret store.
-    #[serde(rename = "requires_secret")]
     pub requires_secret: bool,
     /// Secret store kinds the type can read credentials from.
-    #[serde(rename = "supported_secret_types")]
     pub supported_secret_types: ::std::vec::Vec<::std::string::String>,
 }
+
 /// One configuration parameter of an integration type.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct IntegrationConfigParam {
     /// Key of the parameter.
-    #[serde(rename = "id")]
     pub id: ::std::string::String,
     /// Human-readable label of the parameter.
-    #[serde(rename = "label")]
     pub label: ::std::string::String,
     /// Allowed values, when the parameter has a fixed set.
-    #[serde(rename = "values")]
     pub values: ::std::vec::Vec<::std::string::String>,
     /// Value used when none is given.
-    #[serde(rename = "default")]
     pub default: ::std::string::String,
     /// Whether the parameter may be left out.
-    #[serde(rename = "optional")]
     pub optional: bool,
 }
+
 /// The integration catalog with offset-style paging information.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct IntegrationConfigList {
     /// `data`
-    #[serde(rename = "data")]
     pub data: ::std::vec::Vec<IntegrationConfig>,
     /// Offset-style paging information used by the v2 and v3 list endpoints.
-    #[serde(rename = "pagination")]
     pub pagination: OffsetPagination,
 }
+
 /// User-defined tags of one integration resource.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResourceUserTags {
     /// Identifier of the resource.
-    #[serde(rename = "resource_id")]
     pub resource_id: ::std::string::String,
     /// Tag keys mapped to their values.
-    #[serde(rename = "tags")]
     pub tags: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
 }
+
 /// Body for setting the user-defined tags of a resource.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateResourceUserTagsRequest {
     /// Tag keys mapped to their values.
-    #[serde(rename = "tags")]
     pub tags: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
 }
+
 impl UpdateResourceUserTagsRequest {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(
@@ -1958,31 +1688,29 @@ impl UpdateResourceUserTagsRequest {
         Self { tags: tags.into() }
     }
 }
+
 /// A permission an integration can grant.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct IntegrationPermission {
     /// Display name of the permission.
-    #[serde(rename = "name")]
     pub name: ::std::string::String,
     /// Identifier of the permission.
-    #[serde(rename = "id")]
     pub id: ::std::string::String,
     /// Resource type the permission applies to.
-    #[serde(rename = "resource_type")]
     pub resource_type: ::std::string::String,
 }
+
 /// Permissions of an integration with offset-style paging information.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct IntegrationPermissionList {
     /// `data`
-    #[serde(rename = "data")]
     pub data: ::std::vec::Vec<IntegrationPermission>,
     /// Offset-style paging information used by the v2 and v3 list endpoints.
-    #[serde(rename = "pagination")]
     pub pagination: OffsetPagination,
 }
+
 /// Discovery state of a resource.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1996,9 +1724,11 @@ pub enum ResourceStatusValue {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl ResourceStatusValue {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["Active", "Error", "Deleted"];
+
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2009,11 +1739,13 @@ impl ResourceStatusValue {
         }
     }
 }
+
 impl ::std::fmt::Display for ResourceStatusValue {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for ResourceStatusValue {
     fn from(value: &str) -> Self {
         match value {
@@ -2024,12 +1756,15 @@ impl ::std::convert::From<&str> for ResourceStatusValue {
         }
     }
 }
+
 impl ::std::str::FromStr for ResourceStatusValue {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for ResourceStatusValue {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2038,6 +1773,7 @@ impl ::serde::Serialize for ResourceStatusValue {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ResourceStatusValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2049,354 +1785,218 @@ impl<'de> ::serde::Deserialize<'de> for ResourceStatusValue {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// Discovery state of a resource with an optional explanation.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResourceStatus {
     /// Discovery state of a resource.
-    #[serde(rename = "status")]
     pub status: ResourceStatusValue,
     /// Explanation of the state, typically set for errors.
-    #[serde(
-        rename = "message",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
+
 /// A resource discovered in an integration.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct IntegrationResource {
     /// Identifier of the resource.
-    #[serde(rename = "id")]
     pub id: ::std::string::String,
     /// Display name of the resource.
-    #[serde(rename = "name")]
     pub name: ::std::string::String,
     /// Resource type identifier.
-    #[serde(rename = "type")]
     pub r#type: ::std::string::String,
     /// Discovery state of a resource with an optional explanation.
-    #[serde(rename = "status")]
     pub status: ResourceStatus,
 }
+
 /// Resources of an integration with offset-style paging information.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct IntegrationResourceList {
     /// `data`
-    #[serde(rename = "data")]
     pub data: ::std::vec::Vec<IntegrationResource>,
     /// Offset-style paging information used by the v2 and v3 list endpoints.
-    #[serde(rename = "pagination")]
     pub pagination: OffsetPagination,
 }
+
 /// A connector as returned by the admin v3 endpoints.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectorV3 {
     /// Identifier of the connector.
-    #[serde(rename = "id")]
     pub id: ::std::string::String,
     /// Unique, human-friendly name of the connector.
-    #[serde(rename = "name")]
     pub name: ::std::string::String,
     /// Whether the connector is reachable, for example `CONNECTED` or `DISCONNECTED`.
-    #[serde(rename = "status")]
     pub status: ::std::string::String,
     /// Connector software version currently running.
-    #[serde(rename = "version")]
     pub version: ::std::string::String,
     /// When the connector last connected successfully (RFC 3339 / ISO 8601).
-    #[serde(
-        rename = "last_connected",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_connected: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Whether the connector runs the newest available version.
-    #[serde(rename = "is_latest_version")]
     pub is_latest_version: bool,
     /// Cloud provider in which the connector gives Apono access.
-    #[serde(rename = "cloud_provider_type")]
     pub cloud_provider_type: ::std::string::String,
     /// Live sessions while the connector is connected; several appear when more than one connector instance runs for high availability.
-    #[serde(
-        rename = "sessions",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sessions: ::std::option::Option<::std::vec::Vec<ConnectorSessionV3>>,
 }
+
 /// State of one running connector instance.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectorSessionV3 {
     /// Identifier of the session.
-    #[serde(rename = "id")]
     pub id: ::std::string::String,
     /// Installation details reported by a connector instance.
-    #[serde(rename = "metadata")]
     pub metadata: ConnectorSessionMetadataV3,
     /// When this instance last responded (RFC 3339 / ISO 8601).
-    #[serde(rename = "last_connected_time")]
     pub last_connected_time: ::chrono::DateTime<::chrono::Utc>,
 }
+
 /// `ConnectorSessionMetadataV3CloudProviderMetadata` (from `#/components/schemas/ConnectorSessionMetadataV3/properties/cloud_provider_metadata`).
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectorSessionMetadataV3CloudProviderMetadata {
     /// `kubernetes_type`
-    #[serde(
-        rename = "kubernetes_type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub kubernetes_type: ::std::option::Option<::std::string::String>,
     /// `kubernetes_version`
-    #[serde(
-        rename = "kubernetes_version",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub kubernetes_version: ::std::option::Option<::std::string::String>,
     /// `is_kubernetes_admin`
-    #[serde(
-        rename = "is_kubernetes_admin",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_kubernetes_admin: ::std::option::Option<bool>,
     /// `local_deploy`
-    #[serde(
-        rename = "local_deploy",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub local_deploy: ::std::option::Option<bool>,
     /// `aws_account_id`
-    #[serde(
-        rename = "aws_account_id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub aws_account_id: ::std::option::Option<::std::string::String>,
     /// `region`
-    #[serde(
-        rename = "region",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
     /// `availability_zone`
-    #[serde(
-        rename = "availability_zone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub availability_zone: ::std::option::Option<::std::string::String>,
     /// `project_id`
-    #[serde(
-        rename = "project_id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub project_id: ::std::option::Option<::std::string::String>,
     /// `organization_id`
-    #[serde(
-        rename = "organization_id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub organization_id: ::std::option::Option<::std::string::String>,
     /// `zone`
-    #[serde(
-        rename = "zone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub zone: ::std::option::Option<::std::string::String>,
     /// `subscription_id`
-    #[serde(
-        rename = "subscription_id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subscription_id: ::std::option::Option<::std::string::String>,
     /// `resource_group`
-    #[serde(
-        rename = "resource_group",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_group: ::std::option::Option<::std::string::String>,
     /// `is_azure_admin`
-    #[serde(
-        rename = "is_azure_admin",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_azure_admin: ::std::option::Option<bool>,
 }
+
 /// Installation details reported by a connector instance.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectorSessionMetadataV3 {
     /// `cloud_provider_metadata`
-    #[serde(
-        rename = "cloud_provider_metadata",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cloud_provider_metadata: ::std::option::Option<
         ConnectorSessionMetadataV3CloudProviderMetadata,
     >,
     /// Version of the installed connector.
-    #[serde(
-        rename = "connector_version",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connector_version: ::std::option::Option<::std::string::String>,
 }
+
 /// Details of the environment the connector instance is installed in.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ConnectorCloudProviderMetadataV3 {
     /// `kubernetes_type`
-    #[serde(
-        rename = "kubernetes_type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub kubernetes_type: ::std::option::Option<::std::string::String>,
     /// `kubernetes_version`
-    #[serde(
-        rename = "kubernetes_version",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub kubernetes_version: ::std::option::Option<::std::string::String>,
     /// `is_kubernetes_admin`
-    #[serde(
-        rename = "is_kubernetes_admin",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_kubernetes_admin: ::std::option::Option<bool>,
     /// `local_deploy`
-    #[serde(
-        rename = "local_deploy",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub local_deploy: ::std::option::Option<bool>,
     /// `aws_account_id`
-    #[serde(
-        rename = "aws_account_id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub aws_account_id: ::std::option::Option<::std::string::String>,
     /// `region`
-    #[serde(
-        rename = "region",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
     /// `availability_zone`
-    #[serde(
-        rename = "availability_zone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub availability_zone: ::std::option::Option<::std::string::String>,
     /// `project_id`
-    #[serde(
-        rename = "project_id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub project_id: ::std::option::Option<::std::string::String>,
     /// `organization_id`
-    #[serde(
-        rename = "organization_id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub organization_id: ::std::option::Option<::std::string::String>,
     /// `zone`
-    #[serde(
-        rename = "zone",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub zone: ::std::option::Option<::std::string::String>,
     /// `subscription_id`
-    #[serde(
-        rename = "subscription_id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subscription_id: ::std::option::Option<::std::string::String>,
     /// `resource_group`
-    #[serde(
-        rename = "resource_group",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_group: ::std::option::Option<::std::string::String>,
     /// `is_azure_admin`
-    #[serde(
-        rename = "is_azure_admin",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_azure_admin: ::std::option::Option<bool>,
 }
+
 /// One page of admin v3 connectors.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectorV3List {
     /// `items`
-    #[serde(rename = "items")]
     pub items: ::std::vec::Vec<ConnectorV3>,
     /// Cursor-style paging information used by the admin list endpoints.
-    #[serde(rename = "pagination")]
     pub pagination: TokenPagination,
 }
+
 /// Body for updating a connector.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateConnectorV3 {
     /// New unique, human-friendly name of the connector.
-    #[serde(rename = "name")]
     pub name: ::std::string::String,
 }
+
 impl UpdateConnectorV3 {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { name: name.into() }
     }
 }
+
 /// A connector as returned by the v2 list endpoint.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectorV2 {
     /// Identifier of the connector.
-    #[serde(rename = "connector_id")]
     pub connector_id: ::std::string::String,
     /// When the connector last connected, as epoch seconds with a fractional part (`{seconds}.{nanos}`).
-    #[serde(
-        rename = "last_connected",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_connected: ::std::option::Option<f64>,
     /// Whether the connector is reachable.
-    #[serde(rename = "status")]
     pub status: ::std::string::String,
 }
+
 /// Lifecycle state of an access request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2418,6 +2018,7 @@ pub enum AccessStatus {
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
+
 impl AccessStatus {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &[
@@ -2443,11 +2044,13 @@ impl AccessStatus {
         }
     }
 }
+
 impl ::std::fmt::Display for AccessStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::std::convert::From<&str> for AccessStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -2462,12 +2065,15 @@ impl ::std::convert::From<&str> for AccessStatus {
         }
     }
 }
+
 impl ::std::str::FromStr for AccessStatus {
     type Err = ::std::convert::Infallible;
+
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+
 impl ::serde::Serialize for AccessStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2476,6 +2082,7 @@ impl ::serde::Serialize for AccessStatus {
         serializer.serialize_str(self.as_str())
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for AccessStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2487,72 +2094,57 @@ impl<'de> ::serde::Deserialize<'de> for AccessStatus {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
 /// A request for access to resources of one integration.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccessRequest {
     /// Identifier of the request.
-    #[serde(rename = "request_id")]
     pub request_id: ::std::string::String,
     /// Short human-readable request number.
-    #[serde(rename = "friendly_request_id")]
     pub friendly_request_id: ::std::string::String,
     /// User the access is for.
-    #[serde(rename = "user_id")]
     pub user_id: ::std::string::String,
     /// Lifecycle state of an access request.
-    #[serde(rename = "status")]
     pub status: AccessStatus,
     /// Integration holding the requested resources.
-    #[serde(rename = "integration_id")]
     pub integration_id: ::std::string::String,
     /// Requested resources.
-    #[serde(rename = "resource_ids")]
     pub resource_ids: ::std::vec::Vec<::std::string::String>,
     /// Requested permissions.
-    #[serde(rename = "permissions")]
     pub permissions: ::std::vec::Vec<::std::string::String>,
     /// Reason given for the request.
-    #[serde(rename = "justification")]
     pub justification: ::std::string::String,
 }
+
 /// Access requests with offset-style paging information.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccessRequestList {
     /// `data`
-    #[serde(rename = "data")]
     pub data: ::std::vec::Vec<AccessRequest>,
     /// Offset-style paging information used by the v2 and v3 list endpoints.
-    #[serde(rename = "pagination")]
     pub pagination: OffsetPagination,
 }
+
 /// Body for creating an access request.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateAccessRequest {
     /// User the access is for.
-    #[serde(rename = "user_id")]
     pub user_id: ::std::string::String,
     /// Integration holding the requested resources.
-    #[serde(rename = "integration_id")]
     pub integration_id: ::std::string::String,
     /// Resources to request.
-    #[serde(rename = "resource_ids")]
     pub resource_ids: ::std::vec::Vec<::std::string::String>,
     /// Permissions to request.
-    #[serde(rename = "permissions")]
     pub permissions: ::std::vec::Vec<::std::string::String>,
     /// Reason for the request.
-    #[serde(rename = "justification")]
     pub justification: ::std::string::String,
     /// How long the access should last, in seconds.
-    #[serde(
-        rename = "duration_in_sec",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub duration_in_sec: ::std::option::Option<i32>,
 }
+
 impl CreateAccessRequest {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(
@@ -2571,19 +2163,21 @@ impl CreateAccessRequest {
             duration_in_sec: ::std::option::Option::None,
         }
     }
+
     /// Sets `duration_in_sec`.
     pub fn duration_in_sec(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.duration_in_sec = ::std::option::Option::Some(value.into());
         self
     }
 }
+
 /// Body for revoking several access requests at once.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BulkRevokeAccessRequests {
     /// Identifiers of the access requests to revoke.
-    #[serde(rename = "request_ids")]
     pub request_ids: ::std::vec::Vec<::std::string::String>,
 }
+
 impl BulkRevokeAccessRequests {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(
@@ -2594,91 +2188,83 @@ impl BulkRevokeAccessRequests {
         }
     }
 }
+
 /// Connection instructions for granted access.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccessDetails {
     /// Text explaining how to connect with the granted access.
-    #[serde(rename = "details")]
     pub details: ::std::string::String,
 }
+
 /// An integration a user may request access to.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SelectableIntegration {
     /// Identifier of the integration.
-    #[serde(rename = "id")]
     pub id: ::std::string::String,
 }
+
 /// Selectable integrations with offset-style paging information.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SelectableIntegrationList {
     /// `data`
-    #[serde(rename = "data")]
     pub data: ::std::vec::Vec<SelectableIntegration>,
     /// Offset-style paging information used by the v2 and v3 list endpoints.
-    #[serde(rename = "pagination")]
     pub pagination: OffsetPagination,
 }
+
 /// A resource type a user may request access to.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SelectableResourceType {
     /// Identifier of the resource type.
-    #[serde(rename = "id")]
     pub id: ::std::string::String,
     /// Display name of the resource type.
-    #[serde(rename = "name")]
     pub name: ::std::string::String,
 }
+
 /// Selectable resource types with offset-style paging information.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SelectableResourceTypeList {
     /// `data`
-    #[serde(rename = "data")]
     pub data: ::std::vec::Vec<SelectableResourceType>,
     /// Offset-style paging information used by the v2 and v3 list endpoints.
-    #[serde(rename = "pagination")]
     pub pagination: OffsetPagination,
 }
+
 /// Selectable permission names with paging information.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SelectablePermissionList {
     /// Names of the permissions that may be requested.
-    #[serde(rename = "data")]
     pub data: ::std::vec::Vec<::std::string::String>,
     /// Offset-style paging information used by the v2 and v3 list endpoints.
-    #[serde(rename = "pagination")]
     pub pagination: OffsetPagination,
     /// Whether one request may ask for more than one of these permissions.
-    #[serde(rename = "allow_multiple")]
     pub allow_multiple: bool,
 }
+
 /// A resource a user may request access to.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SelectableResource {
     /// Identifier of the resource.
-    #[serde(rename = "id")]
     pub id: ::std::string::String,
     /// Resource type identifier.
-    #[serde(rename = "type")]
     pub r#type: ::std::string::String,
     /// Display name of the resource.
-    #[serde(rename = "name")]
     pub name: ::std::string::String,
 }
+
 /// Selectable resources with offset-style paging information.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SelectableResourceList {
     /// `data`
-    #[serde(rename = "data")]
     pub data: ::std::vec::Vec<SelectableResource>,
     /// Offset-style paging information used by the v2 and v3 list endpoints.
-    #[serde(rename = "pagination")]
     pub pagination: OffsetPagination,
 }

@@ -30,11 +30,11 @@ pub fn client_items(api: &Api) -> TokenStream {
         Some(_) => "Authenticate with `ClientBuilder::api_key`.",
         None => "The API declares no authentication.",
     };
-    let client_doc = doc_attrs(&format!(
-        "A client for the {} (version {}).\n\nCreate one with [`Client::builder`]; it is cheap to clone and can be shared between tasks. {auth_doc}",
-        api.title.trim(),
-        api.version.trim(),
-    ));
+    let title_doc = doc_attrs(&format!("A client for the {} (version {}).", api.title.trim(), api.version.trim()));
+    let usage_doc = format!(
+        " Create one with [`Client::builder`]; it is cheap to clone and can be shared between tasks. {auth_doc}"
+    );
+    let client_doc = quote! { #title_doc #[doc = ""] #[doc = #usage_doc] };
     let params = api.client_params.iter().map(|param| {
         let setter = format_ident!("{}", param.rust_name);
         let wire = &param.wire_name;

@@ -7,6 +7,7 @@ mod operations;
 mod rust_type;
 mod standalone;
 mod types;
+mod validation;
 
 use indexmap::IndexMap;
 use proc_macro2::TokenStream;
@@ -140,6 +141,64 @@ fn format_file(tokens: TokenStream, preamble: &str, file_label: &str, path: &str
             format!("internal error: generated {path} does not parse ({e}); please report this with the spec"),
         )
     })?;
-    let body = prettyplease::unparse(&file);
+    let body = separate_items(&prettyplease::unparse(&file));
     Ok(format!("{preamble}\n\n{body}"))
+}
+
+/// Puts one blank line between items (and after the inner attributes), as
+/// hand-written Rust does; prettyplease prints items back to back.
+///
+/// An item ends on a line that is only `}` or `};` (a block) or that ends in
+/// `;` and starts an item (`pub type A = B;`, `pub mod a;`); the next line at the
+/// same indentation that starts an item, a doc comment or an attribute is
+/// separated from it. Statements inside function bodies never start with
+/// those, so they are left alone.
+fn separate_items(code: &str) -> String {
+    const ITEM_STARTS: &[&str] =
+        &["///", "#[", "pub ", "fn ", "impl ", "impl<", "const ", "type ", "mod ", "struct ", "enum ", "async fn ", "use "];
+    let mut out = String::with_capacity(code.len() + code.len() / 8);
+    let mut previous: Option<&str> = None;
+    let mut in_inner_attributes = false;
+    for line in code.lines() {
+        let trimmed = line.trim_start();
+        if let Some(prev) = previous {
+            let prev_trimmed = prev.trim_start();
+            let same_indent = indent(prev) == indent(line);
+            let prev_ends_item = prev_trimmed == "}"
+                || prev_trimmed == "};"
+                || (prev_trimmed.ends_with(';') && ITEM_STARTS.iter().any(|s| prev_trimmed.starts_with(s)));
+            let after_inner = in_inner_attributes && !trimmed.starts_with("#!") && !prev_trimmed.starts_with("//!")
+                && prev_trimmed.ends_with(']');
+            let starts_item = ITEM_STARTS.iter().any(|s| trimmed.starts_with(s));
+            if (prev_ends_item && same_indent && starts_item) || (after_inner && indent(line) == 0) {
+                out.push('\n');
+            }
+            if after_inner {
+                in_inner_attributes = false;
+            }
+        }
+        if trimmed.starts_with("#![") {
+            in_inner_attributes = true;
+        }
+        out.push_str(line);
+        out.push('\n');
+        previous = Some(line);
+    }
+    out
+}
+
+fn indent(line: &str) -> usize {
+    line.len() - line.trim_start().len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::separate_items;
+
+    #[test]
+    fn items_get_blank_lines_but_statements_do_not() {
+        let code = "#![allow(x)]\npub mod a;\n/// Doc.\npub struct A {\n    x: i32,\n}\nimpl A {\n    fn f() {\n        let a = 1;\n        let b = 2;\n    }\n    fn g() {}\n}\n";
+        let expected = "#![allow(x)]\n\npub mod a;\n\n/// Doc.\npub struct A {\n    x: i32,\n}\n\nimpl A {\n    fn f() {\n        let a = 1;\n        let b = 2;\n    }\n\n    fn g() {}\n}\n";
+        assert_eq!(separate_items(code), expected);
+    }
 }

@@ -216,14 +216,15 @@ fn setter(param: &Param) -> TokenStream {
     }
 }
 
-/// A query/header value as text.
+/// A query/header value as something `Display`: the value itself, except for
+/// timestamps (RFC 3339) and JSON values (serialized).
 fn value_text(ty: &TypeRef, value: TokenStream) -> TokenStream {
     match ty {
         TypeRef::DateTime => quote! { #value.to_rfc3339() },
         TypeRef::Json | TypeRef::JsonObject | TypeRef::Map(_) => {
             quote! { ::serde_json::to_string(#value).unwrap_or_default() }
         }
-        _ => quote! { #value.to_string() },
+        _ => value,
     }
 }
 
@@ -247,7 +248,7 @@ fn build_request(api: &Api, op: &Operation) -> TokenStream {
                             quote! { for item in #value { request.query(#wire, #item_text); } }
                         } else {
                             quote! {
-                                let joined: ::std::vec::Vec<::std::string::String> = #value.iter().map(|item| #item_text).collect();
+                                let joined: ::std::vec::Vec<::std::string::String> = #value.iter().map(|item| #item_text.to_string()).collect();
                                 request.query(#wire, joined.join(","));
                             }
                         }
@@ -267,12 +268,12 @@ fn build_request(api: &Api, op: &Operation) -> TokenStream {
                 let send = |value: TokenStream| -> TokenStream {
                     let text = if let TypeRef::Vec(item) = &param.ty {
                         let item_text = value_text(item, quote! { item });
-                        quote! { #value.iter().map(|item| #item_text).collect::<::std::vec::Vec<_>>().join(",") }
+                        quote! { #value.iter().map(|item| #item_text.to_string()).collect::<::std::vec::Vec<_>>().join(",") }
                     } else {
                         value_text(&param.ty, value)
                     };
                     if param.location == ParamLocation::Cookie {
-                        quote! { request.header("cookie", ::std::format!("{}={}", #wire, #text)); }
+                        quote! { request.header("cookie", [#wire, "=", &#text.to_string()].concat()); }
                     } else {
                         quote! { request.header(#wire, #text); }
                     }
@@ -346,7 +347,7 @@ fn validation(api: &Api, op: &Operation) -> Vec<TokenStream> {
     if let Some(body) = &op.body {
         if let Some(name) = body.ty.direct_name() {
             let validated = matches!(&api.types.get(name).map(|d| &d.kind), Some(TypeKind::Struct { fields, .. })
-                if fields.iter().any(|f| !f.constraints.is_empty() && matches!(strip(&f.ty), TypeRef::String | TypeRef::Integer(_) | TypeRef::Float(_) | TypeRef::Vec(_))));
+                if fields.iter().any(|f| !super::validation::checks(&f.wire_name, strip(&f.ty), &f.constraints).is_empty()));
             if validated {
                 checks.push(if body.required {
                     quote! { self.body.validate()?; }
@@ -357,33 +358,7 @@ fn validation(api: &Api, op: &Operation) -> Vec<TokenStream> {
         }
     }
     for param in op.params.iter().filter(|p| !p.client_default) {
-        let rules = &param.constraints;
-        let wire = &param.wire_name;
-        let mut param_checks = Vec::new();
-        match &param.ty {
-            TypeRef::String => {
-                if let Some(max) = rules.max_length {
-                    param_checks.push(quote! { crate::runtime::max_length(#wire, value, #max)?; });
-                }
-                if let Some(min) = rules.min_length {
-                    param_checks.push(quote! { crate::runtime::min_length(#wire, value, #min)?; });
-                }
-            }
-            TypeRef::Integer(_) | TypeRef::Float(_) => {
-                if let Some((min, exclusive)) = rules.minimum {
-                    param_checks.push(quote! { crate::runtime::minimum(#wire, *value as f64, #min, #exclusive)?; });
-                }
-                if let Some((max, exclusive)) = rules.maximum {
-                    param_checks.push(quote! { crate::runtime::maximum(#wire, *value as f64, #max, #exclusive)?; });
-                }
-            }
-            TypeRef::Vec(_) => {
-                if let Some(max) = rules.max_items {
-                    param_checks.push(quote! { crate::runtime::max_items(#wire, value.len(), #max)?; });
-                }
-            }
-            _ => {}
-        }
+        let param_checks = super::validation::checks(&param.wire_name, &param.ty, &param.constraints);
         if param_checks.is_empty() {
             continue;
         }
@@ -404,28 +379,37 @@ fn strip(ty: &TypeRef) -> &TypeRef {
     }
 }
 
-/// `format!("/pets/{}", path_segment(&self.id.to_string()))`, or a literal.
+/// `["/pets/", &crate::runtime::path_segment(&self.id)].concat()`, or a literal.
 fn path_expression(op: &Operation) -> TokenStream {
-    let mut format_string = String::new();
-    let mut values = Vec::new();
+    let mut parts: Vec<TokenStream> = Vec::new();
     let mut rest = op.path.as_str();
     while let Some(start) = rest.find('{') {
         let Some(end) = rest[start..].find('}') else { break };
-        format_string.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
-        format_string.push_str("{}");
+        let literal = &rest[..start];
+        if !literal.is_empty() {
+            parts.push(quote! { #literal });
+        }
         let wire = &rest[start + 1..start + end];
         if let Some(param) = op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == wire) {
             let name = ident(&param.rust_name);
-            let text = value_text(&param.ty, quote! { self.#name });
-            values.push(quote! { crate::runtime::path_segment(&#text) });
+            let text = match &param.ty {
+                TypeRef::String => quote! { &self.#name },
+                other => {
+                    let text = value_text(other, quote! { self.#name });
+                    quote! { &#text.to_string() }
+                }
+            };
+            parts.push(quote! { &crate::runtime::path_segment(#text) });
         }
         rest = &rest[start + end + 1..];
     }
-    format_string.push_str(&rest.replace('{', "{{").replace('}', "}}"));
-    if values.is_empty() {
-        quote! { #format_string.to_owned() }
-    } else {
-        quote! { ::std::format!(#format_string, #( #values ),*) }
+    if !rest.is_empty() {
+        parts.push(quote! { #rest });
+    }
+    match parts.as_slice() {
+        [] => quote! { "/".to_owned() },
+        [only] if !op.path.contains('{') => quote! { #only.to_owned() },
+        _ => quote! { [#( #parts ),*].concat() },
     }
 }
 

@@ -64,15 +64,20 @@ fn struct_item(def: &TypeDef, fields: &[Field], additional: Option<&TypeRef>) ->
         let ty = field_type(field);
         let wire = &field.wire_name;
         let deprecated = field.docs.deprecated.then(|| quote! { #[deprecated] });
+        // `r#type` already serializes as `type`: rename only when the names differ.
+        let rename = (field.rust_name != *wire).then(|| quote! { rename = #wire, });
         let serde = match &field.ty {
             TypeRef::Option(_) if field.required && !field.read_only => {
                 // Required but nullable: always sent, `null` when `None`.
-                quote! { #[serde(rename = #wire, default)] }
+                quote! { #[serde(#rename default)] }
             }
             TypeRef::Option(_) => {
-                quote! { #[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none")] }
+                quote! { #[serde(#rename default, skip_serializing_if = "::std::option::Option::is_none")] }
             }
-            _ => quote! { #[serde(rename = #wire)] },
+            _ => match rename {
+                Some(_) => quote! { #[serde(rename = #wire)] },
+                None => quote! {},
+            },
         };
         quote! { #docs #deprecated #serde pub #field_ident: #ty, }
     });
@@ -181,40 +186,11 @@ fn validate_fn(fields: &[Field]) -> Option<TokenStream> {
 }
 
 fn field_checks(field: &Field) -> Option<TokenStream> {
-    let rules = &field.constraints;
-    let wire = &field.wire_name;
     let (optional, inner) = match &field.ty {
         TypeRef::Option(inner) => (true, inner.as_ref()),
         other => (false, other),
     };
-    let mut checks = Vec::new();
-    match inner {
-        TypeRef::String => {
-            if let Some(max) = rules.max_length {
-                checks.push(quote! { crate::runtime::max_length(#wire, value, #max)?; });
-            }
-            if let Some(min) = rules.min_length {
-                checks.push(quote! { crate::runtime::min_length(#wire, value, #min)?; });
-            }
-        }
-        TypeRef::Integer(_) | TypeRef::Float(_) => {
-            if let Some((min, exclusive)) = rules.minimum {
-                checks.push(quote! { crate::runtime::minimum(#wire, *value as f64, #min, #exclusive)?; });
-            }
-            if let Some((max, exclusive)) = rules.maximum {
-                checks.push(quote! { crate::runtime::maximum(#wire, *value as f64, #max, #exclusive)?; });
-            }
-        }
-        TypeRef::Vec(_) => {
-            if let Some(max) = rules.max_items {
-                checks.push(quote! { crate::runtime::max_items(#wire, value.len(), #max)?; });
-            }
-            if let Some(min) = rules.min_items {
-                checks.push(quote! { crate::runtime::min_items(#wire, value.len(), #min)?; });
-            }
-        }
-        _ => {}
-    }
+    let checks = super::validation::checks(&field.wire_name, inner, &field.constraints);
     if checks.is_empty() {
         return None;
     }

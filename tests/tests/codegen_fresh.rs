@@ -1,0 +1,56 @@
+//! `cargo test` alone catches stale generated code, and the check mode catches
+//! an edited, a deleted and an extra file (on a temporary copy of the tree).
+
+use std::path::Path;
+
+use integration_tests::workspace_root;
+use xtask::codegen::{generate, Problem, APIS};
+
+#[test]
+fn checked_in_output_is_fresh() {
+    let apis: Vec<_> = APIS.iter().collect();
+    let problems = generate(&workspace_root(), &apis, true).expect("generation succeeds");
+    let report: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    assert!(problems.is_empty(), "run `cargo xtask codegen`:\n{}", report.join("\n"));
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create dir");
+    for entry in std::fs::read_dir(from).expect("read dir").flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy file");
+        }
+    }
+}
+
+#[test]
+fn check_mode_reports_edited_deleted_and_extra_files() {
+    let root = workspace_root();
+    let temp = tempfile::tempdir().expect("temp dir");
+    copy_dir(&root.join("spec"), &temp.path().join("spec"));
+    for api in APIS {
+        copy_dir(&root.join("generated/src").join(api.module), &temp.path().join("generated/src").join(api.module));
+    }
+    let apono = temp.path().join("generated/src/apono");
+    let edited = apono.join("connectors.rs");
+    let text = std::fs::read_to_string(&edited).expect("read");
+    std::fs::write(&edited, text.replacen("pub fn", "pub fn edited_by_hand_", 1)).expect("edit");
+    std::fs::remove_file(apono.join("types.rs")).expect("delete");
+    std::fs::write(apono.join("leftover.rs"), "// no longer generated\n").expect("extra");
+
+    let apis: Vec<_> = APIS.iter().collect();
+    let problems = generate(temp.path(), &apis, true).expect("check runs");
+    assert_eq!(problems.len(), 3, "{problems:#?}");
+    assert!(problems.iter().any(|p| matches!(p, Problem::Stale { path, diff } if path.ends_with("connectors.rs") && diff.contains("edited_by_hand_"))));
+    assert!(problems.iter().any(|p| matches!(p, Problem::Missing { path } if path.ends_with("types.rs"))));
+    assert!(problems.iter().any(|p| matches!(p, Problem::Extra { path } if path.ends_with("leftover.rs"))));
+    // The check never writes.
+    assert!(!apono.join("types.rs").exists());
+
+    // Write mode repairs all three.
+    generate(temp.path(), &apis, false).expect("write runs");
+    assert!(generate(temp.path(), &apis, true).expect("check runs").is_empty());
+}

@@ -1,0 +1,313 @@
+//! `cargo xtask corpus [DIR] [--clippy]`: generates a standalone crate for every
+//! spec in a corpus of real-world documents and compiles them all.
+//!
+//! The crates go to `target/corpus/<spec>/`, under one throwaway workspace, so a
+//! single `cargo check` (or `cargo clippy -- -D warnings`) with one shared target
+//! directory compiles the dependencies once; its diagnostics are attributed to
+//! crates by path. A spec passes when it generates and its crate compiles
+//! without a warning. Swagger 2.0 documents are counted as skipped, not failed:
+//! the generator does not convert them (yet).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use oapi_gen::{generate_file, Layout, Options};
+
+use crate::project_root;
+
+/// The corpus used when no directory is given, relative to the workspace root.
+const DEFAULT_CORPUS: &str = "../shared/corpus";
+
+/// How many diagnostic lines to show per failing crate (the full log is kept).
+const SHOWN_DIAGNOSTICS: usize = 12;
+
+/// One spec of the corpus and what happened to it.
+struct Entry {
+    /// The spec's file name.
+    file: String,
+    /// The generated crate's directory name under `target/corpus/`.
+    dir: String,
+    outcome: Outcome,
+}
+
+enum Outcome {
+    /// Generated; the compile result is filled in later.
+    Generated { operations: usize, types: usize, warnings: usize, elapsed: Duration },
+    /// The generator rejected the document.
+    GenerationFailed(String),
+    /// A Swagger 2.0 document: not converted, so neither passed nor failed.
+    SkippedSwagger2,
+}
+
+/// What the compiler said about one crate.
+#[derive(Default)]
+struct CheckResult {
+    errors: usize,
+    warnings: usize,
+    /// The first diagnostic lines, for the summary.
+    lines: Vec<String>,
+    /// Cargo's "could not compile" for this crate (also catches errors without a path).
+    failed: bool,
+}
+
+impl CheckResult {
+    fn passed(&self) -> bool {
+        !self.failed && self.errors == 0 && self.warnings == 0
+    }
+}
+
+/// Runs `cargo xtask corpus` with the arguments after the command name.
+pub fn run(args: &[String]) -> Result<(), String> {
+    let clippy = args.iter().any(|a| a == "--clippy");
+    if let Some(unknown) = args.iter().find(|a| a.starts_with("--") && *a != "--clippy") {
+        return Err(format!("unknown option {unknown:?}; usage: cargo xtask corpus [DIR] [--clippy]"));
+    }
+    let root = project_root();
+    let corpus = match args.iter().find(|a| !a.starts_with("--")) {
+        Some(dir) => {
+            let dir = PathBuf::from(dir);
+            if !dir.is_dir() {
+                return Err(format!("corpus directory {} does not exist", dir.display()));
+            }
+            dir
+        }
+        None => {
+            let dir = root.join(DEFAULT_CORPUS);
+            if !dir.is_dir() {
+                println!("corpus: {} not found; skipped", dir.display());
+                return Ok(());
+            }
+            dir
+        }
+    };
+    let specs = spec_files(&corpus)?;
+    if specs.is_empty() {
+        println!("corpus: no spec files in {}; skipped", corpus.display());
+        return Ok(());
+    }
+
+    let work = root.join("target").join("corpus");
+    std::fs::create_dir_all(&work).map_err(|e| format!("cannot create {}: {e}", work.display()))?;
+    let mut entries: Vec<Entry> = specs.iter().map(|spec| generate(spec, &work)).collect::<Result<_, _>>()?;
+
+    let members: Vec<&str> = entries
+        .iter()
+        .filter(|e| matches!(e.outcome, Outcome::Generated { .. }))
+        .map(|e| e.dir.as_str())
+        .collect();
+    let checks = if members.is_empty() { BTreeMap::new() } else { compile(&root, &work, &members, clippy)? };
+
+    let failed = print_table(&mut entries, &checks, clippy);
+    if failed > 0 {
+        return Err(format!("{failed} spec(s) of the corpus failed; see target/corpus/check.log"));
+    }
+    Ok(())
+}
+
+/// `*.yaml`, `*.yml` and `*.json` in `dir`, sorted by name (`SOURCES.tsv` and the like are not specs).
+fn spec_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    let mut specs: Vec<PathBuf> = entries
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.is_file())
+        .filter(|path| {
+            path.extension().and_then(|e| e.to_str()).is_some_and(|e| matches!(e, "yaml" | "yml" | "json"))
+        })
+        .collect();
+    specs.sort();
+    Ok(specs)
+}
+
+/// Generates the crate of one spec into `work/<stem>/`, replacing what was there.
+fn generate(spec: &Path, work: &Path) -> Result<Entry, String> {
+    let file = spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let dir = oapi_gen::naming::snake(&stem).replace('_', "-");
+    let crate_dir = work.join(&dir);
+    let options = Options {
+        layout: Layout::Standalone { crate_name: format!("{dir}-client") },
+        preamble: format!("// @generated by cargo xtask corpus from {file}. Do not edit by hand."),
+    };
+    let output = match generate_file(spec, &options) {
+        Ok(output) => output,
+        Err(error) => {
+            // The generator names Swagger 2.0 documents by pointing at their `swagger` field.
+            let swagger2 = error.location().is_some_and(|l| l.pointer == "/swagger");
+            let outcome =
+                if swagger2 { Outcome::SkippedSwagger2 } else { Outcome::GenerationFailed(error.to_string()) };
+            return Ok(Entry { file, dir, outcome });
+        }
+    };
+    // A fresh directory, so files the generator no longer produces do not linger.
+    if crate_dir.exists() {
+        std::fs::remove_dir_all(&crate_dir).map_err(|e| format!("cannot clear {}: {e}", crate_dir.display()))?;
+    }
+    for (relative, contents) in &output.files {
+        let path = crate_dir.join(relative);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        }
+        std::fs::write(&path, contents).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    let report = &output.report;
+    let warnings_file = work.join(format!("{dir}.warnings.txt"));
+    let warnings: String = report.warnings.iter().map(|w| format!("{w}\n")).collect();
+    std::fs::write(&warnings_file, warnings).map_err(|e| format!("cannot write {}: {e}", warnings_file.display()))?;
+    Ok(Entry {
+        file,
+        dir,
+        outcome: Outcome::Generated {
+            operations: report.operations,
+            types: report.types,
+            warnings: report.warnings.len(),
+            elapsed: report.timings.total(),
+        },
+    })
+}
+
+/// Writes the throwaway workspace and compiles every member with one cargo run.
+fn compile(root: &Path, work: &Path, members: &[&str], clippy: bool) -> Result<BTreeMap<String, CheckResult>, String> {
+    let mut manifest = String::from("# Written by `cargo xtask corpus`: one workspace for every generated crate.\n");
+    manifest.push_str("[workspace]\nresolver = \"2\"\nmembers = [\n");
+    for member in members {
+        let _ = writeln!(manifest, "    \"{member}\",");
+    }
+    manifest.push_str("]\n\n[profile.dev]\ndebug = false\n");
+    std::fs::write(work.join("Cargo.toml"), manifest).map_err(|e| format!("cannot write the corpus workspace: {e}"))?;
+    // Seed the lock file with the versions this workspace already uses, so no
+    // fresh resolution (and no network) is needed when the crates are cached.
+    let lock = work.join("Cargo.lock");
+    if !lock.exists() {
+        let _ = std::fs::copy(root.join("Cargo.lock"), &lock);
+    }
+
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut command = Command::new(cargo);
+    command.current_dir(work);
+    if clippy {
+        command.args(["clippy", "--workspace", "--keep-going", "--message-format", "short", "--", "-D", "warnings"]);
+    } else {
+        command.args(["check", "--workspace", "--keep-going", "--message-format", "short"]);
+    }
+    command.arg("--target-dir").arg(work.join("target"));
+    // The corpus crates are not this workspace's members: cargo must not pick up its environment.
+    command.env_remove("CARGO_TARGET_DIR").env_remove("RUSTFLAGS");
+    eprintln!("$ {command:?}");
+    let output = command.output().map_err(|e| format!("cannot run cargo: {e}"))?;
+    let log = String::from_utf8_lossy(&output.stderr).into_owned();
+    let _ = std::fs::write(work.join("check.log"), &log);
+    let results = attribute(&log, members);
+    if !output.status.success() && results.values().all(CheckResult::passed) {
+        // Cargo failed before compiling anything we can attribute (a manifest or resolution error).
+        let tail: Vec<&str> = log.lines().rev().take(SHOWN_DIAGNOSTICS).collect();
+        let tail: Vec<&str> = tail.into_iter().rev().collect();
+        return Err(format!("cargo failed in {}:\n{}", work.display(), tail.join("\n")));
+    }
+    Ok(results)
+}
+
+/// Splits cargo's short diagnostics by crate: rustc names files relative to
+/// the workspace root (`github-api/src/types.rs:…`), cargo names packages.
+fn attribute(log: &str, members: &[&str]) -> BTreeMap<String, CheckResult> {
+    let mut results: BTreeMap<String, CheckResult> =
+        members.iter().map(|m| (m.to_string(), CheckResult::default())).collect();
+    for line in log.lines() {
+        let member = members.iter().find(|m| line.starts_with(&format!("{m}/")));
+        if let Some(member) = member {
+            let Some(result) = results.get_mut(*member) else { continue };
+            if line.contains(": error") {
+                result.errors += 1;
+            } else if line.contains(": warning") {
+                result.warnings += 1;
+            } else {
+                continue;
+            }
+            if result.lines.len() < SHOWN_DIAGNOSTICS {
+                result.lines.push(line.to_string());
+            }
+            continue;
+        }
+        // `error: could not compile `github-api-client` (lib) due to …`
+        if let Some(rest) = line.strip_prefix("error: could not compile `") {
+            let package = rest.split('`').next().unwrap_or_default();
+            if let Some(result) = package.strip_suffix("-client").and_then(|dir| results.get_mut(dir)) {
+                result.failed = true;
+            }
+        }
+    }
+    results
+}
+
+/// Prints the table and the summary line; returns how many specs failed.
+fn print_table(entries: &mut [Entry], checks: &BTreeMap<String, CheckResult>, clippy: bool) -> usize {
+    let tool = if clippy { "clippy" } else { "check" };
+    let width = entries.iter().map(|e| e.file.len()).max().unwrap_or(4).max(4);
+    println!();
+    println!("{:<width$}  {:>10}  {:>6}  {:>8}  {:>9}  result", "spec", "operations", "types", "warnings", "gen ms");
+    let (mut passed, mut failed, mut skipped) = (0, 0, 0);
+    let mut details = Vec::new();
+    for entry in entries.iter() {
+        match &entry.outcome {
+            Outcome::SkippedSwagger2 => {
+                skipped += 1;
+                println!("{:<width$}  {:>10}  {:>6}  {:>8}  {:>9}  skipped (Swagger 2.0)", entry.file, "-", "-", "-", "-");
+            }
+            Outcome::GenerationFailed(message) => {
+                failed += 1;
+                println!("{:<width$}  {:>10}  {:>6}  {:>8}  {:>9}  FAILED (generation)", entry.file, "-", "-", "-", "-");
+                details.push(format!("{}: {message}", entry.file));
+            }
+            Outcome::Generated { operations, types, warnings, elapsed } => {
+                let check = checks.get(&entry.dir);
+                let result = match check {
+                    Some(check) if check.passed() => {
+                        passed += 1;
+                        format!("ok ({tool})")
+                    }
+                    Some(check) => {
+                        failed += 1;
+                        details.push(format!("{}:\n  {}", entry.file, check.lines.join("\n  ")));
+                        format!("FAILED ({tool}: {} errors, {} warnings)", check.errors, check.warnings)
+                    }
+                    None => {
+                        failed += 1;
+                        format!("FAILED ({tool} did not run)")
+                    }
+                };
+                let ms = elapsed.as_secs_f64() * 1000.0;
+                println!("{:<width$}  {operations:>10}  {types:>6}  {warnings:>8}  {ms:>9.1}  {result}", entry.file);
+            }
+        }
+    }
+    for detail in &details {
+        eprintln!("\n{detail}");
+    }
+    println!();
+    if skipped > 0 {
+        println!("{skipped} skipped (Swagger 2.0 is not converted yet)");
+    }
+    println!("{passed} passed, {failed} failed");
+    failed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diagnostics_are_attributed_by_path_and_package() {
+        let log = "\
+    Checking petstore-client v0.1.0
+github-api/src/types.rs:10:5: warning: unused import
+github-api/src/repos.rs:3:1: error[E0412]: cannot find type `X` in this scope
+error: could not compile `github-api-client` (lib) due to 1 previous error
+";
+        let results = attribute(log, &["github-api", "petstore"]);
+        let github = &results["github-api"];
+        assert_eq!((github.errors, github.warnings, github.failed), (1, 1, true));
+        assert!(results["petstore"].passed());
+    }
+}

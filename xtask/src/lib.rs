@@ -1,0 +1,15 @@
+//! Project automation behind `cargo xtask`, as a library so that tests can
+//! run the same code (e.g. the codegen freshness check) as the command line.
+//!
+//! - [`codegen`]: regenerate `generated/` from `spec/`, or check it is fresh;
+//! - [`test`]: the whole test suite, as CI runs it;
+//! - [`corpus`]: generate and compile a client for every spec of a corpus.
+
+pub mod codegen;
+pub mod corpus;
+pub mod test;
+
+/// The workspace root.
+pub fn project_root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(|p| p.to_path_buf()).unwrap_or_default()
+}
