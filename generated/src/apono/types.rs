@@ -39,129 +39,6 @@ pub struct MessageResponse {
 /// Free-form JSON object whose keys and values depend on the integration type.
 pub type JsonMap = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
 
-/// Type-specific connection and management settings.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct IntegrationV4IntegrationConfig {}
-/// `IntegrationV4SecretStoreConfig` (from `#/components/schemas/IntegrationV4/properties/secret_store_config`).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct IntegrationV4SecretStoreConfig {
-    /// `aws`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub aws: ::std::option::Option<IntegrationV4SecretStoreConfigAws>,
-    /// `gcp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub gcp: ::std::option::Option<IntegrationV4SecretStoreConfigGcp>,
-    /// `kubernetes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub kubernetes: ::std::option::Option<IntegrationV4SecretStoreConfigKubernetes>,
-    /// `azure`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub azure: ::std::option::Option<IntegrationV4SecretStoreConfigAzure>,
-    /// `hashicorp_vault`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub hashicorp_vault: ::std::option::Option<
-        IntegrationV4SecretStoreConfigHashicorpVault,
-    >,
-    /// `apono`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub apono: ::std::option::Option<IntegrationV4SecretStoreConfigApono>,
-}
-
-/// `IntegrationV4SecretStoreConfigAws` (from `#/components/schemas/SecretStoreConfigV4/properties/aws`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct IntegrationV4SecretStoreConfigAws {
-    /// AWS region holding the secret.
-    pub region: ::std::string::String,
-    /// Identifier of the secret in AWS Secrets Manager.
-    pub secret_id: ::std::string::String,
-}
-
-/// `IntegrationV4SecretStoreConfigGcp` (from `#/components/schemas/SecretStoreConfigV4/properties/gcp`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct IntegrationV4SecretStoreConfigGcp {
-    /// Google Cloud project holding the secret.
-    pub project: ::std::string::String,
-    /// Identifier of the secret in Google Secret Manager.
-    pub secret_id: ::std::string::String,
-}
-
-/// `IntegrationV4SecretStoreConfigKubernetes` (from `#/components/schemas/SecretStoreConfigV4/properties/kubernetes`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct IntegrationV4SecretStoreConfigKubernetes {
-    /// Namespace holding the secret.
-    pub namespace: ::std::string::String,
-    /// Name of the Kubernetes secret.
-    pub name: ::std::string::String,
-}
-
-/// `IntegrationV4SecretStoreConfigAzure` (from `#/components/schemas/SecretStoreConfigV4/properties/azure`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct IntegrationV4SecretStoreConfigAzure {
-    /// URL of the Key Vault holding the secret.
-    pub vault_url: ::std::string::String,
-    /// Name of the secret in the Key Vault.
-    pub name: ::std::string::String,
-}
-
-/// `IntegrationV4SecretStoreConfigHashicorpVault` (from `#/components/schemas/SecretStoreConfigV4/properties/hashicorp_vault`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct IntegrationV4SecretStoreConfigHashicorpVault {
-    /// Vault secret engine holding the secret.
-    pub secret_engine: ::std::string::String,
-    /// Path of the secret inside that engine.
-    pub path: ::std::string::String,
-}
-
-/// `IntegrationV4SecretStoreConfigApono` (from `#/components/schemas/SecretStoreConfigV4/properties/apono`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct IntegrationV4SecretStoreConfigApono {
-    /// Credential values; the keys depend on the integration type.
-    pub parameters: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::std::string::String,
-    >,
-}
-
-/// `IntegrationV4Owner` (from `#/components/schemas/IntegrationV4/properties/owner`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct IntegrationV4Owner {
-    /// Identity-provider attribute that identifies the owner, such as `user` or `group`.
-    pub attribute_type: ::std::string::String,
-    /// Owner users or groups for the chosen attribute type, given as source identifiers (a user may also be given by email address).
-    pub attribute_value: ::std::vec::Vec<::std::string::String>,
-    /// Apono identifier of the integration that supplies the owner entities.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub source_integration_id: ::std::option::Option<::std::string::String>,
-    /// Display name of the integration that supplies the owner entities.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub source_integration_name: ::std::option::Option<::std::string::String>,
-}
-
-/// `IntegrationV4OwnersMapping` (from `#/components/schemas/IntegrationV4/properties/owners_mapping`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct IntegrationV4OwnersMapping {
-    /// Tag key, in the source integration, whose value names the owner.
-    pub key_name: ::std::string::String,
-    /// Identity-provider attribute the tag value is matched against.
-    pub attribute_type: ::std::string::String,
-    /// Apono identifier of the integration that supplies the owner entities.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub source_integration_id: ::std::option::Option<::std::string::String>,
-    /// Display name of the integration that supplies the owner entities.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub source_integration_name: ::std::option::Option<::std::string::String>,
-}
-
 /// An integration as returned by the admin v4 endpoints.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -183,10 +60,10 @@ pub struct IntegrationV4 {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_sync_time: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Type-specific connection and management settings.
-    pub integration_config: IntegrationV4IntegrationConfig,
+    pub integration_config: JsonMap,
     /// `secret_store_config`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub secret_store_config: ::std::option::Option<IntegrationV4SecretStoreConfig>,
+    pub secret_store_config: ::std::option::Option<SecretStoreConfigV4>,
     /// Resource types Apono discovers within the integration.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connected_resource_types: ::std::option::Option<
@@ -197,10 +74,10 @@ pub struct IntegrationV4 {
     pub custom_access_details: ::std::option::Option<::std::string::String>,
     /// `owner`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub owner: ::std::option::Option<IntegrationV4Owner>,
+    pub owner: ::std::option::Option<OwnerV4>,
     /// `owners_mapping`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub owners_mapping: ::std::option::Option<IntegrationV4OwnersMapping>,
+    pub owners_mapping: ::std::option::Option<OwnerMappingV4>,
 }
 
 impl IntegrationV4 {
@@ -223,311 +100,6 @@ pub struct IntegrationV4List {
     pub pagination: TokenPagination,
 }
 
-/// Type-specific connection and management settings; see Apono's integration configuration documentation for the keys of each type.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct CreateIntegrationV4IntegrationConfig {}
-impl CreateIntegrationV4IntegrationConfig {
-    /// A new value with every field unset.
-    pub fn new() -> Self {
-        ::std::default::Default::default()
-    }
-}
-
-/// `CreateIntegrationV4SecretStoreConfig` (from `#/components/schemas/CreateIntegrationV4/properties/secret_store_config`).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct CreateIntegrationV4SecretStoreConfig {
-    /// `aws`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub aws: ::std::option::Option<CreateIntegrationV4SecretStoreConfigAws>,
-    /// `gcp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub gcp: ::std::option::Option<CreateIntegrationV4SecretStoreConfigGcp>,
-    /// `kubernetes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub kubernetes: ::std::option::Option<
-        CreateIntegrationV4SecretStoreConfigKubernetes,
-    >,
-    /// `azure`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub azure: ::std::option::Option<CreateIntegrationV4SecretStoreConfigAzure>,
-    /// `hashicorp_vault`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub hashicorp_vault: ::std::option::Option<
-        CreateIntegrationV4SecretStoreConfigHashicorpVault,
-    >,
-    /// `apono`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub apono: ::std::option::Option<CreateIntegrationV4SecretStoreConfigApono>,
-}
-
-impl CreateIntegrationV4SecretStoreConfig {
-    /// A new value with every field unset.
-    pub fn new() -> Self {
-        ::std::default::Default::default()
-    }
-
-    /// Sets `aws`.
-    pub fn aws(
-        mut self,
-        value: impl ::std::convert::Into<CreateIntegrationV4SecretStoreConfigAws>,
-    ) -> Self {
-        self.aws = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `gcp`.
-    pub fn gcp(
-        mut self,
-        value: impl ::std::convert::Into<CreateIntegrationV4SecretStoreConfigGcp>,
-    ) -> Self {
-        self.gcp = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `kubernetes`.
-    pub fn kubernetes(
-        mut self,
-        value: impl ::std::convert::Into<CreateIntegrationV4SecretStoreConfigKubernetes>,
-    ) -> Self {
-        self.kubernetes = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `azure`.
-    pub fn azure(
-        mut self,
-        value: impl ::std::convert::Into<CreateIntegrationV4SecretStoreConfigAzure>,
-    ) -> Self {
-        self.azure = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `hashicorp_vault`.
-    pub fn hashicorp_vault(
-        mut self,
-        value: impl ::std::convert::Into<
-            CreateIntegrationV4SecretStoreConfigHashicorpVault,
-        >,
-    ) -> Self {
-        self.hashicorp_vault = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `apono`.
-    pub fn apono(
-        mut self,
-        value: impl ::std::convert::Into<CreateIntegrationV4SecretStoreConfigApono>,
-    ) -> Self {
-        self.apono = ::std::option::Option::Some(value.into());
-        self
-    }
-}
-
-/// `CreateIntegrationV4SecretStoreConfigAws` (from `#/components/schemas/SecretStoreConfigV4/properties/aws`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct CreateIntegrationV4SecretStoreConfigAws {
-    /// AWS region holding the secret.
-    pub region: ::std::string::String,
-    /// Identifier of the secret in AWS Secrets Manager.
-    pub secret_id: ::std::string::String,
-}
-
-impl CreateIntegrationV4SecretStoreConfigAws {
-    /// A new value from the required fields; optional fields start unset.
-    pub fn new(
-        region: impl ::std::convert::Into<::std::string::String>,
-        secret_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        Self {
-            region: region.into(),
-            secret_id: secret_id.into(),
-        }
-    }
-}
-
-/// `CreateIntegrationV4SecretStoreConfigGcp` (from `#/components/schemas/SecretStoreConfigV4/properties/gcp`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct CreateIntegrationV4SecretStoreConfigGcp {
-    /// Google Cloud project holding the secret.
-    pub project: ::std::string::String,
-    /// Identifier of the secret in Google Secret Manager.
-    pub secret_id: ::std::string::String,
-}
-
-impl CreateIntegrationV4SecretStoreConfigGcp {
-    /// A new value from the required fields; optional fields start unset.
-    pub fn new(
-        project: impl ::std::convert::Into<::std::string::String>,
-        secret_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        Self {
-            project: project.into(),
-            secret_id: secret_id.into(),
-        }
-    }
-}
-
-/// `CreateIntegrationV4SecretStoreConfigKubernetes` (from `#/components/schemas/SecretStoreConfigV4/properties/kubernetes`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct CreateIntegrationV4SecretStoreConfigKubernetes {
-    /// Namespace holding the secret.
-    pub namespace: ::std::string::String,
-    /// Name of the Kubernetes secret.
-    pub name: ::std::string::String,
-}
-
-impl CreateIntegrationV4SecretStoreConfigKubernetes {
-    /// A new value from the required fields; optional fields start unset.
-    pub fn new(
-        namespace: impl ::std::convert::Into<::std::string::String>,
-        name: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        Self {
-            namespace: namespace.into(),
-            name: name.into(),
-        }
-    }
-}
-
-/// `CreateIntegrationV4SecretStoreConfigAzure` (from `#/components/schemas/SecretStoreConfigV4/properties/azure`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct CreateIntegrationV4SecretStoreConfigAzure {
-    /// URL of the Key Vault holding the secret.
-    pub vault_url: ::std::string::String,
-    /// Name of the secret in the Key Vault.
-    pub name: ::std::string::String,
-}
-
-impl CreateIntegrationV4SecretStoreConfigAzure {
-    /// A new value from the required fields; optional fields start unset.
-    pub fn new(
-        vault_url: impl ::std::convert::Into<::std::string::String>,
-        name: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        Self {
-            vault_url: vault_url.into(),
-            name: name.into(),
-        }
-    }
-}
-
-/// `CreateIntegrationV4SecretStoreConfigHashicorpVault` (from `#/components/schemas/SecretStoreConfigV4/properties/hashicorp_vault`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct CreateIntegrationV4SecretStoreConfigHashicorpVault {
-    /// Vault secret engine holding the secret.
-    pub secret_engine: ::std::string::String,
-    /// Path of the secret inside that engine.
-    pub path: ::std::string::String,
-}
-
-impl CreateIntegrationV4SecretStoreConfigHashicorpVault {
-    /// A new value from the required fields; optional fields start unset.
-    pub fn new(
-        secret_engine: impl ::std::convert::Into<::std::string::String>,
-        path: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        Self {
-            secret_engine: secret_engine.into(),
-            path: path.into(),
-        }
-    }
-}
-
-/// `CreateIntegrationV4SecretStoreConfigApono` (from `#/components/schemas/SecretStoreConfigV4/properties/apono`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct CreateIntegrationV4SecretStoreConfigApono {
-    /// Credential values; the keys depend on the integration type.
-    pub parameters: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::std::string::String,
-    >,
-}
-
-impl CreateIntegrationV4SecretStoreConfigApono {
-    /// A new value from the required fields; optional fields start unset.
-    pub fn new(
-        parameters: impl ::std::convert::Into<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
-    ) -> Self {
-        Self {
-            parameters: parameters.into(),
-        }
-    }
-}
-
-/// `CreateIntegrationV4Owner` (from `#/components/schemas/CreateIntegrationV4/properties/owner`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct CreateIntegrationV4Owner {
-    /// Identity-provider attribute that identifies the owner, such as `user` or `group`.
-    pub attribute_type: ::std::string::String,
-    /// Owner users or groups for the chosen attribute type.
-    pub attribute_value: ::std::vec::Vec<::std::string::String>,
-    /// Identifier or display name of the identity integration that supplies the owner entities.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub source_integration_reference: ::std::option::Option<::std::string::String>,
-}
-
-impl CreateIntegrationV4Owner {
-    /// A new value from the required fields; optional fields start unset.
-    pub fn new(
-        attribute_type: impl ::std::convert::Into<::std::string::String>,
-        attribute_value: impl ::std::convert::Into<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-    ) -> Self {
-        Self {
-            attribute_type: attribute_type.into(),
-            attribute_value: attribute_value.into(),
-            source_integration_reference: ::std::option::Option::None,
-        }
-    }
-
-    /// Sets `source_integration_reference`.
-    pub fn source_integration_reference(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.source_integration_reference = ::std::option::Option::Some(value.into());
-        self
-    }
-}
-
-/// `CreateIntegrationV4OwnersMapping` (from `#/components/schemas/CreateIntegrationV4/properties/owners_mapping`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct CreateIntegrationV4OwnersMapping {
-    /// Tag key, in the source integration, whose value names the owner.
-    pub key_name: ::std::string::String,
-    /// Identity-provider attribute the tag value is matched against.
-    pub attribute_type: ::std::string::String,
-    /// Identifier or display name of the identity integration that supplies the owner entities.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub source_integration_reference: ::std::option::Option<::std::string::String>,
-}
-
-impl CreateIntegrationV4OwnersMapping {
-    /// A new value from the required fields; optional fields start unset.
-    pub fn new(
-        key_name: impl ::std::convert::Into<::std::string::String>,
-        attribute_type: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        Self {
-            key_name: key_name.into(),
-            attribute_type: attribute_type.into(),
-            source_integration_reference: ::std::option::Option::None,
-        }
-    }
-
-    /// Sets `source_integration_reference`.
-    pub fn source_integration_reference(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.source_integration_reference = ::std::option::Option::Some(value.into());
-        self
-    }
-}
-
 /// Body for creating an integration through the admin v4 endpoint.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateIntegrationV4 {
@@ -539,10 +111,10 @@ pub struct CreateIntegrationV4 {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connector_id: ::std::option::Option<::std::string::String>,
     /// Type-specific connection and management settings; see Apono's integration configuration documentation for the keys of each type.
-    pub integration_config: CreateIntegrationV4IntegrationConfig,
+    pub integration_config: JsonMap,
     /// `secret_store_config`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub secret_store_config: ::std::option::Option<CreateIntegrationV4SecretStoreConfig>,
+    pub secret_store_config: ::std::option::Option<SecretStoreConfigV4>,
     /// Resource types Apono should discover within the integration.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connected_resource_types: ::std::option::Option<
@@ -553,10 +125,10 @@ pub struct CreateIntegrationV4 {
     pub custom_access_details: ::std::option::Option<::std::string::String>,
     /// `owner`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub owner: ::std::option::Option<CreateIntegrationV4Owner>,
+    pub owner: ::std::option::Option<UpsertOwnerV4>,
     /// `owners_mapping`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub owners_mapping: ::std::option::Option<CreateIntegrationV4OwnersMapping>,
+    pub owners_mapping: ::std::option::Option<UpsertOwnerMappingV4>,
 }
 
 impl CreateIntegrationV4 {
@@ -564,9 +136,7 @@ impl CreateIntegrationV4 {
     pub fn new(
         name: impl ::std::convert::Into<::std::string::String>,
         r#type: impl ::std::convert::Into<::std::string::String>,
-        integration_config: impl ::std::convert::Into<
-            CreateIntegrationV4IntegrationConfig,
-        >,
+        integration_config: impl ::std::convert::Into<JsonMap>,
     ) -> Self {
         Self {
             name: name.into(),
@@ -593,7 +163,7 @@ impl CreateIntegrationV4 {
     /// Sets `secret_store_config`.
     pub fn secret_store_config(
         mut self,
-        value: impl ::std::convert::Into<CreateIntegrationV4SecretStoreConfig>,
+        value: impl ::std::convert::Into<SecretStoreConfigV4>,
     ) -> Self {
         self.secret_store_config = ::std::option::Option::Some(value.into());
         self
@@ -618,10 +188,7 @@ impl CreateIntegrationV4 {
     }
 
     /// Sets `owner`.
-    pub fn owner(
-        mut self,
-        value: impl ::std::convert::Into<CreateIntegrationV4Owner>,
-    ) -> Self {
+    pub fn owner(mut self, value: impl ::std::convert::Into<UpsertOwnerV4>) -> Self {
         self.owner = ::std::option::Option::Some(value.into());
         self
     }
@@ -629,7 +196,7 @@ impl CreateIntegrationV4 {
     /// Sets `owners_mapping`.
     pub fn owners_mapping(
         mut self,
-        value: impl ::std::convert::Into<CreateIntegrationV4OwnersMapping>,
+        value: impl ::std::convert::Into<UpsertOwnerMappingV4>,
     ) -> Self {
         self.owners_mapping = ::std::option::Option::Some(value.into());
         self
@@ -646,311 +213,6 @@ impl CreateIntegrationV4 {
     }
 }
 
-/// Type-specific connection and management settings.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct UpdateIntegrationV4IntegrationConfig {}
-impl UpdateIntegrationV4IntegrationConfig {
-    /// A new value with every field unset.
-    pub fn new() -> Self {
-        ::std::default::Default::default()
-    }
-}
-
-/// `UpdateIntegrationV4SecretStoreConfig` (from `#/components/schemas/UpdateIntegrationV4/properties/secret_store_config`).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct UpdateIntegrationV4SecretStoreConfig {
-    /// `aws`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub aws: ::std::option::Option<UpdateIntegrationV4SecretStoreConfigAws>,
-    /// `gcp`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub gcp: ::std::option::Option<UpdateIntegrationV4SecretStoreConfigGcp>,
-    /// `kubernetes`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub kubernetes: ::std::option::Option<
-        UpdateIntegrationV4SecretStoreConfigKubernetes,
-    >,
-    /// `azure`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub azure: ::std::option::Option<UpdateIntegrationV4SecretStoreConfigAzure>,
-    /// `hashicorp_vault`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub hashicorp_vault: ::std::option::Option<
-        UpdateIntegrationV4SecretStoreConfigHashicorpVault,
-    >,
-    /// `apono`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub apono: ::std::option::Option<UpdateIntegrationV4SecretStoreConfigApono>,
-}
-
-impl UpdateIntegrationV4SecretStoreConfig {
-    /// A new value with every field unset.
-    pub fn new() -> Self {
-        ::std::default::Default::default()
-    }
-
-    /// Sets `aws`.
-    pub fn aws(
-        mut self,
-        value: impl ::std::convert::Into<UpdateIntegrationV4SecretStoreConfigAws>,
-    ) -> Self {
-        self.aws = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `gcp`.
-    pub fn gcp(
-        mut self,
-        value: impl ::std::convert::Into<UpdateIntegrationV4SecretStoreConfigGcp>,
-    ) -> Self {
-        self.gcp = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `kubernetes`.
-    pub fn kubernetes(
-        mut self,
-        value: impl ::std::convert::Into<UpdateIntegrationV4SecretStoreConfigKubernetes>,
-    ) -> Self {
-        self.kubernetes = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `azure`.
-    pub fn azure(
-        mut self,
-        value: impl ::std::convert::Into<UpdateIntegrationV4SecretStoreConfigAzure>,
-    ) -> Self {
-        self.azure = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `hashicorp_vault`.
-    pub fn hashicorp_vault(
-        mut self,
-        value: impl ::std::convert::Into<
-            UpdateIntegrationV4SecretStoreConfigHashicorpVault,
-        >,
-    ) -> Self {
-        self.hashicorp_vault = ::std::option::Option::Some(value.into());
-        self
-    }
-
-    /// Sets `apono`.
-    pub fn apono(
-        mut self,
-        value: impl ::std::convert::Into<UpdateIntegrationV4SecretStoreConfigApono>,
-    ) -> Self {
-        self.apono = ::std::option::Option::Some(value.into());
-        self
-    }
-}
-
-/// `UpdateIntegrationV4SecretStoreConfigAws` (from `#/components/schemas/SecretStoreConfigV4/properties/aws`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct UpdateIntegrationV4SecretStoreConfigAws {
-    /// AWS region holding the secret.
-    pub region: ::std::string::String,
-    /// Identifier of the secret in AWS Secrets Manager.
-    pub secret_id: ::std::string::String,
-}
-
-impl UpdateIntegrationV4SecretStoreConfigAws {
-    /// A new value from the required fields; optional fields start unset.
-    pub fn new(
-        region: impl ::std::convert::Into<::std::string::String>,
-        secret_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        Self {
-            region: region.into(),
-            secret_id: secret_id.into(),
-        }
-    }
-}
-
-/// `UpdateIntegrationV4SecretStoreConfigGcp` (from `#/components/schemas/SecretStoreConfigV4/properties/gcp`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct UpdateIntegrationV4SecretStoreConfigGcp {
-    /// Google Cloud project holding the secret.
-    pub project: ::std::string::String,
-    /// Identifier of the secret in Google Secret Manager.
-    pub secret_id: ::std::string::String,
-}
-
-impl UpdateIntegrationV4SecretStoreConfigGcp {
-    /// A new value from the required fields; optional fields start unset.
-    pub fn new(
-        project: impl ::std::convert::Into<::std::string::String>,
-        secret_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        Self {
-            project: project.into(),
-            secret_id: secret_id.into(),
-        }
-    }
-}
-
-/// `UpdateIntegrationV4SecretStoreConfigKubernetes` (from `#/components/schemas/SecretStoreConfigV4/properties/kubernetes`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct UpdateIntegrationV4SecretStoreConfigKubernetes {
-    /// Namespace holding the secret.
-    pub namespace: ::std::string::String,
-    /// Name of the Kubernetes secret.
-    pub name: ::std::string::String,
-}
-
-impl UpdateIntegrationV4SecretStoreConfigKubernetes {
-    /// A new value from the required fields; optional fields start unset.
-    pub fn new(
-        namespace: impl ::std::convert::Into<::std::string::String>,
-        name: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        Self {
-            namespace: namespace.into(),
-            name: name.into(),
-        }
-    }
-}
-
-/// `UpdateIntegrationV4SecretStoreConfigAzure` (from `#/components/schemas/SecretStoreConfigV4/properties/azure`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct UpdateIntegrationV4SecretStoreConfigAzure {
-    /// URL of the Key Vault holding the secret.
-    pub vault_url: ::std::string::String,
-    /// Name of the secret in the Key Vault.
-    pub name: ::std::string::String,
-}
-
-impl UpdateIntegrationV4SecretStoreConfigAzure {
-    /// A new value from the required fields; optional fields start unset.
-    pub fn new(
-        vault_url: impl ::std::convert::Into<::std::string::String>,
-        name: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        Self {
-            vault_url: vault_url.into(),
-            name: name.into(),
-        }
-    }
-}
-
-/// `UpdateIntegrationV4SecretStoreConfigHashicorpVault` (from `#/components/schemas/SecretStoreConfigV4/properties/hashicorp_vault`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct UpdateIntegrationV4SecretStoreConfigHashicorpVault {
-    /// Vault secret engine holding the secret.
-    pub secret_engine: ::std::string::String,
-    /// Path of the secret inside that engine.
-    pub path: ::std::string::String,
-}
-
-impl UpdateIntegrationV4SecretStoreConfigHashicorpVault {
-    /// A new value from the required fields; optional fields start unset.
-    pub fn new(
-        secret_engine: impl ::std::convert::Into<::std::string::String>,
-        path: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        Self {
-            secret_engine: secret_engine.into(),
-            path: path.into(),
-        }
-    }
-}
-
-/// `UpdateIntegrationV4SecretStoreConfigApono` (from `#/components/schemas/SecretStoreConfigV4/properties/apono`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct UpdateIntegrationV4SecretStoreConfigApono {
-    /// Credential values; the keys depend on the integration type.
-    pub parameters: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::std::string::String,
-    >,
-}
-
-impl UpdateIntegrationV4SecretStoreConfigApono {
-    /// A new value from the required fields; optional fields start unset.
-    pub fn new(
-        parameters: impl ::std::convert::Into<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
-    ) -> Self {
-        Self {
-            parameters: parameters.into(),
-        }
-    }
-}
-
-/// `UpdateIntegrationV4Owner` (from `#/components/schemas/UpdateIntegrationV4/properties/owner`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct UpdateIntegrationV4Owner {
-    /// Identity-provider attribute that identifies the owner, such as `user` or `group`.
-    pub attribute_type: ::std::string::String,
-    /// Owner users or groups for the chosen attribute type.
-    pub attribute_value: ::std::vec::Vec<::std::string::String>,
-    /// Identifier or display name of the identity integration that supplies the owner entities.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub source_integration_reference: ::std::option::Option<::std::string::String>,
-}
-
-impl UpdateIntegrationV4Owner {
-    /// A new value from the required fields; optional fields start unset.
-    pub fn new(
-        attribute_type: impl ::std::convert::Into<::std::string::String>,
-        attribute_value: impl ::std::convert::Into<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-    ) -> Self {
-        Self {
-            attribute_type: attribute_type.into(),
-            attribute_value: attribute_value.into(),
-            source_integration_reference: ::std::option::Option::None,
-        }
-    }
-
-    /// Sets `source_integration_reference`.
-    pub fn source_integration_reference(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.source_integration_reference = ::std::option::Option::Some(value.into());
-        self
-    }
-}
-
-/// `UpdateIntegrationV4OwnersMapping` (from `#/components/schemas/UpdateIntegrationV4/properties/owners_mapping`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct UpdateIntegrationV4OwnersMapping {
-    /// Tag key, in the source integration, whose value names the owner.
-    pub key_name: ::std::string::String,
-    /// Identity-provider attribute the tag value is matched against.
-    pub attribute_type: ::std::string::String,
-    /// Identifier or display name of the identity integration that supplies the owner entities.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub source_integration_reference: ::std::option::Option<::std::string::String>,
-}
-
-impl UpdateIntegrationV4OwnersMapping {
-    /// A new value from the required fields; optional fields start unset.
-    pub fn new(
-        key_name: impl ::std::convert::Into<::std::string::String>,
-        attribute_type: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        Self {
-            key_name: key_name.into(),
-            attribute_type: attribute_type.into(),
-            source_integration_reference: ::std::option::Option::None,
-        }
-    }
-
-    /// Sets `source_integration_reference`.
-    pub fn source_integration_reference(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.source_integration_reference = ::std::option::Option::Some(value.into());
-        self
-    }
-}
-
 /// Body for updating an integration through the admin v4 endpoint.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateIntegrationV4 {
@@ -960,10 +222,10 @@ pub struct UpdateIntegrationV4 {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connector_id: ::std::option::Option<::std::string::String>,
     /// Type-specific connection and management settings.
-    pub integration_config: UpdateIntegrationV4IntegrationConfig,
+    pub integration_config: JsonMap,
     /// `secret_store_config`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub secret_store_config: ::std::option::Option<UpdateIntegrationV4SecretStoreConfig>,
+    pub secret_store_config: ::std::option::Option<SecretStoreConfigV4>,
     /// Resource types Apono should discover within the integration.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connected_resource_types: ::std::option::Option<
@@ -974,19 +236,17 @@ pub struct UpdateIntegrationV4 {
     pub custom_access_details: ::std::option::Option<::std::string::String>,
     /// `owner`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub owner: ::std::option::Option<UpdateIntegrationV4Owner>,
+    pub owner: ::std::option::Option<UpsertOwnerV4>,
     /// `owners_mapping`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub owners_mapping: ::std::option::Option<UpdateIntegrationV4OwnersMapping>,
+    pub owners_mapping: ::std::option::Option<UpsertOwnerMappingV4>,
 }
 
 impl UpdateIntegrationV4 {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(
         name: impl ::std::convert::Into<::std::string::String>,
-        integration_config: impl ::std::convert::Into<
-            UpdateIntegrationV4IntegrationConfig,
-        >,
+        integration_config: impl ::std::convert::Into<JsonMap>,
     ) -> Self {
         Self {
             name: name.into(),
@@ -1012,7 +272,7 @@ impl UpdateIntegrationV4 {
     /// Sets `secret_store_config`.
     pub fn secret_store_config(
         mut self,
-        value: impl ::std::convert::Into<UpdateIntegrationV4SecretStoreConfig>,
+        value: impl ::std::convert::Into<SecretStoreConfigV4>,
     ) -> Self {
         self.secret_store_config = ::std::option::Option::Some(value.into());
         self
@@ -1037,10 +297,7 @@ impl UpdateIntegrationV4 {
     }
 
     /// Sets `owner`.
-    pub fn owner(
-        mut self,
-        value: impl ::std::convert::Into<UpdateIntegrationV4Owner>,
-    ) -> Self {
+    pub fn owner(mut self, value: impl ::std::convert::Into<UpsertOwnerV4>) -> Self {
         self.owner = ::std::option::Option::Some(value.into());
         self
     }
@@ -1048,7 +305,7 @@ impl UpdateIntegrationV4 {
     /// Sets `owners_mapping`.
     pub fn owners_mapping(
         mut self,
-        value: impl ::std::convert::Into<UpdateIntegrationV4OwnersMapping>,
+        value: impl ::std::convert::Into<UpsertOwnerMappingV4>,
     ) -> Self {
         self.owners_mapping = ::std::option::Option::Some(value.into());
         self
@@ -1065,82 +322,82 @@ impl UpdateIntegrationV4 {
     }
 }
 
-/// `SecretStoreConfigV4Aws` (from `#/components/schemas/SecretStoreConfigV4/properties/aws`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct SecretStoreConfigV4Aws {
-    /// AWS region holding the secret.
-    pub region: ::std::string::String,
-    /// Identifier of the secret in AWS Secrets Manager.
-    pub secret_id: ::std::string::String,
-}
-
-/// `SecretStoreConfigV4Gcp` (from `#/components/schemas/SecretStoreConfigV4/properties/gcp`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct SecretStoreConfigV4Gcp {
-    /// Google Cloud project holding the secret.
-    pub project: ::std::string::String,
-    /// Identifier of the secret in Google Secret Manager.
-    pub secret_id: ::std::string::String,
-}
-
-/// `SecretStoreConfigV4Kubernetes` (from `#/components/schemas/SecretStoreConfigV4/properties/kubernetes`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct SecretStoreConfigV4Kubernetes {
-    /// Namespace holding the secret.
-    pub namespace: ::std::string::String,
-    /// Name of the Kubernetes secret.
-    pub name: ::std::string::String,
-}
-
-/// `SecretStoreConfigV4Azure` (from `#/components/schemas/SecretStoreConfigV4/properties/azure`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct SecretStoreConfigV4Azure {
-    /// URL of the Key Vault holding the secret.
-    pub vault_url: ::std::string::String,
-    /// Name of the secret in the Key Vault.
-    pub name: ::std::string::String,
-}
-
-/// `SecretStoreConfigV4HashicorpVault` (from `#/components/schemas/SecretStoreConfigV4/properties/hashicorp_vault`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct SecretStoreConfigV4HashicorpVault {
-    /// Vault secret engine holding the secret.
-    pub secret_engine: ::std::string::String,
-    /// Path of the secret inside that engine.
-    pub path: ::std::string::String,
-}
-
-/// `SecretStoreConfigV4Apono` (from `#/components/schemas/SecretStoreConfigV4/properties/apono`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct SecretStoreConfigV4Apono {
-    /// Credential values; the keys depend on the integration type.
-    pub parameters: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::std::string::String,
-    >,
-}
-
 /// Where the connector finds the integration's credentials. Set exactly one of the provider-specific members.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SecretStoreConfigV4 {
     /// `aws`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub aws: ::std::option::Option<SecretStoreConfigV4Aws>,
+    pub aws: ::std::option::Option<AwsSecretConfigV4>,
     /// `gcp`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub gcp: ::std::option::Option<SecretStoreConfigV4Gcp>,
+    pub gcp: ::std::option::Option<GcpSecretConfigV4>,
     /// `kubernetes`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub kubernetes: ::std::option::Option<SecretStoreConfigV4Kubernetes>,
+    pub kubernetes: ::std::option::Option<KubernetesSecretConfigV4>,
     /// `azure`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub azure: ::std::option::Option<SecretStoreConfigV4Azure>,
+    pub azure: ::std::option::Option<AzureSecretConfigV4>,
     /// `hashicorp_vault`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub hashicorp_vault: ::std::option::Option<SecretStoreConfigV4HashicorpVault>,
+    pub hashicorp_vault: ::std::option::Option<HashicorpVaultSecretConfigV4>,
     /// `apono`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub apono: ::std::option::Option<SecretStoreConfigV4Apono>,
+    pub apono: ::std::option::Option<AponoSecretConfigV4>,
+}
+
+impl SecretStoreConfigV4 {
+    /// A new value with every field unset.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+
+    /// Sets `aws`.
+    pub fn aws(mut self, value: impl ::std::convert::Into<AwsSecretConfigV4>) -> Self {
+        self.aws = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `gcp`.
+    pub fn gcp(mut self, value: impl ::std::convert::Into<GcpSecretConfigV4>) -> Self {
+        self.gcp = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `kubernetes`.
+    pub fn kubernetes(
+        mut self,
+        value: impl ::std::convert::Into<KubernetesSecretConfigV4>,
+    ) -> Self {
+        self.kubernetes = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `azure`.
+    pub fn azure(
+        mut self,
+        value: impl ::std::convert::Into<AzureSecretConfigV4>,
+    ) -> Self {
+        self.azure = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `hashicorp_vault`.
+    pub fn hashicorp_vault(
+        mut self,
+        value: impl ::std::convert::Into<HashicorpVaultSecretConfigV4>,
+    ) -> Self {
+        self.hashicorp_vault = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `apono`.
+    pub fn apono(
+        mut self,
+        value: impl ::std::convert::Into<AponoSecretConfigV4>,
+    ) -> Self {
+        self.apono = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 /// Credentials kept in AWS Secrets Manager.
@@ -1152,6 +409,19 @@ pub struct AwsSecretConfigV4 {
     pub secret_id: ::std::string::String,
 }
 
+impl AwsSecretConfigV4 {
+    /// A new value from the required fields; optional fields start unset.
+    pub fn new(
+        region: impl ::std::convert::Into<::std::string::String>,
+        secret_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            region: region.into(),
+            secret_id: secret_id.into(),
+        }
+    }
+}
+
 /// Credentials kept in Google Secret Manager.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GcpSecretConfigV4 {
@@ -1159,6 +429,19 @@ pub struct GcpSecretConfigV4 {
     pub project: ::std::string::String,
     /// Identifier of the secret in Google Secret Manager.
     pub secret_id: ::std::string::String,
+}
+
+impl GcpSecretConfigV4 {
+    /// A new value from the required fields; optional fields start unset.
+    pub fn new(
+        project: impl ::std::convert::Into<::std::string::String>,
+        secret_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            project: project.into(),
+            secret_id: secret_id.into(),
+        }
+    }
 }
 
 /// Credentials kept in a Kubernetes secret.
@@ -1170,6 +453,19 @@ pub struct KubernetesSecretConfigV4 {
     pub name: ::std::string::String,
 }
 
+impl KubernetesSecretConfigV4 {
+    /// A new value from the required fields; optional fields start unset.
+    pub fn new(
+        namespace: impl ::std::convert::Into<::std::string::String>,
+        name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            namespace: namespace.into(),
+            name: name.into(),
+        }
+    }
+}
+
 /// Credentials kept in Azure Key Vault.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AzureSecretConfigV4 {
@@ -1179,6 +475,19 @@ pub struct AzureSecretConfigV4 {
     pub name: ::std::string::String,
 }
 
+impl AzureSecretConfigV4 {
+    /// A new value from the required fields; optional fields start unset.
+    pub fn new(
+        vault_url: impl ::std::convert::Into<::std::string::String>,
+        name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            vault_url: vault_url.into(),
+            name: name.into(),
+        }
+    }
+}
+
 /// Credentials kept in HashiCorp Vault.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct HashicorpVaultSecretConfigV4 {
@@ -1186,6 +495,19 @@ pub struct HashicorpVaultSecretConfigV4 {
     pub secret_engine: ::std::string::String,
     /// Path of the secret inside that engine.
     pub path: ::std::string::String,
+}
+
+impl HashicorpVaultSecretConfigV4 {
+    /// A new value from the required fields; optional fields start unset.
+    pub fn new(
+        secret_engine: impl ::std::convert::Into<::std::string::String>,
+        path: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            secret_engine: secret_engine.into(),
+            path: path.into(),
+        }
+    }
 }
 
 /// Credentials stored by Apono itself. Apono advises against this option in favour of an external secret manager.
@@ -1198,8 +520,22 @@ pub struct AponoSecretConfigV4 {
     >,
 }
 
+impl AponoSecretConfigV4 {
+    /// A new value from the required fields; optional fields start unset.
+    pub fn new(
+        parameters: impl ::std::convert::Into<
+            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        >,
+    ) -> Self {
+        Self {
+            parameters: parameters.into(),
+        }
+    }
+}
+
 /// Fallback approver used when owners_mapping resolves no owner for a resource.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct OwnerV4 {
     /// Identity-provider attribute that identifies the owner, such as `user` or `group`.
     pub attribute_type: ::std::string::String,
@@ -1215,6 +551,7 @@ pub struct OwnerV4 {
 
 /// Maps a resource tag to the users or groups that approve access to the resource.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct OwnerMappingV4 {
     /// Tag key, in the source integration, whose value names the owner.
     pub key_name: ::std::string::String,
@@ -1240,6 +577,31 @@ pub struct UpsertOwnerV4 {
     pub source_integration_reference: ::std::option::Option<::std::string::String>,
 }
 
+impl UpsertOwnerV4 {
+    /// A new value from the required fields; optional fields start unset.
+    pub fn new(
+        attribute_type: impl ::std::convert::Into<::std::string::String>,
+        attribute_value: impl ::std::convert::Into<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+    ) -> Self {
+        Self {
+            attribute_type: attribute_type.into(),
+            attribute_value: attribute_value.into(),
+            source_integration_reference: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `source_integration_reference`.
+    pub fn source_integration_reference(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.source_integration_reference = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+
 /// Tag-based owner mapping to set when creating or updating an integration.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpsertOwnerMappingV4 {
@@ -1250,6 +612,29 @@ pub struct UpsertOwnerMappingV4 {
     /// Identifier or display name of the identity integration that supplies the owner entities.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_integration_reference: ::std::option::Option<::std::string::String>,
+}
+
+impl UpsertOwnerMappingV4 {
+    /// A new value from the required fields; optional fields start unset.
+    pub fn new(
+        key_name: impl ::std::convert::Into<::std::string::String>,
+        attribute_type: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            key_name: key_name.into(),
+            attribute_type: attribute_type.into(),
+            source_integration_reference: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `source_integration_reference`.
+    pub fn source_integration_reference(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.source_integration_reference = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 /// Lifecycle state of a v2 integration.
@@ -1353,14 +738,6 @@ pub type ConnectionMetadata = ::serde_json::Map<
     ::std::string::String,
     ::serde_json::Value,
 >;
-/// `IntegrationV2Connection` (from `#/components/schemas/IntegrationV2/properties/connection`).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct IntegrationV2Connection {}
-/// `IntegrationV2SecretConfig` (from `#/components/schemas/IntegrationV2/properties/secret_config`).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct IntegrationV2SecretConfig {}
 /// An integration as returned by the v2 endpoints.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -1381,7 +758,7 @@ pub struct IntegrationV2 {
     pub provisioner_id: ::std::option::Option<::std::string::String>,
     /// `connection`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub connection: ::std::option::Option<IntegrationV2Connection>,
+    pub connection: ::std::option::Option<ConnectionMetadata>,
     /// When the integration was last synchronised, as epoch seconds with a fractional part.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_sync_time: ::std::option::Option<f64>,
@@ -1389,7 +766,7 @@ pub struct IntegrationV2 {
     pub metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     /// `secret_config`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub secret_config: ::std::option::Option<IntegrationV2SecretConfig>,
+    pub secret_config: ::std::option::Option<SecretConfig>,
     /// Resource types Apono discovers within the integration.
     pub connected_resource_types: ::std::vec::Vec<::std::string::String>,
     /// Administrator-written instructions shown to end users on how to reach the integration's resources.
@@ -1417,16 +794,6 @@ pub struct IntegrationV2List {
     pub pagination: OffsetPagination,
 }
 
-/// `CreateIntegrationV2SecretConfig` (from `#/components/schemas/CreateIntegrationV2/properties/secret_config`).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct CreateIntegrationV2SecretConfig {}
-impl CreateIntegrationV2SecretConfig {
-    /// A new value with every field unset.
-    pub fn new() -> Self {
-        ::std::default::Default::default()
-    }
-}
-
 /// Body for creating an integration through the v2 endpoint.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateIntegrationV2 {
@@ -1441,7 +808,7 @@ pub struct CreateIntegrationV2 {
     pub metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     /// `secret_config`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub secret_config: ::std::option::Option<CreateIntegrationV2SecretConfig>,
+    pub secret_config: ::std::option::Option<SecretConfig>,
     /// Resource types Apono should discover within the integration.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connected_resource_types: ::std::option::Option<
@@ -1484,7 +851,7 @@ impl CreateIntegrationV2 {
     /// Sets `secret_config`.
     pub fn secret_config(
         mut self,
-        value: impl ::std::convert::Into<CreateIntegrationV2SecretConfig>,
+        value: impl ::std::convert::Into<SecretConfig>,
     ) -> Self {
         self.secret_config = ::std::option::Option::Some(value.into());
         self
@@ -1519,16 +886,6 @@ impl CreateIntegrationV2 {
     }
 }
 
-/// `UpdateIntegrationV2SecretConfig` (from `#/components/schemas/UpdateIntegrationV2/properties/secret_config`).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct UpdateIntegrationV2SecretConfig {}
-impl UpdateIntegrationV2SecretConfig {
-    /// A new value with every field unset.
-    pub fn new() -> Self {
-        ::std::default::Default::default()
-    }
-}
-
 /// Body for updating an integration through the v2 endpoint.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateIntegrationV2 {
@@ -1541,7 +898,7 @@ pub struct UpdateIntegrationV2 {
     pub metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     /// `secret_config`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub secret_config: ::std::option::Option<UpdateIntegrationV2SecretConfig>,
+    pub secret_config: ::std::option::Option<SecretConfig>,
     /// Resource types Apono should discover within the integration.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connected_resource_types: ::std::option::Option<
@@ -1582,7 +939,7 @@ impl UpdateIntegrationV2 {
     /// Sets `secret_config`.
     pub fn secret_config(
         mut self,
-        value: impl ::std::convert::Into<UpdateIntegrationV2SecretConfig>,
+        value: impl ::std::convert::Into<SecretConfig>,
     ) -> Self {
         self.secret_config = ::std::option::Option::Some(value.into());
         self
@@ -1857,60 +1214,13 @@ pub struct ConnectorSessionV3 {
     pub last_connected_time: ::chrono::DateTime<::chrono::Utc>,
 }
 
-/// `ConnectorSessionMetadataV3CloudProviderMetadata` (from `#/components/schemas/ConnectorSessionMetadataV3/properties/cloud_provider_metadata`).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConnectorSessionMetadataV3CloudProviderMetadata {
-    /// `kubernetes_type`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub kubernetes_type: ::std::option::Option<::std::string::String>,
-    /// `kubernetes_version`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub kubernetes_version: ::std::option::Option<::std::string::String>,
-    /// `is_kubernetes_admin`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub is_kubernetes_admin: ::std::option::Option<bool>,
-    /// `local_deploy`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub local_deploy: ::std::option::Option<bool>,
-    /// `aws_account_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub aws_account_id: ::std::option::Option<::std::string::String>,
-    /// `region`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub region: ::std::option::Option<::std::string::String>,
-    /// `availability_zone`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub availability_zone: ::std::option::Option<::std::string::String>,
-    /// `project_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub project_id: ::std::option::Option<::std::string::String>,
-    /// `organization_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub organization_id: ::std::option::Option<::std::string::String>,
-    /// `zone`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub zone: ::std::option::Option<::std::string::String>,
-    /// `subscription_id`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub subscription_id: ::std::option::Option<::std::string::String>,
-    /// `resource_group`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub resource_group: ::std::option::Option<::std::string::String>,
-    /// `is_azure_admin`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub is_azure_admin: ::std::option::Option<bool>,
-}
-
 /// Installation details reported by a connector instance.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectorSessionMetadataV3 {
     /// `cloud_provider_metadata`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub cloud_provider_metadata: ::std::option::Option<
-        ConnectorSessionMetadataV3CloudProviderMetadata,
-    >,
+    pub cloud_provider_metadata: ::std::option::Option<ConnectorCloudProviderMetadataV3>,
     /// Version of the installed connector.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connector_version: ::std::option::Option<::std::string::String>,
@@ -1918,6 +1228,7 @@ pub struct ConnectorSessionMetadataV3 {
 
 /// Details of the environment the connector instance is installed in.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ConnectorCloudProviderMetadataV3 {
     /// `kubernetes_type`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -188,6 +188,10 @@ impl Builder<'_> {
 
     /// Schemas whose keywords mix kinds (`properties` without `type`, `type` plus `oneOf`).
     fn any_type(&mut self, schema: &Schema, any: &AnySchema, hint: &str, pointer: &str) -> TypeRef {
+        // `type: object` (or a description) beside a single `allOf` reference: the reference.
+        if any.properties.is_empty() && any.all_of.len() == 1 && any.one_of.is_empty() && any.any_of.is_empty() {
+            return self.type_of(&any.all_of[0], hint, &format!("{pointer}/allOf/0"));
+        }
         let has_object_shape = !any.properties.is_empty() || !any.all_of.is_empty();
         if has_object_shape || !any.one_of.is_empty() || !any.any_of.is_empty() {
             return self.define(hint, schema, pointer);
@@ -259,6 +263,10 @@ impl Builder<'_> {
         }
         let mut parts = ObjectParts::default();
         let is_object = self.collect_object(schema, pointer, &mut parts, 0);
+        if is_object && parts.properties.is_empty() {
+            // Merged parts without a single property: a map, not an empty struct.
+            return TypeKind::Alias(self.map_type(parts.additional.as_ref(), name, pointer));
+        }
         if is_object {
             return self.struct_kind(name, parts);
         }
