@@ -57,8 +57,8 @@ pub fn generate_file(path: &Path, options: &Options) -> Result<Output, Error> {
 pub fn generate_str(text: &str, file_label: &str, options: &Options) -> Result<Output, Error> {
     let mut diagnostics = diagnostics::Diagnostics::new(file_label);
     let started = Instant::now();
-    let tree = load::parse_tree(text, file_label)?;
-    refs::check_local_refs(&tree, &diagnostics)?;
+    let mut tree = load::parse_tree(text, file_label)?;
+    refs::check_local_refs(&mut tree, &mut diagnostics)?;
     let document = load::load_document(tree, &mut diagnostics)?;
     let parsed = Instant::now();
     let api = model::build(&document, &mut diagnostics)?;

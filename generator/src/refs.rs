@@ -1,14 +1,22 @@
-//! Every local `$ref` must point at something: a dangling one is an error that
-//! names where the reference is written, not where it was followed.
+//! Every local `$ref` must point at something. A dangling reference to a
+//! schema is degraded: the schema becomes "any JSON value" with a warning, as
+//! real specs ship such typos (Keycloak's `oas_any_type_not_mapped`). Any other
+//! dangling reference (a parameter, a response, a request body) would change
+//! the shape of a call, so it is an error. Both name where the reference is
+//! written, not where it was followed.
 
 use serde_json::Value;
 
 use crate::diagnostics::{escape_pointer_token, Diagnostics, Error};
 
+/// References to schemas start with this; they can degrade to any value.
+const SCHEMA_PREFIX: &str = "#/components/schemas/";
+
 /// Checks each `#/…` reference in `tree` against `tree`. External references
 /// (`other.yaml#/…`) are left to the model, which degrades them with a warning.
-pub fn check_local_refs(tree: &Value, diagnostics: &Diagnostics) -> Result<(), Error> {
-    let mut stack = vec![(tree, String::new())];
+pub fn check_local_refs(tree: &mut Value, diagnostics: &mut Diagnostics) -> Result<(), Error> {
+    let mut degraded = Vec::new();
+    let mut stack = vec![(&*tree, String::new())];
     while let Some((node, pointer)) = stack.pop() {
         match node {
             Value::Object(map) => {
@@ -16,11 +24,21 @@ pub fn check_local_refs(tree: &Value, diagnostics: &Diagnostics) -> Result<(), E
                     if let Some(target) = reference.strip_prefix('#') {
                         let decoded = percent_decode_str(target);
                         if tree.pointer(&decoded).is_none() {
-                            return Err(diagnostics.error(
-                                &format!("{pointer}/$ref"),
-                                operation_at(tree, &pointer).as_deref(),
-                                format!("dangling reference {reference:?}: nothing at that pointer"),
-                            ));
+                            let operation = operation_at(tree, &pointer);
+                            let ref_pointer = format!("{pointer}/$ref");
+                            if !reference.starts_with(SCHEMA_PREFIX) {
+                                return Err(diagnostics.error(
+                                    &ref_pointer,
+                                    operation.as_deref(),
+                                    format!("dangling reference {reference:?}: nothing at that pointer"),
+                                ));
+                            }
+                            diagnostics.warn(
+                                &ref_pointer,
+                                operation.as_deref(),
+                                format!("dangling reference {reference:?}: nothing at that pointer; typed as any JSON value"),
+                            );
+                            degraded.push(pointer.clone());
                         }
                     }
                 }
@@ -36,6 +54,12 @@ pub fn check_local_refs(tree: &Value, diagnostics: &Diagnostics) -> Result<(), E
                 }
             }
             _ => {}
+        }
+    }
+    // Without its `$ref`, the schema object (and any sibling docs) means "any value".
+    for pointer in degraded {
+        if let Some(Value::Object(schema)) = tree.pointer_mut(&pointer) {
+            schema.remove("$ref");
         }
     }
     Ok(())
@@ -80,12 +104,28 @@ mod tests {
 
     #[test]
     fn dangling_reference_is_located() {
-        let tree = json!({"paths": {"/pets": {"get": {"operationId": "listPets", "responses": {"200": {
-            "description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}}}}}}});
-        let error = check_local_refs(&tree, &Diagnostics::new("pets.yaml")).unwrap_err();
+        let mut tree = json!({"paths": {"/pets": {"get": {"operationId": "listPets", "responses": {
+            "404": {"$ref": "#/components/responses/NotFound"}}}}}});
+        let error = check_local_refs(&mut tree, &mut Diagnostics::new("pets.yaml")).unwrap_err();
         let text = error.to_string();
-        assert!(text.contains("pets.yaml at #/paths/~1pets/get/responses/200/content/application~1json/schema/$ref"), "{text}");
+        assert!(text.contains("pets.yaml at #/paths/~1pets/get/responses/404/$ref"), "{text}");
         assert!(text.contains("(operation `listPets`)"), "{text}");
+        assert!(text.contains("dangling reference"), "{text}");
+    }
+
+    #[test]
+    fn dangling_schema_reference_degrades_with_located_warning() {
+        let mut tree = json!({"paths": {"/pets": {"get": {"operationId": "listPets", "responses": {"200": {
+            "description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet", "description": "a pet"}}}}}}}}});
+        let mut diagnostics = Diagnostics::new("pets.yaml");
+        check_local_refs(&mut tree, &mut diagnostics).unwrap();
+        let schema = &tree["paths"]["/pets"]["get"]["responses"]["200"]["content"]["application/json"]["schema"];
+        assert_eq!(schema, &json!({"description": "a pet"}));
+        let warnings = diagnostics.into_warnings();
+        assert_eq!(warnings.len(), 1);
+        let text = warnings[0].to_string();
+        assert!(text.contains("pets.yaml at #/paths/~1pets/get/responses/200/content/application~1json/schema/$ref"), "{text}");
+        assert!(text.contains("(operation `listPets`)") && text.contains("any JSON value"), "{text}");
     }
 
     #[test]

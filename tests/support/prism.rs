@@ -72,14 +72,26 @@ impl Prism {
         let stdout = log.reopen().expect("reopen the Prism log file");
         let stderr = log.reopen().expect("reopen the Prism log file");
         let child = Command::new(binary)
-            .args(["mock", "-h", "127.0.0.1", "-p", &port.to_string(), "--errors"])
+            .args([
+                "mock",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &port.to_string(),
+                "--errors",
+            ])
             .arg(spec_path)
             .current_dir(workspace_root())
             .stdin(Stdio::null())
             .stdout(Stdio::from(stdout))
             .stderr(Stdio::from(stderr))
             .spawn()
-            .unwrap_or_else(|err| panic!("cannot run {} (is Node.js installed?): {err}", binary.display()));
+            .unwrap_or_else(|err| {
+                panic!(
+                    "cannot run {} (is Node.js installed?): {err}",
+                    binary.display()
+                )
+            });
         Prism {
             child,
             addr: SocketAddr::from(([127, 0, 0, 1], port)),
@@ -174,7 +186,9 @@ pub fn spec_operations(spec: &str) -> BTreeMap<String, SpecOperation> {
     for (template, item) in paths {
         let template = template.as_str().unwrap_or_default();
         for method in METHODS {
-            let Some(operation) = item.get(*method) else { continue };
+            let Some(operation) = item.get(*method) else {
+                continue;
+            };
             let id = operation
                 .get("operationId")
                 .and_then(serde_yaml::Value::as_str)

@@ -140,7 +140,7 @@ impl<'a> GetOauth2Redirect<'a> {
         }
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
-        if raw.status.is_success() {
+        if raw.status.is_redirection() {
             let body = ();
             return ::std::result::Result::Ok(crate::runtime::Response {
                 status: raw.status,
@@ -211,7 +211,7 @@ impl<'a> PostOauth2Redirect<'a> {
         request.body = crate::runtime::Body::form(&self.body)?;
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
-        if raw.status.is_success() {
+        if raw.status.is_redirection() {
             let body = ();
             return ::std::result::Result::Ok(crate::runtime::Response {
                 status: raw.status,

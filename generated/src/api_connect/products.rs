@@ -233,31 +233,35 @@ impl<'a> ListPublicProducts<'a> {
     /// Every page, fetched lazily as the stream is polled: no request is sent before the first poll. The stream ends after the last page (an empty page, no next token, or a token seen before).
     pub fn pages(
         self,
-    ) -> impl ::futures::Stream<
-        Item = ::std::result::Result<super::types::ProductList, crate::runtime::Error>,
-    > + 'a {
-        let first_offset = self.offset.map(i64::from).unwrap_or(0);
-        crate::runtime::offset_pages(
-            self,
-            first_offset,
-            |mut request: Self, offset: i64| {
-                request.offset = ::std::option::Option::Some(
-                    i32::try_from(offset).unwrap_or(i32::MAX),
-                );
-                request.send()
-            },
-            Self::page_len,
-            Self::page_total,
-        )
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        ::std::result::Result<super::types::ProductList, crate::runtime::Error>,
+    > {
+        ::std::boxed::Box::pin({
+            let first_offset = self.offset.map(i64::from).unwrap_or(0);
+            crate::runtime::offset_pages(
+                self,
+                first_offset,
+                |mut request: Self, offset: i64| {
+                    request.offset = ::std::option::Option::Some(
+                        i32::try_from(offset).unwrap_or(i32::MAX),
+                    );
+                    request.send()
+                },
+                Self::page_len,
+                Self::page_total,
+            )
+        })
     }
 
     /// Every item of every page, in order; see [`Self::pages`].
     pub fn items(
         self,
-    ) -> impl ::futures::Stream<
-        Item = ::std::result::Result<super::types::Product, crate::runtime::Error>,
-    > + 'a {
-        crate::runtime::items(self.pages(), Self::page_items)
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        ::std::result::Result<super::types::Product, crate::runtime::Error>,
+    > {
+        ::std::boxed::Box::pin(crate::runtime::items(self.pages(), Self::page_items))
     }
 
     fn page_items(
@@ -586,31 +590,35 @@ impl<'a> ListProducts<'a> {
     /// Every page, fetched lazily as the stream is polled: no request is sent before the first poll. The stream ends after the last page (an empty page, no next token, or a token seen before).
     pub fn pages(
         self,
-    ) -> impl ::futures::Stream<
-        Item = ::std::result::Result<super::types::ProductList, crate::runtime::Error>,
-    > + 'a {
-        let first_offset = self.offset.map(i64::from).unwrap_or(0);
-        crate::runtime::offset_pages(
-            self,
-            first_offset,
-            |mut request: Self, offset: i64| {
-                request.offset = ::std::option::Option::Some(
-                    i32::try_from(offset).unwrap_or(i32::MAX),
-                );
-                request.send()
-            },
-            Self::page_len,
-            Self::page_total,
-        )
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        ::std::result::Result<super::types::ProductList, crate::runtime::Error>,
+    > {
+        ::std::boxed::Box::pin({
+            let first_offset = self.offset.map(i64::from).unwrap_or(0);
+            crate::runtime::offset_pages(
+                self,
+                first_offset,
+                |mut request: Self, offset: i64| {
+                    request.offset = ::std::option::Option::Some(
+                        i32::try_from(offset).unwrap_or(i32::MAX),
+                    );
+                    request.send()
+                },
+                Self::page_len,
+                Self::page_total,
+            )
+        })
     }
 
     /// Every item of every page, in order; see [`Self::pages`].
     pub fn items(
         self,
-    ) -> impl ::futures::Stream<
-        Item = ::std::result::Result<super::types::Product, crate::runtime::Error>,
-    > + 'a {
-        crate::runtime::items(self.pages(), Self::page_items)
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        ::std::result::Result<super::types::Product, crate::runtime::Error>,
+    > {
+        ::std::boxed::Box::pin(crate::runtime::items(self.pages(), Self::page_items))
     }
 
     fn page_items(

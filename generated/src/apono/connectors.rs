@@ -186,32 +186,33 @@ impl<'a> ListConnectorsV3<'a> {
     /// Every page, fetched lazily as the stream is polled: no request is sent before the first poll. The stream ends after the last page (an empty page, no next token, or a token seen before).
     pub fn pages(
         self,
-    ) -> impl ::futures::Stream<
-        Item = ::std::result::Result<
-            super::types::ConnectorV3List,
-            crate::runtime::Error,
-        >,
-    > + 'a {
-        crate::runtime::token_pages(
-            self,
-            |mut request: Self, token: ::std::option::Option<::std::string::String>| {
-                if token.is_some() {
-                    request.page_token = token;
-                }
-                request.send()
-            },
-            Self::next_token,
-            Self::page_len,
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        ::std::result::Result<super::types::ConnectorV3List, crate::runtime::Error>,
+    > {
+        ::std::boxed::Box::pin(
+            crate::runtime::token_pages(
+                self,
+                |mut request: Self, token: ::std::option::Option<::std::string::String>| {
+                    if token.is_some() {
+                        request.page_token = token;
+                    }
+                    request.send()
+                },
+                Self::next_token,
+                Self::page_len,
+            ),
         )
     }
 
     /// Every item of every page, in order; see [`Self::pages`].
     pub fn items(
         self,
-    ) -> impl ::futures::Stream<
-        Item = ::std::result::Result<super::types::ConnectorV3, crate::runtime::Error>,
-    > + 'a {
-        crate::runtime::items(self.pages(), Self::page_items)
+    ) -> ::futures::stream::BoxStream<
+        'a,
+        ::std::result::Result<super::types::ConnectorV3, crate::runtime::Error>,
+    > {
+        ::std::boxed::Box::pin(crate::runtime::items(self.pages(), Self::page_items))
     }
 
     fn page_items(

@@ -1,5 +1,6 @@
-//! Percent-encoding of path parameters, and the base64 encoder shared by
-//! `Authorization: Basic` and [`Base64`](super::Base64).
+//! Percent-encoding of path parameters, the text of parameter values without
+//! a `Display`, and the base64 encoder shared by `Authorization: Basic` and
+//! [`Base64`](super::Base64).
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
@@ -31,6 +32,18 @@ pub fn path_segment(value: &str) -> String {
     }
 }
 
+/// The text of a parameter value whose type has no `Display` of its own (a
+/// `oneOf` of scalars, an object, base64 bytes): its JSON form, with a string
+/// unquoted, so `Integer(7)` and `String("7")` both become `7`.
+pub fn param_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(text)) => text,
+        Ok(other) => other.to_string(),
+        // Only a map with non-string keys fails, which no spec can declare.
+        Err(_) => String::new(),
+    }
+}
+
 /// Standard base64 with padding (RFC 4648 §4), for `Authorization: Basic`.
 pub(crate) fn base64(input: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -54,7 +67,7 @@ pub(crate) fn base64(input: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{base64, path_segment};
+    use super::{base64, param_text, path_segment};
 
     #[test]
     fn base64_matches_rfc_4648_vectors() {
@@ -71,6 +84,13 @@ mod tests {
         for (input, expected) in vectors {
             assert_eq!(base64(input.as_bytes()), expected);
         }
+    }
+
+    #[test]
+    fn param_text_unquotes_strings_only() {
+        assert_eq!(param_text(&serde_json::json!("a b")), "a b");
+        assert_eq!(param_text(&7), "7");
+        assert_eq!(param_text(&serde_json::json!({"a": [1]})), r#"{"a":[1]}"#);
     }
 
     #[test]

@@ -23,7 +23,7 @@ pub use client::{
     ClientBuilder, Core, FromCore, SecurityScheme, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_RESPONSE_BODY, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
 };
-pub use encoding::path_segment;
+pub use encoding::{param_text, path_segment};
 pub use error::{
     api_error, ApiError, DecodeError, Error, ErrorBody, API_ERROR_BODY_LIMIT, SNIPPET_LIMIT,
 };

@@ -4,6 +4,7 @@
 mod client;
 mod docs;
 mod operations;
+mod param_text;
 mod rust_type;
 mod standalone;
 mod types;

@@ -5,6 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::{doc_attrs, doc_from_parts};
+use super::param_text::{path_text, value_text};
 use super::rust_type::{ident, rust_type, Position, Scope};
 use crate::model::{
     Api, BodyEncoding, FieldHop, IntWidth, Operation, PaginationStyle, Param, ParamLocation, ResponseCase, ResponseKind, TypeKind,
@@ -127,6 +128,12 @@ fn builder_item(api: &Api, op: &Operation) -> TokenStream {
         }
     });
     let (output, decode) = success_output(api, op);
+    let redirects_succeed = op.responses.success.iter().any(|case| case.status.starts_with('3'));
+    let is_success = if redirects_succeed {
+        quote! { raw.status.is_redirection() }
+    } else {
+        quote! { raw.status.is_success() }
+    };
     let request = build_request(api, op);
     let error_arms = error_arms(op);
     let has_default = op.responses.errors.iter().any(|case| case.status == "default");
@@ -172,7 +179,7 @@ fn builder_item(api: &Api, op: &Operation) -> TokenStream {
             pub async fn send_with_response(self) -> ::std::result::Result<crate::runtime::Response<#output>, crate::runtime::Error> {
                 #request
                 let raw = self.client.core.execute(request).await?;
-                if raw.status.is_success() {
+                if #is_success {
                     let body = #decode;
                     return ::std::result::Result::Ok(crate::runtime::Response { status: raw.status, headers: raw.headers, body });
                 }
@@ -216,24 +223,12 @@ fn setter(param: &Param) -> TokenStream {
     }
 }
 
-/// A query/header value as something `Display`: the value itself, except for
-/// timestamps (RFC 3339) and JSON values (serialized).
-fn value_text(ty: &TypeRef, value: TokenStream) -> TokenStream {
-    match ty {
-        TypeRef::DateTime => quote! { #value.to_rfc3339() },
-        TypeRef::Json | TypeRef::JsonObject | TypeRef::Map(_) => {
-            quote! { ::serde_json::to_string(#value).unwrap_or_default() }
-        }
-        _ => value,
-    }
-}
-
 /// Statements that build `request: crate::runtime::Request` from `self`.
 fn build_request(api: &Api, op: &Operation) -> TokenStream {
     let operation_id = &op.operation_id;
     let template = &op.path;
     let method = format_ident!("{}", op.http_method);
-    let path = path_expression(op);
+    let path = path_expression(api, op);
     let mut statements = Vec::new();
     for param in &op.params {
         let name = ident(&param.rust_name);
@@ -243,7 +238,7 @@ fn build_request(api: &Api, op: &Operation) -> TokenStream {
             ParamLocation::Query => {
                 let push = |value: TokenStream| -> TokenStream {
                     if let TypeRef::Vec(item) = &param.ty {
-                        let item_text = value_text(item, quote! { item });
+                        let item_text = value_text(api, item, quote! { item });
                         if param.explode {
                             quote! { for item in #value { request.query(#wire, #item_text); } }
                         } else {
@@ -253,7 +248,7 @@ fn build_request(api: &Api, op: &Operation) -> TokenStream {
                             }
                         }
                     } else {
-                        let text = value_text(&param.ty, value);
+                        let text = value_text(api, &param.ty, value);
                         quote! { request.query(#wire, #text); }
                     }
                 };
@@ -267,10 +262,10 @@ fn build_request(api: &Api, op: &Operation) -> TokenStream {
             ParamLocation::Header | ParamLocation::Cookie => {
                 let send = |value: TokenStream| -> TokenStream {
                     let text = if let TypeRef::Vec(item) = &param.ty {
-                        let item_text = value_text(item, quote! { item });
+                        let item_text = value_text(api, item, quote! { item });
                         quote! { #value.iter().map(|item| #item_text.to_string()).collect::<::std::vec::Vec<_>>().join(",") }
                     } else {
-                        value_text(&param.ty, value)
+                        value_text(api, &param.ty, value)
                     };
                     if param.location == ParamLocation::Cookie {
                         quote! { request.header("cookie", [#wire, "=", &#text.to_string()].concat()); }
@@ -315,11 +310,12 @@ fn build_request(api: &Api, op: &Operation) -> TokenStream {
             match &body.encoding {
                 BodyEncoding::Json => quote! { crate::runtime::Body::json(#value)? },
                 BodyEncoding::Form => quote! { crate::runtime::Body::form(#value)? },
+                // `value` is a reference (`&self.body`, `body`): clone through the type, not the reference.
                 BodyEncoding::Text(content_type) => quote! {
-                    crate::runtime::Body::Bytes { content_type: #content_type.into(), data: ::bytes::Bytes::from(#value.clone()) }
+                    crate::runtime::Body::Bytes { content_type: #content_type.into(), data: ::bytes::Bytes::from(::std::string::String::clone(#value)) }
                 },
                 BodyEncoding::Bytes(content_type) => quote! {
-                    crate::runtime::Body::Bytes { content_type: #content_type.into(), data: #value.clone() }
+                    crate::runtime::Body::Bytes { content_type: #content_type.into(), data: ::bytes::Bytes::clone(#value) }
                 },
             }
         };
@@ -380,7 +376,7 @@ fn strip(ty: &TypeRef) -> &TypeRef {
 }
 
 /// `["/pets/", &crate::runtime::path_segment(&self.id)].concat()`, or a literal.
-fn path_expression(op: &Operation) -> TokenStream {
+fn path_expression(api: &Api, op: &Operation) -> TokenStream {
     let mut parts: Vec<TokenStream> = Vec::new();
     let mut rest = op.path.as_str();
     while let Some(start) = rest.find('{') {
@@ -391,14 +387,7 @@ fn path_expression(op: &Operation) -> TokenStream {
         }
         let wire = &rest[start + 1..start + end];
         if let Some(param) = op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == wire) {
-            let name = ident(&param.rust_name);
-            let text = match &param.ty {
-                TypeRef::String => quote! { &self.#name },
-                other => {
-                    let text = value_text(other, quote! { self.#name });
-                    quote! { &#text.to_string() }
-                }
-            };
+            let text = path_text(api, &param.ty, &param.rust_name);
             parts.push(quote! { &crate::runtime::path_segment(#text) });
         }
         rest = &rest[start + end + 1..];
@@ -634,7 +623,7 @@ fn pagination_methods(op: &Operation) -> Option<TokenStream> {
                 },
             };
             helpers.push(total_fn);
-            quote! {
+            quote! {{
                 let first_offset = #start.unwrap_or(0);
                 crate::runtime::offset_pages(
                     self,
@@ -646,7 +635,7 @@ fn pagination_methods(op: &Operation) -> Option<TokenStream> {
                     Self::page_len,
                     Self::page_total,
                 )
-            }
+            }}
         }
     };
     let docs = doc_attrs(
@@ -654,13 +643,13 @@ fn pagination_methods(op: &Operation) -> Option<TokenStream> {
     );
     Some(quote! {
         #docs
-        pub fn pages(self) -> impl ::futures::Stream<Item = ::std::result::Result<#page, crate::runtime::Error>> + 'a {
-            #pages
+        pub fn pages(self) -> ::futures::stream::BoxStream<'a, ::std::result::Result<#page, crate::runtime::Error>> {
+            ::std::boxed::Box::pin(#pages)
         }
 
         /// Every item of every page, in order; see [`Self::pages`].
-        pub fn items(self) -> impl ::futures::Stream<Item = ::std::result::Result<#item, crate::runtime::Error>> + 'a {
-            crate::runtime::items(self.pages(), Self::page_items)
+        pub fn items(self) -> ::futures::stream::BoxStream<'a, ::std::result::Result<#item, crate::runtime::Error>> {
+            ::std::boxed::Box::pin(crate::runtime::items(self.pages(), Self::page_items))
         }
 
         #( #helpers )*

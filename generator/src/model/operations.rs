@@ -236,7 +236,7 @@ impl Builder<'_> {
             }
         };
         let (media_type, media) = choose_media(&body.content)?;
-        let encoding = if is_json(media_type) {
+        let mut encoding = if is_json(media_type) {
             BodyEncoding::Json
         } else if media_type == "application/x-www-form-urlencoded" {
             BodyEncoding::Form
@@ -249,7 +249,7 @@ impl Builder<'_> {
             BodyEncoding::Bytes(media_type.to_string())
         };
         let media_pointer = format!("{pointer}/content/{}/schema", escape_pointer_token(media_type));
-        let ty = match &encoding {
+        let mut ty = match &encoding {
             BodyEncoding::Json | BodyEncoding::Form => match &media.schema {
                 Some(schema) => self.type_of(schema, &format!("{builder_name}Body"), &media_pointer),
                 None => TypeRef::Json,
@@ -257,6 +257,12 @@ impl Builder<'_> {
             BodyEncoding::Text(_) => TypeRef::String,
             BodyEncoding::Bytes(_) => TypeRef::Binary,
         };
+        // `format: binary` under a JSON or form media type: the caller supplies
+        // the encoded document, so it is sent as is rather than serialized.
+        if is_binary(&ty) {
+            encoding = BodyEncoding::Bytes(media_type.to_string());
+            ty = TypeRef::Binary;
+        }
         Some(ModelBody {
             encoding,
             media_type: media_type.to_string(),
@@ -272,7 +278,11 @@ impl Builder<'_> {
         if let Some(default) = &responses.default {
             statuses.push(("default".to_string(), default));
         }
-        let is_success = |key: &str| key.starts_with('2');
+        // 2xx are the successes; an operation documenting only redirects (an OAuth
+        // redirect endpoint, say) succeeds with its 3xx instead.
+        let has_2xx = statuses.iter().any(|(key, _)| key.starts_with('2'));
+        let success_prefix = if has_2xx { '2' } else { '3' };
+        let is_success = |key: &str| key.starts_with(success_prefix);
         let has_success = statuses.iter().any(|(key, _)| is_success(key));
         let success_count = statuses.iter().filter(|(key, _)| is_success(key)).count();
 
@@ -358,7 +368,11 @@ impl Builder<'_> {
             match &media.schema {
                 Some(schema) => {
                     let schema_pointer = format!("{pointer}/content/{}/schema", escape_pointer_token(media_type));
-                    ResponseKind::Json(self.type_of(schema, hint, &schema_pointer))
+                    match self.type_of(schema, hint, &schema_pointer) {
+                        // A JSON media type with a `format: binary` schema: the raw document.
+                        ty if is_binary(&ty) => ResponseKind::Bytes,
+                        ty => ResponseKind::Json(ty),
+                    }
                 }
                 None => ResponseKind::Json(TypeRef::Json),
             }
@@ -368,6 +382,15 @@ impl Builder<'_> {
             ResponseKind::Bytes
         };
         (kind, Some(media_type.to_string()))
+    }
+}
+
+/// `format: binary` (nullable or not) at the top of a body schema.
+fn is_binary(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Binary => true,
+        TypeRef::Option(inner) => is_binary(inner),
+        _ => false,
     }
 }
 

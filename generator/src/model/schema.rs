@@ -93,7 +93,8 @@ impl Builder<'_> {
         };
         let key = unescape_pointer_token(key);
         let Some(name) = self.component_names.get(&key).cloned() else {
-            // Checked before building; kept as a fallback for robustness.
+            // `refs` removes dangling local references before building; this
+            // catches what it cannot see (a key that differs only in encoding).
             self.warn(pointer, format!("dangling reference {reference:?}"));
             return TypeRef::Json;
         };
