@@ -10,6 +10,7 @@
 //! spec always produces byte-identical output.
 
 pub mod diagnostics;
+pub mod diff;
 pub mod emit;
 pub mod load;
 pub mod model;

@@ -179,3 +179,17 @@ async fn malformed_bodies_give_located_decode_errors() {
     assert!(api.snippet().contains("bad gateway"));
     assert!(!format!("{error:?} {error}").contains("secret-token-value"), "no secret in errors");
 }
+
+#[test]
+fn credentials_are_redacted_in_debug_output() {
+    let credential: api_connect::types::Credential = serde_json::from_value(json!({
+        "client_id": "visible-id", "client_secret": "super-secret-value", "name": "default"
+    }))
+    .expect("decodes");
+    let debug = format!("{credential:?}");
+    assert!(debug.contains("visible-id"), "{debug}");
+    assert!(debug.contains("[redacted]"), "{debug}");
+    assert!(!debug.contains("super-secret-value"), "{debug}");
+    let client = api_connect::Client::builder().bearer_token("bearer-secret-value").build().expect("builds");
+    assert!(!format!("{client:?}").contains("bearer-secret-value"));
+}

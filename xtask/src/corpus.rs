@@ -187,12 +187,11 @@ fn compile(root: &Path, work: &Path, members: &[&str], clippy: bool) -> Result<B
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut command = Command::new(cargo);
     command.current_dir(work);
+    command.arg(if clippy { "clippy" } else { "check" });
+    command.args(["--workspace", "--keep-going", "--message-format", "short", "--target-dir"]).arg(work.join("target"));
     if clippy {
-        command.args(["clippy", "--workspace", "--keep-going", "--message-format", "short", "--", "-D", "warnings"]);
-    } else {
-        command.args(["check", "--workspace", "--keep-going", "--message-format", "short"]);
+        command.args(["--", "-D", "warnings"]);
     }
-    command.arg("--target-dir").arg(work.join("target"));
     // The corpus crates are not this workspace's members: cargo must not pick up its environment.
     command.env_remove("CARGO_TARGET_DIR").env_remove("RUSTFLAGS");
     eprintln!("$ {command:?}");
@@ -269,7 +268,8 @@ fn print_table(entries: &mut [Entry], checks: &BTreeMap<String, CheckResult>, cl
                     }
                     Some(check) => {
                         failed += 1;
-                        details.push(format!("{}:\n  {}", entry.file, check.lines.join("\n  ")));
+                        let lines = if check.lines.is_empty() { "see target/corpus/check.log".to_string() } else { check.lines.join("\n  ") };
+                        details.push(format!("{}:\n  {lines}", entry.file));
                         format!("FAILED ({tool}: {} errors, {} warnings)", check.errors, check.warnings)
                     }
                     None => {

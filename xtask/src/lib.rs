@@ -6,6 +6,7 @@
 //! - [`corpus`]: generate and compile a client for every spec of a corpus.
 
 pub mod codegen;
+pub mod examples;
 pub mod corpus;
 pub mod test;
 

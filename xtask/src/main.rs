@@ -11,6 +11,7 @@ commands:
   codegen [API…] [--check]   regenerate generated/ from spec/ (all APIs by default);
                              --check writes nothing and fails on stale output
   test                       run the whole test suite (tools are installed when missing)
+  examples                   run generated/examples/ against Prism mocks of the specs
   corpus [DIR] [--clippy]    generate and compile a crate per spec in DIR (default ../shared/corpus)";
 
 fn main() -> ExitCode {
@@ -18,6 +19,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen::run(&args[1..]),
         Some("corpus") => corpus::run(&args[1..]),
+        Some("examples") => xtask::examples::run(),
         Some("test") => test::run(&args[1..]),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");

@@ -487,7 +487,7 @@ impl OrgTitle {
 }
 
 /// Account details for the person redeeming an invitation.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UserRegistration {
     /// Realm of the user registry the account lives in, as `consumer:<provider-org>:<catalog>/<identity-provider>`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -598,6 +598,21 @@ impl UserRegistration {
     }
 }
 
+impl ::std::fmt::Debug for UserRegistration {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UserRegistration")
+            .field("realm", &self.realm)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "[redacted]"))
+            .field("first_name", &self.first_name)
+            .field("last_name", &self.last_name)
+            .field("email", &self.email)
+            .field("url", &self.url)
+            .field("metadata", &self.metadata)
+            .finish()
+    }
+}
+
 /// Body for registering through, or accepting, an invitation to own a new consumer organization.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OrgInvitationRequest {
@@ -625,7 +640,7 @@ impl OrgInvitationRequest {
 }
 
 /// Credentials of an existing user who accepts an invitation to join an organization.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MemberInvitationAcceptRequest {
     /// Realm of the user registry the user signs in with.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -663,6 +678,16 @@ impl MemberInvitationAcceptRequest {
     ) -> Self {
         self.password = ::std::option::Option::Some(value.into());
         self
+    }
+}
+
+impl ::std::fmt::Debug for MemberInvitationAcceptRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("MemberInvitationAcceptRequest")
+            .field("realm", &self.realm)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "[redacted]"))
+            .finish()
     }
 }
 
@@ -4516,7 +4541,7 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationLifecycleStatePending {
 }
 
 /// A consumer application: the client identity that subscribes to plans and calls APIs.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Application {
     /// Object kind discriminator, always `app`.
@@ -4611,6 +4636,39 @@ impl Application {
             crate::runtime::max_length("summary", value, 65535)?;
         }
         ::std::result::Result::Ok(())
+    }
+}
+
+impl ::std::fmt::Debug for Application {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Application")
+            .field("type", &self.r#type)
+            .field("api_version", &self.api_version)
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("title", &self.title)
+            .field("summary", &self.summary)
+            .field("state", &self.state)
+            .field("lifecycle_state", &self.lifecycle_state)
+            .field("lifecycle_state_pending", &self.lifecycle_state_pending)
+            .field("redirect_endpoints", &self.redirect_endpoints)
+            .field(
+                "application_public_certificate_entry",
+                &self.application_public_certificate_entry,
+            )
+            .field("image_endpoint", &self.image_endpoint)
+            .field("metadata", &self.metadata)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret.as_ref().map(|_| "[redacted]"))
+            .field("app_credentials", &self.app_credentials)
+            .field("app_credential_urls", &self.app_credential_urls)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .field("org_url", &self.org_url)
+            .field("catalog_url", &self.catalog_url)
+            .field("consumer_org_url", &self.consumer_org_url)
+            .field("url", &self.url)
+            .finish()
     }
 }
 
@@ -5867,7 +5925,7 @@ impl<'de> ::serde::Deserialize<'de> for CredentialApiVersion {
 }
 
 /// A client ID / client secret pair belonging to an application.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Credential {
     /// Object kind discriminator, always `credential`.
@@ -5938,8 +5996,31 @@ impl Credential {
     }
 }
 
+impl ::std::fmt::Debug for Credential {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Credential")
+            .field("type", &self.r#type)
+            .field("api_version", &self.api_version)
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("title", &self.title)
+            .field("summary", &self.summary)
+            .field("metadata", &self.metadata)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret.as_ref().map(|_| "[redacted]"))
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .field("org_url", &self.org_url)
+            .field("catalog_url", &self.catalog_url)
+            .field("consumer_org_url", &self.consumer_org_url)
+            .field("app_url", &self.app_url)
+            .field("url", &self.url)
+            .finish()
+    }
+}
+
 /// Credential to add to an application. When `client_id`/`client_secret` are omitted the server generates them.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CredentialCreate {
     /// Machine-readable name of the credential; unique within its collection.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -6039,6 +6120,19 @@ impl CredentialCreate {
             crate::runtime::max_length("summary", value, 65535)?;
         }
         ::std::result::Result::Ok(())
+    }
+}
+
+impl ::std::fmt::Debug for CredentialCreate {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CredentialCreate")
+            .field("name", &self.name)
+            .field("title", &self.title)
+            .field("summary", &self.summary)
+            .field("metadata", &self.metadata)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret.as_ref().map(|_| "[redacted]"))
+            .finish()
     }
 }
 
@@ -6144,7 +6238,7 @@ impl CredentialList {
 }
 
 /// A client ID and the secret to check against it.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ClientSecretVerification {
     /// Client ID of the credential.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -6169,6 +6263,15 @@ impl ClientSecretVerification {
     ) -> Self {
         self.client_id = ::std::option::Option::Some(value.into());
         self
+    }
+}
+
+impl ::std::fmt::Debug for ClientSecretVerification {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ClientSecretVerification")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"[redacted]")
+            .finish()
     }
 }
 
@@ -7110,7 +7213,7 @@ impl SubscriptionList {
 }
 
 /// Authorization response posted back by the identity provider (form_post response mode).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OauthRedirectForm {
     /// Authorization code issued by the provider.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -7178,5 +7281,17 @@ impl OauthRedirectForm {
     ) -> Self {
         self.error_description = ::std::option::Option::Some(value.into());
         self
+    }
+}
+
+impl ::std::fmt::Debug for OauthRedirectForm {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("OauthRedirectForm")
+            .field("code", &self.code)
+            .field("state", &self.state)
+            .field("id_token", &self.id_token.as_ref().map(|_| "[redacted]"))
+            .field("error", &self.error)
+            .field("error_description", &self.error_description)
+            .finish()
     }
 }

@@ -105,8 +105,11 @@ fn struct_item(def: &TypeDef, fields: &[Field], additional: Option<&TypeRef>) ->
             }
         }
     });
+    let has_secrets = fields.iter().any(|f| f.secret);
+    let derive_debug = (!has_secrets).then(|| quote! { Debug, });
+    let redacted_debug = has_secrets.then(|| redacted_debug_impl(&name, fields, additional.is_some()));
     quote! {
-        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(#derive_debug Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
         #non_exhaustive
         pub struct #name {
             #( #field_items )*
@@ -114,6 +117,40 @@ fn struct_item(def: &TypeDef, fields: &[Field], additional: Option<&TypeRef>) ->
         }
         #constructor
         #validate_impl
+        #redacted_debug
+    }
+}
+
+/// `Debug` that prints credentials as `[redacted]`, so a logged response never
+/// leaks a client secret.
+///
+/// ```text
+/// impl Debug for Credential {
+///     fn fmt(&self, f) -> fmt::Result {
+///         f.debug_struct("Credential").field("client_id", &self.client_id)
+///             .field("client_secret", &self.client_secret.as_ref().map(|_| "[redacted]")).finish()
+///     }
+/// }
+/// ```
+fn redacted_debug_impl(name: &proc_macro2::Ident, fields: &[Field], has_additional: bool) -> TokenStream {
+    let type_name = name.to_string();
+    let entries = fields.iter().map(|field| {
+        let field_ident = ident(&field.rust_name);
+        let label = &field.rust_name;
+        let value = match (field.secret, &field.ty) {
+            (false, _) => quote! { &self.#field_ident },
+            (true, TypeRef::Option(_)) => quote! { &self.#field_ident.as_ref().map(|_| "[redacted]") },
+            (true, _) => quote! { &"[redacted]" },
+        };
+        quote! { .field(#label, #value) }
+    });
+    let additional = has_additional.then(|| quote! { .field("additional_properties", &self.additional_properties) });
+    quote! {
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#type_name) #( #entries )* #additional .finish()
+            }
+        }
     }
 }
 

@@ -262,6 +262,9 @@ pub struct Field {
     pub constraints: Constraints,
     /// Allowed string values, when the field is an enum validated as such.
     pub allowed: Vec<String>,
+    /// A credential (`format: password`, or a name like `client_secret`):
+    /// redacted in `Debug`.
+    pub secret: bool,
 }
 
 /// A string enum value.

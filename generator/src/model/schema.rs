@@ -342,17 +342,20 @@ impl Builder<'_> {
             let required = parts.required.contains(&wire_name);
             let hint = format!("{name}{}", camel(&wire_name));
             let resolved = self.resolve_schema(&property);
-            let (docs, constraints, read_only, nullable, allowed) = match resolved {
+            let (docs, constraints, read_only, nullable, allowed, password) = match resolved {
                 Some(s) => (
                     docs_of(s),
                     constraints_of(s),
                     s.schema_data.read_only,
                     s.schema_data.nullable,
                     string_enum_values(s),
+                    is_password_format(s),
                 ),
-                None => (Docs::default(), Constraints::default(), false, false, Vec::new()),
+                None => (Docs::default(), Constraints::default(), false, false, Vec::new(), false),
             };
             let mut ty = self.type_of(&property, &hint, &pointer);
+            let is_text = matches!(&ty, TypeRef::String) || matches!(&ty, TypeRef::Option(inner) if **inner == TypeRef::String);
+            let secret = is_text && (password || is_secret_name(&wire_name));
             if !required || read_only {
                 ty = ty.optional();
             }
@@ -366,6 +369,7 @@ impl Builder<'_> {
                 docs,
                 constraints,
                 allowed,
+                secret,
             });
         }
         let additional = match &parts.additional {
@@ -431,6 +435,29 @@ impl Builder<'_> {
             discriminator: discriminator.filter(|_| tagged).map(|d| d.property_name.clone()),
         }
     }
+}
+
+/// `format: password`.
+fn is_password_format(schema: &Schema) -> bool {
+    matches!(
+        &schema.schema_kind,
+        SchemaKind::Type(Type::String(StringType { format: VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Password), .. }))
+    )
+}
+
+/// Field names that hold credentials (`client_secret`, `password`, `api_key`,
+/// `access_token`…). Paging tokens (`next_page_token`) and names of secrets
+/// (`secret_id`, `secret_store_config`) are not secrets.
+pub fn is_secret_name(wire_name: &str) -> bool {
+    let name = snake(wire_name);
+    const EXACT: &[&str] =
+        &["token", "access_token", "refresh_token", "id_token", "bearer_token", "private_key", "passphrase", "credential"];
+    EXACT.contains(&name.as_str())
+        || name == "secret"
+        || name.ends_with("_secret")
+        || name.contains("password")
+        || name.ends_with("api_key")
+        || name.ends_with("apikey")
 }
 
 fn enum_kind(values: &[String]) -> TypeKind {
@@ -501,5 +528,20 @@ impl AsSchema for Schema {
 impl AsSchema for Box<Schema> {
     fn as_schema(&self) -> &Schema {
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_secret_name;
+
+    #[test]
+    fn secret_names() {
+        for name in ["client_secret", "clientSecret", "password", "api_key", "apiKey", "access_token", "token"] {
+            assert!(is_secret_name(name), "{name}");
+        }
+        for name in ["next_page_token", "page_token", "secret_id", "secret_store_config", "requires_secret_rotation"] {
+            assert!(!is_secret_name(name), "{name}");
+        }
     }
 }

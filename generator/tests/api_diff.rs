@@ -1,0 +1,196 @@
+//! API diffs: one before/after spec pair per area under `tests/diff_fixtures/`,
+//! each report snapshotted (every line is a classification and a description),
+//! plus a check that the pairs together produce every kind of change.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use oapi_gen::diff::{diff, has_breaking, render, Change, ChangeKind, Class};
+use oapi_gen::model::Api;
+use oapi_gen::{generate_file, Layout, Options};
+
+const CASES: &[&str] = &["client", "operations", "parameters", "bodies", "responses", "fields", "enums_unions"];
+
+fn model(path: PathBuf) -> Api {
+    let options = Options { layout: Layout::Module { name: "api".into() }, preamble: "// test".into() };
+    generate_file(&path, &options).unwrap_or_else(|e| panic!("{}: {e}", path.display())).api
+}
+
+fn case_changes(case: &str) -> Vec<Change> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/diff_fixtures").join(case);
+    diff(&model(dir.join("old.yaml")), &model(dir.join("new.yaml")))
+}
+
+fn check(case: &str) {
+    let changes = case_changes(case);
+    insta::assert_snapshot!(case, render(case, &changes));
+}
+
+#[test]
+fn client() {
+    check("client");
+}
+
+#[test]
+fn operations() {
+    check("operations");
+}
+
+#[test]
+fn parameters() {
+    check("parameters");
+}
+
+#[test]
+fn bodies() {
+    check("bodies");
+}
+
+#[test]
+fn responses() {
+    check("responses");
+}
+
+#[test]
+fn fields() {
+    check("fields");
+}
+
+#[test]
+fn enums_unions() {
+    check("enums_unions");
+}
+
+/// Every `ChangeKind`; the `match` fails to compile when one is added, so
+/// this list (and the fixtures that must produce it) cannot fall behind.
+fn all_kinds() -> Vec<ChangeKind> {
+    use ChangeKind::*;
+    let all = vec![
+        ClientParamAdded,
+        ClientParamRemoved,
+        SecuritySchemeAdded,
+        SecuritySchemeRemoved,
+        BaseUrlChanged,
+        OperationAdded,
+        OperationRemoved,
+        OperationRenamed,
+        OperationMoved,
+        EndpointChanged,
+        OperationDeprecationChanged,
+        ParameterAdded,
+        ParameterRemoved,
+        ParameterRetyped,
+        ParameterRequirednessChanged,
+        ParameterClientDefaultChanged,
+        ParameterWireChanged,
+        ArgumentsReordered,
+        BodyAdded,
+        BodyRemoved,
+        BodyRetyped,
+        BodyRequirednessChanged,
+        BodyMediaTypeChanged,
+        ReturnTypeChanged,
+        SuccessResponsesChanged,
+        ErrorResponseAdded,
+        ErrorResponseRemoved,
+        ErrorResponseRetyped,
+        PaginationAdded,
+        PaginationRemoved,
+        PaginationRetyped,
+        TypeAdded,
+        TypeRemoved,
+        TypeKindChanged,
+        TypeUsageChanged,
+        TypeDefaultChanged,
+        TypeDeprecationChanged,
+        FieldAdded,
+        FieldRemoved,
+        FieldRetyped,
+        FieldRequirednessChanged,
+        FieldWireNameChanged,
+        FieldReadOnlyChanged,
+        FieldConstraintsChanged,
+        FieldDeprecationChanged,
+        ConstructorReordered,
+        AdditionalPropertiesChanged,
+        EnumValueAdded,
+        EnumValueRemoved,
+        EnumValueRenamed,
+        VariantAdded,
+        VariantRemoved,
+        VariantRetyped,
+        VariantTagsChanged,
+        AliasRetyped,
+    ];
+    for kind in &all {
+        match kind {
+            ClientParamAdded | ClientParamRemoved | SecuritySchemeAdded | SecuritySchemeRemoved | BaseUrlChanged
+            | OperationAdded | OperationRemoved | OperationRenamed | OperationMoved | EndpointChanged
+            | OperationDeprecationChanged | ParameterAdded | ParameterRemoved | ParameterRetyped
+            | ParameterRequirednessChanged | ParameterClientDefaultChanged | ParameterWireChanged
+            | ArgumentsReordered | BodyAdded | BodyRemoved | BodyRetyped | BodyRequirednessChanged
+            | BodyMediaTypeChanged | ReturnTypeChanged | SuccessResponsesChanged | ErrorResponseAdded
+            | ErrorResponseRemoved | ErrorResponseRetyped | PaginationAdded | PaginationRemoved
+            | PaginationRetyped | TypeAdded | TypeRemoved | TypeKindChanged | TypeUsageChanged
+            | TypeDefaultChanged | TypeDeprecationChanged | FieldAdded | FieldRemoved | FieldRetyped
+            | FieldRequirednessChanged | FieldWireNameChanged | FieldReadOnlyChanged | FieldConstraintsChanged
+            | FieldDeprecationChanged | ConstructorReordered | AdditionalPropertiesChanged | EnumValueAdded
+            | EnumValueRemoved | EnumValueRenamed | VariantAdded | VariantRemoved | VariantRetyped
+            | VariantTagsChanged | AliasRetyped => {}
+        }
+    }
+    all
+}
+
+#[test]
+fn fixtures_cover_every_kind() {
+    let seen: BTreeSet<ChangeKind> = CASES.iter().flat_map(|case| case_changes(case)).map(|c| c.kind).collect();
+    let missing: Vec<ChangeKind> = all_kinds().into_iter().filter(|k| !seen.contains(k)).collect();
+    assert!(missing.is_empty(), "no fixture produces {missing:?}");
+}
+
+/// The rules users rely on most, stated once outside the snapshots.
+#[test]
+fn key_classifications() {
+    let find = |case: &str, kind: ChangeKind, needle: &str| -> Class {
+        case_changes(case)
+            .into_iter()
+            .find(|c| c.kind == kind && c.line().contains(needle))
+            .unwrap_or_else(|| panic!("{case}: no {kind:?} containing {needle:?}"))
+            .class
+    };
+    // New required argument breaks; new optional setter does not.
+    assert_eq!(find("parameters", ChangeKind::ParameterAdded, "`owner"), Class::Breaking);
+    assert_eq!(find("parameters", ChangeKind::ParameterAdded, "`page"), Class::Compatible);
+    // Response models are #[non_exhaustive]: a new field is compatible.
+    assert_eq!(find("fields", ChangeKind::FieldAdded, "Pet.weight"), Class::Compatible);
+    // Request models: a new required field is a new `new()` argument; an optional one a setter.
+    assert_eq!(find("fields", ChangeKind::FieldAdded, "NewPet.owner"), Class::Breaking);
+    assert_eq!(find("fields", ChangeKind::FieldAdded, "NewPet.color"), Class::Compatible);
+    // Enums are non-exhaustive with an Unknown fallback; unions are exhaustive.
+    assert_eq!(find("enums_unions", ChangeKind::EnumValueAdded, "adopted"), Class::Compatible);
+    assert_eq!(find("enums_unions", ChangeKind::EnumValueRemoved, "lost"), Class::Breaking);
+    assert_eq!(find("enums_unions", ChangeKind::VariantAdded, "Bird"), Class::Breaking);
+    assert_eq!(find("responses", ChangeKind::ReturnTypeChanged, "deletePet"), Class::Breaking);
+    assert_eq!(find("operations", ChangeKind::OperationAdded, "getStore"), Class::Compatible);
+    assert_eq!(find("operations", ChangeKind::OperationRemoved, "purgeLegacy"), Class::Breaking);
+}
+
+#[test]
+fn identical_models_have_no_changes() {
+    let spec = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec");
+    for name in ["apono.yaml", "api-connect.yaml"] {
+        let api = model(spec.join(name));
+        let changes = diff(&api, &api);
+        assert!(changes.is_empty(), "{name}: {changes:?}");
+        assert_eq!(render("x", &changes), "x: no API changes\n");
+        assert!(!has_breaking(&changes));
+    }
+}
+
+#[test]
+fn reports_are_deterministic() {
+    for case in CASES {
+        assert_eq!(case_changes(case), case_changes(case), "{case}");
+    }
+}
