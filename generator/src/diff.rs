@@ -781,29 +781,21 @@ fn type_changes(old: &TypeDef, new: &TypeDef, out: &mut Changes) {
                     field_added(new, new_field, out);
                 }
             }
-            if new.in_request {
-                let constructor_args = |fields: &[Field]| -> Vec<String> {
-                    fields.iter().filter(|f| !is_option(&f.ty)).map(|f| f.rust_name.clone()).collect()
-                };
-                let (old_args, new_args) = (constructor_args(old_fields), constructor_args(new_fields));
-                let old_args: Vec<&str> = old_args.iter().map(String::as_str).collect();
-                let new_args: Vec<&str> = new_args.iter().map(String::as_str).collect();
-                if old.in_request {
-                    if let Some(description) = reordered(&old_args, &new_args) {
-                        out.push(
-                            ChangeKind::ConstructorReordered,
-                            name,
-                            format!("arguments of `{name}::new` reordered: {description}"),
-                            Class::Breaking,
-                        );
-                    }
+            if old.in_request && new.in_request {
+                if let Some(description) = reordered(&constructor_args(old_fields), &constructor_args(new_fields)) {
+                    out.push(
+                        ChangeKind::ConstructorReordered,
+                        name,
+                        format!("arguments of `{name}::new` reordered: {description}"),
+                        Class::Breaking,
+                    );
                 }
             }
             let all_optional = |fields: &[Field]| fields.iter().all(|f| is_option(&f.ty));
             let (old_default, new_default) = (all_optional(old_fields), all_optional(new_fields));
             if old_default != new_default {
                 let (description, class) = if new_default {
-                    (format!("now implements `Default` (every field is optional)"), Class::Compatible)
+                    ("now implements `Default` (every field is optional)".to_string(), Class::Compatible)
                 } else {
                     (
                         format!("no longer implements `Default`: `{name}::default()` stops compiling"),
@@ -887,12 +879,10 @@ fn type_changes(old: &TypeDef, new: &TypeDef, out: &mut Changes) {
                     Class::Compatible,
                 );
             }
-            // `oneOf` enums are exhaustive: a new variant breaks `match`.
-            variant_changes(name, old_variants, new_variants, Class::Breaking, "discriminator values", out);
+            variant_changes(name, old_variants, new_variants, false, out);
         }
         (TypeKind::Responses { variants: old_variants }, TypeKind::Responses { variants: new_variants }) => {
-            // Success enums are `#[non_exhaustive]`.
-            variant_changes(name, old_variants, new_variants, Class::Compatible, "statuses", out);
+            variant_changes(name, old_variants, new_variants, true, out);
         }
         (TypeKind::Alias(old_target), TypeKind::Alias(new_target)) => {
             if old_target != new_target {
@@ -911,6 +901,11 @@ fn type_changes(old: &TypeDef, new: &TypeDef, out: &mut Changes) {
             Class::Breaking,
         ),
     }
+}
+
+/// The arguments of a request struct's `new()`: its non-`Option` fields, in order.
+fn constructor_args(fields: &[Field]) -> Vec<&str> {
+    fields.iter().filter(|f| !is_option(&f.ty)).map(|f| f.rust_name.as_str()).collect()
 }
 
 /// A struct's constructor comes with `in_request`; `#[non_exhaustive]` with
@@ -1039,7 +1034,9 @@ fn field_changes(def: &TypeDef, old: &Field, new: &Field, out: &mut Changes) {
         };
         out.push(ChangeKind::FieldReadOnlyChanged, &subject, description, class);
     }
-    if old.constraints != new.constraints || old.allowed != new.allowed {
+    // Allowed values of a named enum are reported on the enum itself.
+    let allowed_changed = old.allowed != new.allowed && !matches!(new_inner, TypeRef::Named(_));
+    if old.constraints != new.constraints || allowed_changed {
         out.push(
             ChangeKind::FieldConstraintsChanged,
             &subject,
@@ -1085,22 +1082,26 @@ fn constraints_text(constraints: &Constraints, allowed: &[String]) -> String {
     }
 }
 
-/// Variants of a union (`added_class` Breaking: exhaustive) or a success enum
-/// (Compatible: `#[non_exhaustive]`), matched by Rust name.
-fn variant_changes(
-    name: &str,
-    old: &[Variant],
-    new: &[Variant],
-    added_class: Class,
-    tags_label: &str,
-    out: &mut Changes,
-) {
+/// `Cat(Cat)`, or `NoContent` for a success enum's body-less status.
+fn variant_text(variant: &Variant, success_enum: bool) -> String {
+    if success_enum && variant.ty == TypeRef::Option(Box::new(TypeRef::Json)) {
+        variant.rust_name.clone()
+    } else {
+        format!("{}({})", variant.rust_name, type_text(&variant.ty))
+    }
+}
+
+/// Variants of a union (exhaustive: a new variant breaks `match`) or of a
+/// success enum (`#[non_exhaustive]`), matched by Rust name.
+fn variant_changes(name: &str, old: &[Variant], new: &[Variant], success_enum: bool, out: &mut Changes) {
+    let (added_class, tags_label) =
+        if success_enum { (Class::Compatible, "statuses") } else { (Class::Breaking, "discriminator values") };
     for old_variant in old {
         let Some(new_variant) = new.iter().find(|v| v.rust_name == old_variant.rust_name) else {
             out.push(
                 ChangeKind::VariantRemoved,
                 name,
-                format!("variant `{}({})` removed", old_variant.rust_name, type_text(&old_variant.ty)),
+                format!("variant `{}` removed", variant_text(old_variant, success_enum)),
                 Class::Breaking,
             );
             continue;
@@ -1141,7 +1142,7 @@ fn variant_changes(
             out.push(
                 ChangeKind::VariantAdded,
                 name,
-                format!("variant `{}({})` added{note}", new_variant.rust_name, type_text(&new_variant.ty)),
+                format!("variant `{}` added{note}", variant_text(new_variant, success_enum)),
                 added_class,
             );
         }

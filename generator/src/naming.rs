@@ -141,8 +141,13 @@ impl Namespace {
         if self.taken.insert(wanted.to_string()) {
             return wanted.to_string();
         }
+        // `Self_` (an escaped keyword) numbers as `Self2`: `Self_2` is not camel case.
+        let stem = match wanted.trim_end_matches('_') {
+            "" => wanted,
+            stem => stem,
+        };
         (2..)
-            .map(|n| format!("{wanted}{n}"))
+            .map(|n| format!("{stem}{n}"))
             .find(|candidate| self.taken.insert(candidate.clone()))
             .unwrap_or_else(|| wanted.to_string())
     }
@@ -191,5 +196,7 @@ mod tests {
         assert_eq!(names.claim("Pet"), "Pet");
         assert_eq!(names.claim("Pet"), "Pet2");
         assert_eq!(names.claim("Pet"), "Pet3");
+        assert_eq!(names.claim("Self_"), "Self_");
+        assert_eq!(names.claim("Self_"), "Self2");
     }
 }

@@ -124,7 +124,10 @@ mod tests {
         let warnings = diagnostics.into_warnings();
         assert_eq!(warnings.len(), 1);
         let text = warnings[0].to_string();
-        assert!(text.contains("pets.yaml at #/paths/~1pets/get/responses/200/content/application~1json/schema/$ref"), "{text}");
+        assert!(
+            text.contains("pets.yaml at #/paths/~1pets/get/responses/200/content/application~1json/schema/$ref"),
+            "{text}"
+        );
         assert!(text.contains("(operation `listPets`)") && text.contains("any JSON value"), "{text}");
     }
 

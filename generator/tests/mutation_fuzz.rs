@@ -1,8 +1,8 @@
 //! Property test: whatever a spec turns into, the generator returns `Ok` or
 //! `Err`, never panics.
 //!
-//! Real specs (`spec/*.yaml`, and the small specs of `../shared/corpus` when it
-//! is present) are parsed to JSON trees and mutated at random: a node dropped,
+//! Real specs (`spec/*.yaml`, `tests/corpus/*.yaml`, and the small specs of
+//! `../shared/corpus` when it is present) are parsed to JSON trees and mutated at random: a node dropped,
 //! a node retyped (string, number, bool, array, null, object), a node copied
 //! under another key. Each mutant goes through `oapi_gen::generate_str` inside
 //! `catch_unwind`. The PRNG is a fixed-seed SplitMix64 written here, so a
@@ -19,9 +19,9 @@ use serde_json::{Map, Value};
 /// The seed of the whole run; each mutant derives its own from it.
 const SEED: u64 = 0x5EED_0A91_2024_0001;
 /// Mutants per spec of `spec/` (large documents, slower to generate).
-const MUTANTS_PER_PROJECT_SPEC: u64 = 16;
-/// Mutants per small corpus spec.
-const MUTANTS_PER_CORPUS_SPEC: u64 = 40;
+const MUTANTS_PER_PROJECT_SPEC: u64 = 24;
+/// Mutants per small corpus spec (`tests/corpus/`, `../shared/corpus/`).
+const MUTANTS_PER_CORPUS_SPEC: u64 = 64;
 /// Corpus specs above this size are skipped: generation in debug is too slow.
 const MAX_CORPUS_SPEC_BYTES: u64 = 64 * 1024;
 /// Mutations applied to one mutant (1 to this many).
@@ -115,9 +115,29 @@ fn node<'a>(tree: &'a Value, path: &[Step]) -> Option<&'a Value> {
 
 /// Keys that steer the generator, used as targets of copies.
 const INTERESTING_KEYS: &[&str] = &[
-    "$ref", "type", "items", "properties", "allOf", "oneOf", "anyOf", "enum", "required", "nullable", "schema",
-    "parameters", "responses", "requestBody", "content", "operationId", "discriminator", "additionalProperties",
-    "x-pagination", "format", "default", "200", "/{id}",
+    "$ref",
+    "type",
+    "items",
+    "properties",
+    "allOf",
+    "oneOf",
+    "anyOf",
+    "enum",
+    "required",
+    "nullable",
+    "schema",
+    "parameters",
+    "responses",
+    "requestBody",
+    "content",
+    "operationId",
+    "discriminator",
+    "additionalProperties",
+    "x-pagination",
+    "format",
+    "default",
+    "200",
+    "/{id}",
 ];
 
 /// Applies one random mutation; returns its description (`None` when the
@@ -171,10 +191,10 @@ fn mutate(tree: &mut Value, paths: &[Vec<Step>], rng: &mut Rng) -> Option<String
     }
 }
 
-fn spec_files() -> Vec<PathBuf> {
+/// Specs to mutate, each with its number of mutants.
+fn targets() -> Vec<(PathBuf, u64)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default();
-    let mut files = Vec::new();
-    let yaml_in = |dir: &Path, max_bytes: Option<u64>| -> Vec<PathBuf> {
+    let specs_in = |dir: &Path, max_bytes: Option<u64>| -> Vec<PathBuf> {
         let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
         let mut found: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
@@ -184,10 +204,19 @@ fn spec_files() -> Vec<PathBuf> {
         found.sort();
         found
     };
-    files.extend(yaml_in(&root.join("spec"), None));
+    let project = specs_in(&root.join("spec"), None);
+    assert!(!project.is_empty(), "spec/*.yaml must be present");
+    let mut targets: Vec<(PathBuf, u64)> = project.into_iter().map(|p| (p, MUTANTS_PER_PROJECT_SPEC)).collect();
+    let small = specs_in(&root.join("generator/tests/corpus"), None).into_iter();
     // The shared corpus is optional: absent on most machines, skipped then.
-    files.extend(yaml_in(&root.join("../shared/corpus"), Some(MAX_CORPUS_SPEC_BYTES)));
-    files
+    let shared = specs_in(&root.join("../shared/corpus"), Some(MAX_CORPUS_SPEC_BYTES)).into_iter();
+    targets.extend(small.chain(shared).map(|p| (p, MUTANTS_PER_CORPUS_SPEC)));
+    targets
+}
+
+/// FNV-1a of a spec's name: its mutants' seeds do not depend on which other specs exist.
+fn name_hash(name: &str) -> u64 {
+    name.bytes().fold(0xCBF2_9CE4_8422_2325, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01B3))
 }
 
 /// `MUTATION_FUZZ_SCALE=50 cargo test --release -p oapi-gen --test mutation_fuzz`
@@ -200,29 +229,32 @@ fn scale() -> u64 {
 fn mutated_specs_never_panic() {
     let started = Instant::now();
     let options = Options { layout: Layout::Standalone { crate_name: "fuzz".into() }, preamble: String::new() };
-    let files = spec_files();
-    assert!(files.iter().any(|f| f.to_string_lossy().contains("spec")), "spec/*.yaml must be present");
+    let targets = targets();
+    let trace = std::env::var_os("MUTATION_FUZZ_TRACE").is_some();
 
     // Panics are expected to be caught: keep their messages out of the test output.
     let default_hook = panic::take_hook();
     panic::set_hook(Box::new(|_| {}));
     let mut failures = Vec::new();
     let mut runs = 0;
-    for (file_index, file) in files.iter().enumerate() {
+    for (file, mutants) in &targets {
         let text = std::fs::read_to_string(file).unwrap_or_default();
         let label = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let Ok(tree) = oapi_gen::load::parse_tree(&text, &label) else { continue };
         let paths = all_paths(&tree);
-        let in_corpus = file.to_string_lossy().contains("corpus");
-        let mutants = if in_corpus { MUTANTS_PER_CORPUS_SPEC } else { MUTANTS_PER_PROJECT_SPEC } * scale();
-        for mutant in 0..mutants {
-            let seed = SEED ^ ((file_index as u64) << 32) ^ mutant;
+        for mutant in 0..mutants * scale() {
+            let seed = SEED ^ name_hash(&label) ^ mutant;
             let mut rng = Rng(seed);
             let mut mutated = tree.clone();
             let count = 1 + rng.below(MAX_MUTATIONS);
             let applied: Vec<String> = (0..count).filter_map(|_| mutate(&mut mutated, &paths, &mut rng)).collect();
             let json = mutated.to_string();
             runs += 1;
+            // A stack overflow aborts the process instead of unwinding: with
+            // `MUTATION_FUZZ_TRACE=1` each mutant is named before it runs.
+            if trace {
+                eprintln!("{label} seed {seed:#x}: {}", applied.join("; "));
+            }
             let result = panic::catch_unwind(AssertUnwindSafe(|| generate_str(&json, &label, &options).is_ok()));
             if let Err(payload) = result {
                 let message = payload
@@ -235,6 +267,6 @@ fn mutated_specs_never_panic() {
         }
     }
     panic::set_hook(default_hook);
-    eprintln!("{runs} mutants of {} specs in {:.1} s", files.len(), started.elapsed().as_secs_f64());
+    eprintln!("{runs} mutants of {} specs in {:.1} s", targets.len(), started.elapsed().as_secs_f64());
     assert!(failures.is_empty(), "{} mutants panicked:\n{}", failures.len(), failures.join("\n"));
 }

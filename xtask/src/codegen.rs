@@ -76,6 +76,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
             .collect::<Result<_, _>>()?
     };
     let problems = generate(&project_root(), &selected, check)?;
+    if !check {
+        // What changed for users, against the specs the checked-in output came from.
+        crate::api_diff::print_changes_since_head(&project_root(), &selected);
+    }
     if problems.is_empty() {
         return Ok(());
     }

@@ -8,7 +8,7 @@
 //! without a warning. Swagger 2.0 documents are counted as skipped, not failed:
 //! the generator does not convert them (yet).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -91,16 +91,17 @@ pub fn run(args: &[String]) -> Result<(), String> {
 
     let work = root.join("target").join("corpus");
     std::fs::create_dir_all(&work).map_err(|e| format!("cannot create {}: {e}", work.display()))?;
-    let mut entries: Vec<Entry> = specs.iter().map(|spec| generate(spec, &work)).collect::<Result<_, _>>()?;
+    let mut dirs = BTreeSet::new();
+    let mut entries = Vec::with_capacity(specs.len());
+    for spec in &specs {
+        entries.push(generate(spec, &work, &mut dirs)?);
+    }
 
-    let members: Vec<&str> = entries
-        .iter()
-        .filter(|e| matches!(e.outcome, Outcome::Generated { .. }))
-        .map(|e| e.dir.as_str())
-        .collect();
+    let members: Vec<&str> =
+        entries.iter().filter(|e| matches!(e.outcome, Outcome::Generated { .. })).map(|e| e.dir.as_str()).collect();
     let checks = if members.is_empty() { BTreeMap::new() } else { compile(&root, &work, &members, clippy)? };
 
-    let failed = print_table(&mut entries, &checks, clippy);
+    let failed = print_table(&entries, &checks, clippy);
     if failed > 0 {
         return Err(format!("{failed} spec(s) of the corpus failed; see target/corpus/check.log"));
     }
@@ -113,19 +114,22 @@ fn spec_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let mut specs: Vec<PathBuf> = entries
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|path| path.is_file())
-        .filter(|path| {
-            path.extension().and_then(|e| e.to_str()).is_some_and(|e| matches!(e, "yaml" | "yml" | "json"))
-        })
+        .filter(|path| path.extension().and_then(|e| e.to_str()).is_some_and(|e| matches!(e, "yaml" | "yml" | "json")))
         .collect();
     specs.sort();
     Ok(specs)
 }
 
 /// Generates the crate of one spec into `work/<stem>/`, replacing what was there.
-fn generate(spec: &Path, work: &Path) -> Result<Entry, String> {
+fn generate(spec: &Path, work: &Path, dirs: &mut BTreeSet<String>) -> Result<Entry, String> {
     let file = spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let stem = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let dir = oapi_gen::naming::snake(&stem).replace('_', "-");
+    let mut dir = oapi_gen::naming::snake(&stem).replace('_', "-");
+    // `api.yaml` beside `api.json`: both get a crate.
+    if !dirs.insert(dir.clone()) {
+        dir = oapi_gen::naming::snake(&file).replace('_', "-");
+        dirs.insert(dir.clone());
+    }
     let crate_dir = work.join(&dir);
     let options = Options {
         layout: Layout::Standalone { crate_name: format!("{dir}-client") },
@@ -241,7 +245,7 @@ fn attribute(log: &str, members: &[&str]) -> BTreeMap<String, CheckResult> {
 }
 
 /// Prints the table and the summary line; returns how many specs failed.
-fn print_table(entries: &mut [Entry], checks: &BTreeMap<String, CheckResult>, clippy: bool) -> usize {
+fn print_table(entries: &[Entry], checks: &BTreeMap<String, CheckResult>, clippy: bool) -> usize {
     let tool = if clippy { "clippy" } else { "check" };
     let width = entries.iter().map(|e| e.file.len()).max().unwrap_or(4).max(4);
     println!();
@@ -252,11 +256,17 @@ fn print_table(entries: &mut [Entry], checks: &BTreeMap<String, CheckResult>, cl
         match &entry.outcome {
             Outcome::SkippedSwagger2 => {
                 skipped += 1;
-                println!("{:<width$}  {:>10}  {:>6}  {:>8}  {:>9}  skipped (Swagger 2.0)", entry.file, "-", "-", "-", "-");
+                println!(
+                    "{:<width$}  {:>10}  {:>6}  {:>8}  {:>9}  skipped (Swagger 2.0)",
+                    entry.file, "-", "-", "-", "-"
+                );
             }
             Outcome::GenerationFailed(message) => {
                 failed += 1;
-                println!("{:<width$}  {:>10}  {:>6}  {:>8}  {:>9}  FAILED (generation)", entry.file, "-", "-", "-", "-");
+                println!(
+                    "{:<width$}  {:>10}  {:>6}  {:>8}  {:>9}  FAILED (generation)",
+                    entry.file, "-", "-", "-", "-"
+                );
                 details.push(format!("{}: {message}", entry.file));
             }
             Outcome::Generated { operations, types, warnings, elapsed } => {
@@ -268,7 +278,11 @@ fn print_table(entries: &mut [Entry], checks: &BTreeMap<String, CheckResult>, cl
                     }
                     Some(check) => {
                         failed += 1;
-                        let lines = if check.lines.is_empty() { "see target/corpus/check.log".to_string() } else { check.lines.join("\n  ") };
+                        let lines = if check.lines.is_empty() {
+                            "see target/corpus/check.log".to_string()
+                        } else {
+                            check.lines.join("\n  ")
+                        };
                         details.push(format!("{}:\n  {lines}", entry.file));
                         format!("FAILED ({tool}: {} errors, {} warnings)", check.errors, check.warnings)
                     }

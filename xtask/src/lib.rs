@@ -3,8 +3,12 @@
 //!
 //! - [`codegen`]: regenerate `generated/` from `spec/`, or check it is fresh;
 //! - [`test`]: the whole test suite, as CI runs it;
-//! - [`corpus`]: generate and compile a client for every spec of a corpus.
+//! - [`corpus`]: generate and compile a client for every spec of a corpus;
+//! - [`api_diff`]: what changed for users of the generated crate since a git revision;
+//! - [`bench`]: whole-process figures for BENCHMARKS.md.
 
+pub mod api_diff;
+pub mod bench;
 pub mod codegen;
 pub mod examples;
 pub mod corpus;

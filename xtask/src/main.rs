@@ -12,6 +12,11 @@ commands:
                              --check writes nothing and fails on stale output
   test                       run the whole test suite (tools are installed when missing)
   examples                   run generated/examples/ against Prism mocks of the specs
+  api-diff --base REV [API…] [--fail-on-breaking]
+                             what changed for users of the generated crate since REV
+  bench [--runs N] [--compile]
+                             generation time and peak memory per spec, lines of code,
+                             (--compile) build times of api-clients; see BENCHMARKS.md
   corpus [DIR] [--clippy]    generate and compile a crate per spec in DIR (default ../shared/corpus)";
 
 fn main() -> ExitCode {
@@ -20,6 +25,8 @@ fn main() -> ExitCode {
         Some("codegen") => codegen::run(&args[1..]),
         Some("corpus") => corpus::run(&args[1..]),
         Some("examples") => xtask::examples::run(),
+        Some("api-diff") => xtask::api_diff::run(&args[1..]),
+        Some("bench") => xtask::bench::run(&args[1..]),
         Some("test") => test::run(&args[1..]),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");

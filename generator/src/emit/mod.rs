@@ -165,9 +165,11 @@ fn separate_items(code: &str) -> String {
         if let Some(prev) = previous {
             let prev_trimmed = prev.trim_start();
             let same_indent = indent(prev) == indent(line);
+            // A doc line ending in `;` (code quoted in a spec's prose) ends nothing.
+            let is_doc = prev_trimmed.starts_with("//");
             let prev_ends_item = prev_trimmed == "}"
                 || prev_trimmed == "};"
-                || (prev_trimmed.ends_with(';') && ITEM_STARTS.iter().any(|s| prev_trimmed.starts_with(s)));
+                || (!is_doc && prev_trimmed.ends_with(';') && ITEM_STARTS.iter().any(|s| prev_trimmed.starts_with(s)));
             let after_inner = in_inner_attributes && !trimmed.starts_with("#!") && !prev_trimmed.starts_with("//!")
                 && prev_trimmed.ends_with(']');
             let starts_item = ITEM_STARTS.iter().any(|s| trimmed.starts_with(s));
@@ -201,5 +203,11 @@ mod tests {
         let code = "#![allow(x)]\npub mod a;\n/// Doc.\npub struct A {\n    x: i32,\n}\nimpl A {\n    fn f() {\n        let a = 1;\n        let b = 2;\n    }\n    fn g() {}\n}\n";
         let expected = "#![allow(x)]\n\npub mod a;\n\n/// Doc.\npub struct A {\n    x: i32,\n}\n\nimpl A {\n    fn f() {\n        let a = 1;\n        let b = 2;\n    }\n\n    fn g() {}\n}\n";
         assert_eq!(separate_items(code), expected);
+    }
+
+    #[test]
+    fn doc_lines_ending_in_semicolons_stay_together() {
+        let code = "/// ```text\n/// const a = require('a');\n///\n/// const b = 1;\n/// ```\npub fn f() {}\n";
+        assert_eq!(separate_items(code), code);
     }
 }

@@ -138,8 +138,21 @@ fn builder_item(api: &Api, op: &Operation) -> TokenStream {
     let error_arms = error_arms(op);
     let has_default = op.responses.errors.iter().any(|case| case.status == "default");
     let fallback_arm = (!has_default).then(|| quote! { _ => ::std::option::Option::None, });
+    let only_default = match op.responses.errors.as_slice() {
+        [case] if case.status == "default" => match &case.kind {
+            ResponseKind::Json(ty) => Some(rust_type(ty, Scope::Operations, Position::InJson)),
+            _ => None,
+        },
+        _ => None,
+    };
     let error_result = if error_arms.is_empty() {
         quote! { ::std::result::Result::Err(crate::runtime::api_error(raw, ::std::option::Option::None)) }
+    } else if let Some(ty) = only_default {
+        // Only `default` is documented: every status decodes it, no `match` needed.
+        quote! {
+            let typed = crate::runtime::typed_error_body::<#ty>(&raw);
+            ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
+        }
     } else {
         quote! {
             let typed: ::std::option::Option<::std::boxed::Box<dyn crate::runtime::ErrorBody>> = match raw.status.as_u16() {
@@ -253,7 +266,10 @@ fn build_request(api: &Api, op: &Operation) -> TokenStream {
                     }
                 };
                 if param.required {
-                    statements.push(push(quote! { &self.#name }));
+                    // Bound to `value` like optional ones: `&self.x` in a generic
+                    // argument trips clippy's `needless_borrows_for_generic_args`.
+                    let inner = push(quote! { value });
+                    statements.push(quote! { { let value = &self.#name; #inner } });
                 } else {
                     let inner = push(quote! { value });
                     statements.push(quote! { if let ::std::option::Option::Some(value) = &self.#name { #inner } });
@@ -296,7 +312,8 @@ fn build_request(api: &Api, op: &Operation) -> TokenStream {
                         if let ::std::option::Option::Some(value) = self.client.core.client_param(#wire) { #text } #missing
                     });
                 } else if param.required {
-                    statements.push(send(quote! { &self.#name }));
+                    let inner = send(quote! { value });
+                    statements.push(quote! { { let value = &self.#name; #inner } });
                 } else {
                     let inner = send(quote! { value });
                     statements.push(quote! { if let ::std::option::Option::Some(value) = &self.#name { #inner } });
@@ -654,4 +671,44 @@ fn pagination_methods(op: &Operation) -> Option<TokenStream> {
 
         #( #helpers )*
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{generate_str, Layout, Options};
+
+    /// The generated code of a spec with the given `paths`, all files joined.
+    fn code(paths: &str) -> String {
+        let spec = format!("openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n{paths}");
+        let options = Options { layout: Layout::Module { name: "t".into() }, preamble: String::new() };
+        let output = generate_str(&spec, "t.yaml", &options).unwrap_or_else(|e| panic!("{e}"));
+        output.files.values().cloned().collect()
+    }
+
+    #[test]
+    fn byte_and_text_bodies_clone_the_value_not_the_reference() {
+        let code = code(
+            "  /upload:\n    post:\n      operationId: upload\n      requestBody: {required: true, content: {application/octet-stream: {schema: {type: string, format: binary}}}}\n      responses: {'204': {description: ok}}\n  /note:\n    post:\n      operationId: note\n      requestBody: {content: {text/plain: {schema: {type: string}}}}\n      responses: {'204': {description: ok}}\n",
+        );
+        assert!(code.contains("data: ::bytes::Bytes::clone(&self.body)"), "{code}");
+        assert!(code.contains("::bytes::Bytes::from(::std::string::String::clone(body))"), "{code}");
+    }
+
+    #[test]
+    fn a_lone_default_error_is_decoded_without_a_match() {
+        let code = code(
+            "  /a:\n    get:\n      operationId: getA\n      responses:\n        '204': {description: ok}\n        default: {description: error, content: {application/json: {schema: {type: object, properties: {message: {type: string}}}}}}\n",
+        );
+        assert!(code.contains("let typed = crate::runtime::typed_error_body::<\n            super::types::GetAErrorDefault,\n        >(&raw);"), "{code}");
+        assert!(!code.contains("match raw.status.as_u16()"), "{code}");
+    }
+
+    #[test]
+    fn required_query_values_are_bound_not_borrowed_in_the_call() {
+        let code = code(
+            "  /a:\n    get:\n      operationId: getA\n      parameters: [{name: q, in: query, required: true, schema: {type: string}}]\n      responses: {'204': {description: ok}}\n",
+        );
+        assert!(code.contains("let value = &self.q;"), "{code}");
+        assert!(!code.contains("request.query(\"q\", &self.q)"), "{code}");
+    }
 }

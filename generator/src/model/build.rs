@@ -23,6 +23,12 @@ pub struct Builder<'a> {
     pub component_names: IndexMap<String, String>,
     /// The operation being built, for warnings.
     pub current_operation: Option<String>,
+    /// Schemas whose named type is being shaped as an alias right now (see
+    /// `Builder::kind_of`): defining one of them again would never end.
+    pub aliasing: Vec<*const Schema>,
+    /// Inline schemas being defined, by pointer → their type name: an `allOf`
+    /// that merges a schema containing this one refers back to it by name.
+    pub defining: IndexMap<String, String>,
 }
 
 impl<'a> Builder<'a> {
@@ -106,11 +112,16 @@ pub fn build(doc: &OpenAPI, diagnostics: &mut Diagnostics) -> Result<Api, Error>
         type_names: Namespace::default(),
         component_names: IndexMap::new(),
         current_operation: None,
+        aliasing: Vec::new(),
+        defining: IndexMap::new(),
     };
     builder.define_components();
     let (tags, operations) = builder.operations()?;
     let mut types = builder.types;
     mark_usage(&mut types, &operations);
+    for pointer in recursion::break_alias_cycles(&mut types) {
+        diagnostics.warn(&pointer, None, "a type alias that contains itself cannot be written in Rust; its recursive part is typed as any JSON value");
+    }
     recursion::box_cycles(&mut types);
 
     let info = &doc.info;

@@ -496,4 +496,45 @@ mod tests {
         assert!(is_json("application/problem+json"));
         assert!(!is_json("application/yaml"));
     }
+
+    fn generate(paths: &str) -> Result<crate::Output, crate::Error> {
+        let spec = format!("openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n{paths}");
+        let options = crate::Options { layout: crate::Layout::Module { name: "t".into() }, preamble: String::new() };
+        crate::generate_str(&spec, "specs/t.yaml", &options)
+    }
+
+    #[test]
+    fn duplicate_operation_id_names_file_pointer_and_operation() {
+        let error = generate(
+            "  /a:\n    get: {operationId: same, responses: {'204': {description: ok}}}\n  /b:\n    get: {operationId: same, responses: {'204': {description: ok}}}\n",
+        )
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+        assert_eq!(error, "specs/t.yaml at #/paths/~1b/get (operation `same`): duplicate operationId (also at #/paths/~1a/get)");
+    }
+
+    #[test]
+    fn undeclared_path_parameter_names_file_pointer_and_operation() {
+        let error = generate("  /pets/{petId}:\n    get: {operationId: getPet, responses: {'204': {description: ok}}}\n")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert_eq!(
+            error,
+            "specs/t.yaml at #/paths/~1pets~1{petId}/get (operation `getPet`): path parameter `petId` is used in the path but not declared"
+        );
+    }
+
+    #[test]
+    fn binary_schema_under_json_is_sent_and_read_as_bytes() {
+        let output = generate(
+            "  /import:\n    post:\n      operationId: partialImport\n      requestBody: {content: {application/json: {schema: {type: string, format: binary}}}}\n      responses: {'200': {description: ok, content: {application/json: {schema: {type: string, format: binary}}}}}\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let op = &output.api.operations[0];
+        let body = op.body.as_ref().map(|b| (&b.encoding, &b.ty));
+        assert_eq!(body, Some((&BodyEncoding::Bytes("application/json".into()), &TypeRef::Binary)));
+        assert_eq!(op.responses.success[0].kind, ResponseKind::Bytes);
+    }
 }

@@ -1,5 +1,6 @@
 //! Breaks recursive cycles with `Box`: a struct that contains itself directly
 //! (not through a `Vec` or a map, which already allocate) would have infinite size.
+//! Cycles of type aliases cannot be boxed at all: they are cut with JSON values.
 
 use indexmap::{IndexMap, IndexSet};
 
@@ -27,6 +28,47 @@ pub fn box_cycles(types: &mut IndexMap<String, TypeDef>) {
             TypeKind::Alias(target) => box_if(target, &on_cycle),
             TypeKind::Enum { .. } => {}
         }
+    }
+}
+
+/// Type aliases may not refer to themselves, not even through `Vec` or `Box`
+/// (`type Tree = Vec<Tree>;` does not compile). Inside an alias on such a
+/// cycle, each reference to an alias of the same cycle becomes a JSON value;
+/// returns the pointers of the aliases changed, for warnings.
+pub fn break_alias_cycles(types: &mut IndexMap<String, TypeDef>) -> Vec<String> {
+    let is_alias = |def: &TypeDef| matches!(def.kind, TypeKind::Alias(_));
+    let edges: IndexMap<String, Vec<String>> = types
+        .iter()
+        .filter(|(_, def)| is_alias(def))
+        .map(|(name, def)| {
+            let mut names = Vec::new();
+            if let TypeKind::Alias(target) = &def.kind {
+                target.names(&mut names);
+            }
+            let aliases = names.into_iter().filter(|n| types.get(*n).is_some_and(is_alias)).map(str::to_string);
+            (name.clone(), aliases.collect())
+        })
+        .collect();
+    let components = strongly_connected(&edges);
+    let mut changed = Vec::new();
+    for (name, def) in types.iter_mut() {
+        let Some(&component) = components.get(name) else { continue };
+        if let TypeKind::Alias(target) = &mut def.kind {
+            replace_names(target, &|n: &str| components.get(n) == Some(&component));
+            changed.push(def.pointer.clone());
+        }
+    }
+    changed
+}
+
+/// Replaces every named type matching `hit` inside `ty` (collections included) by a JSON value.
+fn replace_names(ty: &mut TypeRef, hit: &impl Fn(&str) -> bool) {
+    match ty {
+        TypeRef::Named(name) if hit(name) => *ty = TypeRef::Json,
+        TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) | TypeRef::Boxed(inner) => {
+            replace_names(inner, hit)
+        }
+        _ => {}
     }
 }
 
@@ -104,7 +146,8 @@ fn strongly_connected(edges: &IndexMap<String, Vec<String>>) -> IndexMap<String,
                 let self_loop = adjacency[node].contains(&node);
                 if members.len() > 1 || self_loop {
                     for member in members {
-                        result.insert(edges.get_index(member).map(|(k, _)| k.clone()).unwrap_or_default(), component_id);
+                        result
+                            .insert(edges.get_index(member).map(|(k, _)| k.clone()).unwrap_or_default(), component_id);
                     }
                     component_id += 1;
                 }
@@ -120,6 +163,78 @@ mod tests {
 
     fn graph(pairs: &[(&str, &[&str])]) -> IndexMap<String, Vec<String>> {
         pairs.iter().map(|(k, v)| (k.to_string(), v.iter().map(|s| s.to_string()).collect())).collect()
+    }
+
+    fn alias(name: &str, target: TypeRef) -> (String, TypeDef) {
+        let def = TypeDef {
+            name: name.into(),
+            pointer: format!("/components/schemas/{name}"),
+            docs: Default::default(),
+            kind: TypeKind::Alias(target),
+            in_response: true,
+            in_request: false,
+        };
+        (name.into(), def)
+    }
+
+    #[test]
+    fn alias_cycles_become_json_inside() {
+        let named = |n: &str| Box::new(TypeRef::Named(n.into()));
+        let mut types: IndexMap<String, TypeDef> = [
+            alias("Tree", TypeRef::Vec(named("Tree"))),
+            alias("A", TypeRef::Map(named("B"))),
+            alias("B", TypeRef::Option(named("A"))),
+            alias("Leaf", TypeRef::Vec(named("Tree"))),
+        ]
+        .into_iter()
+        .collect();
+        let changed = break_alias_cycles(&mut types);
+        assert_eq!(changed, ["/components/schemas/Tree", "/components/schemas/A", "/components/schemas/B"]);
+        assert!(matches!(&types["Tree"].kind, TypeKind::Alias(TypeRef::Vec(inner)) if **inner == TypeRef::Json));
+        assert!(matches!(&types["B"].kind, TypeKind::Alias(TypeRef::Option(inner)) if **inner == TypeRef::Json));
+        // Not on a cycle itself: unchanged.
+        assert!(
+            matches!(&types["Leaf"].kind, TypeKind::Alias(TypeRef::Vec(inner)) if **inner == TypeRef::Named("Tree".into()))
+        );
+    }
+
+    fn generate(schemas: &str) -> crate::Output {
+        let spec = format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n{schemas}"
+        );
+        let options = crate::Options { layout: crate::Layout::Module { name: "t".into() }, preamble: String::new() };
+        crate::generate_str(&spec, "t.yaml", &options).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn recursive_array_alias_is_cut_with_a_warning() {
+        let output = generate("    Tree: {type: array, items: {$ref: '#/components/schemas/Tree'}}\n");
+        assert!(
+            matches!(&output.api.types["Tree"].kind, TypeKind::Alias(TypeRef::Vec(inner)) if **inner == TypeRef::Json)
+        );
+        let warning = output.report.warnings.iter().find(|w| w.location.pointer == "/components/schemas/Tree");
+        assert!(warning.is_some_and(|w| w.message.contains("contains itself")), "{:?}", output.report.warnings);
+    }
+
+    #[test]
+    fn all_of_with_a_part_that_is_not_an_object_degrades_instead_of_recursing() {
+        // The second part is neither an object nor a reference to one: the parts do not merge.
+        let output = generate("    Base: {type: object, properties: {a: {type: string}}}\n    Odd:\n      allOf: [{$ref: '#/components/schemas/Base'}, {$ref: 'not-a-local-ref'}]\n");
+        assert!(matches!(&output.api.types["Odd"].kind, TypeKind::Alias(TypeRef::Json)));
+        let warning = output.report.warnings.iter().find(|w| w.location.pointer == "/components/schemas/Odd");
+        assert!(warning.is_some_and(|w| w.message.contains("do not combine")), "{:?}", output.report.warnings);
+    }
+
+    #[test]
+    fn inline_schema_merged_into_itself_through_all_of_is_recursive() {
+        // `Node.child.items` merges `Node`, whose inline `child` property is the schema being defined.
+        let output = generate(
+            "    Node:\n      type: object\n      properties:\n        child:\n          type: object\n          properties:\n            items: {type: array, items: {allOf: [{$ref: '#/components/schemas/Node'}, {type: object, properties: {x: {type: integer}}}]}}\n",
+        );
+        let item = &output.api.types["NodeChildItemsItem"];
+        let TypeKind::Struct { fields, .. } = &item.kind else { panic!("{:?}", item.kind) };
+        let child = fields.iter().find(|f| f.wire_name == "child").map(|f| &f.ty);
+        assert_eq!(child, Some(&TypeRef::Option(Box::new(TypeRef::Named("NodeChild".into())))));
     }
 
     #[test]

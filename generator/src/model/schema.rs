@@ -19,7 +19,8 @@ use crate::naming::{camel, snake, Namespace};
 struct ObjectParts {
     properties: IndexMap<String, (ReferenceOr<Box<Schema>>, String)>,
     required: Vec<String>,
-    additional: Option<AdditionalProperties>,
+    /// `additionalProperties` and the pointer of the schema declaring it.
+    additional: Option<(AdditionalProperties, String)>,
 }
 
 /// Docs from a schema's `title` and `description`.
@@ -224,10 +225,20 @@ impl Builder<'_> {
 
     /// Defines a named type for `schema` under a fresh name derived from `hint`.
     fn define(&mut self, hint: &str, schema: &Schema, pointer: &str) -> TypeRef {
+        if self.aliasing.iter().any(|&aliased| std::ptr::eq(aliased, schema)) {
+            self.warn(pointer, "its `allOf`/`oneOf`/`anyOf` parts do not combine into one type; typed as any JSON value");
+            return TypeRef::Json;
+        }
+        if let Some(name) = self.defining.get(pointer).filter(|_| !pointer.is_empty()) {
+            // Met again while being defined (a merged `allOf` part contains it): recursion.
+            return TypeRef::Named(name.clone());
+        }
         let name = self.type_names.claim(&camel(hint));
         // Reserve the slot first so that recursive references see the name.
         self.types.insert(name.clone(), placeholder(&name, pointer));
+        self.defining.insert(pointer.to_string(), name.clone());
         let kind = self.kind_of(&name, schema, pointer);
+        self.defining.shift_remove(pointer);
         self.finish_type(&name, schema, pointer, kind);
         TypeRef::Named(name)
     }
@@ -266,13 +277,23 @@ impl Builder<'_> {
         let is_object = self.collect_object(schema, pointer, &mut parts, 0);
         if is_object && parts.properties.is_empty() {
             // Merged parts without a single property: a map, not an empty struct.
-            return TypeKind::Alias(self.map_type(parts.additional.as_ref(), name, pointer));
+            let (additional, owner) = match &parts.additional {
+                Some((additional, owner)) => (Some(additional), owner.as_str()),
+                None => (None, pointer),
+            };
+            return TypeKind::Alias(self.map_type(additional, name, owner));
         }
         if is_object {
             return self.struct_kind(name, parts);
         }
-        // A named primitive, array or map.
-        TypeKind::Alias(self.non_null_type_of_alias(schema, name, pointer))
+        // A named primitive, array or map. A schema that only looked like an
+        // object or union (an `allOf` with a part that is not an object, a lone
+        // `oneOf` beside other keywords) would come back to `define`: marked
+        // here, it degrades there instead of recursing forever.
+        self.aliasing.push(std::ptr::from_ref(schema));
+        let target = self.non_null_type_of_alias(schema, name, pointer);
+        self.aliasing.pop();
+        TypeKind::Alias(target)
     }
 
     fn non_null_type_of_alias(&mut self, schema: &Schema, name: &str, pointer: &str) -> TypeRef {
@@ -312,7 +333,7 @@ impl Builder<'_> {
         }
         parts.required.extend(required.iter().cloned());
         if let Some(additional) = additional {
-            parts.additional = Some(additional.clone());
+            parts.additional = Some((additional.clone(), pointer.to_string()));
         }
         if let Some(all_of) = all_of {
             for (index, part) in all_of.iter().enumerate() {
@@ -336,7 +357,12 @@ impl Builder<'_> {
     }
 
     fn struct_kind(&mut self, name: &str, parts: ObjectParts) -> TypeKind {
-        let mut field_names = Namespace::default();
+        // A typed `additionalProperties` becomes the field `additional_properties`:
+        // a property of that name is renamed rather than declared twice.
+        let mut field_names = match &parts.additional {
+            Some((AdditionalProperties::Schema(_), _)) => Namespace::with_reserved(&["additional_properties"]),
+            _ => Namespace::default(),
+        };
         let mut fields = Vec::with_capacity(parts.properties.len());
         for (wire_name, (property, pointer)) in parts.properties {
             let required = parts.required.contains(&wire_name);
@@ -373,13 +399,8 @@ impl Builder<'_> {
             });
         }
         let additional = match &parts.additional {
-            Some(AdditionalProperties::Schema(value)) => {
-                let value = self.type_of(value, &format!("{name}Value"), "");
-                Some(if fields.iter().any(|f| f.rust_name == "additional_properties") {
-                    TypeRef::Json
-                } else {
-                    value
-                })
+            Some((AdditionalProperties::Schema(value), owner)) => {
+                Some(self.type_of(value, &format!("{name}Value"), &format!("{owner}/additionalProperties")))
             }
             _ => None,
         };
@@ -543,5 +564,15 @@ mod tests {
         for name in ["next_page_token", "page_token", "secret_id", "secret_store_config", "requires_secret_rotation"] {
             assert!(!is_secret_name(name), "{name}");
         }
+    }
+
+    #[test]
+    fn a_property_named_additional_properties_does_not_clash_with_the_map() {
+        let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Bag:\n      type: object\n      properties: {additional_properties: {type: string}}\n      additionalProperties: {type: integer}\n";
+        let options = crate::Options { layout: crate::Layout::Module { name: "t".into() }, preamble: String::new() };
+        let output = crate::generate_str(spec, "t.yaml", &options).unwrap_or_else(|e| panic!("{e}"));
+        let super::TypeKind::Struct { fields, additional } = &output.api.types["Bag"].kind else { panic!() };
+        assert_eq!(fields[0].rust_name, "additional_properties2");
+        assert_eq!(additional.as_ref(), Some(&super::TypeRef::Integer(super::IntWidth::I64)));
     }
 }
