@@ -13,11 +13,13 @@
 //!   header, the status checked, the body decoded with `serde_json` into the
 //!   same model type (`apono::types::IntegrationV4`).
 //!
-//! The three run in rounds (order rotated each round) so that machine noise
-//! hits them alike; the report gives the median per-request time of each over
-//! the rounds and the ratios to bare reqwest. `OVERHEAD_REQUESTS` (default
-//! 2000) and `OVERHEAD_ROUNDS` (default 7) change the counts. The loops are
-//! bounded and only loopback is contacted.
+//! Each variant sends its N requests (`OVERHEAD_REQUESTS`, default 2000) in
+//! batches (`OVERHEAD_BATCH`, default 50) interleaved with the other
+//! variants' batches, the order rotated each round, so that noise from other
+//! processes on the machine hits all variants alike. The report gives, per
+//! variant, the median per-request time over its batches and the median over
+//! rounds of the ratio to bare reqwest's batch in the same round. The loops
+//! are bounded and only loopback is contacted.
 //!
 //! `OVERHEAD_BREAKDOWN=1` adds variants that isolate where the difference
 //! goes: the generated client on the very `reqwest::Client` bare reqwest uses
@@ -142,16 +144,17 @@ fn bare_with_timeout(clients: &Clients, requests: usize) -> Duration {
     })
 }
 
-fn median(mut values: Vec<Duration>) -> Duration {
-    values.sort();
-    values[values.len() / 2]
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
 fn main() {
     // `cargo bench` passes `--bench`; `cargo test --all-targets` does not: a smoke run.
     let smoke = !std::env::args().any(|a| a == "--bench");
     let requests = if smoke { 10 } else { env_count("OVERHEAD_REQUESTS", 2000) };
-    let rounds = if smoke { 1 } else { env_count("OVERHEAD_ROUNDS", 7) };
+    let batch = if smoke { 10 } else { env_count("OVERHEAD_BATCH", 50).min(requests) };
+    let rounds = requests.div_ceil(batch);
     let breakdown = smoke || std::env::var("OVERHEAD_BREAKDOWN").is_ok_and(|v| v == "1");
     let base = start_server();
     let bare_http = reqwest::Client::new();
@@ -188,25 +191,23 @@ fn main() {
     for (_, run) in &variants {
         run(&clients, requests.min(200));
     }
-    let mut times: Vec<Vec<Duration>> = vec![Vec::new(); variants.len()];
+    // Per variant, per round: seconds per request in that round's batch.
+    let mut per_request: Vec<Vec<f64>> = vec![Vec::new(); variants.len()];
     for round in 0..rounds {
         for offset in 0..variants.len() {
             let index = (round + offset) % variants.len();
-            times[index].push((variants[index].1)(&clients, requests));
+            let elapsed = (variants[index].1)(&clients, batch);
+            per_request[index].push(elapsed.as_secs_f64() / batch as f64);
         }
     }
-    let medians: Vec<Duration> = times.into_iter().map(median).collect();
-    let bare_per_request = medians.first().map_or(1.0, |d| d.as_secs_f64()) / requests as f64;
-    println!("client overhead: {requests} sequential GETs over loopback, median of {rounds} rounds");
-    println!("| client | total | per request | vs bare reqwest |");
-    println!("|---|---|---|---|");
-    for ((name, _), total) in variants.iter().zip(&medians) {
-        let per_request = total.as_secs_f64() / requests as f64;
-        println!(
-            "| {name} | {:.1} ms | {:.1} µs | {:.3}× |",
-            total.as_secs_f64() * 1000.0,
-            per_request * 1e6,
-            per_request / bare_per_request
-        );
+    println!(
+        "client overhead: {} sequential GETs per client over loopback, in {rounds} interleaved batches of {batch}",
+        rounds * batch
+    );
+    println!("| client | per request (median batch) | vs bare reqwest (median of paired batches) |");
+    println!("|---|---|---|");
+    for (index, (name, _)) in variants.iter().enumerate() {
+        let ratios: Vec<f64> = per_request[index].iter().zip(&per_request[0]).map(|(v, bare)| v / bare).collect();
+        println!("| {name} | {:.1} µs | {:.3}× |", median(per_request[index].clone()) * 1e6, median(ratios));
     }
 }

@@ -5,8 +5,9 @@
 //! 2. both specs pass an independent OpenAPI linter (Redocly CLI);
 //! 3. clippy with `-D warnings` on every crate, generated code included;
 //! 4. rustdoc with `-D warnings` on the generated crate;
-//! 5. the programs in `generated/examples/` against Prism mocks of their specs;
-//! 6. `cargo test` on the whole workspace (unit, snapshot, loopback and
+//! 5. every fixture spec generates a standalone crate that passes clippy;
+//! 6. the programs in `generated/examples/` against Prism mocks of their specs;
+//! 7. `cargo test` on the whole workspace (unit, snapshot, loopback and
 //!    Prism contract tests; Prism comes from `tools/`).
 
 use std::path::Path;
@@ -25,6 +26,10 @@ pub fn run(_args: &[String]) -> Result<(), String> {
     })?;
     step("clippy", || cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"], &[]))?;
     step("doc", || cargo(&["doc", "-p", "api-clients", "--no-deps"], &[("RUSTDOCFLAGS", "-D warnings")]))?;
+    step("fixture crates compile, clippy-clean", || {
+        let fixtures = root.join("tests/fixtures").display().to_string();
+        crate::corpus::run(&[fixtures, "--clippy".to_string()])
+    })?;
     step("examples against Prism", crate::examples::run)?;
     step("test", || cargo(&["test", "--workspace", "--all-targets"], &[]))?;
     step("doctests", || cargo(&["test", "--workspace", "--doc"], &[]))?;
