@@ -1,18 +1,22 @@
 //! Typed async clients for the Apono API and the IBM API Connect consumer API.
 //!
 //! Each API lives in its own module behind a cargo feature of the same name
-//! (`apono`, `api-connect`). Everything under those modules is generated from
-//! `spec/` by `cargo xtask codegen`; [`runtime`] is the small hand-written
-//! layer they call (HTTP execution, auth, retries, errors, pagination).
+//! (`apono`, `api-connect`, both default). Each tag module of an API has a
+//! feature too (`apono-integrations`, `api-connect-applications`, …; see
+//! `Cargo.toml`), so a build can compile only the operations it calls and the
+//! types they need; `apono-client` is the API's client alone. Everything
+//! under those modules is generated from `spec/` by `cargo xtask codegen`;
+//! [`runtime`] is the small hand-written layer they call (HTTP execution,
+//! auth, retries, errors, pagination).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 pub mod runtime;
 
-#[cfg(feature = "apono")]
+#[cfg(feature = "apono-client")]
 pub mod apono;
 
-#[cfg(feature = "api-connect")]
+#[cfg(feature = "api-connect-client")]
 pub mod api_connect;
 
 pub use runtime::{Error, Response};

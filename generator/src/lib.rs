@@ -19,12 +19,14 @@ mod normalize;
 mod refs;
 pub mod report;
 pub mod surface;
+mod swagger2;
 
 use std::path::Path;
 use std::time::Instant;
 
 pub use diagnostics::{Error, Location, Warning};
 pub use emit::{Files, Layout};
+pub use model::features::{FeaturePlan, TagFeatures};
 pub use report::{Report, StageTimings};
 
 /// What to generate.
@@ -45,6 +47,8 @@ pub struct Output {
     pub report: Report,
     /// The model, for API surface listings and diffs.
     pub api: model::Api,
+    /// The per-tag cargo features the output is gated on, when it is.
+    pub features: Option<FeaturePlan>,
 }
 
 /// Generates from a spec file.
@@ -55,7 +59,28 @@ pub fn generate_file(path: &Path, options: &Options) -> Result<Output, Error> {
 }
 
 /// Generates from spec text; `file_label` names the spec in errors and warnings.
+/// Per-tag cargo features follow [`TagFeatures::Auto`]: only standalone crates
+/// above [`model::features::AUTO_THRESHOLD`] operations (in two or more tags) get them.
 pub fn generate_str(text: &str, file_label: &str, options: &Options) -> Result<Output, Error> {
+    generate_str_with(text, file_label, options, TagFeatures::Auto)
+}
+
+/// [`generate_file`] with a choice of per-tag cargo features.
+pub fn generate_file_with(path: &Path, options: &Options, tag_features: TagFeatures) -> Result<Output, Error> {
+    let label = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io { file: label.clone(), source })?;
+    generate_str_with(&text, &label, options, tag_features)
+}
+
+/// [`generate_str`] with a choice of per-tag cargo features: a standalone crate
+/// gets features named after its tags and `full`; a module `api_x` gets
+/// `api-x-<tag>`, `api-x-client` and `api-x` (see [`FeaturePlan`]).
+pub fn generate_str_with(
+    text: &str,
+    file_label: &str,
+    options: &Options,
+    tag_features: TagFeatures,
+) -> Result<Output, Error> {
     let mut diagnostics = diagnostics::Diagnostics::new(file_label);
     let started = Instant::now();
     let mut tree = load::parse_tree(text, file_label)?;
@@ -64,12 +89,19 @@ pub fn generate_str(text: &str, file_label: &str, options: &Options) -> Result<O
     let parsed = Instant::now();
     let api = model::build(&document, &mut diagnostics)?;
     let modelled = Instant::now();
-    let files = emit::emit(&api, &options.layout, &options.preamble, file_label)?;
+    let standalone = matches!(options.layout, Layout::Standalone { .. });
+    let features = tag_features.enabled(standalone, api.operations.len(), api.tags.len()).then(|| match &options.layout {
+        Layout::Standalone { .. } => FeaturePlan::standalone(&api),
+        Layout::Module { name } => FeaturePlan::module(&api, &name.replace('_', "-")),
+    });
+    let files = emit::emit_with_features(&api, &options.layout, &options.preamble, file_label, features.as_ref())?;
     let emitted = Instant::now();
     let report = Report {
         spec: file_label.to_string(),
         operations: api.operations.len(),
         types: api.types.len(),
+        deduplicated_types: api.deduplicated_types,
+        tag_features: features.as_ref().map_or(0, |plan| plan.tag_features.len()),
         lines: files.values().map(|f| f.lines().count()).sum(),
         timings: StageTimings {
             parse: parsed - started,
@@ -80,9 +112,8 @@ pub fn generate_str(text: &str, file_label: &str, options: &Options) -> Result<O
         paginated: api
             .operations
             .iter()
-            .filter(|op| op.pagination.is_some())
-            .map(|op| op.operation_id.clone())
+            .filter_map(|op| Some((op.operation_id.clone(), op.pagination.as_ref()?.rule.clone())))
             .collect(),
     };
-    Ok(Output { files, report, api })
+    Ok(Output { files, report, api, features })
 }

@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use crate::diagnostics::{escape_pointer_token, Diagnostics, Error, Location};
 use crate::normalize;
+use crate::swagger2;
 
 /// How many unreadable schema nodes we are willing to degrade before giving up.
 const MAX_DEGRADED_NODES: usize = 200;
@@ -45,17 +46,26 @@ fn strip_position(message: &str) -> String {
     }
 }
 
-/// Checks the version, normalizes 3.1 to 3.0 and reads the typed document.
+/// Checks the version, converts Swagger 2.0 to 3.0 (module `swagger2`),
+/// normalizes 3.1 to 3.0 and reads the typed document.
 pub fn load_document(mut tree: Value, diagnostics: &mut Diagnostics) -> Result<openapiv3::OpenAPI, Error> {
     if !tree.is_object() {
         return Err(diagnostics.error("", None, "the document is not an object"));
     }
-    if tree.get("swagger").is_some() {
-        return Err(diagnostics.error(
-            "/swagger",
-            None,
-            "this is a Swagger 2.0 document; only OpenAPI 3.0 and 3.1 are supported (convert it to OpenAPI 3 first)",
-        ));
+    match tree.get("swagger") {
+        // `swagger: 2.0` unquoted in YAML is a number.
+        Some(Value::String(version)) if version == "2.0" => swagger2::to_openapi_30(&mut tree, diagnostics),
+        Some(Value::Number(version)) if version.as_f64() == Some(2.0) => {
+            swagger2::to_openapi_30(&mut tree, diagnostics)
+        }
+        Some(version) => {
+            return Err(diagnostics.error(
+                "/swagger",
+                None,
+                format!("unsupported Swagger version {version}; only Swagger 2.0 and OpenAPI 3.0/3.1 are supported"),
+            ))
+        }
+        None => {}
     }
     let version = match tree.get("openapi") {
         Some(Value::String(version)) => version.clone(),
@@ -143,11 +153,13 @@ mod tests {
     }
 
     #[test]
-    fn swagger_two_is_named() {
+    fn swagger_two_is_converted_and_other_swagger_versions_are_named() {
         let tree = parse_tree("swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}", "old.yaml").unwrap();
-        let mut diagnostics = Diagnostics::new("old.yaml");
-        let error = load_document(tree, &mut diagnostics).unwrap_err();
-        assert!(error.to_string().contains("Swagger 2.0"), "{error}");
+        load_document(tree, &mut Diagnostics::new("old.yaml")).unwrap();
+        let tree = parse_tree("swagger: '1.2'\ninfo: {title: t, version: '1'}\npaths: {}", "older.yaml").unwrap();
+        let error = load_document(tree, &mut Diagnostics::new("older.yaml")).unwrap_err();
+        assert!(error.to_string().contains("unsupported Swagger version \"1.2\""), "{error}");
+        assert_eq!(error.location().map(|l| l.pointer.as_str()), Some("/swagger"));
     }
 
     #[test]

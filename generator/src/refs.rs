@@ -9,8 +9,9 @@ use serde_json::Value;
 
 use crate::diagnostics::{escape_pointer_token, Diagnostics, Error};
 
-/// References to schemas start with this; they can degrade to any value.
-const SCHEMA_PREFIX: &str = "#/components/schemas/";
+/// References to schemas (OpenAPI 3, and Swagger 2.0 before its conversion)
+/// start with one of these; they can degrade to any value.
+const SCHEMA_PREFIXES: &[&str] = &["#/components/schemas/", "#/definitions/"];
 
 /// Checks each `#/…` reference in `tree` against `tree`. External references
 /// (`other.yaml#/…`) are left to the model, which degrades them with a warning.
@@ -26,7 +27,7 @@ pub fn check_local_refs(tree: &mut Value, diagnostics: &mut Diagnostics) -> Resu
                         if tree.pointer(&decoded).is_none() {
                             let operation = operation_at(tree, &pointer);
                             let ref_pointer = format!("{pointer}/$ref");
-                            if !reference.starts_with(SCHEMA_PREFIX) {
+                            if !SCHEMA_PREFIXES.iter().any(|prefix| reference.starts_with(prefix)) {
                                 return Err(diagnostics.error(
                                     &ref_pointer,
                                     operation.as_deref(),

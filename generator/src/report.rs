@@ -31,12 +31,18 @@ pub struct Report {
     pub operations: usize,
     /// Named types generated.
     pub types: usize,
+    /// Structurally identical types merged into one (not counted in `types`).
+    pub deduplicated_types: usize,
+    /// Per-tag cargo features generated (0 when the output is not gated).
+    pub tag_features: usize,
     /// Lines of generated code.
     pub lines: usize,
     /// Stage timings.
     pub timings: StageTimings,
     /// Warnings, in the order found.
     pub warnings: Vec<Warning>,
-    /// Operations with pagination streams.
-    pub paginated: Vec<String>,
+    /// Operations with pagination streams: `(operationId, rule)`, the rule
+    /// being `x-pagination (token|offset)` or the inference rule that matched
+    /// (`cursor (…)`, `offset (…)`, `link (…)`).
+    pub paginated: Vec<(String, String)>,
 }

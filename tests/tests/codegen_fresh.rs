@@ -34,23 +34,29 @@ fn check_mode_reports_edited_deleted_and_extra_files() {
     for api in APIS {
         copy_dir(&root.join("generated/src").join(api.module), &temp.path().join("generated/src").join(api.module));
     }
+    // Its `[features]` block is generated too.
+    std::fs::copy(root.join("generated/Cargo.toml"), temp.path().join("generated/Cargo.toml")).expect("copy manifest");
     let apono = temp.path().join("generated/src/apono");
     let edited = apono.join("connectors.rs");
     let text = std::fs::read_to_string(&edited).expect("read");
     std::fs::write(&edited, text.replacen("pub fn", "pub fn edited_by_hand_", 1)).expect("edit");
     std::fs::remove_file(apono.join("types.rs")).expect("delete");
     std::fs::write(apono.join("leftover.rs"), "// no longer generated\n").expect("extra");
+    let manifest = temp.path().join("generated/Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).expect("read");
+    std::fs::write(&manifest, text.replacen("apono-integrations = [\"apono-client\"]\n", "", 1)).expect("edit");
 
     let apis: Vec<_> = APIS.iter().collect();
     let problems = generate(temp.path(), &apis, true).expect("check runs");
-    assert_eq!(problems.len(), 3, "{problems:#?}");
+    assert_eq!(problems.len(), 4, "{problems:#?}");
+    assert!(problems.iter().any(|p| matches!(p, Problem::Stale { path, diff } if path.ends_with("Cargo.toml") && diff.contains("+apono-integrations"))));
     assert!(problems.iter().any(|p| matches!(p, Problem::Stale { path, diff } if path.ends_with("connectors.rs") && diff.contains("edited_by_hand_"))));
     assert!(problems.iter().any(|p| matches!(p, Problem::Missing { path } if path.ends_with("types.rs"))));
     assert!(problems.iter().any(|p| matches!(p, Problem::Extra { path } if path.ends_with("leftover.rs"))));
     // The check never writes.
     assert!(!apono.join("types.rs").exists());
 
-    // Write mode repairs all three.
+    // Write mode repairs all four.
     generate(temp.path(), &apis, false).expect("write runs");
     assert!(generate(temp.path(), &apis, true).expect("check runs").is_empty());
 }

@@ -672,7 +672,7 @@ async fn api_connect_client_matches_spec_under_prism() {
     let org_update = t::ConsumerOrgUpdate::new()
         .title("Acme Developers")
         .summary("Everyone building on the weather API")
-        .state(t::ConsumerOrgUpdateState::Enabled)
+        .state(t::State::Enabled)
         .metadata(string_map(&[("tier", "\"gold\"")]));
     c.ok(
         "updateOrg",
@@ -787,7 +787,7 @@ async fn api_connect_client_matches_spec_under_prism() {
     );
     let member_update = t::MemberUpdate::new()
         .role_urls(role_urls.clone())
-        .state(t::MemberUpdateState::Enabled);
+        .state(t::State::Enabled);
     c.ok(
         "updateMember",
         client
@@ -1011,8 +1011,8 @@ async fn api_connect_client_matches_spec_under_prism() {
         .name(APP)
         .title("Weather app")
         .summary("Shows the weather")
-        .state(t::ApplicationCreateState::Enabled)
-        .lifecycle_state(t::ApplicationCreateLifecycleState::Development)
+        .state(t::State::Enabled)
+        .lifecycle_state(t::LifecycleState::Development)
         .redirect_endpoints(strings(&["https://weather.example.com/callback"]))
         .metadata(string_map(&[("team", "\"frontend\"")]));
     c.ok(
@@ -1038,7 +1038,7 @@ async fn api_connect_client_matches_spec_under_prism() {
     );
     let app_update = t::ApplicationUpdate::new()
         .title("Weather app (prod)")
-        .lifecycle_state(t::ApplicationUpdateLifecycleState::Production);
+        .lifecycle_state(t::LifecycleState::Production);
     c.ok(
         "updateApp",
         client
@@ -1131,7 +1131,7 @@ async fn api_connect_client_matches_spec_under_prism() {
     // ---- Subscriptions ----
     let subscription = t::SubscriptionCreate::new(product_url, "default-plan")
         .title("Weather, default plan")
-        .state(t::SubscriptionCreateState::Enabled);
+        .state(t::SubscriptionState::Enabled);
     c.ok(
         "createSubscription",
         client

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use oapi_gen::{generate_file, Layout, Options};
+use oapi_gen::{generate_file_with, Layout, Options, TagFeatures};
 
 use crate::project_root;
 
@@ -99,6 +99,8 @@ pub fn generate(root: &Path, apis: &[&ApiSpec], check: bool) -> Result<Vec<Probl
     for api in apis {
         problems.extend(generate_api(root, api, check)?);
     }
+    // The manifest's feature list names every API's tags, whichever APIs were selected.
+    problems.extend(crate::features::ensure_manifest(root, check)?);
     Ok(problems)
 }
 
@@ -113,7 +115,8 @@ pub fn options_for(api: &ApiSpec) -> Options {
 fn generate_api(root: &Path, api: &ApiSpec, check: bool) -> Result<Vec<Problem>, String> {
     let started = Instant::now();
     let spec_path = root.join(api.spec);
-    let output = generate_file(&spec_path, &options_for(api)).map_err(|e| e.to_string())?;
+    // Tag modules and types gated on per-tag features (`features::manifest_block` lists them).
+    let output = generate_file_with(&spec_path, &options_for(api), TagFeatures::On).map_err(|e| e.to_string())?;
     let crate_dir = root.join("generated");
     let mut problems = Vec::new();
     for (relative, contents) in &output.files {
@@ -146,10 +149,11 @@ fn generate_api(root: &Path, api: &ApiSpec, check: bool) -> Result<Vec<Problem>,
             eprintln!("{warning}");
         }
         eprintln!(
-            "{}: {} operations, {} types, {} lines in {:.1} ms (generation {:.1} ms)",
+            "{}: {} operations, {} types ({} identical ones merged), {} lines in {:.1} ms (generation {:.1} ms)",
             api.name,
             report.operations,
             report.types,
+            report.deduplicated_types,
             report.lines,
             started.elapsed().as_secs_f64() * 1000.0,
             report.timings.total().as_secs_f64() * 1000.0,
@@ -159,7 +163,7 @@ fn generate_api(root: &Path, api: &ApiSpec, check: bool) -> Result<Vec<Problem>,
 }
 
 /// Writes `contents` to `path`, or in check mode reports how it differs.
-fn ensure_file(path: &Path, contents: &str, check: bool) -> Result<Option<Problem>, String> {
+pub(crate) fn ensure_file(path: &Path, contents: &str, check: bool) -> Result<Option<Problem>, String> {
     let current = std::fs::read_to_string(path).ok().map(|text| text.replace("\r\n", "\n"));
     if current.as_deref() == Some(contents) {
         return Ok(None);

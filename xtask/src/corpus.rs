@@ -1,4 +1,4 @@
-//! `cargo xtask corpus [DIR] [--clippy]`: generates a standalone crate for every
+//! `cargo xtask corpus [DIR] [--clippy] [--paginated]`: generates a standalone crate for every
 //! spec in a corpus of real-world documents and compiles them all.
 //!
 //! The crates go to `target/corpus/<spec>/`, under one throwaway workspace, so a
@@ -31,6 +31,8 @@ struct Entry {
     /// The generated crate's directory name under `target/corpus/`.
     dir: String,
     outcome: Outcome,
+    /// `(operationId, rule)` of every operation with a page stream.
+    paginated: Vec<(String, String)>,
 }
 
 enum Outcome {
@@ -62,8 +64,9 @@ impl CheckResult {
 /// Runs `cargo xtask corpus` with the arguments after the command name.
 pub fn run(args: &[String]) -> Result<(), String> {
     let clippy = args.iter().any(|a| a == "--clippy");
-    if let Some(unknown) = args.iter().find(|a| a.starts_with("--") && *a != "--clippy") {
-        return Err(format!("unknown option {unknown:?}; usage: cargo xtask corpus [DIR] [--clippy]"));
+    let list_paginated = args.iter().any(|a| a == "--paginated");
+    if let Some(unknown) = args.iter().find(|a| a.starts_with("--") && *a != "--clippy" && *a != "--paginated") {
+        return Err(format!("unknown option {unknown:?}; usage: cargo xtask corpus [DIR] [--clippy] [--paginated]"));
     }
     let root = project_root();
     let corpus = match args.iter().find(|a| !a.starts_with("--")) {
@@ -102,6 +105,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let checks = if members.is_empty() { BTreeMap::new() } else { compile(&root, &work, &members, clippy)? };
 
     let failed = print_table(&entries, &checks, clippy);
+    print_paginated(&entries, &work, list_paginated)?;
     if failed > 0 {
         return Err(format!("{failed} spec(s) of the corpus failed; see target/corpus/check.log"));
     }
@@ -142,7 +146,7 @@ fn generate(spec: &Path, work: &Path, dirs: &mut BTreeSet<String>) -> Result<Ent
             let swagger2 = error.location().is_some_and(|l| l.pointer == "/swagger");
             let outcome =
                 if swagger2 { Outcome::SkippedSwagger2 } else { Outcome::GenerationFailed(error.to_string()) };
-            return Ok(Entry { file, dir, outcome });
+            return Ok(Entry { file, dir, outcome, paginated: Vec::new() });
         }
     };
     // A fresh directory, so files the generator no longer produces do not linger.
@@ -163,6 +167,7 @@ fn generate(spec: &Path, work: &Path, dirs: &mut BTreeSet<String>) -> Result<Ent
     Ok(Entry {
         file,
         dir,
+        paginated: report.paginated.clone(),
         outcome: Outcome::Generated {
             operations: report.operations,
             types: report.types,
@@ -170,6 +175,31 @@ fn generate(spec: &Path, work: &Path, dirs: &mut BTreeSet<String>) -> Result<Ent
             elapsed: report.timings.total(),
         },
     })
+}
+
+/// One line per spec with page streams: how many, by rule (`cursor`,
+/// `offset`, `link`, `x-pagination`); with `list`, every operation and the
+/// rule that matched. The full list always goes to `target/corpus/paginated.tsv`.
+fn print_paginated(entries: &[Entry], work: &Path, list: bool) -> Result<(), String> {
+    let mut tsv = String::from("spec\toperation\trule\n");
+    println!();
+    for entry in entries.iter().filter(|e| !e.paginated.is_empty()) {
+        let mut by_rule: BTreeMap<&str, usize> = BTreeMap::new();
+        for (operation, rule) in &entry.paginated {
+            // `cursor (page_token -> next)` counts as `cursor`.
+            *by_rule.entry(rule.split(" (").next().unwrap_or(rule)).or_default() += 1;
+            let _ = writeln!(tsv, "{}\t{operation}\t{rule}", entry.file);
+        }
+        let counts: Vec<String> = by_rule.iter().map(|(rule, n)| format!("{rule} {n}")).collect();
+        println!("{}: {} paginated ({})", entry.file, entry.paginated.len(), counts.join(", "));
+        if list {
+            for (operation, rule) in &entry.paginated {
+                println!("  {operation}: {rule}");
+            }
+        }
+    }
+    let path = work.join("paginated.tsv");
+    std::fs::write(&path, tsv).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 /// Writes the throwaway workspace and compiles every member with one cargo run.

@@ -5,13 +5,16 @@
 //! - [`test`]: the whole test suite, as CI runs it;
 //! - [`corpus`]: generate and compile a client for every spec of a corpus;
 //! - [`api_diff`]: what changed for users of the generated crate since a git revision;
-//! - [`bench`]: whole-process figures for BENCHMARKS.md.
+//! - [`bench`]: whole-process figures for BENCHMARKS.md;
+//! - [`features`]: the generated feature list of `generated/Cargo.toml`, and
+//!   a check that every per-tag feature builds alone.
 
 pub mod api_diff;
 pub mod bench;
 pub mod codegen;
 pub mod examples;
 pub mod corpus;
+pub mod features;
 pub mod test;
 
 /// The workspace root.

@@ -17,7 +17,10 @@ commands:
   bench [--runs N] [--compile]
                              generation time and peak memory per spec, lines of code,
                              (--compile) build times of api-clients; see BENCHMARKS.md
-  corpus [DIR] [--clippy]    generate and compile a crate per spec in DIR (default ../shared/corpus)";
+  corpus [DIR] [--clippy]    generate and compile a crate per spec in DIR (default ../shared/corpus)
+  features [--exhaustive] [SPEC…]
+                             `cargo check` each per-tag feature alone: api-clients by default;
+                             --exhaustive adds the GitHub corpus spec, SPEC a standalone crate";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -27,6 +30,7 @@ fn main() -> ExitCode {
         Some("examples") => xtask::examples::run(),
         Some("api-diff") => xtask::api_diff::run(&args[1..]),
         Some("bench") => xtask::bench::run(&args[1..]),
+        Some("features") => xtask::features::run(&args[1..]),
         Some("test") => test::run(&args[1..]),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");

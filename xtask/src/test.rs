@@ -5,9 +5,11 @@
 //! 2. both specs pass an independent OpenAPI linter (Redocly CLI);
 //! 3. clippy with `-D warnings` on every crate, generated code included;
 //! 4. rustdoc with `-D warnings` on the generated crate;
-//! 5. every fixture spec generates a standalone crate that passes clippy;
-//! 6. the programs in `generated/examples/` against Prism mocks of their specs;
-//! 7. `cargo test` on the whole workspace (unit, snapshot, loopback and
+//! 5. each per-tag cargo feature of the generated crate compiles alone
+//!    (`cargo xtask features`: `cargo check --no-default-features --features <f>`);
+//! 6. every fixture spec generates a standalone crate that passes clippy;
+//! 7. the programs in `generated/examples/` against Prism mocks of their specs;
+//! 8. `cargo test` on the whole workspace (unit, snapshot, loopback and
 //!    Prism contract tests; Prism comes from `tools/`).
 
 use std::path::Path;
@@ -26,6 +28,7 @@ pub fn run(_args: &[String]) -> Result<(), String> {
     })?;
     step("clippy", || cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"], &[]))?;
     step("doc", || cargo(&["doc", "-p", "api-clients", "--no-deps"], &[("RUSTDOCFLAGS", "-D warnings")]))?;
+    step("each per-tag feature of api-clients builds alone", || crate::features::run(&[]))?;
     step("fixture crates compile, clippy-clean", || {
         let fixtures = root.join("tests/fixtures").display().to_string();
         crate::corpus::run(&[fixtures, "--clippy".to_string()])

@@ -18,51 +18,67 @@
 pub mod types;
 
 /// Operations tagged `Permissions`.
+#[cfg(feature = "api-connect-permissions")]
 pub mod permissions;
 
 /// Operations tagged `Organizations`.
+#[cfg(feature = "api-connect-organizations")]
 pub mod organizations;
 
 /// Operations tagged `Invitations`.
+#[cfg(feature = "api-connect-invitations")]
 pub mod invitations;
 
 /// Operations tagged `Associates`.
+#[cfg(feature = "api-connect-associates")]
 pub mod associates;
 
 /// Operations tagged `Members`.
+#[cfg(feature = "api-connect-members")]
 pub mod members;
 
 /// Operations tagged `Roles`.
+#[cfg(feature = "api-connect-roles")]
 pub mod roles;
 
 /// Operations tagged `Payment Methods`.
+#[cfg(feature = "api-connect-payment-methods")]
 pub mod payment_methods;
 
 /// Operations tagged `Billing`.
+#[cfg(feature = "api-connect-billing")]
 pub mod billing;
 
 /// Operations tagged `User Registries`.
+#[cfg(feature = "api-connect-user-registries")]
 pub mod user_registries;
 
 /// Operations tagged `Identity Providers`.
+#[cfg(feature = "api-connect-identity-providers")]
 pub mod identity_providers;
 
 /// Operations tagged `OAuth`.
+#[cfg(feature = "api-connect-oauth")]
 pub mod oauth;
 
 /// Operations tagged `Products`.
+#[cfg(feature = "api-connect-products")]
 pub mod products;
 
 /// Operations tagged `APIs`.
+#[cfg(feature = "api-connect-apis")]
 pub mod apis;
 
 /// Operations tagged `Applications`.
+#[cfg(feature = "api-connect-applications")]
 pub mod applications;
 
 /// Operations tagged `Credentials`.
+#[cfg(feature = "api-connect-credentials")]
 pub mod credentials;
 
 /// Operations tagged `Subscriptions`.
+#[cfg(feature = "api-connect-subscriptions")]
 pub mod subscriptions;
 
 /// A client for the IBM API Connect Consumer API (version 2.0.0).

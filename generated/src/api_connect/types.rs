@@ -8,6 +8,26 @@
 )]
 
 /// Error body returned by API Connect for failed requests: the HTTP status repeated in the body plus a list of human-readable messages.
+#[cfg(
+    any(
+        feature = "api-connect-permissions",
+        feature = "api-connect-organizations",
+        feature = "api-connect-invitations",
+        feature = "api-connect-associates",
+        feature = "api-connect-members",
+        feature = "api-connect-roles",
+        feature = "api-connect-payment-methods",
+        feature = "api-connect-billing",
+        feature = "api-connect-user-registries",
+        feature = "api-connect-identity-providers",
+        feature = "api-connect-oauth",
+        feature = "api-connect-products",
+        feature = "api-connect-apis",
+        feature = "api-connect-applications",
+        feature = "api-connect-credentials",
+        feature = "api-connect-subscriptions"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Error {
@@ -25,6 +45,7 @@ pub struct Error {
 }
 
 /// Object kind discriminator, always `consumer_org`.
+#[cfg(feature = "api-connect-organizations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ConsumerOrgType {
@@ -34,6 +55,7 @@ pub enum ConsumerOrgType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "api-connect-organizations")]
 impl ConsumerOrgType {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["consumer_org"];
@@ -47,12 +69,14 @@ impl ConsumerOrgType {
     }
 }
 
+#[cfg(feature = "api-connect-organizations")]
 impl ::std::fmt::Display for ConsumerOrgType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "api-connect-organizations")]
 impl ::std::convert::From<&str> for ConsumerOrgType {
     fn from(value: &str) -> Self {
         match value {
@@ -62,6 +86,7 @@ impl ::std::convert::From<&str> for ConsumerOrgType {
     }
 }
 
+#[cfg(feature = "api-connect-organizations")]
 impl ::std::str::FromStr for ConsumerOrgType {
     type Err = ::std::convert::Infallible;
 
@@ -70,6 +95,7 @@ impl ::std::str::FromStr for ConsumerOrgType {
     }
 }
 
+#[cfg(feature = "api-connect-organizations")]
 impl ::serde::Serialize for ConsumerOrgType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -79,6 +105,7 @@ impl ::serde::Serialize for ConsumerOrgType {
     }
 }
 
+#[cfg(feature = "api-connect-organizations")]
 impl<'de> ::serde::Deserialize<'de> for ConsumerOrgType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -92,16 +119,52 @@ impl<'de> ::serde::Deserialize<'de> for ConsumerOrgType {
 }
 
 /// Version of the object format.
+#[cfg(
+    any(
+        feature = "api-connect-permissions",
+        feature = "api-connect-organizations",
+        feature = "api-connect-invitations",
+        feature = "api-connect-associates",
+        feature = "api-connect-members",
+        feature = "api-connect-roles",
+        feature = "api-connect-payment-methods",
+        feature = "api-connect-billing",
+        feature = "api-connect-user-registries",
+        feature = "api-connect-products",
+        feature = "api-connect-apis",
+        feature = "api-connect-applications",
+        feature = "api-connect-credentials",
+        feature = "api-connect-subscriptions"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ConsumerOrgApiVersion {
+pub enum ApiVersion {
     /// `2.0.0`
     V200,
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
 
-impl ConsumerOrgApiVersion {
+#[cfg(
+    any(
+        feature = "api-connect-permissions",
+        feature = "api-connect-organizations",
+        feature = "api-connect-invitations",
+        feature = "api-connect-associates",
+        feature = "api-connect-members",
+        feature = "api-connect-roles",
+        feature = "api-connect-payment-methods",
+        feature = "api-connect-billing",
+        feature = "api-connect-user-registries",
+        feature = "api-connect-products",
+        feature = "api-connect-apis",
+        feature = "api-connect-applications",
+        feature = "api-connect-credentials",
+        feature = "api-connect-subscriptions"
+    )
+)]
+impl ApiVersion {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["2.0.0"];
 
@@ -114,13 +177,49 @@ impl ConsumerOrgApiVersion {
     }
 }
 
-impl ::std::fmt::Display for ConsumerOrgApiVersion {
+#[cfg(
+    any(
+        feature = "api-connect-permissions",
+        feature = "api-connect-organizations",
+        feature = "api-connect-invitations",
+        feature = "api-connect-associates",
+        feature = "api-connect-members",
+        feature = "api-connect-roles",
+        feature = "api-connect-payment-methods",
+        feature = "api-connect-billing",
+        feature = "api-connect-user-registries",
+        feature = "api-connect-products",
+        feature = "api-connect-apis",
+        feature = "api-connect-applications",
+        feature = "api-connect-credentials",
+        feature = "api-connect-subscriptions"
+    )
+)]
+impl ::std::fmt::Display for ApiVersion {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl ::std::convert::From<&str> for ConsumerOrgApiVersion {
+#[cfg(
+    any(
+        feature = "api-connect-permissions",
+        feature = "api-connect-organizations",
+        feature = "api-connect-invitations",
+        feature = "api-connect-associates",
+        feature = "api-connect-members",
+        feature = "api-connect-roles",
+        feature = "api-connect-payment-methods",
+        feature = "api-connect-billing",
+        feature = "api-connect-user-registries",
+        feature = "api-connect-products",
+        feature = "api-connect-apis",
+        feature = "api-connect-applications",
+        feature = "api-connect-credentials",
+        feature = "api-connect-subscriptions"
+    )
+)]
+impl ::std::convert::From<&str> for ApiVersion {
     fn from(value: &str) -> Self {
         match value {
             "2.0.0" => Self::V200,
@@ -129,7 +228,25 @@ impl ::std::convert::From<&str> for ConsumerOrgApiVersion {
     }
 }
 
-impl ::std::str::FromStr for ConsumerOrgApiVersion {
+#[cfg(
+    any(
+        feature = "api-connect-permissions",
+        feature = "api-connect-organizations",
+        feature = "api-connect-invitations",
+        feature = "api-connect-associates",
+        feature = "api-connect-members",
+        feature = "api-connect-roles",
+        feature = "api-connect-payment-methods",
+        feature = "api-connect-billing",
+        feature = "api-connect-user-registries",
+        feature = "api-connect-products",
+        feature = "api-connect-apis",
+        feature = "api-connect-applications",
+        feature = "api-connect-credentials",
+        feature = "api-connect-subscriptions"
+    )
+)]
+impl ::std::str::FromStr for ApiVersion {
     type Err = ::std::convert::Infallible;
 
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -137,7 +254,25 @@ impl ::std::str::FromStr for ConsumerOrgApiVersion {
     }
 }
 
-impl ::serde::Serialize for ConsumerOrgApiVersion {
+#[cfg(
+    any(
+        feature = "api-connect-permissions",
+        feature = "api-connect-organizations",
+        feature = "api-connect-invitations",
+        feature = "api-connect-associates",
+        feature = "api-connect-members",
+        feature = "api-connect-roles",
+        feature = "api-connect-payment-methods",
+        feature = "api-connect-billing",
+        feature = "api-connect-user-registries",
+        feature = "api-connect-products",
+        feature = "api-connect-apis",
+        feature = "api-connect-applications",
+        feature = "api-connect-credentials",
+        feature = "api-connect-subscriptions"
+    )
+)]
+impl ::serde::Serialize for ApiVersion {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -146,7 +281,25 @@ impl ::serde::Serialize for ConsumerOrgApiVersion {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for ConsumerOrgApiVersion {
+#[cfg(
+    any(
+        feature = "api-connect-permissions",
+        feature = "api-connect-organizations",
+        feature = "api-connect-invitations",
+        feature = "api-connect-associates",
+        feature = "api-connect-members",
+        feature = "api-connect-roles",
+        feature = "api-connect-payment-methods",
+        feature = "api-connect-billing",
+        feature = "api-connect-user-registries",
+        feature = "api-connect-products",
+        feature = "api-connect-apis",
+        feature = "api-connect-applications",
+        feature = "api-connect-credentials",
+        feature = "api-connect-subscriptions"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ApiVersion {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -159,9 +312,17 @@ impl<'de> ::serde::Deserialize<'de> for ConsumerOrgApiVersion {
 }
 
 /// Whether the organization is active.
+#[cfg(
+    any(
+        feature = "api-connect-organizations",
+        feature = "api-connect-associates",
+        feature = "api-connect-members",
+        feature = "api-connect-applications"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ConsumerOrgState {
+pub enum State {
     /// `enabled`
     Enabled,
     /// `disabled`
@@ -170,7 +331,15 @@ pub enum ConsumerOrgState {
     Unknown(::std::string::String),
 }
 
-impl ConsumerOrgState {
+#[cfg(
+    any(
+        feature = "api-connect-organizations",
+        feature = "api-connect-associates",
+        feature = "api-connect-members",
+        feature = "api-connect-applications"
+    )
+)]
+impl State {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["enabled", "disabled"];
 
@@ -184,13 +353,29 @@ impl ConsumerOrgState {
     }
 }
 
-impl ::std::fmt::Display for ConsumerOrgState {
+#[cfg(
+    any(
+        feature = "api-connect-organizations",
+        feature = "api-connect-associates",
+        feature = "api-connect-members",
+        feature = "api-connect-applications"
+    )
+)]
+impl ::std::fmt::Display for State {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl ::std::convert::From<&str> for ConsumerOrgState {
+#[cfg(
+    any(
+        feature = "api-connect-organizations",
+        feature = "api-connect-associates",
+        feature = "api-connect-members",
+        feature = "api-connect-applications"
+    )
+)]
+impl ::std::convert::From<&str> for State {
     fn from(value: &str) -> Self {
         match value {
             "enabled" => Self::Enabled,
@@ -200,7 +385,15 @@ impl ::std::convert::From<&str> for ConsumerOrgState {
     }
 }
 
-impl ::std::str::FromStr for ConsumerOrgState {
+#[cfg(
+    any(
+        feature = "api-connect-organizations",
+        feature = "api-connect-associates",
+        feature = "api-connect-members",
+        feature = "api-connect-applications"
+    )
+)]
+impl ::std::str::FromStr for State {
     type Err = ::std::convert::Infallible;
 
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -208,7 +401,15 @@ impl ::std::str::FromStr for ConsumerOrgState {
     }
 }
 
-impl ::serde::Serialize for ConsumerOrgState {
+#[cfg(
+    any(
+        feature = "api-connect-organizations",
+        feature = "api-connect-associates",
+        feature = "api-connect-members",
+        feature = "api-connect-applications"
+    )
+)]
+impl ::serde::Serialize for State {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -217,7 +418,15 @@ impl ::serde::Serialize for ConsumerOrgState {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for ConsumerOrgState {
+#[cfg(
+    any(
+        feature = "api-connect-organizations",
+        feature = "api-connect-associates",
+        feature = "api-connect-members",
+        feature = "api-connect-applications"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for State {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -230,6 +439,7 @@ impl<'de> ::serde::Deserialize<'de> for ConsumerOrgState {
 }
 
 /// A consumer (developer) organization: the group of application developers that owns applications and subscriptions in a catalog.
+#[cfg(feature = "api-connect-organizations")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConsumerOrg {
@@ -238,7 +448,7 @@ pub struct ConsumerOrg {
     pub r#type: ::std::option::Option<ConsumerOrgType>,
     /// Version of the object format.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_version: ::std::option::Option<ConsumerOrgApiVersion>,
+    pub api_version: ::std::option::Option<ApiVersion>,
     /// Server-assigned identifier (UUID) of the organization.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -253,7 +463,7 @@ pub struct ConsumerOrg {
     pub summary: ::std::option::Option<::std::string::String>,
     /// Whether the organization is active.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub state: ::std::option::Option<ConsumerOrgState>,
+    pub state: ::std::option::Option<State>,
     /// Target state awaiting approval, if any.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state_pending: ::std::option::Option<::std::string::String>,
@@ -282,6 +492,7 @@ pub struct ConsumerOrg {
     pub url: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "api-connect-organizations")]
 impl ConsumerOrg {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
@@ -298,78 +509,8 @@ impl ConsumerOrg {
     }
 }
 
-/// Enable or disable the organization.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ConsumerOrgUpdateState {
-    /// `enabled`
-    Enabled,
-    /// `disabled`
-    Disabled,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
-}
-
-impl ConsumerOrgUpdateState {
-    /// The values this client knows, in spec order.
-    pub const KNOWN: &'static [&'static str] = &["enabled", "disabled"];
-
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "enabled",
-            Self::Disabled => "disabled",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::std::fmt::Display for ConsumerOrgUpdateState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::std::convert::From<&str> for ConsumerOrgUpdateState {
-    fn from(value: &str) -> Self {
-        match value {
-            "enabled" => Self::Enabled,
-            "disabled" => Self::Disabled,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::str::FromStr for ConsumerOrgUpdateState {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-
-impl ::serde::Serialize for ConsumerOrgUpdateState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ConsumerOrgUpdateState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(value.as_ref()))
-    }
-}
-
 /// Fields of a consumer organization that can be changed. Omitted fields keep their current value.
+#[cfg(feature = "api-connect-organizations")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ConsumerOrgUpdate {
     /// Machine-readable name of the organization; unique within its collection.
@@ -383,7 +524,7 @@ pub struct ConsumerOrgUpdate {
     pub summary: ::std::option::Option<::std::string::String>,
     /// Enable or disable the organization.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub state: ::std::option::Option<ConsumerOrgUpdateState>,
+    pub state: ::std::option::Option<State>,
     /// Custom metadata as string key/value pairs (the Developer Portal stores custom field values here, each JSON-encoded into a string).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
@@ -391,6 +532,7 @@ pub struct ConsumerOrgUpdate {
     >,
 }
 
+#[cfg(feature = "api-connect-organizations")]
 impl ConsumerOrgUpdate {
     /// A new value with every field unset.
     pub fn new() -> Self {
@@ -425,10 +567,7 @@ impl ConsumerOrgUpdate {
     }
 
     /// Sets `state`.
-    pub fn state(
-        mut self,
-        value: impl ::std::convert::Into<ConsumerOrgUpdateState>,
-    ) -> Self {
+    pub fn state(mut self, value: impl ::std::convert::Into<State>) -> Self {
         self.state = ::std::option::Option::Some(value.into());
         self
     }
@@ -445,6 +584,7 @@ impl ConsumerOrgUpdate {
     }
 }
 
+#[cfg(feature = "api-connect-organizations")]
 impl ConsumerOrgUpdate {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
@@ -462,12 +602,14 @@ impl ConsumerOrgUpdate {
 }
 
 /// Organization details supplied while registering through, or accepting, an organization invitation.
+#[cfg(feature = "api-connect-invitations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OrgTitle {
     /// Human-readable title of the new consumer organization.
     pub title: ::std::string::String,
 }
 
+#[cfg(feature = "api-connect-invitations")]
 impl OrgTitle {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(title: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -475,6 +617,7 @@ impl OrgTitle {
     }
 }
 
+#[cfg(feature = "api-connect-invitations")]
 impl OrgTitle {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
@@ -487,6 +630,7 @@ impl OrgTitle {
 }
 
 /// Account details for the person redeeming an invitation.
+#[cfg(feature = "api-connect-invitations")]
 #[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UserRegistration {
     /// Realm of the user registry the account lives in, as `consumer:<provider-org>:<catalog>/<identity-provider>`.
@@ -517,6 +661,7 @@ pub struct UserRegistration {
     >,
 }
 
+#[cfg(feature = "api-connect-invitations")]
 impl UserRegistration {
     /// A new value with every field unset.
     pub fn new() -> Self {
@@ -598,6 +743,7 @@ impl UserRegistration {
     }
 }
 
+#[cfg(feature = "api-connect-invitations")]
 impl ::std::fmt::Debug for UserRegistration {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("UserRegistration")
@@ -614,6 +760,7 @@ impl ::std::fmt::Debug for UserRegistration {
 }
 
 /// Body for registering through, or accepting, an invitation to own a new consumer organization.
+#[cfg(feature = "api-connect-invitations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OrgInvitationRequest {
     /// Account details for the person redeeming an invitation.
@@ -623,6 +770,7 @@ pub struct OrgInvitationRequest {
     pub org: ::std::option::Option<OrgTitle>,
 }
 
+#[cfg(feature = "api-connect-invitations")]
 impl OrgInvitationRequest {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(user: impl ::std::convert::Into<UserRegistration>) -> Self {
@@ -640,6 +788,7 @@ impl OrgInvitationRequest {
 }
 
 /// Credentials of an existing user who accepts an invitation to join an organization.
+#[cfg(feature = "api-connect-invitations")]
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MemberInvitationAcceptRequest {
     /// Realm of the user registry the user signs in with.
@@ -652,6 +801,7 @@ pub struct MemberInvitationAcceptRequest {
     pub password: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "api-connect-invitations")]
 impl MemberInvitationAcceptRequest {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(username: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -681,6 +831,7 @@ impl MemberInvitationAcceptRequest {
     }
 }
 
+#[cfg(feature = "api-connect-invitations")]
 impl ::std::fmt::Debug for MemberInvitationAcceptRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("MemberInvitationAcceptRequest")
@@ -692,6 +843,7 @@ impl ::std::fmt::Debug for MemberInvitationAcceptRequest {
 }
 
 /// Object created when an invitation is redeemed (the new member or organization). Only the common fields are described; the server may return more.
+#[cfg(feature = "api-connect-invitations")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct InvitationResult {
@@ -710,6 +862,7 @@ pub struct InvitationResult {
 }
 
 /// Object kind discriminator, always `member_invitation`.
+#[cfg(feature = "api-connect-invitations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MemberInvitationType {
@@ -719,6 +872,7 @@ pub enum MemberInvitationType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "api-connect-invitations")]
 impl MemberInvitationType {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["member_invitation"];
@@ -732,12 +886,14 @@ impl MemberInvitationType {
     }
 }
 
+#[cfg(feature = "api-connect-invitations")]
 impl ::std::fmt::Display for MemberInvitationType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "api-connect-invitations")]
 impl ::std::convert::From<&str> for MemberInvitationType {
     fn from(value: &str) -> Self {
         match value {
@@ -747,6 +903,7 @@ impl ::std::convert::From<&str> for MemberInvitationType {
     }
 }
 
+#[cfg(feature = "api-connect-invitations")]
 impl ::std::str::FromStr for MemberInvitationType {
     type Err = ::std::convert::Infallible;
 
@@ -755,6 +912,7 @@ impl ::std::str::FromStr for MemberInvitationType {
     }
 }
 
+#[cfg(feature = "api-connect-invitations")]
 impl ::serde::Serialize for MemberInvitationType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -764,6 +922,7 @@ impl ::serde::Serialize for MemberInvitationType {
     }
 }
 
+#[cfg(feature = "api-connect-invitations")]
 impl<'de> ::serde::Deserialize<'de> for MemberInvitationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -776,74 +935,8 @@ impl<'de> ::serde::Deserialize<'de> for MemberInvitationType {
     }
 }
 
-/// Version of the object format.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MemberInvitationApiVersion {
-    /// `2.0.0`
-    V200,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
-}
-
-impl MemberInvitationApiVersion {
-    /// The values this client knows, in spec order.
-    pub const KNOWN: &'static [&'static str] = &["2.0.0"];
-
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V200 => "2.0.0",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::std::fmt::Display for MemberInvitationApiVersion {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::std::convert::From<&str> for MemberInvitationApiVersion {
-    fn from(value: &str) -> Self {
-        match value {
-            "2.0.0" => Self::V200,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::str::FromStr for MemberInvitationApiVersion {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-
-impl ::serde::Serialize for MemberInvitationApiVersion {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for MemberInvitationApiVersion {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(value.as_ref()))
-    }
-}
-
 /// An invitation for a person to join a consumer organization with a set of roles.
+#[cfg(feature = "api-connect-invitations")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MemberInvitation {
@@ -852,7 +945,7 @@ pub struct MemberInvitation {
     pub r#type: ::std::option::Option<MemberInvitationType>,
     /// Version of the object format.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_version: ::std::option::Option<MemberInvitationApiVersion>,
+    pub api_version: ::std::option::Option<ApiVersion>,
     /// Server-assigned identifier (UUID) of the invitation.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -896,6 +989,7 @@ pub struct MemberInvitation {
     pub url: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "api-connect-invitations")]
 impl MemberInvitation {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
@@ -913,6 +1007,7 @@ impl MemberInvitation {
 }
 
 /// Invitation to create.
+#[cfg(feature = "api-connect-invitations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MemberInvitationCreate {
     /// Email address to invite.
@@ -934,6 +1029,7 @@ pub struct MemberInvitationCreate {
     pub summary: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "api-connect-invitations")]
 impl MemberInvitationCreate {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(email: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -990,6 +1086,7 @@ impl MemberInvitationCreate {
     }
 }
 
+#[cfg(feature = "api-connect-invitations")]
 impl MemberInvitationCreate {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
@@ -1007,6 +1104,7 @@ impl MemberInvitationCreate {
 }
 
 /// Options for re-issuing an invitation.
+#[cfg(feature = "api-connect-invitations")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MemberInvitationRegenerate {
     /// Email the new invitation link to the invitee.
@@ -1014,6 +1112,7 @@ pub struct MemberInvitationRegenerate {
     pub notify: ::std::option::Option<bool>,
 }
 
+#[cfg(feature = "api-connect-invitations")]
 impl MemberInvitationRegenerate {
     /// A new value with every field unset.
     pub fn new() -> Self {
@@ -1028,6 +1127,7 @@ impl MemberInvitationRegenerate {
 }
 
 /// One page of member invitations. The consumer API wraps every collection in this envelope.
+#[cfg(feature = "api-connect-invitations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MemberInvitationList {
@@ -1037,6 +1137,7 @@ pub struct MemberInvitationList {
     pub results: ::std::vec::Vec<MemberInvitation>,
 }
 
+#[cfg(feature = "api-connect-invitations")]
 impl MemberInvitationList {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
@@ -1049,6 +1150,13 @@ impl MemberInvitationList {
 }
 
 /// Object kind discriminator, always `user`.
+#[cfg(
+    any(
+        feature = "api-connect-associates",
+        feature = "api-connect-members",
+        feature = "api-connect-user-registries"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum UserType {
@@ -1058,6 +1166,13 @@ pub enum UserType {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "api-connect-associates",
+        feature = "api-connect-members",
+        feature = "api-connect-user-registries"
+    )
+)]
 impl UserType {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["user"];
@@ -1071,12 +1186,26 @@ impl UserType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "api-connect-associates",
+        feature = "api-connect-members",
+        feature = "api-connect-user-registries"
+    )
+)]
 impl ::std::fmt::Display for UserType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(
+    any(
+        feature = "api-connect-associates",
+        feature = "api-connect-members",
+        feature = "api-connect-user-registries"
+    )
+)]
 impl ::std::convert::From<&str> for UserType {
     fn from(value: &str) -> Self {
         match value {
@@ -1086,6 +1215,13 @@ impl ::std::convert::From<&str> for UserType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "api-connect-associates",
+        feature = "api-connect-members",
+        feature = "api-connect-user-registries"
+    )
+)]
 impl ::std::str::FromStr for UserType {
     type Err = ::std::convert::Infallible;
 
@@ -1094,6 +1230,13 @@ impl ::std::str::FromStr for UserType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "api-connect-associates",
+        feature = "api-connect-members",
+        feature = "api-connect-user-registries"
+    )
+)]
 impl ::serde::Serialize for UserType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1103,6 +1246,13 @@ impl ::serde::Serialize for UserType {
     }
 }
 
+#[cfg(
+    any(
+        feature = "api-connect-associates",
+        feature = "api-connect-members",
+        feature = "api-connect-user-registries"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for UserType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1115,74 +1265,14 @@ impl<'de> ::serde::Deserialize<'de> for UserType {
     }
 }
 
-/// Version of the object format.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum UserApiVersion {
-    /// `2.0.0`
-    V200,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
-}
-
-impl UserApiVersion {
-    /// The values this client knows, in spec order.
-    pub const KNOWN: &'static [&'static str] = &["2.0.0"];
-
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V200 => "2.0.0",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::std::fmt::Display for UserApiVersion {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::std::convert::From<&str> for UserApiVersion {
-    fn from(value: &str) -> Self {
-        match value {
-            "2.0.0" => Self::V200,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::str::FromStr for UserApiVersion {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-
-impl ::serde::Serialize for UserApiVersion {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for UserApiVersion {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(value.as_ref()))
-    }
-}
-
 /// A user account in a user registry.
+#[cfg(
+    any(
+        feature = "api-connect-associates",
+        feature = "api-connect-members",
+        feature = "api-connect-user-registries"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct User {
@@ -1191,7 +1281,7 @@ pub struct User {
     pub r#type: ::std::option::Option<UserType>,
     /// Version of the object format.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_version: ::std::option::Option<UserApiVersion>,
+    pub api_version: ::std::option::Option<ApiVersion>,
     /// Server-assigned identifier (UUID) of the user.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -1241,6 +1331,13 @@ pub struct User {
     pub url: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(
+    any(
+        feature = "api-connect-associates",
+        feature = "api-connect-members",
+        feature = "api-connect-user-registries"
+    )
+)]
 impl User {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
@@ -1258,6 +1355,7 @@ impl User {
 }
 
 /// One page of users. The consumer API wraps every collection in this envelope.
+#[cfg(feature = "api-connect-user-registries")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserList {
@@ -1267,6 +1365,7 @@ pub struct UserList {
     pub results: ::std::vec::Vec<User>,
 }
 
+#[cfg(feature = "api-connect-user-registries")]
 impl UserList {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
@@ -1279,6 +1378,7 @@ impl UserList {
 }
 
 /// Criteria for looking up users in a registry.
+#[cfg(feature = "api-connect-user-registries")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UserSearchRequest {
     /// Login name to look for.
@@ -1292,6 +1392,7 @@ pub struct UserSearchRequest {
     pub remote: ::std::option::Option<bool>,
 }
 
+#[cfg(feature = "api-connect-user-registries")]
 impl UserSearchRequest {
     /// A new value with every field unset.
     pub fn new() -> Self {
@@ -1324,6 +1425,7 @@ impl UserSearchRequest {
 }
 
 /// Object kind discriminator, always `member`.
+#[cfg(feature = "api-connect-members")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MemberType {
@@ -1333,6 +1435,7 @@ pub enum MemberType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "api-connect-members")]
 impl MemberType {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["member"];
@@ -1346,12 +1449,14 @@ impl MemberType {
     }
 }
 
+#[cfg(feature = "api-connect-members")]
 impl ::std::fmt::Display for MemberType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "api-connect-members")]
 impl ::std::convert::From<&str> for MemberType {
     fn from(value: &str) -> Self {
         match value {
@@ -1361,6 +1466,7 @@ impl ::std::convert::From<&str> for MemberType {
     }
 }
 
+#[cfg(feature = "api-connect-members")]
 impl ::std::str::FromStr for MemberType {
     type Err = ::std::convert::Infallible;
 
@@ -1369,6 +1475,7 @@ impl ::std::str::FromStr for MemberType {
     }
 }
 
+#[cfg(feature = "api-connect-members")]
 impl ::serde::Serialize for MemberType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1378,6 +1485,7 @@ impl ::serde::Serialize for MemberType {
     }
 }
 
+#[cfg(feature = "api-connect-members")]
 impl<'de> ::serde::Deserialize<'de> for MemberType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1390,145 +1498,8 @@ impl<'de> ::serde::Deserialize<'de> for MemberType {
     }
 }
 
-/// Version of the object format.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MemberApiVersion {
-    /// `2.0.0`
-    V200,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
-}
-
-impl MemberApiVersion {
-    /// The values this client knows, in spec order.
-    pub const KNOWN: &'static [&'static str] = &["2.0.0"];
-
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V200 => "2.0.0",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::std::fmt::Display for MemberApiVersion {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::std::convert::From<&str> for MemberApiVersion {
-    fn from(value: &str) -> Self {
-        match value {
-            "2.0.0" => Self::V200,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::str::FromStr for MemberApiVersion {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-
-impl ::serde::Serialize for MemberApiVersion {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for MemberApiVersion {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(value.as_ref()))
-    }
-}
-
-/// Whether the membership is active.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MemberState {
-    /// `enabled`
-    Enabled,
-    /// `disabled`
-    Disabled,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
-}
-
-impl MemberState {
-    /// The values this client knows, in spec order.
-    pub const KNOWN: &'static [&'static str] = &["enabled", "disabled"];
-
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "enabled",
-            Self::Disabled => "disabled",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::std::fmt::Display for MemberState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::std::convert::From<&str> for MemberState {
-    fn from(value: &str) -> Self {
-        match value {
-            "enabled" => Self::Enabled,
-            "disabled" => Self::Disabled,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::str::FromStr for MemberState {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-
-impl ::serde::Serialize for MemberState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for MemberState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(value.as_ref()))
-    }
-}
-
 /// Membership of a user in a consumer organization.
+#[cfg(feature = "api-connect-members")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Member {
@@ -1537,7 +1508,7 @@ pub struct Member {
     pub r#type: ::std::option::Option<MemberType>,
     /// Version of the object format.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_version: ::std::option::Option<MemberApiVersion>,
+    pub api_version: ::std::option::Option<ApiVersion>,
     /// Server-assigned identifier (UUID) of the member.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -1552,7 +1523,7 @@ pub struct Member {
     pub summary: ::std::option::Option<::std::string::String>,
     /// Whether the membership is active.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub state: ::std::option::Option<MemberState>,
+    pub state: ::std::option::Option<State>,
     /// A user account in a user registry.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user: ::std::option::Option<User>,
@@ -1581,6 +1552,7 @@ pub struct Member {
     pub url: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "api-connect-members")]
 impl Member {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
@@ -1597,78 +1569,8 @@ impl Member {
     }
 }
 
-/// Enable or disable the membership.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MemberUpdateState {
-    /// `enabled`
-    Enabled,
-    /// `disabled`
-    Disabled,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
-}
-
-impl MemberUpdateState {
-    /// The values this client knows, in spec order.
-    pub const KNOWN: &'static [&'static str] = &["enabled", "disabled"];
-
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "enabled",
-            Self::Disabled => "disabled",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::std::fmt::Display for MemberUpdateState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::std::convert::From<&str> for MemberUpdateState {
-    fn from(value: &str) -> Self {
-        match value {
-            "enabled" => Self::Enabled,
-            "disabled" => Self::Disabled,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::str::FromStr for MemberUpdateState {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-
-impl ::serde::Serialize for MemberUpdateState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for MemberUpdateState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(value.as_ref()))
-    }
-}
-
 /// Fields of a membership that can be changed.
+#[cfg(feature = "api-connect-members")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MemberUpdate {
     /// Machine-readable name of the member; unique within its collection.
@@ -1682,7 +1584,7 @@ pub struct MemberUpdate {
     pub summary: ::std::option::Option<::std::string::String>,
     /// Enable or disable the membership.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub state: ::std::option::Option<MemberUpdateState>,
+    pub state: ::std::option::Option<State>,
     /// Fully qualified URLs of the roles the member should hold (replaces the current set).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub role_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -1693,6 +1595,7 @@ pub struct MemberUpdate {
     >,
 }
 
+#[cfg(feature = "api-connect-members")]
 impl MemberUpdate {
     /// A new value with every field unset.
     pub fn new() -> Self {
@@ -1727,7 +1630,7 @@ impl MemberUpdate {
     }
 
     /// Sets `state`.
-    pub fn state(mut self, value: impl ::std::convert::Into<MemberUpdateState>) -> Self {
+    pub fn state(mut self, value: impl ::std::convert::Into<State>) -> Self {
         self.state = ::std::option::Option::Some(value.into());
         self
     }
@@ -1753,6 +1656,7 @@ impl MemberUpdate {
     }
 }
 
+#[cfg(feature = "api-connect-members")]
 impl MemberUpdate {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
@@ -1770,6 +1674,7 @@ impl MemberUpdate {
 }
 
 /// Object kind discriminator, always `associate`.
+#[cfg(feature = "api-connect-associates")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AssociateType {
@@ -1779,6 +1684,7 @@ pub enum AssociateType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "api-connect-associates")]
 impl AssociateType {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["associate"];
@@ -1792,12 +1698,14 @@ impl AssociateType {
     }
 }
 
+#[cfg(feature = "api-connect-associates")]
 impl ::std::fmt::Display for AssociateType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "api-connect-associates")]
 impl ::std::convert::From<&str> for AssociateType {
     fn from(value: &str) -> Self {
         match value {
@@ -1807,6 +1715,7 @@ impl ::std::convert::From<&str> for AssociateType {
     }
 }
 
+#[cfg(feature = "api-connect-associates")]
 impl ::std::str::FromStr for AssociateType {
     type Err = ::std::convert::Infallible;
 
@@ -1815,6 +1724,7 @@ impl ::std::str::FromStr for AssociateType {
     }
 }
 
+#[cfg(feature = "api-connect-associates")]
 impl ::serde::Serialize for AssociateType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1824,6 +1734,7 @@ impl ::serde::Serialize for AssociateType {
     }
 }
 
+#[cfg(feature = "api-connect-associates")]
 impl<'de> ::serde::Deserialize<'de> for AssociateType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1836,145 +1747,8 @@ impl<'de> ::serde::Deserialize<'de> for AssociateType {
     }
 }
 
-/// Version of the object format.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AssociateApiVersion {
-    /// `2.0.0`
-    V200,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
-}
-
-impl AssociateApiVersion {
-    /// The values this client knows, in spec order.
-    pub const KNOWN: &'static [&'static str] = &["2.0.0"];
-
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V200 => "2.0.0",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::std::fmt::Display for AssociateApiVersion {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::std::convert::From<&str> for AssociateApiVersion {
-    fn from(value: &str) -> Self {
-        match value {
-            "2.0.0" => Self::V200,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::str::FromStr for AssociateApiVersion {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-
-impl ::serde::Serialize for AssociateApiVersion {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for AssociateApiVersion {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(value.as_ref()))
-    }
-}
-
-/// Whether the association is active.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AssociateState {
-    /// `enabled`
-    Enabled,
-    /// `disabled`
-    Disabled,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
-}
-
-impl AssociateState {
-    /// The values this client knows, in spec order.
-    pub const KNOWN: &'static [&'static str] = &["enabled", "disabled"];
-
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "enabled",
-            Self::Disabled => "disabled",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::std::fmt::Display for AssociateState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::std::convert::From<&str> for AssociateState {
-    fn from(value: &str) -> Self {
-        match value {
-            "enabled" => Self::Enabled,
-            "disabled" => Self::Disabled,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::str::FromStr for AssociateState {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-
-impl ::serde::Serialize for AssociateState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for AssociateState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(value.as_ref()))
-    }
-}
-
 /// A user associated with a consumer organization, as seen from that organization.
+#[cfg(feature = "api-connect-associates")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Associate {
@@ -1983,7 +1757,7 @@ pub struct Associate {
     pub r#type: ::std::option::Option<AssociateType>,
     /// Version of the object format.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_version: ::std::option::Option<AssociateApiVersion>,
+    pub api_version: ::std::option::Option<ApiVersion>,
     /// Server-assigned identifier (UUID) of the associate.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -1998,7 +1772,7 @@ pub struct Associate {
     pub summary: ::std::option::Option<::std::string::String>,
     /// Whether the association is active.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub state: ::std::option::Option<AssociateState>,
+    pub state: ::std::option::Option<State>,
     /// A user account in a user registry.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user: ::std::option::Option<User>,
@@ -2027,6 +1801,7 @@ pub struct Associate {
     pub url: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "api-connect-associates")]
 impl Associate {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
@@ -2044,6 +1819,7 @@ impl Associate {
 }
 
 /// Object kind discriminator, always `role`.
+#[cfg(feature = "api-connect-roles")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum RoleType {
@@ -2053,6 +1829,7 @@ pub enum RoleType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "api-connect-roles")]
 impl RoleType {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["role"];
@@ -2066,12 +1843,14 @@ impl RoleType {
     }
 }
 
+#[cfg(feature = "api-connect-roles")]
 impl ::std::fmt::Display for RoleType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "api-connect-roles")]
 impl ::std::convert::From<&str> for RoleType {
     fn from(value: &str) -> Self {
         match value {
@@ -2081,6 +1860,7 @@ impl ::std::convert::From<&str> for RoleType {
     }
 }
 
+#[cfg(feature = "api-connect-roles")]
 impl ::std::str::FromStr for RoleType {
     type Err = ::std::convert::Infallible;
 
@@ -2089,6 +1869,7 @@ impl ::std::str::FromStr for RoleType {
     }
 }
 
+#[cfg(feature = "api-connect-roles")]
 impl ::serde::Serialize for RoleType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2098,6 +1879,7 @@ impl ::serde::Serialize for RoleType {
     }
 }
 
+#[cfg(feature = "api-connect-roles")]
 impl<'de> ::serde::Deserialize<'de> for RoleType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2110,74 +1892,8 @@ impl<'de> ::serde::Deserialize<'de> for RoleType {
     }
 }
 
-/// Version of the object format.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum RoleApiVersion {
-    /// `2.0.0`
-    V200,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
-}
-
-impl RoleApiVersion {
-    /// The values this client knows, in spec order.
-    pub const KNOWN: &'static [&'static str] = &["2.0.0"];
-
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V200 => "2.0.0",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::std::fmt::Display for RoleApiVersion {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::std::convert::From<&str> for RoleApiVersion {
-    fn from(value: &str) -> Self {
-        match value {
-            "2.0.0" => Self::V200,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::str::FromStr for RoleApiVersion {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-
-impl ::serde::Serialize for RoleApiVersion {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for RoleApiVersion {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(value.as_ref()))
-    }
-}
-
 /// A named set of permissions that can be given to organization members.
+#[cfg(feature = "api-connect-roles")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Role {
@@ -2186,7 +1902,7 @@ pub struct Role {
     pub r#type: ::std::option::Option<RoleType>,
     /// Version of the object format.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_version: ::std::option::Option<RoleApiVersion>,
+    pub api_version: ::std::option::Option<ApiVersion>,
     /// Server-assigned identifier (UUID) of the role.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -2216,6 +1932,7 @@ pub struct Role {
     pub url: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "api-connect-roles")]
 impl Role {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
@@ -2233,6 +1950,7 @@ impl Role {
 }
 
 /// Fields of a role that can be changed.
+#[cfg(feature = "api-connect-roles")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RoleUpdate {
     /// Machine-readable name of the role; unique within its collection.
@@ -2249,6 +1967,7 @@ pub struct RoleUpdate {
     pub permission_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 
+#[cfg(feature = "api-connect-roles")]
 impl RoleUpdate {
     /// A new value with every field unset.
     pub fn new() -> Self {
@@ -2292,6 +2011,7 @@ impl RoleUpdate {
     }
 }
 
+#[cfg(feature = "api-connect-roles")]
 impl RoleUpdate {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
@@ -2309,6 +2029,7 @@ impl RoleUpdate {
 }
 
 /// Object kind discriminator, always `permission`.
+#[cfg(feature = "api-connect-permissions")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PermissionType {
@@ -2318,6 +2039,7 @@ pub enum PermissionType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "api-connect-permissions")]
 impl PermissionType {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["permission"];
@@ -2331,12 +2053,14 @@ impl PermissionType {
     }
 }
 
+#[cfg(feature = "api-connect-permissions")]
 impl ::std::fmt::Display for PermissionType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "api-connect-permissions")]
 impl ::std::convert::From<&str> for PermissionType {
     fn from(value: &str) -> Self {
         match value {
@@ -2346,6 +2070,7 @@ impl ::std::convert::From<&str> for PermissionType {
     }
 }
 
+#[cfg(feature = "api-connect-permissions")]
 impl ::std::str::FromStr for PermissionType {
     type Err = ::std::convert::Infallible;
 
@@ -2354,6 +2079,7 @@ impl ::std::str::FromStr for PermissionType {
     }
 }
 
+#[cfg(feature = "api-connect-permissions")]
 impl ::serde::Serialize for PermissionType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2363,6 +2089,7 @@ impl ::serde::Serialize for PermissionType {
     }
 }
 
+#[cfg(feature = "api-connect-permissions")]
 impl<'de> ::serde::Deserialize<'de> for PermissionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2375,74 +2102,8 @@ impl<'de> ::serde::Deserialize<'de> for PermissionType {
     }
 }
 
-/// Version of the object format.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PermissionApiVersion {
-    /// `2.0.0`
-    V200,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
-}
-
-impl PermissionApiVersion {
-    /// The values this client knows, in spec order.
-    pub const KNOWN: &'static [&'static str] = &["2.0.0"];
-
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V200 => "2.0.0",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::std::fmt::Display for PermissionApiVersion {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::std::convert::From<&str> for PermissionApiVersion {
-    fn from(value: &str) -> Self {
-        match value {
-            "2.0.0" => Self::V200,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::str::FromStr for PermissionApiVersion {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-
-impl ::serde::Serialize for PermissionApiVersion {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for PermissionApiVersion {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(value.as_ref()))
-    }
-}
-
 /// Collection the permission belongs to.
+#[cfg(feature = "api-connect-permissions")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PermissionPermissionType {
@@ -2454,6 +2115,7 @@ pub enum PermissionPermissionType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "api-connect-permissions")]
 impl PermissionPermissionType {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["org", "consumer"];
@@ -2468,12 +2130,14 @@ impl PermissionPermissionType {
     }
 }
 
+#[cfg(feature = "api-connect-permissions")]
 impl ::std::fmt::Display for PermissionPermissionType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "api-connect-permissions")]
 impl ::std::convert::From<&str> for PermissionPermissionType {
     fn from(value: &str) -> Self {
         match value {
@@ -2484,6 +2148,7 @@ impl ::std::convert::From<&str> for PermissionPermissionType {
     }
 }
 
+#[cfg(feature = "api-connect-permissions")]
 impl ::std::str::FromStr for PermissionPermissionType {
     type Err = ::std::convert::Infallible;
 
@@ -2492,6 +2157,7 @@ impl ::std::str::FromStr for PermissionPermissionType {
     }
 }
 
+#[cfg(feature = "api-connect-permissions")]
 impl ::serde::Serialize for PermissionPermissionType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2501,6 +2167,7 @@ impl ::serde::Serialize for PermissionPermissionType {
     }
 }
 
+#[cfg(feature = "api-connect-permissions")]
 impl<'de> ::serde::Deserialize<'de> for PermissionPermissionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2514,6 +2181,7 @@ impl<'de> ::serde::Deserialize<'de> for PermissionPermissionType {
 }
 
 /// A single permission, such as `app:manage` or `member:view`.
+#[cfg(feature = "api-connect-permissions")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Permission {
@@ -2522,7 +2190,7 @@ pub struct Permission {
     pub r#type: ::std::option::Option<PermissionType>,
     /// Version of the object format.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_version: ::std::option::Option<PermissionApiVersion>,
+    pub api_version: ::std::option::Option<ApiVersion>,
     /// Server-assigned identifier (UUID) of the permission.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -2550,6 +2218,7 @@ pub struct Permission {
 }
 
 /// One page of permissions. The consumer API wraps every collection in this envelope.
+#[cfg(feature = "api-connect-permissions")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PermissionList {
@@ -2559,6 +2228,7 @@ pub struct PermissionList {
     pub results: ::std::vec::Vec<Permission>,
 }
 
+#[cfg(feature = "api-connect-permissions")]
 impl PermissionList {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
@@ -2571,6 +2241,7 @@ impl PermissionList {
 }
 
 /// Object kind discriminator, always `payment_method`.
+#[cfg(feature = "api-connect-payment-methods")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PaymentMethodType {
@@ -2580,6 +2251,7 @@ pub enum PaymentMethodType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "api-connect-payment-methods")]
 impl PaymentMethodType {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["payment_method"];
@@ -2593,12 +2265,14 @@ impl PaymentMethodType {
     }
 }
 
+#[cfg(feature = "api-connect-payment-methods")]
 impl ::std::fmt::Display for PaymentMethodType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "api-connect-payment-methods")]
 impl ::std::convert::From<&str> for PaymentMethodType {
     fn from(value: &str) -> Self {
         match value {
@@ -2608,6 +2282,7 @@ impl ::std::convert::From<&str> for PaymentMethodType {
     }
 }
 
+#[cfg(feature = "api-connect-payment-methods")]
 impl ::std::str::FromStr for PaymentMethodType {
     type Err = ::std::convert::Infallible;
 
@@ -2616,6 +2291,7 @@ impl ::std::str::FromStr for PaymentMethodType {
     }
 }
 
+#[cfg(feature = "api-connect-payment-methods")]
 impl ::serde::Serialize for PaymentMethodType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2625,6 +2301,7 @@ impl ::serde::Serialize for PaymentMethodType {
     }
 }
 
+#[cfg(feature = "api-connect-payment-methods")]
 impl<'de> ::serde::Deserialize<'de> for PaymentMethodType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2637,74 +2314,8 @@ impl<'de> ::serde::Deserialize<'de> for PaymentMethodType {
     }
 }
 
-/// Version of the object format.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PaymentMethodApiVersion {
-    /// `2.0.0`
-    V200,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
-}
-
-impl PaymentMethodApiVersion {
-    /// The values this client knows, in spec order.
-    pub const KNOWN: &'static [&'static str] = &["2.0.0"];
-
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V200 => "2.0.0",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::std::fmt::Display for PaymentMethodApiVersion {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::std::convert::From<&str> for PaymentMethodApiVersion {
-    fn from(value: &str) -> Self {
-        match value {
-            "2.0.0" => Self::V200,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::str::FromStr for PaymentMethodApiVersion {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-
-impl ::serde::Serialize for PaymentMethodApiVersion {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for PaymentMethodApiVersion {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(value.as_ref()))
-    }
-}
-
 /// A payment method (for example a card) registered by a consumer organization to pay for billed plans.
+#[cfg(feature = "api-connect-payment-methods")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PaymentMethod {
@@ -2713,7 +2324,7 @@ pub struct PaymentMethod {
     pub r#type: ::std::option::Option<PaymentMethodType>,
     /// Version of the object format.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_version: ::std::option::Option<PaymentMethodApiVersion>,
+    pub api_version: ::std::option::Option<ApiVersion>,
     /// Server-assigned identifier (UUID) of the payment method.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -2756,6 +2367,7 @@ pub struct PaymentMethod {
     pub url: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "api-connect-payment-methods")]
 impl PaymentMethod {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
@@ -2773,6 +2385,7 @@ impl PaymentMethod {
 }
 
 /// Fields of a payment method that can be changed.
+#[cfg(feature = "api-connect-payment-methods")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PaymentMethodUpdate {
     /// Machine-readable name of the payment method; unique within its collection.
@@ -2799,6 +2412,7 @@ pub struct PaymentMethodUpdate {
     >,
 }
 
+#[cfg(feature = "api-connect-payment-methods")]
 impl PaymentMethodUpdate {
     /// A new value with every field unset.
     pub fn new() -> Self {
@@ -2864,6 +2478,7 @@ impl PaymentMethodUpdate {
     }
 }
 
+#[cfg(feature = "api-connect-payment-methods")]
 impl PaymentMethodUpdate {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
@@ -2881,6 +2496,7 @@ impl PaymentMethodUpdate {
 }
 
 /// Object kind discriminator, always `configured_billing`.
+#[cfg(feature = "api-connect-billing")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum BillingType {
@@ -2890,6 +2506,7 @@ pub enum BillingType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "api-connect-billing")]
 impl BillingType {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["configured_billing"];
@@ -2903,12 +2520,14 @@ impl BillingType {
     }
 }
 
+#[cfg(feature = "api-connect-billing")]
 impl ::std::fmt::Display for BillingType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "api-connect-billing")]
 impl ::std::convert::From<&str> for BillingType {
     fn from(value: &str) -> Self {
         match value {
@@ -2918,6 +2537,7 @@ impl ::std::convert::From<&str> for BillingType {
     }
 }
 
+#[cfg(feature = "api-connect-billing")]
 impl ::std::str::FromStr for BillingType {
     type Err = ::std::convert::Infallible;
 
@@ -2926,6 +2546,7 @@ impl ::std::str::FromStr for BillingType {
     }
 }
 
+#[cfg(feature = "api-connect-billing")]
 impl ::serde::Serialize for BillingType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2935,6 +2556,7 @@ impl ::serde::Serialize for BillingType {
     }
 }
 
+#[cfg(feature = "api-connect-billing")]
 impl<'de> ::serde::Deserialize<'de> for BillingType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2947,74 +2569,8 @@ impl<'de> ::serde::Deserialize<'de> for BillingType {
     }
 }
 
-/// Version of the object format.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum BillingApiVersion {
-    /// `2.0.0`
-    V200,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
-}
-
-impl BillingApiVersion {
-    /// The values this client knows, in spec order.
-    pub const KNOWN: &'static [&'static str] = &["2.0.0"];
-
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V200 => "2.0.0",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::std::fmt::Display for BillingApiVersion {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::std::convert::From<&str> for BillingApiVersion {
-    fn from(value: &str) -> Self {
-        match value {
-            "2.0.0" => Self::V200,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::str::FromStr for BillingApiVersion {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-
-impl ::serde::Serialize for BillingApiVersion {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for BillingApiVersion {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(value.as_ref()))
-    }
-}
-
 /// A billing integration configured for the catalog, as visible to a consumer organization.
+#[cfg(feature = "api-connect-billing")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Billing {
@@ -3023,7 +2579,7 @@ pub struct Billing {
     pub r#type: ::std::option::Option<BillingType>,
     /// Version of the object format.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_version: ::std::option::Option<BillingApiVersion>,
+    pub api_version: ::std::option::Option<ApiVersion>,
     /// Server-assigned identifier (UUID) of the billing integration.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -3080,6 +2636,7 @@ pub struct Billing {
     pub url: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "api-connect-billing")]
 impl Billing {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
@@ -3097,6 +2654,7 @@ impl Billing {
 }
 
 /// Short reference to an identity provider.
+#[cfg(feature = "api-connect-user-registries")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct IdentityProviderRef {
@@ -3109,6 +2667,7 @@ pub struct IdentityProviderRef {
 }
 
 /// Object kind discriminator, always `configured_catalog_user_registry`.
+#[cfg(feature = "api-connect-user-registries")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum UserRegistryType {
@@ -3118,6 +2677,7 @@ pub enum UserRegistryType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "api-connect-user-registries")]
 impl UserRegistryType {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["configured_catalog_user_registry"];
@@ -3131,12 +2691,14 @@ impl UserRegistryType {
     }
 }
 
+#[cfg(feature = "api-connect-user-registries")]
 impl ::std::fmt::Display for UserRegistryType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "api-connect-user-registries")]
 impl ::std::convert::From<&str> for UserRegistryType {
     fn from(value: &str) -> Self {
         match value {
@@ -3146,6 +2708,7 @@ impl ::std::convert::From<&str> for UserRegistryType {
     }
 }
 
+#[cfg(feature = "api-connect-user-registries")]
 impl ::std::str::FromStr for UserRegistryType {
     type Err = ::std::convert::Infallible;
 
@@ -3154,6 +2717,7 @@ impl ::std::str::FromStr for UserRegistryType {
     }
 }
 
+#[cfg(feature = "api-connect-user-registries")]
 impl ::serde::Serialize for UserRegistryType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -3163,6 +2727,7 @@ impl ::serde::Serialize for UserRegistryType {
     }
 }
 
+#[cfg(feature = "api-connect-user-registries")]
 impl<'de> ::serde::Deserialize<'de> for UserRegistryType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3175,74 +2740,8 @@ impl<'de> ::serde::Deserialize<'de> for UserRegistryType {
     }
 }
 
-/// Version of the object format.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum UserRegistryApiVersion {
-    /// `2.0.0`
-    V200,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
-}
-
-impl UserRegistryApiVersion {
-    /// The values this client knows, in spec order.
-    pub const KNOWN: &'static [&'static str] = &["2.0.0"];
-
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V200 => "2.0.0",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::std::fmt::Display for UserRegistryApiVersion {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::std::convert::From<&str> for UserRegistryApiVersion {
-    fn from(value: &str) -> Self {
-        match value {
-            "2.0.0" => Self::V200,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::str::FromStr for UserRegistryApiVersion {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-
-impl ::serde::Serialize for UserRegistryApiVersion {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for UserRegistryApiVersion {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(value.as_ref()))
-    }
-}
-
 /// A user registry configured for the catalog that consumers can sign in with.
+#[cfg(feature = "api-connect-user-registries")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserRegistry {
@@ -3251,7 +2750,7 @@ pub struct UserRegistry {
     pub r#type: ::std::option::Option<UserRegistryType>,
     /// Version of the object format.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_version: ::std::option::Option<UserRegistryApiVersion>,
+    pub api_version: ::std::option::Option<ApiVersion>,
     /// Server-assigned identifier (UUID) of the user registry.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -3301,6 +2800,7 @@ pub struct UserRegistry {
     pub url: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "api-connect-user-registries")]
 impl UserRegistry {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
@@ -3318,6 +2818,7 @@ impl UserRegistry {
 }
 
 /// An identity provider available for signing in to the catalog's consumer realm.
+#[cfg(feature = "api-connect-identity-providers")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct IdentityProvider {
@@ -3339,6 +2840,7 @@ pub struct IdentityProvider {
 }
 
 /// One page of identity providers. The consumer API wraps every collection in this envelope.
+#[cfg(feature = "api-connect-identity-providers")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct IdentityProviderList {
@@ -3348,6 +2850,7 @@ pub struct IdentityProviderList {
     pub results: ::std::vec::Vec<IdentityProvider>,
 }
 
+#[cfg(feature = "api-connect-identity-providers")]
 impl IdentityProviderList {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
@@ -3360,9 +2863,11 @@ impl IdentityProviderList {
 }
 
 /// The product definition as authored by the provider (`product`, `info`, `plans`, `apis`, `visibility`...). Its structure follows the API Connect product format and is passed through unchanged.
+#[cfg(feature = "api-connect-products")]
 pub type ProductDocument = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
 
 /// Object kind discriminator, always `product`.
+#[cfg(feature = "api-connect-products")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ProductType {
@@ -3372,6 +2877,7 @@ pub enum ProductType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "api-connect-products")]
 impl ProductType {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["product"];
@@ -3385,12 +2891,14 @@ impl ProductType {
     }
 }
 
+#[cfg(feature = "api-connect-products")]
 impl ::std::fmt::Display for ProductType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "api-connect-products")]
 impl ::std::convert::From<&str> for ProductType {
     fn from(value: &str) -> Self {
         match value {
@@ -3400,6 +2908,7 @@ impl ::std::convert::From<&str> for ProductType {
     }
 }
 
+#[cfg(feature = "api-connect-products")]
 impl ::std::str::FromStr for ProductType {
     type Err = ::std::convert::Infallible;
 
@@ -3408,6 +2917,7 @@ impl ::std::str::FromStr for ProductType {
     }
 }
 
+#[cfg(feature = "api-connect-products")]
 impl ::serde::Serialize for ProductType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -3417,6 +2927,7 @@ impl ::serde::Serialize for ProductType {
     }
 }
 
+#[cfg(feature = "api-connect-products")]
 impl<'de> ::serde::Deserialize<'de> for ProductType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3429,74 +2940,8 @@ impl<'de> ::serde::Deserialize<'de> for ProductType {
     }
 }
 
-/// Version of the object format.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ProductApiVersion {
-    /// `2.0.0`
-    V200,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
-}
-
-impl ProductApiVersion {
-    /// The values this client knows, in spec order.
-    pub const KNOWN: &'static [&'static str] = &["2.0.0"];
-
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V200 => "2.0.0",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::std::fmt::Display for ProductApiVersion {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::std::convert::From<&str> for ProductApiVersion {
-    fn from(value: &str) -> Self {
-        match value {
-            "2.0.0" => Self::V200,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::str::FromStr for ProductApiVersion {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-
-impl ::serde::Serialize for ProductApiVersion {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ProductApiVersion {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(value.as_ref()))
-    }
-}
-
 /// Lifecycle state visible to consumers.
+#[cfg(feature = "api-connect-products")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ProductState {
@@ -3508,6 +2953,7 @@ pub enum ProductState {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "api-connect-products")]
 impl ProductState {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["published", "deprecated"];
@@ -3522,12 +2968,14 @@ impl ProductState {
     }
 }
 
+#[cfg(feature = "api-connect-products")]
 impl ::std::fmt::Display for ProductState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "api-connect-products")]
 impl ::std::convert::From<&str> for ProductState {
     fn from(value: &str) -> Self {
         match value {
@@ -3538,6 +2986,7 @@ impl ::std::convert::From<&str> for ProductState {
     }
 }
 
+#[cfg(feature = "api-connect-products")]
 impl ::std::str::FromStr for ProductState {
     type Err = ::std::convert::Infallible;
 
@@ -3546,6 +2995,7 @@ impl ::std::str::FromStr for ProductState {
     }
 }
 
+#[cfg(feature = "api-connect-products")]
 impl ::serde::Serialize for ProductState {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -3555,6 +3005,7 @@ impl ::serde::Serialize for ProductState {
     }
 }
 
+#[cfg(feature = "api-connect-products")]
 impl<'de> ::serde::Deserialize<'de> for ProductState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3568,6 +3019,7 @@ impl<'de> ::serde::Deserialize<'de> for ProductState {
 }
 
 /// A published product: a versioned bundle of APIs offered through one or more plans.
+#[cfg(feature = "api-connect-products")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Product {
@@ -3576,7 +3028,7 @@ pub struct Product {
     pub r#type: ::std::option::Option<ProductType>,
     /// Version of the object format.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_version: ::std::option::Option<ProductApiVersion>,
+    pub api_version: ::std::option::Option<ApiVersion>,
     /// Server-assigned identifier (UUID) of the product.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -3626,6 +3078,7 @@ pub struct Product {
     pub url: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "api-connect-products")]
 impl Product {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
@@ -3646,6 +3099,7 @@ impl Product {
 }
 
 /// One page of products. The consumer API wraps every collection in this envelope.
+#[cfg(feature = "api-connect-products")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductList {
@@ -3655,6 +3109,7 @@ pub struct ProductList {
     pub results: ::std::vec::Vec<Product>,
 }
 
+#[cfg(feature = "api-connect-products")]
 impl ProductList {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
@@ -3667,9 +3122,11 @@ impl ProductList {
 }
 
 /// The API definition (OpenAPI document with API Connect extensions) exactly as published.
+#[cfg(feature = "api-connect-apis")]
 pub type ApiDocument = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
 
 /// Media type of the decoded content.
+#[cfg(feature = "api-connect-apis")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ApiWsdlContentType {
@@ -3685,6 +3142,7 @@ pub enum ApiWsdlContentType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "api-connect-apis")]
 impl ApiWsdlContentType {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &[
@@ -3705,12 +3163,14 @@ impl ApiWsdlContentType {
     }
 }
 
+#[cfg(feature = "api-connect-apis")]
 impl ::std::fmt::Display for ApiWsdlContentType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "api-connect-apis")]
 impl ::std::convert::From<&str> for ApiWsdlContentType {
     fn from(value: &str) -> Self {
         match value {
@@ -3723,6 +3183,7 @@ impl ::std::convert::From<&str> for ApiWsdlContentType {
     }
 }
 
+#[cfg(feature = "api-connect-apis")]
 impl ::std::str::FromStr for ApiWsdlContentType {
     type Err = ::std::convert::Infallible;
 
@@ -3731,6 +3192,7 @@ impl ::std::str::FromStr for ApiWsdlContentType {
     }
 }
 
+#[cfg(feature = "api-connect-apis")]
 impl ::serde::Serialize for ApiWsdlContentType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -3740,6 +3202,7 @@ impl ::serde::Serialize for ApiWsdlContentType {
     }
 }
 
+#[cfg(feature = "api-connect-apis")]
 impl<'de> ::serde::Deserialize<'de> for ApiWsdlContentType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3753,6 +3216,7 @@ impl<'de> ::serde::Deserialize<'de> for ApiWsdlContentType {
 }
 
 /// A WSDL attached to a SOAP API. The file (or a ZIP of several files) is base64-encoded in `content`.
+#[cfg(feature = "api-connect-apis")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ApiWsdl {
@@ -3763,6 +3227,7 @@ pub struct ApiWsdl {
 }
 
 /// Object kind discriminator, always `api`.
+#[cfg(feature = "api-connect-apis")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ApiType {
@@ -3772,6 +3237,7 @@ pub enum ApiType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "api-connect-apis")]
 impl ApiType {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["api"];
@@ -3785,12 +3251,14 @@ impl ApiType {
     }
 }
 
+#[cfg(feature = "api-connect-apis")]
 impl ::std::fmt::Display for ApiType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "api-connect-apis")]
 impl ::std::convert::From<&str> for ApiType {
     fn from(value: &str) -> Self {
         match value {
@@ -3800,6 +3268,7 @@ impl ::std::convert::From<&str> for ApiType {
     }
 }
 
+#[cfg(feature = "api-connect-apis")]
 impl ::std::str::FromStr for ApiType {
     type Err = ::std::convert::Infallible;
 
@@ -3808,6 +3277,7 @@ impl ::std::str::FromStr for ApiType {
     }
 }
 
+#[cfg(feature = "api-connect-apis")]
 impl ::serde::Serialize for ApiType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -3817,6 +3287,7 @@ impl ::serde::Serialize for ApiType {
     }
 }
 
+#[cfg(feature = "api-connect-apis")]
 impl<'de> ::serde::Deserialize<'de> for ApiType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3829,74 +3300,8 @@ impl<'de> ::serde::Deserialize<'de> for ApiType {
     }
 }
 
-/// Version of the object format.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ApiApiVersion {
-    /// `2.0.0`
-    V200,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
-}
-
-impl ApiApiVersion {
-    /// The values this client knows, in spec order.
-    pub const KNOWN: &'static [&'static str] = &["2.0.0"];
-
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V200 => "2.0.0",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::std::fmt::Display for ApiApiVersion {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::std::convert::From<&str> for ApiApiVersion {
-    fn from(value: &str) -> Self {
-        match value {
-            "2.0.0" => Self::V200,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::str::FromStr for ApiApiVersion {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-
-impl ::serde::Serialize for ApiApiVersion {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ApiApiVersion {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(value.as_ref()))
-    }
-}
-
 /// Runtime state of the API.
+#[cfg(feature = "api-connect-apis")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ApiState {
@@ -3912,6 +3317,7 @@ pub enum ApiState {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "api-connect-apis")]
 impl ApiState {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &[
@@ -3932,12 +3338,14 @@ impl ApiState {
     }
 }
 
+#[cfg(feature = "api-connect-apis")]
 impl ::std::fmt::Display for ApiState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "api-connect-apis")]
 impl ::std::convert::From<&str> for ApiState {
     fn from(value: &str) -> Self {
         match value {
@@ -3950,6 +3358,7 @@ impl ::std::convert::From<&str> for ApiState {
     }
 }
 
+#[cfg(feature = "api-connect-apis")]
 impl ::std::str::FromStr for ApiState {
     type Err = ::std::convert::Infallible;
 
@@ -3958,6 +3367,7 @@ impl ::std::str::FromStr for ApiState {
     }
 }
 
+#[cfg(feature = "api-connect-apis")]
 impl ::serde::Serialize for ApiState {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -3967,6 +3377,7 @@ impl ::serde::Serialize for ApiState {
     }
 }
 
+#[cfg(feature = "api-connect-apis")]
 impl<'de> ::serde::Deserialize<'de> for ApiState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3980,6 +3391,7 @@ impl<'de> ::serde::Deserialize<'de> for ApiState {
 }
 
 /// Kind of API.
+#[cfg(feature = "api-connect-apis")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ApiApiType {
@@ -3991,6 +3403,7 @@ pub enum ApiApiType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "api-connect-apis")]
 impl ApiApiType {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["rest", "wsdl"];
@@ -4005,12 +3418,14 @@ impl ApiApiType {
     }
 }
 
+#[cfg(feature = "api-connect-apis")]
 impl ::std::fmt::Display for ApiApiType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "api-connect-apis")]
 impl ::std::convert::From<&str> for ApiApiType {
     fn from(value: &str) -> Self {
         match value {
@@ -4021,6 +3436,7 @@ impl ::std::convert::From<&str> for ApiApiType {
     }
 }
 
+#[cfg(feature = "api-connect-apis")]
 impl ::std::str::FromStr for ApiApiType {
     type Err = ::std::convert::Infallible;
 
@@ -4029,6 +3445,7 @@ impl ::std::str::FromStr for ApiApiType {
     }
 }
 
+#[cfg(feature = "api-connect-apis")]
 impl ::serde::Serialize for ApiApiType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -4038,6 +3455,7 @@ impl ::serde::Serialize for ApiApiType {
     }
 }
 
+#[cfg(feature = "api-connect-apis")]
 impl<'de> ::serde::Deserialize<'de> for ApiApiType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4051,6 +3469,7 @@ impl<'de> ::serde::Deserialize<'de> for ApiApiType {
 }
 
 /// OpenAPI version of the definition.
+#[cfg(feature = "api-connect-apis")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ApiOaiVersion {
@@ -4060,6 +3479,7 @@ pub enum ApiOaiVersion {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "api-connect-apis")]
 impl ApiOaiVersion {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["openapi2"];
@@ -4073,12 +3493,14 @@ impl ApiOaiVersion {
     }
 }
 
+#[cfg(feature = "api-connect-apis")]
 impl ::std::fmt::Display for ApiOaiVersion {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "api-connect-apis")]
 impl ::std::convert::From<&str> for ApiOaiVersion {
     fn from(value: &str) -> Self {
         match value {
@@ -4088,6 +3510,7 @@ impl ::std::convert::From<&str> for ApiOaiVersion {
     }
 }
 
+#[cfg(feature = "api-connect-apis")]
 impl ::std::str::FromStr for ApiOaiVersion {
     type Err = ::std::convert::Infallible;
 
@@ -4096,6 +3519,7 @@ impl ::std::str::FromStr for ApiOaiVersion {
     }
 }
 
+#[cfg(feature = "api-connect-apis")]
 impl ::serde::Serialize for ApiOaiVersion {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -4105,6 +3529,7 @@ impl ::serde::Serialize for ApiOaiVersion {
     }
 }
 
+#[cfg(feature = "api-connect-apis")]
 impl<'de> ::serde::Deserialize<'de> for ApiOaiVersion {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4118,6 +3543,7 @@ impl<'de> ::serde::Deserialize<'de> for ApiOaiVersion {
 }
 
 /// A published API.
+#[cfg(feature = "api-connect-apis")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Api {
@@ -4126,7 +3552,7 @@ pub struct Api {
     pub r#type: ::std::option::Option<ApiType>,
     /// Version of the object format.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_version: ::std::option::Option<ApiApiVersion>,
+    pub api_version: ::std::option::Option<ApiVersion>,
     /// Server-assigned identifier (UUID) of the API.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -4178,6 +3604,7 @@ pub struct Api {
     pub url: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "api-connect-apis")]
 impl Api {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
@@ -4198,6 +3625,7 @@ impl Api {
 }
 
 /// Object kind discriminator, always `app`.
+#[cfg(feature = "api-connect-applications")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ApplicationType2 {
@@ -4207,6 +3635,7 @@ pub enum ApplicationType2 {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "api-connect-applications")]
 impl ApplicationType2 {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["app"];
@@ -4220,12 +3649,14 @@ impl ApplicationType2 {
     }
 }
 
+#[cfg(feature = "api-connect-applications")]
 impl ::std::fmt::Display for ApplicationType2 {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "api-connect-applications")]
 impl ::std::convert::From<&str> for ApplicationType2 {
     fn from(value: &str) -> Self {
         match value {
@@ -4235,6 +3666,7 @@ impl ::std::convert::From<&str> for ApplicationType2 {
     }
 }
 
+#[cfg(feature = "api-connect-applications")]
 impl ::std::str::FromStr for ApplicationType2 {
     type Err = ::std::convert::Infallible;
 
@@ -4243,6 +3675,7 @@ impl ::std::str::FromStr for ApplicationType2 {
     }
 }
 
+#[cfg(feature = "api-connect-applications")]
 impl ::serde::Serialize for ApplicationType2 {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -4252,6 +3685,7 @@ impl ::serde::Serialize for ApplicationType2 {
     }
 }
 
+#[cfg(feature = "api-connect-applications")]
 impl<'de> ::serde::Deserialize<'de> for ApplicationType2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4264,148 +3698,11 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationType2 {
     }
 }
 
-/// Version of the object format.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ApplicationApiVersion {
-    /// `2.0.0`
-    V200,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
-}
-
-impl ApplicationApiVersion {
-    /// The values this client knows, in spec order.
-    pub const KNOWN: &'static [&'static str] = &["2.0.0"];
-
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V200 => "2.0.0",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::std::fmt::Display for ApplicationApiVersion {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::std::convert::From<&str> for ApplicationApiVersion {
-    fn from(value: &str) -> Self {
-        match value {
-            "2.0.0" => Self::V200,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::str::FromStr for ApplicationApiVersion {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-
-impl ::serde::Serialize for ApplicationApiVersion {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ApplicationApiVersion {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(value.as_ref()))
-    }
-}
-
-/// Whether the application can call APIs.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ApplicationState {
-    /// `enabled`
-    Enabled,
-    /// `disabled`
-    Disabled,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
-}
-
-impl ApplicationState {
-    /// The values this client knows, in spec order.
-    pub const KNOWN: &'static [&'static str] = &["enabled", "disabled"];
-
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "enabled",
-            Self::Disabled => "disabled",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::std::fmt::Display for ApplicationState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::std::convert::From<&str> for ApplicationState {
-    fn from(value: &str) -> Self {
-        match value {
-            "enabled" => Self::Enabled,
-            "disabled" => Self::Disabled,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::str::FromStr for ApplicationState {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-
-impl ::serde::Serialize for ApplicationState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ApplicationState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(value.as_ref()))
-    }
-}
-
 /// Whether the application is in development or production mode.
+#[cfg(feature = "api-connect-applications")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ApplicationLifecycleState {
+pub enum LifecycleState {
     /// `development`
     Development,
     /// `production`
@@ -4414,7 +3711,8 @@ pub enum ApplicationLifecycleState {
     Unknown(::std::string::String),
 }
 
-impl ApplicationLifecycleState {
+#[cfg(feature = "api-connect-applications")]
+impl LifecycleState {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["development", "production"];
 
@@ -4428,13 +3726,15 @@ impl ApplicationLifecycleState {
     }
 }
 
-impl ::std::fmt::Display for ApplicationLifecycleState {
+#[cfg(feature = "api-connect-applications")]
+impl ::std::fmt::Display for LifecycleState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl ::std::convert::From<&str> for ApplicationLifecycleState {
+#[cfg(feature = "api-connect-applications")]
+impl ::std::convert::From<&str> for LifecycleState {
     fn from(value: &str) -> Self {
         match value {
             "development" => Self::Development,
@@ -4444,7 +3744,8 @@ impl ::std::convert::From<&str> for ApplicationLifecycleState {
     }
 }
 
-impl ::std::str::FromStr for ApplicationLifecycleState {
+#[cfg(feature = "api-connect-applications")]
+impl ::std::str::FromStr for LifecycleState {
     type Err = ::std::convert::Infallible;
 
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -4452,7 +3753,8 @@ impl ::std::str::FromStr for ApplicationLifecycleState {
     }
 }
 
-impl ::serde::Serialize for ApplicationLifecycleState {
+#[cfg(feature = "api-connect-applications")]
+impl ::serde::Serialize for LifecycleState {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -4461,7 +3763,8 @@ impl ::serde::Serialize for ApplicationLifecycleState {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for ApplicationLifecycleState {
+#[cfg(feature = "api-connect-applications")]
+impl<'de> ::serde::Deserialize<'de> for LifecycleState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -4474,16 +3777,18 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationLifecycleState {
 }
 
 /// Requested lifecycle state awaiting approval; set to `production` to ask for promotion.
+#[cfg(feature = "api-connect-applications")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ApplicationLifecycleStatePending {
+pub enum LifecycleStatePending {
     /// `production`
     Production,
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
 
-impl ApplicationLifecycleStatePending {
+#[cfg(feature = "api-connect-applications")]
+impl LifecycleStatePending {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["production"];
 
@@ -4496,13 +3801,15 @@ impl ApplicationLifecycleStatePending {
     }
 }
 
-impl ::std::fmt::Display for ApplicationLifecycleStatePending {
+#[cfg(feature = "api-connect-applications")]
+impl ::std::fmt::Display for LifecycleStatePending {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl ::std::convert::From<&str> for ApplicationLifecycleStatePending {
+#[cfg(feature = "api-connect-applications")]
+impl ::std::convert::From<&str> for LifecycleStatePending {
     fn from(value: &str) -> Self {
         match value {
             "production" => Self::Production,
@@ -4511,7 +3818,8 @@ impl ::std::convert::From<&str> for ApplicationLifecycleStatePending {
     }
 }
 
-impl ::std::str::FromStr for ApplicationLifecycleStatePending {
+#[cfg(feature = "api-connect-applications")]
+impl ::std::str::FromStr for LifecycleStatePending {
     type Err = ::std::convert::Infallible;
 
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -4519,7 +3827,8 @@ impl ::std::str::FromStr for ApplicationLifecycleStatePending {
     }
 }
 
-impl ::serde::Serialize for ApplicationLifecycleStatePending {
+#[cfg(feature = "api-connect-applications")]
+impl ::serde::Serialize for LifecycleStatePending {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -4528,7 +3837,8 @@ impl ::serde::Serialize for ApplicationLifecycleStatePending {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for ApplicationLifecycleStatePending {
+#[cfg(feature = "api-connect-applications")]
+impl<'de> ::serde::Deserialize<'de> for LifecycleStatePending {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -4541,6 +3851,7 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationLifecycleStatePending {
 }
 
 /// A consumer application: the client identity that subscribes to plans and calls APIs.
+#[cfg(feature = "api-connect-applications")]
 #[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Application {
@@ -4549,7 +3860,7 @@ pub struct Application {
     pub r#type: ::std::option::Option<ApplicationType2>,
     /// Version of the object format.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_version: ::std::option::Option<ApplicationApiVersion>,
+    pub api_version: ::std::option::Option<ApiVersion>,
     /// Server-assigned identifier (UUID) of the application.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -4564,13 +3875,13 @@ pub struct Application {
     pub summary: ::std::option::Option<::std::string::String>,
     /// Whether the application can call APIs.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub state: ::std::option::Option<ApplicationState>,
+    pub state: ::std::option::Option<State>,
     /// Whether the application is in development or production mode.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub lifecycle_state: ::std::option::Option<ApplicationLifecycleState>,
+    pub lifecycle_state: ::std::option::Option<LifecycleState>,
     /// Requested lifecycle state awaiting approval; set to `production` to ask for promotion.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub lifecycle_state_pending: ::std::option::Option<ApplicationLifecycleStatePending>,
+    pub lifecycle_state_pending: ::std::option::Option<LifecycleStatePending>,
     /// OAuth redirect URLs registered for the application.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub redirect_endpoints: ::std::option::Option<
@@ -4623,6 +3934,7 @@ pub struct Application {
     pub url: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "api-connect-applications")]
 impl Application {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
@@ -4639,6 +3951,7 @@ impl Application {
     }
 }
 
+#[cfg(feature = "api-connect-applications")]
 impl ::std::fmt::Debug for Application {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Application")
@@ -4672,216 +3985,8 @@ impl ::std::fmt::Debug for Application {
     }
 }
 
-/// Whether the application can call APIs.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ApplicationCreateState {
-    /// `enabled`
-    Enabled,
-    /// `disabled`
-    Disabled,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
-}
-
-impl ApplicationCreateState {
-    /// The values this client knows, in spec order.
-    pub const KNOWN: &'static [&'static str] = &["enabled", "disabled"];
-
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "enabled",
-            Self::Disabled => "disabled",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::std::fmt::Display for ApplicationCreateState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::std::convert::From<&str> for ApplicationCreateState {
-    fn from(value: &str) -> Self {
-        match value {
-            "enabled" => Self::Enabled,
-            "disabled" => Self::Disabled,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::str::FromStr for ApplicationCreateState {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-
-impl ::serde::Serialize for ApplicationCreateState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ApplicationCreateState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(value.as_ref()))
-    }
-}
-
-/// Whether the application is in development or production mode.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ApplicationCreateLifecycleState {
-    /// `development`
-    Development,
-    /// `production`
-    Production,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
-}
-
-impl ApplicationCreateLifecycleState {
-    /// The values this client knows, in spec order.
-    pub const KNOWN: &'static [&'static str] = &["development", "production"];
-
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Development => "development",
-            Self::Production => "production",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::std::fmt::Display for ApplicationCreateLifecycleState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::std::convert::From<&str> for ApplicationCreateLifecycleState {
-    fn from(value: &str) -> Self {
-        match value {
-            "development" => Self::Development,
-            "production" => Self::Production,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::str::FromStr for ApplicationCreateLifecycleState {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-
-impl ::serde::Serialize for ApplicationCreateLifecycleState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ApplicationCreateLifecycleState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(value.as_ref()))
-    }
-}
-
-/// Requested lifecycle state awaiting approval; set to `production` to ask for promotion.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ApplicationCreateLifecycleStatePending {
-    /// `production`
-    Production,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
-}
-
-impl ApplicationCreateLifecycleStatePending {
-    /// The values this client knows, in spec order.
-    pub const KNOWN: &'static [&'static str] = &["production"];
-
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Production => "production",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::std::fmt::Display for ApplicationCreateLifecycleStatePending {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::std::convert::From<&str> for ApplicationCreateLifecycleStatePending {
-    fn from(value: &str) -> Self {
-        match value {
-            "production" => Self::Production,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::str::FromStr for ApplicationCreateLifecycleStatePending {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-
-impl ::serde::Serialize for ApplicationCreateLifecycleStatePending {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ApplicationCreateLifecycleStatePending {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(value.as_ref()))
-    }
-}
-
 /// Application to create. `title` is what the Developer Portal always sends; `name` is derived from it when omitted.
+#[cfg(feature = "api-connect-applications")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ApplicationCreate {
     /// Machine-readable name of the application; unique within its collection.
@@ -4895,15 +4000,13 @@ pub struct ApplicationCreate {
     pub summary: ::std::option::Option<::std::string::String>,
     /// Whether the application can call APIs.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub state: ::std::option::Option<ApplicationCreateState>,
+    pub state: ::std::option::Option<State>,
     /// Whether the application is in development or production mode.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub lifecycle_state: ::std::option::Option<ApplicationCreateLifecycleState>,
+    pub lifecycle_state: ::std::option::Option<LifecycleState>,
     /// Requested lifecycle state awaiting approval; set to `production` to ask for promotion.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub lifecycle_state_pending: ::std::option::Option<
-        ApplicationCreateLifecycleStatePending,
-    >,
+    pub lifecycle_state_pending: ::std::option::Option<LifecycleStatePending>,
     /// OAuth redirect URLs registered for the application.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub redirect_endpoints: ::std::option::Option<
@@ -4924,6 +4027,7 @@ pub struct ApplicationCreate {
     >,
 }
 
+#[cfg(feature = "api-connect-applications")]
 impl ApplicationCreate {
     /// A new value with every field unset.
     pub fn new() -> Self {
@@ -4958,10 +4062,7 @@ impl ApplicationCreate {
     }
 
     /// Sets `state`.
-    pub fn state(
-        mut self,
-        value: impl ::std::convert::Into<ApplicationCreateState>,
-    ) -> Self {
+    pub fn state(mut self, value: impl ::std::convert::Into<State>) -> Self {
         self.state = ::std::option::Option::Some(value.into());
         self
     }
@@ -4969,7 +4070,7 @@ impl ApplicationCreate {
     /// Sets `lifecycle_state`.
     pub fn lifecycle_state(
         mut self,
-        value: impl ::std::convert::Into<ApplicationCreateLifecycleState>,
+        value: impl ::std::convert::Into<LifecycleState>,
     ) -> Self {
         self.lifecycle_state = ::std::option::Option::Some(value.into());
         self
@@ -4978,7 +4079,7 @@ impl ApplicationCreate {
     /// Sets `lifecycle_state_pending`.
     pub fn lifecycle_state_pending(
         mut self,
-        value: impl ::std::convert::Into<ApplicationCreateLifecycleStatePending>,
+        value: impl ::std::convert::Into<LifecycleStatePending>,
     ) -> Self {
         self.lifecycle_state_pending = ::std::option::Option::Some(value.into());
         self
@@ -5025,6 +4126,7 @@ impl ApplicationCreate {
     }
 }
 
+#[cfg(feature = "api-connect-applications")]
 impl ApplicationCreate {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
@@ -5041,216 +4143,8 @@ impl ApplicationCreate {
     }
 }
 
-/// Whether the application can call APIs.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ApplicationUpdateState {
-    /// `enabled`
-    Enabled,
-    /// `disabled`
-    Disabled,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
-}
-
-impl ApplicationUpdateState {
-    /// The values this client knows, in spec order.
-    pub const KNOWN: &'static [&'static str] = &["enabled", "disabled"];
-
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "enabled",
-            Self::Disabled => "disabled",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::std::fmt::Display for ApplicationUpdateState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::std::convert::From<&str> for ApplicationUpdateState {
-    fn from(value: &str) -> Self {
-        match value {
-            "enabled" => Self::Enabled,
-            "disabled" => Self::Disabled,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::str::FromStr for ApplicationUpdateState {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-
-impl ::serde::Serialize for ApplicationUpdateState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ApplicationUpdateState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(value.as_ref()))
-    }
-}
-
-/// Whether the application is in development or production mode.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ApplicationUpdateLifecycleState {
-    /// `development`
-    Development,
-    /// `production`
-    Production,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
-}
-
-impl ApplicationUpdateLifecycleState {
-    /// The values this client knows, in spec order.
-    pub const KNOWN: &'static [&'static str] = &["development", "production"];
-
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Development => "development",
-            Self::Production => "production",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::std::fmt::Display for ApplicationUpdateLifecycleState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::std::convert::From<&str> for ApplicationUpdateLifecycleState {
-    fn from(value: &str) -> Self {
-        match value {
-            "development" => Self::Development,
-            "production" => Self::Production,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::str::FromStr for ApplicationUpdateLifecycleState {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-
-impl ::serde::Serialize for ApplicationUpdateLifecycleState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ApplicationUpdateLifecycleState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(value.as_ref()))
-    }
-}
-
-/// Requested lifecycle state awaiting approval; set to `production` to ask for promotion.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ApplicationUpdateLifecycleStatePending {
-    /// `production`
-    Production,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
-}
-
-impl ApplicationUpdateLifecycleStatePending {
-    /// The values this client knows, in spec order.
-    pub const KNOWN: &'static [&'static str] = &["production"];
-
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Production => "production",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::std::fmt::Display for ApplicationUpdateLifecycleStatePending {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::std::convert::From<&str> for ApplicationUpdateLifecycleStatePending {
-    fn from(value: &str) -> Self {
-        match value {
-            "production" => Self::Production,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::str::FromStr for ApplicationUpdateLifecycleStatePending {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-
-impl ::serde::Serialize for ApplicationUpdateLifecycleStatePending {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ApplicationUpdateLifecycleStatePending {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(value.as_ref()))
-    }
-}
-
 /// Fields of an application that can be changed.
+#[cfg(feature = "api-connect-applications")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ApplicationUpdate {
     /// Machine-readable name of the application; unique within its collection.
@@ -5264,15 +4158,13 @@ pub struct ApplicationUpdate {
     pub summary: ::std::option::Option<::std::string::String>,
     /// Whether the application can call APIs.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub state: ::std::option::Option<ApplicationUpdateState>,
+    pub state: ::std::option::Option<State>,
     /// Whether the application is in development or production mode.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub lifecycle_state: ::std::option::Option<ApplicationUpdateLifecycleState>,
+    pub lifecycle_state: ::std::option::Option<LifecycleState>,
     /// Requested lifecycle state awaiting approval; set to `production` to ask for promotion.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub lifecycle_state_pending: ::std::option::Option<
-        ApplicationUpdateLifecycleStatePending,
-    >,
+    pub lifecycle_state_pending: ::std::option::Option<LifecycleStatePending>,
     /// OAuth redirect URLs registered for the application.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub redirect_endpoints: ::std::option::Option<
@@ -5293,6 +4185,7 @@ pub struct ApplicationUpdate {
     >,
 }
 
+#[cfg(feature = "api-connect-applications")]
 impl ApplicationUpdate {
     /// A new value with every field unset.
     pub fn new() -> Self {
@@ -5327,10 +4220,7 @@ impl ApplicationUpdate {
     }
 
     /// Sets `state`.
-    pub fn state(
-        mut self,
-        value: impl ::std::convert::Into<ApplicationUpdateState>,
-    ) -> Self {
+    pub fn state(mut self, value: impl ::std::convert::Into<State>) -> Self {
         self.state = ::std::option::Option::Some(value.into());
         self
     }
@@ -5338,7 +4228,7 @@ impl ApplicationUpdate {
     /// Sets `lifecycle_state`.
     pub fn lifecycle_state(
         mut self,
-        value: impl ::std::convert::Into<ApplicationUpdateLifecycleState>,
+        value: impl ::std::convert::Into<LifecycleState>,
     ) -> Self {
         self.lifecycle_state = ::std::option::Option::Some(value.into());
         self
@@ -5347,7 +4237,7 @@ impl ApplicationUpdate {
     /// Sets `lifecycle_state_pending`.
     pub fn lifecycle_state_pending(
         mut self,
-        value: impl ::std::convert::Into<ApplicationUpdateLifecycleStatePending>,
+        value: impl ::std::convert::Into<LifecycleStatePending>,
     ) -> Self {
         self.lifecycle_state_pending = ::std::option::Option::Some(value.into());
         self
@@ -5394,6 +4284,7 @@ impl ApplicationUpdate {
     }
 }
 
+#[cfg(feature = "api-connect-applications")]
 impl ApplicationUpdate {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
@@ -5411,6 +4302,7 @@ impl ApplicationUpdate {
 }
 
 /// One page of applications. The consumer API wraps every collection in this envelope.
+#[cfg(feature = "api-connect-applications")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ApplicationList {
@@ -5420,6 +4312,7 @@ pub struct ApplicationList {
     pub results: ::std::vec::Vec<Application>,
 }
 
+#[cfg(feature = "api-connect-applications")]
 impl ApplicationList {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
@@ -5432,6 +4325,7 @@ impl ApplicationList {
 }
 
 /// OAuth client type.
+#[cfg(feature = "api-connect-applications")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OauthClientTypeClientType {
@@ -5443,6 +4337,7 @@ pub enum OauthClientTypeClientType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "api-connect-applications")]
 impl OauthClientTypeClientType {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["public", "confidential"];
@@ -5457,12 +4352,14 @@ impl OauthClientTypeClientType {
     }
 }
 
+#[cfg(feature = "api-connect-applications")]
 impl ::std::fmt::Display for OauthClientTypeClientType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "api-connect-applications")]
 impl ::std::convert::From<&str> for OauthClientTypeClientType {
     fn from(value: &str) -> Self {
         match value {
@@ -5473,6 +4370,7 @@ impl ::std::convert::From<&str> for OauthClientTypeClientType {
     }
 }
 
+#[cfg(feature = "api-connect-applications")]
 impl ::std::str::FromStr for OauthClientTypeClientType {
     type Err = ::std::convert::Infallible;
 
@@ -5481,6 +4379,7 @@ impl ::std::str::FromStr for OauthClientTypeClientType {
     }
 }
 
+#[cfg(feature = "api-connect-applications")]
 impl ::serde::Serialize for OauthClientTypeClientType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -5490,6 +4389,7 @@ impl ::serde::Serialize for OauthClientTypeClientType {
     }
 }
 
+#[cfg(feature = "api-connect-applications")]
 impl<'de> ::serde::Deserialize<'de> for OauthClientTypeClientType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5503,6 +4403,7 @@ impl<'de> ::serde::Deserialize<'de> for OauthClientTypeClientType {
 }
 
 /// `OauthClientTypeGrantTypesItem` (from `#/components/schemas/OAuthClientType/properties/grant_types/items`).
+#[cfg(feature = "api-connect-applications")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OauthClientTypeGrantTypesItem {
@@ -5518,6 +4419,7 @@ pub enum OauthClientTypeGrantTypesItem {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "api-connect-applications")]
 impl OauthClientTypeGrantTypesItem {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &[
@@ -5538,12 +4440,14 @@ impl OauthClientTypeGrantTypesItem {
     }
 }
 
+#[cfg(feature = "api-connect-applications")]
 impl ::std::fmt::Display for OauthClientTypeGrantTypesItem {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "api-connect-applications")]
 impl ::std::convert::From<&str> for OauthClientTypeGrantTypesItem {
     fn from(value: &str) -> Self {
         match value {
@@ -5556,6 +4460,7 @@ impl ::std::convert::From<&str> for OauthClientTypeGrantTypesItem {
     }
 }
 
+#[cfg(feature = "api-connect-applications")]
 impl ::std::str::FromStr for OauthClientTypeGrantTypesItem {
     type Err = ::std::convert::Infallible;
 
@@ -5564,6 +4469,7 @@ impl ::std::str::FromStr for OauthClientTypeGrantTypesItem {
     }
 }
 
+#[cfg(feature = "api-connect-applications")]
 impl ::serde::Serialize for OauthClientTypeGrantTypesItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -5573,6 +4479,7 @@ impl ::serde::Serialize for OauthClientTypeGrantTypesItem {
     }
 }
 
+#[cfg(feature = "api-connect-applications")]
 impl<'de> ::serde::Deserialize<'de> for OauthClientTypeGrantTypesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5586,6 +4493,7 @@ impl<'de> ::serde::Deserialize<'de> for OauthClientTypeGrantTypesItem {
 }
 
 /// OAuth client profile allowed for an application type.
+#[cfg(feature = "api-connect-applications")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OauthClientType {
@@ -5600,6 +4508,7 @@ pub struct OauthClientType {
 }
 
 /// Object kind discriminator, always `application_type`.
+#[cfg(feature = "api-connect-applications")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ApplicationTypeType {
@@ -5609,6 +4518,7 @@ pub enum ApplicationTypeType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "api-connect-applications")]
 impl ApplicationTypeType {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["application_type"];
@@ -5622,12 +4532,14 @@ impl ApplicationTypeType {
     }
 }
 
+#[cfg(feature = "api-connect-applications")]
 impl ::std::fmt::Display for ApplicationTypeType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "api-connect-applications")]
 impl ::std::convert::From<&str> for ApplicationTypeType {
     fn from(value: &str) -> Self {
         match value {
@@ -5637,6 +4549,7 @@ impl ::std::convert::From<&str> for ApplicationTypeType {
     }
 }
 
+#[cfg(feature = "api-connect-applications")]
 impl ::std::str::FromStr for ApplicationTypeType {
     type Err = ::std::convert::Infallible;
 
@@ -5645,6 +4558,7 @@ impl ::std::str::FromStr for ApplicationTypeType {
     }
 }
 
+#[cfg(feature = "api-connect-applications")]
 impl ::serde::Serialize for ApplicationTypeType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -5654,6 +4568,7 @@ impl ::serde::Serialize for ApplicationTypeType {
     }
 }
 
+#[cfg(feature = "api-connect-applications")]
 impl<'de> ::serde::Deserialize<'de> for ApplicationTypeType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5666,74 +4581,8 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationTypeType {
     }
 }
 
-/// Version of the object format.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ApplicationTypeApiVersion {
-    /// `2.0.0`
-    V200,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
-}
-
-impl ApplicationTypeApiVersion {
-    /// The values this client knows, in spec order.
-    pub const KNOWN: &'static [&'static str] = &["2.0.0"];
-
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V200 => "2.0.0",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::std::fmt::Display for ApplicationTypeApiVersion {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::std::convert::From<&str> for ApplicationTypeApiVersion {
-    fn from(value: &str) -> Self {
-        match value {
-            "2.0.0" => Self::V200,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::str::FromStr for ApplicationTypeApiVersion {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-
-impl ::serde::Serialize for ApplicationTypeApiVersion {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ApplicationTypeApiVersion {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(value.as_ref()))
-    }
-}
-
 /// An application type defined for the catalog, restricting which OAuth client types and grants applications of that type may use.
+#[cfg(feature = "api-connect-applications")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ApplicationType {
@@ -5742,7 +4591,7 @@ pub struct ApplicationType {
     pub r#type: ::std::option::Option<ApplicationTypeType>,
     /// Version of the object format.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_version: ::std::option::Option<ApplicationTypeApiVersion>,
+    pub api_version: ::std::option::Option<ApiVersion>,
     /// Server-assigned identifier (UUID) of the application type.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -5774,6 +4623,7 @@ pub struct ApplicationType {
     pub url: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "api-connect-applications")]
 impl ApplicationType {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
@@ -5791,6 +4641,7 @@ impl ApplicationType {
 }
 
 /// Object kind discriminator, always `credential`.
+#[cfg(any(feature = "api-connect-applications", feature = "api-connect-credentials"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CredentialType {
@@ -5800,6 +4651,7 @@ pub enum CredentialType {
     Unknown(::std::string::String),
 }
 
+#[cfg(any(feature = "api-connect-applications", feature = "api-connect-credentials"))]
 impl CredentialType {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["credential"];
@@ -5813,12 +4665,14 @@ impl CredentialType {
     }
 }
 
+#[cfg(any(feature = "api-connect-applications", feature = "api-connect-credentials"))]
 impl ::std::fmt::Display for CredentialType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "api-connect-applications", feature = "api-connect-credentials"))]
 impl ::std::convert::From<&str> for CredentialType {
     fn from(value: &str) -> Self {
         match value {
@@ -5828,6 +4682,7 @@ impl ::std::convert::From<&str> for CredentialType {
     }
 }
 
+#[cfg(any(feature = "api-connect-applications", feature = "api-connect-credentials"))]
 impl ::std::str::FromStr for CredentialType {
     type Err = ::std::convert::Infallible;
 
@@ -5836,6 +4691,7 @@ impl ::std::str::FromStr for CredentialType {
     }
 }
 
+#[cfg(any(feature = "api-connect-applications", feature = "api-connect-credentials"))]
 impl ::serde::Serialize for CredentialType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -5845,6 +4701,7 @@ impl ::serde::Serialize for CredentialType {
     }
 }
 
+#[cfg(any(feature = "api-connect-applications", feature = "api-connect-credentials"))]
 impl<'de> ::serde::Deserialize<'de> for CredentialType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5857,74 +4714,8 @@ impl<'de> ::serde::Deserialize<'de> for CredentialType {
     }
 }
 
-/// Version of the object format.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CredentialApiVersion {
-    /// `2.0.0`
-    V200,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
-}
-
-impl CredentialApiVersion {
-    /// The values this client knows, in spec order.
-    pub const KNOWN: &'static [&'static str] = &["2.0.0"];
-
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V200 => "2.0.0",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::std::fmt::Display for CredentialApiVersion {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::std::convert::From<&str> for CredentialApiVersion {
-    fn from(value: &str) -> Self {
-        match value {
-            "2.0.0" => Self::V200,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::str::FromStr for CredentialApiVersion {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-
-impl ::serde::Serialize for CredentialApiVersion {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for CredentialApiVersion {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(value.as_ref()))
-    }
-}
-
 /// A client ID / client secret pair belonging to an application.
+#[cfg(any(feature = "api-connect-applications", feature = "api-connect-credentials"))]
 #[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Credential {
@@ -5933,7 +4724,7 @@ pub struct Credential {
     pub r#type: ::std::option::Option<CredentialType>,
     /// Version of the object format.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_version: ::std::option::Option<CredentialApiVersion>,
+    pub api_version: ::std::option::Option<ApiVersion>,
     /// Server-assigned identifier (UUID) of the credential.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -5980,6 +4771,7 @@ pub struct Credential {
     pub url: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(any(feature = "api-connect-applications", feature = "api-connect-credentials"))]
 impl Credential {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
@@ -5996,6 +4788,7 @@ impl Credential {
     }
 }
 
+#[cfg(any(feature = "api-connect-applications", feature = "api-connect-credentials"))]
 impl ::std::fmt::Debug for Credential {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Credential")
@@ -6020,6 +4813,7 @@ impl ::std::fmt::Debug for Credential {
 }
 
 /// Credential to add to an application. When `client_id`/`client_secret` are omitted the server generates them.
+#[cfg(feature = "api-connect-credentials")]
 #[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CredentialCreate {
     /// Machine-readable name of the credential; unique within its collection.
@@ -6044,6 +4838,7 @@ pub struct CredentialCreate {
     pub client_secret: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "api-connect-credentials")]
 impl CredentialCreate {
     /// A new value with every field unset.
     pub fn new() -> Self {
@@ -6107,6 +4902,7 @@ impl CredentialCreate {
     }
 }
 
+#[cfg(feature = "api-connect-credentials")]
 impl CredentialCreate {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
@@ -6123,6 +4919,7 @@ impl CredentialCreate {
     }
 }
 
+#[cfg(feature = "api-connect-credentials")]
 impl ::std::fmt::Debug for CredentialCreate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialCreate")
@@ -6137,6 +4934,7 @@ impl ::std::fmt::Debug for CredentialCreate {
 }
 
 /// Fields of a credential that can be changed.
+#[cfg(feature = "api-connect-credentials")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CredentialUpdate {
     /// Machine-readable name of the credential; unique within its collection.
@@ -6155,6 +4953,7 @@ pub struct CredentialUpdate {
     >,
 }
 
+#[cfg(feature = "api-connect-credentials")]
 impl CredentialUpdate {
     /// A new value with every field unset.
     pub fn new() -> Self {
@@ -6200,6 +4999,7 @@ impl CredentialUpdate {
     }
 }
 
+#[cfg(feature = "api-connect-credentials")]
 impl CredentialUpdate {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
@@ -6217,6 +5017,7 @@ impl CredentialUpdate {
 }
 
 /// One page of credentials. The consumer API wraps every collection in this envelope.
+#[cfg(feature = "api-connect-credentials")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CredentialList {
@@ -6226,6 +5027,7 @@ pub struct CredentialList {
     pub results: ::std::vec::Vec<Credential>,
 }
 
+#[cfg(feature = "api-connect-credentials")]
 impl CredentialList {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
@@ -6238,6 +5040,7 @@ impl CredentialList {
 }
 
 /// A client ID and the secret to check against it.
+#[cfg(feature = "api-connect-credentials")]
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ClientSecretVerification {
     /// Client ID of the credential.
@@ -6247,6 +5050,7 @@ pub struct ClientSecretVerification {
     pub client_secret: ::std::string::String,
 }
 
+#[cfg(feature = "api-connect-credentials")]
 impl ClientSecretVerification {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(client_secret: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -6266,6 +5070,7 @@ impl ClientSecretVerification {
     }
 }
 
+#[cfg(feature = "api-connect-credentials")]
 impl ::std::fmt::Debug for ClientSecretVerification {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ClientSecretVerification")
@@ -6276,6 +5081,7 @@ impl ::std::fmt::Debug for ClientSecretVerification {
 }
 
 /// Object kind discriminator, always `subscription`.
+#[cfg(feature = "api-connect-subscriptions")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SubscriptionType {
@@ -6285,6 +5091,7 @@ pub enum SubscriptionType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "api-connect-subscriptions")]
 impl SubscriptionType {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["subscription"];
@@ -6298,12 +5105,14 @@ impl SubscriptionType {
     }
 }
 
+#[cfg(feature = "api-connect-subscriptions")]
 impl ::std::fmt::Display for SubscriptionType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "api-connect-subscriptions")]
 impl ::std::convert::From<&str> for SubscriptionType {
     fn from(value: &str) -> Self {
         match value {
@@ -6313,6 +5122,7 @@ impl ::std::convert::From<&str> for SubscriptionType {
     }
 }
 
+#[cfg(feature = "api-connect-subscriptions")]
 impl ::std::str::FromStr for SubscriptionType {
     type Err = ::std::convert::Infallible;
 
@@ -6321,6 +5131,7 @@ impl ::std::str::FromStr for SubscriptionType {
     }
 }
 
+#[cfg(feature = "api-connect-subscriptions")]
 impl ::serde::Serialize for SubscriptionType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -6330,6 +5141,7 @@ impl ::serde::Serialize for SubscriptionType {
     }
 }
 
+#[cfg(feature = "api-connect-subscriptions")]
 impl<'de> ::serde::Deserialize<'de> for SubscriptionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6342,74 +5154,8 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionType {
     }
 }
 
-/// Version of the object format.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SubscriptionApiVersion {
-    /// `2.0.0`
-    V200,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
-}
-
-impl SubscriptionApiVersion {
-    /// The values this client knows, in spec order.
-    pub const KNOWN: &'static [&'static str] = &["2.0.0"];
-
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V200 => "2.0.0",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::std::fmt::Display for SubscriptionApiVersion {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::std::convert::From<&str> for SubscriptionApiVersion {
-    fn from(value: &str) -> Self {
-        match value {
-            "2.0.0" => Self::V200,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::str::FromStr for SubscriptionApiVersion {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-
-impl ::serde::Serialize for SubscriptionApiVersion {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for SubscriptionApiVersion {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(value.as_ref()))
-    }
-}
-
 /// Subscription state; `pending` while awaiting provider approval.
+#[cfg(feature = "api-connect-subscriptions")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SubscriptionState {
@@ -6425,6 +5171,7 @@ pub enum SubscriptionState {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "api-connect-subscriptions")]
 impl SubscriptionState {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &[
@@ -6445,12 +5192,14 @@ impl SubscriptionState {
     }
 }
 
+#[cfg(feature = "api-connect-subscriptions")]
 impl ::std::fmt::Display for SubscriptionState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "api-connect-subscriptions")]
 impl ::std::convert::From<&str> for SubscriptionState {
     fn from(value: &str) -> Self {
         match value {
@@ -6463,6 +5212,7 @@ impl ::std::convert::From<&str> for SubscriptionState {
     }
 }
 
+#[cfg(feature = "api-connect-subscriptions")]
 impl ::std::str::FromStr for SubscriptionState {
     type Err = ::std::convert::Infallible;
 
@@ -6471,6 +5221,7 @@ impl ::std::str::FromStr for SubscriptionState {
     }
 }
 
+#[cfg(feature = "api-connect-subscriptions")]
 impl ::serde::Serialize for SubscriptionState {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -6480,6 +5231,7 @@ impl ::serde::Serialize for SubscriptionState {
     }
 }
 
+#[cfg(feature = "api-connect-subscriptions")]
 impl<'de> ::serde::Deserialize<'de> for SubscriptionState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6493,16 +5245,18 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionState {
 }
 
 /// State requested but not yet approved.
+#[cfg(feature = "api-connect-subscriptions")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum SubscriptionStatePending {
+pub enum StatePending {
     /// `enabled`
     Enabled,
     /// A value this client does not know yet.
     Unknown(::std::string::String),
 }
 
-impl SubscriptionStatePending {
+#[cfg(feature = "api-connect-subscriptions")]
+impl StatePending {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["enabled"];
 
@@ -6515,13 +5269,15 @@ impl SubscriptionStatePending {
     }
 }
 
-impl ::std::fmt::Display for SubscriptionStatePending {
+#[cfg(feature = "api-connect-subscriptions")]
+impl ::std::fmt::Display for StatePending {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl ::std::convert::From<&str> for SubscriptionStatePending {
+#[cfg(feature = "api-connect-subscriptions")]
+impl ::std::convert::From<&str> for StatePending {
     fn from(value: &str) -> Self {
         match value {
             "enabled" => Self::Enabled,
@@ -6530,7 +5286,8 @@ impl ::std::convert::From<&str> for SubscriptionStatePending {
     }
 }
 
-impl ::std::str::FromStr for SubscriptionStatePending {
+#[cfg(feature = "api-connect-subscriptions")]
+impl ::std::str::FromStr for StatePending {
     type Err = ::std::convert::Infallible;
 
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -6538,7 +5295,8 @@ impl ::std::str::FromStr for SubscriptionStatePending {
     }
 }
 
-impl ::serde::Serialize for SubscriptionStatePending {
+#[cfg(feature = "api-connect-subscriptions")]
+impl ::serde::Serialize for StatePending {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -6547,7 +5305,8 @@ impl ::serde::Serialize for SubscriptionStatePending {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for SubscriptionStatePending {
+#[cfg(feature = "api-connect-subscriptions")]
+impl<'de> ::serde::Deserialize<'de> for StatePending {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -6560,6 +5319,7 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionStatePending {
 }
 
 /// A subscription of an application to one plan of a product.
+#[cfg(feature = "api-connect-subscriptions")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Subscription {
@@ -6568,7 +5328,7 @@ pub struct Subscription {
     pub r#type: ::std::option::Option<SubscriptionType>,
     /// Version of the object format.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_version: ::std::option::Option<SubscriptionApiVersion>,
+    pub api_version: ::std::option::Option<ApiVersion>,
     /// Server-assigned identifier (UUID) of the subscription.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -6586,7 +5346,7 @@ pub struct Subscription {
     pub state: ::std::option::Option<SubscriptionState>,
     /// State requested but not yet approved.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub state_pending: ::std::option::Option<SubscriptionStatePending>,
+    pub state_pending: ::std::option::Option<StatePending>,
     /// Custom metadata as string key/value pairs (the Developer Portal stores custom field values here, each JSON-encoded into a string).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
@@ -6627,6 +5387,7 @@ pub struct Subscription {
     pub url: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "api-connect-subscriptions")]
 impl Subscription {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
@@ -6643,157 +5404,8 @@ impl Subscription {
     }
 }
 
-/// Subscription state; `pending` while awaiting provider approval.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SubscriptionCreateState {
-    /// `pending`
-    Pending,
-    /// `enabled`
-    Enabled,
-    /// `rejected`
-    Rejected,
-    /// `disabled`
-    Disabled,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
-}
-
-impl SubscriptionCreateState {
-    /// The values this client knows, in spec order.
-    pub const KNOWN: &'static [&'static str] = &[
-        "pending",
-        "enabled",
-        "rejected",
-        "disabled",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Enabled => "enabled",
-            Self::Rejected => "rejected",
-            Self::Disabled => "disabled",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::std::fmt::Display for SubscriptionCreateState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::std::convert::From<&str> for SubscriptionCreateState {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "enabled" => Self::Enabled,
-            "rejected" => Self::Rejected,
-            "disabled" => Self::Disabled,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::str::FromStr for SubscriptionCreateState {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-
-impl ::serde::Serialize for SubscriptionCreateState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for SubscriptionCreateState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(value.as_ref()))
-    }
-}
-
-/// State requested but not yet approved.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SubscriptionCreateStatePending {
-    /// `enabled`
-    Enabled,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
-}
-
-impl SubscriptionCreateStatePending {
-    /// The values this client knows, in spec order.
-    pub const KNOWN: &'static [&'static str] = &["enabled"];
-
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "enabled",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::std::fmt::Display for SubscriptionCreateStatePending {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::std::convert::From<&str> for SubscriptionCreateStatePending {
-    fn from(value: &str) -> Self {
-        match value {
-            "enabled" => Self::Enabled,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::str::FromStr for SubscriptionCreateStatePending {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-
-impl ::serde::Serialize for SubscriptionCreateStatePending {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for SubscriptionCreateStatePending {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(value.as_ref()))
-    }
-}
-
 /// Subscription to create: which product (by its fully qualified URL) and which of its plans.
+#[cfg(feature = "api-connect-subscriptions")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SubscriptionCreate {
     /// Fully qualified URL of the product, as returned in `Product.url`.
@@ -6811,10 +5423,10 @@ pub struct SubscriptionCreate {
     pub summary: ::std::option::Option<::std::string::String>,
     /// Subscription state; `pending` while awaiting provider approval.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub state: ::std::option::Option<SubscriptionCreateState>,
+    pub state: ::std::option::Option<SubscriptionState>,
     /// State requested but not yet approved.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub state_pending: ::std::option::Option<SubscriptionCreateStatePending>,
+    pub state_pending: ::std::option::Option<StatePending>,
     /// Custom metadata as string key/value pairs (the Developer Portal stores custom field values here, each JSON-encoded into a string).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
@@ -6822,6 +5434,7 @@ pub struct SubscriptionCreate {
     >,
 }
 
+#[cfg(feature = "api-connect-subscriptions")]
 impl SubscriptionCreate {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(
@@ -6868,10 +5481,7 @@ impl SubscriptionCreate {
     }
 
     /// Sets `state`.
-    pub fn state(
-        mut self,
-        value: impl ::std::convert::Into<SubscriptionCreateState>,
-    ) -> Self {
+    pub fn state(mut self, value: impl ::std::convert::Into<SubscriptionState>) -> Self {
         self.state = ::std::option::Option::Some(value.into());
         self
     }
@@ -6879,7 +5489,7 @@ impl SubscriptionCreate {
     /// Sets `state_pending`.
     pub fn state_pending(
         mut self,
-        value: impl ::std::convert::Into<SubscriptionCreateStatePending>,
+        value: impl ::std::convert::Into<StatePending>,
     ) -> Self {
         self.state_pending = ::std::option::Option::Some(value.into());
         self
@@ -6897,6 +5507,7 @@ impl SubscriptionCreate {
     }
 }
 
+#[cfg(feature = "api-connect-subscriptions")]
 impl SubscriptionCreate {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
@@ -6913,157 +5524,8 @@ impl SubscriptionCreate {
     }
 }
 
-/// Subscription state; `pending` while awaiting provider approval.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SubscriptionUpdateState {
-    /// `pending`
-    Pending,
-    /// `enabled`
-    Enabled,
-    /// `rejected`
-    Rejected,
-    /// `disabled`
-    Disabled,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
-}
-
-impl SubscriptionUpdateState {
-    /// The values this client knows, in spec order.
-    pub const KNOWN: &'static [&'static str] = &[
-        "pending",
-        "enabled",
-        "rejected",
-        "disabled",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Enabled => "enabled",
-            Self::Rejected => "rejected",
-            Self::Disabled => "disabled",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::std::fmt::Display for SubscriptionUpdateState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::std::convert::From<&str> for SubscriptionUpdateState {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "enabled" => Self::Enabled,
-            "rejected" => Self::Rejected,
-            "disabled" => Self::Disabled,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::str::FromStr for SubscriptionUpdateState {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-
-impl ::serde::Serialize for SubscriptionUpdateState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdateState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(value.as_ref()))
-    }
-}
-
-/// State requested but not yet approved.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SubscriptionUpdateStatePending {
-    /// `enabled`
-    Enabled,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
-}
-
-impl SubscriptionUpdateStatePending {
-    /// The values this client knows, in spec order.
-    pub const KNOWN: &'static [&'static str] = &["enabled"];
-
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "enabled",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::std::fmt::Display for SubscriptionUpdateStatePending {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::std::convert::From<&str> for SubscriptionUpdateStatePending {
-    fn from(value: &str) -> Self {
-        match value {
-            "enabled" => Self::Enabled,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::str::FromStr for SubscriptionUpdateStatePending {
-    type Err = ::std::convert::Infallible;
-
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-
-impl ::serde::Serialize for SubscriptionUpdateStatePending {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdateStatePending {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        ::std::result::Result::Ok(Self::from(value.as_ref()))
-    }
-}
-
 /// Fields of a subscription that can be changed; send a new `product_url` and `plan` to migrate the subscription to another plan.
+#[cfg(feature = "api-connect-subscriptions")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SubscriptionUpdate {
     /// Fully qualified URL of the product to move to.
@@ -7083,10 +5545,10 @@ pub struct SubscriptionUpdate {
     pub summary: ::std::option::Option<::std::string::String>,
     /// Subscription state; `pending` while awaiting provider approval.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub state: ::std::option::Option<SubscriptionUpdateState>,
+    pub state: ::std::option::Option<SubscriptionState>,
     /// State requested but not yet approved.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub state_pending: ::std::option::Option<SubscriptionUpdateStatePending>,
+    pub state_pending: ::std::option::Option<StatePending>,
     /// Custom metadata as string key/value pairs (the Developer Portal stores custom field values here, each JSON-encoded into a string).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
@@ -7094,6 +5556,7 @@ pub struct SubscriptionUpdate {
     >,
 }
 
+#[cfg(feature = "api-connect-subscriptions")]
 impl SubscriptionUpdate {
     /// A new value with every field unset.
     pub fn new() -> Self {
@@ -7146,10 +5609,7 @@ impl SubscriptionUpdate {
     }
 
     /// Sets `state`.
-    pub fn state(
-        mut self,
-        value: impl ::std::convert::Into<SubscriptionUpdateState>,
-    ) -> Self {
+    pub fn state(mut self, value: impl ::std::convert::Into<SubscriptionState>) -> Self {
         self.state = ::std::option::Option::Some(value.into());
         self
     }
@@ -7157,7 +5617,7 @@ impl SubscriptionUpdate {
     /// Sets `state_pending`.
     pub fn state_pending(
         mut self,
-        value: impl ::std::convert::Into<SubscriptionUpdateStatePending>,
+        value: impl ::std::convert::Into<StatePending>,
     ) -> Self {
         self.state_pending = ::std::option::Option::Some(value.into());
         self
@@ -7175,6 +5635,7 @@ impl SubscriptionUpdate {
     }
 }
 
+#[cfg(feature = "api-connect-subscriptions")]
 impl SubscriptionUpdate {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
@@ -7192,6 +5653,7 @@ impl SubscriptionUpdate {
 }
 
 /// One page of subscriptions. The consumer API wraps every collection in this envelope.
+#[cfg(feature = "api-connect-subscriptions")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SubscriptionList {
@@ -7201,6 +5663,7 @@ pub struct SubscriptionList {
     pub results: ::std::vec::Vec<Subscription>,
 }
 
+#[cfg(feature = "api-connect-subscriptions")]
 impl SubscriptionList {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
@@ -7213,6 +5676,7 @@ impl SubscriptionList {
 }
 
 /// Authorization response posted back by the identity provider (form_post response mode).
+#[cfg(feature = "api-connect-oauth")]
 #[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OauthRedirectForm {
     /// Authorization code issued by the provider.
@@ -7232,6 +5696,7 @@ pub struct OauthRedirectForm {
     pub error_description: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "api-connect-oauth")]
 impl OauthRedirectForm {
     /// A new value with every field unset.
     pub fn new() -> Self {
@@ -7284,6 +5749,7 @@ impl OauthRedirectForm {
     }
 }
 
+#[cfg(feature = "api-connect-oauth")]
 impl ::std::fmt::Debug for OauthRedirectForm {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("OauthRedirectForm")

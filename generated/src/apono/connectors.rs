@@ -199,7 +199,7 @@ impl<'a> ListConnectorsV3<'a> {
                     }
                     request.send()
                 },
-                Self::next_token,
+                Self::page_next_token,
                 Self::page_len,
             ),
         )
@@ -225,7 +225,7 @@ impl<'a> ListConnectorsV3<'a> {
         page.items.len()
     }
 
-    fn next_token(
+    fn page_next_token(
         page: &super::types::ConnectorV3List,
     ) -> ::std::option::Option<::std::string::String> {
         page.pagination.next_page_token.as_ref().cloned()

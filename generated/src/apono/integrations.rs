@@ -467,7 +467,7 @@ impl<'a> ListIntegrationsV4<'a> {
                     }
                     request.send()
                 },
-                Self::next_token,
+                Self::page_next_token,
                 Self::page_len,
             ),
         )
@@ -493,7 +493,7 @@ impl<'a> ListIntegrationsV4<'a> {
         page.items.len()
     }
 
-    fn next_token(
+    fn page_next_token(
         page: &super::types::IntegrationV4List,
     ) -> ::std::option::Option<::std::string::String> {
         page.pagination.next_page_token.as_ref().cloned()

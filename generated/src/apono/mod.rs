@@ -6,15 +6,19 @@
 pub mod types;
 
 /// Operations tagged `Integrations`.
+#[cfg(feature = "apono-integrations")]
 pub mod integrations;
 
 /// Operations tagged `Connectors`.
+#[cfg(feature = "apono-connectors")]
 pub mod connectors;
 
 /// Operations tagged `Access Requests`.
+#[cfg(feature = "apono-access-requests")]
 pub mod access_requests;
 
 /// Operations tagged `Selectable Integrations`.
+#[cfg(feature = "apono-selectable-integrations")]
 pub mod selectable_integrations;
 
 /// A client for the Apono API (version 1.0.0).

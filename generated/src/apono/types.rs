@@ -8,6 +8,7 @@
 )]
 
 /// Cursor-style paging information used by the admin list endpoints.
+#[cfg(any(feature = "apono-integrations", feature = "apono-connectors"))]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TokenPagination {
@@ -17,6 +18,13 @@ pub struct TokenPagination {
 }
 
 /// Offset-style paging information used by the v2 and v3 list endpoints.
+#[cfg(
+    any(
+        feature = "apono-integrations",
+        feature = "apono-access-requests",
+        feature = "apono-selectable-integrations"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OffsetPagination {
@@ -29,6 +37,7 @@ pub struct OffsetPagination {
 }
 
 /// A plain confirmation message.
+#[cfg(any(feature = "apono-integrations", feature = "apono-access-requests"))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MessageResponse {
@@ -37,9 +46,11 @@ pub struct MessageResponse {
 }
 
 /// Free-form JSON object whose keys and values depend on the integration type.
+#[cfg(feature = "apono-integrations")]
 pub type JsonMap = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
 
 /// An integration as returned by the admin v4 endpoints.
+#[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct IntegrationV4 {
@@ -80,6 +91,7 @@ pub struct IntegrationV4 {
     pub owners_mapping: ::std::option::Option<OwnerMappingV4>,
 }
 
+#[cfg(feature = "apono-integrations")]
 impl IntegrationV4 {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
@@ -91,6 +103,7 @@ impl IntegrationV4 {
 }
 
 /// One page of admin v4 integrations.
+#[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct IntegrationV4List {
@@ -101,6 +114,7 @@ pub struct IntegrationV4List {
 }
 
 /// Body for creating an integration through the admin v4 endpoint.
+#[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateIntegrationV4 {
     /// Unique, human-friendly name of the integration.
@@ -131,6 +145,7 @@ pub struct CreateIntegrationV4 {
     pub owners_mapping: ::std::option::Option<UpsertOwnerMappingV4>,
 }
 
+#[cfg(feature = "apono-integrations")]
 impl CreateIntegrationV4 {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(
@@ -203,6 +218,7 @@ impl CreateIntegrationV4 {
     }
 }
 
+#[cfg(feature = "apono-integrations")]
 impl CreateIntegrationV4 {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
@@ -214,6 +230,7 @@ impl CreateIntegrationV4 {
 }
 
 /// Body for updating an integration through the admin v4 endpoint.
+#[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateIntegrationV4 {
     /// Unique, human-friendly name of the integration.
@@ -242,6 +259,7 @@ pub struct UpdateIntegrationV4 {
     pub owners_mapping: ::std::option::Option<UpsertOwnerMappingV4>,
 }
 
+#[cfg(feature = "apono-integrations")]
 impl UpdateIntegrationV4 {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(
@@ -312,6 +330,7 @@ impl UpdateIntegrationV4 {
     }
 }
 
+#[cfg(feature = "apono-integrations")]
 impl UpdateIntegrationV4 {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
@@ -323,6 +342,7 @@ impl UpdateIntegrationV4 {
 }
 
 /// Where the connector finds the integration's credentials. Set exactly one of the provider-specific members.
+#[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SecretStoreConfigV4 {
     /// `aws`
@@ -345,6 +365,7 @@ pub struct SecretStoreConfigV4 {
     pub apono: ::std::option::Option<AponoSecretConfigV4>,
 }
 
+#[cfg(feature = "apono-integrations")]
 impl SecretStoreConfigV4 {
     /// A new value with every field unset.
     pub fn new() -> Self {
@@ -401,6 +422,7 @@ impl SecretStoreConfigV4 {
 }
 
 /// Credentials kept in AWS Secrets Manager.
+#[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AwsSecretConfigV4 {
     /// AWS region holding the secret.
@@ -409,6 +431,7 @@ pub struct AwsSecretConfigV4 {
     pub secret_id: ::std::string::String,
 }
 
+#[cfg(feature = "apono-integrations")]
 impl AwsSecretConfigV4 {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(
@@ -423,6 +446,7 @@ impl AwsSecretConfigV4 {
 }
 
 /// Credentials kept in Google Secret Manager.
+#[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GcpSecretConfigV4 {
     /// Google Cloud project holding the secret.
@@ -431,6 +455,7 @@ pub struct GcpSecretConfigV4 {
     pub secret_id: ::std::string::String,
 }
 
+#[cfg(feature = "apono-integrations")]
 impl GcpSecretConfigV4 {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(
@@ -445,6 +470,7 @@ impl GcpSecretConfigV4 {
 }
 
 /// Credentials kept in a Kubernetes secret.
+#[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct KubernetesSecretConfigV4 {
     /// Namespace holding the secret.
@@ -453,6 +479,7 @@ pub struct KubernetesSecretConfigV4 {
     pub name: ::std::string::String,
 }
 
+#[cfg(feature = "apono-integrations")]
 impl KubernetesSecretConfigV4 {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(
@@ -467,6 +494,7 @@ impl KubernetesSecretConfigV4 {
 }
 
 /// Credentials kept in Azure Key Vault.
+#[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AzureSecretConfigV4 {
     /// URL of the Key Vault holding the secret.
@@ -475,6 +503,7 @@ pub struct AzureSecretConfigV4 {
     pub name: ::std::string::String,
 }
 
+#[cfg(feature = "apono-integrations")]
 impl AzureSecretConfigV4 {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(
@@ -489,6 +518,7 @@ impl AzureSecretConfigV4 {
 }
 
 /// Credentials kept in HashiCorp Vault.
+#[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct HashicorpVaultSecretConfigV4 {
     /// Vault secret engine holding the secret.
@@ -497,6 +527,7 @@ pub struct HashicorpVaultSecretConfigV4 {
     pub path: ::std::string::String,
 }
 
+#[cfg(feature = "apono-integrations")]
 impl HashicorpVaultSecretConfigV4 {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(
@@ -511,6 +542,7 @@ impl HashicorpVaultSecretConfigV4 {
 }
 
 /// Credentials stored by Apono itself. Apono advises against this option in favour of an external secret manager.
+#[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AponoSecretConfigV4 {
     /// Credential values; the keys depend on the integration type.
@@ -520,6 +552,7 @@ pub struct AponoSecretConfigV4 {
     >,
 }
 
+#[cfg(feature = "apono-integrations")]
 impl AponoSecretConfigV4 {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(
@@ -534,6 +567,7 @@ impl AponoSecretConfigV4 {
 }
 
 /// Fallback approver used when owners_mapping resolves no owner for a resource.
+#[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OwnerV4 {
@@ -550,6 +584,7 @@ pub struct OwnerV4 {
 }
 
 /// Maps a resource tag to the users or groups that approve access to the resource.
+#[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OwnerMappingV4 {
@@ -566,6 +601,7 @@ pub struct OwnerMappingV4 {
 }
 
 /// Fallback approver to set when creating or updating an integration.
+#[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpsertOwnerV4 {
     /// Identity-provider attribute that identifies the owner, such as `user` or `group`.
@@ -577,6 +613,7 @@ pub struct UpsertOwnerV4 {
     pub source_integration_reference: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "apono-integrations")]
 impl UpsertOwnerV4 {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(
@@ -603,6 +640,7 @@ impl UpsertOwnerV4 {
 }
 
 /// Tag-based owner mapping to set when creating or updating an integration.
+#[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpsertOwnerMappingV4 {
     /// Tag key, in the source integration, whose value names the owner.
@@ -614,6 +652,7 @@ pub struct UpsertOwnerMappingV4 {
     pub source_integration_reference: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "apono-integrations")]
 impl UpsertOwnerMappingV4 {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(
@@ -638,6 +677,7 @@ impl UpsertOwnerMappingV4 {
 }
 
 /// Lifecycle state of a v2 integration.
+#[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum IntegrationStatus {
@@ -657,6 +697,7 @@ pub enum IntegrationStatus {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "apono-integrations")]
 impl IntegrationStatus {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &[
@@ -681,12 +722,14 @@ impl IntegrationStatus {
     }
 }
 
+#[cfg(feature = "apono-integrations")]
 impl ::std::fmt::Display for IntegrationStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "apono-integrations")]
 impl ::std::convert::From<&str> for IntegrationStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -701,6 +744,7 @@ impl ::std::convert::From<&str> for IntegrationStatus {
     }
 }
 
+#[cfg(feature = "apono-integrations")]
 impl ::std::str::FromStr for IntegrationStatus {
     type Err = ::std::convert::Infallible;
 
@@ -709,6 +753,7 @@ impl ::std::str::FromStr for IntegrationStatus {
     }
 }
 
+#[cfg(feature = "apono-integrations")]
 impl ::serde::Serialize for IntegrationStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -718,6 +763,7 @@ impl ::serde::Serialize for IntegrationStatus {
     }
 }
 
+#[cfg(feature = "apono-integrations")]
 impl<'de> ::serde::Deserialize<'de> for IntegrationStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -731,14 +777,17 @@ impl<'de> ::serde::Deserialize<'de> for IntegrationStatus {
 }
 
 /// Free-form description of where a v2 integration's credentials are kept.
+#[cfg(feature = "apono-integrations")]
 pub type SecretConfig = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
 
 /// Free-form connection information of a v2 integration.
+#[cfg(feature = "apono-integrations")]
 pub type ConnectionMetadata = ::serde_json::Map<
     ::std::string::String,
     ::serde_json::Value,
 >;
 /// An integration as returned by the v2 endpoints.
+#[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct IntegrationV2 {
@@ -774,6 +823,7 @@ pub struct IntegrationV2 {
     pub custom_access_details: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "apono-integrations")]
 impl IntegrationV2 {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
@@ -785,6 +835,7 @@ impl IntegrationV2 {
 }
 
 /// The v2 integrations with offset-style paging information.
+#[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct IntegrationV2List {
@@ -795,6 +846,7 @@ pub struct IntegrationV2List {
 }
 
 /// Body for creating an integration through the v2 endpoint.
+#[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateIntegrationV2 {
     /// Name of the integration.
@@ -819,6 +871,7 @@ pub struct CreateIntegrationV2 {
     pub custom_access_details: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "apono-integrations")]
 impl CreateIntegrationV2 {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(
@@ -876,6 +929,7 @@ impl CreateIntegrationV2 {
     }
 }
 
+#[cfg(feature = "apono-integrations")]
 impl CreateIntegrationV2 {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
@@ -887,6 +941,7 @@ impl CreateIntegrationV2 {
 }
 
 /// Body for updating an integration through the v2 endpoint.
+#[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateIntegrationV2 {
     /// Name of the integration.
@@ -909,6 +964,7 @@ pub struct UpdateIntegrationV2 {
     pub custom_access_details: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "apono-integrations")]
 impl UpdateIntegrationV2 {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(
@@ -964,6 +1020,7 @@ impl UpdateIntegrationV2 {
     }
 }
 
+#[cfg(feature = "apono-integrations")]
 impl UpdateIntegrationV2 {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
@@ -975,6 +1032,7 @@ impl UpdateIntegrationV2 {
 }
 
 /// Catalog entry describing one integration type and how to configure it.
+#[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct IntegrationConfig {
@@ -993,6 +1051,7 @@ pub struct IntegrationConfig {
 }
 
 /// One configuration parameter of an integration type.
+#[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct IntegrationConfigParam {
@@ -1009,6 +1068,7 @@ pub struct IntegrationConfigParam {
 }
 
 /// The integration catalog with offset-style paging information.
+#[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct IntegrationConfigList {
@@ -1019,6 +1079,7 @@ pub struct IntegrationConfigList {
 }
 
 /// User-defined tags of one integration resource.
+#[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResourceUserTags {
@@ -1029,12 +1090,14 @@ pub struct ResourceUserTags {
 }
 
 /// Body for setting the user-defined tags of a resource.
+#[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateResourceUserTagsRequest {
     /// Tag keys mapped to their values.
     pub tags: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
 }
 
+#[cfg(feature = "apono-integrations")]
 impl UpdateResourceUserTagsRequest {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(
@@ -1047,6 +1110,7 @@ impl UpdateResourceUserTagsRequest {
 }
 
 /// A permission an integration can grant.
+#[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct IntegrationPermission {
@@ -1059,6 +1123,7 @@ pub struct IntegrationPermission {
 }
 
 /// Permissions of an integration with offset-style paging information.
+#[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct IntegrationPermissionList {
@@ -1069,6 +1134,7 @@ pub struct IntegrationPermissionList {
 }
 
 /// Discovery state of a resource.
+#[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ResourceStatusValue {
@@ -1082,6 +1148,7 @@ pub enum ResourceStatusValue {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "apono-integrations")]
 impl ResourceStatusValue {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["Active", "Error", "Deleted"];
@@ -1097,12 +1164,14 @@ impl ResourceStatusValue {
     }
 }
 
+#[cfg(feature = "apono-integrations")]
 impl ::std::fmt::Display for ResourceStatusValue {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "apono-integrations")]
 impl ::std::convert::From<&str> for ResourceStatusValue {
     fn from(value: &str) -> Self {
         match value {
@@ -1114,6 +1183,7 @@ impl ::std::convert::From<&str> for ResourceStatusValue {
     }
 }
 
+#[cfg(feature = "apono-integrations")]
 impl ::std::str::FromStr for ResourceStatusValue {
     type Err = ::std::convert::Infallible;
 
@@ -1122,6 +1192,7 @@ impl ::std::str::FromStr for ResourceStatusValue {
     }
 }
 
+#[cfg(feature = "apono-integrations")]
 impl ::serde::Serialize for ResourceStatusValue {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1131,6 +1202,7 @@ impl ::serde::Serialize for ResourceStatusValue {
     }
 }
 
+#[cfg(feature = "apono-integrations")]
 impl<'de> ::serde::Deserialize<'de> for ResourceStatusValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1144,6 +1216,7 @@ impl<'de> ::serde::Deserialize<'de> for ResourceStatusValue {
 }
 
 /// Discovery state of a resource with an optional explanation.
+#[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResourceStatus {
@@ -1155,6 +1228,7 @@ pub struct ResourceStatus {
 }
 
 /// A resource discovered in an integration.
+#[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct IntegrationResource {
@@ -1169,6 +1243,7 @@ pub struct IntegrationResource {
 }
 
 /// Resources of an integration with offset-style paging information.
+#[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct IntegrationResourceList {
@@ -1179,6 +1254,7 @@ pub struct IntegrationResourceList {
 }
 
 /// A connector as returned by the admin v3 endpoints.
+#[cfg(feature = "apono-connectors")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectorV3 {
@@ -1203,6 +1279,7 @@ pub struct ConnectorV3 {
 }
 
 /// State of one running connector instance.
+#[cfg(feature = "apono-connectors")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectorSessionV3 {
@@ -1215,6 +1292,7 @@ pub struct ConnectorSessionV3 {
 }
 
 /// Installation details reported by a connector instance.
+#[cfg(feature = "apono-connectors")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectorSessionMetadataV3 {
@@ -1227,6 +1305,7 @@ pub struct ConnectorSessionMetadataV3 {
 }
 
 /// Details of the environment the connector instance is installed in.
+#[cfg(feature = "apono-connectors")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectorCloudProviderMetadataV3 {
@@ -1272,6 +1351,7 @@ pub struct ConnectorCloudProviderMetadataV3 {
 }
 
 /// One page of admin v3 connectors.
+#[cfg(feature = "apono-connectors")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectorV3List {
@@ -1282,12 +1362,14 @@ pub struct ConnectorV3List {
 }
 
 /// Body for updating a connector.
+#[cfg(feature = "apono-connectors")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateConnectorV3 {
     /// New unique, human-friendly name of the connector.
     pub name: ::std::string::String,
 }
 
+#[cfg(feature = "apono-connectors")]
 impl UpdateConnectorV3 {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -1296,6 +1378,7 @@ impl UpdateConnectorV3 {
 }
 
 /// A connector as returned by the v2 list endpoint.
+#[cfg(feature = "apono-connectors")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectorV2 {
@@ -1309,6 +1392,7 @@ pub struct ConnectorV2 {
 }
 
 /// Lifecycle state of an access request.
+#[cfg(feature = "apono-access-requests")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AccessStatus {
@@ -1330,6 +1414,7 @@ pub enum AccessStatus {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "apono-access-requests")]
 impl AccessStatus {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &[
@@ -1356,12 +1441,14 @@ impl AccessStatus {
     }
 }
 
+#[cfg(feature = "apono-access-requests")]
 impl ::std::fmt::Display for AccessStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "apono-access-requests")]
 impl ::std::convert::From<&str> for AccessStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -1377,6 +1464,7 @@ impl ::std::convert::From<&str> for AccessStatus {
     }
 }
 
+#[cfg(feature = "apono-access-requests")]
 impl ::std::str::FromStr for AccessStatus {
     type Err = ::std::convert::Infallible;
 
@@ -1385,6 +1473,7 @@ impl ::std::str::FromStr for AccessStatus {
     }
 }
 
+#[cfg(feature = "apono-access-requests")]
 impl ::serde::Serialize for AccessStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1394,6 +1483,7 @@ impl ::serde::Serialize for AccessStatus {
     }
 }
 
+#[cfg(feature = "apono-access-requests")]
 impl<'de> ::serde::Deserialize<'de> for AccessStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1407,6 +1497,7 @@ impl<'de> ::serde::Deserialize<'de> for AccessStatus {
 }
 
 /// A request for access to resources of one integration.
+#[cfg(feature = "apono-access-requests")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccessRequest {
@@ -1429,6 +1520,7 @@ pub struct AccessRequest {
 }
 
 /// Access requests with offset-style paging information.
+#[cfg(feature = "apono-access-requests")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccessRequestList {
@@ -1439,6 +1531,7 @@ pub struct AccessRequestList {
 }
 
 /// Body for creating an access request.
+#[cfg(feature = "apono-access-requests")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateAccessRequest {
     /// User the access is for.
@@ -1456,6 +1549,7 @@ pub struct CreateAccessRequest {
     pub duration_in_sec: ::std::option::Option<i32>,
 }
 
+#[cfg(feature = "apono-access-requests")]
 impl CreateAccessRequest {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(
@@ -1483,12 +1577,14 @@ impl CreateAccessRequest {
 }
 
 /// Body for revoking several access requests at once.
+#[cfg(feature = "apono-access-requests")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BulkRevokeAccessRequests {
     /// Identifiers of the access requests to revoke.
     pub request_ids: ::std::vec::Vec<::std::string::String>,
 }
 
+#[cfg(feature = "apono-access-requests")]
 impl BulkRevokeAccessRequests {
     /// A new value from the required fields; optional fields start unset.
     pub fn new(
@@ -1501,6 +1597,7 @@ impl BulkRevokeAccessRequests {
 }
 
 /// Connection instructions for granted access.
+#[cfg(feature = "apono-access-requests")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccessDetails {
@@ -1509,6 +1606,7 @@ pub struct AccessDetails {
 }
 
 /// An integration a user may request access to.
+#[cfg(feature = "apono-selectable-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SelectableIntegration {
@@ -1517,6 +1615,7 @@ pub struct SelectableIntegration {
 }
 
 /// Selectable integrations with offset-style paging information.
+#[cfg(feature = "apono-selectable-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SelectableIntegrationList {
@@ -1527,6 +1626,7 @@ pub struct SelectableIntegrationList {
 }
 
 /// A resource type a user may request access to.
+#[cfg(feature = "apono-selectable-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SelectableResourceType {
@@ -1537,6 +1637,7 @@ pub struct SelectableResourceType {
 }
 
 /// Selectable resource types with offset-style paging information.
+#[cfg(feature = "apono-selectable-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SelectableResourceTypeList {
@@ -1547,6 +1648,7 @@ pub struct SelectableResourceTypeList {
 }
 
 /// Selectable permission names with paging information.
+#[cfg(feature = "apono-selectable-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SelectablePermissionList {
@@ -1559,6 +1661,7 @@ pub struct SelectablePermissionList {
 }
 
 /// A resource a user may request access to.
+#[cfg(feature = "apono-selectable-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SelectableResource {
@@ -1571,6 +1674,7 @@ pub struct SelectableResource {
 }
 
 /// Selectable resources with offset-style paging information.
+#[cfg(feature = "apono-selectable-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SelectableResourceList {

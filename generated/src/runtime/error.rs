@@ -67,7 +67,8 @@ pub enum Error {
     #[error("invalid client configuration: {0}")]
     Config(String),
 
-    /// The request body could not be serialized.
+    /// The request body could not be serialized, or an upload could not be
+    /// read (a file that cannot be opened, a stream upload sent twice).
     #[error("failed to encode request body")]
     Encode(#[source] Box<dyn std::error::Error + Send + Sync + 'static>),
 }

@@ -28,6 +28,16 @@
 //!     F: FnMut(B, i64) -> Fut,
 //!     Fut: Future<Output = Result<P, Error>>;
 //!
+//! pub fn link_pages<B, P, F, Fut>(
+//!     builder: B,
+//!     fetch: F,
+//!     page_len: fn(&P) -> usize,
+//! ) -> impl Stream<Item = Result<P, Error>>
+//! where
+//!     B: Clone,
+//!     F: FnMut(B, Option<String>) -> Fut,            // `None`, then each next-page URL
+//!     Fut: Future<Output = Result<Response<P>, Error>>;
+//!
 //! pub fn items<P, T>(
 //!     pages: impl Stream<Item = Result<P, Error>>,
 //!     into_items: fn(P) -> Vec<T>,
@@ -56,6 +66,8 @@ use std::future::Future;
 use futures::stream::{self, Stream, TryStreamExt};
 
 use super::error::Error;
+use super::link::next_link;
+use super::response::Response;
 
 /// Pages of a token-paginated operation.
 ///
@@ -148,6 +160,69 @@ where
         };
         Ok(Some((page, state)))
     })
+}
+
+/// Pages of an operation paginated by RFC 8288 `Link: <…>; rel="next"`
+/// response headers (GitHub style).
+///
+/// `fetch` gets `None` for the first page (the builder as the caller set
+/// it) and then the next-page URL, which it passes to
+/// [`CallOptions::next_page_url`](super::CallOptions::next_page_url); it
+/// returns the page with its headers. Stops after a page without a next
+/// link or whose next link was already followed; an empty page ends the
+/// stream and is not yielded.
+pub fn link_pages<B, P, F, Fut>(
+    builder: B,
+    fetch: F,
+    page_len: fn(&P) -> usize,
+) -> impl Stream<Item = Result<P, Error>>
+where
+    B: Clone,
+    F: FnMut(B, Option<String>) -> Fut,
+    Fut: Future<Output = Result<Response<P>, Error>>,
+{
+    struct State<B, F> {
+        builder: B,
+        fetch: F,
+        next: Option<String>,
+        seen: HashSet<String>,
+        done: bool,
+    }
+    let state = State {
+        builder,
+        fetch,
+        next: None,
+        seen: HashSet::new(),
+        done: false,
+    };
+    stream::try_unfold(state, move |mut state| async move {
+        if state.done {
+            return Ok(None);
+        }
+        let response = (state.fetch)(state.builder.clone(), state.next.take()).await?;
+        if page_len(&response.body) == 0 {
+            return Ok(None);
+        }
+        match next_link(&response.headers) {
+            Some(url) if state.seen.insert(url.clone()) => state.next = Some(url),
+            _ => state.done = true,
+        }
+        Ok(Some((response.body, state)))
+    })
+}
+
+/// The next cursor of a Stripe-style page (`has_more` plus items with an
+/// `id`, the next request's `starting_after` being the last item's id):
+/// `None` when there is no more, the page is empty or the last item has no id.
+pub fn cursor_from_last_item<T>(
+    has_more: bool,
+    items: &[T],
+    id: fn(&T) -> Option<String>,
+) -> Option<String> {
+    if !has_more {
+        return None;
+    }
+    items.last().and_then(id)
 }
 
 /// Flattens a stream of pages into a stream of their items.

@@ -8,7 +8,9 @@ use reqwest::Method;
 use serde::Serialize;
 
 use super::error::Error;
+use super::multipart::Multipart;
 use super::retry::RetryPolicy;
+use super::upload::{Chunks, Upload};
 
 /// One API call, described by generated code.
 pub struct Request {
@@ -103,6 +105,16 @@ pub enum Body {
         /// The bytes.
         data: Bytes,
     },
+    /// A binary upload read as it is sent: a file or a stream (see
+    /// [`Body::upload`]).
+    Stream {
+        /// The `Content-Type` header value.
+        content_type: String,
+        /// The data.
+        upload: Upload,
+    },
+    /// A `multipart/form-data` form, encoded as it is sent.
+    Multipart(Multipart),
 }
 
 impl Body {
@@ -129,23 +141,84 @@ impl Body {
         }
     }
 
+    /// A binary body (`application/octet-stream`, `image/*`, …). It is sent
+    /// with the upload's own content type if it has one, else with
+    /// `media_type` as the API documents it; a wildcard (`image/*`) names no
+    /// concrete type, so `application/octet-stream` is sent instead.
+    pub fn upload(media_type: &str, upload: Upload) -> Body {
+        let content_type = match upload.get_content_type() {
+            Some(content_type) => content_type.to_owned(),
+            None if media_type.contains('*') => "application/octet-stream".to_owned(),
+            None => media_type.to_owned(),
+        };
+        match upload.as_bytes() {
+            Some(data) => Body::Bytes {
+                content_type,
+                data: data.clone(),
+            },
+            None => Body::Stream {
+                content_type,
+                upload,
+            },
+        }
+    }
+
     /// The content type this body is sent with, if any.
     pub fn content_type(&self) -> Option<&str> {
         match self {
             Body::Empty => None,
             Body::Json(_) => Some("application/json"),
             Body::Form(_) => Some("application/x-www-form-urlencoded"),
-            Body::Bytes { content_type, .. } => Some(content_type),
+            Body::Bytes { content_type, .. } | Body::Stream { content_type, .. } => {
+                Some(content_type)
+            }
+            Body::Multipart(form) => Some(form.content_type()),
         }
     }
 
-    /// The body's bytes (cheap to clone for each attempt).
-    pub(crate) fn into_bytes(self) -> Option<Bytes> {
+    /// The body as sent by each attempt.
+    pub(crate) fn into_payload(self) -> Payload {
         match self {
-            Body::Empty => None,
-            Body::Json(data) => Some(Bytes::from(data)),
-            Body::Form(data) => Some(Bytes::from(data)),
-            Body::Bytes { data, .. } => Some(data),
+            Body::Empty => Payload::Empty,
+            Body::Json(data) => Payload::Bytes(Bytes::from(data)),
+            Body::Form(data) => Payload::Bytes(Bytes::from(data)),
+            Body::Bytes { data, .. } => Payload::Bytes(data),
+            Body::Stream { upload, .. } => Payload::Upload(upload),
+            Body::Multipart(form) => Payload::Multipart(form),
+        }
+    }
+}
+
+/// A body ready for attempts: in-memory bodies as bytes (cheap to clone for
+/// each attempt), uploads and forms opened anew by each attempt.
+pub(crate) enum Payload {
+    Empty,
+    Bytes(Bytes),
+    Upload(Upload),
+    Multipart(Multipart),
+}
+
+impl Payload {
+    /// Whether a retry can send the body again (a stream is sent once).
+    pub(crate) fn is_replayable(&self) -> bool {
+        match self {
+            Payload::Empty | Payload::Bytes(_) => true,
+            Payload::Upload(upload) => upload.is_replayable(),
+            Payload::Multipart(form) => form.is_replayable(),
+        }
+    }
+
+    /// The body of one attempt and the `Content-Length` to announce for a
+    /// streamed one (reqwest announces in-memory lengths itself).
+    pub(crate) async fn open(&self) -> Result<Option<(reqwest::Body, Option<u64>)>, Error> {
+        let streamed = |(chunks, length): (Chunks, Option<u64>)| {
+            Some((reqwest::Body::wrap_stream(chunks), length))
+        };
+        match self {
+            Payload::Empty => Ok(None),
+            Payload::Bytes(data) => Ok(Some((reqwest::Body::from(data.clone()), None))),
+            Payload::Upload(upload) => upload.open().await.map(streamed),
+            Payload::Multipart(form) => form.open().await.map(streamed),
         }
     }
 }
@@ -162,6 +235,15 @@ impl fmt::Debug for Body {
                 .field("content_type", content_type)
                 .field("len", &data.len())
                 .finish(),
+            Body::Stream {
+                content_type,
+                upload,
+            } => f
+                .debug_struct("Stream")
+                .field("content_type", content_type)
+                .field("upload", upload)
+                .finish(),
+            Body::Multipart(form) => fmt::Debug::fmt(form, f),
         }
     }
 }
@@ -169,10 +251,15 @@ impl fmt::Debug for Body {
 /// Per-call overrides of client settings.
 #[derive(Clone, Debug, Default)]
 pub struct CallOptions {
-    /// Timeout of each attempt of this call, instead of the client's.
+    /// Timeout of each attempt of this call, instead of the client's. For a
+    /// streamed response (`send_streaming`, `send_events`) it bounds the
+    /// wait for the headers and then for each chunk, not the whole body.
     pub timeout: Option<Duration>,
     /// Retry policy of this call, instead of the client's.
     pub retry: Option<RetryPolicy>,
+    /// A next-page URL from a `Link` header (see
+    /// [`CallOptions::next_page_url`]).
+    page_url: Option<String>,
 }
 
 impl CallOptions {
@@ -186,5 +273,21 @@ impl CallOptions {
     pub fn retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = Some(retry);
         self
+    }
+
+    /// Requests `url` (a `Link: <…>; rel="next"` target, absolute or
+    /// relative to the base URL) instead of the operation's path and query:
+    /// how [`link_pages`](super::link_pages) fetches the pages after the
+    /// first. The call fails with [`Error::InvalidRequest`] when the URL
+    /// leaves the base URL's origin, so credentials never follow a link to
+    /// another host.
+    pub fn next_page_url(mut self, url: impl Into<String>) -> Self {
+        self.page_url = Some(url.into());
+        self
+    }
+
+    /// The URL set by [`next_page_url`](Self::next_page_url).
+    pub fn page_url(&self) -> Option<&str> {
+        self.page_url.as_deref()
     }
 }

@@ -3,15 +3,15 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
-use bytes::{Bytes, BytesMut};
+use bytes::BytesMut;
 use percent_encoding::percent_decode_str;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE};
-use reqwest::Method;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_LENGTH, CONTENT_TYPE};
+use reqwest::{Method, StatusCode};
 use url::Url;
 
 use super::client::{is_sensitive_header, Core, Inner};
 use super::error::Error;
-use super::request::Request;
+use super::request::{Payload, Request};
 use super::response::RawResponse;
 use super::retry::{is_retryable_error, is_retryable_status, retry_after, RetryPolicy};
 
@@ -35,8 +35,54 @@ impl Core {
     /// header or body), and each retry emits an event.
     pub async fn execute(&self, request: Request) -> Result<RawResponse, Error> {
         let span = trace::CallSpan::new(&request);
-        span.instrument(run(&self.inner, request, &span)).await
+        match span
+            .instrument(run(&self.inner, request, &span, Read::Whole))
+            .await?
+        {
+            Received::Whole(raw) => Ok(raw),
+            // Not produced by `Read::Whole`; reading the body is still right.
+            Received::Head(response) => {
+                let redact = self.inner.api_key_query.is_some();
+                read_body(response, self.inner.max_response_body, redact).await
+            }
+        }
     }
+}
+
+/// How much of the response an attempt reads before it returns.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Read {
+    /// The whole body, up to the client's size limit.
+    Whole,
+    /// Status and headers only: the caller streams the body.
+    Head,
+}
+
+/// What an attempt returns, by [`Read`] mode.
+pub(super) enum Received {
+    Whole(RawResponse),
+    Head(reqwest::Response),
+}
+
+impl Received {
+    fn status(&self) -> StatusCode {
+        match self {
+            Received::Whole(raw) => raw.status,
+            Received::Head(response) => response.status(),
+        }
+    }
+
+    fn headers(&self) -> &HeaderMap {
+        match self {
+            Received::Whole(raw) => &raw.headers,
+            Received::Head(response) => response.headers(),
+        }
+    }
+}
+
+/// The status of an outcome, for tracing.
+fn traced(outcome: &Result<Received, Error>) -> Result<StatusCode, &Error> {
+    outcome.as_ref().map(Received::status)
 }
 
 /// A request ready to be sent, possibly several times.
@@ -44,25 +90,27 @@ struct Prepared {
     method: Method,
     url: Url,
     headers: HeaderMap,
-    body: Option<Bytes>,
+    body: Payload,
     timeout: Duration,
     policy: RetryPolicy,
     /// Whether the URL carries the API key (then errors lose their query).
     redact_query: bool,
 }
 
-async fn run(
+/// Runs the attempts of `request` inside `span`.
+pub(super) async fn run(
     inner: &Inner,
     request: Request,
     span: &trace::CallSpan,
-) -> Result<RawResponse, Error> {
+    read: Read,
+) -> Result<Received, Error> {
     let started = Instant::now();
     let prepared = prepare(inner, request);
     let result = match prepared {
-        Ok(prepared) => attempts(inner, &prepared, started, span).await,
+        Ok(prepared) => attempts(inner, &prepared, started, span, read).await,
         Err(err) => Err(err),
     };
-    span.finish(&result, started.elapsed());
+    span.finish(traced(&result), started.elapsed());
     result
 }
 
@@ -71,18 +119,20 @@ async fn attempts(
     prepared: &Prepared,
     started: Instant,
     span: &trace::CallSpan,
-) -> Result<RawResponse, Error> {
+    read: Read,
+) -> Result<Received, Error> {
     let policy = &prepared.policy;
-    let may_retry = policy.allows_method(&prepared.method);
+    // A streamed upload is consumed by the first attempt: it cannot be resent.
+    let may_retry = policy.allows_method(&prepared.method) && prepared.body.is_replayable();
     let mut attempt: u32 = 0;
     loop {
         attempt = attempt.saturating_add(1);
         span.attempt(attempt);
-        let outcome = send_once(inner, prepared).await;
+        let outcome = send_once(inner, prepared, read).await;
         let wait = if may_retry && attempt < policy.attempts() {
             match &outcome {
-                Ok(raw) if is_retryable_status(raw.status) => Some(
-                    retry_after(&raw.headers, SystemTime::now())
+                Ok(received) if is_retryable_status(received.status()) => Some(
+                    retry_after(received.headers(), SystemTime::now())
                         .unwrap_or_else(|| policy.backoff(attempt)),
                 ),
                 Err(err) if is_retryable_error(err) => Some(policy.backoff(attempt)),
@@ -93,7 +143,7 @@ async fn attempts(
         };
         match wait {
             Some(wait) if started.elapsed().saturating_add(wait) <= policy.budget() => {
-                span.retry(attempt, wait, &outcome);
+                span.retry(attempt, wait, traced(&outcome));
                 tokio::time::sleep(wait).await;
             }
             _ => return outcome,
@@ -101,21 +151,32 @@ async fn attempts(
     }
 }
 
-async fn send_once(inner: &Inner, prepared: &Prepared) -> Result<RawResponse, Error> {
-    let mut builder = inner
-        .http
-        .request(prepared.method.clone(), prepared.url.clone())
-        .headers(prepared.headers.clone());
-    if let Some(body) = &prepared.body {
-        builder = builder.body(body.clone());
-    }
+/// One attempt, bounded by the per-attempt timeout: up to the end of the
+/// body ([`Read::Whole`]) or to the headers ([`Read::Head`]).
+async fn send_once(inner: &Inner, prepared: &Prepared, read: Read) -> Result<Received, Error> {
     let redact = prepared.redact_query;
     let attempt = async {
+        let mut builder = inner
+            .http
+            .request(prepared.method.clone(), prepared.url.clone())
+            .headers(prepared.headers.clone());
+        // Opened inside the timeout: opening a file can block too.
+        if let Some((body, length)) = prepared.body.open().await? {
+            builder = builder.body(body);
+            if let Some(length) = length {
+                builder = builder.header(CONTENT_LENGTH, length);
+            }
+        }
         let response = builder
             .send()
             .await
             .map_err(|err| transport_error(err, redact))?;
-        read_body(response, inner.max_response_body, redact).await
+        match read {
+            Read::Whole => read_body(response, inner.max_response_body, redact)
+                .await
+                .map(Received::Whole),
+            Read::Head => Ok(Received::Head(response)),
+        }
     };
     match tokio::time::timeout(prepared.timeout, attempt).await {
         Ok(outcome) => outcome,
@@ -157,7 +218,9 @@ async fn read_body(
     })
 }
 
-fn transport_error(mut err: reqwest::Error, redact_query: bool) -> Error {
+/// A reqwest error as [`Error`]: timeouts as [`Error::Timeout`], and the
+/// URL's query dropped when it carries the API key.
+pub(super) fn transport_error(mut err: reqwest::Error, redact_query: bool) -> Error {
     if err.is_timeout() {
         return Error::Timeout;
     }
@@ -206,7 +269,7 @@ fn prepare(inner: &Inner, request: Request) -> Result<Prepared, Error> {
         method: request.method,
         url,
         headers,
-        body: request.body.into_bytes(),
+        body: request.body.into_payload(),
         timeout: options.timeout.unwrap_or(inner.timeout),
         policy: options.retry.unwrap_or_else(|| inner.retry.clone()),
         redact_query: inner.api_key_query.is_some(),
@@ -217,6 +280,9 @@ fn prepare(inner: &Inner, request: Request) -> Result<Prepared, Error> {
 /// segment (also percent-encoded): URL normalization would remove it and
 /// send the call to another resource.
 fn build_url(inner: &Inner, request: &Request) -> Result<Url, Error> {
+    if let Some(link) = request.options.page_url() {
+        return page_url(inner, link);
+    }
     let path = request.path.as_str();
     if !path.starts_with('/') {
         return Err(Error::invalid_request("path", "must start with `/`"));
@@ -246,25 +312,53 @@ fn build_url(inner: &Inner, request: &Request) -> Result<Url, Error> {
     Ok(url)
 }
 
+/// A next-page link (from a `Link` header) resolved against the base URL.
+/// It must stay on the base URL's origin: the client's credentials go with
+/// every request, and a server must not be able to send them elsewhere.
+fn page_url(inner: &Inner, link: &str) -> Result<Url, Error> {
+    let base = &inner.base_url;
+    let mut url = base
+        .join(link.trim())
+        .map_err(|_| Error::invalid_request("Link", "a valid next-page URL"))?;
+    let same_origin = url.scheme() == base.scheme()
+        && url.host_str() == base.host_str()
+        && url.port_or_known_default() == base.port_or_known_default();
+    if !same_origin {
+        return Err(Error::invalid_request(
+            "Link",
+            "a next-page URL on the API's origin",
+        ));
+    }
+    url.set_fragment(None);
+    if let Some((name, key)) = &inner.api_key_query {
+        if !url.query_pairs().any(|(existing, _)| existing == *name) {
+            url.query_pairs_mut().append_pair(name, key.expose());
+        }
+    }
+    Ok(url)
+}
+
 /// The `http.call` span (a no-op without the `tracing` feature). Fields are
 /// recorded on the span itself, not on whatever span is current.
 #[cfg(feature = "tracing")]
-mod trace {
+pub(super) mod trace {
     use std::future::Future;
     use std::time::Duration;
 
     use tracing::Instrument as _;
 
-    use crate::runtime::{Error, RawResponse, Request};
+    use reqwest::StatusCode;
 
-    pub(super) struct CallSpan(tracing::Span);
+    use crate::runtime::{Error, Request};
+
+    pub(crate) struct CallSpan(tracing::Span);
 
     fn millis(duration: Duration) -> u64 {
         u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
     }
 
     impl CallSpan {
-        pub(super) fn new(request: &Request) -> Self {
+        pub(crate) fn new(request: &Request) -> Self {
             CallSpan(tracing::info_span!(
                 "http.call",
                 operation_id = request.operation_id,
@@ -277,26 +371,26 @@ mod trace {
             ))
         }
 
-        pub(super) fn instrument<F: Future>(&self, future: F) -> impl Future<Output = F::Output> {
+        pub(crate) fn instrument<F: Future>(&self, future: F) -> impl Future<Output = F::Output> {
             future.instrument(self.0.clone())
         }
 
-        pub(super) fn attempt(&self, attempt: u32) {
+        pub(crate) fn attempt(&self, attempt: u32) {
             self.0.record("attempt", attempt);
         }
 
-        pub(super) fn retry(
+        pub(crate) fn retry(
             &self,
             attempt: u32,
             wait: Duration,
-            outcome: &Result<RawResponse, Error>,
+            outcome: Result<StatusCode, &Error>,
         ) {
             match outcome {
-                Ok(raw) => tracing::info!(
+                Ok(status) => tracing::info!(
                     parent: &self.0,
                     attempt,
                     wait_ms = millis(wait),
-                    status = raw.status.as_u16(),
+                    status = status.as_u16(),
                     "retrying http call"
                 ),
                 Err(err) => tracing::info!(
@@ -309,11 +403,11 @@ mod trace {
             }
         }
 
-        pub(super) fn finish(&self, result: &Result<RawResponse, Error>, elapsed: Duration) {
+        pub(crate) fn finish(&self, result: Result<StatusCode, &Error>, elapsed: Duration) {
             self.0.record("duration_ms", millis(elapsed));
             match result {
-                Ok(raw) => {
-                    self.0.record("status", raw.status.as_u16());
+                Ok(status) => {
+                    self.0.record("status", status.as_u16());
                 }
                 Err(err) => {
                     if let Some(status) = err.status() {
@@ -328,33 +422,35 @@ mod trace {
 
 /// The `http.call` span (a no-op without the `tracing` feature).
 #[cfg(not(feature = "tracing"))]
-mod trace {
+pub(super) mod trace {
     use std::future::Future;
     use std::time::Duration;
 
-    use crate::runtime::{Error, RawResponse, Request};
+    use reqwest::StatusCode;
 
-    pub(super) struct CallSpan;
+    use crate::runtime::{Error, Request};
+
+    pub(crate) struct CallSpan;
 
     impl CallSpan {
-        pub(super) fn new(_request: &Request) -> Self {
+        pub(crate) fn new(_request: &Request) -> Self {
             CallSpan
         }
 
-        pub(super) fn instrument<F: Future>(&self, future: F) -> F {
+        pub(crate) fn instrument<F: Future>(&self, future: F) -> F {
             future
         }
 
-        pub(super) fn attempt(&self, _attempt: u32) {}
+        pub(crate) fn attempt(&self, _attempt: u32) {}
 
-        pub(super) fn retry(
+        pub(crate) fn retry(
             &self,
             _attempt: u32,
             _wait: Duration,
-            _outcome: &Result<RawResponse, Error>,
+            _outcome: Result<StatusCode, &Error>,
         ) {
         }
 
-        pub(super) fn finish(&self, _result: &Result<RawResponse, Error>, _elapsed: Duration) {}
+        pub(crate) fn finish(&self, _result: Result<StatusCode, &Error>, _elapsed: Duration) {}
     }
 }

@@ -1,12 +1,16 @@
 //! Stage 3: model → formatted Rust files. Tokens are built with `quote!`, parsed
 //! with `syn` and printed with `prettyplease`; nothing here formats by hand.
 
+mod bodies;
 mod client;
 mod docs;
+pub mod features;
 mod operations;
+mod pagination_styles;
 mod param_text;
 mod rust_type;
 mod standalone;
+mod streaming;
 mod types;
 mod validation;
 
@@ -18,6 +22,7 @@ pub use docs::sanitize as sanitize_docs;
 pub use standalone::runtime_files;
 
 use crate::diagnostics::{Error, Location};
+use crate::model::features::FeaturePlan;
 use crate::model::Api;
 
 /// How the output is laid out.
@@ -40,6 +45,18 @@ pub type Files = IndexMap<String, String>;
 
 /// Emits every file of `api`; `preamble` is the first line of each generated file.
 pub fn emit(api: &Api, layout: &Layout, preamble: &str, file_label: &str) -> Result<Files, Error> {
+    emit_with_features(api, layout, preamble, file_label, None)
+}
+
+/// [`emit`], with tag modules and types gated on the cargo features of `plan`
+/// (and, for a standalone crate, those features in its manifest).
+pub fn emit_with_features(
+    api: &Api,
+    layout: &Layout,
+    preamble: &str,
+    file_label: &str,
+    plan: Option<&FeaturePlan>,
+) -> Result<Files, Error> {
     let mut files = Files::new();
     let (root_file, module_dir) = match layout {
         Layout::Module { name } => (format!("src/{name}/mod.rs"), format!("src/{name}")),
@@ -47,9 +64,9 @@ pub fn emit(api: &Api, layout: &Layout, preamble: &str, file_label: &str) -> Res
     };
     let format = |tokens: TokenStream, path: &str| format_file(tokens, preamble, file_label, path);
 
-    files.insert(root_file.clone(), format(root_module(api, layout), &root_file)?);
+    files.insert(root_file.clone(), format(root_module(api, layout, plan), &root_file)?);
     let types_file = format!("{module_dir}/types.rs");
-    files.insert(types_file.clone(), format(types_file_tokens(api), &types_file)?);
+    files.insert(types_file.clone(), format(types_file_tokens(api, plan), &types_file)?);
     for (module, tag) in &api.tags {
         let path = format!("{module_dir}/{module}.rs");
         let doc = match &tag.description {
@@ -62,7 +79,7 @@ pub fn emit(api: &Api, layout: &Layout, preamble: &str, file_label: &str) -> Res
         files.insert(path.clone(), format(quote! { #docs #allow #( #items )* }, &path)?);
     }
     if let Layout::Standalone { crate_name } = layout {
-        files.insert("Cargo.toml".to_string(), standalone::cargo_toml(crate_name, api));
+        files.insert("Cargo.toml".to_string(), standalone::cargo_toml(crate_name, api, plan));
         for (path, contents) in runtime_files() {
             files.insert(format!("src/runtime/{path}"), contents.to_string());
         }
@@ -80,7 +97,11 @@ fn inner_docs(text: &str) -> TokenStream {
 /// Lints the generated modules allow, each for a reason that lies in the spec.
 fn allow_attributes(api: &Api) -> TokenStream {
     let any_deprecated = api.operations.iter().any(|op| op.deprecated || op.params.iter().any(|p| p.docs.deprecated))
-        || api.types.values().any(|t| t.docs.deprecated);
+        || api.types.values().any(|t| {
+            // Constructors and setters of a struct assign its deprecated fields too.
+            let deprecated_field = matches!(&t.kind, crate::model::TypeKind::Struct { fields, .. } if fields.iter().any(|f| f.docs.deprecated));
+            t.docs.deprecated || deprecated_field
+        });
     // The generated code itself uses the deprecated items it defines.
     let deprecated = any_deprecated.then(|| quote! { #![allow(deprecated)] });
     quote! {
@@ -90,14 +111,17 @@ fn allow_attributes(api: &Api) -> TokenStream {
     }
 }
 
-fn types_file_tokens(api: &Api) -> TokenStream {
+fn types_file_tokens(api: &Api, plan: Option<&FeaturePlan>) -> TokenStream {
     let docs = inner_docs(&format!("Models of the {}: request and response bodies, enums and shared schemas.", api.title.trim()));
     let allow = allow_attributes(api);
-    let items = types::types_module(api);
+    let mut items = types::types_module(api);
+    if let Some(plan) = plan {
+        items = features::gate_types(api, plan, items);
+    }
     quote! { #docs #allow #( #items )* }
 }
 
-fn root_module(api: &Api, layout: &Layout) -> TokenStream {
+fn root_module(api: &Api, layout: &Layout, plan: Option<&FeaturePlan>) -> TokenStream {
     let mut doc = api.title.trim().to_string();
     if let Some(description) = &api.description {
         doc.push_str("\n\n");
@@ -119,7 +143,8 @@ fn root_module(api: &Api, layout: &Layout) -> TokenStream {
     let modules = api.tags.iter().map(|(module, tag)| {
         let ident = format_ident!("{}", module);
         let doc = format!(" Operations tagged `{}`.", tag.name.replace('`', "'"));
-        quote! { #[doc = #doc] pub mod #ident; }
+        let cfg = plan.and_then(|plan| features::tag_module_cfg(plan, module));
+        quote! { #[doc = #doc] #cfg pub mod #ident; }
     });
     let client = client::client_items(api);
     quote! {

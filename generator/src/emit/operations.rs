@@ -22,15 +22,12 @@ pub fn tag_module(api: &Api, tag: &str) -> Vec<TokenStream> {
         }
     }];
     items.extend(operations.iter().map(|op| builder_item(api, op)));
+    items.extend(operations.iter().filter_map(|op| super::bodies::form_item(api, op)));
     items
 }
 
 fn param_type(param: &Param) -> TokenStream {
     rust_type(&param.ty, Scope::Operations, Position::InJson)
-}
-
-fn body_type(ty: &TypeRef) -> TokenStream {
-    rust_type(ty, Scope::Operations, Position::Body)
 }
 
 /// Parameters the caller passes to the client method (required, not client-level).
@@ -71,9 +68,9 @@ fn client_method(op: &Operation) -> TokenStream {
     }
     match &op.body {
         Some(body) if body.required => {
-            let ty = body_type(&body.ty);
+            let (ty, _) = super::bodies::body_argument(body);
             args.push(quote! { body: #ty });
-            inits.push(quote! { body });
+            inits.push(super::bodies::body_field_init(body));
         }
         Some(_) => inits.push(quote! { body: ::std::option::Option::None }),
         None => {}
@@ -109,7 +106,7 @@ fn builder_item(api: &Api, op: &Operation) -> TokenStream {
         fields.push(quote! { #name: ::std::option::Option<#ty> });
     }
     if let Some(body) = &op.body {
-        let ty = body_type(&body.ty);
+        let ty = super::bodies::body_type(body);
         fields.push(if body.required {
             quote! { body: #ty }
         } else {
@@ -118,11 +115,11 @@ fn builder_item(api: &Api, op: &Operation) -> TokenStream {
     }
     let setters = optional_params(op).map(setter);
     let body_setter = op.body.as_ref().filter(|b| !b.required).map(|body| {
-        let ty = body_type(&body.ty);
+        let (ty, init) = super::bodies::body_argument(body);
         quote! {
             /// Sets the (optional) request body.
             pub fn body(mut self, body: #ty) -> Self {
-                self.body = ::std::option::Option::Some(body);
+                self.body = ::std::option::Option::Some(#init);
                 self
             }
         }
@@ -163,6 +160,7 @@ fn builder_item(api: &Api, op: &Operation) -> TokenStream {
         }
     };
     let pagination = pagination_methods(op);
+    let streaming = super::streaming::streaming_methods(op, &request, &error_result);
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone)]
@@ -200,6 +198,8 @@ fn builder_item(api: &Api, op: &Operation) -> TokenStream {
             }
 
             #pagination
+
+            #streaming
         }
     }
 }
@@ -331,9 +331,10 @@ fn build_request(api: &Api, op: &Operation) -> TokenStream {
                 BodyEncoding::Text(content_type) => quote! {
                     crate::runtime::Body::Bytes { content_type: #content_type.into(), data: ::bytes::Bytes::from(::std::string::String::clone(#value)) }
                 },
-                BodyEncoding::Bytes(content_type) => quote! {
-                    crate::runtime::Body::Bytes { content_type: #content_type.into(), data: ::bytes::Bytes::clone(#value) }
-                },
+                // Uploads (bytes, files, streams) and multipart forms.
+                BodyEncoding::Bytes(_) | BodyEncoding::Multipart(_) => {
+                    super::bodies::encode(body, &value).unwrap_or_default()
+                }
             }
         };
         statements.push(if body.required {
@@ -516,7 +517,7 @@ fn error_arms(op: &Operation) -> Vec<TokenStream> {
 /// [items]                     → page.items                       (Vec<T>)
 /// [pagination?, next_token?]  → page.pagination.as_ref().and_then(|v| v.next_token.as_ref())
 /// ```
-fn access_chain(hops: &[FieldHop], borrow: bool) -> (TokenStream, bool) {
+pub(super) fn access_chain(hops: &[FieldHop], borrow: bool) -> (TokenStream, bool) {
     let mut expr = quote! { page };
     let mut is_option = false;
     for hop in hops {
@@ -581,16 +582,24 @@ fn pagination_methods(op: &Operation) -> Option<TokenStream> {
         (expr, true) => quote! { #expr.map_or(0, ::std::vec::Vec::len) },
         (expr, false) => quote! { #expr.len() },
     };
+    // A `Link`-paginated page is the array itself: `&Vec<T>` is what the stream hands over.
+    let ptr_arg = matches!(pagination.page_type, TypeRef::Vec(_)).then(|| quote! { #[allow(clippy::ptr_arg)] });
     let mut helpers = vec![quote! {
         fn page_items(page: #page) -> ::std::vec::Vec<#item> {
             #items_value
         }
 
+        #ptr_arg
         fn page_len(page: &#page) -> usize {
             #items_len
         }
     }];
     let pages = match &pagination.style {
+        PaginationStyle::LastItem { .. } | PaginationStyle::Link => {
+            let (extra, pages) = super::pagination_styles::pages(&pagination.style, &page, &pagination.items)?;
+            helpers.extend(extra);
+            pages
+        }
         PaginationStyle::Token { param, next } => {
             let param = ident(param);
             let next_token = match access_chain(next, true) {
@@ -598,7 +607,7 @@ fn pagination_methods(op: &Operation) -> Option<TokenStream> {
                 (expr, false) => quote! { ::std::option::Option::Some(#expr.clone()) },
             };
             helpers.push(quote! {
-                fn next_token(page: &#page) -> ::std::option::Option<::std::string::String> {
+                fn page_next_token(page: &#page) -> ::std::option::Option<::std::string::String> {
                     #next_token
                 }
             });
@@ -611,7 +620,7 @@ fn pagination_methods(op: &Operation) -> Option<TokenStream> {
                         }
                         request.send()
                     },
-                    Self::next_token,
+                    Self::page_next_token,
                     Self::page_len,
                 )
             }
@@ -690,7 +699,7 @@ mod tests {
         let code = code(
             "  /upload:\n    post:\n      operationId: upload\n      requestBody: {required: true, content: {application/octet-stream: {schema: {type: string, format: binary}}}}\n      responses: {'204': {description: ok}}\n  /note:\n    post:\n      operationId: note\n      requestBody: {content: {text/plain: {schema: {type: string}}}}\n      responses: {'204': {description: ok}}\n",
         );
-        assert!(code.contains("data: ::bytes::Bytes::clone(&self.body)"), "{code}");
+        assert!(code.contains("crate::runtime::Upload::clone(&self.body)"), "{code}");
         assert!(code.contains("::bytes::Bytes::from(::std::string::String::clone(body))"), "{code}");
     }
 

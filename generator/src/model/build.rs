@@ -1,5 +1,6 @@
 //! Orchestrates stage 2: components first (so references have names), then
-//! operations, then the passes that need the whole picture (usage, recursion).
+//! operations, then the passes that need the whole picture (merging identical
+//! types, usage, recursion).
 
 use indexmap::IndexMap;
 use openapiv3::{OpenAPI, ReferenceOr, Schema};
@@ -116,8 +117,9 @@ pub fn build(doc: &OpenAPI, diagnostics: &mut Diagnostics) -> Result<Api, Error>
         defining: IndexMap::new(),
     };
     builder.define_components();
-    let (tags, operations) = builder.operations()?;
+    let (tags, mut operations) = builder.operations()?;
     let mut types = builder.types;
+    let deduplicated_types = super::dedup::merge_identical(&mut types, &mut operations);
     mark_usage(&mut types, &operations);
     for pointer in recursion::break_alias_cycles(&mut types) {
         diagnostics.warn(&pointer, None, "a type alias that contains itself cannot be written in Rust; its recursive part is typed as any JSON value");
@@ -138,6 +140,7 @@ pub fn build(doc: &OpenAPI, diagnostics: &mut Diagnostics) -> Result<Api, Error>
             .map(|(module, (name, description))| (module, Tag { name, description }))
             .collect(),
         operations,
+        deduplicated_types,
     })
 }
 
@@ -199,6 +202,12 @@ fn mark_usage(types: &mut IndexMap<String, TypeDef>, operations: &[super::Operat
         }
         if let Some(body) = &op.body {
             body.ty.names(&mut request_roots);
+        }
+        for ty in op.wire_request_types() {
+            ty.names(&mut request_roots);
+        }
+        for ty in op.wire_response_types() {
+            ty.names(&mut response_roots);
         }
         for case in op.responses.success.iter().chain(&op.responses.errors) {
             if let super::ResponseKind::Json(ty) = &case.kind {

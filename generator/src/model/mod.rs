@@ -3,14 +3,20 @@
 //! sorted where the spec has no order), so the output is deterministic.
 
 mod build;
+mod dedup;
+pub mod features;
+mod multipart;
 mod operations;
 mod pagination;
+mod pagination_inference;
 mod recursion;
 mod schema;
+mod wire;
 
 use indexmap::IndexMap;
 
 pub use build::build;
+pub use wire::{FormPart, MultipartForm, PartKind};
 
 /// One API: everything the emitter needs.
 #[derive(Debug, Clone)]
@@ -33,6 +39,8 @@ pub struct Api {
     pub tags: IndexMap<String, Tag>,
     /// Operations in spec order.
     pub operations: Vec<Operation>,
+    /// How many structurally identical types were merged into others (see `dedup`).
+    pub deduplicated_types: usize,
 }
 
 /// An operation module.
@@ -367,6 +375,8 @@ pub enum BodyEncoding {
     Bytes(String),
     /// Text with the given content type.
     Text(String),
+    /// `multipart/form-data`: a typed form (see `wire.rs`).
+    Multipart(MultipartForm),
 }
 
 /// A request body.
@@ -410,6 +420,9 @@ pub struct ResponseCase {
     pub media_type: Option<String>,
     /// Its description.
     pub description: Option<String>,
+    /// With a `text/event-stream` media type: the type of each event's data
+    /// (`String` when the schema gives none or a string).
+    pub events: Option<TypeRef>,
 }
 
 /// All documented responses of an operation.
@@ -434,6 +447,9 @@ pub struct Pagination {
     pub item_type: TypeRef,
     /// The page type.
     pub page_type: TypeRef,
+    /// How it was found, for the generation report: `x-pagination (token)`,
+    /// or the inference rule that matched (`cursor`, `offset`, `link`, …).
+    pub rule: String,
 }
 
 /// One step through a struct field while reading a page.
@@ -462,4 +478,19 @@ pub enum PaginationStyle {
         /// Accessor to the total and its type, when declared.
         total: Option<(Vec<FieldHop>, TypeRef)>,
     },
+    /// Stripe style: while `has_more` is true, the next request's `param`
+    /// is the `id` of the page's last item.
+    LastItem {
+        /// The cursor parameter's Rust name (`starting_after`).
+        param: String,
+        /// Accessor to the `has_more` flag.
+        has_more: Vec<FieldHop>,
+        /// The item's `id` field.
+        id: FieldHop,
+        /// The `id` field's type, `Option` included.
+        id_type: TypeRef,
+    },
+    /// RFC 8288 `Link: <…>; rel="next"` response headers (GitHub style):
+    /// the page is an array and the next request follows the link.
+    Link,
 }

@@ -16,8 +16,24 @@ use crate::diagnostics::{escape_pointer_token, Error};
 use crate::naming::{camel, snake, Namespace};
 
 /// Builder methods that parameters must not shadow.
-const RESERVED_MEMBERS: &[&str] =
-    &["send", "send_with_response", "pages", "items", "call_options", "body", "client", "options", "validate"];
+const RESERVED_MEMBERS: &[&str] = &[
+    "send",
+    "send_with_response",
+    "send_streaming",
+    "send_events",
+    "pages",
+    "items",
+    // The private helpers of page streams (`emit::operations::pagination_methods`).
+    "page_items",
+    "page_len",
+    "page_next_token",
+    "page_total",
+    "call_options",
+    "body",
+    "client",
+    "options",
+    "validate",
+];
 
 /// Module names that tags must not take.
 const RESERVED_MODULES: &[&str] = &["types", "runtime", "client", "tests", "lib", "mod", "main"];
@@ -77,10 +93,14 @@ impl Builder<'_> {
                 let method_name = method_names.claim(&snake(&operation_id));
                 let builder_name = builder_names.claim(&camel(&operation_id));
                 let params = self.parameters(item, op, path, &pointer, &builder_name)?;
-                let body = match &op.request_body {
+                let mut body = match &op.request_body {
                     Some(body) => self.request_body(body, &format!("{pointer}/requestBody"), &builder_name),
                     None => None,
                 };
+                // A multipart form struct sits beside the builders in the tag module.
+                if let Some(super::BodyEncoding::Multipart(form)) = body.as_mut().map(|b| &mut b.encoding) {
+                    form.name = builder_names.claim(&form.name);
+                }
                 let responses = self.responses(&op.responses, &format!("{pointer}/responses"), &builder_name);
                 let mut operation = Operation {
                     operation_id,
@@ -100,6 +120,10 @@ impl Builder<'_> {
                 };
                 if let Some(declaration) = op.extensions.get("x-pagination") {
                     operation.pagination = self.pagination(&operation, declaration);
+                } else {
+                    // The explicit extension always wins; without it, a list
+                    // operation whose shape is unambiguous is paginated too.
+                    operation.pagination = self.infer_pagination(&operation, op);
                 }
                 operations.push(operation);
             }
@@ -242,6 +266,15 @@ impl Builder<'_> {
             BodyEncoding::Form
         } else if media_type.starts_with("text/") {
             BodyEncoding::Text(media_type.to_string())
+        } else if media_type.split(';').next().unwrap_or_default().trim().eq_ignore_ascii_case("multipart/form-data") {
+            let form_pointer = format!("{pointer}/content/{}/schema", escape_pointer_token(media_type));
+            match self.multipart_form(media, &form_pointer, &format!("{builder_name}Form")) {
+                Some(form) => BodyEncoding::Multipart(form),
+                None => {
+                    self.warn(pointer, format!("{media_type} body without an object schema is sent as raw bytes; the caller encodes it"));
+                    BodyEncoding::Bytes(media_type.to_string())
+                }
+            }
         } else {
             if media_type.starts_with("multipart/") {
                 self.warn(pointer, format!("{media_type} bodies are sent as raw bytes; the caller encodes them"));
@@ -256,6 +289,8 @@ impl Builder<'_> {
             },
             BodyEncoding::Text(_) => TypeRef::String,
             BodyEncoding::Bytes(_) => TypeRef::Binary,
+            // The form's parts carry the types (see `Operation::wire_request_types`).
+            BodyEncoding::Multipart(_) => TypeRef::Json,
         };
         // `format: binary` under a JSON or form media type: the caller supplies
         // the encoded document, so it is sent as is rather than serialized.
@@ -299,12 +334,14 @@ impl Builder<'_> {
                 format!("{builder_name}Error{}", camel(key))
             };
             let (kind, media_type) = self.response_kind(&response, &response_pointer, &hint);
+            let events = if success { self.event_data_type(&response, &response_pointer, &hint) } else { None };
             let case = ResponseCase {
                 variant: status_variant(key),
                 status: key.clone(),
                 kind,
                 media_type,
                 description: Some(response.description.clone()).filter(|d| !d.trim().is_empty()),
+                events,
             };
             if success {
                 out.success.push(case.clone());

@@ -81,7 +81,11 @@ impl Builder<'_> {
             }
             other => return Err(format!("unknown style {other:?}")),
         };
-        Ok(Pagination { style, items, item_type, page_type })
+        let rule = match &style {
+            PaginationStyle::Offset { .. } => "x-pagination (offset)",
+            _ => "x-pagination (token)",
+        };
+        Ok(Pagination { style, items, item_type, page_type, rule: rule.to_string() })
     }
 
     /// Follows `a.b.c` through struct fields (by wire name) from `root`.

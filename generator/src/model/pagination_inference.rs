@@ -1,0 +1,309 @@
+//! Pagination recognized from a list operation's shape, for operations
+//! without `x-pagination` (the explicit extension always wins).
+//!
+//! Three rules, each needing a `GET` with one JSON success response:
+//!
+//! - **cursor**: one string query parameter named like a cursor
+//!   (`page_token`, `pageToken`, `cursor`, `starting_after`, `after`,
+//!   `next_token`, `continuation_token`) and one string field named like the
+//!   next cursor (`next_page_token`, `next_cursor`, `next`, `cursor`, …, at
+//!   the top of the page or one object down, e.g. `pagination.next_cursor`);
+//!   or, without such a field, Stripe's `has_more` with items that have an
+//!   `id`: the next `starting_after` is the last item's id;
+//! - **offset**: integer `offset` and `limit` query parameters and one
+//!   integer total (`total`, `total_count`, `total_results`);
+//! - **link**: the page is an array and the operation documents a `Link`
+//!   response header, or has `page` and `per_page` parameters (GitHub).
+//!
+//! The cursor and offset rules need exactly one array field (the items) in
+//! the page. When no rule or more than one matches, the operation gets no
+//! stream: a wrong stream is worse than none.
+
+use openapiv3::{ReferenceOr, StatusCode};
+
+use super::build::Builder;
+use super::{Field, FieldHop, Operation, Pagination, PaginationStyle, ParamLocation, ResponseKind, TypeKind, TypeRef};
+
+/// Cursor request parameters, normalized (lower case, letters and digits only).
+const CURSOR_PARAMS: &[&str] = &["pagetoken", "cursor", "startingafter", "after", "nexttoken", "continuationtoken"];
+/// Next-cursor response fields, normalized.
+const NEXT_FIELDS: &[&str] =
+    &["nextpagetoken", "nextcursor", "next", "cursor", "nexttoken", "continuationtoken", "nextcontinuationtoken"];
+/// Parameters a Stripe-style cursor (the last item's id) is sent in.
+const LAST_ITEM_PARAMS: &[&str] = &["startingafter", "after"];
+/// Total-count fields, normalized.
+const TOTAL_FIELDS: &[&str] = &["total", "totalcount", "totalresults"];
+/// How deep alias chains are followed.
+const MAX_ALIAS_DEPTH: usize = 16;
+
+/// `page_token`, `pageToken` and `Page-Token` all read `pagetoken`.
+fn normalize(name: &str) -> String {
+    name.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect()
+}
+
+/// A field found in the page: the hops to it, its wire path and its type.
+struct Found {
+    hops: Vec<FieldHop>,
+    path: String,
+    ty: TypeRef,
+}
+
+impl Builder<'_> {
+    /// The pagination an operation's shape implies, if exactly one rule matches.
+    pub fn infer_pagination(&self, operation: &Operation, op: &openapiv3::Operation) -> Option<Pagination> {
+        if operation.http_method != "GET" {
+            return None;
+        }
+        let page_type = match operation.responses.success.as_slice() {
+            [case] => match &case.kind {
+                ResponseKind::Json(ty) => ty.clone(),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        let candidates: Vec<Pagination> = [
+            self.cursor_rule(operation, &page_type),
+            self.offset_rule(operation, &page_type),
+            self.link_rule(operation, op, &page_type),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        match <[Pagination; 1]>::try_from(candidates) {
+            Ok([only]) => Some(only),
+            Err(_) => None,
+        }
+    }
+
+    fn cursor_rule(&self, operation: &Operation, page_type: &TypeRef) -> Option<Pagination> {
+        let params = query_params(operation, CURSOR_PARAMS, |ty| *ty == TypeRef::String);
+        let [param] = params.as_slice() else { return None };
+        let (items, item_type) = self.single_items_field(page_type)?;
+        let strings = self.find_fields(page_type, NEXT_FIELDS, |ty| *ty == TypeRef::String);
+        // `next…` names say "the next cursor"; a bare `cursor` may be the current one.
+        let next_named: Vec<&Found> =
+            strings.iter().filter(|f| normalize(f.path.rsplit('.').next().unwrap_or_default()).starts_with("next")).collect();
+        let next = match (next_named.as_slice(), strings.as_slice()) {
+            ([only], _) => Some(*only),
+            ([], [only]) => Some(only),
+            ([], []) => None,
+            _ => return None,
+        };
+        if let Some(next) = next {
+            return Some(Pagination {
+                rule: format!("cursor ({} -> {})", param.wire_name, next.path),
+                style: PaginationStyle::Token { param: param.rust_name.clone(), next: next.hops.clone() },
+                items,
+                item_type,
+                page_type: page_type.clone(),
+            });
+        }
+        // Stripe: `has_more`, and the next page starts after the last item's id.
+        if !LAST_ITEM_PARAMS.contains(&normalize(&param.wire_name).as_str()) {
+            return None;
+        }
+        let flags = self.find_fields(page_type, &["hasmore"], |ty| *ty == TypeRef::Bool);
+        let [has_more] = flags.as_slice() else { return None };
+        let id = self.struct_fields(&item_type, 0)?.iter().find(|f| f.wire_name == "id")?;
+        if !matches!(strip_option(&id.ty), TypeRef::String | TypeRef::Integer(_) | TypeRef::Uuid) {
+            return None;
+        }
+        Some(Pagination {
+            rule: format!("cursor ({} <- last item id, {})", param.wire_name, has_more.path),
+            style: PaginationStyle::LastItem {
+                param: param.rust_name.clone(),
+                has_more: has_more.hops.clone(),
+                id: hop(id),
+                id_type: id.ty.clone(),
+            },
+            items,
+            item_type,
+            page_type: page_type.clone(),
+        })
+    }
+
+    fn offset_rule(&self, operation: &Operation, page_type: &TypeRef) -> Option<Pagination> {
+        let integer = |ty: &TypeRef| matches!(ty, TypeRef::Integer(_));
+        let offsets = query_params(operation, &["offset"], integer);
+        let [offset] = offsets.as_slice() else { return None };
+        if query_params(operation, &["limit"], integer).len() != 1 {
+            return None;
+        }
+        let (items, item_type) = self.single_items_field(page_type)?;
+        let totals = self.find_fields(page_type, TOTAL_FIELDS, |ty| matches!(ty, TypeRef::Integer(_)));
+        let [total] = totals.as_slice() else { return None };
+        Some(Pagination {
+            rule: format!("offset ({}/limit, {})", offset.wire_name, total.path),
+            style: PaginationStyle::Offset {
+                offset_param: offset.rust_name.clone(),
+                total: Some((total.hops.clone(), strip_option(&total.ty).clone())),
+            },
+            items,
+            item_type,
+            page_type: page_type.clone(),
+        })
+    }
+
+    fn link_rule(&self, operation: &Operation, op: &openapiv3::Operation, page_type: &TypeRef) -> Option<Pagination> {
+        let TypeRef::Vec(item_type) = strip_option(page_type) else { return None };
+        let documents_link = self.documents_link_header(op);
+        let page_params = !query_params(operation, &["page"], |_| true).is_empty()
+            && !query_params(operation, &["perpage"], |_| true).is_empty();
+        if !documents_link && !page_params {
+            return None;
+        }
+        let why = if documents_link { "Link header" } else { "page/per_page" };
+        Some(Pagination {
+            rule: format!("link ({why})"),
+            style: PaginationStyle::Link,
+            items: Vec::new(),
+            item_type: (**item_type).clone(),
+            page_type: strip_option(page_type).clone(),
+        })
+    }
+
+    /// Whether a 2xx response documents a `Link` header.
+    fn documents_link_header(&self, op: &openapiv3::Operation) -> bool {
+        op.responses.responses.iter().any(|(code, response)| {
+            let success = match code {
+                StatusCode::Code(code) => (200..300).contains(code),
+                StatusCode::Range(range) => *range == 2,
+            };
+            let response = match response {
+                ReferenceOr::Item(response) => Some(response),
+                ReferenceOr::Reference { reference } => reference
+                    .strip_prefix("#/components/responses/")
+                    .and_then(|key| self.doc.components.as_ref()?.responses.get(key))
+                    .and_then(ReferenceOr::as_item),
+            };
+            success && response.is_some_and(|r| r.headers.keys().any(|name| name.eq_ignore_ascii_case("link")))
+        })
+    }
+
+    /// The page's only top-level array field: its hops and item type.
+    fn single_items_field(&self, page_type: &TypeRef) -> Option<(Vec<FieldHop>, TypeRef)> {
+        let arrays: Vec<&Field> = self
+            .struct_fields(page_type, 0)?
+            .iter()
+            .filter(|f| matches!(strip_option(&f.ty), TypeRef::Vec(_)))
+            .collect();
+        let [items] = arrays.as_slice() else { return None };
+        let TypeRef::Vec(item) = strip_option(&items.ty) else { return None };
+        Some((vec![hop(items)], (**item).clone()))
+    }
+
+    /// Fields named like one of `names` (normalized) whose type (without
+    /// `Option`) passes `accept`: at the top of the page or one object down.
+    fn find_fields(&self, page_type: &TypeRef, names: &[&str], accept: impl Fn(&TypeRef) -> bool) -> Vec<Found> {
+        let mut found = Vec::new();
+        let Some(fields) = self.struct_fields(page_type, 0) else { return found };
+        let matches = |field: &Field| names.contains(&normalize(&field.wire_name).as_str()) && accept(strip_option(&field.ty));
+        for field in fields {
+            if matches(field) {
+                found.push(Found { hops: vec![hop(field)], path: field.wire_name.clone(), ty: field.ty.clone() });
+            }
+            let Some(nested) = self.struct_fields(&field.ty, 0) else { continue };
+            for inner in nested.iter().filter(|f| matches(f)) {
+                found.push(Found {
+                    hops: vec![hop(field), hop(inner)],
+                    path: format!("{}.{}", field.wire_name, inner.wire_name),
+                    ty: inner.ty.clone(),
+                });
+            }
+        }
+        found
+    }
+
+    /// The fields of the struct `ty` names, through `Option`, `Box` and aliases.
+    fn struct_fields(&self, ty: &TypeRef, depth: usize) -> Option<&[Field]> {
+        let name = strip_option(ty).direct_name()?;
+        match &self.types.get(name)?.kind {
+            TypeKind::Struct { fields, .. } => Some(fields),
+            TypeKind::Alias(target) if depth < MAX_ALIAS_DEPTH => self.struct_fields(target, depth + 1),
+            _ => None,
+        }
+    }
+}
+
+/// Query parameters named like one of `names` (normalized) whose type passes `accept`.
+fn query_params<'o>(
+    operation: &'o Operation,
+    names: &[&str],
+    accept: impl Fn(&TypeRef) -> bool,
+) -> Vec<&'o super::Param> {
+    operation
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Query && !p.client_default)
+        .filter(|p| names.contains(&normalize(&p.wire_name).as_str()) && accept(&p.ty))
+        .collect()
+}
+
+fn hop(field: &Field) -> FieldHop {
+    FieldHop { field: field.rust_name.clone(), optional: matches!(field.ty, TypeRef::Option(_)) }
+}
+
+fn strip_option(ty: &TypeRef) -> &TypeRef {
+    match ty {
+        TypeRef::Option(inner) | TypeRef::Boxed(inner) => strip_option(inner),
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{generate_str, Layout, Options};
+
+    /// `(operationId, rule)` of every paginated operation of a spec with `paths`.
+    fn paginated(paths: &str) -> Vec<(String, String)> {
+        let spec = format!("openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n{paths}");
+        let options = Options { layout: Layout::Module { name: "t".into() }, preamble: String::new() };
+        generate_str(&spec, "t.yaml", &options).unwrap_or_else(|e| panic!("{e}")).report.paginated
+    }
+
+    fn op(id: &str, params: &str, schema: &str) -> String {
+        format!("  /{id}:\n    get:\n      operationId: {id}\n      parameters: [{params}]\n      responses: {{'200': {{description: ok, content: {{application/json: {{schema: {schema}}}}}}}}}\n")
+    }
+
+    const ITEMS: &str = "data: {type: array, items: {type: object, properties: {id: {type: string}}}}";
+
+    #[test]
+    fn each_rule_is_recognized() {
+        let q = |name: &str, ty: &str| format!("{{name: {name}, in: query, schema: {{type: {ty}}}}}");
+        let cursor = op("a", &q("pageToken", "string"), &format!("{{type: object, properties: {{{ITEMS}, meta: {{type: object, properties: {{nextPageToken: {{type: string}}}}}}}}}}"));
+        let stripe = op("b", &q("starting_after", "string"), &format!("{{type: object, properties: {{{ITEMS}, has_more: {{type: boolean}}}}}}"));
+        let offset = op("c", &format!("{}, {}", q("offset", "integer"), q("limit", "integer")), &format!("{{type: object, properties: {{{ITEMS}, total_count: {{type: integer}}}}}}"));
+        let link = op("d", &format!("{}, {}", q("page", "integer"), q("per_page", "integer")), "{type: array, items: {type: string}}");
+        let rules = paginated(&[cursor, stripe, offset, link].concat());
+        let expected = [
+            ("a", "cursor (pageToken -> meta.nextPageToken)"),
+            ("b", "cursor (starting_after <- last item id, has_more)"),
+            ("c", "offset (offset/limit, total_count)"),
+            ("d", "link (page/per_page)"),
+        ];
+        let expected: Vec<(String, String)> = expected.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+        assert_eq!(rules, expected);
+    }
+
+    #[test]
+    fn ambiguity_and_missing_pieces_give_no_stream() {
+        let q = |name: &str| format!("{{name: {name}, in: query, schema: {{type: string}}}}");
+        // Two array fields: which one holds the items?
+        let two_arrays = op("a", &q("cursor"), "{type: object, properties: {a: {type: array, items: {type: string}}, b: {type: array, items: {type: string}}, next_cursor: {type: string}}}");
+        // Two cursor parameters.
+        let two_params = op("b", &format!("{}, {}", q("cursor"), q("after")), &format!("{{type: object, properties: {{{ITEMS}, next_cursor: {{type: string}}}}}}"));
+        // A cursor parameter but no next-cursor field nor `has_more`.
+        let no_next = op("c", &q("cursor"), &format!("{{type: object, properties: {{{ITEMS}}}}}"));
+        // An array without `page`/`per_page` or a `Link` header.
+        let plain_array = op("d", &q("filter"), "{type: array, items: {type: string}}");
+        assert_eq!(paginated(&[two_arrays, two_params, no_next, plain_array].concat()), Vec::new());
+    }
+
+    #[test]
+    fn the_extension_wins_and_link_headers_count() {
+        let explicit = "  /a:\n    get:\n      operationId: a\n      x-pagination: {style: token, items: data, request-token: cursor, response-token: next_cursor}\n      parameters: [{name: cursor, in: query, schema: {type: string}}]\n      responses: {'200': {description: ok, content: {application/json: {schema: {type: object, properties: {data: {type: array, items: {type: string}}, next_cursor: {type: string}}}}}}}\n";
+        let link = "  /b:\n    get:\n      operationId: b\n      responses: {'200': {description: ok, headers: {Link: {schema: {type: string}}}, content: {application/json: {schema: {type: array, items: {type: integer}}}}}}\n";
+        let rules = paginated(&[explicit, link].concat());
+        assert_eq!(rules, vec![("a".to_string(), "x-pagination (token)".to_string()), ("b".to_string(), "link (Link header)".to_string())]);
+    }
+}
