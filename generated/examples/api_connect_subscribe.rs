@@ -35,7 +35,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .create_subscription(
             org.clone(),
             app_name.clone(),
-            types::SubscriptionCreate::new(env_or("APIC_PRODUCT_URL", "https://api.example.com/products/weather"), "default-plan"),
+            types::SubscriptionCreate::new(
+                env_or("APIC_PRODUCT_URL", "https://api.example.com/products/weather"),
+                "default-plan",
+            ),
         )
         .send()
         .await?;
@@ -45,6 +48,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let credential = credentials.results.first().and_then(|c| c.name.clone()).unwrap_or_else(|| "default".into());
     let reset = client.reset_credential_client_secret(org, app_name, credential).send().await?;
     // Never print secrets; show only that one came back.
-    println!("client secret reset: {}", if reset.client_secret.is_some() { "new secret issued" } else { "no secret returned" });
+    println!(
+        "client secret reset: {}",
+        if reset.client_secret.is_some() { "new secret issued" } else { "no secret returned" }
+    );
     Ok(())
 }

@@ -63,10 +63,7 @@ pub enum Error {
 impl Error {
     /// An [`Error::Invalid`] at `location`.
     pub fn invalid(location: Location, message: impl Into<String>) -> Self {
-        Error::Invalid {
-            location,
-            message: message.into(),
-        }
+        Error::Invalid { location, message: message.into() }
     }
 
     /// Where the error happened, when known.
@@ -109,10 +106,7 @@ pub struct Diagnostics {
 impl Diagnostics {
     /// Diagnostics for `file`.
     pub fn new(file: impl Into<String>) -> Self {
-        Diagnostics {
-            file: file.into(),
-            warnings: Vec::new(),
-        }
+        Diagnostics { file: file.into(), warnings: Vec::new() }
     }
 
     /// The spec file's label.
@@ -133,10 +127,7 @@ impl Diagnostics {
     /// Records a warning.
     pub fn warn(&mut self, pointer: &str, operation: Option<&str>, message: impl Into<String>) {
         let location = self.at(pointer, operation);
-        self.warnings.push(Warning {
-            location,
-            message: message.into(),
-        });
+        self.warnings.push(Warning { location, message: message.into() });
     }
 
     /// An error located in this file.
@@ -162,10 +153,7 @@ mod tests {
             operation: Some("listPets".into()),
             line_column: None,
         };
-        assert_eq!(
-            location.to_string(),
-            "spec/pets.yaml at #/paths/~1pets/get (operation `listPets`)"
-        );
+        assert_eq!(location.to_string(), "spec/pets.yaml at #/paths/~1pets/get (operation `listPets`)");
     }
 
     #[test]

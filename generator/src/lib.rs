@@ -1,4 +1,4 @@
-//! Generates typed async Rust clients from OpenAPI 3.0 and 3.1 documents.
+//! Generates typed async Rust clients from OpenAPI 3.0 and 3.1 (and Swagger 2.0) documents.
 //!
 //! The pipeline has three stages, one module each:
 //!
@@ -90,10 +90,11 @@ pub fn generate_str_with(
     let api = model::build(&document, &mut diagnostics)?;
     let modelled = Instant::now();
     let standalone = matches!(options.layout, Layout::Standalone { .. });
-    let features = tag_features.enabled(standalone, api.operations.len(), api.tags.len()).then(|| match &options.layout {
-        Layout::Standalone { .. } => FeaturePlan::standalone(&api),
-        Layout::Module { name } => FeaturePlan::module(&api, &name.replace('_', "-")),
-    });
+    let features =
+        tag_features.enabled(standalone, api.operations.len(), api.tags.len()).then(|| match &options.layout {
+            Layout::Standalone { .. } => FeaturePlan::standalone(&api),
+            Layout::Module { name } => FeaturePlan::module(&api, &name.replace('_', "-")),
+        });
     let files = emit::emit_with_features(&api, &options.layout, &options.preamble, file_label, features.as_ref())?;
     let emitted = Instant::now();
     let report = Report {
@@ -103,11 +104,7 @@ pub fn generate_str_with(
         deduplicated_types: api.deduplicated_types,
         tag_features: features.as_ref().map_or(0, |plan| plan.tag_features.len()),
         lines: files.values().map(|f| f.lines().count()).sum(),
-        timings: StageTimings {
-            parse: parsed - started,
-            model: modelled - parsed,
-            emit: emitted - modelled,
-        },
+        timings: StageTimings { parse: parsed - started, model: modelled - parsed, emit: emitted - modelled },
         warnings: diagnostics.into_warnings(),
         paginated: api
             .operations

@@ -18,11 +18,7 @@ const MAX_DEGRADED_NODES: usize = 200;
 pub fn parse_tree(text: &str, file: &str) -> Result<Value, Error> {
     let looks_like_json = text.trim_start().starts_with('{');
     let syntax = |message: String, line_column: Option<(usize, usize)>| Error::Syntax {
-        location: Location {
-            file: file.to_string(),
-            line_column,
-            ..Location::default()
-        },
+        location: Location { file: file.to_string(), line_column, ..Location::default() },
         message,
     };
     if looks_like_json {

@@ -47,7 +47,10 @@ fn soften_acronyms(name: &str) -> String {
             continue;
         }
         // A single capital followed by a capitalized word: `OAuth`, `OData`.
-        if run == 2 && chars.get(i + 2).is_some_and(|c| c.is_ascii_lowercase()) && (i == 0 || !chars[i - 1].is_ascii_alphabetic()) {
+        if run == 2
+            && chars.get(i + 2).is_some_and(|c| c.is_ascii_lowercase())
+            && (i == 0 || !chars[i - 1].is_ascii_alphabetic())
+        {
             out.push(chars[i]);
             out.push(chars[i + 1].to_ascii_lowercase());
             i += 2;
@@ -102,9 +105,37 @@ pub fn camel(name: &str) -> String {
 /// Method names of std traits: a setter with one of these names would trip
 /// clippy's `should_implement_trait`, so it becomes `with_<name>`.
 const TRAIT_METHODS: &[&str] = &[
-    "add", "as_mut", "as_ref", "bitand", "bitor", "bitxor", "borrow", "borrow_mut", "clone", "cmp", "default", "deref",
-    "deref_mut", "div", "drop", "eq", "from_iter", "from_str", "hash", "index", "index_mut", "into_iter", "mul", "neg",
-    "next", "not", "partial_cmp", "rem", "shl", "shr", "sub",
+    "add",
+    "as_mut",
+    "as_ref",
+    "bitand",
+    "bitor",
+    "bitxor",
+    "borrow",
+    "borrow_mut",
+    "clone",
+    "cmp",
+    "default",
+    "deref",
+    "deref_mut",
+    "div",
+    "drop",
+    "eq",
+    "from_iter",
+    "from_str",
+    "hash",
+    "index",
+    "index_mut",
+    "into_iter",
+    "mul",
+    "neg",
+    "next",
+    "not",
+    "partial_cmp",
+    "rem",
+    "shl",
+    "shr",
+    "sub",
 ];
 
 /// The builder setter for a field or parameter called `name`.
@@ -131,9 +162,7 @@ pub struct Namespace {
 impl Namespace {
     /// A namespace where `reserved` names are already taken.
     pub fn with_reserved(reserved: &[&str]) -> Self {
-        Namespace {
-            taken: reserved.iter().map(|s| s.to_string()).collect(),
-        }
+        Namespace { taken: reserved.iter().map(|s| s.to_string()).collect() }
     }
 
     /// Claims `wanted`, or the first free numbered variant of it.

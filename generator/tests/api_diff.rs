@@ -124,19 +124,61 @@ fn all_kinds() -> Vec<ChangeKind> {
     ];
     for kind in &all {
         match kind {
-            ClientParamAdded | ClientParamRemoved | SecuritySchemeAdded | SecuritySchemeRemoved | BaseUrlChanged
-            | OperationAdded | OperationRemoved | OperationRenamed | OperationMoved | EndpointChanged
-            | OperationDeprecationChanged | ParameterAdded | ParameterRemoved | ParameterRetyped
-            | ParameterRequirednessChanged | ParameterClientDefaultChanged | ParameterWireChanged
-            | ArgumentsReordered | BodyAdded | BodyRemoved | BodyRetyped | BodyRequirednessChanged
-            | BodyMediaTypeChanged | ReturnTypeChanged | SuccessResponsesChanged | ErrorResponseAdded
-            | ErrorResponseRemoved | ErrorResponseRetyped | PaginationAdded | PaginationRemoved
-            | PaginationRetyped | TypeAdded | TypeRemoved | TypeKindChanged | TypeUsageChanged
-            | TypeDefaultChanged | TypeDeprecationChanged | FieldAdded | FieldRemoved | FieldRetyped
-            | FieldRequirednessChanged | FieldWireNameChanged | FieldReadOnlyChanged | FieldConstraintsChanged
-            | FieldDeprecationChanged | ConstructorReordered | AdditionalPropertiesChanged | EnumValueAdded
-            | EnumValueRemoved | EnumValueRenamed | VariantAdded | VariantRemoved | VariantRetyped
-            | VariantTagsChanged | AliasRetyped => {}
+            ClientParamAdded
+            | ClientParamRemoved
+            | SecuritySchemeAdded
+            | SecuritySchemeRemoved
+            | BaseUrlChanged
+            | OperationAdded
+            | OperationRemoved
+            | OperationRenamed
+            | OperationMoved
+            | EndpointChanged
+            | OperationDeprecationChanged
+            | ParameterAdded
+            | ParameterRemoved
+            | ParameterRetyped
+            | ParameterRequirednessChanged
+            | ParameterClientDefaultChanged
+            | ParameterWireChanged
+            | ArgumentsReordered
+            | BodyAdded
+            | BodyRemoved
+            | BodyRetyped
+            | BodyRequirednessChanged
+            | BodyMediaTypeChanged
+            | ReturnTypeChanged
+            | SuccessResponsesChanged
+            | ErrorResponseAdded
+            | ErrorResponseRemoved
+            | ErrorResponseRetyped
+            | PaginationAdded
+            | PaginationRemoved
+            | PaginationRetyped
+            | TypeAdded
+            | TypeRemoved
+            | TypeKindChanged
+            | TypeUsageChanged
+            | TypeDefaultChanged
+            | TypeDeprecationChanged
+            | FieldAdded
+            | FieldRemoved
+            | FieldRetyped
+            | FieldRequirednessChanged
+            | FieldWireNameChanged
+            | FieldReadOnlyChanged
+            | FieldConstraintsChanged
+            | FieldDeprecationChanged
+            | ConstructorReordered
+            | AdditionalPropertiesChanged
+            | EnumValueAdded
+            | EnumValueRemoved
+            | EnumValueRenamed
+            | VariantAdded
+            | VariantRemoved
+            | VariantRetyped
+            | VariantTagsChanged
+            | AliasRetyped => {}
         }
     }
     all

@@ -4,21 +4,14 @@ use std::path::PathBuf;
 
 /// The workspace root (the directory holding `spec/`, `generated/` and `tests/`).
 pub fn workspace_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ has a parent directory")
-        .to_path_buf()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent directory").to_path_buf()
 }
 
 /// Serves `app` on a fresh loopback port in the background of the current
 /// tokio runtime and returns its base URL (`http://127.0.0.1:PORT`).
 pub async fn serve(app: axum::Router) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind a loopback port");
-    let addr = listener
-        .local_addr()
-        .expect("a bound listener has an address");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a loopback port");
+    let addr = listener.local_addr().expect("a bound listener has an address");
     tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });

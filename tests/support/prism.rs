@@ -72,31 +72,15 @@ impl Prism {
         let stdout = log.reopen().expect("reopen the Prism log file");
         let stderr = log.reopen().expect("reopen the Prism log file");
         let child = Command::new(binary)
-            .args([
-                "mock",
-                "-h",
-                "127.0.0.1",
-                "-p",
-                &port.to_string(),
-                "--errors",
-            ])
+            .args(["mock", "-h", "127.0.0.1", "-p", &port.to_string(), "--errors"])
             .arg(spec_path)
             .current_dir(workspace_root())
             .stdin(Stdio::null())
             .stdout(Stdio::from(stdout))
             .stderr(Stdio::from(stderr))
             .spawn()
-            .unwrap_or_else(|err| {
-                panic!(
-                    "cannot run {} (is Node.js installed?): {err}",
-                    binary.display()
-                )
-            });
-        Prism {
-            child,
-            addr: SocketAddr::from(([127, 0, 0, 1], port)),
-            log,
-        }
+            .unwrap_or_else(|err| panic!("cannot run {} (is Node.js installed?): {err}", binary.display()));
+        Prism { child, addr: SocketAddr::from(([127, 0, 0, 1], port)), log }
     }
 
     /// Polls a TCP connect until it succeeds, Prism exits, or the startup
@@ -111,11 +95,7 @@ impl Prism {
                 return Ok(());
             }
             if Instant::now() >= deadline {
-                return Err(format!(
-                    "[not listening on {} after {STARTUP_TIMEOUT:?}]\n{}",
-                    self.addr,
-                    self.log()
-                ));
+                return Err(format!("[not listening on {} after {STARTUP_TIMEOUT:?}]\n{}", self.addr, self.log()));
             }
             std::thread::sleep(Duration::from_millis(100));
         }
@@ -149,16 +129,11 @@ impl Drop for Prism {
 /// release it.
 pub fn free_port() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
-    listener
-        .local_addr()
-        .expect("a bound listener has an address")
-        .port()
+    listener.local_addr().expect("a bound listener has an address").port()
 }
 
 /// The HTTP methods an OpenAPI path item can hold.
-const METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// One operation of a spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -175,10 +150,9 @@ pub struct SpecOperation {
 /// by operationId.
 pub fn spec_operations(spec: &str) -> BTreeMap<String, SpecOperation> {
     let path = workspace_root().join(spec);
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
-    let doc: serde_yaml::Value = serde_yaml::from_str(&text)
-        .unwrap_or_else(|err| panic!("{} is not YAML: {err}", path.display()));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
+    let doc: serde_yaml::Value =
+        serde_yaml::from_str(&text).unwrap_or_else(|err| panic!("{} is not YAML: {err}", path.display()));
     let mut operations = BTreeMap::new();
     let Some(paths) = doc.get("paths").and_then(serde_yaml::Value::as_mapping) else {
         return operations;
@@ -208,11 +182,7 @@ pub fn spec_operations(spec: &str) -> BTreeMap<String, SpecOperation> {
                 .unwrap_or_default();
             let previous = operations.insert(
                 id.to_owned(),
-                SpecOperation {
-                    method: method.to_ascii_uppercase(),
-                    path: template.to_owned(),
-                    statuses,
-                },
+                SpecOperation { method: method.to_ascii_uppercase(), path: template.to_owned(), statuses },
             );
             assert!(previous.is_none(), "{spec}: operationId {id} is used twice");
         }

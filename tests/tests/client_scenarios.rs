@@ -88,7 +88,11 @@ async fn path_parameters_stay_one_segment_and_arrays_explode() {
     let _ = client.list_integrations_v4().status(["Active", "Error"]).name("prod*").send().await;
     let entries = seen.entries();
     assert_eq!(entries[0], "/api/admin/v4/integrations/a%2Fb%3Fc%23d%25e%20f%20%C3%A9 Bearer secret-token-value");
-    assert!(entries[1].starts_with("/api/admin/v4/integrations?name=prod*&status=Active&status=Error "), "{}", entries[1]);
+    assert!(
+        entries[1].starts_with("/api/admin/v4/integrations?name=prod*&status=Active&status=Error "),
+        "{}",
+        entries[1]
+    );
 }
 
 #[tokio::test]
@@ -134,7 +138,8 @@ async fn consumer_context_is_a_client_setting() {
     let seen = Seen::default();
     let app = Router::new()
         .fallback(|State(seen): State<Seen>, headers: HeaderMap| async move {
-            let context = headers.get("x-ibm-consumer-context").and_then(|v| v.to_str().ok()).unwrap_or("-").to_string();
+            let context =
+                headers.get("x-ibm-consumer-context").and_then(|v| v.to_str().ok()).unwrap_or("-").to_string();
             seen.record(context);
             (StatusCode::NOT_FOUND, axum::Json(json!({"status": 404, "message": ["no such app"]})))
         })
@@ -161,9 +166,8 @@ async fn consumer_context_is_a_client_setting() {
 
 #[tokio::test]
 async fn malformed_bodies_give_located_decode_errors() {
-    let app = Router::new()
-        .route("/api/admin/v4/integrations/{id}", get(|| async { axum::Json(json!({"id": 7})) }))
-        .route(
+    let app =
+        Router::new().route("/api/admin/v4/integrations/{id}", get(|| async { axum::Json(json!({"id": 7})) })).route(
             "/api/v2/connectors",
             get(|| async { (StatusCode::BAD_GATEWAY, "<html><body>bad gateway</body></html>").into_response() }),
         );

@@ -7,9 +7,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use api_clients::runtime::{
-    api_error, decode_bytes, decode_json, decode_text, is_json_content_type, path_segment, Body,
-    ClientBuilder, Core, Error, FromCore, RawResponse, Request, RetryPolicy, SecurityScheme,
-    API_ERROR_BODY_LIMIT,
+    api_error, decode_bytes, decode_json, decode_text, is_json_content_type, path_segment, Body, ClientBuilder, Core,
+    Error, FromCore, RawResponse, Request, RetryPolicy, SecurityScheme, API_ERROR_BODY_LIMIT,
 };
 use axum::extract::{Path, Request as AxumRequest};
 use axum::http::StatusCode as AxumStatus;
@@ -55,9 +54,7 @@ async fn echo(request: AxumRequest) -> Json<Value> {
     let method = request.method().to_string();
     let path = request.uri().path().to_owned();
     let query = request.uri().query().map(str::to_owned);
-    let body = axum::body::to_bytes(request.into_body(), 1 << 20)
-        .await
-        .unwrap_or_default();
+    let body = axum::body::to_bytes(request.into_body(), 1 << 20).await.unwrap_or_default();
     Json(json!({
         "method": method,
         "path": path,
@@ -94,10 +91,7 @@ async fn bearer_token_user_agent_default_and_request_headers() {
     let seen = call(&client, request).await;
     let headers = &seen["headers"];
     assert_eq!(headers["authorization"], format!("Bearer {TOKEN}"));
-    assert_eq!(
-        headers["user-agent"],
-        format!("api-clients/{}", env!("CARGO_PKG_VERSION"))
-    );
+    assert_eq!(headers["user-agent"], format!("api-clients/{}", env!("CARGO_PKG_VERSION")));
     assert_eq!(headers["x-team"], "blue");
     assert_eq!(headers["x-override"], "request");
     assert_eq!(headers["accept"], "application/json");
@@ -105,10 +99,7 @@ async fn bearer_token_user_agent_default_and_request_headers() {
     assert_eq!(seen["path"], "/things");
 
     // A custom user agent.
-    let client = builder(&base, &[])
-        .user_agent("my-tool/1.0")
-        .build()
-        .expect("valid config");
+    let client = builder(&base, &[]).user_agent("my-tool/1.0").build().expect("valid config");
     let seen = call(&client, get_request("/")).await;
     assert_eq!(seen["headers"]["user-agent"], "my-tool/1.0");
     assert!(seen["headers"].get("authorization").is_none());
@@ -117,10 +108,7 @@ async fn bearer_token_user_agent_default_and_request_headers() {
 #[tokio::test]
 async fn basic_auth_header() {
     let base = echo_server().await;
-    let client = builder(&base, &[SecurityScheme::Basic])
-        .basic_auth("user", "pass")
-        .build()
-        .expect("valid config");
+    let client = builder(&base, &[SecurityScheme::Basic]).basic_auth("user", "pass").build().expect("valid config");
     let seen = call(&client, get_request("/")).await;
     assert_eq!(seen["headers"]["authorization"], "Basic dXNlcjpwYXNz");
 }
@@ -129,36 +117,23 @@ async fn basic_auth_header() {
 async fn api_key_in_header_query_and_cookie() {
     let base = echo_server().await;
 
-    let client = builder(
-        &base,
-        &[
-            SecurityScheme::Bearer,
-            SecurityScheme::ApiKeyHeader("X-Api-Key"),
-        ],
-    )
-    .api_key(API_KEY)
-    .build()
-    .expect("valid config");
-    let seen = call(&client, get_request("/")).await;
-    assert_eq!(seen["headers"]["x-api-key"], API_KEY);
-
-    let client = builder(&base, &[SecurityScheme::ApiKeyQuery("api_key")])
+    let client = builder(&base, &[SecurityScheme::Bearer, SecurityScheme::ApiKeyHeader("X-Api-Key")])
         .api_key(API_KEY)
         .build()
         .expect("valid config");
+    let seen = call(&client, get_request("/")).await;
+    assert_eq!(seen["headers"]["x-api-key"], API_KEY);
+
+    let client =
+        builder(&base, &[SecurityScheme::ApiKeyQuery("api_key")]).api_key(API_KEY).build().expect("valid config");
     let mut request = get_request("/search");
     request.query("q", "a b&c");
     request.query("limit", 5);
     let seen = call(&client, request).await;
-    assert_eq!(
-        seen["query"],
-        format!("q=a+b%26c&limit=5&api_key={API_KEY}")
-    );
+    assert_eq!(seen["query"], format!("q=a+b%26c&limit=5&api_key={API_KEY}"));
 
-    let client = builder(&base, &[SecurityScheme::ApiKeyCookie("session")])
-        .api_key(API_KEY)
-        .build()
-        .expect("valid config");
+    let client =
+        builder(&base, &[SecurityScheme::ApiKeyCookie("session")]).api_key(API_KEY).build().expect("valid config");
     let seen = call(&client, get_request("/")).await;
     assert_eq!(seen["headers"]["cookie"], format!("session={API_KEY}"));
 }
@@ -167,9 +142,7 @@ async fn api_key_in_header_query_and_cookie() {
 async fn base_url_with_path_prefix_and_trailing_slash() {
     let base = echo_server().await;
     for prefix in ["/consumer-api", "/consumer-api/", "/consumer-api//"] {
-        let client = builder(&format!("{base}{prefix}"), &[])
-            .build()
-            .expect("valid config");
+        let client = builder(&format!("{base}{prefix}"), &[]).build().expect("valid config");
         assert_eq!(client.0.base_url().path(), "/consumer-api");
         let seen = call(&client, get_request("/orgs/acme/apps")).await;
         assert_eq!(seen["path"], "/consumer-api/orgs/acme/apps");
@@ -192,19 +165,14 @@ async fn base_url_with_path_prefix_and_trailing_slash() {
 async fn path_segments_round_trip_as_one_segment() {
     let hits = Arc::new(AtomicUsize::new(0));
     let counter = hits.clone();
-    let app = Router::new()
-        .route(
-            "/prefix/items/{id}/tail",
-            get(|Path(id): Path<String>| async move { id }),
-        )
-        .fallback(move || {
+    let app = Router::new().route("/prefix/items/{id}/tail", get(|Path(id): Path<String>| async move { id })).fallback(
+        move || {
             counter.fetch_add(1, Ordering::SeqCst);
             async { AxumStatus::NOT_FOUND }
-        });
+        },
+    );
     let base = serve(app).await;
-    let client = builder(&format!("{base}/prefix"), &[])
-        .build()
-        .expect("valid config");
+    let client = builder(&format!("{base}/prefix"), &[]).build().expect("valid config");
     let values = [
         "a/b",
         "what?x=1",
@@ -222,11 +190,7 @@ async fn path_segments_round_trip_as_one_segment() {
     ];
     for value in values {
         let path = format!("/items/{}/tail", path_segment(value));
-        let raw = client
-            .0
-            .execute(get_request(&path))
-            .await
-            .expect("request succeeds");
+        let raw = client.0.execute(get_request(&path)).await.expect("request succeeds");
         assert_eq!(raw.status, StatusCode::OK, "value {value:?}");
         assert_eq!(decode_text(&raw).expect("utf-8"), value);
     }
@@ -235,11 +199,7 @@ async fn path_segments_round_trip_as_one_segment() {
     // `.` and `..` alone cannot be sent: URL normalization would remove them.
     for value in [".", ".."] {
         let path = format!("/items/{}/tail", path_segment(value));
-        let err = client
-            .0
-            .execute(get_request(&path))
-            .await
-            .expect_err("rejected");
+        let err = client.0.execute(get_request(&path)).await.expect_err("rejected");
         assert!(matches!(err, Error::InvalidRequest { .. }), "{err:?}");
     }
     assert_eq!(hits.load(Ordering::SeqCst), 0, "nothing was sent");
@@ -259,10 +219,7 @@ async fn bodies_are_sent_with_their_content_type() {
     let mut request = Request::new("create", Method::POST, "/things", "/things".to_owned());
     request.body = Body::form(&[("a", "1 2"), ("b", "&")]).expect("serializable");
     let seen = call(&client, request).await;
-    assert_eq!(
-        seen["headers"]["content-type"],
-        "application/x-www-form-urlencoded"
-    );
+    assert_eq!(seen["headers"]["content-type"], "application/x-www-form-urlencoded");
     assert_eq!(seen["body"], "a=1+2&b=%26");
 
     let mut request = Request::new("upload", Method::PUT, "/blob", "/blob".to_owned());
@@ -296,11 +253,7 @@ async fn invalid_request_headers_are_rejected_before_sending() {
     let err = client.0.execute(request).await.expect_err("invalid name");
     assert!(matches!(err, Error::InvalidRequest { .. }));
 
-    let err = client
-        .0
-        .execute(get_request("no-leading-slash"))
-        .await
-        .expect_err("invalid path");
+    let err = client.0.execute(get_request("no-leading-slash")).await.expect_err("invalid path");
     assert!(matches!(err, Error::InvalidRequest { .. }));
 }
 
@@ -310,44 +263,17 @@ fn configuration_errors_are_errors_not_panics() {
         ("relative url", builder("not a url", &[])),
         ("ftp", builder("ftp://example.com", &[])),
         ("mailto", builder("mailto:someone@example.com", &[])),
-        (
-            "credentials",
-            builder(&format!("http://user:{PASSWORD}@example.com"), &[]),
-        ),
+        ("credentials", builder(&format!("http://user:{PASSWORD}@example.com"), &[])),
         ("query", builder("http://example.com/api?x=1", &[])),
-        (
-            "header name",
-            builder("http://example.com", &[]).default_header("bad name", "v"),
-        ),
-        (
-            "header value",
-            builder("http://example.com", &[]).default_header("X-Ok", "a\r\nb"),
-        ),
-        (
-            "user agent",
-            builder("http://example.com", &[]).user_agent("a\nb"),
-        ),
-        (
-            "bearer and basic",
-            builder("http://example.com", &[])
-                .bearer_token(TOKEN)
-                .basic_auth("u", PASSWORD),
-        ),
-        (
-            "api key without scheme",
-            builder("http://example.com", &[SecurityScheme::Bearer]).api_key(API_KEY),
-        ),
-        (
-            "bearer token with newline",
-            builder("http://example.com", &[]).bearer_token(format!("{TOKEN}\n")),
-        ),
+        ("header name", builder("http://example.com", &[]).default_header("bad name", "v")),
+        ("header value", builder("http://example.com", &[]).default_header("X-Ok", "a\r\nb")),
+        ("user agent", builder("http://example.com", &[]).user_agent("a\nb")),
+        ("bearer and basic", builder("http://example.com", &[]).bearer_token(TOKEN).basic_auth("u", PASSWORD)),
+        ("api key without scheme", builder("http://example.com", &[SecurityScheme::Bearer]).api_key(API_KEY)),
+        ("bearer token with newline", builder("http://example.com", &[]).bearer_token(format!("{TOKEN}\n"))),
         (
             "api key with newline",
-            builder(
-                "http://example.com",
-                &[SecurityScheme::ApiKeyHeader("X-Key")],
-            )
-            .api_key(format!("{API_KEY}\n")),
+            builder("http://example.com", &[SecurityScheme::ApiKeyHeader("X-Key")]).api_key(format!("{API_KEY}\n")),
         ),
     ];
     for (name, case) in cases {
@@ -403,11 +329,7 @@ async fn secrets_never_appear_in_debug_or_display() {
         .api_key(API_KEY)
         .build()
         .expect("valid config");
-    let err = client
-        .0
-        .execute(get_request("/"))
-        .await
-        .expect_err("refused");
+    let err = client.0.execute(get_request("/")).await.expect_err("refused");
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
     let mut chain = format!("{err} {err:?}");
     let mut source = err.source();
@@ -417,10 +339,7 @@ async fn secrets_never_appear_in_debug_or_display() {
     }
     assert_no_secret(&chain);
 
-    assert_eq!(
-        format!("{:?}", api_clients::runtime::Secret::new(TOKEN)),
-        "Secret([redacted])"
-    );
+    assert_eq!(format!("{:?}", api_clients::runtime::Secret::new(TOKEN)), "Secret([redacted])");
 }
 
 #[derive(Debug, serde::Deserialize, PartialEq)]
@@ -446,12 +365,8 @@ fn decode_errors_name_the_json_path_and_keep_a_bounded_snippet() {
     let ok: Listing = decode_json(&raw(200, r#"{"items":[{"id":1}]}"#)).expect("valid");
     assert_eq!(ok.items, vec![Item { id: 1 }]);
 
-    let err = decode_json::<Listing>(&raw(200, r#"{"items":[{"id":1},{"id":"x"}]}"#))
-        .expect_err("wrong type");
-    assert_eq!(
-        err.to_string(),
-        "failed to decode response body at `items[1].id`"
-    );
+    let err = decode_json::<Listing>(&raw(200, r#"{"items":[{"id":1},{"id":"x"}]}"#)).expect_err("wrong type");
+    assert_eq!(err.to_string(), "failed to decode response body at `items[1].id`");
     assert_eq!(err.status(), Some(StatusCode::OK));
     let source = err.source().expect("chained");
     assert!(source.downcast_ref::<serde_json::Error>().is_some());
@@ -481,10 +396,7 @@ fn decode_errors_name_the_json_path_and_keep_a_bounded_snippet() {
     assert!(decode_json::<Item>(&raw(200, r#"{"id":1} x"#)).is_err());
 
     // An empty body decodes as `null`.
-    assert_eq!(
-        decode_json::<Option<Item>>(&raw(204, "")).expect("null"),
-        None
-    );
+    assert_eq!(decode_json::<Option<Item>>(&raw(204, "")).expect("null"), None);
     decode_json::<()>(&raw(204, "  ")).expect("unit");
     let err = decode_json::<Item>(&raw(200, "")).expect_err("required");
     assert!(matches!(err, Error::Decode(_)));
@@ -521,55 +433,32 @@ struct Problem {
 
 #[tokio::test]
 async fn api_errors_keep_status_headers_and_a_snippet() {
-    let html = format!(
-        "<html><body><h1>Bad Gateway</h1>{}</body></html>",
-        "x".repeat(100_000)
-    );
+    let html = format!("<html><body><h1>Bad Gateway</h1>{}</body></html>", "x".repeat(100_000));
     let html_page = html.clone();
     let app = Router::new()
         .route(
             "/html",
             get(move || {
                 let page = html_page.clone();
-                async move {
-                    (
-                        AxumStatus::BAD_GATEWAY,
-                        [("content-type", "text/html")],
-                        page,
-                    )
-                        .into_response()
-                }
+                async move { (AxumStatus::BAD_GATEWAY, [("content-type", "text/html")], page).into_response() }
             }),
         )
         .route(
             "/problem",
             get(|| async {
-                (
-                    AxumStatus::NOT_FOUND,
-                    [("content-type", "application/problem+json")],
-                    r#"{"code":"not_found"}"#,
-                )
+                (AxumStatus::NOT_FOUND, [("content-type", "application/problem+json")], r#"{"code":"not_found"}"#)
             }),
         );
     let base = serve(app).await;
     let client = builder(&base, &[]).build().expect("valid config");
 
-    let raw = client
-        .0
-        .execute(get_request("/html"))
-        .await
-        .expect("response");
+    let raw = client.0.execute(get_request("/html")).await.expect("response");
     assert_eq!(raw.status, StatusCode::BAD_GATEWAY);
-    let typed = decode_json::<Problem>(&raw)
-        .ok()
-        .map(|b| Box::new(b) as Box<dyn api_clients::runtime::ErrorBody>);
+    let typed = decode_json::<Problem>(&raw).ok().map(|b| Box::new(b) as Box<dyn api_clients::runtime::ErrorBody>);
     assert!(typed.is_none());
     let err = api_error(raw, typed);
     assert_eq!(err.status(), Some(StatusCode::BAD_GATEWAY));
-    assert_eq!(
-        err.to_string(),
-        "server responded with status 502 Bad Gateway"
-    );
+    assert_eq!(err.to_string(), "server responded with status 502 Bad Gateway");
     assert!(err.api_body::<Problem>().is_none());
     let api = err.as_api_error().expect("api error");
     assert!(api.snippet().starts_with("<html><body><h1>Bad Gateway"));
@@ -577,28 +466,14 @@ async fn api_errors_keep_status_headers_and_a_snippet() {
     assert_eq!(api.body.len(), API_ERROR_BODY_LIMIT);
     assert!(api.truncated);
     assert_eq!(api.headers["content-type"], "text/html");
-    assert!(
-        format!("{err:?}").len() < 4 * 1024,
-        "debug output is bounded"
-    );
+    assert!(format!("{err:?}").len() < 4 * 1024, "debug output is bounded");
 
-    let raw = client
-        .0
-        .execute(get_request("/problem"))
-        .await
-        .expect("response");
+    let raw = client.0.execute(get_request("/problem")).await.expect("response");
     assert!(is_json_content_type(&raw.headers));
-    let typed = decode_json::<Problem>(&raw)
-        .ok()
-        .map(|b| Box::new(b) as Box<dyn api_clients::runtime::ErrorBody>);
+    let typed = decode_json::<Problem>(&raw).ok().map(|b| Box::new(b) as Box<dyn api_clients::runtime::ErrorBody>);
     let err = api_error(raw, typed);
     assert_eq!(err.status(), Some(StatusCode::NOT_FOUND));
-    assert_eq!(
-        err.api_body::<Problem>(),
-        Some(&Problem {
-            code: "not_found".to_owned()
-        })
-    );
+    assert_eq!(err.api_body::<Problem>(), Some(&Problem { code: "not_found".to_owned() }));
     assert!(!err.as_api_error().expect("api error").truncated);
 }
 

@@ -6,8 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use api_clients::runtime::{
-    decode_json, items, offset_pages, token_pages, ClientBuilder, Core, Error, FromCore, Request,
-    Response, RetryPolicy,
+    decode_json, items, offset_pages, token_pages, ClientBuilder, Core, Error, FromCore, Request, Response, RetryPolicy,
 };
 use axum::extract::Query;
 use axum::routing::get;
@@ -93,42 +92,26 @@ async fn token_server(
         }),
     );
     let base = serve(app).await;
-    let client = ClientBuilder::new(&base, &[])
-        .retry(RetryPolicy::disabled())
-        .build()
-        .expect("valid config");
+    let client = ClientBuilder::new(&base, &[]).retry(RetryPolicy::disabled()).build().expect("valid config");
     (client, hits)
 }
 
 fn list(client: &TestClient) -> ListThings {
-    ListThings {
-        core: client.0.clone(),
-        page_token: None,
-    }
+    ListThings { core: client.0.clone(), page_token: None }
 }
 
 #[tokio::test]
 async fn token_pages_stop_on_an_empty_token() {
-    static SCRIPT: &[(&str, &[u32], Option<&str>)] = &[
-        ("", &[1, 2], Some("b")),
-        ("b", &[3, 4], Some("c")),
-        ("c", &[5], Some("")),
-    ];
+    static SCRIPT: &[(&str, &[u32], Option<&str>)] =
+        &[("", &[1, 2], Some("b")), ("b", &[3, 4], Some("c")), ("c", &[5], Some(""))];
     let (client, hits) = token_server(SCRIPT).await;
     let stream = list(&client).pages();
-    assert_eq!(
-        hits.load(Ordering::SeqCst),
-        0,
-        "nothing sent before polling"
-    );
+    assert_eq!(hits.load(Ordering::SeqCst), 0, "nothing sent before polling");
     let pages: Vec<Response<TokenPage>> = stream.try_collect().await.expect("pages");
     assert_eq!(pages.len(), 3);
     assert_eq!(hits.load(Ordering::SeqCst), 3);
 
-    let all: Vec<u32> = items(list(&client).pages(), |p| p.into_body().items)
-        .try_collect()
-        .await
-        .expect("items");
+    let all: Vec<u32> = items(list(&client).pages(), |p| p.into_body().items).try_collect().await.expect("items");
     assert_eq!(all, vec![1, 2, 3, 4, 5]);
 }
 
@@ -141,11 +124,7 @@ async fn token_pages_stop_on_a_missing_token_or_an_empty_page() {
     assert_eq!(hits.load(Ordering::SeqCst), 2);
 
     // Page "b" is empty although it names a next token: the stream ends.
-    static EMPTY: &[(&str, &[u32], Option<&str>)] = &[
-        ("", &[1], Some("b")),
-        ("b", &[], Some("c")),
-        ("c", &[9], None),
-    ];
+    static EMPTY: &[(&str, &[u32], Option<&str>)] = &[("", &[1], Some("b")), ("b", &[], Some("c")), ("c", &[9], None)];
     let (client, hits) = token_server(EMPTY).await;
     let pages: Vec<_> = list(&client).pages().try_collect().await.expect("pages");
     assert_eq!(pages.len(), 1);
@@ -154,16 +133,10 @@ async fn token_pages_stop_on_a_missing_token_or_an_empty_page() {
 
 #[tokio::test]
 async fn token_pages_stop_on_a_repeated_token() {
-    static SCRIPT: &[(&str, &[u32], Option<&str>)] = &[
-        ("", &[1], Some("a")),
-        ("a", &[2], Some("b")),
-        ("b", &[3], Some("a")),
-    ];
+    static SCRIPT: &[(&str, &[u32], Option<&str>)] =
+        &[("", &[1], Some("a")), ("a", &[2], Some("b")), ("b", &[3], Some("a"))];
     let (client, hits) = token_server(SCRIPT).await;
-    let all: Vec<u32> = items(list(&client).pages(), |p| p.into_body().items)
-        .try_collect()
-        .await
-        .expect("items");
+    let all: Vec<u32> = items(list(&client).pages(), |p| p.into_body().items).try_collect().await.expect("items");
     assert_eq!(all, vec![1, 2, 3]);
     assert_eq!(hits.load(Ordering::SeqCst), 3);
 }
@@ -215,9 +188,7 @@ async fn offset_pages_walk_to_the_total() {
         }),
     );
     let base = serve(app).await;
-    let client: TestClient = ClientBuilder::new(&base, &[])
-        .build()
-        .expect("valid config");
+    let client: TestClient = ClientBuilder::new(&base, &[]).build().expect("valid config");
 
     let fetch = |core: Core, offset: i64| async move {
         let mut request = Request::new("listRows", Method::GET, "/rows", "/rows".to_owned());
@@ -226,11 +197,7 @@ async fn offset_pages_walk_to_the_total() {
         decode_json::<OffsetPage>(&raw)
     };
     let stream = offset_pages(client.0.clone(), 0, fetch, |p| p.data.len(), |p| p.total);
-    assert_eq!(
-        hits.load(Ordering::SeqCst),
-        0,
-        "nothing sent before polling"
-    );
+    assert_eq!(hits.load(Ordering::SeqCst), 0, "nothing sent before polling");
     let pages: Vec<OffsetPage> = stream.try_collect().await.expect("pages");
     assert_eq!(pages.len(), 3);
     assert_eq!(hits.load(Ordering::SeqCst), 3, "no request past the total");
@@ -243,18 +210,12 @@ async fn offset_pages_walk_to_the_total() {
         3,
         move |core: Core, offset: i64| async move {
             let page = fetch(core, offset).await?;
-            Ok(OffsetPage {
-                total: None,
-                ..page
-            })
+            Ok(OffsetPage { total: None, ..page })
         },
         |p| p.data.len(),
         |p| p.total,
     );
-    let rows: Vec<u32> = items(stream, |p| p.data)
-        .try_collect()
-        .await
-        .expect("items");
+    let rows: Vec<u32> = items(stream, |p| p.data).try_collect().await.expect("items");
     assert_eq!(rows, vec![3, 4, 5, 6]);
 }
 
@@ -274,14 +235,9 @@ async fn streams_are_send() {
         |_| None,
     ));
     // Streams can run on another task.
-    let all = tokio::spawn(async move { flat.try_collect::<Vec<u32>>().await })
-        .await
-        .expect("task")
-        .expect("items");
+    let all = tokio::spawn(async move { flat.try_collect::<Vec<u32>>().await }).await.expect("task").expect("items");
     assert_eq!(all, vec![1]);
-    let none = tokio::spawn(async move { offsets.try_collect::<Vec<Value>>().await })
-        .await
-        .expect("task")
-        .expect("pages");
+    let none =
+        tokio::spawn(async move { offsets.try_collect::<Vec<Value>>().await }).await.expect("task").expect("pages");
     assert!(none.is_empty());
 }

@@ -6,9 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use api_clients::runtime::{
-    CallOptions, ClientBuilder, Core, Error, FromCore, Request, RetryPolicy, SecurityScheme,
-};
+use api_clients::runtime::{CallOptions, ClientBuilder, Core, Error, FromCore, Request, RetryPolicy, SecurityScheme};
 use axum::body::Body as AxumBody;
 use axum::http::StatusCode as AxumStatus;
 use axum::response::{IntoResponse, Response as AxumResponse};
@@ -29,16 +27,11 @@ const NO_SCHEMES: &[SecurityScheme] = &[];
 
 /// Retries with tiny backoffs, so tests stay fast.
 fn fast_retry() -> RetryPolicy {
-    RetryPolicy::default()
-        .initial_backoff(Duration::from_millis(5))
-        .max_backoff(Duration::from_millis(20))
+    RetryPolicy::default().initial_backoff(Duration::from_millis(5)).max_backoff(Duration::from_millis(20))
 }
 
 fn client(base: &str, retry: RetryPolicy) -> TestClient {
-    ClientBuilder::new(base, NO_SCHEMES)
-        .retry(retry)
-        .build()
-        .expect("valid config")
+    ClientBuilder::new(base, NO_SCHEMES).retry(retry).build().expect("valid config")
 }
 
 fn request(method: Method) -> Request {
@@ -70,11 +63,7 @@ fn unavailable() -> AxumResponse {
 #[tokio::test]
 async fn retries_503_until_success() {
     let (base, hits) = flaky(2, unavailable).await;
-    let raw = client(&base, fast_retry())
-        .0
-        .execute(request(Method::GET))
-        .await
-        .expect("response");
+    let raw = client(&base, fast_retry()).0.execute(request(Method::GET)).await.expect("response");
     assert_eq!(raw.status, StatusCode::OK);
     assert_eq!(raw.body, Bytes::from_static(b"ok"));
     assert_eq!(hits.load(Ordering::SeqCst), 3);
@@ -83,11 +72,7 @@ async fn retries_503_until_success() {
 #[tokio::test]
 async fn exhausted_retries_return_the_last_response() {
     let (base, hits) = flaky(usize::MAX, unavailable).await;
-    let raw = client(&base, fast_retry().max_attempts(4))
-        .0
-        .execute(request(Method::GET))
-        .await
-        .expect("response");
+    let raw = client(&base, fast_retry().max_attempts(4)).0.execute(request(Method::GET)).await.expect("response");
     assert_eq!(raw.status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(hits.load(Ordering::SeqCst), 4);
 }
@@ -98,11 +83,7 @@ async fn non_retryable_statuses_are_not_retried() {
         AxumStatus::INTERNAL_SERVER_ERROR.into_response()
     }
     let (base, hits) = flaky(usize::MAX, server_error).await;
-    let raw = client(&base, fast_retry())
-        .0
-        .execute(request(Method::GET))
-        .await
-        .expect("response");
+    let raw = client(&base, fast_retry()).0.execute(request(Method::GET)).await.expect("response");
     assert_eq!(raw.status, StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(hits.load(Ordering::SeqCst), 1);
 }
@@ -114,11 +95,7 @@ async fn retry_after_is_honoured() {
     }
     let (base, hits) = flaky(1, too_many).await;
     let started = Instant::now();
-    let raw = client(&base, fast_retry())
-        .0
-        .execute(request(Method::GET))
-        .await
-        .expect("response");
+    let raw = client(&base, fast_retry()).0.execute(request(Method::GET)).await.expect("response");
     let elapsed = started.elapsed();
     assert_eq!(raw.status, StatusCode::OK);
     assert_eq!(hits.load(Ordering::SeqCst), 2);
@@ -133,11 +110,7 @@ async fn retry_after_beyond_the_budget_returns_the_response() {
     }
     let (base, hits) = flaky(1, too_many).await;
     let started = Instant::now();
-    let raw = client(&base, fast_retry())
-        .0
-        .execute(request(Method::GET))
-        .await
-        .expect("response");
+    let raw = client(&base, fast_retry()).0.execute(request(Method::GET)).await.expect("response");
     assert_eq!(raw.status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(hits.load(Ordering::SeqCst), 1);
     assert!(started.elapsed() < Duration::from_millis(500));
@@ -146,11 +119,7 @@ async fn retry_after_beyond_the_budget_returns_the_response() {
 #[tokio::test]
 async fn post_is_retried_only_when_opted_in() {
     let (base, hits) = flaky(1, unavailable).await;
-    let raw = client(&base, fast_retry())
-        .0
-        .execute(request(Method::POST))
-        .await
-        .expect("response");
+    let raw = client(&base, fast_retry()).0.execute(request(Method::POST)).await.expect("response");
     assert_eq!(raw.status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(hits.load(Ordering::SeqCst), 1);
 
@@ -158,11 +127,7 @@ async fn post_is_retried_only_when_opted_in() {
     let (base, hits) = flaky(1, unavailable).await;
     let mut post = request(Method::POST);
     post.options = CallOptions::default().retry(fast_retry().retry_non_idempotent(true));
-    let raw = client(&base, fast_retry())
-        .0
-        .execute(post)
-        .await
-        .expect("response");
+    let raw = client(&base, fast_retry()).0.execute(post).await.expect("response");
     assert_eq!(raw.status, StatusCode::OK);
     assert_eq!(hits.load(Ordering::SeqCst), 2);
 
@@ -177,11 +142,7 @@ async fn post_is_retried_only_when_opted_in() {
     assert_eq!(hits.load(Ordering::SeqCst), 2);
 
     let (base, hits) = flaky(1, unavailable).await;
-    let raw = client(&base, fast_retry())
-        .0
-        .execute(request(Method::PATCH))
-        .await
-        .expect("response");
+    let raw = client(&base, fast_retry()).0.execute(request(Method::PATCH)).await.expect("response");
     assert_eq!(raw.status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(hits.load(Ordering::SeqCst), 1);
 }
@@ -189,11 +150,7 @@ async fn post_is_retried_only_when_opted_in() {
 #[tokio::test]
 async fn disabled_policy_sends_once() {
     let (base, hits) = flaky(1, unavailable).await;
-    let raw = client(&base, RetryPolicy::disabled())
-        .0
-        .execute(request(Method::GET))
-        .await
-        .expect("response");
+    let raw = client(&base, RetryPolicy::disabled()).0.execute(request(Method::GET)).await.expect("response");
     assert_eq!(raw.status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(hits.load(Ordering::SeqCst), 1);
 
@@ -201,11 +158,7 @@ async fn disabled_policy_sends_once() {
     let (base, hits) = flaky(1, unavailable).await;
     let mut get = request(Method::GET);
     get.options = CallOptions::default().retry(RetryPolicy::disabled());
-    let raw = client(&base, fast_retry())
-        .0
-        .execute(get)
-        .await
-        .expect("response");
+    let raw = client(&base, fast_retry()).0.execute(get).await.expect("response");
     assert_eq!(raw.status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(hits.load(Ordering::SeqCst), 1);
 }
@@ -233,11 +186,7 @@ async fn slow_attempts_time_out() {
         .build()
         .expect("valid config");
     let started = Instant::now();
-    let err = client
-        .0
-        .execute(request(Method::GET))
-        .await
-        .expect_err("timeout");
+    let err = client.0.execute(request(Method::GET)).await.expect_err("timeout");
     assert!(matches!(err, Error::Timeout), "{err:?}");
     assert!(err.is_timeout());
     assert_eq!(err.to_string(), "request timed out");
@@ -248,9 +197,7 @@ async fn slow_attempts_time_out() {
     let (base, hits) = slow_server().await;
     let client = client_with_timeout(&base, Duration::from_secs(30));
     let mut get = request(Method::GET);
-    get.options = CallOptions::default()
-        .timeout(Duration::from_millis(100))
-        .retry(fast_retry().max_attempts(2));
+    get.options = CallOptions::default().timeout(Duration::from_millis(100)).retry(fast_retry().max_attempts(2));
     let started = Instant::now();
     let err = client.0.execute(get).await.expect_err("timeout");
     assert!(err.is_timeout());
@@ -259,10 +206,7 @@ async fn slow_attempts_time_out() {
 }
 
 fn client_with_timeout(base: &str, timeout: Duration) -> TestClient {
-    ClientBuilder::new(base, NO_SCHEMES)
-        .timeout(timeout)
-        .build()
-        .expect("valid config")
+    ClientBuilder::new(base, NO_SCHEMES).timeout(timeout).build().expect("valid config")
 }
 
 #[tokio::test]
@@ -274,19 +218,13 @@ async fn the_timeout_also_applies_to_a_caller_supplied_http_client() {
         .retry(RetryPolicy::disabled())
         .build()
         .expect("valid config");
-    let err = client
-        .0
-        .execute(request(Method::GET))
-        .await
-        .expect_err("timeout");
+    let err = client.0.execute(request(Method::GET)).await.expect_err("timeout");
     assert!(err.is_timeout());
 }
 
 /// A TCP server that accepts connections and closes them without a word.
 async fn dropping_server() -> (String, Arc<AtomicUsize>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     let hits = Arc::new(AtomicUsize::new(0));
     let counter = hits.clone();
@@ -302,11 +240,7 @@ async fn dropping_server() -> (String, Arc<AtomicUsize>) {
 #[tokio::test]
 async fn dropped_connections_are_transport_errors() {
     let (base, hits) = dropping_server().await;
-    let err = client(&base, RetryPolicy::disabled())
-        .0
-        .execute(request(Method::GET))
-        .await
-        .expect_err("dropped");
+    let err = client(&base, RetryPolicy::disabled()).0.execute(request(Method::GET)).await.expect_err("dropped");
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
     assert_eq!(err.to_string(), "transport error");
     assert!(err.status().is_none());
@@ -316,11 +250,7 @@ async fn dropped_connections_are_transport_errors() {
 
     // Idempotent calls retry connection failures.
     let (base, hits) = dropping_server().await;
-    let err = client(&base, fast_retry().max_attempts(3))
-        .0
-        .execute(request(Method::GET))
-        .await
-        .expect_err("dropped");
+    let err = client(&base, fast_retry().max_attempts(3)).0.execute(request(Method::GET)).await.expect_err("dropped");
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
     assert_eq!(hits.load(Ordering::SeqCst), 3);
 }
@@ -338,10 +268,8 @@ async fn bodies_over_the_limit_are_rejected() {
         )
         .route("/small", axum::routing::get(|| async { "x".repeat(1024) }));
     let base = serve(app).await;
-    let client = ClientBuilder::<TestClient>::new(&base, NO_SCHEMES)
-        .max_response_body(1024)
-        .build()
-        .expect("valid config");
+    let client =
+        ClientBuilder::<TestClient>::new(&base, NO_SCHEMES).max_response_body(1024).build().expect("valid config");
     for path in ["/sized", "/chunked"] {
         let get = Request::new("big", Method::GET, "/big", path.to_owned());
         let err = client.0.execute(get).await.expect_err("too large");

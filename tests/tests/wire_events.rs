@@ -5,9 +5,7 @@
 use std::convert::Infallible;
 use std::time::Duration;
 
-use api_clients::runtime::{
-    ClientBuilder, Core, Error, Event, EventStream, FromCore, Request, RetryPolicy,
-};
+use api_clients::runtime::{ClientBuilder, Core, Error, Event, EventStream, FromCore, Request, RetryPolicy};
 use axum::body::{Body, Bytes};
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -43,21 +41,13 @@ const CHUNKS: &[&[u8]] = &[
 
 async fn events_server() -> String {
     let handler = || async {
-        let chunks = stream::iter(
-            CHUNKS
-                .iter()
-                .map(|c| Ok::<_, Infallible>(Bytes::from_static(c))),
-        )
-        // A pause between chunks, so the client really sees them apart.
-        .then(|chunk| async move {
-            tokio::time::sleep(Duration::from_millis(5)).await;
-            chunk
-        });
-        (
-            [(header::CONTENT_TYPE, "text/event-stream")],
-            Body::from_stream(chunks),
-        )
-            .into_response()
+        let chunks = stream::iter(CHUNKS.iter().map(|c| Ok::<_, Infallible>(Bytes::from_static(c))))
+            // A pause between chunks, so the client really sees them apart.
+            .then(|chunk| async move {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+                chunk
+            });
+        ([(header::CONTENT_TYPE, "text/event-stream")], Body::from_stream(chunks)).into_response()
     };
     serve(Router::new().route("/events", get(handler))).await
 }
@@ -69,10 +59,7 @@ fn events_request() -> Request {
 }
 
 fn core(base: &str) -> Core {
-    match ClientBuilder::<TestClient>::new(base, &[])
-        .retry(RetryPolicy::disabled())
-        .build()
-    {
+    match ClientBuilder::<TestClient>::new(base, &[]).retry(RetryPolicy::disabled()).build() {
         Ok(TestClient(core)) => core,
         Err(err) => panic!("client: {err}"),
     }
@@ -81,17 +68,11 @@ fn core(base: &str) -> Core {
 #[tokio::test]
 async fn typed_events_arrive_in_order_and_the_stream_ends_when_the_server_closes() {
     let base = events_server().await;
-    let bytes = core(&base)
-        .execute_streaming(events_request())
-        .await
-        .expect("headers");
+    let bytes = core(&base).execute_streaming(events_request()).await.expect("headers");
     let events: EventStream<Tick> = EventStream::json(bytes);
     assert_eq!(events.status(), 200);
     let events: Vec<Event<Tick>> = events.map(|e| e.expect("event")).collect().await;
-    let tick = |n: u32, note: Option<&str>| Tick {
-        n,
-        note: note.map(str::to_owned),
-    };
+    let tick = |n: u32, note: Option<&str>| Tick { n, note: note.map(str::to_owned) };
     let expected = vec![
         Event {
             event: Some("tick".into()),
@@ -99,24 +80,9 @@ async fn typed_events_arrive_in_order_and_the_stream_ends_when_the_server_closes
             retry: Some(Duration::from_secs(2)),
             data: tick(1, Some("café")),
         },
-        Event {
-            event: None,
-            id: Some("1".into()),
-            retry: None,
-            data: tick(2, None),
-        },
-        Event {
-            event: Some("tick".into()),
-            id: Some("3".into()),
-            retry: None,
-            data: tick(3, None),
-        },
-        Event {
-            event: Some("done".into()),
-            id: Some("3".into()),
-            retry: None,
-            data: tick(4, None),
-        },
+        Event { event: None, id: Some("1".into()), retry: None, data: tick(2, None) },
+        Event { event: Some("tick".into()), id: Some("3".into()), retry: None, data: tick(3, None) },
+        Event { event: Some("done".into()), id: Some("3".into()), retry: None, data: tick(4, None) },
     ];
     // The fifth event is never finished by a blank line: dropped at the close.
     assert_eq!(events, expected);
@@ -125,10 +91,7 @@ async fn typed_events_arrive_in_order_and_the_stream_ends_when_the_server_closes
 #[tokio::test]
 async fn text_events_keep_the_raw_data() {
     let base = events_server().await;
-    let bytes = core(&base)
-        .execute_streaming(events_request())
-        .await
-        .expect("headers");
+    let bytes = core(&base).execute_streaming(events_request()).await.expect("headers");
     let data: Vec<String> = EventStream::text(bytes)
         .map(|e| e.map(|e| e.data))
         .collect::<Vec<_>>()
@@ -136,13 +99,5 @@ async fn text_events_keep_the_raw_data() {
         .into_iter()
         .collect::<Result<_, Error>>()
         .expect("events");
-    assert_eq!(
-        data,
-        [
-            "{\"n\": 1, \"note\": \"café\"}",
-            "{\"n\":\n2}",
-            "{\"n\": 3}",
-            "{\"n\": 4}"
-        ]
-    );
+    assert_eq!(data, ["{\"n\": 1, \"note\": \"café\"}", "{\"n\":\n2}", "{\"n\": 3}", "{\"n\": 4}"]);
 }

@@ -5,9 +5,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use api_clients::runtime::{
-    Body, ClientBuilder, Core, Error, FromCore, Multipart, Request, RetryPolicy, Upload,
-};
+use api_clients::runtime::{Body, ClientBuilder, Core, Error, FromCore, Multipart, Request, RetryPolicy, Upload};
 use axum::body::Bytes;
 use axum::extract::{Multipart as AxumMultipart, Request as AxumRequest};
 use axum::http::StatusCode as AxumStatus;
@@ -27,10 +25,7 @@ impl FromCore for TestClient {
 }
 
 fn client(base: &str, retry: RetryPolicy) -> Core {
-    match ClientBuilder::<TestClient>::new(base, &[])
-        .retry(retry)
-        .build()
-    {
+    match ClientBuilder::<TestClient>::new(base, &[]).retry(retry).build() {
         Ok(TestClient(core)) => core,
         Err(err) => panic!("client: {err}"),
     }
@@ -44,17 +39,14 @@ fn upload_request(body: Body) -> Request {
 
 /// Every part as `{name, file_name, content_type, text or len}`, in order.
 async fn describe_parts(mut form: AxumMultipart) -> Result<Json<Value>, (AxumStatus, String)> {
-    let bad =
-        |err: axum::extract::multipart::MultipartError| (AxumStatus::BAD_REQUEST, err.to_string());
+    let bad = |err: axum::extract::multipart::MultipartError| (AxumStatus::BAD_REQUEST, err.to_string());
     let mut parts = Vec::new();
     while let Some(field) = form.next_field().await.map_err(bad)? {
         let name = field.name().map(str::to_owned);
         let file_name = field.file_name().map(str::to_owned);
         let content_type = field.content_type().map(str::to_owned);
         let data = field.bytes().await.map_err(bad)?;
-        let text = String::from_utf8(data.to_vec())
-            .ok()
-            .filter(|t| t.len() < 100);
+        let text = String::from_utf8(data.to_vec()).ok().filter(|t| t.len() < 100);
         parts.push(json!({
             "name": name, "file_name": file_name, "content_type": content_type,
             "text": text, "len": data.len(), "sum": data.iter().map(|b| u64::from(*b)).sum::<u64>(),
@@ -74,31 +66,20 @@ async fn a_form_arrives_part_by_part() {
     let path = dir.path().join("report.pdf");
     let file_content: Vec<u8> = (0..300_000u32).map(|i| (i % 253) as u8).collect();
     std::fs::write(&path, &file_content).expect("write");
-    let streamed =
-        stream::iter((0..4).map(|i| Ok::<_, std::io::Error>(Bytes::from(vec![i as u8; 1000]))));
+    let streamed = stream::iter((0..4).map(|i| Ok::<_, std::io::Error>(Bytes::from(vec![i as u8; 1000]))));
 
     let form = Multipart::new()
         .text("title", "Holiday \"2024\"")
         .text("tags", "sea")
         .text("tags", "sun")
         .text_with_type("note", "*bold*", "text/markdown")
-        .file(
-            "photo",
-            Upload::bytes(&b"\x89PNG..."[..]).file_name("cat.png"),
-            "image/png",
-        )
+        .file("photo", Upload::bytes(&b"\x89PNG..."[..]).file_name("cat.png"), "image/png")
         .file("report", Upload::path(&path), "application/octet-stream")
-        .file(
-            "log",
-            Upload::stream(streamed).content_type("text/plain"),
-            "application/octet-stream",
-        )
+        .file("log", Upload::stream(streamed).content_type("text/plain"), "application/octet-stream")
         .json("meta", &json!({"camera": "x100"}), "application/json")
         .expect("json part");
-    let raw = client(&base, RetryPolicy::disabled())
-        .execute(upload_request(Body::Multipart(form)))
-        .await
-        .expect("sent");
+    let raw =
+        client(&base, RetryPolicy::disabled()).execute(upload_request(Body::Multipart(form))).await.expect("sent");
     assert_eq!(raw.status, 200, "{}", String::from_utf8_lossy(&raw.body));
     let parts: Value = serde_json::from_slice(&raw.body).expect("json");
     let summary: Vec<(String, Value, Value, Value)> = parts
@@ -116,44 +97,14 @@ async fn a_form_arrives_part_by_part() {
         .collect();
     let expected = vec![
         // Quotes in a value are data: only names and file names are escaped.
-        (
-            "title".to_owned(),
-            Value::Null,
-            Value::Null,
-            json!("Holiday \"2024\""),
-        ),
+        ("title".to_owned(), Value::Null, Value::Null, json!("Holiday \"2024\"")),
         ("tags".to_owned(), Value::Null, Value::Null, json!("sea")),
         ("tags".to_owned(), Value::Null, Value::Null, json!("sun")),
-        (
-            "note".to_owned(),
-            Value::Null,
-            json!("text/markdown"),
-            json!("*bold*"),
-        ),
-        (
-            "photo".to_owned(),
-            json!("cat.png"),
-            json!("image/png"),
-            Value::Null,
-        ),
-        (
-            "report".to_owned(),
-            json!("report.pdf"),
-            json!("application/octet-stream"),
-            Value::Null,
-        ),
-        (
-            "log".to_owned(),
-            json!("log"),
-            json!("text/plain"),
-            Value::Null,
-        ),
-        (
-            "meta".to_owned(),
-            Value::Null,
-            json!("application/json"),
-            json!("{\"camera\":\"x100\"}"),
-        ),
+        ("note".to_owned(), Value::Null, json!("text/markdown"), json!("*bold*")),
+        ("photo".to_owned(), json!("cat.png"), json!("image/png"), Value::Null),
+        ("report".to_owned(), json!("report.pdf"), json!("application/octet-stream"), Value::Null),
+        ("log".to_owned(), json!("log"), json!("text/plain"), Value::Null),
+        ("meta".to_owned(), Value::Null, json!("application/json"), json!("{\"camera\":\"x100\"}")),
     ];
     assert_eq!(summary, expected);
     assert_eq!(parts[5]["len"], json!(300_000));
@@ -177,18 +128,11 @@ fn flaky_server(fail: usize, bodies: Arc<Mutex<Vec<Seen>>>) -> (Router, Arc<Atom
             async move {
                 // In a block: a borrow of the (not `Sync`) request must not live across the await.
                 let (content_type, length) = {
-                    let header = |name: &str| {
-                        request
-                            .headers()
-                            .get(name)
-                            .and_then(|v| v.to_str().ok())
-                            .map(str::to_owned)
-                    };
+                    let header =
+                        |name: &str| request.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
                     (header("content-type"), header("content-length"))
                 };
-                let data = axum::body::to_bytes(request.into_body(), usize::MAX)
-                    .await
-                    .unwrap_or_default();
+                let data = axum::body::to_bytes(request.into_body(), usize::MAX).await.unwrap_or_default();
                 if let Ok(mut seen) = bodies.lock() {
                     seen.push((content_type, length, data.len(), sum(&data)));
                 }
@@ -222,49 +166,26 @@ async fn binary_uploads_from_files_are_retried_and_streams_are_not() {
     std::fs::write(&path, &content).expect("write");
 
     // A file: the 503 is retried and the file is read again.
-    let raw = core
-        .execute(upload_request(Body::upload("image/*", Upload::path(&path))))
-        .await
-        .expect("sent");
+    let raw = core.execute(upload_request(Body::upload("image/*", Upload::path(&path)))).await.expect("sent");
     assert_eq!(raw.status, 200);
     assert_eq!(hits.load(Ordering::SeqCst), 2);
-    let expected = (
-        Some("application/octet-stream".to_owned()),
-        Some("100000".to_owned()),
-        100_000,
-        sum(&content),
-    );
-    assert_eq!(
-        seen.lock().map(|s| s.clone()).unwrap_or_default(),
-        vec![expected.clone(), expected]
-    );
+    let expected = (Some("application/octet-stream".to_owned()), Some("100000".to_owned()), 100_000, sum(&content));
+    assert_eq!(seen.lock().map(|s| s.clone()).unwrap_or_default(), vec![expected.clone(), expected]);
 
     // A stream of unknown length: chunked, sent once, the 503 is the answer.
     hits.store(0, Ordering::SeqCst);
     if let Ok(mut s) = seen.lock() {
         s.clear();
     }
-    let chunks =
-        stream::iter((0..10).map(|_| Ok::<_, std::io::Error>(Bytes::from_static(&[1u8; 10_000]))));
+    let chunks = stream::iter((0..10).map(|_| Ok::<_, std::io::Error>(Bytes::from_static(&[1u8; 10_000]))));
     let raw = core
-        .execute(upload_request(Body::upload(
-            "application/octet-stream",
-            Upload::stream(chunks),
-        )))
+        .execute(upload_request(Body::upload("application/octet-stream", Upload::stream(chunks))))
         .await
         .expect("answered");
     assert_eq!(raw.status, 503);
     assert_eq!(hits.load(Ordering::SeqCst), 1);
     let recorded = seen.lock().map(|s| s.clone()).unwrap_or_default();
-    assert_eq!(
-        recorded,
-        vec![(
-            Some("application/octet-stream".to_owned()),
-            None,
-            100_000,
-            100_000
-        )]
-    );
+    assert_eq!(recorded, vec![(Some("application/octet-stream".to_owned()), None, 100_000, 100_000)]);
 }
 
 #[tokio::test]
@@ -272,23 +193,10 @@ async fn a_failing_upload_is_an_error_not_a_panic() {
     let base = serve(Router::new().route("/upload", post(|| async { "ok" }))).await;
     let core = client(&base, RetryPolicy::disabled());
     let missing = Upload::path("/no/such/file.bin");
-    let err = core
-        .execute(upload_request(Body::upload(
-            "application/octet-stream",
-            missing,
-        )))
-        .await;
+    let err = core.execute(upload_request(Body::upload("application/octet-stream", missing))).await;
     assert!(matches!(err, Err(Error::Encode(_))), "{err:?}");
 
-    let failing = stream::iter([
-        Ok(Bytes::from_static(b"abc")),
-        Err(std::io::Error::other("disk on fire")),
-    ]);
-    let err = core
-        .execute(upload_request(Body::upload(
-            "application/octet-stream",
-            Upload::stream(failing),
-        )))
-        .await;
+    let failing = stream::iter([Ok(Bytes::from_static(b"abc")), Err(std::io::Error::other("disk on fire"))]);
+    let err = core.execute(upload_request(Body::upload("application/octet-stream", Upload::stream(failing)))).await;
     assert!(matches!(err, Err(Error::Transport(_))), "{err:?}");
 }

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use api_clients::runtime::{
-    api_error, cursor_from_last_item, decode_json, items, link_pages, token_pages, CallOptions,
-    ClientBuilder, Core, Error, FromCore, Request, Response, RetryPolicy,
+    api_error, cursor_from_last_item, decode_json, items, link_pages, token_pages, CallOptions, ClientBuilder, Core,
+    Error, FromCore, Request, Response, RetryPolicy,
 };
 use axum::extract::Query;
 use axum::http::{header, HeaderMap};
@@ -29,10 +29,7 @@ impl FromCore for TestClient {
 }
 
 fn core(base: &str) -> Core {
-    match ClientBuilder::<TestClient>::new(base, &[])
-        .retry(RetryPolicy::disabled())
-        .build()
-    {
+    match ClientBuilder::<TestClient>::new(base, &[]).retry(RetryPolicy::disabled()).build() {
         Ok(TestClient(core)) => core,
         Err(err) => panic!("client: {err}"),
     }
@@ -94,14 +91,12 @@ async fn repos_server(log: Log, foreign: bool) -> String {
         async move {
             record(&log, &query);
             let page: u32 = query.get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
-            let host = headers
-                .get(header::HOST)
-                .and_then(|h| h.to_str().ok())
-                .unwrap_or_default()
-                .to_owned();
+            let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default().to_owned();
             let link = match page {
                 1 if foreign => r#"<http://elsewhere.example/repos?page=2>; rel="next""#.to_owned(),
-                1 => format!(r#"<http://{host}/repos?per_page=2&page=2>; rel="next", <http://{host}/repos?per_page=2&page=3>; rel="last""#),
+                1 => format!(
+                    r#"<http://{host}/repos?per_page=2&page=2>; rel="next", <http://{host}/repos?per_page=2&page=3>; rel="last""#
+                ),
                 2 => r#"</repos?per_page=2&page=1>; rel="prev", </repos?per_page=2&page=3>; rel="next""#.to_owned(),
                 _ => r#"</repos?per_page=2&page=1>; rel="first""#.to_owned(),
             };
@@ -121,23 +116,13 @@ async fn repos_server(log: Log, foreign: bool) -> String {
 async fn link_headers_are_followed_over_three_pages() {
     let log: Log = Arc::default();
     let base = repos_server(log.clone(), false).await;
-    let builder = ListRepos {
-        core: core(&base),
-        per_page: Some(2),
-        options: CallOptions::default(),
-    };
+    let builder = ListRepos { core: core(&base), per_page: Some(2), options: CallOptions::default() };
     let pages: Vec<Vec<String>> = builder.clone().pages().try_collect().await.expect("pages");
     assert_eq!(pages, vec![vec!["a", "b"], vec!["c", "d"], vec!["e"]]);
     let requests = log.lock().map(|l| l.clone()).unwrap_or_default();
-    assert_eq!(
-        requests,
-        ["per_page=2", "page=2&per_page=2", "page=3&per_page=2"]
-    );
+    assert_eq!(requests, ["per_page=2", "page=2&per_page=2", "page=3&per_page=2"]);
 
-    let all: Vec<String> = items(builder.pages(), |page: Vec<String>| page)
-        .try_collect()
-        .await
-        .expect("items");
+    let all: Vec<String> = items(builder.pages(), |page: Vec<String>| page).try_collect().await.expect("items");
     assert_eq!(all, ["a", "b", "c", "d", "e"]);
 }
 
@@ -145,26 +130,15 @@ async fn link_headers_are_followed_over_three_pages() {
 async fn a_link_to_another_origin_is_refused() {
     let log: Log = Arc::default();
     let base = repos_server(log.clone(), true).await;
-    let builder = ListRepos {
-        core: core(&base),
-        per_page: None,
-        options: CallOptions::default(),
-    };
+    let builder = ListRepos { core: core(&base), per_page: None, options: CallOptions::default() };
     let results: Vec<Result<Vec<String>, Error>> = builder.pages().collect().await;
     assert_eq!(results.len(), 2, "{results:?}");
-    assert_eq!(
-        results[0].as_ref().ok(),
-        Some(&vec!["a".to_owned(), "b".to_owned()])
-    );
+    assert_eq!(results[0].as_ref().ok(), Some(&vec!["a".to_owned(), "b".to_owned()]));
     match &results[1] {
         Err(Error::InvalidRequest { field, .. }) => assert_eq!(field, "Link"),
         other => panic!("expected a refused link, got {other:?}"),
     }
-    assert_eq!(
-        log.lock().map(|l| l.len()).unwrap_or_default(),
-        1,
-        "nothing was sent for the foreign link"
-    );
+    assert_eq!(log.lock().map(|l| l.len()).unwrap_or_default(), 1, "nothing was sent for the foreign link");
 }
 
 #[derive(Debug, Deserialize)]
@@ -188,12 +162,7 @@ struct ListCustomers {
 
 impl ListCustomers {
     async fn send(self) -> Result<CustomerPage, Error> {
-        let mut request = Request::new(
-            "listCustomers",
-            Method::GET,
-            "/customers",
-            "/customers".to_owned(),
-        );
+        let mut request = Request::new("listCustomers", Method::GET, "/customers", "/customers".to_owned());
         if let Some(value) = &self.starting_after {
             request.query("starting_after", value);
         }
@@ -234,47 +203,23 @@ async fn stripe_cursors_come_from_the_last_item_over_three_pages() {
             record(&log, &query);
             let ids = ["cus_1", "cus_2", "cus_3", "cus_4", "cus_5"];
             let start = match query.get("starting_after") {
-                Some(after) => ids
-                    .iter()
-                    .position(|id| id == after)
-                    .map_or(ids.len(), |i| i + 1),
+                Some(after) => ids.iter().position(|id| id == after).map_or(ids.len(), |i| i + 1),
                 None => 0,
             };
             let end = (start + 2).min(ids.len());
-            let data: Vec<Value> = ids[start..end]
-                .iter()
-                .map(|id| json!({"id": id, "object": "customer"}))
-                .collect();
+            let data: Vec<Value> = ids[start..end].iter().map(|id| json!({"id": id, "object": "customer"})).collect();
             Json(json!({"object": "list", "data": data, "has_more": end < ids.len()}))
         }
     };
     let base = serve(Router::new().route("/customers", get(handler))).await;
-    let builder = ListCustomers {
-        core: core(&base),
-        starting_after: None,
-        limit: Some(2),
-    };
+    let builder = ListCustomers { core: core(&base), starting_after: None, limit: Some(2) };
     let pages: Vec<Vec<String>> = builder
         .pages()
         .map_ok(|page| page.data.into_iter().map(|c| c.id).collect())
         .try_collect()
         .await
         .expect("pages");
-    assert_eq!(
-        pages,
-        vec![
-            vec!["cus_1", "cus_2"],
-            vec!["cus_3", "cus_4"],
-            vec!["cus_5"]
-        ]
-    );
+    assert_eq!(pages, vec![vec!["cus_1", "cus_2"], vec!["cus_3", "cus_4"], vec!["cus_5"]]);
     let requests = log.lock().map(|l| l.clone()).unwrap_or_default();
-    assert_eq!(
-        requests,
-        [
-            "limit=2",
-            "limit=2&starting_after=cus_2",
-            "limit=2&starting_after=cus_4"
-        ]
-    );
+    assert_eq!(requests, ["limit=2", "limit=2&starting_after=cus_2", "limit=2&starting_after=cus_4"]);
 }

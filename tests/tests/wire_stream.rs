@@ -8,9 +8,7 @@
 use std::convert::Infallible;
 use std::time::{Duration, Instant};
 
-use api_clients::runtime::{
-    ByteStream, CallOptions, ClientBuilder, Core, Error, FromCore, Request, RetryPolicy,
-};
+use api_clients::runtime::{ByteStream, CallOptions, ClientBuilder, Core, Error, FromCore, Request, RetryPolicy};
 use axum::body::{Body, Bytes};
 use axum::http::{header, StatusCode as AxumStatus};
 use axum::response::{IntoResponse, Response};
@@ -33,10 +31,7 @@ impl FromCore for TestClient {
 }
 
 fn client(base: &str) -> Core {
-    match ClientBuilder::<TestClient>::new(base, &[])
-        .retry(RetryPolicy::disabled())
-        .build()
-    {
+    match ClientBuilder::<TestClient>::new(base, &[]).retry(RetryPolicy::disabled()).build() {
         Ok(TestClient(core)) => core,
         Err(err) => panic!("client: {err}"),
     }
@@ -56,35 +51,24 @@ fn peak_rss_kib() -> Option<u64> {
 /// `bytes` bytes of `7`, generated lazily, with a `Content-Length`.
 fn big_body(bytes: u64) -> Response {
     let chunks = bytes / CHUNK_SIZE as u64;
-    let body = Body::from_stream(stream::iter(
-        (0..chunks).map(|_| Ok::<_, Infallible>(Bytes::from_static(&CHUNK))),
-    ));
+    let body = Body::from_stream(stream::iter((0..chunks).map(|_| Ok::<_, Infallible>(Bytes::from_static(&CHUNK)))));
     ([(header::CONTENT_LENGTH, bytes.to_string())], body).into_response()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_large_download_streams_in_bounded_memory() {
-    let mib: u64 = std::env::var("WIRE_STREAM_MIB")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1024);
+    let mib: u64 = std::env::var("WIRE_STREAM_MIB").ok().and_then(|v| v.parse().ok()).unwrap_or(1024);
     let size = mib << 20;
     let base = serve(Router::new().route("/big", get(move || async move { big_body(size) }))).await;
     let core = client(&base);
 
     // The buffered path refuses it: it is over the 64 MiB default limit.
     let buffered = core.execute(get_request("/big")).await;
-    assert!(
-        matches!(buffered, Err(Error::BodyTooLarge { .. })),
-        "{buffered:?}"
-    );
+    assert!(matches!(buffered, Err(Error::BodyTooLarge { .. })), "{buffered:?}");
 
     let before = peak_rss_kib();
     let started = Instant::now();
-    let mut stream: ByteStream = core
-        .execute_streaming(get_request("/big"))
-        .await
-        .expect("headers");
+    let mut stream: ByteStream = core.execute_streaming(get_request("/big")).await.expect("headers");
     assert_eq!(stream.status(), 200);
     assert_eq!(stream.content_length(), Some(size));
     let (mut total, mut chunks, mut largest) = (0u64, 0u64, 0usize);
@@ -105,15 +89,8 @@ async fn a_large_download_streams_in_bounded_memory() {
     );
     if let (Some(before), Some(after)) = (before, peak_rss_kib()) {
         let growth_mib = after.saturating_sub(before) / 1024;
-        eprintln!(
-            "peak RSS {} MiB before, {} MiB after: +{growth_mib} MiB",
-            before / 1024,
-            after / 1024
-        );
-        assert!(
-            growth_mib < 200,
-            "peak memory grew by {growth_mib} MiB while streaming {mib:.0} MiB"
-        );
+        eprintln!("peak RSS {} MiB before, {} MiB after: +{growth_mib} MiB", before / 1024, after / 1024);
+        assert!(growth_mib < 200, "peak memory grew by {growth_mib} MiB while streaming {mib:.0} MiB");
     }
 }
 
@@ -126,35 +103,18 @@ async fn a_stalled_stream_times_out_and_ends() {
     let base = serve(Router::new().route("/stall", get(stalled))).await;
     let mut request = get_request("/stall");
     request.options = CallOptions::default().timeout(Duration::from_millis(300));
-    let mut stream = client(&base)
-        .execute_streaming(request)
-        .await
-        .expect("headers");
-    assert_eq!(
-        stream.next().await.map(|c| c.ok()),
-        Some(Some(Bytes::from_static(b"first")))
-    );
+    let mut stream = client(&base).execute_streaming(request).await.expect("headers");
+    assert_eq!(stream.next().await.map(|c| c.ok()), Some(Some(Bytes::from_static(b"first"))));
     assert!(matches!(stream.next().await, Some(Err(Error::Timeout))));
-    assert!(
-        stream.next().await.is_none(),
-        "the stream ends after an error"
-    );
+    assert!(stream.next().await.is_none(), "the stream ends after an error");
 }
 
 #[tokio::test]
 async fn an_error_status_is_read_back_whole() {
-    let missing = || async {
-        (
-            AxumStatus::NOT_FOUND,
-            [(header::CONTENT_TYPE, "application/json")],
-            r#"{"message":"gone"}"#,
-        )
-    };
+    let missing =
+        || async { (AxumStatus::NOT_FOUND, [(header::CONTENT_TYPE, "application/json")], r#"{"message":"gone"}"#) };
     let base = serve(Router::new().route("/missing", get(missing))).await;
-    let stream = client(&base)
-        .execute_streaming(get_request("/missing"))
-        .await
-        .expect("headers");
+    let stream = client(&base).execute_streaming(get_request("/missing")).await.expect("headers");
     assert_eq!(stream.status(), 404);
     let raw = stream.into_raw().await.expect("body");
     assert_eq!(&raw.body[..], br#"{"message":"gone"}"#);
@@ -175,10 +135,8 @@ fn streams_uploads_and_their_futures_are_send() {
     assert_send(&download);
     let mut request = get_request("/never-sent");
     let chunks = stream::iter([Ok::<_, std::io::Error>(Bytes::from_static(b"x"))]);
-    request.body = api_clients::runtime::Body::upload(
-        "application/octet-stream",
-        api_clients::runtime::Upload::stream(chunks),
-    );
+    request.body =
+        api_clients::runtime::Body::upload("application/octet-stream", api_clients::runtime::Upload::stream(chunks));
     let upload = core.execute(request);
     assert_send(&upload);
     let events = async {

@@ -171,7 +171,11 @@ fn lines_of_code(root: &Path) -> Result<(), String> {
     println!("| part | files | lines | code lines (no blank, `//` or `///` lines) |");
     println!("|---|---|---|---|");
     let mut totals = (0, 0, 0);
-    for (label, dir) in [("apono (generated)", "apono"), ("api_connect (generated)", "api_connect"), ("runtime (hand-written)", "runtime")] {
+    for (label, dir) in [
+        ("apono (generated)", "apono"),
+        ("api_connect (generated)", "api_connect"),
+        ("runtime (hand-written)", "runtime"),
+    ] {
         let (files, lines, code) = count_lines(&src.join(dir))?;
         totals = (totals.0 + files, totals.1 + lines, totals.2 + code);
         println!("| {label} | {files} | {lines} | {code} |");

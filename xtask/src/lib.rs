@@ -12,8 +12,8 @@
 pub mod api_diff;
 pub mod bench;
 pub mod codegen;
-pub mod examples;
 pub mod corpus;
+pub mod examples;
 pub mod features;
 pub mod test;
 

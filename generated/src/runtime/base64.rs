@@ -22,10 +22,7 @@ impl Base64 {
         let mut out = Vec::with_capacity(text.len() / 4 * 3);
         let mut buffer = 0u32;
         let mut bits = 0;
-        for c in text
-            .bytes()
-            .filter(|c| !c.is_ascii_whitespace() && *c != b'=')
-        {
+        for c in text.bytes().filter(|c| !c.is_ascii_whitespace() && *c != b'=') {
             let value = match c {
                 b'A'..=b'Z' => c - b'A',
                 b'a'..=b'z' => c - b'a' + 26,
@@ -101,10 +98,7 @@ mod tests {
         assert_eq!(Base64(b"fo".to_vec()).encode(), "Zm8=");
         assert!(Base64::decode("a*b").is_err());
         assert!(Base64::decode("Zm9vY").is_err(), "dangling character");
-        assert_eq!(
-            Base64::decode("Zm9v\r\nYmE").map(|b| b.0),
-            Ok(b"fooba".to_vec())
-        );
+        assert_eq!(Base64::decode("Zm9v\r\nYmE").map(|b| b.0), Ok(b"fooba".to_vec()));
         assert_eq!(Base64::decode("-_8").map(|b| b.0), Ok(vec![0xfb, 0xff]));
         assert_eq!(format!("{:?}", Base64(vec![0; 5])), "Base64(5 bytes)");
     }

@@ -142,8 +142,7 @@ impl<C> ClientBuilder<C> {
     /// Adds a header to every request (request-specific headers of the same
     /// name win). An invalid name or value makes [`build`](Self::build) fail.
     pub fn default_header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
-        self.default_headers
-            .push((name.as_ref().to_owned(), value.as_ref().to_owned()));
+        self.default_headers.push((name.as_ref().to_owned(), value.as_ref().to_owned()));
         self
     }
 
@@ -209,8 +208,8 @@ impl<C> ClientBuilder<C> {
     {
         let base_url = parse_base_url(&self.base_url)?;
         let mut headers = HeaderMap::new();
-        let user_agent = HeaderValue::from_str(&self.user_agent)
-            .map_err(|_| Error::Config("invalid user agent".to_owned()))?;
+        let user_agent =
+            HeaderValue::from_str(&self.user_agent).map_err(|_| Error::Config("invalid user agent".to_owned()))?;
         headers.insert(USER_AGENT, user_agent);
         for (name, value) in &self.default_headers {
             let header = HeaderName::from_bytes(name.as_bytes())
@@ -225,24 +224,18 @@ impl<C> ClientBuilder<C> {
         let mut api_key_query = None;
         match (&self.bearer, &self.basic) {
             (Some(_), Some(_)) => {
-                return Err(Error::Config(
-                    "bearer_token and basic_auth cannot both be set".to_owned(),
-                ))
+                return Err(Error::Config("bearer_token and basic_auth cannot both be set".to_owned()))
             }
             (Some(token), None) => {
-                let value =
-                    sensitive_value(&format!("Bearer {}", token.expose())).ok_or_else(|| {
-                        Error::Config("bearer token is not a valid header value".to_owned())
-                    })?;
+                let value = sensitive_value(&format!("Bearer {}", token.expose()))
+                    .ok_or_else(|| Error::Config("bearer token is not a valid header value".to_owned()))?;
                 headers.insert(AUTHORIZATION, value);
                 auth.push("bearer");
             }
             (None, Some((username, password))) => {
                 let credentials = format!("{username}:{}", password.expose());
                 let value = sensitive_value(&format!("Basic {}", base64(credentials.as_bytes())))
-                    .ok_or_else(|| {
-                    Error::Config("basic credentials are not valid".to_owned())
-                })?;
+                    .ok_or_else(|| Error::Config("basic credentials are not valid".to_owned()))?;
                 headers.insert(AUTHORIZATION, value);
                 auth.push("basic");
             }
@@ -252,21 +245,15 @@ impl<C> ClientBuilder<C> {
             let scheme = self.schemes.iter().find(|scheme| {
                 matches!(
                     scheme,
-                    SecurityScheme::ApiKeyHeader(_)
-                        | SecurityScheme::ApiKeyQuery(_)
-                        | SecurityScheme::ApiKeyCookie(_)
+                    SecurityScheme::ApiKeyHeader(_) | SecurityScheme::ApiKeyQuery(_) | SecurityScheme::ApiKeyCookie(_)
                 )
             });
             let invalid_key = || Error::Config("api key is not a valid header value".to_owned());
             match scheme {
                 Some(SecurityScheme::ApiKeyHeader(name)) => {
-                    let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
-                        Error::Config(format!("invalid api key header name `{name}`"))
-                    })?;
-                    headers.insert(
-                        header,
-                        sensitive_value(key.expose()).ok_or_else(invalid_key)?,
-                    );
+                    let header = HeaderName::from_bytes(name.as_bytes())
+                        .map_err(|_| Error::Config(format!("invalid api key header name `{name}`")))?;
+                    headers.insert(header, sensitive_value(key.expose()).ok_or_else(invalid_key)?);
                     auth.push("api key in header");
                 }
                 Some(SecurityScheme::ApiKeyQuery(name)) => {
@@ -278,11 +265,7 @@ impl<C> ClientBuilder<C> {
                     headers.append(COOKIE, sensitive_value(&cookie).ok_or_else(invalid_key)?);
                     auth.push("api key in cookie");
                 }
-                _ => {
-                    return Err(Error::Config(
-                        "api_key was set but the API declares no api key scheme".to_owned(),
-                    ))
-                }
+                _ => return Err(Error::Config("api_key was set but the API declares no api key scheme".to_owned())),
             }
         }
 
@@ -314,20 +297,13 @@ impl<C> ClientBuilder<C> {
 impl<C> fmt::Debug for ClientBuilder<C> {
     /// Credentials, header values and client parameter values are redacted.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let headers: Vec<&str> = self
-            .default_headers
-            .iter()
-            .map(|(n, _)| n.as_str())
-            .collect();
+        let headers: Vec<&str> = self.default_headers.iter().map(|(n, _)| n.as_str()).collect();
         let params: Vec<&str> = self.client_params.iter().map(|(n, _)| *n).collect();
         f.debug_struct("ClientBuilder")
             .field("base_url", &redacted_url(&self.base_url))
             .field("schemes", &self.schemes)
             .field("bearer_token", &self.bearer)
-            .field(
-                "basic_auth",
-                &self.basic.as_ref().map(|(user, pass)| (user, pass)),
-            )
+            .field("basic_auth", &self.basic.as_ref().map(|(user, pass)| (user, pass)))
             .field("api_key", &self.api_key)
             .field("default_headers", &headers)
             .field("user_agent", &self.user_agent)
@@ -371,11 +347,7 @@ impl Core {
 
     /// A client-level parameter set with [`ClientBuilder::client_param`].
     pub fn client_param(&self, name: &str) -> Option<&str> {
-        self.inner
-            .client_params
-            .iter()
-            .find(|(existing, _)| *existing == name)
-            .map(|(_, value)| value.as_str())
+        self.inner.client_params.iter().find(|(existing, _)| *existing == name).map(|(_, value)| value.as_str())
     }
 }
 
@@ -398,22 +370,15 @@ impl fmt::Debug for Core {
 }
 
 fn parse_base_url(input: &str) -> Result<Url, Error> {
-    let mut url = Url::parse(input.trim())
-        .map_err(|err| Error::Config(format!("invalid base url: {err}")))?;
+    let mut url = Url::parse(input.trim()).map_err(|err| Error::Config(format!("invalid base url: {err}")))?;
     if !matches!(url.scheme(), "http" | "https") || url.cannot_be_a_base() {
-        return Err(Error::Config(
-            "base url must be an http or https url".to_owned(),
-        ));
+        return Err(Error::Config("base url must be an http or https url".to_owned()));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(Error::Config(
-            "base url must not contain credentials; use basic_auth".to_owned(),
-        ));
+        return Err(Error::Config("base url must not contain credentials; use basic_auth".to_owned()));
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(Error::Config(
-            "base url must not have a query or fragment".to_owned(),
-        ));
+        return Err(Error::Config("base url must not have a query or fragment".to_owned()));
     }
     let trimmed = url.path().trim_end_matches('/').to_owned();
     url.set_path(&trimmed);
@@ -445,11 +410,7 @@ fn sensitive_value(value: &str) -> Option<HeaderValue> {
 /// sensitive (hidden from `Debug`, never HPACK-indexed).
 pub(crate) fn is_sensitive_header(name: &str) -> bool {
     let name = name.to_ascii_lowercase();
-    [
-        "auth", "token", "secret", "key", "cookie", "password", "session",
-    ]
-    .iter()
-    .any(|word| name.contains(word))
+    ["auth", "token", "secret", "key", "cookie", "password", "session"].iter().any(|word| name.contains(word))
 }
 
 /// Follows at most 10 redirects, and only within the same origin, so that

@@ -113,10 +113,7 @@ impl Error {
 
     /// Shorthand for [`Error::InvalidRequest`].
     pub fn invalid_request(field: impl Into<String>, rule: impl Into<String>) -> Self {
-        Error::InvalidRequest {
-            field: field.into(),
-            rule: rule.into(),
-        }
+        Error::InvalidRequest { field: field.into(), rule: rule.into() }
     }
 }
 
@@ -219,18 +216,8 @@ impl std::error::Error for DecodeError {
 /// status, if any.
 pub fn api_error(raw: RawResponse, typed: Option<Box<dyn ErrorBody>>) -> Error {
     let truncated = raw.body.len() > API_ERROR_BODY_LIMIT;
-    let body = if truncated {
-        raw.body.slice(..API_ERROR_BODY_LIMIT)
-    } else {
-        raw.body
-    };
-    Error::Api(Box::new(ApiError {
-        status: raw.status,
-        headers: raw.headers,
-        body,
-        truncated,
-        typed,
-    }))
+    let body = if truncated { raw.body.slice(..API_ERROR_BODY_LIMIT) } else { raw.body };
+    Error::Api(Box::new(ApiError { status: raw.status, headers: raw.headers, body, truncated, typed }))
 }
 
 /// At most `max` bytes of `bytes` as text: invalid UTF-8 is replaced, and a
@@ -273,18 +260,12 @@ mod tests {
         struct Problem {
             code: u32,
         }
-        let raw = RawResponse {
-            status: StatusCode::NOT_FOUND,
-            headers: HeaderMap::new(),
-            body: Bytes::from_static(b"{}"),
-        };
+        let raw =
+            RawResponse { status: StatusCode::NOT_FOUND, headers: HeaderMap::new(), body: Bytes::from_static(b"{}") };
         let err = api_error(raw, Some(Box::new(Problem { code: 7 })));
         assert_eq!(err.api_body::<Problem>(), Some(&Problem { code: 7 }));
         assert_eq!(err.api_body::<String>(), None);
         assert_eq!(err.status(), Some(StatusCode::NOT_FOUND));
-        assert_eq!(
-            err.to_string(),
-            "server responded with status 404 Not Found"
-        );
+        assert_eq!(err.to_string(), "server responded with status 404 Not Found");
     }
 }

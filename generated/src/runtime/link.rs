@@ -19,9 +19,7 @@ pub fn next_link(headers: &HeaderMap) -> Option<String> {
         .find(|link| {
             link.params.iter().any(|(name, value)| {
                 name.eq_ignore_ascii_case("rel")
-                    && value
-                        .split_ascii_whitespace()
-                        .any(|rel| rel.eq_ignore_ascii_case("next"))
+                    && value.split_ascii_whitespace().any(|rel| rel.eq_ignore_ascii_case("next"))
             })
         })
         .map(|link| link.target)
@@ -59,10 +57,7 @@ fn parse_links(value: &str) -> Vec<Link> {
                 params.push(param);
             }
         }
-        links.push(Link {
-            target: target.trim().to_owned(),
-            params,
-        });
+        links.push(Link { target: target.trim().to_owned(), params });
         rest = rest.trim_start();
         if !rest.is_empty() && !rest.starts_with(',') {
             return links;
@@ -119,31 +114,19 @@ mod tests {
     #[test]
     fn finds_next_among_several_links_and_headers() {
         let github = r#"<https://api.github.com/repos/o/r/issues?page=2>; rel="next", <https://api.github.com/repos/o/r/issues?page=5>; rel="last""#;
-        assert_eq!(
-            next_link(&headers(&[github])).as_deref(),
-            Some("https://api.github.com/repos/o/r/issues?page=2")
-        );
-        let split = headers(&[
-            r#"</a?page=1>; rel=prev"#,
-            r#"</a?x=1,2&page=3>; title="a, b; c"; REL="last Next""#,
-        ]);
+        assert_eq!(next_link(&headers(&[github])).as_deref(), Some("https://api.github.com/repos/o/r/issues?page=2"));
+        let split = headers(&[r#"</a?page=1>; rel=prev"#, r#"</a?x=1,2&page=3>; title="a, b; c"; REL="last Next""#]);
         assert_eq!(next_link(&split).as_deref(), Some("/a?x=1,2&page=3"));
     }
 
     #[test]
     fn no_next_or_malformed_values_give_none() {
-        assert_eq!(
-            next_link(&headers(&[r#"<https://x/?p=9>; rel="last""#])),
-            None
-        );
+        assert_eq!(next_link(&headers(&[r#"<https://x/?p=9>; rel="last""#])), None);
         assert_eq!(next_link(&headers(&["garbage; rel=next"])), None);
         assert_eq!(next_link(&headers(&["<unterminated; rel=next"])), None);
         assert_eq!(next_link(&HeaderMap::new()), None);
         // A valid link after a malformed one in the same value is not trusted.
-        assert_eq!(
-            next_link(&headers(&[r#"<a>; rel="prev" junk, <b>; rel="next""#])),
-            None
-        );
+        assert_eq!(next_link(&headers(&[r#"<a>; rel="prev" junk, <b>; rel="next""#])), None);
     }
 
     #[test]
@@ -154,15 +137,9 @@ mod tests {
             vec![
                 Link {
                     target: "u".into(),
-                    params: vec![
-                        ("anchor".into(), String::new()),
-                        ("title".into(), "say \"hi\"".into())
-                    ],
+                    params: vec![("anchor".into(), String::new()), ("title".into(), "say \"hi\"".into())],
                 },
-                Link {
-                    target: "v".into(),
-                    params: vec![("rel".into(), "next".into())]
-                },
+                Link { target: "v".into(), params: vec![("rel".into(), "next".into())] },
             ]
         );
     }

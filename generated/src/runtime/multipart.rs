@@ -62,30 +62,16 @@ impl Multipart {
     /// An empty form with a fresh random boundary.
     pub fn new() -> Multipart {
         let boundary = random_boundary();
-        Multipart {
-            content_type: format!("multipart/form-data; boundary={boundary}"),
-            boundary,
-            parts: Vec::new(),
-        }
+        Multipart { content_type: format!("multipart/form-data; boundary={boundary}"), boundary, parts: Vec::new() }
     }
 
     /// A text part (no `Content-Type`, which means `text/plain`).
     pub fn text(self, name: impl Into<String>, value: impl Into<String>) -> Multipart {
-        self.push(
-            name.into(),
-            None,
-            None,
-            PartData::Text(Bytes::from(value.into())),
-        )
+        self.push(name.into(), None, None, PartData::Text(Bytes::from(value.into())))
     }
 
     /// A text part with the content type the API's `encoding` object names.
-    pub fn text_with_type(
-        self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-        content_type: &str,
-    ) -> Multipart {
+    pub fn text_with_type(self, name: impl Into<String>, value: impl Into<String>, content_type: &str) -> Multipart {
         let data = PartData::Text(Bytes::from(value.into()));
         self.push(name.into(), None, Some(content_type.to_owned()), data)
     }
@@ -107,24 +93,11 @@ impl Multipart {
     /// `default_content_type` (from the API: the part's `encoding`, else
     /// `application/octet-stream`); its file name is the upload's, else the
     /// part name (servers commonly tell files from fields by `filename`).
-    pub fn file(
-        self,
-        name: impl Into<String>,
-        upload: Upload,
-        default_content_type: &str,
-    ) -> Multipart {
+    pub fn file(self, name: impl Into<String>, upload: Upload, default_content_type: &str) -> Multipart {
         let name = name.into();
         let file_name = upload.get_file_name().unwrap_or(&name).to_owned();
-        let content_type = upload
-            .get_content_type()
-            .unwrap_or(default_content_type)
-            .to_owned();
-        self.push(
-            name,
-            Some(file_name),
-            Some(content_type),
-            PartData::Upload(upload),
-        )
+        let content_type = upload.get_content_type().unwrap_or(default_content_type).to_owned();
+        self.push(name, Some(file_name), Some(content_type), PartData::Upload(upload))
     }
 
     /// The `Content-Type` header value: `multipart/form-data; boundary=…`.
@@ -144,12 +117,7 @@ impl Multipart {
         content_type: Option<String>,
         data: PartData,
     ) -> Multipart {
-        self.parts.push(Part {
-            name,
-            file_name,
-            content_type,
-            data,
-        });
+        self.parts.push(Part { name, file_name, content_type, data });
         self
     }
 
@@ -167,11 +135,7 @@ impl Multipart {
         let mut segments: Vec<Chunks> = Vec::with_capacity(self.parts.len() * 3 + 1);
         let mut total: Option<u64> = Some(0);
         for part in &self.parts {
-            push_known(
-                &mut segments,
-                &mut total,
-                Bytes::from(self.part_header(part)),
-            );
+            push_known(&mut segments, &mut total, Bytes::from(self.part_header(part)));
             match &part.data {
                 PartData::Text(bytes) => push_known(&mut segments, &mut total, bytes.clone()),
                 PartData::Upload(upload) => {
@@ -188,11 +152,8 @@ impl Multipart {
     }
 
     fn part_header(&self, part: &Part) -> String {
-        let mut header = format!(
-            "--{}\r\nContent-Disposition: form-data; name=\"{}\"",
-            self.boundary,
-            escape_quoted(&part.name)
-        );
+        let mut header =
+            format!("--{}\r\nContent-Disposition: form-data; name=\"{}\"", self.boundary, escape_quoted(&part.name));
         if let Some(file_name) = &part.file_name {
             header.push_str("; filename=\"");
             header.push_str(&escape_quoted(file_name));
@@ -220,10 +181,7 @@ fn push_known(segments: &mut Vec<Chunks>, total: &mut Option<u64>, bytes: Bytes)
 /// A name or file name inside a quoted header parameter, escaped the way
 /// browsers do (WHATWG HTML): `"` → `%22`, CR → `%0D`, LF → `%0A`.
 fn escape_quoted(value: &str) -> String {
-    value
-        .replace('"', "%22")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    value.replace('"', "%22").replace('\r', "%0D").replace('\n', "%0A")
 }
 
 /// 32 random hex digits: a boundary that no part can contain by chance.
@@ -232,10 +190,8 @@ fn escape_quoted(value: &str) -> String {
 fn random_boundary() -> String {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let count = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or_default();
+    let nanos =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or_default();
     let mut out = String::from("api-clients-");
     for salt in 0..2u64 {
         let mut hasher = RandomState::new().build_hasher();
@@ -280,14 +236,8 @@ mod tests {
             .text("tag", "x")
             .text("tag", "y")
             .text_with_type("note", "n", "text/markdown\r\nX-Evil: 1")
-            .file(
-                "photo",
-                Upload::bytes("PNG").file_name("c\"at.png"),
-                "image/png",
-            );
-        let form = form
-            .json("meta", &serde_json::json!({"k": 1}), "application/json")
-            .expect("json");
+            .file("photo", Upload::bytes("PNG").file_name("c\"at.png"), "image/png");
+        let form = form.json("meta", &serde_json::json!({"k": 1}), "application/json").expect("json");
         let (body, length) = encode(&form).await;
         let b = form.boundary();
         let expected = format!(
@@ -302,10 +252,7 @@ mod tests {
         assert_eq!(body, expected);
         assert_eq!(length, u64::try_from(expected.len()).ok());
         assert!(form.is_replayable());
-        assert_eq!(
-            form.content_type(),
-            format!("multipart/form-data; boundary={b}")
-        );
+        assert_eq!(form.content_type(), format!("multipart/form-data; boundary={b}"));
     }
 
     #[tokio::test]
@@ -315,8 +262,7 @@ mod tests {
         assert!(!form.is_replayable());
         let (body, length) = encode(&form).await;
         assert_eq!(length, None);
-        assert!(body
-            .contains("filename=\"f\"\r\nContent-Type: application/octet-stream\r\n\r\ndata\r\n"));
+        assert!(body.contains("filename=\"f\"\r\nContent-Type: application/octet-stream\r\n\r\ndata\r\n"));
     }
 
     #[test]

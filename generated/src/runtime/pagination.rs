@@ -92,13 +92,7 @@ where
         seen: HashSet<String>,
         done: bool,
     }
-    let state = State {
-        builder,
-        fetch,
-        token: None,
-        seen: HashSet::new(),
-        done: false,
-    };
+    let state = State { builder, fetch, token: None, seen: HashSet::new(), done: false };
     stream::try_unfold(state, move |mut state| async move {
         if state.done {
             return Ok(None);
@@ -138,11 +132,7 @@ where
         /// `None` once the last page was yielded.
         offset: Option<i64>,
     }
-    let state = State {
-        builder,
-        fetch,
-        offset: Some(first_offset),
-    };
+    let state = State { builder, fetch, offset: Some(first_offset) };
     stream::try_unfold(state, move |mut state| async move {
         let Some(offset) = state.offset else {
             return Ok(None);
@@ -171,11 +161,7 @@ where
 /// returns the page with its headers. Stops after a page without a next
 /// link or whose next link was already followed; an empty page ends the
 /// stream and is not yielded.
-pub fn link_pages<B, P, F, Fut>(
-    builder: B,
-    fetch: F,
-    page_len: fn(&P) -> usize,
-) -> impl Stream<Item = Result<P, Error>>
+pub fn link_pages<B, P, F, Fut>(builder: B, fetch: F, page_len: fn(&P) -> usize) -> impl Stream<Item = Result<P, Error>>
 where
     B: Clone,
     F: FnMut(B, Option<String>) -> Fut,
@@ -188,13 +174,7 @@ where
         seen: HashSet<String>,
         done: bool,
     }
-    let state = State {
-        builder,
-        fetch,
-        next: None,
-        seen: HashSet::new(),
-        done: false,
-    };
+    let state = State { builder, fetch, next: None, seen: HashSet::new(), done: false };
     stream::try_unfold(state, move |mut state| async move {
         if state.done {
             return Ok(None);
@@ -214,11 +194,7 @@ where
 /// The next cursor of a Stripe-style page (`has_more` plus items with an
 /// `id`, the next request's `starting_after` being the last item's id):
 /// `None` when there is no more, the page is empty or the last item has no id.
-pub fn cursor_from_last_item<T>(
-    has_more: bool,
-    items: &[T],
-    id: fn(&T) -> Option<String>,
-) -> Option<String> {
+pub fn cursor_from_last_item<T>(has_more: bool, items: &[T], id: fn(&T) -> Option<String>) -> Option<String> {
     if !has_more {
         return None;
     }
@@ -230,7 +206,5 @@ pub fn items<P, T>(
     pages: impl Stream<Item = Result<P, Error>>,
     into_items: fn(P) -> Vec<T>,
 ) -> impl Stream<Item = Result<T, Error>> {
-    pages
-        .map_ok(move |page| stream::iter(into_items(page).into_iter().map(Ok::<T, Error>)))
-        .try_flatten()
+    pages.map_ok(move |page| stream::iter(into_items(page).into_iter().map(Ok::<T, Error>))).try_flatten()
 }

@@ -39,12 +39,7 @@ pub struct Request {
 
 impl Request {
     /// A request without query, headers or body.
-    pub fn new(
-        operation_id: &'static str,
-        method: Method,
-        path_template: &'static str,
-        path: String,
-    ) -> Self {
+    pub fn new(operation_id: &'static str, method: Method, path_template: &'static str, path: String) -> Self {
         Request {
             operation_id,
             method,
@@ -120,25 +115,18 @@ pub enum Body {
 impl Body {
     /// Serializes `value` as JSON.
     pub fn json<T: Serialize + ?Sized>(value: &T) -> Result<Body, Error> {
-        serde_json::to_vec(value)
-            .map(Body::Json)
-            .map_err(|err| Error::Encode(Box::new(err)))
+        serde_json::to_vec(value).map(Body::Json).map_err(|err| Error::Encode(Box::new(err)))
     }
 
     /// Serializes `value` as `application/x-www-form-urlencoded` (a struct or
     /// map of scalar values; `None` fields are left out).
     pub fn form<T: Serialize + ?Sized>(value: &T) -> Result<Body, Error> {
-        serde_urlencoded::to_string(value)
-            .map(Body::Form)
-            .map_err(|err| Error::Encode(Box::new(err)))
+        serde_urlencoded::to_string(value).map(Body::Form).map_err(|err| Error::Encode(Box::new(err)))
     }
 
     /// Raw bytes with a content type.
     pub fn bytes(content_type: impl Into<String>, data: impl Into<Bytes>) -> Body {
-        Body::Bytes {
-            content_type: content_type.into(),
-            data: data.into(),
-        }
+        Body::Bytes { content_type: content_type.into(), data: data.into() }
     }
 
     /// A binary body (`application/octet-stream`, `image/*`, …). It is sent
@@ -152,14 +140,8 @@ impl Body {
             None => media_type.to_owned(),
         };
         match upload.as_bytes() {
-            Some(data) => Body::Bytes {
-                content_type,
-                data: data.clone(),
-            },
-            None => Body::Stream {
-                content_type,
-                upload,
-            },
+            Some(data) => Body::Bytes { content_type, data: data.clone() },
+            None => Body::Stream { content_type, upload },
         }
     }
 
@@ -169,9 +151,7 @@ impl Body {
             Body::Empty => None,
             Body::Json(_) => Some("application/json"),
             Body::Form(_) => Some("application/x-www-form-urlencoded"),
-            Body::Bytes { content_type, .. } | Body::Stream { content_type, .. } => {
-                Some(content_type)
-            }
+            Body::Bytes { content_type, .. } | Body::Stream { content_type, .. } => Some(content_type),
             Body::Multipart(form) => Some(form.content_type()),
         }
     }
@@ -211,9 +191,7 @@ impl Payload {
     /// The body of one attempt and the `Content-Length` to announce for a
     /// streamed one (reqwest announces in-memory lengths itself).
     pub(crate) async fn open(&self) -> Result<Option<(reqwest::Body, Option<u64>)>, Error> {
-        let streamed = |(chunks, length): (Chunks, Option<u64>)| {
-            Some((reqwest::Body::wrap_stream(chunks), length))
-        };
+        let streamed = |(chunks, length): (Chunks, Option<u64>)| Some((reqwest::Body::wrap_stream(chunks), length));
         match self {
             Payload::Empty => Ok(None),
             Payload::Bytes(data) => Ok(Some((reqwest::Body::from(data.clone()), None))),
@@ -230,19 +208,12 @@ impl fmt::Debug for Body {
             Body::Empty => f.write_str("Empty"),
             Body::Json(data) => write!(f, "Json({} bytes)", data.len()),
             Body::Form(data) => write!(f, "Form({} bytes)", data.len()),
-            Body::Bytes { content_type, data } => f
-                .debug_struct("Bytes")
-                .field("content_type", content_type)
-                .field("len", &data.len())
-                .finish(),
-            Body::Stream {
-                content_type,
-                upload,
-            } => f
-                .debug_struct("Stream")
-                .field("content_type", content_type)
-                .field("upload", upload)
-                .finish(),
+            Body::Bytes { content_type, data } => {
+                f.debug_struct("Bytes").field("content_type", content_type).field("len", &data.len()).finish()
+            }
+            Body::Stream { content_type, upload } => {
+                f.debug_struct("Stream").field("content_type", content_type).field("upload", upload).finish()
+            }
             Body::Multipart(form) => fmt::Debug::fmt(form, f),
         }
     }

@@ -46,11 +46,7 @@ pub struct Response<T> {
 impl<T> Response<T> {
     /// Assembles a response.
     pub fn new(status: StatusCode, headers: HeaderMap, body: T) -> Self {
-        Response {
-            status,
-            headers,
-            body,
-        }
+        Response { status, headers, body }
     }
 
     /// The decoded body, dropping status and headers.
@@ -60,11 +56,7 @@ impl<T> Response<T> {
 
     /// Transforms the body, keeping status and headers.
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
-        Response {
-            status: self.status,
-            headers: self.headers,
-            body: f(self.body),
-        }
+        Response { status: self.status, headers: self.headers, body: f(self.body) }
     }
 }
 
@@ -84,18 +76,13 @@ impl<T> std::ops::Deref for Response<T> {
 /// (or all-whitespace) body is decoded as JSON `null`, so `Option<_>` and
 /// `()` accept it.
 pub fn decode_json<T: DeserializeOwned>(raw: &RawResponse) -> Result<T, Error> {
-    let body: &[u8] = if raw.body.iter().all(u8::is_ascii_whitespace) {
-        b"null"
-    } else {
-        &raw.body
-    };
+    let body: &[u8] = if raw.body.iter().all(u8::is_ascii_whitespace) { b"null" } else { &raw.body };
     let mut de = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|err| {
         let path = err.path().to_string();
         decode_error(raw, path, err.into_inner())
     })?;
-    de.end()
-        .map_err(|err| decode_error(raw, ".".to_owned(), err))?;
+    de.end().map_err(|err| decode_error(raw, ".".to_owned(), err))?;
     Ok(value)
 }
 
@@ -125,12 +112,7 @@ pub fn is_json_content_type(headers: &HeaderMap) -> bool {
     let Ok(value) = value.to_str() else {
         return false;
     };
-    let essence = value
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
+    let essence = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
     essence == "application/json" || (essence.contains('/') && essence.ends_with("+json"))
 }
 
@@ -150,7 +132,5 @@ pub fn typed_error_body<T>(raw: &RawResponse) -> Option<Box<dyn crate::runtime::
 where
     T: DeserializeOwned + crate::runtime::ErrorBody,
 {
-    decode_json::<T>(raw)
-        .ok()
-        .map(|body| Box::new(body) as Box<dyn crate::runtime::ErrorBody>)
+    decode_json::<T>(raw).ok().map(|body| Box::new(body) as Box<dyn crate::runtime::ErrorBody>)
 }

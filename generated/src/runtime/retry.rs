@@ -57,10 +57,7 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// A policy that never retries (one attempt).
     pub fn disabled() -> Self {
-        RetryPolicy {
-            max_attempts: 1,
-            ..RetryPolicy::default()
-        }
+        RetryPolicy { max_attempts: 1, ..RetryPolicy::default() }
     }
 
     /// Total number of attempts, the first included (`0` is treated as `1`).
@@ -113,10 +110,7 @@ impl RetryPolicy {
     /// The jittered wait before retry number `retry` (1 for the first retry).
     pub(crate) fn backoff(&self, retry: u32) -> Duration {
         let exponent = retry.saturating_sub(1).min(31);
-        let ceiling = self
-            .initial_backoff
-            .saturating_mul(1u32 << exponent)
-            .min(self.max_backoff);
+        let ceiling = self.initial_backoff.saturating_mul(1u32 << exponent).min(self.max_backoff);
         // Full jitter: uniform in [0, ceiling]. `as u64` saturates.
         let nanos = ceiling.as_nanos() as f64 * random_unit();
         Duration::from_nanos(nanos as u64)
@@ -125,15 +119,7 @@ impl RetryPolicy {
 
 /// Whether `method` is idempotent (RFC 9110 §9.2.2).
 fn is_idempotent(method: &Method) -> bool {
-    [
-        Method::GET,
-        Method::HEAD,
-        Method::PUT,
-        Method::DELETE,
-        Method::OPTIONS,
-        Method::TRACE,
-    ]
-    .contains(method)
+    [Method::GET, Method::HEAD, Method::PUT, Method::DELETE, Method::OPTIONS, Method::TRACE].contains(method)
 }
 
 /// Whether a response with this status is worth retrying: 408, 429, 502,
@@ -147,9 +133,7 @@ pub fn is_retryable_status(status: StatusCode) -> bool {
 pub(crate) fn is_retryable_error(err: &Error) -> bool {
     match err {
         Error::Timeout => true,
-        Error::Transport(err) => {
-            err.is_connect() || err.is_timeout() || err.is_request() || err.is_body()
-        }
+        Error::Transport(err) => err.is_connect() || err.is_timeout() || err.is_request() || err.is_body(),
         _ => false,
     }
 }
@@ -168,10 +152,7 @@ pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Durati
 /// (`Sun, 06 Nov 1994 08:49:37 GMT`), the obsolete RFC 850 form
 /// (`Sunday, 06-Nov-94 08:49:37 GMT`) and asctime (`Sun Nov  6 08:49:37 1994`).
 fn parse_http_date(value: &str) -> Option<SystemTime> {
-    let tokens: Vec<&str> = value
-        .split([' ', ',', '-'])
-        .filter(|token| !token.is_empty())
-        .collect();
+    let tokens: Vec<&str> = value.split([' ', ',', '-']).filter(|token| !token.is_empty()).collect();
     let (day, month, year, time) = match tokens.as_slice() {
         [_, day, month, year, time, "GMT"] => (*day, *month, *year, *time),
         [_, month, day, time, year] => (*day, *month, *year, *time),
@@ -202,9 +183,7 @@ fn parse_http_date(value: &str) -> Option<SystemTime> {
 }
 
 fn month_number(name: &str) -> Option<u32> {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     let index = MONTHS.iter().position(|month| *month == name)?;
     u32::try_from(index + 1).ok()
 }
@@ -216,8 +195,7 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     let era = year.div_euclid(400);
     let year_of_era = year - era * 400;
     let month = i64::from(month);
-    let day_of_year =
-        (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let day_of_year = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
     let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
     era * 146_097 + day_of_era - 719_468
 }
@@ -226,10 +204,7 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
 /// and a global counter). Good enough for jitter; not for anything secret.
 fn random_unit() -> f64 {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let clock = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|elapsed| elapsed.as_nanos() as u64)
-        .unwrap_or(0);
+    let clock = SystemTime::now().duration_since(UNIX_EPOCH).map(|elapsed| elapsed.as_nanos() as u64).unwrap_or(0);
     let mut z = clock ^ COUNTER.fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
@@ -245,14 +220,8 @@ mod tests {
     #[test]
     fn parses_http_dates() {
         let expected = UNIX_EPOCH + Duration::from_secs(784_111_777);
-        assert_eq!(
-            parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"),
-            Some(expected)
-        );
-        assert_eq!(
-            parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT"),
-            Some(expected)
-        );
+        assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"), Some(expected));
+        assert_eq!(parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT"), Some(expected));
         assert_eq!(parse_http_date("Sun Nov  6 08:49:37 1994"), Some(expected));
         assert_eq!(parse_http_date("Sun, 06 Foo 1994 08:49:37 GMT"), None);
         assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:49 GMT"), None);
@@ -268,10 +237,7 @@ mod tests {
         assert_eq!(retry_after(&headers, now), None);
         headers.insert(RETRY_AFTER, HeaderValue::from_static("2"));
         assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(2)));
-        headers.insert(
-            RETRY_AFTER,
-            HeaderValue::from_static("Sun, 06 Nov 1994 08:49:37 GMT"),
-        );
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("Sun, 06 Nov 1994 08:49:37 GMT"));
         assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(7)));
         let later = now + Duration::from_secs(60);
         assert_eq!(retry_after(&headers, later), Some(Duration::ZERO));
@@ -281,16 +247,13 @@ mod tests {
 
     #[test]
     fn backoff_is_bounded() {
-        let policy = RetryPolicy::default()
-            .initial_backoff(Duration::from_millis(100))
-            .max_backoff(Duration::from_millis(250));
+        let policy =
+            RetryPolicy::default().initial_backoff(Duration::from_millis(100)).max_backoff(Duration::from_millis(250));
         for retry in [0, 1, 2, 3, 40, u32::MAX] {
             assert!(policy.backoff(retry) <= Duration::from_millis(250));
         }
         assert!(policy.backoff(1) <= Duration::from_millis(100));
-        let huge = RetryPolicy::default()
-            .initial_backoff(Duration::MAX)
-            .max_backoff(Duration::MAX);
+        let huge = RetryPolicy::default().initial_backoff(Duration::MAX).max_backoff(Duration::MAX);
         let _ = huge.backoff(u32::MAX);
     }
 
@@ -300,9 +263,7 @@ mod tests {
         assert!(policy.allows_method(&Method::GET));
         assert!(!policy.allows_method(&Method::POST));
         assert!(!policy.allows_method(&Method::PATCH));
-        assert!(policy
-            .retry_non_idempotent(true)
-            .allows_method(&Method::POST));
+        assert!(policy.retry_non_idempotent(true).allows_method(&Method::POST));
         assert!(is_retryable_status(StatusCode::SERVICE_UNAVAILABLE));
         assert!(!is_retryable_status(StatusCode::INTERNAL_SERVER_ERROR));
         assert_eq!(RetryPolicy::disabled().attempts(), 1);

@@ -63,10 +63,7 @@ impl SseParser {
     /// A parser that fails once an unfinished line and event together
     /// exceed `limit` bytes, so a server cannot make it grow without end.
     pub fn with_limit(limit: usize) -> SseParser {
-        SseParser {
-            limit: Some(limit),
-            ..SseParser::default()
-        }
+        SseParser { limit: Some(limit), ..SseParser::default() }
     }
 
     /// Parses a chunk. Fails ([`Error::BodyTooLarge`], with status 200)
@@ -97,10 +94,7 @@ impl SseParser {
         self.line.extend_from_slice(rest);
         match self.limit {
             Some(limit) if self.line.len().saturating_add(self.data.len()) > limit => {
-                Err(Error::BodyTooLarge {
-                    status: StatusCode::OK,
-                    limit,
-                })
+                Err(Error::BodyTooLarge { status: StatusCode::OK, limit })
             }
             _ => Ok(()),
         }
@@ -158,12 +152,7 @@ impl SseParser {
         }
         let mut data = std::mem::take(&mut self.data);
         data.pop(); // The `\n` after the last data line.
-        self.ready.push_back(Event {
-            event,
-            id: self.last_id.clone(),
-            retry: self.retry.take(),
-            data,
-        });
+        self.ready.push_back(Event { event, id: self.last_id.clone(), retry: self.retry.take(), data });
     }
 }
 
@@ -201,12 +190,7 @@ impl EventStream<String> {
 impl<T> EventStream<T> {
     fn with_decoder(bytes: ByteStream, decode: DecodeData<T>) -> EventStream<T> {
         let parser = SseParser::with_limit(bytes.limit());
-        EventStream {
-            bytes,
-            parser,
-            decode,
-            done: false,
-        }
+        EventStream { bytes, parser, decode, done: false }
     }
 
     /// The response status.
@@ -220,26 +204,13 @@ impl<T> EventStream<T> {
     }
 
     fn decoded(&self, event: Event<String>) -> Result<Event<T>, Error> {
-        let Event {
-            event,
-            id,
-            retry,
-            data,
-        } = event;
+        let Event { event, id, retry, data } = event;
         let snippet = bounded_snippet(data.as_bytes(), SNIPPET_LIMIT);
         match (self.decode)(data) {
-            Ok(data) => Ok(Event {
-                event,
-                id,
-                retry,
-                data,
-            }),
-            Err((path, source)) => Err(Error::Decode(Box::new(DecodeError {
-                status: self.status(),
-                path,
-                snippet,
-                source,
-            }))),
+            Ok(data) => Ok(Event { event, id, retry, data }),
+            Err((path, source)) => {
+                Err(Error::Decode(Box::new(DecodeError { status: self.status(), path, snippet, source })))
+            }
         }
     }
 }
@@ -286,10 +257,7 @@ impl<T> Stream for EventStream<T> {
 
 impl<T> fmt::Debug for EventStream<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("EventStream")
-            .field("status", &self.status())
-            .field("done", &self.done)
-            .finish_non_exhaustive()
+        f.debug_struct("EventStream").field("status", &self.status()).field("done", &self.done).finish_non_exhaustive()
     }
 }
 
@@ -309,17 +277,14 @@ mod tests {
     }
 
     fn event(event: Option<&str>, id: Option<&str>, data: &str) -> Event<String> {
-        Event {
-            event: event.map(str::to_owned),
-            id: id.map(str::to_owned),
-            retry: None,
-            data: data.to_owned(),
-        }
+        Event { event: event.map(str::to_owned), id: id.map(str::to_owned), retry: None, data: data.to_owned() }
     }
 
     #[test]
     fn fields_multi_line_data_and_comments() {
-        let events = parse(&[b": keep-alive\n\nevent: add\nid: 1\ndata: {\"a\":\ndata:1}\n\ndata\n\nunknown: x\ndata:  two spaces\n\n"]);
+        let events = parse(&[
+            b": keep-alive\n\nevent: add\nid: 1\ndata: {\"a\":\ndata:1}\n\ndata\n\nunknown: x\ndata:  two spaces\n\n",
+        ]);
         assert_eq!(
             events,
             vec![
@@ -339,8 +304,7 @@ mod tests {
 
     #[test]
     fn events_split_across_chunks_anywhere() {
-        let text: &[u8] =
-            b"\xef\xbb\xbfevent: e\r\ndata: h\xc3\xa9llo\r\nretry: 1500\r\n\r\ndata: x\r\n\r\n";
+        let text: &[u8] = b"\xef\xbb\xbfevent: e\r\ndata: h\xc3\xa9llo\r\nretry: 1500\r\n\r\ndata: x\r\n\r\n";
         let whole = parse(&[text]);
         assert_eq!(whole.len(), 2);
         assert_eq!(whole[0].event.as_deref(), Some("e"));
@@ -374,10 +338,7 @@ mod tests {
     fn the_size_limit_bounds_a_pending_event() {
         let mut parser = SseParser::with_limit(16);
         assert!(parser.feed(b"data: 0123456789\n").is_ok());
-        assert!(matches!(
-            parser.feed(b"data: 0123"),
-            Err(Error::BodyTooLarge { .. })
-        ));
+        assert!(matches!(parser.feed(b"data: 0123"), Err(Error::BodyTooLarge { .. })));
     }
 
     #[tokio::test]
@@ -387,22 +348,13 @@ mod tests {
             n: u32,
         }
         let chunks = [
-            Ok(bytes::Bytes::from_static(
-                b"data: {\"n\": 1}\n\ndata: {\"n\": \"x\"}\n",
-            )),
+            Ok(bytes::Bytes::from_static(b"data: {\"n\": 1}\n\ndata: {\"n\": \"x\"}\n")),
             Ok(bytes::Bytes::from_static(b"\ndata: {\"n\": 3}\n\n")),
         ];
-        let bytes = ByteStream::new(
-            StatusCode::OK,
-            HeaderMap::new(),
-            futures::stream::iter(chunks),
-        );
+        let bytes = ByteStream::new(StatusCode::OK, HeaderMap::new(), futures::stream::iter(chunks));
         let results: Vec<Result<Event<Tick>, Error>> = EventStream::json(bytes).collect().await;
         assert_eq!(results.len(), 3);
-        assert_eq!(
-            results[0].as_ref().map(|e| &e.data).ok(),
-            Some(&Tick { n: 1 })
-        );
+        assert_eq!(results[0].as_ref().map(|e| &e.data).ok(), Some(&Tick { n: 1 }));
         match &results[1] {
             Err(Error::Decode(decode)) => assert_eq!(decode.path, "n"),
             other => panic!("expected a decode error, got {other:?}"),

@@ -31,19 +31,10 @@ impl Core {
         let redact = self.inner.api_key_query.is_some();
         let limit = self.inner.max_response_body;
         let span = trace::CallSpan::new(&request);
-        match span
-            .instrument(run(&self.inner, request, &span, Read::Head))
-            .await?
-        {
-            Received::Head(response) => {
-                Ok(ByteStream::from_response(response, idle, redact, limit))
-            }
+        match span.instrument(run(&self.inner, request, &span, Read::Head)).await? {
+            Received::Head(response) => Ok(ByteStream::from_response(response, idle, redact, limit)),
             // Not produced by `Read::Head`; an already read body streams too.
-            Received::Whole(raw) => Ok(ByteStream::new(
-                raw.status,
-                raw.headers,
-                stream::iter([Ok(raw.body)]),
-            )),
+            Received::Whole(raw) => Ok(ByteStream::new(raw.status, raw.headers, stream::iter([Ok(raw.body)]))),
         }
     }
 }
@@ -71,20 +62,10 @@ impl ByteStream {
         headers: HeaderMap,
         body: impl Stream<Item = Result<Bytes, Error>> + Send + 'static,
     ) -> ByteStream {
-        ByteStream {
-            status,
-            headers,
-            body: body.boxed(),
-            limit: DEFAULT_MAX_RESPONSE_BODY,
-        }
+        ByteStream { status, headers, body: body.boxed(), limit: DEFAULT_MAX_RESPONSE_BODY }
     }
 
-    fn from_response(
-        response: reqwest::Response,
-        idle: Duration,
-        redact: bool,
-        limit: usize,
-    ) -> ByteStream {
+    fn from_response(response: reqwest::Response, idle: Duration, redact: bool, limit: usize) -> ByteStream {
         let status = response.status();
         let mut response = response;
         let headers = std::mem::take(response.headers_mut());
@@ -98,12 +79,7 @@ impl ByteStream {
                 Err(_elapsed) => Some((Err(Error::Timeout), None)),
             }
         });
-        ByteStream {
-            status,
-            headers,
-            body: body.boxed(),
-            limit,
-        }
+        ByteStream { status, headers, body: body.boxed(), limit }
     }
 
     /// The response status.
@@ -118,13 +94,7 @@ impl ByteStream {
 
     /// The `Content-Length` the server announced, if any.
     pub fn content_length(&self) -> Option<u64> {
-        self.headers
-            .get(CONTENT_LENGTH)?
-            .to_str()
-            .ok()?
-            .trim()
-            .parse()
-            .ok()
+        self.headers.get(CONTENT_LENGTH)?.to_str().ok()?.trim().parse().ok()
     }
 
     /// Reads the rest of the body into memory, up to the client's
@@ -135,18 +105,11 @@ impl ByteStream {
         while let Some(chunk) = self.body.next().await {
             let chunk = chunk?;
             if chunk.len() > self.limit.saturating_sub(body.len()) {
-                return Err(Error::BodyTooLarge {
-                    status: self.status,
-                    limit: self.limit,
-                });
+                return Err(Error::BodyTooLarge { status: self.status, limit: self.limit });
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(RawResponse {
-            status: self.status,
-            headers: self.headers,
-            body: body.freeze(),
-        })
+        Ok(RawResponse { status: self.status, headers: self.headers, body: body.freeze() })
     }
 
     /// The size limit [`into_raw`](Self::into_raw) applies (and event

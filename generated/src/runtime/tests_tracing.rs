@@ -88,10 +88,7 @@ async fn server() -> String {
         Ok(listener) => listener,
         Err(err) => panic!("bind: {err}"),
     };
-    let addr = listener
-        .local_addr()
-        .map(|a| a.to_string())
-        .unwrap_or_default();
+    let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
     let served = Arc::new(AtomicUsize::new(0));
     tokio::spawn(async move {
         while let Ok((mut socket, _)) = listener.accept().await {
@@ -105,14 +102,8 @@ async fn server() -> String {
                         Ok(len) => buf.extend_from_slice(chunk.get(..len).unwrap_or_default()),
                     }
                 }
-                let status = if n == 0 {
-                    "503 Service Unavailable"
-                } else {
-                    "200 OK"
-                };
-                let response = format!(
-                    "HTTP/1.1 {status}\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok"
-                );
+                let status = if n == 0 { "503 Service Unavailable" } else { "200 OK" };
+                let response = format!("HTTP/1.1 {status}\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok");
                 let _ = socket.write_all(response.as_bytes()).await;
             });
         }
@@ -136,12 +127,7 @@ async fn span_has_template_status_attempt_and_no_secrets() {
         Ok(client) => client,
         Err(err) => panic!("build: {err}"),
     };
-    let mut request = Request::new(
-        "getUser",
-        reqwest::Method::GET,
-        "/users/{id}",
-        "/users/user-id-4711".to_owned(),
-    );
+    let mut request = Request::new("getUser", reqwest::Method::GET, "/users/{id}", "/users/user-id-4711".to_owned());
     request.query("filter", "private-filter");
     request.header("X-Client-Secret", "header-SECRET-3");
     let raw = match client.0.execute(request).await {
@@ -165,13 +151,7 @@ async fn span_has_template_status_attempt_and_no_secrets() {
     ] {
         assert!(log.contains(expected), "missing {expected} in {log}");
     }
-    for forbidden in [
-        TOKEN,
-        API_KEY,
-        "header-SECRET-3",
-        "user-id-4711",
-        "private-filter",
-    ] {
+    for forbidden in [TOKEN, API_KEY, "header-SECRET-3", "user-id-4711", "private-filter"] {
         assert!(!log.contains(forbidden), "{forbidden} leaked into {log}");
     }
 }

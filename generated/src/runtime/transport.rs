@@ -35,10 +35,7 @@ impl Core {
     /// header or body), and each retry emits an event.
     pub async fn execute(&self, request: Request) -> Result<RawResponse, Error> {
         let span = trace::CallSpan::new(&request);
-        match span
-            .instrument(run(&self.inner, request, &span, Read::Whole))
-            .await?
-        {
+        match span.instrument(run(&self.inner, request, &span, Read::Whole)).await? {
             Received::Whole(raw) => Ok(raw),
             // Not produced by `Read::Whole`; reading the body is still right.
             Received::Head(response) => {
@@ -131,10 +128,9 @@ async fn attempts(
         let outcome = send_once(inner, prepared, read).await;
         let wait = if may_retry && attempt < policy.attempts() {
             match &outcome {
-                Ok(received) if is_retryable_status(received.status()) => Some(
-                    retry_after(received.headers(), SystemTime::now())
-                        .unwrap_or_else(|| policy.backoff(attempt)),
-                ),
+                Ok(received) if is_retryable_status(received.status()) => {
+                    Some(retry_after(received.headers(), SystemTime::now()).unwrap_or_else(|| policy.backoff(attempt)))
+                }
                 Err(err) if is_retryable_error(err) => Some(policy.backoff(attempt)),
                 _ => None,
             }
@@ -156,10 +152,8 @@ async fn attempts(
 async fn send_once(inner: &Inner, prepared: &Prepared, read: Read) -> Result<Received, Error> {
     let redact = prepared.redact_query;
     let attempt = async {
-        let mut builder = inner
-            .http
-            .request(prepared.method.clone(), prepared.url.clone())
-            .headers(prepared.headers.clone());
+        let mut builder =
+            inner.http.request(prepared.method.clone(), prepared.url.clone()).headers(prepared.headers.clone());
         // Opened inside the timeout: opening a file can block too.
         if let Some((body, length)) = prepared.body.open().await? {
             builder = builder.body(body);
@@ -167,14 +161,9 @@ async fn send_once(inner: &Inner, prepared: &Prepared, read: Read) -> Result<Rec
                 builder = builder.header(CONTENT_LENGTH, length);
             }
         }
-        let response = builder
-            .send()
-            .await
-            .map_err(|err| transport_error(err, redact))?;
+        let response = builder.send().await.map_err(|err| transport_error(err, redact))?;
         match read {
-            Read::Whole => read_body(response, inner.max_response_body, redact)
-                .await
-                .map(Received::Whole),
+            Read::Whole => read_body(response, inner.max_response_body, redact).await.map(Received::Whole),
             Read::Head => Ok(Received::Head(response)),
         }
     };
@@ -185,37 +174,22 @@ async fn send_once(inner: &Inner, prepared: &Prepared, read: Read) -> Result<Rec
 }
 
 /// Reads the whole body, failing as soon as it exceeds `limit` bytes.
-async fn read_body(
-    mut response: reqwest::Response,
-    limit: usize,
-    redact: bool,
-) -> Result<RawResponse, Error> {
+async fn read_body(mut response: reqwest::Response, limit: usize, redact: bool) -> Result<RawResponse, Error> {
     let status = response.status();
     let announced = response.content_length();
     if announced.is_some_and(|len| len > u64::try_from(limit).unwrap_or(u64::MAX)) {
         return Err(Error::BodyTooLarge { status, limit });
     }
     let headers = std::mem::take(response.headers_mut());
-    let capacity = announced
-        .and_then(|len| usize::try_from(len).ok())
-        .unwrap_or(0)
-        .min(MAX_PREALLOCATION);
+    let capacity = announced.and_then(|len| usize::try_from(len).ok()).unwrap_or(0).min(MAX_PREALLOCATION);
     let mut body = BytesMut::with_capacity(capacity);
-    while let Some(chunk) = response
-        .chunk()
-        .await
-        .map_err(|err| transport_error(err, redact))?
-    {
+    while let Some(chunk) = response.chunk().await.map_err(|err| transport_error(err, redact))? {
         if chunk.len() > limit.saturating_sub(body.len()) {
             return Err(Error::BodyTooLarge { status, limit });
         }
         body.extend_from_slice(&chunk);
     }
-    Ok(RawResponse {
-        status,
-        headers,
-        body: body.freeze(),
-    })
+    Ok(RawResponse { status, headers, body: body.freeze() })
 }
 
 /// A reqwest error as [`Error`]: timeouts as [`Error::Timeout`], and the
@@ -239,9 +213,8 @@ fn prepare(inner: &Inner, request: Request) -> Result<Prepared, Error> {
     for (name, value) in &request.headers {
         let header = HeaderName::from_bytes(name.as_bytes())
             .map_err(|_| Error::invalid_request(*name, "a valid HTTP header name"))?;
-        let mut value = HeaderValue::from_str(value).map_err(|_| {
-            Error::invalid_request(*name, "a valid HTTP header value (visible ASCII)")
-        })?;
+        let mut value = HeaderValue::from_str(value)
+            .map_err(|_| Error::invalid_request(*name, "a valid HTTP header value (visible ASCII)"))?;
         value.set_sensitive(is_sensitive_header(header.as_str()));
         if set_by_request.contains(&header) {
             headers.append(header, value);
@@ -292,10 +265,7 @@ fn build_url(inner: &Inner, request: &Request) -> Result<Url, Error> {
         decoded == "." || decoded == ".."
     });
     if dot_segment {
-        return Err(Error::invalid_request(
-            request.path_template,
-            "a path parameter must not be `.` or `..`",
-        ));
+        return Err(Error::invalid_request(request.path_template, "a path parameter must not be `.` or `..`"));
     }
     let mut url = inner.base_url.clone();
     let full = format!("{}{path}", url.path().trim_end_matches('/'));
@@ -317,17 +287,12 @@ fn build_url(inner: &Inner, request: &Request) -> Result<Url, Error> {
 /// every request, and a server must not be able to send them elsewhere.
 fn page_url(inner: &Inner, link: &str) -> Result<Url, Error> {
     let base = &inner.base_url;
-    let mut url = base
-        .join(link.trim())
-        .map_err(|_| Error::invalid_request("Link", "a valid next-page URL"))?;
+    let mut url = base.join(link.trim()).map_err(|_| Error::invalid_request("Link", "a valid next-page URL"))?;
     let same_origin = url.scheme() == base.scheme()
         && url.host_str() == base.host_str()
         && url.port_or_known_default() == base.port_or_known_default();
     if !same_origin {
-        return Err(Error::invalid_request(
-            "Link",
-            "a next-page URL on the API's origin",
-        ));
+        return Err(Error::invalid_request("Link", "a next-page URL on the API's origin"));
     }
     url.set_fragment(None);
     if let Some((name, key)) = &inner.api_key_query {
@@ -379,12 +344,7 @@ pub(super) mod trace {
             self.0.record("attempt", attempt);
         }
 
-        pub(crate) fn retry(
-            &self,
-            attempt: u32,
-            wait: Duration,
-            outcome: Result<StatusCode, &Error>,
-        ) {
+        pub(crate) fn retry(&self, attempt: u32, wait: Duration, outcome: Result<StatusCode, &Error>) {
             match outcome {
                 Ok(status) => tracing::info!(
                     parent: &self.0,
@@ -443,13 +403,7 @@ pub(super) mod trace {
 
         pub(crate) fn attempt(&self, _attempt: u32) {}
 
-        pub(crate) fn retry(
-            &self,
-            _attempt: u32,
-            _wait: Duration,
-            _outcome: Result<StatusCode, &Error>,
-        ) {
-        }
+        pub(crate) fn retry(&self, _attempt: u32, _wait: Duration, _outcome: Result<StatusCode, &Error>) {}
 
         pub(crate) fn finish(&self, _result: Result<StatusCode, &Error>, _elapsed: Duration) {}
     }

@@ -66,13 +66,8 @@ impl Upload {
     /// [`Error::Encode`].
     pub fn path(path: impl Into<PathBuf>) -> Upload {
         let path = path.into();
-        let file_name = path
-            .file_name()
-            .map(|name| name.to_string_lossy().into_owned());
-        Upload {
-            file_name,
-            ..Upload::from_source(Source::File(path))
-        }
+        let file_name = path.file_name().map(|name| name.to_string_lossy().into_owned());
+        Upload { file_name, ..Upload::from_source(Source::File(path)) }
     }
 
     /// A stream of chunks, sent as it yields them (chunked transfer encoding
@@ -84,10 +79,7 @@ impl Upload {
         E: Into<Box<dyn std::error::Error + Send + Sync>> + 'static,
     {
         let chunks: Chunks = stream.map_err(io::Error::other).boxed();
-        Upload::from_source(Source::Stream {
-            length: None,
-            stream: Arc::new(Mutex::new(Some(chunks))),
-        })
+        Upload::from_source(Source::Stream { length: None, stream: Arc::new(Mutex::new(Some(chunks))) })
     }
 
     /// The exact length of a stream upload, sent as `Content-Length` (some
@@ -131,11 +123,7 @@ impl Upload {
     }
 
     fn from_source(source: Source) -> Upload {
-        Upload {
-            source,
-            file_name: None,
-            content_type: None,
-        }
+        Upload { source, file_name: None, content_type: None }
     }
 
     /// Whether the upload can be sent again (for a retry).
@@ -163,9 +151,7 @@ impl Upload {
                 let taken = stream.lock().ok().and_then(|mut slot| slot.take());
                 match taken {
                     Some(chunks) => Ok((chunks, *length)),
-                    None => Err(encode_error(io::Error::other(
-                        "a stream upload can be sent only once",
-                    ))),
+                    None => Err(encode_error(io::Error::other("a stream upload can be sent only once"))),
                 }
             }
         }
@@ -228,10 +214,7 @@ impl fmt::Debug for Upload {
             Source::File(path) => debug.field("path", path),
             Source::Stream { length, .. } => debug.field("stream_length", length),
         };
-        debug
-            .field("file_name", &self.file_name)
-            .field("content_type", &self.content_type)
-            .finish()
+        debug.field("file_name", &self.file_name).field("content_type", &self.content_type).finish()
     }
 }
 
@@ -241,10 +224,7 @@ mod tests {
 
     async fn collect(upload: &Upload) -> Result<(Vec<u8>, Option<u64>), Error> {
         let (chunks, length) = upload.open().await?;
-        let parts: Vec<Bytes> = chunks
-            .try_collect()
-            .await
-            .map_err(|e| Error::Encode(Box::new(e)))?;
+        let parts: Vec<Bytes> = chunks.try_collect().await.map_err(|e| Error::Encode(Box::new(e)))?;
         Ok((parts.concat(), length))
     }
 
@@ -268,11 +248,8 @@ mod tests {
         }
         let _ = std::fs::remove_dir_all(&dir);
 
-        let streamed = Upload::stream(stream::iter([
-            Ok::<_, io::Error>(Bytes::from("a")),
-            Ok(Bytes::from("b")),
-        ]))
-        .with_length(2);
+        let streamed =
+            Upload::stream(stream::iter([Ok::<_, io::Error>(Bytes::from("a")), Ok(Bytes::from("b"))])).with_length(2);
         assert!(!streamed.is_replayable());
         let clone = streamed.clone();
         let (data, length) = collect(&streamed).await.expect("stream");

@@ -6,16 +6,12 @@ use super::error::Error;
 /// `value` has at most `max` characters (Unicode scalar values, as JSON
 /// Schema counts them).
 pub fn max_length(field: &str, value: &str, max: usize) -> Result<(), Error> {
-    check(value.chars().count() <= max, field, || {
-        format!("maxLength {max}")
-    })
+    check(value.chars().count() <= max, field, || format!("maxLength {max}"))
 }
 
 /// `value` has at least `min` characters.
 pub fn min_length(field: &str, value: &str, min: usize) -> Result<(), Error> {
-    check(value.chars().count() >= min, field, || {
-        format!("minLength {min}")
-    })
+    check(value.chars().count() >= min, field, || format!("minLength {min}"))
 }
 
 /// `value >= min` (`value > min` when `exclusive`). NaN never passes.
@@ -76,29 +72,17 @@ mod tests {
     #[test]
     fn lengths_count_characters() {
         assert!(max_length("name", "éé", 2).is_ok());
-        assert_eq!(
-            rule(max_length("name", "ééé", 2)).as_deref(),
-            Some("maxLength 2")
-        );
+        assert_eq!(rule(max_length("name", "ééé", 2)).as_deref(), Some("maxLength 2"));
         assert!(min_length("name", "", 0).is_ok());
-        assert_eq!(
-            rule(min_length("name", "a", 2)).as_deref(),
-            Some("minLength 2")
-        );
+        assert_eq!(rule(min_length("name", "a", 2)).as_deref(), Some("minLength 2"));
     }
 
     #[test]
     fn bounds() {
         assert!(minimum("n", 1.0, 1.0, false).is_ok());
-        assert_eq!(
-            rule(minimum("n", 1.0, 1.0, true)).as_deref(),
-            Some("exclusiveMinimum 1")
-        );
+        assert_eq!(rule(minimum("n", 1.0, 1.0, true)).as_deref(), Some("exclusiveMinimum 1"));
         assert!(maximum("n", 1.0, 1.0, false).is_ok());
-        assert_eq!(
-            rule(maximum("n", 2.5, 2.0, false)).as_deref(),
-            Some("maximum 2")
-        );
+        assert_eq!(rule(maximum("n", 2.5, 2.0, false)).as_deref(), Some("maximum 2"));
         assert!(minimum("n", f64::NAN, 0.0, false).is_err());
         assert!(maximum("n", f64::NAN, 0.0, true).is_err());
         assert!(max_items("l", 3, 3).is_ok());

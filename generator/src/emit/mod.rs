@@ -112,7 +112,10 @@ fn allow_attributes(api: &Api) -> TokenStream {
 }
 
 fn types_file_tokens(api: &Api, plan: Option<&FeaturePlan>) -> TokenStream {
-    let docs = inner_docs(&format!("Models of the {}: request and response bodies, enums and shared schemas.", api.title.trim()));
+    let docs = inner_docs(&format!(
+        "Models of the {}: request and response bodies, enums and shared schemas.",
+        api.title.trim()
+    ));
     let allow = allow_attributes(api);
     let mut items = types::types_module(api);
     if let Some(plan) = plan {
@@ -180,8 +183,21 @@ fn format_file(tokens: TokenStream, preamble: &str, file_label: &str, path: &str
 /// separated from it. Statements inside function bodies never start with
 /// those, so they are left alone.
 fn separate_items(code: &str) -> String {
-    const ITEM_STARTS: &[&str] =
-        &["///", "#[", "pub ", "fn ", "impl ", "impl<", "const ", "type ", "mod ", "struct ", "enum ", "async fn ", "use "];
+    const ITEM_STARTS: &[&str] = &[
+        "///",
+        "#[",
+        "pub ",
+        "fn ",
+        "impl ",
+        "impl<",
+        "const ",
+        "type ",
+        "mod ",
+        "struct ",
+        "enum ",
+        "async fn ",
+        "use ",
+    ];
     let mut out = String::with_capacity(code.len() + code.len() / 8);
     let mut previous: Option<&str> = None;
     let mut in_inner_attributes = false;
@@ -195,7 +211,9 @@ fn separate_items(code: &str) -> String {
             let prev_ends_item = prev_trimmed == "}"
                 || prev_trimmed == "};"
                 || (!is_doc && prev_trimmed.ends_with(';') && ITEM_STARTS.iter().any(|s| prev_trimmed.starts_with(s)));
-            let after_inner = in_inner_attributes && !trimmed.starts_with("#!") && !prev_trimmed.starts_with("//!")
+            let after_inner = in_inner_attributes
+                && !trimmed.starts_with("#!")
+                && !prev_trimmed.starts_with("//!")
                 && prev_trimmed.ends_with(']');
             let starts_item = ITEM_STARTS.iter().any(|s| trimmed.starts_with(s));
             if (prev_ends_item && same_indent && starts_item) || (after_inner && indent(line) == 0) {

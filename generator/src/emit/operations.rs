@@ -8,8 +8,8 @@ use super::docs::{doc_attrs, doc_from_parts};
 use super::param_text::{path_text, value_text};
 use super::rust_type::{ident, rust_type, Position, Scope};
 use crate::model::{
-    Api, BodyEncoding, FieldHop, IntWidth, Operation, PaginationStyle, Param, ParamLocation, ResponseCase, ResponseKind, TypeKind,
-    TypeRef,
+    Api, BodyEncoding, FieldHop, IntWidth, Operation, PaginationStyle, Param, ParamLocation, ResponseCase,
+    ResponseKind, TypeKind, TypeRef,
 };
 
 /// The items of one tag module.
@@ -93,7 +93,8 @@ fn client_method(op: &Operation) -> TokenStream {
 fn builder_item(api: &Api, op: &Operation) -> TokenStream {
     let builder = format_ident!("{}", op.builder_name);
     let method = &op.method_name;
-    let doc = format!(" The request of [`Client::{method}`](super::Client::{method}): set optional inputs, then `send()`.");
+    let doc =
+        format!(" The request of [`Client::{method}`](super::Client::{method}): set optional inputs, then `send()`.");
     let mut fields = Vec::new();
     for param in arguments(op) {
         let name = ident(&param.rust_name);

@@ -11,7 +11,11 @@ use crate::model::{FieldHop, PaginationStyle, TypeRef};
 
 /// Helper functions and the page-stream expression of `style`, or `None` for
 /// the styles `operations.rs` handles (token, offset). `page` is the page type.
-pub fn pages(style: &PaginationStyle, page: &TokenStream, items: &[FieldHop]) -> Option<(Vec<TokenStream>, TokenStream)> {
+pub fn pages(
+    style: &PaginationStyle,
+    page: &TokenStream,
+    items: &[FieldHop],
+) -> Option<(Vec<TokenStream>, TokenStream)> {
     match style {
         PaginationStyle::LastItem { param, has_more, id, id_type } => {
             Some(last_item(page, items, param, has_more, id, id_type))

@@ -27,10 +27,12 @@ pub fn streaming_methods(op: &Operation, request: &TokenStream, error_result: &T
     if let Some(data) = op.responses.success.iter().find_map(|case| case.events.as_ref()) {
         // `send_with_response` asks for the first documented media type; when
         // that is not the event stream (JSON beside it), ask for the stream.
-        let accepts_events = op.responses.success.iter().find_map(|case| case.media_type.as_deref()).is_some_and(|media| {
-            media.split(';').next().unwrap_or_default().trim().eq_ignore_ascii_case("text/event-stream")
-        });
-        let accept = (!accepts_events).then(|| quote! { request.accept = ::std::option::Option::Some("text/event-stream"); });
+        let accepts_events =
+            op.responses.success.iter().find_map(|case| case.media_type.as_deref()).is_some_and(|media| {
+                media.split(';').next().unwrap_or_default().trim().eq_ignore_ascii_case("text/event-stream")
+            });
+        let accept =
+            (!accepts_events).then(|| quote! { request.accept = ::std::option::Option::Some("text/event-stream"); });
         methods.push(send_events(data, request, accept, &is_success, error_result));
     }
     quote! { #( #methods )* }

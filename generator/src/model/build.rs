@@ -135,10 +135,7 @@ pub fn build(doc: &OpenAPI, diagnostics: &mut Diagnostics) -> Result<Api, Error>
         security: security_schemes(doc),
         client_params: client_params(&operations),
         types,
-        tags: tags
-            .into_iter()
-            .map(|(module, (name, description))| (module, Tag { name, description }))
-            .collect(),
+        tags: tags.into_iter().map(|(module, (name, description))| (module, Tag { name, description })).collect(),
         operations,
         deduplicated_types,
     })

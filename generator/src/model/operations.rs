@@ -142,7 +142,10 @@ impl Builder<'_> {
     ) -> Result<Vec<Param>, Error> {
         // Path-level parameters first; an operation-level one with the same name and location replaces it.
         let mut merged: IndexMap<(String, &'static str), (Parameter, String)> = IndexMap::new();
-        let sources = [(&item.parameters, format!("{}/parameters", parent_pointer(pointer))), (&op.parameters, format!("{pointer}/parameters"))];
+        let sources = [
+            (&item.parameters, format!("{}/parameters", parent_pointer(pointer))),
+            (&op.parameters, format!("{pointer}/parameters")),
+        ];
         for (list, list_pointer) in sources {
             for (index, parameter) in list.iter().enumerate() {
                 let parameter_pointer = format!("{list_pointer}/{index}");
@@ -241,7 +244,12 @@ impl Builder<'_> {
         }
     }
 
-    fn request_body(&mut self, body: &ReferenceOr<RequestBody>, pointer: &str, builder_name: &str) -> Option<ModelBody> {
+    fn request_body(
+        &mut self,
+        body: &ReferenceOr<RequestBody>,
+        pointer: &str,
+        builder_name: &str,
+    ) -> Option<ModelBody> {
         let body = match body {
             ReferenceOr::Item(body) => body.clone(),
             ReferenceOr::Reference { reference } => {
@@ -271,7 +279,12 @@ impl Builder<'_> {
             match self.multipart_form(media, &form_pointer, &format!("{builder_name}Form")) {
                 Some(form) => BodyEncoding::Multipart(form),
                 None => {
-                    self.warn(pointer, format!("{media_type} body without an object schema is sent as raw bytes; the caller encodes it"));
+                    self.warn(
+                        pointer,
+                        format!(
+                            "{media_type} body without an object schema is sent as raw bytes; the caller encodes it"
+                        ),
+                    );
                     BodyEncoding::Bytes(media_type.to_string())
                 }
             }
@@ -502,8 +515,12 @@ pub fn path_template_names(path: &str) -> Vec<String> {
 
 /// `get /pets/{petId}/toys` → `getPetsPetIdToys`.
 pub fn synthesize_operation_id(method: &str, path: &str) -> String {
-    let words: Vec<String> =
-        path.split('/').filter(|s| !s.is_empty()).map(|s| s.trim_matches(|c| c == '{' || c == '}')).map(camel).collect();
+    let words: Vec<String> = path
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| s.trim_matches(|c| c == '{' || c == '}'))
+        .map(camel)
+        .collect();
     if words.is_empty() {
         format!("{method}Root")
     } else {
@@ -548,15 +565,19 @@ mod tests {
         .err()
         .map(|e| e.to_string())
         .unwrap_or_default();
-        assert_eq!(error, "specs/t.yaml at #/paths/~1b/get (operation `same`): duplicate operationId (also at #/paths/~1a/get)");
+        assert_eq!(
+            error,
+            "specs/t.yaml at #/paths/~1b/get (operation `same`): duplicate operationId (also at #/paths/~1a/get)"
+        );
     }
 
     #[test]
     fn undeclared_path_parameter_names_file_pointer_and_operation() {
-        let error = generate("  /pets/{petId}:\n    get: {operationId: getPet, responses: {'204': {description: ok}}}\n")
-            .err()
-            .map(|e| e.to_string())
-            .unwrap_or_default();
+        let error =
+            generate("  /pets/{petId}:\n    get: {operationId: getPet, responses: {'204': {description: ok}}}\n")
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
         assert_eq!(
             error,
             "specs/t.yaml at #/paths/~1pets~1{petId}/get (operation `getPet`): path parameter `petId` is used in the path but not declared"

@@ -60,10 +60,8 @@ impl Builder<'_> {
             }
             Some("offset") => {
                 let offset_param = query_param(text("offset").ok_or("missing `offset`")?)?;
-                let offset_is_integer = operation
-                    .params
-                    .iter()
-                    .any(|p| p.rust_name == offset_param && matches!(p.ty, TypeRef::Integer(_)));
+                let offset_is_integer =
+                    operation.params.iter().any(|p| p.rust_name == offset_param && matches!(p.ty, TypeRef::Integer(_)));
                 if !offset_is_integer {
                     return Err("the offset parameter is not an integer".into());
                 }

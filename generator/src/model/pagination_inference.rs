@@ -81,8 +81,10 @@ impl Builder<'_> {
         let (items, item_type) = self.single_items_field(page_type)?;
         let strings = self.find_fields(page_type, NEXT_FIELDS, |ty| *ty == TypeRef::String);
         // `next…` names say "the next cursor"; a bare `cursor` may be the current one.
-        let next_named: Vec<&Found> =
-            strings.iter().filter(|f| normalize(f.path.rsplit('.').next().unwrap_or_default()).starts_with("next")).collect();
+        let next_named: Vec<&Found> = strings
+            .iter()
+            .filter(|f| normalize(f.path.rsplit('.').next().unwrap_or_default()).starts_with("next"))
+            .collect();
         let next = match (next_named.as_slice(), strings.as_slice()) {
             ([only], _) => Some(*only),
             ([], [only]) => Some(only),
@@ -197,7 +199,8 @@ impl Builder<'_> {
     fn find_fields(&self, page_type: &TypeRef, names: &[&str], accept: impl Fn(&TypeRef) -> bool) -> Vec<Found> {
         let mut found = Vec::new();
         let Some(fields) = self.struct_fields(page_type, 0) else { return found };
-        let matches = |field: &Field| names.contains(&normalize(&field.wire_name).as_str()) && accept(strip_option(&field.ty));
+        let matches =
+            |field: &Field| names.contains(&normalize(&field.wire_name).as_str()) && accept(strip_option(&field.ty));
         for field in fields {
             if matches(field) {
                 found.push(Found { hops: vec![hop(field)], path: field.wire_name.clone(), ty: field.ty.clone() });
@@ -271,9 +274,21 @@ mod tests {
     fn each_rule_is_recognized() {
         let q = |name: &str, ty: &str| format!("{{name: {name}, in: query, schema: {{type: {ty}}}}}");
         let cursor = op("a", &q("pageToken", "string"), &format!("{{type: object, properties: {{{ITEMS}, meta: {{type: object, properties: {{nextPageToken: {{type: string}}}}}}}}}}"));
-        let stripe = op("b", &q("starting_after", "string"), &format!("{{type: object, properties: {{{ITEMS}, has_more: {{type: boolean}}}}}}"));
-        let offset = op("c", &format!("{}, {}", q("offset", "integer"), q("limit", "integer")), &format!("{{type: object, properties: {{{ITEMS}, total_count: {{type: integer}}}}}}"));
-        let link = op("d", &format!("{}, {}", q("page", "integer"), q("per_page", "integer")), "{type: array, items: {type: string}}");
+        let stripe = op(
+            "b",
+            &q("starting_after", "string"),
+            &format!("{{type: object, properties: {{{ITEMS}, has_more: {{type: boolean}}}}}}"),
+        );
+        let offset = op(
+            "c",
+            &format!("{}, {}", q("offset", "integer"), q("limit", "integer")),
+            &format!("{{type: object, properties: {{{ITEMS}, total_count: {{type: integer}}}}}}"),
+        );
+        let link = op(
+            "d",
+            &format!("{}, {}", q("page", "integer"), q("per_page", "integer")),
+            "{type: array, items: {type: string}}",
+        );
         let rules = paginated(&[cursor, stripe, offset, link].concat());
         let expected = [
             ("a", "cursor (pageToken -> meta.nextPageToken)"),
@@ -291,7 +306,11 @@ mod tests {
         // Two array fields: which one holds the items?
         let two_arrays = op("a", &q("cursor"), "{type: object, properties: {a: {type: array, items: {type: string}}, b: {type: array, items: {type: string}}, next_cursor: {type: string}}}");
         // Two cursor parameters.
-        let two_params = op("b", &format!("{}, {}", q("cursor"), q("after")), &format!("{{type: object, properties: {{{ITEMS}, next_cursor: {{type: string}}}}}}"));
+        let two_params = op(
+            "b",
+            &format!("{}, {}", q("cursor"), q("after")),
+            &format!("{{type: object, properties: {{{ITEMS}, next_cursor: {{type: string}}}}}}"),
+        );
         // A cursor parameter but no next-cursor field nor `has_more`.
         let no_next = op("c", &q("cursor"), &format!("{{type: object, properties: {{{ITEMS}}}}}"));
         // An array without `page`/`per_page` or a `Link` header.
@@ -304,6 +323,12 @@ mod tests {
         let explicit = "  /a:\n    get:\n      operationId: a\n      x-pagination: {style: token, items: data, request-token: cursor, response-token: next_cursor}\n      parameters: [{name: cursor, in: query, schema: {type: string}}]\n      responses: {'200': {description: ok, content: {application/json: {schema: {type: object, properties: {data: {type: array, items: {type: string}}, next_cursor: {type: string}}}}}}}\n";
         let link = "  /b:\n    get:\n      operationId: b\n      responses: {'200': {description: ok, headers: {Link: {schema: {type: string}}}, content: {application/json: {schema: {type: array, items: {type: integer}}}}}}\n";
         let rules = paginated(&[explicit, link].concat());
-        assert_eq!(rules, vec![("a".to_string(), "x-pagination (token)".to_string()), ("b".to_string(), "link (Link header)".to_string())]);
+        assert_eq!(
+            rules,
+            vec![
+                ("a".to_string(), "x-pagination (token)".to_string()),
+                ("b".to_string(), "link (Link header)".to_string())
+            ]
+        );
     }
 }

@@ -34,10 +34,7 @@ pub fn docs_of(schema: &Schema) -> Docs {
         (None, Some(description)) => Some(description.trim().to_string()),
         (None, None) => None,
     };
-    Docs {
-        text: text.filter(|t| !t.is_empty()),
-        deprecated: data.deprecated,
-    }
+    Docs { text: text.filter(|t| !t.is_empty()), deprecated: data.deprecated }
 }
 
 /// Validation rules of a schema.
@@ -87,7 +84,8 @@ impl Builder<'_> {
 
     fn type_of_reference(&mut self, reference: &str, pointer: &str) -> TypeRef {
         let Some(key) = reference.strip_prefix("#/components/schemas/") else {
-            self.warn(pointer,
+            self.warn(
+                pointer,
                 format!("reference {reference:?} is not to components/schemas; typed as any JSON value"),
             );
             return TypeRef::Json;
@@ -214,9 +212,10 @@ impl Builder<'_> {
             },
             Some("object") => self.map_type(any.additional_properties.as_ref(), hint, pointer),
             _ if any.items.is_some() => {
-                let items = any.items.as_ref().map(|items| {
-                    self.type_of(items, &format!("{hint}Item"), &format!("{pointer}/items"))
-                });
+                let items = any
+                    .items
+                    .as_ref()
+                    .map(|items| self.type_of(items, &format!("{hint}Item"), &format!("{pointer}/items")));
                 TypeRef::Vec(Box::new(items.unwrap_or(TypeRef::Json)))
             }
             _ => TypeRef::Json,
@@ -226,7 +225,10 @@ impl Builder<'_> {
     /// Defines a named type for `schema` under a fresh name derived from `hint`.
     fn define(&mut self, hint: &str, schema: &Schema, pointer: &str) -> TypeRef {
         if self.aliasing.iter().any(|&aliased| std::ptr::eq(aliased, schema)) {
-            self.warn(pointer, "its `allOf`/`oneOf`/`anyOf` parts do not combine into one type; typed as any JSON value");
+            self.warn(
+                pointer,
+                "its `allOf`/`oneOf`/`anyOf` parts do not combine into one type; typed as any JSON value",
+            );
             return TypeRef::Json;
         }
         if let Some(name) = self.defining.get(pointer).filter(|_| !pointer.is_empty()) {
@@ -317,12 +319,9 @@ impl Builder<'_> {
                 (Some(properties), required.as_slice(), additional_properties.as_ref(), None)
             }
             SchemaKind::AllOf { all_of } => (None, &[][..], None, Some(all_of)),
-            SchemaKind::Any(any) if !any.properties.is_empty() || !any.all_of.is_empty() => (
-                Some(&any.properties),
-                any.required.as_slice(),
-                any.additional_properties.as_ref(),
-                Some(&any.all_of),
-            ),
+            SchemaKind::Any(any) if !any.properties.is_empty() || !any.all_of.is_empty() => {
+                (Some(&any.properties), any.required.as_slice(), any.additional_properties.as_ref(), Some(&any.all_of))
+            }
             _ => return depth > 0 && matches!(schema.schema_kind, SchemaKind::Any(_)),
         };
         if let Some(properties) = properties {
@@ -380,7 +379,8 @@ impl Builder<'_> {
                 None => (Docs::default(), Constraints::default(), false, false, Vec::new(), false),
             };
             let mut ty = self.type_of(&property, &hint, &pointer);
-            let is_text = matches!(&ty, TypeRef::String) || matches!(&ty, TypeRef::Option(inner) if **inner == TypeRef::String);
+            let is_text =
+                matches!(&ty, TypeRef::String) || matches!(&ty, TypeRef::Option(inner) if **inner == TypeRef::String);
             let secret = is_text && (password || is_secret_name(&wire_name));
             if !required || read_only {
                 ty = ty.optional();
@@ -428,13 +428,19 @@ impl Builder<'_> {
                 (TypeRef::Float(_), _) => "Number".to_string(),
                 (TypeRef::Bool, _) => "Boolean".to_string(),
                 (TypeRef::Vec(_), _) => "Array".to_string(),
-                (TypeRef::Named(inner), _) => inner.strip_prefix(name).filter(|s| !s.is_empty()).unwrap_or(inner).to_string(),
+                (TypeRef::Named(inner), _) => {
+                    inner.strip_prefix(name).filter(|s| !s.is_empty()).unwrap_or(inner).to_string()
+                }
                 _ => format!("Variant{}", index + 1),
             };
             let tags = match (discriminator, branch) {
                 (Some(d), ReferenceOr::Reference { reference }) => {
-                    let mapped: Vec<String> =
-                        d.mapping.iter().filter(|(_, target)| *target == reference).map(|(tag, _)| tag.clone()).collect();
+                    let mapped: Vec<String> = d
+                        .mapping
+                        .iter()
+                        .filter(|(_, target)| *target == reference)
+                        .map(|(tag, _)| tag.clone())
+                        .collect();
                     if mapped.is_empty() {
                         vec![unescape_pointer_token(reference.rsplit('/').next().unwrap_or_default())]
                     } else {
@@ -447,14 +453,9 @@ impl Builder<'_> {
         }
         let tagged = discriminator.is_some() && variants.iter().all(|v| !v.tags.is_empty());
         if discriminator.is_some() && !tagged {
-            self.warn(pointer,
-                "discriminator on inline variants cannot be mapped; decoded untagged",
-            );
+            self.warn(pointer, "discriminator on inline variants cannot be mapped; decoded untagged");
         }
-        TypeKind::Union {
-            variants,
-            discriminator: discriminator.filter(|_| tagged).map(|d| d.property_name.clone()),
-        }
+        TypeKind::Union { variants, discriminator: discriminator.filter(|_| tagged).map(|d| d.property_name.clone()) }
     }
 }
 
@@ -462,7 +463,10 @@ impl Builder<'_> {
 fn is_password_format(schema: &Schema) -> bool {
     matches!(
         &schema.schema_kind,
-        SchemaKind::Type(Type::String(StringType { format: VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Password), .. }))
+        SchemaKind::Type(Type::String(StringType {
+            format: VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Password),
+            ..
+        }))
     )
 }
 
@@ -471,8 +475,16 @@ fn is_password_format(schema: &Schema) -> bool {
 /// (`secret_id`, `secret_store_config`) are not secrets.
 pub fn is_secret_name(wire_name: &str) -> bool {
     let name = snake(wire_name);
-    const EXACT: &[&str] =
-        &["token", "access_token", "refresh_token", "id_token", "bearer_token", "private_key", "passphrase", "credential"];
+    const EXACT: &[&str] = &[
+        "token",
+        "access_token",
+        "refresh_token",
+        "id_token",
+        "bearer_token",
+        "private_key",
+        "passphrase",
+        "credential",
+    ];
     EXACT.contains(&name.as_str())
         || name == "secret"
         || name.ends_with("_secret")

@@ -1,0 +1,336 @@
+//! API diffs: what changed between two models, for users of the generated crate.
+//!
+//! [`diff`] compares two [`Api`]s and lists every change a user of the generated
+//! Rust code can see, each classified by what it does to code written against
+//! the old client:
+//!
+//! - [`Class::Breaking`]: code that compiled may no longer compile (a removed
+//!   method, type, field, variant or setter; a new method argument or
+//!   constructor argument; a changed type), or silently stops working (a typed
+//!   error body that `api_body::<T>()` no longer returns);
+//! - [`Class::Compatible`]: old code still compiles and behaves as before (a new
+//!   operation, type or setter; a new field on a `#[non_exhaustive]` response
+//!   model; a new value of a `#[non_exhaustive]` enum; a changed path or media
+//!   type, which the client follows by itself).
+//!
+//! The rules follow the shape of the generated code (`emit::types`,
+//! `emit::operations`): required parameters are positional method arguments and
+//! optional ones builder setters; response-only structs are `#[non_exhaustive]`;
+//! request structs get `new(<non-Option fields>)` plus setters (struct-literal
+//! construction is not considered supported API); structs whose fields are all
+//! `Option` derive `Default`; string enums are `#[non_exhaustive]` with an
+//! `Unknown` fallback; `oneOf` unions are exhaustive enums; per-operation
+//! success enums are `#[non_exhaustive]`.
+//!
+//! [`render`] turns a list into the report `cargo xtask api-diff` prints.
+
+use std::fmt::Write;
+
+use crate::model::{
+    Api, Constraints, Field, Operation, Param, ParamLocation, ResponseCase, ResponseKind, SecurityScheme, TypeDef,
+    TypeKind, TypeRef, Variant,
+};
+use crate::surface::type_text;
+
+mod operations;
+mod types;
+
+use operations::{call_text, client_changes, operation_changes};
+use types::{kind_name, type_changes};
+
+/// What a change does to code written against the old client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Class {
+    /// Old code may stop compiling or silently stop working.
+    Breaking,
+    /// Old code compiles and behaves as before.
+    Compatible,
+}
+
+/// The kind of a change. The variant order is the order of changes about the
+/// same subject in a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ChangeKind {
+    /// A `Client` builder setter for an `x-client-default` parameter was added.
+    ClientParamAdded,
+    /// A `Client` builder setter for an `x-client-default` parameter was removed.
+    ClientParamRemoved,
+    /// A security scheme was added.
+    SecuritySchemeAdded,
+    /// A security scheme was removed.
+    SecuritySchemeRemoved,
+    /// `Client::DEFAULT_BASE_URL` changed.
+    BaseUrlChanged,
+    /// An operation (client method) was added.
+    OperationAdded,
+    /// An operation (client method) was removed.
+    OperationRemoved,
+    /// The client method or its request builder type was renamed.
+    OperationRenamed,
+    /// The operation moved to another tag module (its request builder with it).
+    OperationMoved,
+    /// The HTTP method or path template changed.
+    EndpointChanged,
+    /// The operation became deprecated or stopped being deprecated.
+    OperationDeprecationChanged,
+    /// A parameter was added.
+    ParameterAdded,
+    /// A parameter was removed.
+    ParameterRemoved,
+    /// A parameter's type changed.
+    ParameterRetyped,
+    /// A parameter became required (an argument) or optional (a setter).
+    ParameterRequirednessChanged,
+    /// A parameter moved to or from the client builder (`x-client-default`).
+    ParameterClientDefaultChanged,
+    /// A parameter's location or wire name changed.
+    ParameterWireChanged,
+    /// The method's required arguments are in another order.
+    ArgumentsReordered,
+    /// A request body was added.
+    BodyAdded,
+    /// The request body was removed.
+    BodyRemoved,
+    /// The request body's type changed.
+    BodyRetyped,
+    /// The request body became required (an argument) or optional (a setter).
+    BodyRequirednessChanged,
+    /// The request body's media type changed.
+    BodyMediaTypeChanged,
+    /// The type `send()` returns changed.
+    ReturnTypeChanged,
+    /// A documented success status was added or removed, the return type unchanged.
+    SuccessResponsesChanged,
+    /// A typed error body was documented for a new status.
+    ErrorResponseAdded,
+    /// A typed error body is no longer documented.
+    ErrorResponseRemoved,
+    /// A typed error body's type changed.
+    ErrorResponseRetyped,
+    /// Pagination streams were added.
+    PaginationAdded,
+    /// Pagination streams were removed.
+    PaginationRemoved,
+    /// The pagination item type changed.
+    PaginationRetyped,
+    /// A named type was added.
+    TypeAdded,
+    /// A named type was removed.
+    TypeRemoved,
+    /// A named type changed shape (struct, enum, union, alias).
+    TypeKindChanged,
+    /// A struct gained or lost its constructor or `#[non_exhaustive]`.
+    TypeUsageChanged,
+    /// A struct gained or lost `Default`.
+    TypeDefaultChanged,
+    /// A type became deprecated or stopped being deprecated.
+    TypeDeprecationChanged,
+    /// A struct field was added.
+    FieldAdded,
+    /// A struct field was removed.
+    FieldRemoved,
+    /// A struct field's type changed.
+    FieldRetyped,
+    /// A struct field became required or optional.
+    FieldRequirednessChanged,
+    /// A struct field's JSON name changed.
+    FieldWireNameChanged,
+    /// A struct field became read-only or writable.
+    FieldReadOnlyChanged,
+    /// A struct field's validation rules changed.
+    FieldConstraintsChanged,
+    /// A struct field became deprecated or stopped being deprecated.
+    FieldDeprecationChanged,
+    /// The arguments of a request struct's `new()` are in another order.
+    ConstructorReordered,
+    /// A struct's `additional_properties` map was added, removed or retyped.
+    AdditionalPropertiesChanged,
+    /// A string enum value was added.
+    EnumValueAdded,
+    /// A string enum value was removed.
+    EnumValueRemoved,
+    /// The Rust variant of a string enum value was renamed.
+    EnumValueRenamed,
+    /// A union (or success enum) variant was added.
+    VariantAdded,
+    /// A union (or success enum) variant was removed.
+    VariantRemoved,
+    /// A union (or success enum) variant's payload type changed.
+    VariantRetyped,
+    /// A variant's discriminator values or success statuses, or the
+    /// discriminator property, changed.
+    VariantTagsChanged,
+    /// A type alias points at another type.
+    AliasRetyped,
+}
+
+/// One change between two models.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// What kind of change.
+    pub kind: ChangeKind,
+    /// What changed: `Client`, an operationId, a type name, or `Type.field`.
+    pub subject: String,
+    /// One human-readable sentence (no trailing period).
+    pub description: String,
+    /// Breaking or compatible for users of the generated crate.
+    pub class: Class,
+}
+
+impl Change {
+    /// Whether the change is breaking.
+    pub fn is_breaking(&self) -> bool {
+        self.class == Class::Breaking
+    }
+
+    /// The report line (without indentation): `subject: description`.
+    pub fn line(&self) -> String {
+        format!("{}: {}", self.subject, self.description)
+    }
+}
+
+/// Every change from `old` to `new`, in a deterministic order: client-level
+/// changes, then operations by operationId, then types by name (a field right
+/// after its type); changes about one subject in [`ChangeKind`] order.
+pub fn diff(old: &Api, new: &Api) -> Vec<Change> {
+    let mut out = Changes::default();
+    client_changes(old, new, &mut out);
+    for old_op in &old.operations {
+        match new.operations.iter().find(|op| op.operation_id == old_op.operation_id) {
+            Some(new_op) => operation_changes(old_op, new_op, &mut out),
+            None => out.push(
+                ChangeKind::OperationRemoved,
+                &old_op.operation_id,
+                format!("operation removed: `{}` ({} {})", call_text(old_op), old_op.http_method, old_op.path),
+                Class::Breaking,
+            ),
+        }
+    }
+    for new_op in &new.operations {
+        if !old.operations.iter().any(|op| op.operation_id == new_op.operation_id) {
+            out.push(
+                ChangeKind::OperationAdded,
+                &new_op.operation_id,
+                format!("operation added: `{}` ({} {})", call_text(new_op), new_op.http_method, new_op.path),
+                Class::Compatible,
+            );
+        }
+    }
+    for (name, old_def) in &old.types {
+        match new.types.get(name) {
+            Some(new_def) => type_changes(old_def, new_def, &mut out),
+            None => out.push(
+                ChangeKind::TypeRemoved,
+                name,
+                format!("{} removed", kind_name(&old_def.kind)),
+                Class::Breaking,
+            ),
+        }
+    }
+    for (name, new_def) in &new.types {
+        if !old.types.contains_key(name) {
+            out.push(ChangeKind::TypeAdded, name, format!("{} added", kind_name(&new_def.kind)), Class::Compatible);
+        }
+    }
+    let mut changes = out.0;
+    // Stable sort: changes of one subject and kind keep the order they were found in.
+    changes.sort_by(|a, b| {
+        (area(a.kind), subject_key(&a.subject), a.kind).cmp(&(area(b.kind), subject_key(&b.subject), b.kind))
+    });
+    changes
+}
+
+/// Whether any change is breaking.
+pub fn has_breaking(changes: &[Change]) -> bool {
+    changes.iter().any(Change::is_breaking)
+}
+
+/// The report for one API:
+///
+/// ```text
+/// petstore: 1 breaking, 1 compatible change(s)
+/// Breaking changes (1)
+///   - Pet.name: field removed (`name: String`)
+/// Compatible changes (1)
+///   - listPets: optional parameter `limit: i32` (query) added: setter `.limit()`
+/// ```
+///
+/// or `petstore: no API changes`.
+pub fn render(label: &str, changes: &[Change]) -> String {
+    if changes.is_empty() {
+        return format!("{label}: no API changes\n");
+    }
+    let breaking: Vec<&Change> = changes.iter().filter(|c| c.is_breaking()).collect();
+    let compatible: Vec<&Change> = changes.iter().filter(|c| !c.is_breaking()).collect();
+    let mut out = format!("{label}: {} breaking, {} compatible change(s)\n", breaking.len(), compatible.len());
+    for (title, group) in [("Breaking", &breaking), ("Compatible", &compatible)] {
+        if group.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "{title} changes ({})", group.len());
+        for change in group.iter() {
+            let _ = writeln!(out, "  - {}", change.line());
+        }
+    }
+    out
+}
+
+/// Collects changes.
+#[derive(Default)]
+pub(crate) struct Changes(Vec<Change>);
+
+impl Changes {
+    pub(crate) fn push(&mut self, kind: ChangeKind, subject: &str, description: String, class: Class) {
+        self.0.push(Change { kind, subject: subject.to_string(), description, class });
+    }
+}
+
+/// 0: client, 1: operations, 2: types.
+pub(crate) fn area(kind: ChangeKind) -> u8 {
+    use ChangeKind::*;
+    match kind {
+        ClientParamAdded | ClientParamRemoved | SecuritySchemeAdded | SecuritySchemeRemoved | BaseUrlChanged => 0,
+        OperationAdded
+        | OperationRemoved
+        | OperationRenamed
+        | OperationMoved
+        | EndpointChanged
+        | OperationDeprecationChanged
+        | ParameterAdded
+        | ParameterRemoved
+        | ParameterRetyped
+        | ParameterRequirednessChanged
+        | ParameterClientDefaultChanged
+        | ParameterWireChanged
+        | ArgumentsReordered
+        | BodyAdded
+        | BodyRemoved
+        | BodyRetyped
+        | BodyRequirednessChanged
+        | BodyMediaTypeChanged
+        | ReturnTypeChanged
+        | SuccessResponsesChanged
+        | ErrorResponseAdded
+        | ErrorResponseRemoved
+        | ErrorResponseRetyped
+        | PaginationAdded
+        | PaginationRemoved
+        | PaginationRetyped => 1,
+        _ => 2,
+    }
+}
+
+/// `Pet` sorts before `Pet.name`, which sorts before `PetList`.
+pub(crate) fn subject_key(subject: &str) -> (&str, &str) {
+    subject.split_once('.').unwrap_or((subject, ""))
+}
+
+pub(crate) fn was_now(flag: bool, what: &str) -> String {
+    if flag {
+        format!("now {what}")
+    } else {
+        format!("no longer {what}")
+    }
+}
+
+// ---------------------------------------------------------------- client

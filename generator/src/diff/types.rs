@@ -1,0 +1,431 @@
+//! Changes to named types: kinds, fields, enum values, union variants.
+
+use super::operations::reordered;
+use super::*;
+
+pub(crate) fn kind_name(kind: &TypeKind) -> &'static str {
+    match kind {
+        TypeKind::Struct { .. } => "struct",
+        TypeKind::Enum { .. } => "enum",
+        TypeKind::Union { .. } => "union",
+        TypeKind::Alias(_) => "alias",
+        TypeKind::Responses { .. } => "success enum",
+    }
+}
+
+/// Response-only structs are `#[non_exhaustive]`.
+pub(crate) fn is_non_exhaustive(def: &TypeDef) -> bool {
+    def.in_response && !def.in_request
+}
+
+pub(crate) fn is_option(ty: &TypeRef) -> bool {
+    matches!(ty, TypeRef::Option(_))
+}
+
+/// The type without its outer `Option`.
+pub(crate) fn strip_option(ty: &TypeRef) -> &TypeRef {
+    match ty {
+        TypeRef::Option(inner) => inner,
+        other => other,
+    }
+}
+
+pub(crate) fn type_changes(old: &TypeDef, new: &TypeDef, out: &mut Changes) {
+    let name = new.name.as_str();
+    if old.docs.deprecated != new.docs.deprecated {
+        out.push(
+            ChangeKind::TypeDeprecationChanged,
+            name,
+            was_now(new.docs.deprecated, "deprecated"),
+            Class::Compatible,
+        );
+    }
+    match (&old.kind, &new.kind) {
+        (
+            TypeKind::Struct { fields: old_fields, additional: old_additional },
+            TypeKind::Struct { fields: new_fields, additional: new_additional },
+        ) => {
+            struct_usage_changes(old, new, out);
+            for old_field in old_fields {
+                match new_fields.iter().find(|f| f.rust_name == old_field.rust_name) {
+                    Some(new_field) => field_changes(new, old_field, new_field, out),
+                    None => out.push(
+                        ChangeKind::FieldRemoved,
+                        &format!("{name}.{}", old_field.rust_name),
+                        format!("field removed (`{}: {}`)", old_field.rust_name, type_text(&old_field.ty)),
+                        Class::Breaking,
+                    ),
+                }
+            }
+            for new_field in new_fields {
+                if !old_fields.iter().any(|f| f.rust_name == new_field.rust_name) {
+                    field_added(new, new_field, out);
+                }
+            }
+            if old.in_request && new.in_request {
+                if let Some(description) = reordered(&constructor_args(old_fields), &constructor_args(new_fields)) {
+                    out.push(
+                        ChangeKind::ConstructorReordered,
+                        name,
+                        format!("arguments of `{name}::new` reordered: {description}"),
+                        Class::Breaking,
+                    );
+                }
+            }
+            let all_optional = |fields: &[Field]| fields.iter().all(|f| is_option(&f.ty));
+            let (old_default, new_default) = (all_optional(old_fields), all_optional(new_fields));
+            if old_default != new_default {
+                let (description, class) = if new_default {
+                    ("now implements `Default` (every field is optional)".to_string(), Class::Compatible)
+                } else {
+                    (format!("no longer implements `Default`: `{name}::default()` stops compiling"), Class::Breaking)
+                };
+                out.push(ChangeKind::TypeDefaultChanged, name, description, class);
+            }
+            match (old_additional, new_additional) {
+                (None, None) => {}
+                (Some(ty), None) => out.push(
+                    ChangeKind::AdditionalPropertiesChanged,
+                    name,
+                    format!("`additional_properties: Map<{}>` removed", type_text(ty)),
+                    Class::Breaking,
+                ),
+                (None, Some(ty)) => out.push(
+                    ChangeKind::AdditionalPropertiesChanged,
+                    name,
+                    format!("`additional_properties: Map<{}>` added", type_text(ty)),
+                    if is_non_exhaustive(new) || new.in_request { Class::Compatible } else { Class::Breaking },
+                ),
+                (Some(old_ty), Some(new_ty)) if old_ty != new_ty => out.push(
+                    ChangeKind::AdditionalPropertiesChanged,
+                    name,
+                    format!(
+                        "`additional_properties` changed from `Map<{}>` to `Map<{}>`",
+                        type_text(old_ty),
+                        type_text(new_ty)
+                    ),
+                    Class::Breaking,
+                ),
+                _ => {}
+            }
+        }
+        (TypeKind::Enum { values: old_values }, TypeKind::Enum { values: new_values }) => {
+            for old_value in old_values {
+                match new_values.iter().find(|v| v.wire == old_value.wire) {
+                    None => out.push(
+                        ChangeKind::EnumValueRemoved,
+                        name,
+                        format!(
+                            "value {:?} removed: variant `{name}::{}` is gone",
+                            old_value.wire, old_value.rust_name
+                        ),
+                        Class::Breaking,
+                    ),
+                    Some(new_value) if new_value.rust_name != old_value.rust_name => out.push(
+                        ChangeKind::EnumValueRenamed,
+                        name,
+                        format!(
+                            "variant for {:?} renamed from `{}` to `{}`",
+                            old_value.wire, old_value.rust_name, new_value.rust_name
+                        ),
+                        Class::Breaking,
+                    ),
+                    Some(_) => {}
+                }
+            }
+            for new_value in new_values {
+                if !old_values.iter().any(|v| v.wire == new_value.wire) {
+                    out.push(
+                        ChangeKind::EnumValueAdded,
+                        name,
+                        format!(
+                            "value {:?} added: variant `{name}::{}` (the enum is non-exhaustive)",
+                            new_value.wire, new_value.rust_name
+                        ),
+                        Class::Compatible,
+                    );
+                }
+            }
+        }
+        (
+            TypeKind::Union { variants: old_variants, discriminator: old_discriminator },
+            TypeKind::Union { variants: new_variants, discriminator: new_discriminator },
+        ) => {
+            if old_discriminator != new_discriminator {
+                let text = |d: &Option<String>| d.clone().map(|d| format!("`{d}`")).unwrap_or_else(|| "none".into());
+                out.push(
+                    ChangeKind::VariantTagsChanged,
+                    name,
+                    format!("discriminator changed from {} to {}", text(old_discriminator), text(new_discriminator)),
+                    Class::Compatible,
+                );
+            }
+            variant_changes(name, old_variants, new_variants, false, out);
+        }
+        (TypeKind::Responses { variants: old_variants }, TypeKind::Responses { variants: new_variants }) => {
+            variant_changes(name, old_variants, new_variants, true, out);
+        }
+        (TypeKind::Alias(old_target), TypeKind::Alias(new_target)) => {
+            if old_target != new_target {
+                out.push(
+                    ChangeKind::AliasRetyped,
+                    name,
+                    format!("now `= {}` (was `= {}`)", type_text(new_target), type_text(old_target)),
+                    Class::Breaking,
+                );
+            }
+        }
+        (old_kind, new_kind) => out.push(
+            ChangeKind::TypeKindChanged,
+            name,
+            format!("changed from {} to {}", kind_name(old_kind), kind_name(new_kind)),
+            Class::Breaking,
+        ),
+    }
+}
+
+/// The arguments of a request struct's `new()`: its non-`Option` fields, in order.
+pub(crate) fn constructor_args(fields: &[Field]) -> Vec<&str> {
+    fields.iter().filter(|f| !is_option(&f.ty)).map(|f| f.rust_name.as_str()).collect()
+}
+
+/// A struct's constructor comes with `in_request`; `#[non_exhaustive]` with
+/// "response only".
+pub(crate) fn struct_usage_changes(old: &TypeDef, new: &TypeDef, out: &mut Changes) {
+    let name = new.name.as_str();
+    if old.in_request && !new.in_request {
+        out.push(
+            ChangeKind::TypeUsageChanged,
+            name,
+            format!("no longer sent in requests: `{name}::new` and its setters are gone"),
+            Class::Breaking,
+        );
+    } else if !old.in_request && new.in_request {
+        out.push(
+            ChangeKind::TypeUsageChanged,
+            name,
+            format!("now sent in requests: gains `{name}::new` and setters"),
+            Class::Compatible,
+        );
+    }
+    let (old_ne, new_ne) = (is_non_exhaustive(old), is_non_exhaustive(new));
+    if !old_ne && new_ne && !old.in_request {
+        // With a constructor lost, the line above already says it breaks.
+        out.push(
+            ChangeKind::TypeUsageChanged,
+            name,
+            "now `#[non_exhaustive]`: struct literals stop compiling".into(),
+            Class::Breaking,
+        );
+    } else if old_ne && !new_ne {
+        out.push(ChangeKind::TypeUsageChanged, name, "no longer `#[non_exhaustive]`".into(), Class::Compatible);
+    }
+}
+
+pub(crate) fn field_added(def: &TypeDef, field: &Field, out: &mut Changes) {
+    let subject = format!("{}.{}", def.name, field.rust_name);
+    let optional = is_option(&field.ty);
+    let which = if optional { "optional" } else { "required" };
+    let (description, class) = if def.in_request && !optional {
+        (
+            format!(
+                "required field `{}: {}` added: `{}::new` gains an argument",
+                field.rust_name,
+                type_text(&field.ty),
+                def.name
+            ),
+            Class::Breaking,
+        )
+    } else if def.in_request {
+        (
+            format!(
+                "optional field `{}: {}` added: setter `.{}()`",
+                field.rust_name,
+                type_text(&field.ty),
+                crate::naming::setter_name(&field.rust_name)
+            ),
+            Class::Compatible,
+        )
+    } else {
+        (
+            format!("{which} field `{}: {}` added (response model)", field.rust_name, type_text(&field.ty)),
+            Class::Compatible,
+        )
+    };
+    out.push(ChangeKind::FieldAdded, &subject, description, class);
+}
+
+pub(crate) fn field_changes(def: &TypeDef, old: &Field, new: &Field, out: &mut Changes) {
+    let subject = format!("{}.{}", def.name, new.rust_name);
+    let (old_inner, new_inner) = (strip_option(&old.ty), strip_option(&new.ty));
+    if old_inner != new_inner {
+        out.push(
+            ChangeKind::FieldRetyped,
+            &subject,
+            format!("type changed from `{}` to `{}`", type_text(&old.ty), type_text(&new.ty)),
+            Class::Breaking,
+        );
+    }
+    if is_option(&old.ty) != is_option(&new.ty) {
+        let constructor = if def.in_request {
+            if is_option(&new.ty) {
+                format!("; no longer an argument of `{}::new`", def.name)
+            } else {
+                format!("; a new argument of `{}::new`", def.name)
+            }
+        } else {
+            String::new()
+        };
+        let description = if is_option(&new.ty) {
+            format!("now optional: `{}` (was `{}`){constructor}", type_text(&new.ty), type_text(&old.ty))
+        } else {
+            format!("now required: `{}` (was `{}`){constructor}", type_text(&new.ty), type_text(&old.ty))
+        };
+        out.push(ChangeKind::FieldRequirednessChanged, &subject, description, Class::Breaking);
+    } else if old.required != new.required {
+        // Nullable: the Rust type stays `Option`; only whether `null` is sent changes.
+        out.push(
+            ChangeKind::FieldRequirednessChanged,
+            &subject,
+            format!("{} (still `{}`, nullable)", was_now(new.required, "required"), type_text(&new.ty)),
+            Class::Compatible,
+        );
+    }
+    if old.wire_name != new.wire_name {
+        out.push(
+            ChangeKind::FieldWireNameChanged,
+            &subject,
+            format!("JSON name changed from {:?} to {:?}", old.wire_name, new.wire_name),
+            Class::Compatible,
+        );
+    }
+    if old.read_only != new.read_only {
+        // Only optional fields of request structs have setters, and read-only ones none.
+        let has_setter = def.in_request && is_option(&new.ty);
+        let (description, class) = match (new.read_only, has_setter) {
+            (true, true) => (
+                format!("now read-only: setter `.{}()` is gone", crate::naming::setter_name(&new.rust_name)),
+                Class::Breaking,
+            ),
+            (false, true) => (
+                format!("no longer read-only: setter `.{}()` added", crate::naming::setter_name(&new.rust_name)),
+                Class::Compatible,
+            ),
+            (read_only, false) => (was_now(read_only, "read-only"), Class::Compatible),
+        };
+        out.push(ChangeKind::FieldReadOnlyChanged, &subject, description, class);
+    }
+    // Allowed values of a named enum are reported on the enum itself.
+    let allowed_changed = old.allowed != new.allowed && !matches!(new_inner, TypeRef::Named(_));
+    if old.constraints != new.constraints || allowed_changed {
+        out.push(
+            ChangeKind::FieldConstraintsChanged,
+            &subject,
+            format!(
+                "validation changed from {} to {}",
+                constraints_text(&old.constraints, &old.allowed),
+                constraints_text(&new.constraints, &new.allowed)
+            ),
+            Class::Compatible,
+        );
+    }
+    if old.docs.deprecated != new.docs.deprecated {
+        out.push(
+            ChangeKind::FieldDeprecationChanged,
+            &subject,
+            was_now(new.docs.deprecated, "deprecated"),
+            Class::Compatible,
+        );
+    }
+}
+
+/// `{minLength 1, maxLength 10}`, `{one of a, b}` or `{none}`.
+pub(crate) fn constraints_text(constraints: &Constraints, allowed: &[String]) -> String {
+    let bound = |name: &str, value: Option<(f64, bool)>| {
+        value.map(|(v, exclusive)| format!("{name}{} {v}", if exclusive { " (exclusive)" } else { "" }))
+    };
+    let parts: Vec<String> = [
+        constraints.min_length.map(|v| format!("minLength {v}")),
+        constraints.max_length.map(|v| format!("maxLength {v}")),
+        bound("minimum", constraints.minimum),
+        bound("maximum", constraints.maximum),
+        constraints.min_items.map(|v| format!("minItems {v}")),
+        constraints.max_items.map(|v| format!("maxItems {v}")),
+        (!allowed.is_empty()).then(|| format!("one of {}", allowed.join(", "))),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if parts.is_empty() {
+        "{none}".into()
+    } else {
+        format!("{{{}}}", parts.join(", "))
+    }
+}
+
+/// `Cat(Cat)`, or `NoContent` for a success enum's body-less status.
+pub(crate) fn variant_text(variant: &Variant, success_enum: bool) -> String {
+    if success_enum && variant.ty == TypeRef::Option(Box::new(TypeRef::Json)) {
+        variant.rust_name.clone()
+    } else {
+        format!("{}({})", variant.rust_name, type_text(&variant.ty))
+    }
+}
+
+/// Variants of a union (exhaustive: a new variant breaks `match`) or of a
+/// success enum (`#[non_exhaustive]`), matched by Rust name.
+pub(crate) fn variant_changes(name: &str, old: &[Variant], new: &[Variant], success_enum: bool, out: &mut Changes) {
+    let (added_class, tags_label) =
+        if success_enum { (Class::Compatible, "statuses") } else { (Class::Breaking, "discriminator values") };
+    for old_variant in old {
+        let Some(new_variant) = new.iter().find(|v| v.rust_name == old_variant.rust_name) else {
+            out.push(
+                ChangeKind::VariantRemoved,
+                name,
+                format!("variant `{}` removed", variant_text(old_variant, success_enum)),
+                Class::Breaking,
+            );
+            continue;
+        };
+        if old_variant.ty != new_variant.ty {
+            out.push(
+                ChangeKind::VariantRetyped,
+                name,
+                format!(
+                    "variant `{}` payload changed from `{}` to `{}`",
+                    new_variant.rust_name,
+                    type_text(&old_variant.ty),
+                    type_text(&new_variant.ty)
+                ),
+                Class::Breaking,
+            );
+        }
+        if old_variant.tags != new_variant.tags {
+            out.push(
+                ChangeKind::VariantTagsChanged,
+                name,
+                format!(
+                    "variant `{}` {tags_label} changed from [{}] to [{}]",
+                    new_variant.rust_name,
+                    old_variant.tags.join(", "),
+                    new_variant.tags.join(", ")
+                ),
+                Class::Compatible,
+            );
+        }
+    }
+    for new_variant in new {
+        if !old.iter().any(|v| v.rust_name == new_variant.rust_name) {
+            let note = match added_class {
+                Class::Breaking => " (the enum is exhaustive: `match` needs a new arm)",
+                Class::Compatible => "",
+            };
+            out.push(
+                ChangeKind::VariantAdded,
+                name,
+                format!("variant `{}` added{note}", variant_text(new_variant, success_enum)),
+                added_class,
+            );
+        }
+    }
+}
