@@ -44,9 +44,59 @@ pub fn run(_args: &[String]) -> Result<(), String> {
         crate::corpus::run(&[fixtures, "--clippy".to_string()])
     })?;
     step("examples against Prism", crate::examples::run)?;
-    step("test", || cargo(&["test", "--workspace", "--all-targets"], &[]))?;
-    step("doctests", || cargo(&["test", "--workspace", "--doc"], &[]))?;
+    let mut totals = TestTotals::default();
+    step("test", || cargo_test(&["test", "--workspace", "--all-targets"], &mut totals))?;
+    step("doctests", || cargo_test(&["test", "--workspace", "--doc"], &mut totals))?;
+    // One closing line for the whole suite, whatever binary ran last.
+    println!("\ntests: {} passed, {} failed", totals.passed, totals.failed);
     Ok(())
+}
+
+/// Tests counted over every `test result:` line of the `cargo test` runs.
+#[derive(Debug, Default)]
+struct TestTotals {
+    passed: u64,
+    failed: u64,
+}
+
+impl TestTotals {
+    /// Adds the counts of a libtest line such as
+    /// `test result: ok. 14 passed; 0 failed; 0 ignored; …`.
+    fn add_line(&mut self, line: &str) {
+        let Some(counts) = line.trim().strip_prefix("test result: ") else { return };
+        for part in counts.split(';') {
+            let mut words = part.split_whitespace().rev();
+            let (Some(label), Some(number)) = (words.next(), words.next()) else { continue };
+            let Ok(number) = number.parse::<u64>() else { continue };
+            match label {
+                "passed" => self.passed += number,
+                "failed" => self.failed += number,
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Runs `cargo test …`, echoing its output and counting results.
+fn cargo_test(args: &[&str], totals: &mut TestTotals) -> Result<(), String> {
+    use std::io::{BufRead, BufReader};
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.args(args).current_dir(project_root()).stdout(std::process::Stdio::piped());
+    eprintln!("$ {cmd:?}");
+    let mut child = cmd.spawn().map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
+    if let Some(stdout) = child.stdout.take() {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            println!("{line}");
+            totals.add_line(&line);
+        }
+    }
+    let status = child.wait().map_err(|e| format!("cannot wait for {cmd:?}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{cmd:?} exited with {status}"))
+    }
 }
 
 fn step(name: &str, body: impl FnOnce() -> Result<(), String>) -> Result<(), String> {
@@ -87,5 +137,20 @@ fn command(cmd: &mut Command) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!("{cmd:?} exited with {status}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TestTotals;
+
+    #[test]
+    fn counts_libtest_result_lines() {
+        let mut totals = TestTotals::default();
+        totals
+            .add_line("test result: ok. 14 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.02s");
+        totals.add_line("test result: FAILED. 2 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out");
+        totals.add_line("running 3 tests");
+        assert_eq!((totals.passed, totals.failed), (16, 1));
     }
 }

@@ -15,10 +15,6 @@ use super::request::{Payload, Request};
 use super::response::RawResponse;
 use super::retry::{is_retryable_error, is_retryable_status, retry_after, RetryPolicy};
 
-/// Preallocation cap for a response body whose length is announced: a
-/// `Content-Length` is not trusted for more than this.
-const MAX_PREALLOCATION: usize = 1024 * 1024;
-
 impl Core {
     /// Sends `request` and returns the response, whatever its status.
     ///
@@ -152,16 +148,18 @@ async fn attempts(
 async fn send_once(inner: &Inner, prepared: &Prepared, read: Read) -> Result<Received, Error> {
     let redact = prepared.redact_query;
     let attempt = async {
-        let mut builder =
-            inner.http.request(prepared.method.clone(), prepared.url.clone()).headers(prepared.headers.clone());
+        // A `reqwest::Request` built directly takes the prepared headers in one
+        // clone; `RequestBuilder::headers` would re-insert them one by one.
+        let mut request = reqwest::Request::new(prepared.method.clone(), prepared.url.clone());
+        *request.headers_mut() = prepared.headers.clone();
         // Opened inside the timeout: opening a file can block too.
         if let Some((body, length)) = prepared.body.open().await? {
-            builder = builder.body(body);
+            *request.body_mut() = Some(body);
             if let Some(length) = length {
-                builder = builder.header(CONTENT_LENGTH, length);
+                request.headers_mut().insert(CONTENT_LENGTH, HeaderValue::from(length));
             }
         }
-        let response = builder.send().await.map_err(|err| transport_error(err, redact))?;
+        let response = inner.http.execute(request).await.map_err(|err| transport_error(err, redact))?;
         match read {
             Read::Whole => read_body(response, inner.max_response_body, redact).await.map(Received::Whole),
             Read::Head => Ok(Received::Head(response)),
@@ -181,8 +179,18 @@ async fn read_body(mut response: reqwest::Response, limit: usize, redact: bool) 
         return Err(Error::BodyTooLarge { status, limit });
     }
     let headers = std::mem::take(response.headers_mut());
-    let capacity = announced.and_then(|len| usize::try_from(len).ok()).unwrap_or(0).min(MAX_PREALLOCATION);
-    let mut body = BytesMut::with_capacity(capacity);
+    if announced.is_some() {
+        // The length is known and within the limit: let reqwest collect the
+        // body, which hands a single-chunk body over without copying it. A
+        // server sending more than it announced is cut off by hyper.
+        let body = response.bytes().await.map_err(|err| transport_error(err, redact))?;
+        if body.len() > limit {
+            return Err(Error::BodyTooLarge { status, limit });
+        }
+        return Ok(RawResponse { status, headers, body });
+    }
+    // No announced length: collect chunk by chunk, checking the limit as we go.
+    let mut body = BytesMut::new();
     while let Some(chunk) = response.chunk().await.map_err(|err| transport_error(err, redact))? {
         if chunk.len() > limit.saturating_sub(body.len()) {
             return Err(Error::BodyTooLarge { status, limit });
