@@ -18,7 +18,7 @@ use std::process::Command;
 use oapi_gen::diff::{diff, has_breaking, render, Change};
 use oapi_gen::model::Api;
 
-use crate::codegen::{options_for, ApiSpec, APIS};
+use crate::codegen::{options_for, select, ApiSpec};
 use crate::project_root;
 
 /// `cargo xtask api-diff --base <git-rev> [API…] [--fail-on-breaking]`.
@@ -86,22 +86,6 @@ pub fn api_changes(root: &Path, rev: &str, api: &ApiSpec) -> Result<Vec<Change>,
     Ok(diff(&old, &current))
 }
 
-/// Names → APIs; all of them when `names` is empty.
-fn select(names: &[&str]) -> Result<Vec<&'static ApiSpec>, String> {
-    if names.is_empty() {
-        return Ok(APIS.iter().collect());
-    }
-    names
-        .iter()
-        .map(|name| {
-            APIS.iter().find(|api| api.name == *name).ok_or_else(|| {
-                let known: Vec<&str> = APIS.iter().map(|a| a.name).collect();
-                format!("unknown API {name:?}; known: {}", known.join(", "))
-            })
-        })
-        .collect()
-}
-
 /// Whether `rev` names a commit (false as well when git is missing or `root`
 /// is not in a repository).
 fn revision_exists(root: &Path, rev: &str) -> bool {
@@ -147,6 +131,7 @@ fn empty_like(api: &Api) -> Api {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codegen::APIS;
 
     #[test]
     fn an_empty_base_makes_everything_added() {

@@ -58,23 +58,27 @@ impl std::fmt::Display for Problem {
     }
 }
 
+/// Names → APIs; all of them when `names` is empty.
+pub fn select(names: &[&str]) -> Result<Vec<&'static ApiSpec>, String> {
+    if names.is_empty() {
+        return Ok(APIS.iter().collect());
+    }
+    names
+        .iter()
+        .map(|name| {
+            APIS.iter().find(|api| api.name == *name).ok_or_else(|| {
+                let known: Vec<&str> = APIS.iter().map(|a| a.name).collect();
+                format!("unknown API {name:?}; known: {}", known.join(", "))
+            })
+        })
+        .collect()
+}
+
 /// `cargo xtask codegen [API…] [--check]`.
 pub fn run(args: &[String]) -> Result<(), String> {
     let check = args.iter().any(|a| a == "--check");
     let names: Vec<&str> = args.iter().filter(|a| !a.starts_with("--")).map(String::as_str).collect();
-    let selected: Vec<&ApiSpec> = if names.is_empty() {
-        APIS.iter().collect()
-    } else {
-        names
-            .iter()
-            .map(|name| {
-                APIS.iter().find(|api| api.name == *name).ok_or_else(|| {
-                    let known: Vec<&str> = APIS.iter().map(|a| a.name).collect();
-                    format!("unknown API {name:?}; known: {}", known.join(", "))
-                })
-            })
-            .collect::<Result<_, _>>()?
-    };
+    let selected = select(&names)?;
     let problems = generate(&project_root(), &selected, check)?;
     if !check {
         // What changed for users, against the specs the checked-in output came from.

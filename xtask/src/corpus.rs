@@ -150,16 +150,7 @@ fn generate(spec: &Path, work: &Path, dirs: &mut BTreeSet<String>) -> Result<Ent
         }
     };
     // A fresh directory, so files the generator no longer produces do not linger.
-    if crate_dir.exists() {
-        std::fs::remove_dir_all(&crate_dir).map_err(|e| format!("cannot clear {}: {e}", crate_dir.display()))?;
-    }
-    for (relative, contents) in &output.files {
-        let path = crate_dir.join(relative);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-        }
-        std::fs::write(&path, contents).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    }
+    crate::write_fresh_dir(&crate_dir, &output.files)?;
     let report = &output.report;
     let warnings_file = work.join(format!("{dir}.warnings.txt"));
     let warnings: String = report.warnings.iter().map(|w| format!("{w}\n")).collect();

@@ -154,16 +154,7 @@ fn check_standalone(root: &Path, spec: &Path) -> Result<Vec<String>, String> {
     };
     let output = generate_file_with(spec, &options, TagFeatures::On).map_err(|e| format!("{}: {e}", spec.display()))?;
     let plan = output.features.ok_or("no feature plan")?;
-    if crate_dir.exists() {
-        std::fs::remove_dir_all(&crate_dir).map_err(|e| format!("cannot clear {}: {e}", crate_dir.display()))?;
-    }
-    for (relative, contents) in &output.files {
-        let path = crate_dir.join(relative);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-        }
-        std::fs::write(&path, contents).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    }
+    crate::write_fresh_dir(&crate_dir, &output.files)?;
     // A throwaway workspace of its own (the crate is not a member of this one),
     // seeded with this workspace's lock file so nothing is resolved afresh.
     let manifest = format!(

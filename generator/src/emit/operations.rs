@@ -612,19 +612,7 @@ fn pagination_methods(op: &Operation) -> Option<TokenStream> {
                     #next_token
                 }
             });
-            quote! {
-                crate::runtime::token_pages(
-                    self,
-                    |mut request: Self, token: ::std::option::Option<::std::string::String>| {
-                        if token.is_some() {
-                            request.#param = token;
-                        }
-                        request.send()
-                    },
-                    Self::page_next_token,
-                    Self::page_len,
-                )
-            }
+            super::pagination_styles::token_pages_call(&param)
         }
         PaginationStyle::Offset { offset_param, total } => {
             let offset_ty = op.params.iter().find(|p| &p.rust_name == offset_param).map(|p| p.ty.clone())?;

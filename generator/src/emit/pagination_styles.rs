@@ -63,7 +63,23 @@ fn last_item(
             crate::runtime::cursor_from_last_item(#has_more, #items, |item| #id_text)
         }
     };
-    let pages = quote! {
+    (vec![helper], token_pages_call(&param))
+}
+
+/// Each next page is the `Link: <…>; rel="next"` target of the previous one.
+///
+/// ```text
+/// crate::runtime::link_pages(self, |mut request, next| { request.options = request.options.next_page_url(url); request.send_with_response() }, Self::page_len)
+/// ```
+/// The page stream of a token-style operation: each next request carries the
+/// token `Self::page_next_token` read from the page before.
+///
+/// ```text
+/// crate::runtime::token_pages(self, |mut request, token| { request.page_token = token; request.send() },
+///     Self::page_next_token, Self::page_len)
+/// ```
+pub fn token_pages_call(param: &proc_macro2::Ident) -> TokenStream {
+    quote! {
         crate::runtime::token_pages(
             self,
             |mut request: Self, token: ::std::option::Option<::std::string::String>| {
@@ -75,15 +91,9 @@ fn last_item(
             Self::page_next_token,
             Self::page_len,
         )
-    };
-    (vec![helper], pages)
+    }
 }
 
-/// Each next page is the `Link: <…>; rel="next"` target of the previous one.
-///
-/// ```text
-/// crate::runtime::link_pages(self, |mut request, next| { request.options = request.options.next_page_url(url); request.send_with_response() }, Self::page_len)
-/// ```
 fn link() -> (Vec<TokenStream>, TokenStream) {
     let pages = quote! {
         crate::runtime::link_pages(
