@@ -19,3 +19,20 @@ pub async fn serve(app: axum::Router) -> String {
 }
 
 pub mod prism;
+
+/// A client over the bare runtime, for tests that drive `Core::execute` directly.
+pub struct TestClient(pub api_clients::runtime::Core);
+
+impl api_clients::runtime::FromCore for TestClient {
+    fn from_core(core: api_clients::runtime::Core) -> Self {
+        TestClient(core)
+    }
+}
+
+/// A `Core` for `base` with the given retry policy and no credentials.
+pub fn test_core(base: &str, retry: api_clients::runtime::RetryPolicy) -> api_clients::runtime::Core {
+    match api_clients::runtime::ClientBuilder::<TestClient>::new(base, &[]).retry(retry).build() {
+        Ok(TestClient(core)) => core,
+        Err(err) => panic!("client: {err}"),
+    }
+}

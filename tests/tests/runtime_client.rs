@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use api_clients::runtime::{
     api_error, decode_bytes, decode_json, decode_text, is_json_content_type, path_segment, Body, ClientBuilder, Core,
-    Error, FromCore, RawResponse, Request, RetryPolicy, SecurityScheme, API_ERROR_BODY_LIMIT,
+    Error, RawResponse, Request, RetryPolicy, SecurityScheme, API_ERROR_BODY_LIMIT,
 };
 use axum::extract::{Path, Request as AxumRequest};
 use axum::http::StatusCode as AxumStatus;
@@ -16,7 +16,7 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
 use bytes::Bytes;
-use integration_tests::serve;
+use integration_tests::{serve, TestClient};
 use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -24,14 +24,6 @@ use serde_json::{json, Value};
 const TOKEN: &str = "tok-SECRET-7f3a";
 const PASSWORD: &str = "pw-SECRET-91bc";
 const API_KEY: &str = "key-SECRET-5d2e";
-
-struct TestClient(Core);
-
-impl FromCore for TestClient {
-    fn from_core(core: Core) -> Self {
-        TestClient(core)
-    }
-}
 
 fn builder(base: &str, schemes: &'static [SecurityScheme]) -> ClientBuilder<TestClient> {
     ClientBuilder::new(base, schemes).retry(RetryPolicy::disabled())

@@ -6,24 +6,16 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use api_clients::runtime::{
-    decode_json, items, offset_pages, token_pages, ClientBuilder, Core, Error, FromCore, Request, Response, RetryPolicy,
+    decode_json, items, offset_pages, token_pages, ClientBuilder, Core, Error, Request, Response, RetryPolicy,
 };
 use axum::extract::Query;
 use axum::routing::get;
 use axum::{Json, Router};
 use futures::{Stream, StreamExt, TryStreamExt};
-use integration_tests::serve;
+use integration_tests::{serve, TestClient};
 use reqwest::Method;
 use serde::Deserialize;
 use serde_json::{json, Value};
-
-struct TestClient(Core);
-
-impl FromCore for TestClient {
-    fn from_core(core: Core) -> Self {
-        TestClient(core)
-    }
-}
 
 #[derive(Debug, Deserialize)]
 struct Pagination {

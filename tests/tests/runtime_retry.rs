@@ -6,22 +6,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use api_clients::runtime::{CallOptions, ClientBuilder, Core, Error, FromCore, Request, RetryPolicy, SecurityScheme};
+use api_clients::runtime::{CallOptions, ClientBuilder, Error, Request, RetryPolicy, SecurityScheme};
 use axum::body::Body as AxumBody;
 use axum::http::StatusCode as AxumStatus;
 use axum::response::{IntoResponse, Response as AxumResponse};
 use axum::Router;
 use bytes::Bytes;
-use integration_tests::serve;
+use integration_tests::{serve, TestClient};
 use reqwest::{Method, StatusCode};
-
-struct TestClient(Core);
-
-impl FromCore for TestClient {
-    fn from_core(core: Core) -> Self {
-        TestClient(core)
-    }
-}
 
 const NO_SCHEMES: &[SecurityScheme] = &[];
 

@@ -5,24 +5,16 @@
 use std::convert::Infallible;
 use std::time::Duration;
 
-use api_clients::runtime::{ClientBuilder, Core, Error, Event, EventStream, FromCore, Request, RetryPolicy};
+use api_clients::runtime::{Core, Error, Event, EventStream, Request, RetryPolicy};
 use axum::body::{Body, Bytes};
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
 use futures::{stream, StreamExt};
-use integration_tests::serve;
+use integration_tests::{serve, test_core};
 use reqwest::Method;
 use serde::Deserialize;
-
-struct TestClient(Core);
-
-impl FromCore for TestClient {
-    fn from_core(core: Core) -> Self {
-        TestClient(core)
-    }
-}
 
 #[derive(Debug, Deserialize, PartialEq)]
 struct Tick {
@@ -59,10 +51,7 @@ fn events_request() -> Request {
 }
 
 fn core(base: &str) -> Core {
-    match ClientBuilder::<TestClient>::new(base, &[]).retry(RetryPolicy::disabled()).build() {
-        Ok(TestClient(core)) => core,
-        Err(err) => panic!("client: {err}"),
-    }
+    test_core(base, RetryPolicy::disabled())
 }
 
 #[tokio::test]

@@ -5,30 +5,19 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use api_clients::runtime::{Body, ClientBuilder, Core, Error, FromCore, Multipart, Request, RetryPolicy, Upload};
+use api_clients::runtime::{Body, Core, Error, Multipart, Request, RetryPolicy, Upload};
 use axum::body::Bytes;
 use axum::extract::{Multipart as AxumMultipart, Request as AxumRequest};
 use axum::http::StatusCode as AxumStatus;
 use axum::routing::post;
 use axum::{Json, Router};
 use futures::stream;
-use integration_tests::serve;
+use integration_tests::{serve, test_core};
 use reqwest::Method;
 use serde_json::{json, Value};
 
-struct TestClient(Core);
-
-impl FromCore for TestClient {
-    fn from_core(core: Core) -> Self {
-        TestClient(core)
-    }
-}
-
 fn client(base: &str, retry: RetryPolicy) -> Core {
-    match ClientBuilder::<TestClient>::new(base, &[]).retry(retry).build() {
-        Ok(TestClient(core)) => core,
-        Err(err) => panic!("client: {err}"),
-    }
+    test_core(base, retry)
 }
 
 fn upload_request(body: Body) -> Request {

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use api_clients::runtime::{
-    api_error, cursor_from_last_item, decode_json, items, link_pages, token_pages, CallOptions, ClientBuilder, Core,
-    Error, FromCore, Request, Response, RetryPolicy,
+    api_error, cursor_from_last_item, decode_json, items, link_pages, token_pages, CallOptions, Core, Error, Request,
+    Response, RetryPolicy,
 };
 use axum::extract::Query;
 use axum::http::{header, HeaderMap};
@@ -15,24 +15,13 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
 use futures::{Stream, StreamExt, TryStreamExt};
-use integration_tests::serve;
+use integration_tests::{serve, test_core};
 use reqwest::Method;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-struct TestClient(Core);
-
-impl FromCore for TestClient {
-    fn from_core(core: Core) -> Self {
-        TestClient(core)
-    }
-}
-
 fn core(base: &str) -> Core {
-    match ClientBuilder::<TestClient>::new(base, &[]).retry(RetryPolicy::disabled()).build() {
-        Ok(TestClient(core)) => core,
-        Err(err) => panic!("client: {err}"),
-    }
+    test_core(base, RetryPolicy::disabled())
 }
 
 type Log = Arc<Mutex<Vec<String>>>;

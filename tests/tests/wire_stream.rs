@@ -8,33 +8,22 @@
 use std::convert::Infallible;
 use std::time::{Duration, Instant};
 
-use api_clients::runtime::{ByteStream, CallOptions, ClientBuilder, Core, Error, FromCore, Request, RetryPolicy};
+use api_clients::runtime::{ByteStream, CallOptions, Core, Error, Request, RetryPolicy};
 use axum::body::{Body, Bytes};
 use axum::http::{header, StatusCode as AxumStatus};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use futures::{stream, StreamExt};
-use integration_tests::serve;
+use integration_tests::{serve, test_core};
 use reqwest::Method;
 
 const CHUNK_SIZE: usize = 64 * 1024;
 /// Served again and again: the server allocates nothing per chunk.
 static CHUNK: [u8; CHUNK_SIZE] = [7; CHUNK_SIZE];
 
-struct TestClient(Core);
-
-impl FromCore for TestClient {
-    fn from_core(core: Core) -> Self {
-        TestClient(core)
-    }
-}
-
 fn client(base: &str) -> Core {
-    match ClientBuilder::<TestClient>::new(base, &[]).retry(RetryPolicy::disabled()).build() {
-        Ok(TestClient(core)) => core,
-        Err(err) => panic!("client: {err}"),
-    }
+    test_core(base, RetryPolicy::disabled())
 }
 
 fn get_request(path: &'static str) -> Request {
