@@ -2,7 +2,7 @@
 //! operations, then the passes that need the whole picture (merging identical
 //! types, usage, recursion).
 
-use indexmap::IndexMap;
+use indexmap::{IndexMap, IndexSet};
 use openapiv3::{OpenAPI, ReferenceOr, Schema};
 
 use super::schema::unescape_pointer_token;
@@ -197,40 +197,39 @@ fn mark_usage(types: &mut IndexMap<String, TypeDef>, operations: &[super::Operat
         for param in &op.params {
             param.ty.names(&mut request_roots);
         }
-        if let Some(body) = &op.body {
-            body.ty.names(&mut request_roots);
-        }
-        for ty in op.wire_request_types() {
-            ty.names(&mut request_roots);
-        }
-        for ty in op.wire_response_types() {
-            ty.names(&mut response_roots);
-        }
-        for case in op.responses.success.iter().chain(&op.responses.errors) {
-            if let super::ResponseKind::Json(ty) = &case.kind {
-                ty.names(&mut response_roots);
-            }
-        }
-        if let Some(name) = &op.responses.success_enum {
-            response_roots.push(name);
+        op.request_type_names(&mut request_roots);
+        op.response_type_names(&mut response_roots);
+    }
+    let in_request: Vec<String> = reachable(types, request_roots).into_iter().map(str::to_string).collect();
+    let in_response: Vec<String> = reachable(types, response_roots).into_iter().map(str::to_string).collect();
+    for name in in_request {
+        if let Some(def) = types.get_mut(&name) {
+            def.in_request = true;
         }
     }
-    let request_roots: Vec<String> = request_roots.into_iter().map(str::to_string).collect();
-    let response_roots: Vec<String> = response_roots.into_iter().map(str::to_string).collect();
-    for (roots, is_request) in [(request_roots, true), (response_roots, false)] {
-        let mut stack = roots;
-        while let Some(name) = stack.pop() {
-            let Some(def) = types.get_mut(&name) else { continue };
-            let flag = if is_request { &mut def.in_request } else { &mut def.in_response };
-            if *flag {
-                continue;
-            }
-            *flag = true;
-            let mut next = Vec::new();
-            referenced_types(&def.kind, &mut next);
-            stack.extend(next.into_iter().map(str::to_string));
+    for name in in_response {
+        if let Some(def) = types.get_mut(&name) {
+            def.in_response = true;
         }
     }
+}
+
+/// Every type of `types` reachable from `roots` (roots included) through the
+/// types' definitions, in the order first reached.
+pub fn reachable<'a>(
+    types: &'a IndexMap<String, TypeDef>,
+    roots: impl IntoIterator<Item = &'a str>,
+) -> IndexSet<&'a str> {
+    let mut seen = IndexSet::new();
+    let mut stack: Vec<&str> = roots.into_iter().collect();
+    while let Some(name) = stack.pop() {
+        let Some((_, key, def)) = types.get_full(name) else { continue };
+        if !seen.insert(key.as_str()) {
+            continue;
+        }
+        referenced_types(&def.kind, &mut stack);
+    }
+    seen
 }
 
 /// Named types mentioned by a type definition.

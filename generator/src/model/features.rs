@@ -22,8 +22,8 @@
 
 use indexmap::{IndexMap, IndexSet};
 
-use super::build::referenced_types;
-use super::{Api, Operation, PaginationStyle, ResponseKind};
+use super::build::reachable;
+use super::{Api, Operation};
 use crate::naming::Namespace;
 
 /// Standalone crates with more operations than this get per-tag features
@@ -169,11 +169,11 @@ pub fn type_gates(api: &Api) -> IndexMap<String, Gate> {
     let mut needed_by: IndexMap<&str, IndexSet<usize>> = IndexMap::new();
     for (index, module) in api.tags.keys().enumerate() {
         let roots = api.operations.iter().filter(|op| op.tag == *module).flat_map(|op| operation_roots(op, false));
-        for name in reachable(api, roots) {
+        for name in reachable(&api.types, roots) {
             needed_by.entry(name).or_default().insert(index);
         }
     }
-    let always = reachable(api, api.operations.iter().flat_map(|op| operation_roots(op, true)));
+    let always = reachable(&api.types, api.operations.iter().flat_map(|op| operation_roots(op, true)));
     api.types
         .keys()
         .map(|name| {
@@ -193,54 +193,18 @@ pub fn type_gates(api: &Api) -> IndexMap<String, Gate> {
 
 /// The named types an operation's code mentions: with `client_level`, only
 /// those of its client-level parameters; otherwise everything else. A new
-/// `TypeRef` field on `Operation` must be listed here (and in `dedup`).
+/// `TypeRef` field on `Operation` belongs in `Operation::request_type_names`
+/// or `Operation::response_type_names` (and in `dedup`).
 fn operation_roots(op: &Operation, client_level: bool) -> Vec<&str> {
     let mut out = Vec::new();
     for param in op.params.iter().filter(|p| p.client_default == client_level) {
         param.ty.names(&mut out);
     }
-    if client_level {
-        return out;
-    }
-    for ty in op.wire_request_types().into_iter().chain(op.wire_response_types()) {
-        ty.names(&mut out);
-    }
-    if let Some(body) = &op.body {
-        body.ty.names(&mut out);
-    }
-    for case in op.responses.success.iter().chain(&op.responses.errors) {
-        if let ResponseKind::Json(ty) = &case.kind {
-            ty.names(&mut out);
-        }
-    }
-    if let Some(name) = &op.responses.success_enum {
-        out.push(name);
-    }
-    if let Some(pagination) = &op.pagination {
-        pagination.item_type.names(&mut out);
-        pagination.page_type.names(&mut out);
-        match &pagination.style {
-            PaginationStyle::Offset { total: Some((_, ty)), .. } | PaginationStyle::LastItem { id_type: ty, .. } => {
-                ty.names(&mut out)
-            }
-            _ => {}
-        }
+    if !client_level {
+        op.request_type_names(&mut out);
+        op.response_type_names(&mut out);
     }
     out
-}
-
-/// Every type reachable from `roots` (roots included) through the types' definitions.
-fn reachable<'a>(api: &'a Api, roots: impl IntoIterator<Item = &'a str>) -> IndexSet<&'a str> {
-    let mut seen = IndexSet::new();
-    let mut stack: Vec<&str> = roots.into_iter().collect();
-    while let Some(name) = stack.pop() {
-        let Some((_, key, def)) = api.types.get_full(name) else { continue };
-        if !seen.insert(key.as_str()) {
-            continue;
-        }
-        referenced_types(&def.kind, &mut stack);
-    }
-    seen
 }
 
 #[cfg(test)]

@@ -78,6 +78,42 @@ impl Operation {
         self.responses.success.iter().filter_map(|case| case.events.as_ref()).collect()
     }
 
+    /// Named types the request mentions beyond its parameters: the body and
+    /// its form parts.
+    pub fn request_type_names<'a>(&'a self, out: &mut Vec<&'a str>) {
+        if let Some(body) = &self.body {
+            body.ty.names(out);
+        }
+        for ty in self.wire_request_types() {
+            ty.names(out);
+        }
+    }
+
+    /// Named types the responses mention: success and error bodies, event
+    /// data, the success enum and the pagination types.
+    pub fn response_type_names<'a>(&'a self, out: &mut Vec<&'a str>) {
+        for ty in self.wire_response_types() {
+            ty.names(out);
+        }
+        for case in self.responses.success.iter().chain(&self.responses.errors) {
+            if let super::ResponseKind::Json(ty) = &case.kind {
+                ty.names(out);
+            }
+        }
+        if let Some(name) = &self.responses.success_enum {
+            out.push(name);
+        }
+        if let Some(pagination) = &self.pagination {
+            pagination.item_type.names(out);
+            pagination.page_type.names(out);
+            match &pagination.style {
+                super::PaginationStyle::Offset { total: Some((_, ty)), .. }
+                | super::PaginationStyle::LastItem { id_type: ty, .. } => ty.names(out),
+                _ => {}
+            }
+        }
+    }
+
     /// Every type reference of [`Self::wire_request_types`] and
     /// [`Self::wire_response_types`], to rewrite (type deduplication).
     pub fn wire_types_mut(&mut self) -> Vec<&mut TypeRef> {
