@@ -180,11 +180,6 @@ impl Namespace {
             .find(|candidate| self.taken.insert(candidate.clone()))
             .unwrap_or_else(|| wanted.to_string())
     }
-
-    /// Whether `name` is taken.
-    pub fn contains(&self, name: &str) -> bool {
-        self.taken.contains(name)
-    }
 }
 
 #[cfg(test)]

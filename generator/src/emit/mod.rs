@@ -18,7 +18,6 @@ use indexmap::IndexMap;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-pub use docs::sanitize as sanitize_docs;
 pub use standalone::runtime_files;
 
 use crate::diagnostics::{Error, Location};
