@@ -6,7 +6,7 @@
 //!     APIC_ORG=my-org cargo run -p api-clients --example api_connect_subscribe
 //! ```
 
-use api_clients::api_connect::{self, types};
+use api_clients::api_connect::{self, types, ClientBuilderExt as _};
 
 fn env_or(name: &str, default: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| default.to_string())

@@ -6,17 +6,23 @@
 //! `Cargo.toml`), so a build can compile only the operations it calls and the
 //! types they need; `apono-client` is the API's client alone. Everything
 //! under those modules is generated from `spec/` by `cargo xtask codegen`;
-//! [`runtime`] is the small hand-written layer they call (HTTP execution,
+//! [`runtime`] (crate `oapi-runtime`) is the small hand-written layer they call (HTTP execution,
 //! auth, retries, errors, pagination).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-pub mod runtime;
+/// The hand-written runtime (crate `oapi-runtime`), under the path generated
+/// code and users name it by: `api_clients::runtime::Upload`.
+pub use oapi_runtime as runtime;
 
+// Generated modules are prettyplease output, checked byte for byte by
+// `cargo xtask codegen --check`: `cargo fmt` leaves them alone.
 #[cfg(feature = "apono-client")]
+#[rustfmt::skip]
 pub mod apono;
 
 #[cfg(feature = "api-connect-client")]
+#[rustfmt::skip]
 pub mod api_connect;
 
 pub use runtime::{Error, Response};

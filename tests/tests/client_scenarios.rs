@@ -3,6 +3,7 @@
 
 use std::sync::{Arc, Mutex};
 
+use api_clients::api_connect::ClientBuilderExt as _;
 use api_clients::{api_connect, apono, Error};
 use axum::extract::{OriginalUri, State};
 use axum::http::{HeaderMap, StatusCode};

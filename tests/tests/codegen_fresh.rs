@@ -1,5 +1,5 @@
 //! `cargo test` alone catches stale generated code, and the check mode catches
-//! an edited, a deleted and an extra file (on a temporary copy of the tree).
+//! an edited, a deleted and an extra file, and a stale vendored runtime file (on a temporary copy of the tree).
 
 use std::path::Path;
 
@@ -34,6 +34,12 @@ fn check_mode_reports_edited_deleted_and_extra_files() {
     for api in APIS {
         copy_dir(&root.join("generated/src").join(api.module), &temp.path().join("generated/src").join(api.module));
     }
+    // The generator's copy of the runtime is checked against the runtime crate.
+    copy_dir(&root.join("runtime/src"), &temp.path().join("runtime/src"));
+    copy_dir(&root.join("generator/vendored-runtime"), &temp.path().join("generator/vendored-runtime"));
+    let vendored = temp.path().join("generator/vendored-runtime/retry.rs");
+    let text = std::fs::read_to_string(&vendored).expect("read");
+    std::fs::write(&vendored, text.replacen("pub fn", "pub fn patched_in_the_copy_", 1)).expect("edit");
     // Its `[features]` block is generated too.
     std::fs::copy(root.join("generated/Cargo.toml"), temp.path().join("generated/Cargo.toml")).expect("copy manifest");
     let apono = temp.path().join("generated/src/apono");
@@ -48,7 +54,8 @@ fn check_mode_reports_edited_deleted_and_extra_files() {
 
     let apis: Vec<_> = APIS.iter().collect();
     let problems = generate(temp.path(), &apis, true).expect("check runs");
-    assert_eq!(problems.len(), 4, "{problems:#?}");
+    assert_eq!(problems.len(), 5, "{problems:#?}");
+    assert!(problems.iter().any(|p| matches!(p, Problem::Stale { path, diff } if path.ends_with("vendored-runtime/retry.rs") && diff.contains("patched_in_the_copy_"))));
     assert!(problems.iter().any(|p| matches!(p, Problem::Stale { path, diff } if path.ends_with("Cargo.toml") && diff.contains("+apono-integrations"))));
     assert!(problems.iter().any(|p| matches!(p, Problem::Stale { path, diff } if path.ends_with("connectors.rs") && diff.contains("edited_by_hand_"))));
     assert!(problems.iter().any(|p| matches!(p, Problem::Missing { path } if path.ends_with("types.rs"))));
@@ -56,7 +63,7 @@ fn check_mode_reports_edited_deleted_and_extra_files() {
     // The check never writes.
     assert!(!apono.join("types.rs").exists());
 
-    // Write mode repairs all four.
+    // Write mode repairs all five.
     generate(temp.path(), &apis, false).expect("write runs");
     assert!(generate(temp.path(), &apis, true).expect("check runs").is_empty());
 }

@@ -23,6 +23,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Debug;
 use std::time::Instant;
 
+use api_clients::api_connect::ClientBuilderExt as _;
 use api_clients::runtime::{Error, Response, RetryPolicy};
 use api_clients::{api_connect, apono};
 use integration_tests::prism::{spec_operations, Prism, SpecOperation, VIOLATIONS_HEADER};

@@ -83,12 +83,20 @@ async fn bearer_token_user_agent_default_and_request_headers() {
     let seen = call(&client, request).await;
     let headers = &seen["headers"];
     assert_eq!(headers["authorization"], format!("Bearer {TOKEN}"));
-    assert_eq!(headers["user-agent"], format!("api-clients/{}", env!("CARGO_PKG_VERSION")));
+    assert_eq!(headers["user-agent"], api_clients::runtime::DEFAULT_USER_AGENT);
     assert_eq!(headers["x-team"], "blue");
     assert_eq!(headers["x-override"], "request");
     assert_eq!(headers["accept"], "application/json");
     assert_eq!(seen["method"], "GET");
     assert_eq!(seen["path"], "/things");
+
+    assert!(api_clients::runtime::DEFAULT_USER_AGENT.starts_with("oapi-runtime/"));
+
+    // A generated client names its own crate, not the runtime's.
+    let client = api_clients::apono::Client::builder().base_url(&base).build().expect("valid config");
+    let raw = client.core().execute(get_request("/")).await.expect("request succeeds");
+    let seen: Value = decode_json(&raw).expect("echo body is json");
+    assert_eq!(seen["headers"]["user-agent"], "api-clients/0.1.0");
 
     // A custom user agent.
     let client = builder(&base, &[]).user_agent("my-tool/1.0").build().expect("valid config");

@@ -97,8 +97,15 @@ impl Client {
         crate::runtime::SecurityScheme::Bearer,
     ];
     /// A builder for a client: base URL, credentials, headers, timeouts, retries.
+    /// Its `User-Agent` is this crate's name and version.
     pub fn builder() -> crate::runtime::ClientBuilder<Client> {
         crate::runtime::ClientBuilder::new(Self::DEFAULT_BASE_URL, Self::SECURITY)
+            .user_agent(
+                ::core::concat!(
+                    ::core::env!("CARGO_PKG_NAME"), "/",
+                    ::core::env!("CARGO_PKG_VERSION")
+                ),
+            )
     }
 
     /// The runtime core this client sends requests with.
@@ -113,11 +120,20 @@ impl crate::runtime::FromCore for Client {
     }
 }
 
-impl crate::runtime::ClientBuilder<Client> {
+/// Client-level settings of this API, as setters of its [`ClientBuilder`](crate::runtime::ClientBuilder):
+/// `use` this trait (or the module's `*`) to call them.
+pub trait ClientBuilderExt {
     /// Sets the `X-IBM-Consumer-Context` header, sent with every call that declares it.
     ///
     /// Selects the catalog the call acts on, written `<provider-org>.<catalog>` (names or IDs of the provider organization and of the catalog). The same value is sent with every call, so generated clients take it once as a client setting.
-    pub fn x_ibm_consumer_context(
+    fn x_ibm_consumer_context(
+        self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self;
+}
+
+impl ClientBuilderExt for crate::runtime::ClientBuilder<Client> {
+    fn x_ibm_consumer_context(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {

@@ -37,8 +37,15 @@ impl Client {
         crate::runtime::SecurityScheme::Bearer,
     ];
     /// A builder for a client: base URL, credentials, headers, timeouts, retries.
+    /// Its `User-Agent` is this crate's name and version.
     pub fn builder() -> crate::runtime::ClientBuilder<Client> {
         crate::runtime::ClientBuilder::new(Self::DEFAULT_BASE_URL, Self::SECURITY)
+            .user_agent(
+                ::core::concat!(
+                    ::core::env!("CARGO_PKG_NAME"), "/",
+                    ::core::env!("CARGO_PKG_VERSION")
+                ),
+            )
     }
 
     /// The runtime core this client sends requests with.

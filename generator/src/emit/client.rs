@@ -9,7 +9,8 @@ use crate::model::{Api, SecurityScheme};
 /// ```text
 /// pub struct Client { core: crate::runtime::Core }
 /// impl Client { pub const DEFAULT_BASE_URL: &str; pub fn builder() -> ClientBuilder<Client>; }
-/// impl ClientBuilder<Client> { pub fn consumer_context(self, …) -> Self }   // x-client-default params
+/// pub trait ClientBuilderExt { fn consumer_context(self, …) -> Self; }   // x-client-default params,
+/// impl ClientBuilderExt for crate::runtime::ClientBuilder<Client> { … }  // implemented on the runtime's builder
 /// ```
 pub fn client_items(api: &Api) -> TokenStream {
     let base_url = api.default_base_url.clone().unwrap_or_default();
@@ -42,18 +43,31 @@ pub fn client_items(api: &Api) -> TokenStream {
             "Sets the `{wire}` header, sent with every call that declares it.{}",
             param.doc.as_deref().map(|d| format!("\n\n{d}")).unwrap_or_default()
         ));
-        quote! {
-            #docs
-            pub fn #setter(self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-                self.client_param(#wire, value)
-            }
-        }
+        (
+            quote! {
+                #docs
+                fn #setter(self, value: impl ::std::convert::Into<::std::string::String>) -> Self;
+            },
+            quote! {
+                fn #setter(self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+                    self.client_param(#wire, value)
+                }
+            },
+        )
     });
-    let params: Vec<TokenStream> = params.collect();
-    let builder_extras = (!params.is_empty()).then(|| {
+    let (declarations, definitions): (Vec<TokenStream>, Vec<TokenStream>) = params.unzip();
+    // `ClientBuilder` belongs to the runtime crate, so its API-specific setters
+    // come as a trait implemented for `ClientBuilder<Client>`.
+    let builder_extras = (!declarations.is_empty()).then(|| {
         quote! {
-            impl crate::runtime::ClientBuilder<Client> {
-                #( #params )*
+            /// Client-level settings of this API, as setters of its [`ClientBuilder`](crate::runtime::ClientBuilder):
+            /// `use` this trait (or the module's `*`) to call them.
+            pub trait ClientBuilderExt {
+                #( #declarations )*
+            }
+
+            impl ClientBuilderExt for crate::runtime::ClientBuilder<Client> {
+                #( #definitions )*
             }
         }
     });
@@ -71,8 +85,10 @@ pub fn client_items(api: &Api) -> TokenStream {
             const SECURITY: &'static [crate::runtime::SecurityScheme] = &[#( #schemes ),*];
 
             /// A builder for a client: base URL, credentials, headers, timeouts, retries.
+            /// Its `User-Agent` is this crate's name and version.
             pub fn builder() -> crate::runtime::ClientBuilder<Client> {
                 crate::runtime::ClientBuilder::new(Self::DEFAULT_BASE_URL, Self::SECURITY)
+                    .user_agent(::core::concat!(::core::env!("CARGO_PKG_NAME"), "/", ::core::env!("CARGO_PKG_VERSION")))
             }
 
             /// The runtime core this client sends requests with.

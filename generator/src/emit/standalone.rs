@@ -1,33 +1,36 @@
 //! Extra files of a standalone crate: its manifest and the runtime, copied in.
 //!
-//! The runtime's source of truth is the hand-written `generated/src/runtime/`;
-//! it is embedded here at build time so that a standalone crate is
-//! self-contained (no dependency on this workspace).
+//! The runtime's source of truth is the `oapi-runtime` crate (`runtime/src/`).
+//! `cargo xtask codegen` copies its files into this crate's own
+//! `vendored-runtime/` (and `--check` fails when the copy differs), so that
+//! the generator embeds nothing from another crate's directory and
+//! `cargo package -p oapi-gen` verifies; a standalone crate gets them as its
+//! `src/runtime/` module (`lib.rs` becoming `mod.rs`).
 
 use crate::model::features::FeaturePlan;
 use crate::model::{Api, TypeRef};
 
-/// `(file name, contents)` of every runtime module.
+/// `(file name under src/runtime/, contents)` of every runtime module.
 pub fn runtime_files() -> [(&'static str, &'static str); 18] {
     [
-        ("mod.rs", include_str!("../../../generated/src/runtime/mod.rs")),
-        ("base64.rs", include_str!("../../../generated/src/runtime/base64.rs")),
-        ("client.rs", include_str!("../../../generated/src/runtime/client.rs")),
-        ("encoding.rs", include_str!("../../../generated/src/runtime/encoding.rs")),
-        ("error.rs", include_str!("../../../generated/src/runtime/error.rs")),
-        ("link.rs", include_str!("../../../generated/src/runtime/link.rs")),
-        ("multipart.rs", include_str!("../../../generated/src/runtime/multipart.rs")),
-        ("pagination.rs", include_str!("../../../generated/src/runtime/pagination.rs")),
-        ("request.rs", include_str!("../../../generated/src/runtime/request.rs")),
-        ("response.rs", include_str!("../../../generated/src/runtime/response.rs")),
-        ("retry.rs", include_str!("../../../generated/src/runtime/retry.rs")),
-        ("secret.rs", include_str!("../../../generated/src/runtime/secret.rs")),
-        ("sse.rs", include_str!("../../../generated/src/runtime/sse.rs")),
-        ("stream.rs", include_str!("../../../generated/src/runtime/stream.rs")),
-        ("tests_tracing.rs", include_str!("../../../generated/src/runtime/tests_tracing.rs")),
-        ("transport.rs", include_str!("../../../generated/src/runtime/transport.rs")),
-        ("upload.rs", include_str!("../../../generated/src/runtime/upload.rs")),
-        ("validation.rs", include_str!("../../../generated/src/runtime/validation.rs")),
+        ("mod.rs", include_str!("../../vendored-runtime/lib.rs")),
+        ("base64.rs", include_str!("../../vendored-runtime/base64.rs")),
+        ("client.rs", include_str!("../../vendored-runtime/client.rs")),
+        ("encoding.rs", include_str!("../../vendored-runtime/encoding.rs")),
+        ("error.rs", include_str!("../../vendored-runtime/error.rs")),
+        ("link.rs", include_str!("../../vendored-runtime/link.rs")),
+        ("multipart.rs", include_str!("../../vendored-runtime/multipart.rs")),
+        ("pagination.rs", include_str!("../../vendored-runtime/pagination.rs")),
+        ("request.rs", include_str!("../../vendored-runtime/request.rs")),
+        ("response.rs", include_str!("../../vendored-runtime/response.rs")),
+        ("retry.rs", include_str!("../../vendored-runtime/retry.rs")),
+        ("secret.rs", include_str!("../../vendored-runtime/secret.rs")),
+        ("sse.rs", include_str!("../../vendored-runtime/sse.rs")),
+        ("stream.rs", include_str!("../../vendored-runtime/stream.rs")),
+        ("tests_tracing.rs", include_str!("../../vendored-runtime/tests_tracing.rs")),
+        ("transport.rs", include_str!("../../vendored-runtime/transport.rs")),
+        ("upload.rs", include_str!("../../vendored-runtime/upload.rs")),
+        ("validation.rs", include_str!("../../vendored-runtime/validation.rs")),
     ]
 }
 
@@ -119,15 +122,21 @@ tokio = {{ version = "1", features = ["io-util", "macros", "net", "rt-multi-thre
 mod tests {
     use super::runtime_files;
 
+    /// The embedded list names every file of the runtime crate. Skipped where
+    /// the runtime crate is absent (the packaged generator).
     #[test]
     fn every_runtime_file_is_embedded() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated/src/runtime");
-        let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
-            .map(|entries| {
-                entries.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect()
-            })
-            .unwrap_or_default();
-        on_disk.retain(|name| name.ends_with(".rs"));
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime/src");
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            eprintln!("skipped: no runtime crate at {}", dir.display());
+            return;
+        };
+        let mut on_disk: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|name| name.ends_with(".rs"))
+            .map(|name| if name == "lib.rs" { "mod.rs".to_string() } else { name })
+            .collect();
         on_disk.sort();
         let mut embedded: Vec<String> = runtime_files().iter().map(|(name, _)| name.to_string()).collect();
         embedded.sort();

@@ -322,7 +322,7 @@ pub(super) mod trace {
 
     use reqwest::StatusCode;
 
-    use crate::runtime::{Error, Request};
+    use super::super::{Error, Request};
 
     pub(crate) struct CallSpan(tracing::Span);
 
@@ -396,7 +396,7 @@ pub(super) mod trace {
 
     use reqwest::StatusCode;
 
-    use crate::runtime::{Error, Request};
+    use super::super::{Error, Request};
 
     pub(crate) struct CallSpan;
 

@@ -14,8 +14,11 @@ use super::error::Error;
 use super::retry::RetryPolicy;
 use super::secret::Secret;
 
-/// The `User-Agent` sent unless [`ClientBuilder::user_agent`] says otherwise.
-pub const DEFAULT_USER_AGENT: &str = concat!("api-clients/", env!("CARGO_PKG_VERSION"));
+/// The `User-Agent` of a builder made by [`ClientBuilder::new`] alone. A
+/// generated client's `builder()` replaces it with the generated crate's own
+/// name and version (`api-clients/0.1.0`), which [`ClientBuilder::user_agent`]
+/// overrides in turn.
+pub const DEFAULT_USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 /// Default per-attempt timeout.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default connect timeout.
@@ -146,7 +149,8 @@ impl<C> ClientBuilder<C> {
         self
     }
 
-    /// The `User-Agent` header (default `api-clients/<version>`).
+    /// The `User-Agent` header (default: the generated crate's name and version,
+    /// e.g. `api-clients/0.1.0`).
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = user_agent.into();
         self

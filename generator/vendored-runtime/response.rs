@@ -133,9 +133,9 @@ fn decode_error(raw: &RawResponse, path: String, source: serde_json::Error) -> E
 /// Decodes a documented error body, if the response holds one of type `T`;
 /// the generated code attaches it to [`Error::Api`] for
 /// [`Error::api_body`] to hand back.
-pub fn typed_error_body<T>(raw: &RawResponse) -> Option<Box<dyn crate::runtime::ErrorBody>>
+pub fn typed_error_body<T>(raw: &RawResponse) -> Option<Box<dyn super::error::ErrorBody>>
 where
-    T: DeserializeOwned + crate::runtime::ErrorBody,
+    T: DeserializeOwned + super::error::ErrorBody,
 {
-    decode_json::<T>(raw).ok().map(|body| Box::new(body) as Box<dyn crate::runtime::ErrorBody>)
+    decode_json::<T>(raw).ok().map(|body| Box::new(body) as Box<dyn super::error::ErrorBody>)
 }

@@ -1,0 +1,210 @@
+//! Page- and item-level streams over paginated operations.
+//!
+//! The exact signatures (all return `impl Stream`; nothing is sent until the
+//! stream is first polled; a stream is `Send` when its inputs are; after an
+//! error the stream ends):
+//!
+//! ```text
+//! pub fn token_pages<B, P, F, Fut>(
+//!     builder: B,
+//!     fetch: F,
+//!     next_token: fn(&P) -> Option<String>,
+//!     page_len: fn(&P) -> usize,
+//! ) -> impl Stream<Item = Result<P, Error>>
+//! where
+//!     B: Clone,
+//!     F: FnMut(B, Option<String>) -> Fut,
+//!     Fut: Future<Output = Result<P, Error>>;
+//!
+//! pub fn offset_pages<B, P, F, Fut>(
+//!     builder: B,
+//!     first_offset: i64,
+//!     fetch: F,
+//!     page_len: fn(&P) -> usize,
+//!     total: fn(&P) -> Option<i64>,
+//! ) -> impl Stream<Item = Result<P, Error>>
+//! where
+//!     B: Clone,
+//!     F: FnMut(B, i64) -> Fut,
+//!     Fut: Future<Output = Result<P, Error>>;
+//!
+//! pub fn link_pages<B, P, F, Fut>(
+//!     builder: B,
+//!     fetch: F,
+//!     page_len: fn(&P) -> usize,
+//! ) -> impl Stream<Item = Result<P, Error>>
+//! where
+//!     B: Clone,
+//!     F: FnMut(B, Option<String>) -> Fut,            // `None`, then each next-page URL
+//!     Fut: Future<Output = Result<Response<P>, Error>>;
+//!
+//! pub fn items<P, T>(
+//!     pages: impl Stream<Item = Result<P, Error>>,
+//!     into_items: fn(P) -> Vec<T>,
+//! ) -> impl Stream<Item = Result<T, Error>>;
+//! ```
+//!
+//! `builder` is the operation's request builder; it is cloned for each page
+//! and handed to `fetch` with the page token (`None` for the first page) or
+//! the offset. Generated code calls them like:
+//!
+//! ```text
+//! runtime::token_pages(
+//!     self,
+//!     |b: Self, token| async move { b.page_token_opt(token).send().await },
+//!     |p| p.pagination.next_page_token.clone(),
+//!     |p| p.items.len(),
+//! )
+//! ```
+//!
+//! `P` is whatever `fetch` returns: a page model, or a
+//! [`Response`](super::Response) of one (which derefs to its body).
+
+use std::collections::HashSet;
+use std::future::Future;
+
+use futures::stream::{self, Stream, TryStreamExt};
+
+use super::error::Error;
+use super::link::next_link;
+use super::response::Response;
+
+/// Pages of a token-paginated operation.
+///
+/// Stops after a page whose next token is absent or empty, or repeats a
+/// token already used (a server bug that would otherwise loop forever). An
+/// empty page ends the stream and is not yielded.
+pub fn token_pages<B, P, F, Fut>(
+    builder: B,
+    fetch: F,
+    next_token: fn(&P) -> Option<String>,
+    page_len: fn(&P) -> usize,
+) -> impl Stream<Item = Result<P, Error>>
+where
+    B: Clone,
+    F: FnMut(B, Option<String>) -> Fut,
+    Fut: Future<Output = Result<P, Error>>,
+{
+    struct State<B, F> {
+        builder: B,
+        fetch: F,
+        token: Option<String>,
+        seen: HashSet<String>,
+        done: bool,
+    }
+    let state = State { builder, fetch, token: None, seen: HashSet::new(), done: false };
+    stream::try_unfold(state, move |mut state| async move {
+        if state.done {
+            return Ok(None);
+        }
+        let page = (state.fetch)(state.builder.clone(), state.token.take()).await?;
+        if page_len(&page) == 0 {
+            return Ok(None);
+        }
+        match next_token(&page).filter(|token| !token.is_empty()) {
+            Some(token) if state.seen.insert(token.clone()) => state.token = Some(token),
+            _ => state.done = true,
+        }
+        Ok(Some((page, state)))
+    })
+}
+
+/// Pages of an offset-paginated operation, starting at `first_offset`.
+///
+/// The next offset is the current one plus the page's length. Stops after a
+/// page that reaches `total` (when the page reports one); an empty page ends
+/// the stream and is not yielded.
+pub fn offset_pages<B, P, F, Fut>(
+    builder: B,
+    first_offset: i64,
+    fetch: F,
+    page_len: fn(&P) -> usize,
+    total: fn(&P) -> Option<i64>,
+) -> impl Stream<Item = Result<P, Error>>
+where
+    B: Clone,
+    F: FnMut(B, i64) -> Fut,
+    Fut: Future<Output = Result<P, Error>>,
+{
+    struct State<B, F> {
+        builder: B,
+        fetch: F,
+        /// `None` once the last page was yielded.
+        offset: Option<i64>,
+    }
+    let state = State { builder, fetch, offset: Some(first_offset) };
+    stream::try_unfold(state, move |mut state| async move {
+        let Some(offset) = state.offset else {
+            return Ok(None);
+        };
+        let page = (state.fetch)(state.builder.clone(), offset).await?;
+        let len = page_len(&page);
+        if len == 0 {
+            return Ok(None);
+        }
+        let next = offset.saturating_add(i64::try_from(len).unwrap_or(i64::MAX));
+        state.offset = match total(&page) {
+            Some(total) if next >= total => None,
+            _ if next == i64::MAX => None,
+            _ => Some(next),
+        };
+        Ok(Some((page, state)))
+    })
+}
+
+/// Pages of an operation paginated by RFC 8288 `Link: <…>; rel="next"`
+/// response headers (GitHub style).
+///
+/// `fetch` gets `None` for the first page (the builder as the caller set
+/// it) and then the next-page URL, which it passes to
+/// [`CallOptions::next_page_url`](super::CallOptions::next_page_url); it
+/// returns the page with its headers. Stops after a page without a next
+/// link or whose next link was already followed; an empty page ends the
+/// stream and is not yielded.
+pub fn link_pages<B, P, F, Fut>(builder: B, fetch: F, page_len: fn(&P) -> usize) -> impl Stream<Item = Result<P, Error>>
+where
+    B: Clone,
+    F: FnMut(B, Option<String>) -> Fut,
+    Fut: Future<Output = Result<Response<P>, Error>>,
+{
+    struct State<B, F> {
+        builder: B,
+        fetch: F,
+        next: Option<String>,
+        seen: HashSet<String>,
+        done: bool,
+    }
+    let state = State { builder, fetch, next: None, seen: HashSet::new(), done: false };
+    stream::try_unfold(state, move |mut state| async move {
+        if state.done {
+            return Ok(None);
+        }
+        let response = (state.fetch)(state.builder.clone(), state.next.take()).await?;
+        if page_len(&response.body) == 0 {
+            return Ok(None);
+        }
+        match next_link(&response.headers) {
+            Some(url) if state.seen.insert(url.clone()) => state.next = Some(url),
+            _ => state.done = true,
+        }
+        Ok(Some((response.body, state)))
+    })
+}
+
+/// The next cursor of a Stripe-style page (`has_more` plus items with an
+/// `id`, the next request's `starting_after` being the last item's id):
+/// `None` when there is no more, the page is empty or the last item has no id.
+pub fn cursor_from_last_item<T>(has_more: bool, items: &[T], id: fn(&T) -> Option<String>) -> Option<String> {
+    if !has_more {
+        return None;
+    }
+    items.last().and_then(id)
+}
+
+/// Flattens a stream of pages into a stream of their items.
+pub fn items<P, T>(
+    pages: impl Stream<Item = Result<P, Error>>,
+    into_items: fn(P) -> Vec<T>,
+) -> impl Stream<Item = Result<T, Error>> {
+    pages.map_ok(move |page| stream::iter(into_items(page).into_iter().map(Ok::<T, Error>))).try_flatten()
+}

@@ -1,0 +1,141 @@
+//! Responses: the raw form [`Core::execute`](super::Core::execute) returns,
+//! the typed [`Response`] generated calls return, and body decoders.
+
+use std::fmt;
+
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, CONTENT_TYPE};
+use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+
+use super::error::{bounded_snippet, DecodeError, Error, SNIPPET_LIMIT};
+
+/// A response as received: any status, headers, and the whole body (read up
+/// to the client's size limit).
+#[derive(Clone)]
+pub struct RawResponse {
+    /// The response status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The response body.
+    pub body: Bytes,
+}
+
+impl fmt::Debug for RawResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RawResponse")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
+/// A successful response with its decoded body.
+#[derive(Debug, Clone)]
+pub struct Response<T> {
+    /// The response status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The decoded body.
+    pub body: T,
+}
+
+impl<T> Response<T> {
+    /// Assembles a response.
+    pub fn new(status: StatusCode, headers: HeaderMap, body: T) -> Self {
+        Response { status, headers, body }
+    }
+
+    /// The decoded body, dropping status and headers.
+    pub fn into_body(self) -> T {
+        self.body
+    }
+
+    /// Transforms the body, keeping status and headers.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
+        Response { status: self.status, headers: self.headers, body: f(self.body) }
+    }
+}
+
+impl<T> std::ops::Deref for Response<T> {
+    type Target = T;
+
+    /// The decoded body, so `response.field` reads a field of the body.
+    fn deref(&self) -> &T {
+        &self.body
+    }
+}
+
+/// Decodes a JSON body into `T`.
+///
+/// A decode error names the JSON path where decoding failed
+/// ([`DecodeError::path`]) and keeps a bounded snippet of the body. An empty
+/// (or all-whitespace) body is decoded as JSON `null`, so `Option<_>` and
+/// `()` accept it.
+pub fn decode_json<T: DeserializeOwned>(raw: &RawResponse) -> Result<T, Error> {
+    let body: &[u8] = if raw.body.iter().all(u8::is_ascii_whitespace) { b"null" } else { &raw.body };
+    // The fast path: plain serde_json. Only a body that fails is decoded a
+    // second time, tracking the path, to say which field failed.
+    if let Ok(value) = serde_json::from_slice(body) {
+        return Ok(value);
+    }
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|err| {
+        let path = err.path().to_string();
+        decode_error(raw, path, err.into_inner())
+    })?;
+    de.end().map_err(|err| decode_error(raw, ".".to_owned(), err))?;
+    Ok(value)
+}
+
+/// Decodes a text body. Invalid UTF-8 is a decode error.
+pub fn decode_text(raw: &RawResponse) -> Result<String, Error> {
+    match std::str::from_utf8(&raw.body) {
+        Ok(text) => Ok(text.to_owned()),
+        Err(err) => {
+            let message = format!("invalid UTF-8 at byte {}", err.valid_up_to());
+            let source = <serde_json::Error as serde::de::Error>::custom(message);
+            Err(decode_error(raw, ".".to_owned(), source))
+        }
+    }
+}
+
+/// The body as bytes (cheap: no copy).
+pub fn decode_bytes(raw: &RawResponse) -> Bytes {
+    raw.body.clone()
+}
+
+/// Whether the `Content-Type` is JSON: `application/json` or any `+json`
+/// media type (e.g. `application/problem+json`), parameters ignored.
+pub fn is_json_content_type(headers: &HeaderMap) -> bool {
+    let Some(value) = headers.get(CONTENT_TYPE) else {
+        return false;
+    };
+    let Ok(value) = value.to_str() else {
+        return false;
+    };
+    let essence = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.contains('/') && essence.ends_with("+json"))
+}
+
+fn decode_error(raw: &RawResponse, path: String, source: serde_json::Error) -> Error {
+    Error::Decode(Box::new(DecodeError {
+        status: raw.status,
+        path,
+        snippet: bounded_snippet(&raw.body, SNIPPET_LIMIT),
+        source,
+    }))
+}
+
+/// Decodes a documented error body, if the response holds one of type `T`;
+/// the generated code attaches it to [`Error::Api`] for
+/// [`Error::api_body`] to hand back.
+pub fn typed_error_body<T>(raw: &RawResponse) -> Option<Box<dyn super::error::ErrorBody>>
+where
+    T: DeserializeOwned + super::error::ErrorBody,
+{
+    decode_json::<T>(raw).ok().map(|body| Box::new(body) as Box<dyn super::error::ErrorBody>)
+}

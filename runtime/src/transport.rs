@@ -1,0 +1,418 @@
+//! Running one [`Request`]: URL and headers, attempts under the retry
+//! policy, per-attempt timeout, size-capped body, tracing.
+
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::BytesMut;
+use percent_encoding::percent_decode_str;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_LENGTH, CONTENT_TYPE};
+use reqwest::{Method, StatusCode};
+use url::Url;
+
+use super::client::{is_sensitive_header, Core, Inner};
+use super::error::Error;
+use super::request::{Payload, Request};
+use super::response::RawResponse;
+use super::retry::{is_retryable_error, is_retryable_status, retry_after, RetryPolicy};
+
+impl Core {
+    /// Sends `request` and returns the response, whatever its status.
+    ///
+    /// Builds the URL (base URL + `request.path` + query), adds credentials,
+    /// default headers, the user agent, the request's headers, `Accept` and
+    /// the body, then runs attempts under the retry policy (the call's, else
+    /// the client's), each bounded by the per-attempt timeout, and reads the
+    /// body up to the client's size limit. Deciding whether a status is a
+    /// success is left to the caller.
+    ///
+    /// With the `tracing` feature, the call runs in an `http.call` span
+    /// with the fields `operation_id`, `method`, `path_template`, `attempt`,
+    /// `status`, `duration_ms` and `error` (never a concrete path, query,
+    /// header or body), and each retry emits an event.
+    pub async fn execute(&self, request: Request) -> Result<RawResponse, Error> {
+        let span = trace::CallSpan::new(&request);
+        match span.instrument(run(&self.inner, request, &span, Read::Whole)).await? {
+            Received::Whole(raw) => Ok(raw),
+            // Not produced by `Read::Whole`; reading the body is still right.
+            Received::Head(response) => {
+                let redact = self.inner.api_key_query.is_some();
+                read_body(response, self.inner.max_response_body, redact).await
+            }
+        }
+    }
+}
+
+/// How much of the response an attempt reads before it returns.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Read {
+    /// The whole body, up to the client's size limit.
+    Whole,
+    /// Status and headers only: the caller streams the body.
+    Head,
+}
+
+/// What an attempt returns, by [`Read`] mode.
+pub(super) enum Received {
+    Whole(RawResponse),
+    Head(reqwest::Response),
+}
+
+impl Received {
+    fn status(&self) -> StatusCode {
+        match self {
+            Received::Whole(raw) => raw.status,
+            Received::Head(response) => response.status(),
+        }
+    }
+
+    fn headers(&self) -> &HeaderMap {
+        match self {
+            Received::Whole(raw) => &raw.headers,
+            Received::Head(response) => response.headers(),
+        }
+    }
+}
+
+/// The status of an outcome, for tracing.
+fn traced(outcome: &Result<Received, Error>) -> Result<StatusCode, &Error> {
+    outcome.as_ref().map(Received::status)
+}
+
+/// A request ready to be sent, possibly several times.
+struct Prepared {
+    method: Method,
+    url: Url,
+    headers: HeaderMap,
+    body: Payload,
+    timeout: Duration,
+    policy: RetryPolicy,
+    /// Whether the URL carries the API key (then errors lose their query).
+    redact_query: bool,
+}
+
+/// Runs the attempts of `request` inside `span`.
+pub(super) async fn run(
+    inner: &Inner,
+    request: Request,
+    span: &trace::CallSpan,
+    read: Read,
+) -> Result<Received, Error> {
+    let started = Instant::now();
+    let prepared = prepare(inner, request);
+    let result = match prepared {
+        Ok(prepared) => attempts(inner, &prepared, started, span, read).await,
+        Err(err) => Err(err),
+    };
+    span.finish(traced(&result), started.elapsed());
+    result
+}
+
+async fn attempts(
+    inner: &Inner,
+    prepared: &Prepared,
+    started: Instant,
+    span: &trace::CallSpan,
+    read: Read,
+) -> Result<Received, Error> {
+    let policy = &prepared.policy;
+    // A streamed upload is consumed by the first attempt: it cannot be resent.
+    let may_retry = policy.allows_method(&prepared.method) && prepared.body.is_replayable();
+    let mut attempt: u32 = 0;
+    loop {
+        attempt = attempt.saturating_add(1);
+        span.attempt(attempt);
+        let outcome = send_once(inner, prepared, read).await;
+        let wait = if may_retry && attempt < policy.attempts() {
+            match &outcome {
+                Ok(received) if is_retryable_status(received.status()) => {
+                    Some(retry_after(received.headers(), SystemTime::now()).unwrap_or_else(|| policy.backoff(attempt)))
+                }
+                Err(err) if is_retryable_error(err) => Some(policy.backoff(attempt)),
+                _ => None,
+            }
+        } else {
+            None
+        };
+        match wait {
+            Some(wait) if started.elapsed().saturating_add(wait) <= policy.budget() => {
+                span.retry(attempt, wait, traced(&outcome));
+                tokio::time::sleep(wait).await;
+            }
+            _ => return outcome,
+        }
+    }
+}
+
+/// One attempt, bounded by the per-attempt timeout: up to the end of the
+/// body ([`Read::Whole`]) or to the headers ([`Read::Head`]).
+async fn send_once(inner: &Inner, prepared: &Prepared, read: Read) -> Result<Received, Error> {
+    let redact = prepared.redact_query;
+    let attempt = async {
+        // A `reqwest::Request` built directly takes the prepared headers in one
+        // clone; `RequestBuilder::headers` would re-insert them one by one.
+        let mut request = reqwest::Request::new(prepared.method.clone(), prepared.url.clone());
+        *request.headers_mut() = prepared.headers.clone();
+        // Opened inside the timeout: opening a file can block too.
+        if let Some((body, length)) = prepared.body.open().await? {
+            *request.body_mut() = Some(body);
+            if let Some(length) = length {
+                request.headers_mut().insert(CONTENT_LENGTH, HeaderValue::from(length));
+            }
+        }
+        let response = inner.http.execute(request).await.map_err(|err| transport_error(err, redact))?;
+        match read {
+            Read::Whole => read_body(response, inner.max_response_body, redact).await.map(Received::Whole),
+            Read::Head => Ok(Received::Head(response)),
+        }
+    };
+    match tokio::time::timeout(prepared.timeout, attempt).await {
+        Ok(outcome) => outcome,
+        Err(_elapsed) => Err(Error::Timeout),
+    }
+}
+
+/// Reads the whole body, failing as soon as it exceeds `limit` bytes.
+async fn read_body(mut response: reqwest::Response, limit: usize, redact: bool) -> Result<RawResponse, Error> {
+    let status = response.status();
+    let announced = response.content_length();
+    if announced.is_some_and(|len| len > u64::try_from(limit).unwrap_or(u64::MAX)) {
+        return Err(Error::BodyTooLarge { status, limit });
+    }
+    let headers = std::mem::take(response.headers_mut());
+    if announced.is_some() {
+        // The length is known and within the limit: let reqwest collect the
+        // body, which hands a single-chunk body over without copying it. A
+        // server sending more than it announced is cut off by hyper.
+        let body = response.bytes().await.map_err(|err| transport_error(err, redact))?;
+        if body.len() > limit {
+            return Err(Error::BodyTooLarge { status, limit });
+        }
+        return Ok(RawResponse { status, headers, body });
+    }
+    // No announced length: collect chunk by chunk, checking the limit as we go.
+    let mut body = BytesMut::new();
+    while let Some(chunk) = response.chunk().await.map_err(|err| transport_error(err, redact))? {
+        if chunk.len() > limit.saturating_sub(body.len()) {
+            return Err(Error::BodyTooLarge { status, limit });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(RawResponse { status, headers, body: body.freeze() })
+}
+
+/// A reqwest error as [`Error`]: timeouts as [`Error::Timeout`], and the
+/// URL's query dropped when it carries the API key.
+pub(super) fn transport_error(mut err: reqwest::Error, redact_query: bool) -> Error {
+    if err.is_timeout() {
+        return Error::Timeout;
+    }
+    if redact_query {
+        if let Some(url) = err.url_mut() {
+            url.set_query(None);
+        }
+    }
+    Error::Transport(err)
+}
+
+fn prepare(inner: &Inner, request: Request) -> Result<Prepared, Error> {
+    let url = build_url(inner, &request)?;
+    let mut headers = inner.headers.clone();
+    let mut set_by_request: Vec<HeaderName> = Vec::new();
+    for (name, value) in &request.headers {
+        let header = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| Error::invalid_request(*name, "a valid HTTP header name"))?;
+        let mut value = HeaderValue::from_str(value)
+            .map_err(|_| Error::invalid_request(*name, "a valid HTTP header value (visible ASCII)"))?;
+        value.set_sensitive(is_sensitive_header(header.as_str()));
+        if set_by_request.contains(&header) {
+            headers.append(header, value);
+        } else {
+            headers.insert(header.clone(), value);
+            set_by_request.push(header);
+        }
+    }
+    if let Some(accept) = request.accept {
+        if !set_by_request.contains(&ACCEPT) {
+            let value = HeaderValue::from_str(accept)
+                .map_err(|_| Error::invalid_request("Accept", "a valid HTTP header value"))?;
+            headers.insert(ACCEPT, value);
+        }
+    }
+    if let Some(content_type) = request.body.content_type() {
+        if !set_by_request.contains(&CONTENT_TYPE) {
+            let value = HeaderValue::from_str(content_type)
+                .map_err(|_| Error::invalid_request("Content-Type", "a valid HTTP header value"))?;
+            headers.insert(CONTENT_TYPE, value);
+        }
+    }
+    let options = request.options;
+    Ok(Prepared {
+        method: request.method,
+        url,
+        headers,
+        body: request.body.into_payload(),
+        timeout: options.timeout.unwrap_or(inner.timeout),
+        policy: options.retry.unwrap_or_else(|| inner.retry.clone()),
+        redact_query: inner.api_key_query.is_some(),
+    })
+}
+
+/// Base URL + path + query (+ API key). Rejects a path with a `.` or `..`
+/// segment (also percent-encoded): URL normalization would remove it and
+/// send the call to another resource.
+fn build_url(inner: &Inner, request: &Request) -> Result<Url, Error> {
+    if let Some(link) = request.options.page_url() {
+        return page_url(inner, link);
+    }
+    let path = request.path.as_str();
+    if !path.starts_with('/') {
+        return Err(Error::invalid_request("path", "must start with `/`"));
+    }
+    let dot_segment = path.split('/').skip(1).any(|segment| {
+        let decoded = percent_decode_str(segment).decode_utf8_lossy();
+        decoded == "." || decoded == ".."
+    });
+    if dot_segment {
+        return Err(Error::invalid_request(request.path_template, "a path parameter must not be `.` or `..`"));
+    }
+    let mut url = inner.base_url.clone();
+    let full = format!("{}{path}", url.path().trim_end_matches('/'));
+    url.set_path(&full);
+    if !request.query.is_empty() || inner.api_key_query.is_some() {
+        let mut pairs = url.query_pairs_mut();
+        for (name, value) in &request.query {
+            pairs.append_pair(name, value);
+        }
+        if let Some((name, key)) = &inner.api_key_query {
+            pairs.append_pair(name, key.expose());
+        }
+    }
+    Ok(url)
+}
+
+/// A next-page link (from a `Link` header) resolved against the base URL.
+/// It must stay on the base URL's origin: the client's credentials go with
+/// every request, and a server must not be able to send them elsewhere.
+fn page_url(inner: &Inner, link: &str) -> Result<Url, Error> {
+    let base = &inner.base_url;
+    let mut url = base.join(link.trim()).map_err(|_| Error::invalid_request("Link", "a valid next-page URL"))?;
+    let same_origin = url.scheme() == base.scheme()
+        && url.host_str() == base.host_str()
+        && url.port_or_known_default() == base.port_or_known_default();
+    if !same_origin {
+        return Err(Error::invalid_request("Link", "a next-page URL on the API's origin"));
+    }
+    url.set_fragment(None);
+    if let Some((name, key)) = &inner.api_key_query {
+        if !url.query_pairs().any(|(existing, _)| existing == *name) {
+            url.query_pairs_mut().append_pair(name, key.expose());
+        }
+    }
+    Ok(url)
+}
+
+/// The `http.call` span (a no-op without the `tracing` feature). Fields are
+/// recorded on the span itself, not on whatever span is current.
+#[cfg(feature = "tracing")]
+pub(super) mod trace {
+    use std::future::Future;
+    use std::time::Duration;
+
+    use tracing::Instrument as _;
+
+    use reqwest::StatusCode;
+
+    use super::super::{Error, Request};
+
+    pub(crate) struct CallSpan(tracing::Span);
+
+    fn millis(duration: Duration) -> u64 {
+        u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+    }
+
+    impl CallSpan {
+        pub(crate) fn new(request: &Request) -> Self {
+            CallSpan(tracing::info_span!(
+                "http.call",
+                operation_id = request.operation_id,
+                method = %request.method,
+                path_template = request.path_template,
+                attempt = tracing::field::Empty,
+                status = tracing::field::Empty,
+                duration_ms = tracing::field::Empty,
+                error = tracing::field::Empty,
+            ))
+        }
+
+        pub(crate) fn instrument<F: Future>(&self, future: F) -> impl Future<Output = F::Output> {
+            future.instrument(self.0.clone())
+        }
+
+        pub(crate) fn attempt(&self, attempt: u32) {
+            self.0.record("attempt", attempt);
+        }
+
+        pub(crate) fn retry(&self, attempt: u32, wait: Duration, outcome: Result<StatusCode, &Error>) {
+            match outcome {
+                Ok(status) => tracing::info!(
+                    parent: &self.0,
+                    attempt,
+                    wait_ms = millis(wait),
+                    status = status.as_u16(),
+                    "retrying http call"
+                ),
+                Err(err) => tracing::info!(
+                    parent: &self.0,
+                    attempt,
+                    wait_ms = millis(wait),
+                    error = %err,
+                    "retrying http call"
+                ),
+            }
+        }
+
+        pub(crate) fn finish(&self, result: Result<StatusCode, &Error>, elapsed: Duration) {
+            self.0.record("duration_ms", millis(elapsed));
+            match result {
+                Ok(status) => {
+                    self.0.record("status", status.as_u16());
+                }
+                Err(err) => {
+                    if let Some(status) = err.status() {
+                        self.0.record("status", status.as_u16());
+                    }
+                    self.0.record("error", tracing::field::display(err));
+                }
+            }
+        }
+    }
+}
+
+/// The `http.call` span (a no-op without the `tracing` feature).
+#[cfg(not(feature = "tracing"))]
+pub(super) mod trace {
+    use std::future::Future;
+    use std::time::Duration;
+
+    use reqwest::StatusCode;
+
+    use super::super::{Error, Request};
+
+    pub(crate) struct CallSpan;
+
+    impl CallSpan {
+        pub(crate) fn new(_request: &Request) -> Self {
+            CallSpan
+        }
+
+        pub(crate) fn instrument<F: Future>(&self, future: F) -> F {
+            future
+        }
+
+        pub(crate) fn attempt(&self, _attempt: u32) {}
+
+        pub(crate) fn retry(&self, _attempt: u32, _wait: Duration, _outcome: Result<StatusCode, &Error>) {}
+
+        pub(crate) fn finish(&self, _result: Result<StatusCode, &Error>, _elapsed: Duration) {}
+    }
+}
