@@ -25,7 +25,7 @@ use std::path::Path;
 use std::time::Instant;
 
 pub use diagnostics::{Error, Location, Warning};
-pub use emit::{Files, Layout};
+pub use emit::{Files, Layout, RuntimeSource};
 pub use model::features::{FeaturePlan, TagFeatures};
 pub use report::{Report, StageTimings};
 

@@ -15,6 +15,7 @@ pub mod codegen;
 pub mod corpus;
 pub mod examples;
 pub mod features;
+pub mod standalone;
 pub mod test;
 
 /// The workspace root.

@@ -17,6 +17,8 @@ commands:
   bench [--runs N] [--compile]
                              generation time and peak memory per spec, lines of code,
                              (--compile) build times of api-clients; see BENCHMARKS.md
+  standalone                 generate crates with the CLI outside the workspace and `cargo test` them
+                             (vendored runtime, and `--runtime path=runtime`)
   corpus [DIR] [--clippy]    generate and compile a crate per spec in DIR (default ../shared/corpus)
   features [--exhaustive] [SPEC…]
                              `cargo check` each per-tag feature alone: api-clients by default;
@@ -31,6 +33,7 @@ fn main() -> ExitCode {
         Some("api-diff") => xtask::api_diff::run(&args[1..]),
         Some("bench") => xtask::bench::run(&args[1..]),
         Some("features") => xtask::features::run(&args[1..]),
+        Some("standalone") => xtask::standalone::run(),
         Some("test") => test::run(&args[1..]),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");

@@ -36,6 +36,7 @@ pub fn run(_args: &[String]) -> Result<(), String> {
         let fixtures = root.join("tests/fixtures").display().to_string();
         crate::corpus::run(&[fixtures, "--clippy".to_string()])
     })?;
+    step("standalone crates outside the workspace build and pass their tests", crate::standalone::run)?;
     step("examples against Prism", crate::examples::run)?;
     let mut totals = TestTotals::default();
     step("test", || cargo_test(&["test", "--workspace", "--all-targets"], &mut totals))?;

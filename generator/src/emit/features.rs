@@ -170,7 +170,10 @@ components:
 
     #[test]
     fn standalone_crate_gates_modules_and_types() {
-        let files = files(Layout::Standalone { crate_name: "t".into() }, TagFeatures::On);
+        let files = files(
+            Layout::Standalone { crate_name: "t".into(), runtime: crate::RuntimeSource::Vendored },
+            TagFeatures::On,
+        );
         let lib = &files["src/lib.rs"];
         assert!(lib.contains("#[cfg(feature = \"a\")]\npub mod a;"), "{lib}");
         assert!(lib.contains("pub mod types;\n"), "{lib}");
@@ -190,7 +193,7 @@ components:
 
     #[test]
     fn gating_only_adds_cfg_attributes() {
-        let layout = Layout::Standalone { crate_name: "t".into() };
+        let layout = Layout::Standalone { crate_name: "t".into(), runtime: crate::RuntimeSource::Vendored };
         let gated = files(layout.clone(), TagFeatures::On);
         let plain = files(layout, TagFeatures::Off);
         assert_eq!(gated.keys().collect::<Vec<_>>(), plain.keys().collect::<Vec<_>>());

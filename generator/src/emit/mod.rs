@@ -32,11 +32,28 @@ pub enum Layout {
         /// The module name (`apono`).
         name: String,
     },
-    /// A whole crate: `Cargo.toml`, `src/lib.rs`, the runtime copied in.
+    /// A whole crate: `Cargo.toml`, `src/lib.rs` and the runtime, copied in
+    /// or as a dependency.
     Standalone {
         /// The package name.
         crate_name: String,
+        /// Where the crate's `runtime` module comes from.
+        runtime: RuntimeSource,
     },
+}
+
+/// Where a standalone crate gets the runtime from.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum RuntimeSource {
+    /// A copy of the runtime's sources as the crate's `src/runtime/` module:
+    /// the crate builds anywhere, with dependencies from crates.io only. The
+    /// default, since `oapi-runtime` is not published.
+    #[default]
+    Vendored,
+    /// A dependency on the `oapi-runtime` crate at this path (relative to the
+    /// generated crate or absolute), re-exported as `runtime`: several
+    /// generated crates then share one compiled runtime and its fixes.
+    Path(String),
 }
 
 /// Generated files by path relative to the crate root, in a stable order.
@@ -77,10 +94,12 @@ pub fn emit_with_features(
         let items = operations::tag_module(api, module);
         files.insert(path.clone(), format(quote! { #docs #allow #( #items )* }, &path)?);
     }
-    if let Layout::Standalone { crate_name } = layout {
-        files.insert("Cargo.toml".to_string(), standalone::cargo_toml(crate_name, api, plan));
-        for (path, contents) in runtime_files() {
-            files.insert(format!("src/runtime/{path}"), contents.to_string());
+    if let Layout::Standalone { crate_name, runtime } = layout {
+        files.insert("Cargo.toml".to_string(), standalone::cargo_toml(crate_name, api, plan, runtime));
+        if *runtime == RuntimeSource::Vendored {
+            for (path, contents) in runtime_files() {
+                files.insert(format!("src/runtime/{path}"), contents.to_string());
+            }
         }
     }
     Ok(files)
@@ -136,12 +155,18 @@ fn root_module(api: &Api, layout: &Layout, plan: Option<&FeaturePlan>) -> TokenS
             #![deny(missing_docs)]
         }
     });
-    let runtime = matches!(layout, Layout::Standalone { .. }).then(|| {
-        quote! {
+    let runtime = match layout {
+        Layout::Module { .. } => None,
+        Layout::Standalone { runtime: RuntimeSource::Vendored, .. } => Some(quote! {
             pub mod runtime;
             pub use runtime::{Error, Response};
-        }
-    });
+        }),
+        Layout::Standalone { runtime: RuntimeSource::Path(_), .. } => Some(quote! {
+            /// The runtime (crate `oapi-runtime`): HTTP execution, auth, retries, errors, pagination.
+            pub use oapi_runtime as runtime;
+            pub use runtime::{Error, Response};
+        }),
+    };
     let modules = api.tags.iter().map(|(module, tag)| {
         let ident = format_ident!("{}", module);
         let doc = format!(" Operations tagged `{}`.", tag.name.replace('`', "'"));
