@@ -13,7 +13,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use oapi_gen::{generate_str, Layout, Options};
+use oapi_gen::{generate_str, Layout, Options, RuntimeSource};
 use serde_json::{Map, Value};
 
 /// The seed of the whole run; each mutant derives its own from it.
@@ -228,7 +228,10 @@ fn scale() -> u64 {
 #[test]
 fn mutated_specs_never_panic() {
     let started = Instant::now();
-    let options = Options { layout: Layout::Standalone { crate_name: "fuzz".into() }, preamble: String::new() };
+    let options = Options {
+        layout: Layout::Standalone { crate_name: "fuzz".into(), runtime: RuntimeSource::Vendored },
+        preamble: String::new(),
+    };
     let targets = targets();
     let trace = std::env::var_os("MUTATION_FUZZ_TRACE").is_some();
 
