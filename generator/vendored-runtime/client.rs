@@ -28,6 +28,7 @@ pub const DEFAULT_MAX_RESPONSE_BODY: usize = 64 * 1024 * 1024;
 
 /// How an API expects credentials, as declared by its description.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum SecurityScheme {
     /// `Authorization: Bearer <token>`.
     Bearer,
@@ -350,6 +351,7 @@ impl Core {
     }
 
     /// A client-level parameter set with [`ClientBuilder::client_param`].
+    #[doc(hidden)]
     pub fn client_param(&self, name: &str) -> Option<&str> {
         self.inner.client_params.iter().find(|(existing, _)| *existing == name).map(|(_, value)| value.as_str())
     }

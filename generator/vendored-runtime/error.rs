@@ -20,8 +20,8 @@ pub const SNIPPET_LIMIT: usize = 1024;
 /// `Display` is a short lowercase sentence that never contains a response
 /// body or a credential; the underlying cause, when there is one, is
 /// available through [`std::error::Error::source`].
-#[non_exhaustive]
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// The request could not be sent or the response could not be read
     /// (connection refused or reset, TLS failure, invalid redirect, …).
@@ -45,6 +45,7 @@ pub enum Error {
     /// sent: a value violates a constraint of the API description, or a
     /// header or path could not be encoded.
     #[error("invalid request: field `{field}` violates {rule}")]
+    #[non_exhaustive]
     InvalidRequest {
         /// The offending field, parameter or header (its wire name).
         field: String,
@@ -55,6 +56,7 @@ pub enum Error {
     /// The response body is larger than the configured limit
     /// ([`ClientBuilder::max_response_body`](super::ClientBuilder::max_response_body)).
     #[error("response body exceeds the limit of {limit} bytes")]
+    #[non_exhaustive]
     BodyTooLarge {
         /// The status of the oversized response.
         status: StatusCode,
@@ -133,6 +135,7 @@ impl<T: Any + fmt::Debug + Send + Sync> ErrorBody for T {
 }
 
 /// A response whose status the operation does not treat as success.
+#[non_exhaustive]
 pub struct ApiError {
     /// The response status.
     pub status: StatusCode,
@@ -185,6 +188,7 @@ impl std::error::Error for ApiError {}
 
 /// A response body that could not be decoded.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct DecodeError {
     /// The response status.
     pub status: StatusCode,

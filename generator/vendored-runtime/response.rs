@@ -13,6 +13,7 @@ use super::error::{bounded_snippet, DecodeError, Error, SNIPPET_LIMIT};
 /// A response as received: any status, headers, and the whole body (read up
 /// to the client's size limit).
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct RawResponse {
     /// The response status.
     pub status: StatusCode,
@@ -20,6 +21,13 @@ pub struct RawResponse {
     pub headers: HeaderMap,
     /// The response body.
     pub body: Bytes,
+}
+
+impl RawResponse {
+    /// Assembles a response (for tests and custom transports).
+    pub fn new(status: StatusCode, headers: HeaderMap, body: Bytes) -> Self {
+        RawResponse { status, headers, body }
+    }
 }
 
 impl fmt::Debug for RawResponse {
@@ -34,6 +42,7 @@ impl fmt::Debug for RawResponse {
 
 /// A successful response with its decoded body.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Response<T> {
     /// The response status.
     pub status: StatusCode,

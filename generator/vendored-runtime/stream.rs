@@ -26,6 +26,9 @@ impl Core {
     /// The per-attempt timeout bounds the wait for the headers, and then the
     /// wait for each chunk (an idle timeout), never the whole transfer; the
     /// client's response-size limit does not apply to the stream.
+    ///
+    /// Called by generated code: not part of the runtime's API.
+    #[doc(hidden)]
     pub async fn execute_streaming(&self, request: Request) -> Result<ByteStream, Error> {
         let idle = request.options.timeout.unwrap_or(self.inner.timeout);
         let redact = self.inner.api_key_query.is_some();

@@ -11,7 +11,8 @@ use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Metadata, Subscriber};
 
-use super::{ClientBuilder, Core, FromCore, Request, RetryPolicy, SecurityScheme};
+use super::__private::{FromCore, Request};
+use super::{ClientBuilder, Core, RetryPolicy, SecurityScheme};
 
 const TOKEN: &str = "tok-SECRET-1";
 const API_KEY: &str = "key-SECRET-2";

@@ -1,12 +1,14 @@
 //! The hand-written runtime every generated client calls: configuration
-//! ([`ClientBuilder`], [`Core`]), requests ([`Request`], [`Body`]),
+//! ([`ClientBuilder`], [`Core`]), per-call options ([`CallOptions`]),
 //! responses and decoding, the [`Error`] type, retries ([`RetryPolicy`]),
 //! credentials ([`Secret`]), path encoding, pagination streams,
 //! client-side validation, and the wire formats beyond JSON: uploads
 //! ([`Upload`], [`Multipart`]), streamed downloads ([`ByteStream`]) and
 //! server-sent events ([`EventStream`]).
 //!
-//! Everything is re-exported here; the submodules are private.
+//! The user-facing items are re-exported here, with [`reqwest`] and a
+//! [`prelude`]; what only generated code calls lives in the hidden
+//! `__private` module. The submodules are private.
 
 mod base64;
 mod client;
@@ -25,26 +27,54 @@ mod transport;
 mod upload;
 mod validation;
 
+// The user-facing API: what appears in generated clients' signatures and
+// what users configure, match on or consume.
 pub use base64::{Base64, InvalidBase64};
 pub use client::{
-    ClientBuilder, Core, FromCore, SecurityScheme, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY, DEFAULT_TIMEOUT,
+    ClientBuilder, Core, SecurityScheme, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY, DEFAULT_TIMEOUT,
     DEFAULT_USER_AGENT,
 };
-pub use encoding::{param_text, path_segment};
-pub use error::{api_error, ApiError, DecodeError, Error, ErrorBody, API_ERROR_BODY_LIMIT, SNIPPET_LIMIT};
-pub use link::next_link;
+pub use error::{ApiError, DecodeError, Error, ErrorBody, API_ERROR_BODY_LIMIT, SNIPPET_LIMIT};
 pub use multipart::Multipart;
-pub use pagination::{cursor_from_last_item, items, link_pages, offset_pages, token_pages};
-pub use request::{Body, CallOptions, Request};
-pub use response::{
-    decode_bytes, decode_json, decode_text, is_json_content_type, typed_error_body, RawResponse, Response,
-};
+pub use request::CallOptions;
+pub use response::{RawResponse, Response};
 pub use retry::{is_retryable_status, RetryPolicy};
 pub use secret::Secret;
-pub use sse::{Event, EventStream, SseParser};
+pub use sse::{Event, EventStream};
 pub use stream::ByteStream;
 pub use upload::Upload;
-pub use validation::{max_items, max_length, maximum, min_items, min_length, minimum, one_of_values};
+
+/// The HTTP client the runtime is built on, re-exported so that users name
+/// its types (`StatusCode`, `HeaderMap`, `reqwest::Client` for
+/// [`ClientBuilder::http_client`]) without a dependency of their own.
+pub use ::reqwest;
+
+/// What a user of a generated client usually needs in scope: the error and
+/// response types, status and header types, and the stream extension traits
+/// that collect page, item, byte and event streams
+/// (`client.list_things().items().try_collect().await`).
+pub mod prelude {
+    pub use super::{ByteStream, CallOptions, Error, EventStream, Response, RetryPolicy, Upload};
+    pub use futures::{Stream, StreamExt, TryStreamExt};
+    pub use reqwest::header::HeaderMap;
+    pub use reqwest::StatusCode;
+}
+
+/// Items only generated code calls: request assembly, body decoding, page
+/// streams, validation checks. Not part of the runtime's API: they change
+/// whenever the generator does.
+#[doc(hidden)]
+pub mod __private {
+    pub use super::client::FromCore;
+    pub use super::encoding::{param_text, path_segment};
+    pub use super::error::api_error;
+    pub use super::link::next_link;
+    pub use super::pagination::{cursor_from_last_item, items, link_pages, offset_pages, token_pages};
+    pub use super::request::{Body, Request};
+    pub use super::response::{decode_bytes, decode_json, decode_text, is_json_content_type, typed_error_body};
+    pub use super::sse::SseParser;
+    pub use super::validation::{max_items, max_length, maximum, min_items, min_length, minimum, one_of_values};
+}
 
 #[cfg(all(test, feature = "tracing"))]
 mod tests_tracing;

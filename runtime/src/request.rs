@@ -85,6 +85,7 @@ impl fmt::Debug for Request {
 
 /// A request body.
 #[derive(Clone, Default)]
+#[non_exhaustive]
 pub enum Body {
     /// No body.
     #[default]

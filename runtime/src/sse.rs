@@ -21,6 +21,7 @@ use super::stream::ByteStream;
 
 /// One server-sent event.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Event<T> {
     /// The `event:` type; `None` means the default type, `message`.
     pub event: Option<String>,

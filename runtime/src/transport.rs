@@ -29,6 +29,9 @@ impl Core {
     /// with the fields `operation_id`, `method`, `path_template`, `attempt`,
     /// `status`, `duration_ms` and `error` (never a concrete path, query,
     /// header or body), and each retry emits an event.
+    ///
+    /// Called by generated code: not part of the runtime's API.
+    #[doc(hidden)]
     pub async fn execute(&self, request: Request) -> Result<RawResponse, Error> {
         let span = trace::CallSpan::new(&request);
         match span.instrument(run(&self.inner, request, &span, Read::Whole)).await? {
@@ -322,7 +325,7 @@ pub(super) mod trace {
 
     use reqwest::StatusCode;
 
-    use super::super::{Error, Request};
+    use super::super::{__private::Request, Error};
 
     pub(crate) struct CallSpan(tracing::Span);
 
@@ -396,7 +399,7 @@ pub(super) mod trace {
 
     use reqwest::StatusCode;
 
-    use super::super::{Error, Request};
+    use super::super::{__private::Request, Error};
 
     pub(crate) struct CallSpan;
 

@@ -32,7 +32,8 @@
 use std::time::{Duration, Instant};
 
 use api_clients::apono;
-use api_clients::runtime::{Request, RetryPolicy};
+use api_clients::runtime::__private::Request;
+use api_clients::runtime::RetryPolicy;
 use axum::http::header::CONTENT_TYPE;
 use axum::routing::get;
 use axum::Router;

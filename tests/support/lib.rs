@@ -23,7 +23,7 @@ pub mod prism;
 /// A client over the bare runtime, for tests that drive `Core::execute` directly.
 pub struct TestClient(pub api_clients::runtime::Core);
 
-impl api_clients::runtime::FromCore for TestClient {
+impl api_clients::runtime::__private::FromCore for TestClient {
     fn from_core(core: api_clients::runtime::Core) -> Self {
         TestClient(core)
     }

@@ -125,7 +125,7 @@ async fn constraint_violations_fail_before_anything_is_sent() {
         .custom_access_details("x".repeat(401));
     let error = client.create_integration_v4(body).send().await.expect_err("too long");
     match &error {
-        Error::InvalidRequest { field, rule } => {
+        Error::InvalidRequest { field, rule, .. } => {
             assert_eq!(field, "custom_access_details");
             assert!(rule.contains("400"), "{rule}");
         }

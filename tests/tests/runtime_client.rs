@@ -6,9 +6,11 @@ use std::error::Error as _;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
+use api_clients::runtime::__private::{
+    api_error, decode_bytes, decode_json, decode_text, is_json_content_type, path_segment, Body, Request,
+};
 use api_clients::runtime::{
-    api_error, decode_bytes, decode_json, decode_text, is_json_content_type, path_segment, Body, ClientBuilder, Core,
-    Error, RawResponse, Request, RetryPolicy, SecurityScheme, API_ERROR_BODY_LIMIT,
+    ClientBuilder, Core, Error, RawResponse, RetryPolicy, SecurityScheme, API_ERROR_BODY_LIMIT,
 };
 use axum::extract::{Path, Request as AxumRequest};
 use axum::http::StatusCode as AxumStatus;
@@ -353,11 +355,7 @@ struct Item {
 }
 
 fn raw(status: u16, body: impl Into<Bytes>) -> RawResponse {
-    RawResponse {
-        status: StatusCode::from_u16(status).expect("valid status"),
-        headers: HeaderMap::new(),
-        body: body.into(),
-    }
+    RawResponse::new(StatusCode::from_u16(status).expect("valid status"), HeaderMap::new(), body.into())
 }
 
 #[test]

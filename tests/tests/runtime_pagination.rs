@@ -5,9 +5,8 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use api_clients::runtime::{
-    decode_json, items, offset_pages, token_pages, ClientBuilder, Core, Error, Request, Response, RetryPolicy,
-};
+use api_clients::runtime::__private::{decode_json, items, offset_pages, token_pages, Request};
+use api_clients::runtime::{ClientBuilder, Core, Error, Response, RetryPolicy};
 use axum::extract::Query;
 use axum::routing::get;
 use axum::{Json, Router};

@@ -6,7 +6,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use api_clients::runtime::{CallOptions, ClientBuilder, Error, Request, RetryPolicy, SecurityScheme};
+use api_clients::runtime::__private::Request;
+use api_clients::runtime::{CallOptions, ClientBuilder, Error, RetryPolicy, SecurityScheme};
 use axum::body::Body as AxumBody;
 use axum::http::StatusCode as AxumStatus;
 use axum::response::{IntoResponse, Response as AxumResponse};
@@ -266,7 +267,7 @@ async fn bodies_over_the_limit_are_rejected() {
         let get = Request::new("big", Method::GET, "/big", path.to_owned());
         let err = client.0.execute(get).await.expect_err("too large");
         match err {
-            Error::BodyTooLarge { status, limit } => {
+            Error::BodyTooLarge { status, limit, .. } => {
                 assert_eq!(status, StatusCode::OK);
                 assert_eq!(limit, 1024);
             }

@@ -5,7 +5,8 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use api_clients::runtime::{Body, Core, Error, Multipart, Request, RetryPolicy, Upload};
+use api_clients::runtime::__private::{Body, Request};
+use api_clients::runtime::{Core, Error, Multipart, RetryPolicy, Upload};
 use axum::body::Bytes;
 use axum::extract::{Multipart as AxumMultipart, Request as AxumRequest};
 use axum::http::StatusCode as AxumStatus;

@@ -5,10 +5,10 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use api_clients::runtime::{
-    api_error, cursor_from_last_item, decode_json, items, link_pages, token_pages, CallOptions, Core, Error, Request,
-    Response, RetryPolicy,
+use api_clients::runtime::__private::{
+    api_error, cursor_from_last_item, decode_json, items, link_pages, token_pages, Request,
 };
+use api_clients::runtime::{CallOptions, Core, Error, Response, RetryPolicy};
 use axum::extract::Query;
 use axum::http::{header, HeaderMap};
 use axum::response::IntoResponse;

@@ -8,7 +8,8 @@
 use std::convert::Infallible;
 use std::time::{Duration, Instant};
 
-use api_clients::runtime::{ByteStream, CallOptions, Core, Error, Request, RetryPolicy};
+use api_clients::runtime::__private::Request;
+use api_clients::runtime::{ByteStream, CallOptions, Core, Error, RetryPolicy};
 use axum::body::{Body, Bytes};
 use axum::http::{header, StatusCode as AxumStatus};
 use axum::response::{IntoResponse, Response};
@@ -107,7 +108,7 @@ async fn an_error_status_is_read_back_whole() {
     assert_eq!(stream.status(), 404);
     let raw = stream.into_raw().await.expect("body");
     assert_eq!(&raw.body[..], br#"{"message":"gone"}"#);
-    let err = api_clients::runtime::api_error(raw, None);
+    let err = api_clients::runtime::__private::api_error(raw, None);
     assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
 }
 
@@ -124,8 +125,10 @@ fn streams_uploads_and_their_futures_are_send() {
     assert_send(&download);
     let mut request = get_request("/never-sent");
     let chunks = stream::iter([Ok::<_, std::io::Error>(Bytes::from_static(b"x"))]);
-    request.body =
-        api_clients::runtime::Body::upload("application/octet-stream", api_clients::runtime::Upload::stream(chunks));
+    request.body = api_clients::runtime::__private::Body::upload(
+        "application/octet-stream",
+        api_clients::runtime::Upload::stream(chunks),
+    );
     let upload = core.execute(request);
     assert_send(&upload);
     let events = async {

@@ -176,11 +176,12 @@ impl<'a> ListApps<'a> {
         crate::runtime::Response<super::types::ApplicationList>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "listApps",
             ::reqwest::Method::GET,
             "/orgs/{org}/apps",
-            ["/orgs/", &crate::runtime::path_segment(&self.org), "/apps"].concat(),
+            ["/orgs/", &crate::runtime::__private::path_segment(&self.org), "/apps"]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
@@ -189,11 +190,12 @@ impl<'a> ListApps<'a> {
         {
             request.header("X-IBM-Consumer-Context", value);
         } else {
-            return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
-                field: "X-IBM-Consumer-Context".into(),
-                rule: "required: set it once with `ClientBuilder::x_ibm_consumer_context`"
-                    .into(),
-            });
+            return ::std::result::Result::Err(
+                crate::runtime::Error::invalid_request(
+                    "X-IBM-Consumer-Context",
+                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                ),
+            );
         }
         if let ::std::option::Option::Some(value) = &self.limit {
             request.query("limit", value);
@@ -205,37 +207,49 @@ impl<'a> ListApps<'a> {
             request.query("fields", value);
         }
         if let ::std::option::Option::Some(value) = &self.limit {
-            crate::runtime::minimum("limit", f64::from(*value), 1.0, false)?;
+            crate::runtime::__private::minimum("limit", f64::from(*value), 1.0, false)?;
         }
         if let ::std::option::Option::Some(value) = &self.offset {
-            crate::runtime::minimum("offset", f64::from(*value), 0.0, false)?;
+            crate::runtime::__private::minimum("offset", f64::from(*value), 0.0, false)?;
         }
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<
+            let body = crate::runtime::__private::decode_json::<
                 super::types::ApplicationList,
             >(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         let typed: ::std::option::Option<
             ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
         > = match raw.status.as_u16() {
-            400u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            401u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            403u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            404u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            408u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            429u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            500u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            _ => crate::runtime::typed_error_body::<super::types::Error>(&raw),
+            400u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            401u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            403u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            404u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            408u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            429u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            500u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
         };
-        ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
     }
 
     /// Every page, fetched lazily as the stream is polled: no request is sent before the first poll. The stream ends after the last page (an empty page, no next token, or a token seen before).
@@ -247,7 +261,7 @@ impl<'a> ListApps<'a> {
     > {
         ::std::boxed::Box::pin({
             let first_offset = self.offset.map(i64::from).unwrap_or(0);
-            crate::runtime::offset_pages(
+            crate::runtime::__private::offset_pages(
                 self,
                 first_offset,
                 |mut request: Self, offset: i64| {
@@ -269,7 +283,9 @@ impl<'a> ListApps<'a> {
         'a,
         ::std::result::Result<super::types::Application, crate::runtime::Error>,
     > {
-        ::std::boxed::Box::pin(crate::runtime::items(self.pages(), Self::page_items))
+        ::std::boxed::Box::pin(
+            crate::runtime::__private::items(self.pages(), Self::page_items),
+        )
     }
 
     fn page_items(
@@ -318,11 +334,12 @@ impl<'a> CreateApp<'a> {
         crate::runtime::Response<super::types::Application>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "createApp",
             ::reqwest::Method::POST,
             "/orgs/{org}/apps",
-            ["/orgs/", &crate::runtime::path_segment(&self.org), "/apps"].concat(),
+            ["/orgs/", &crate::runtime::__private::path_segment(&self.org), "/apps"]
+                .concat(),
         );
         if let ::std::option::Option::Some(value) = self
             .client
@@ -331,39 +348,56 @@ impl<'a> CreateApp<'a> {
         {
             request.header("X-IBM-Consumer-Context", value);
         } else {
-            return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
-                field: "X-IBM-Consumer-Context".into(),
-                rule: "required: set it once with `ClientBuilder::x_ibm_consumer_context`"
-                    .into(),
-            });
+            return ::std::result::Result::Err(
+                crate::runtime::Error::invalid_request(
+                    "X-IBM-Consumer-Context",
+                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                ),
+            );
         }
         self.body.validate()?;
-        request.body = crate::runtime::Body::json(&self.body)?;
+        request.body = crate::runtime::__private::Body::json(&self.body)?;
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<super::types::Application>(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            let body = crate::runtime::__private::decode_json::<
+                super::types::Application,
+            >(&raw)?;
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         let typed: ::std::option::Option<
             ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
         > = match raw.status.as_u16() {
-            400u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            401u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            403u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            404u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            408u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            409u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            429u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            500u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            _ => crate::runtime::typed_error_body::<super::types::Error>(&raw),
+            400u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            401u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            403u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            404u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            408u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            409u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            429u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            500u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
         };
-        ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
     }
 }
 
@@ -408,15 +442,15 @@ impl<'a> GetApp<'a> {
         crate::runtime::Response<super::types::Application>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "getApp",
             ::reqwest::Method::GET,
             "/apps/{org}/{app}",
             [
                 "/apps/",
-                &crate::runtime::path_segment(&self.org),
+                &crate::runtime::__private::path_segment(&self.org),
                 "/",
-                &crate::runtime::path_segment(&self.app),
+                &crate::runtime::__private::path_segment(&self.app),
             ]
                 .concat(),
         );
@@ -427,11 +461,12 @@ impl<'a> GetApp<'a> {
         {
             request.header("X-IBM-Consumer-Context", value);
         } else {
-            return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
-                field: "X-IBM-Consumer-Context".into(),
-                rule: "required: set it once with `ClientBuilder::x_ibm_consumer_context`"
-                    .into(),
-            });
+            return ::std::result::Result::Err(
+                crate::runtime::Error::invalid_request(
+                    "X-IBM-Consumer-Context",
+                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                ),
+            );
         }
         if let ::std::option::Option::Some(value) = &self.fields {
             request.query("fields", value);
@@ -440,26 +475,40 @@ impl<'a> GetApp<'a> {
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<super::types::Application>(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            let body = crate::runtime::__private::decode_json::<
+                super::types::Application,
+            >(&raw)?;
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         let typed: ::std::option::Option<
             ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
         > = match raw.status.as_u16() {
-            400u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            401u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            403u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            404u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            408u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            429u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            500u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            _ => crate::runtime::typed_error_body::<super::types::Error>(&raw),
+            400u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            401u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            403u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            404u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            408u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            429u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            500u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
         };
-        ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
     }
 }
 
@@ -494,15 +543,15 @@ impl<'a> DeleteApp<'a> {
         crate::runtime::Response<super::types::Application>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "deleteApp",
             ::reqwest::Method::DELETE,
             "/apps/{org}/{app}",
             [
                 "/apps/",
-                &crate::runtime::path_segment(&self.org),
+                &crate::runtime::__private::path_segment(&self.org),
                 "/",
-                &crate::runtime::path_segment(&self.app),
+                &crate::runtime::__private::path_segment(&self.app),
             ]
                 .concat(),
         );
@@ -513,37 +562,54 @@ impl<'a> DeleteApp<'a> {
         {
             request.header("X-IBM-Consumer-Context", value);
         } else {
-            return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
-                field: "X-IBM-Consumer-Context".into(),
-                rule: "required: set it once with `ClientBuilder::x_ibm_consumer_context`"
-                    .into(),
-            });
+            return ::std::result::Result::Err(
+                crate::runtime::Error::invalid_request(
+                    "X-IBM-Consumer-Context",
+                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                ),
+            );
         }
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<super::types::Application>(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            let body = crate::runtime::__private::decode_json::<
+                super::types::Application,
+            >(&raw)?;
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         let typed: ::std::option::Option<
             ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
         > = match raw.status.as_u16() {
-            400u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            401u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            403u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            404u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            408u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            409u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            429u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            500u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            _ => crate::runtime::typed_error_body::<super::types::Error>(&raw),
+            400u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            401u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            403u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            404u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            408u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            409u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            429u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            500u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
         };
-        ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
     }
 }
 
@@ -579,15 +645,15 @@ impl<'a> UpdateApp<'a> {
         crate::runtime::Response<super::types::Application>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "updateApp",
             ::reqwest::Method::PATCH,
             "/apps/{org}/{app}",
             [
                 "/apps/",
-                &crate::runtime::path_segment(&self.org),
+                &crate::runtime::__private::path_segment(&self.org),
                 "/",
-                &crate::runtime::path_segment(&self.app),
+                &crate::runtime::__private::path_segment(&self.app),
             ]
                 .concat(),
         );
@@ -598,39 +664,56 @@ impl<'a> UpdateApp<'a> {
         {
             request.header("X-IBM-Consumer-Context", value);
         } else {
-            return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
-                field: "X-IBM-Consumer-Context".into(),
-                rule: "required: set it once with `ClientBuilder::x_ibm_consumer_context`"
-                    .into(),
-            });
+            return ::std::result::Result::Err(
+                crate::runtime::Error::invalid_request(
+                    "X-IBM-Consumer-Context",
+                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                ),
+            );
         }
         self.body.validate()?;
-        request.body = crate::runtime::Body::json(&self.body)?;
+        request.body = crate::runtime::__private::Body::json(&self.body)?;
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<super::types::Application>(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            let body = crate::runtime::__private::decode_json::<
+                super::types::Application,
+            >(&raw)?;
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         let typed: ::std::option::Option<
             ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
         > = match raw.status.as_u16() {
-            400u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            401u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            403u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            404u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            408u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            409u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            429u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            500u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            _ => crate::runtime::typed_error_body::<super::types::Error>(&raw),
+            400u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            401u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            403u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            404u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            408u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            409u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            429u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            500u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
         };
-        ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
     }
 }
 
@@ -674,13 +757,13 @@ impl<'a> GetApplicationType<'a> {
         crate::runtime::Response<super::types::ApplicationType>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "getApplicationType",
             ::reqwest::Method::GET,
             "/application-types/{application-type}",
             [
                 "/application-types/",
-                &crate::runtime::path_segment(&self.application_type),
+                &crate::runtime::__private::path_segment(&self.application_type),
             ]
                 .concat(),
         );
@@ -691,11 +774,12 @@ impl<'a> GetApplicationType<'a> {
         {
             request.header("X-IBM-Consumer-Context", value);
         } else {
-            return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
-                field: "X-IBM-Consumer-Context".into(),
-                rule: "required: set it once with `ClientBuilder::x_ibm_consumer_context`"
-                    .into(),
-            });
+            return ::std::result::Result::Err(
+                crate::runtime::Error::invalid_request(
+                    "X-IBM-Consumer-Context",
+                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                ),
+            );
         }
         if let ::std::option::Option::Some(value) = &self.fields {
             request.query("fields", value);
@@ -704,27 +788,39 @@ impl<'a> GetApplicationType<'a> {
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<
+            let body = crate::runtime::__private::decode_json::<
                 super::types::ApplicationType,
             >(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         let typed: ::std::option::Option<
             ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
         > = match raw.status.as_u16() {
-            400u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            401u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            403u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            404u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            408u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            429u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            500u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            _ => crate::runtime::typed_error_body::<super::types::Error>(&raw),
+            400u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            401u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            403u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            404u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            408u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            429u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            500u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
         };
-        ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
     }
 }

@@ -211,13 +211,13 @@ impl<'a> RegisterOrgInvitation<'a> {
         crate::runtime::Response<super::types::InvitationResult>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "registerOrgInvitation",
             ::reqwest::Method::POST,
             "/org-invitations/{invitation}/register",
             [
                 "/org-invitations/",
-                &crate::runtime::path_segment(&self.invitation),
+                &crate::runtime::__private::path_segment(&self.invitation),
                 "/register",
             ]
                 .concat(),
@@ -229,40 +229,55 @@ impl<'a> RegisterOrgInvitation<'a> {
         {
             request.header("X-IBM-Consumer-Context", value);
         } else {
-            return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
-                field: "X-IBM-Consumer-Context".into(),
-                rule: "required: set it once with `ClientBuilder::x_ibm_consumer_context`"
-                    .into(),
-            });
+            return ::std::result::Result::Err(
+                crate::runtime::Error::invalid_request(
+                    "X-IBM-Consumer-Context",
+                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                ),
+            );
         }
-        request.body = crate::runtime::Body::json(&self.body)?;
+        request.body = crate::runtime::__private::Body::json(&self.body)?;
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<
+            let body = crate::runtime::__private::decode_json::<
                 super::types::InvitationResult,
             >(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         let typed: ::std::option::Option<
             ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
         > = match raw.status.as_u16() {
-            400u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            401u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            403u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            404u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            408u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            409u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            429u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            500u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            _ => crate::runtime::typed_error_body::<super::types::Error>(&raw),
+            400u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            401u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            403u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            404u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            408u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            409u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            429u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            500u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
         };
-        ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
     }
 }
 
@@ -297,13 +312,13 @@ impl<'a> AcceptOrgInvitation<'a> {
         crate::runtime::Response<super::types::InvitationResult>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "acceptOrgInvitation",
             ::reqwest::Method::POST,
             "/org-invitations/{invitation}/accept",
             [
                 "/org-invitations/",
-                &crate::runtime::path_segment(&self.invitation),
+                &crate::runtime::__private::path_segment(&self.invitation),
                 "/accept",
             ]
                 .concat(),
@@ -315,40 +330,55 @@ impl<'a> AcceptOrgInvitation<'a> {
         {
             request.header("X-IBM-Consumer-Context", value);
         } else {
-            return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
-                field: "X-IBM-Consumer-Context".into(),
-                rule: "required: set it once with `ClientBuilder::x_ibm_consumer_context`"
-                    .into(),
-            });
+            return ::std::result::Result::Err(
+                crate::runtime::Error::invalid_request(
+                    "X-IBM-Consumer-Context",
+                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                ),
+            );
         }
-        request.body = crate::runtime::Body::json(&self.body)?;
+        request.body = crate::runtime::__private::Body::json(&self.body)?;
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<
+            let body = crate::runtime::__private::decode_json::<
                 super::types::InvitationResult,
             >(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         let typed: ::std::option::Option<
             ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
         > = match raw.status.as_u16() {
-            400u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            401u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            403u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            404u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            408u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            409u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            429u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            500u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            _ => crate::runtime::typed_error_body::<super::types::Error>(&raw),
+            400u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            401u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            403u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            404u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            408u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            409u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            429u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            500u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
         };
-        ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
     }
 }
 
@@ -409,11 +439,15 @@ impl<'a> ListMemberInvitations<'a> {
         crate::runtime::Response<super::types::MemberInvitationList>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "listMemberInvitations",
             ::reqwest::Method::GET,
             "/orgs/{org}/member-invitations",
-            ["/orgs/", &crate::runtime::path_segment(&self.org), "/member-invitations"]
+            [
+                "/orgs/",
+                &crate::runtime::__private::path_segment(&self.org),
+                "/member-invitations",
+            ]
                 .concat(),
         );
         if let ::std::option::Option::Some(value) = self
@@ -423,11 +457,12 @@ impl<'a> ListMemberInvitations<'a> {
         {
             request.header("X-IBM-Consumer-Context", value);
         } else {
-            return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
-                field: "X-IBM-Consumer-Context".into(),
-                rule: "required: set it once with `ClientBuilder::x_ibm_consumer_context`"
-                    .into(),
-            });
+            return ::std::result::Result::Err(
+                crate::runtime::Error::invalid_request(
+                    "X-IBM-Consumer-Context",
+                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                ),
+            );
         }
         if let ::std::option::Option::Some(value) = &self.limit {
             request.query("limit", value);
@@ -439,37 +474,49 @@ impl<'a> ListMemberInvitations<'a> {
             request.query("fields", value);
         }
         if let ::std::option::Option::Some(value) = &self.limit {
-            crate::runtime::minimum("limit", f64::from(*value), 1.0, false)?;
+            crate::runtime::__private::minimum("limit", f64::from(*value), 1.0, false)?;
         }
         if let ::std::option::Option::Some(value) = &self.offset {
-            crate::runtime::minimum("offset", f64::from(*value), 0.0, false)?;
+            crate::runtime::__private::minimum("offset", f64::from(*value), 0.0, false)?;
         }
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<
+            let body = crate::runtime::__private::decode_json::<
                 super::types::MemberInvitationList,
             >(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         let typed: ::std::option::Option<
             ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
         > = match raw.status.as_u16() {
-            400u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            401u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            403u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            404u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            408u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            429u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            500u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            _ => crate::runtime::typed_error_body::<super::types::Error>(&raw),
+            400u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            401u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            403u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            404u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            408u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            429u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            500u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
         };
-        ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
     }
 
     /// Every page, fetched lazily as the stream is polled: no request is sent before the first poll. The stream ends after the last page (an empty page, no next token, or a token seen before).
@@ -481,7 +528,7 @@ impl<'a> ListMemberInvitations<'a> {
     > {
         ::std::boxed::Box::pin({
             let first_offset = self.offset.map(i64::from).unwrap_or(0);
-            crate::runtime::offset_pages(
+            crate::runtime::__private::offset_pages(
                 self,
                 first_offset,
                 |mut request: Self, offset: i64| {
@@ -503,7 +550,9 @@ impl<'a> ListMemberInvitations<'a> {
         'a,
         ::std::result::Result<super::types::MemberInvitation, crate::runtime::Error>,
     > {
-        ::std::boxed::Box::pin(crate::runtime::items(self.pages(), Self::page_items))
+        ::std::boxed::Box::pin(
+            crate::runtime::__private::items(self.pages(), Self::page_items),
+        )
     }
 
     fn page_items(
@@ -554,11 +603,15 @@ impl<'a> CreateMemberInvitation<'a> {
         crate::runtime::Response<super::types::MemberInvitation>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "createMemberInvitation",
             ::reqwest::Method::POST,
             "/orgs/{org}/member-invitations",
-            ["/orgs/", &crate::runtime::path_segment(&self.org), "/member-invitations"]
+            [
+                "/orgs/",
+                &crate::runtime::__private::path_segment(&self.org),
+                "/member-invitations",
+            ]
                 .concat(),
         );
         if let ::std::option::Option::Some(value) = self
@@ -568,41 +621,56 @@ impl<'a> CreateMemberInvitation<'a> {
         {
             request.header("X-IBM-Consumer-Context", value);
         } else {
-            return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
-                field: "X-IBM-Consumer-Context".into(),
-                rule: "required: set it once with `ClientBuilder::x_ibm_consumer_context`"
-                    .into(),
-            });
+            return ::std::result::Result::Err(
+                crate::runtime::Error::invalid_request(
+                    "X-IBM-Consumer-Context",
+                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                ),
+            );
         }
         self.body.validate()?;
-        request.body = crate::runtime::Body::json(&self.body)?;
+        request.body = crate::runtime::__private::Body::json(&self.body)?;
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<
+            let body = crate::runtime::__private::decode_json::<
                 super::types::MemberInvitation,
             >(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         let typed: ::std::option::Option<
             ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
         > = match raw.status.as_u16() {
-            400u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            401u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            403u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            404u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            408u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            409u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            429u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            500u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            _ => crate::runtime::typed_error_body::<super::types::Error>(&raw),
+            400u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            401u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            403u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            404u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            408u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            409u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            429u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            500u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
         };
-        ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
     }
 }
 
@@ -647,15 +715,15 @@ impl<'a> GetMemberInvitation<'a> {
         crate::runtime::Response<super::types::MemberInvitation>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "getMemberInvitation",
             ::reqwest::Method::GET,
             "/orgs/{org}/member-invitations/{member-invitation}",
             [
                 "/orgs/",
-                &crate::runtime::path_segment(&self.org),
+                &crate::runtime::__private::path_segment(&self.org),
                 "/member-invitations/",
-                &crate::runtime::path_segment(&self.member_invitation),
+                &crate::runtime::__private::path_segment(&self.member_invitation),
             ]
                 .concat(),
         );
@@ -666,11 +734,12 @@ impl<'a> GetMemberInvitation<'a> {
         {
             request.header("X-IBM-Consumer-Context", value);
         } else {
-            return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
-                field: "X-IBM-Consumer-Context".into(),
-                rule: "required: set it once with `ClientBuilder::x_ibm_consumer_context`"
-                    .into(),
-            });
+            return ::std::result::Result::Err(
+                crate::runtime::Error::invalid_request(
+                    "X-IBM-Consumer-Context",
+                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                ),
+            );
         }
         if let ::std::option::Option::Some(value) = &self.fields {
             request.query("fields", value);
@@ -679,28 +748,40 @@ impl<'a> GetMemberInvitation<'a> {
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<
+            let body = crate::runtime::__private::decode_json::<
                 super::types::MemberInvitation,
             >(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         let typed: ::std::option::Option<
             ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
         > = match raw.status.as_u16() {
-            400u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            401u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            403u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            404u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            408u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            429u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            500u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            _ => crate::runtime::typed_error_body::<super::types::Error>(&raw),
+            400u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            401u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            403u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            404u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            408u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            429u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            500u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
         };
-        ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
     }
 }
 
@@ -735,15 +816,15 @@ impl<'a> DeleteMemberInvitation<'a> {
         crate::runtime::Response<super::types::MemberInvitation>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "deleteMemberInvitation",
             ::reqwest::Method::DELETE,
             "/orgs/{org}/member-invitations/{member-invitation}",
             [
                 "/orgs/",
-                &crate::runtime::path_segment(&self.org),
+                &crate::runtime::__private::path_segment(&self.org),
                 "/member-invitations/",
-                &crate::runtime::path_segment(&self.member_invitation),
+                &crate::runtime::__private::path_segment(&self.member_invitation),
             ]
                 .concat(),
         );
@@ -754,39 +835,54 @@ impl<'a> DeleteMemberInvitation<'a> {
         {
             request.header("X-IBM-Consumer-Context", value);
         } else {
-            return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
-                field: "X-IBM-Consumer-Context".into(),
-                rule: "required: set it once with `ClientBuilder::x_ibm_consumer_context`"
-                    .into(),
-            });
+            return ::std::result::Result::Err(
+                crate::runtime::Error::invalid_request(
+                    "X-IBM-Consumer-Context",
+                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                ),
+            );
         }
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<
+            let body = crate::runtime::__private::decode_json::<
                 super::types::MemberInvitation,
             >(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         let typed: ::std::option::Option<
             ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
         > = match raw.status.as_u16() {
-            400u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            401u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            403u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            404u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            408u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            409u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            429u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            500u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            _ => crate::runtime::typed_error_body::<super::types::Error>(&raw),
+            400u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            401u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            403u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            404u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            408u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            409u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            429u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            500u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
         };
-        ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
     }
 }
 
@@ -828,15 +924,15 @@ impl<'a> RegenerateMemberInvitation<'a> {
         crate::runtime::Response<super::types::MemberInvitation>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "regenerateMemberInvitation",
             ::reqwest::Method::POST,
             "/orgs/{org}/member-invitations/{member-invitation}/regenerate",
             [
                 "/orgs/",
-                &crate::runtime::path_segment(&self.org),
+                &crate::runtime::__private::path_segment(&self.org),
                 "/member-invitations/",
-                &crate::runtime::path_segment(&self.member_invitation),
+                &crate::runtime::__private::path_segment(&self.member_invitation),
                 "/regenerate",
             ]
                 .concat(),
@@ -848,42 +944,57 @@ impl<'a> RegenerateMemberInvitation<'a> {
         {
             request.header("X-IBM-Consumer-Context", value);
         } else {
-            return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
-                field: "X-IBM-Consumer-Context".into(),
-                rule: "required: set it once with `ClientBuilder::x_ibm_consumer_context`"
-                    .into(),
-            });
+            return ::std::result::Result::Err(
+                crate::runtime::Error::invalid_request(
+                    "X-IBM-Consumer-Context",
+                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                ),
+            );
         }
         if let ::std::option::Option::Some(body) = &self.body {
-            request.body = crate::runtime::Body::json(body)?;
+            request.body = crate::runtime::__private::Body::json(body)?;
         }
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<
+            let body = crate::runtime::__private::decode_json::<
                 super::types::MemberInvitation,
             >(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         let typed: ::std::option::Option<
             ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
         > = match raw.status.as_u16() {
-            400u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            401u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            403u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            404u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            408u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            409u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            429u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            500u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            _ => crate::runtime::typed_error_body::<super::types::Error>(&raw),
+            400u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            401u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            403u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            404u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            408u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            409u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            429u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            500u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
         };
-        ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
     }
 }
 
@@ -919,15 +1030,15 @@ impl<'a> RegisterMemberInvitation<'a> {
         crate::runtime::Response<super::types::InvitationResult>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "registerMemberInvitation",
             ::reqwest::Method::POST,
             "/orgs/{org}/member-invitations/{member-invitation}/register",
             [
                 "/orgs/",
-                &crate::runtime::path_segment(&self.org),
+                &crate::runtime::__private::path_segment(&self.org),
                 "/member-invitations/",
-                &crate::runtime::path_segment(&self.member_invitation),
+                &crate::runtime::__private::path_segment(&self.member_invitation),
                 "/register",
             ]
                 .concat(),
@@ -939,40 +1050,55 @@ impl<'a> RegisterMemberInvitation<'a> {
         {
             request.header("X-IBM-Consumer-Context", value);
         } else {
-            return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
-                field: "X-IBM-Consumer-Context".into(),
-                rule: "required: set it once with `ClientBuilder::x_ibm_consumer_context`"
-                    .into(),
-            });
+            return ::std::result::Result::Err(
+                crate::runtime::Error::invalid_request(
+                    "X-IBM-Consumer-Context",
+                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                ),
+            );
         }
-        request.body = crate::runtime::Body::json(&self.body)?;
+        request.body = crate::runtime::__private::Body::json(&self.body)?;
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<
+            let body = crate::runtime::__private::decode_json::<
                 super::types::InvitationResult,
             >(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         let typed: ::std::option::Option<
             ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
         > = match raw.status.as_u16() {
-            400u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            401u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            403u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            404u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            408u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            409u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            429u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            500u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            _ => crate::runtime::typed_error_body::<super::types::Error>(&raw),
+            400u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            401u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            403u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            404u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            408u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            409u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            429u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            500u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
         };
-        ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
     }
 }
 
@@ -1008,15 +1134,15 @@ impl<'a> AcceptMemberInvitation<'a> {
         crate::runtime::Response<super::types::InvitationResult>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "acceptMemberInvitation",
             ::reqwest::Method::POST,
             "/orgs/{org}/member-invitations/{member-invitation}/accept",
             [
                 "/orgs/",
-                &crate::runtime::path_segment(&self.org),
+                &crate::runtime::__private::path_segment(&self.org),
                 "/member-invitations/",
-                &crate::runtime::path_segment(&self.member_invitation),
+                &crate::runtime::__private::path_segment(&self.member_invitation),
                 "/accept",
             ]
                 .concat(),
@@ -1028,39 +1154,54 @@ impl<'a> AcceptMemberInvitation<'a> {
         {
             request.header("X-IBM-Consumer-Context", value);
         } else {
-            return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
-                field: "X-IBM-Consumer-Context".into(),
-                rule: "required: set it once with `ClientBuilder::x_ibm_consumer_context`"
-                    .into(),
-            });
+            return ::std::result::Result::Err(
+                crate::runtime::Error::invalid_request(
+                    "X-IBM-Consumer-Context",
+                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                ),
+            );
         }
-        request.body = crate::runtime::Body::json(&self.body)?;
+        request.body = crate::runtime::__private::Body::json(&self.body)?;
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<
+            let body = crate::runtime::__private::decode_json::<
                 super::types::InvitationResult,
             >(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         let typed: ::std::option::Option<
             ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
         > = match raw.status.as_u16() {
-            400u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            401u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            403u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            404u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            408u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            409u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            429u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            500u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            _ => crate::runtime::typed_error_body::<super::types::Error>(&raw),
+            400u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            401u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            403u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            404u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            408u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            409u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            429u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            500u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
         };
-        ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
     }
 }

@@ -109,15 +109,15 @@ impl<'a> GetMember<'a> {
         crate::runtime::Response<super::types::Member>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "getMember",
             ::reqwest::Method::GET,
             "/orgs/{org}/members/{member}",
             [
                 "/orgs/",
-                &crate::runtime::path_segment(&self.org),
+                &crate::runtime::__private::path_segment(&self.org),
                 "/members/",
-                &crate::runtime::path_segment(&self.member),
+                &crate::runtime::__private::path_segment(&self.member),
             ]
                 .concat(),
         );
@@ -128,11 +128,12 @@ impl<'a> GetMember<'a> {
         {
             request.header("X-IBM-Consumer-Context", value);
         } else {
-            return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
-                field: "X-IBM-Consumer-Context".into(),
-                rule: "required: set it once with `ClientBuilder::x_ibm_consumer_context`"
-                    .into(),
-            });
+            return ::std::result::Result::Err(
+                crate::runtime::Error::invalid_request(
+                    "X-IBM-Consumer-Context",
+                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                ),
+            );
         }
         if let ::std::option::Option::Some(value) = &self.fields {
             request.query("fields", value);
@@ -141,26 +142,40 @@ impl<'a> GetMember<'a> {
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<super::types::Member>(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            let body = crate::runtime::__private::decode_json::<
+                super::types::Member,
+            >(&raw)?;
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         let typed: ::std::option::Option<
             ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
         > = match raw.status.as_u16() {
-            400u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            401u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            403u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            404u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            408u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            429u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            500u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            _ => crate::runtime::typed_error_body::<super::types::Error>(&raw),
+            400u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            401u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            403u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            404u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            408u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            429u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            500u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
         };
-        ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
     }
 }
 
@@ -195,15 +210,15 @@ impl<'a> DeleteMember<'a> {
         crate::runtime::Response<super::types::Member>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "deleteMember",
             ::reqwest::Method::DELETE,
             "/orgs/{org}/members/{member}",
             [
                 "/orgs/",
-                &crate::runtime::path_segment(&self.org),
+                &crate::runtime::__private::path_segment(&self.org),
                 "/members/",
-                &crate::runtime::path_segment(&self.member),
+                &crate::runtime::__private::path_segment(&self.member),
             ]
                 .concat(),
         );
@@ -214,37 +229,54 @@ impl<'a> DeleteMember<'a> {
         {
             request.header("X-IBM-Consumer-Context", value);
         } else {
-            return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
-                field: "X-IBM-Consumer-Context".into(),
-                rule: "required: set it once with `ClientBuilder::x_ibm_consumer_context`"
-                    .into(),
-            });
+            return ::std::result::Result::Err(
+                crate::runtime::Error::invalid_request(
+                    "X-IBM-Consumer-Context",
+                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                ),
+            );
         }
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<super::types::Member>(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            let body = crate::runtime::__private::decode_json::<
+                super::types::Member,
+            >(&raw)?;
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         let typed: ::std::option::Option<
             ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
         > = match raw.status.as_u16() {
-            400u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            401u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            403u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            404u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            408u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            409u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            429u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            500u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            _ => crate::runtime::typed_error_body::<super::types::Error>(&raw),
+            400u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            401u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            403u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            404u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            408u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            409u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            429u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            500u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
         };
-        ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
     }
 }
 
@@ -280,15 +312,15 @@ impl<'a> UpdateMember<'a> {
         crate::runtime::Response<super::types::Member>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "updateMember",
             ::reqwest::Method::PATCH,
             "/orgs/{org}/members/{member}",
             [
                 "/orgs/",
-                &crate::runtime::path_segment(&self.org),
+                &crate::runtime::__private::path_segment(&self.org),
                 "/members/",
-                &crate::runtime::path_segment(&self.member),
+                &crate::runtime::__private::path_segment(&self.member),
             ]
                 .concat(),
         );
@@ -299,38 +331,55 @@ impl<'a> UpdateMember<'a> {
         {
             request.header("X-IBM-Consumer-Context", value);
         } else {
-            return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
-                field: "X-IBM-Consumer-Context".into(),
-                rule: "required: set it once with `ClientBuilder::x_ibm_consumer_context`"
-                    .into(),
-            });
+            return ::std::result::Result::Err(
+                crate::runtime::Error::invalid_request(
+                    "X-IBM-Consumer-Context",
+                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                ),
+            );
         }
         self.body.validate()?;
-        request.body = crate::runtime::Body::json(&self.body)?;
+        request.body = crate::runtime::__private::Body::json(&self.body)?;
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<super::types::Member>(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            let body = crate::runtime::__private::decode_json::<
+                super::types::Member,
+            >(&raw)?;
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         let typed: ::std::option::Option<
             ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
         > = match raw.status.as_u16() {
-            400u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            401u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            403u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            404u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            408u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            409u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            429u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            500u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            _ => crate::runtime::typed_error_body::<super::types::Error>(&raw),
+            400u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            401u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            403u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            404u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            408u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            409u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            429u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            500u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
         };
-        ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
     }
 }

@@ -170,7 +170,7 @@ impl<'a> ListPublicProducts<'a> {
         crate::runtime::Response<super::types::ProductList>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "listPublicProducts",
             ::reqwest::Method::GET,
             "/public-products",
@@ -183,11 +183,12 @@ impl<'a> ListPublicProducts<'a> {
         {
             request.header("X-IBM-Consumer-Context", value);
         } else {
-            return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
-                field: "X-IBM-Consumer-Context".into(),
-                rule: "required: set it once with `ClientBuilder::x_ibm_consumer_context`"
-                    .into(),
-            });
+            return ::std::result::Result::Err(
+                crate::runtime::Error::invalid_request(
+                    "X-IBM-Consumer-Context",
+                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                ),
+            );
         }
         if let ::std::option::Option::Some(value) = &self.limit {
             request.query("limit", value);
@@ -199,35 +200,49 @@ impl<'a> ListPublicProducts<'a> {
             request.query("fields", value);
         }
         if let ::std::option::Option::Some(value) = &self.limit {
-            crate::runtime::minimum("limit", f64::from(*value), 1.0, false)?;
+            crate::runtime::__private::minimum("limit", f64::from(*value), 1.0, false)?;
         }
         if let ::std::option::Option::Some(value) = &self.offset {
-            crate::runtime::minimum("offset", f64::from(*value), 0.0, false)?;
+            crate::runtime::__private::minimum("offset", f64::from(*value), 0.0, false)?;
         }
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<super::types::ProductList>(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            let body = crate::runtime::__private::decode_json::<
+                super::types::ProductList,
+            >(&raw)?;
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         let typed: ::std::option::Option<
             ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
         > = match raw.status.as_u16() {
-            400u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            401u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            403u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            404u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            408u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            429u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            500u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            _ => crate::runtime::typed_error_body::<super::types::Error>(&raw),
+            400u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            401u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            403u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            404u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            408u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            429u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            500u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
         };
-        ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
     }
 
     /// Every page, fetched lazily as the stream is polled: no request is sent before the first poll. The stream ends after the last page (an empty page, no next token, or a token seen before).
@@ -239,7 +254,7 @@ impl<'a> ListPublicProducts<'a> {
     > {
         ::std::boxed::Box::pin({
             let first_offset = self.offset.map(i64::from).unwrap_or(0);
-            crate::runtime::offset_pages(
+            crate::runtime::__private::offset_pages(
                 self,
                 first_offset,
                 |mut request: Self, offset: i64| {
@@ -261,7 +276,9 @@ impl<'a> ListPublicProducts<'a> {
         'a,
         ::std::result::Result<super::types::Product, crate::runtime::Error>,
     > {
-        ::std::boxed::Box::pin(crate::runtime::items(self.pages(), Self::page_items))
+        ::std::boxed::Box::pin(
+            crate::runtime::__private::items(self.pages(), Self::page_items),
+        )
     }
 
     fn page_items(
@@ -320,15 +337,15 @@ impl<'a> GetPublicProduct<'a> {
         crate::runtime::Response<super::types::Product>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "getPublicProduct",
             ::reqwest::Method::GET,
             "/public-products/{product-name}/{product-version}",
             [
                 "/public-products/",
-                &crate::runtime::path_segment(&self.product_name),
+                &crate::runtime::__private::path_segment(&self.product_name),
                 "/",
-                &crate::runtime::path_segment(&self.product_version),
+                &crate::runtime::__private::path_segment(&self.product_version),
             ]
                 .concat(),
         );
@@ -339,11 +356,12 @@ impl<'a> GetPublicProduct<'a> {
         {
             request.header("X-IBM-Consumer-Context", value);
         } else {
-            return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
-                field: "X-IBM-Consumer-Context".into(),
-                rule: "required: set it once with `ClientBuilder::x_ibm_consumer_context`"
-                    .into(),
-            });
+            return ::std::result::Result::Err(
+                crate::runtime::Error::invalid_request(
+                    "X-IBM-Consumer-Context",
+                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                ),
+            );
         }
         if let ::std::option::Option::Some(value) = &self.fields {
             request.query("fields", value);
@@ -352,26 +370,40 @@ impl<'a> GetPublicProduct<'a> {
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<super::types::Product>(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            let body = crate::runtime::__private::decode_json::<
+                super::types::Product,
+            >(&raw)?;
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         let typed: ::std::option::Option<
             ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
         > = match raw.status.as_u16() {
-            400u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            401u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            403u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            404u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            408u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            429u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            500u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            _ => crate::runtime::typed_error_body::<super::types::Error>(&raw),
+            400u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            401u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            403u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            404u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            408u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            429u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            500u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
         };
-        ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
     }
 }
 
@@ -416,15 +448,15 @@ impl<'a> GetPublicProductDocument<'a> {
         crate::runtime::Response<super::types::ProductDocument>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "getPublicProductDocument",
             ::reqwest::Method::GET,
             "/public-products/{product-name}/{product-version}/document",
             [
                 "/public-products/",
-                &crate::runtime::path_segment(&self.product_name),
+                &crate::runtime::__private::path_segment(&self.product_name),
                 "/",
-                &crate::runtime::path_segment(&self.product_version),
+                &crate::runtime::__private::path_segment(&self.product_version),
                 "/document",
             ]
                 .concat(),
@@ -436,11 +468,12 @@ impl<'a> GetPublicProductDocument<'a> {
         {
             request.header("X-IBM-Consumer-Context", value);
         } else {
-            return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
-                field: "X-IBM-Consumer-Context".into(),
-                rule: "required: set it once with `ClientBuilder::x_ibm_consumer_context`"
-                    .into(),
-            });
+            return ::std::result::Result::Err(
+                crate::runtime::Error::invalid_request(
+                    "X-IBM-Consumer-Context",
+                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                ),
+            );
         }
         if let ::std::option::Option::Some(value) = &self.fields {
             request.query("fields", value);
@@ -449,28 +482,40 @@ impl<'a> GetPublicProductDocument<'a> {
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<
+            let body = crate::runtime::__private::decode_json::<
                 super::types::ProductDocument,
             >(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         let typed: ::std::option::Option<
             ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
         > = match raw.status.as_u16() {
-            400u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            401u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            403u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            404u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            408u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            429u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            500u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            _ => crate::runtime::typed_error_body::<super::types::Error>(&raw),
+            400u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            401u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            403u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            404u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            408u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            429u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            500u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
         };
-        ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
     }
 }
 
@@ -527,7 +572,7 @@ impl<'a> ListProducts<'a> {
         crate::runtime::Response<super::types::ProductList>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "listProducts",
             ::reqwest::Method::GET,
             "/products",
@@ -540,11 +585,12 @@ impl<'a> ListProducts<'a> {
         {
             request.header("X-IBM-Consumer-Context", value);
         } else {
-            return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
-                field: "X-IBM-Consumer-Context".into(),
-                rule: "required: set it once with `ClientBuilder::x_ibm_consumer_context`"
-                    .into(),
-            });
+            return ::std::result::Result::Err(
+                crate::runtime::Error::invalid_request(
+                    "X-IBM-Consumer-Context",
+                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                ),
+            );
         }
         if let ::std::option::Option::Some(value) = &self.limit {
             request.query("limit", value);
@@ -556,35 +602,49 @@ impl<'a> ListProducts<'a> {
             request.query("fields", value);
         }
         if let ::std::option::Option::Some(value) = &self.limit {
-            crate::runtime::minimum("limit", f64::from(*value), 1.0, false)?;
+            crate::runtime::__private::minimum("limit", f64::from(*value), 1.0, false)?;
         }
         if let ::std::option::Option::Some(value) = &self.offset {
-            crate::runtime::minimum("offset", f64::from(*value), 0.0, false)?;
+            crate::runtime::__private::minimum("offset", f64::from(*value), 0.0, false)?;
         }
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<super::types::ProductList>(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            let body = crate::runtime::__private::decode_json::<
+                super::types::ProductList,
+            >(&raw)?;
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         let typed: ::std::option::Option<
             ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
         > = match raw.status.as_u16() {
-            400u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            401u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            403u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            404u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            408u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            429u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            500u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            _ => crate::runtime::typed_error_body::<super::types::Error>(&raw),
+            400u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            401u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            403u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            404u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            408u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            429u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            500u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
         };
-        ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
     }
 
     /// Every page, fetched lazily as the stream is polled: no request is sent before the first poll. The stream ends after the last page (an empty page, no next token, or a token seen before).
@@ -596,7 +656,7 @@ impl<'a> ListProducts<'a> {
     > {
         ::std::boxed::Box::pin({
             let first_offset = self.offset.map(i64::from).unwrap_or(0);
-            crate::runtime::offset_pages(
+            crate::runtime::__private::offset_pages(
                 self,
                 first_offset,
                 |mut request: Self, offset: i64| {
@@ -618,7 +678,9 @@ impl<'a> ListProducts<'a> {
         'a,
         ::std::result::Result<super::types::Product, crate::runtime::Error>,
     > {
-        ::std::boxed::Box::pin(crate::runtime::items(self.pages(), Self::page_items))
+        ::std::boxed::Box::pin(
+            crate::runtime::__private::items(self.pages(), Self::page_items),
+        )
     }
 
     fn page_items(
@@ -677,15 +739,15 @@ impl<'a> GetProduct<'a> {
         crate::runtime::Response<super::types::Product>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "getProduct",
             ::reqwest::Method::GET,
             "/products/{product-name}/{product-version}",
             [
                 "/products/",
-                &crate::runtime::path_segment(&self.product_name),
+                &crate::runtime::__private::path_segment(&self.product_name),
                 "/",
-                &crate::runtime::path_segment(&self.product_version),
+                &crate::runtime::__private::path_segment(&self.product_version),
             ]
                 .concat(),
         );
@@ -696,11 +758,12 @@ impl<'a> GetProduct<'a> {
         {
             request.header("X-IBM-Consumer-Context", value);
         } else {
-            return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
-                field: "X-IBM-Consumer-Context".into(),
-                rule: "required: set it once with `ClientBuilder::x_ibm_consumer_context`"
-                    .into(),
-            });
+            return ::std::result::Result::Err(
+                crate::runtime::Error::invalid_request(
+                    "X-IBM-Consumer-Context",
+                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                ),
+            );
         }
         if let ::std::option::Option::Some(value) = &self.fields {
             request.query("fields", value);
@@ -709,26 +772,40 @@ impl<'a> GetProduct<'a> {
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<super::types::Product>(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            let body = crate::runtime::__private::decode_json::<
+                super::types::Product,
+            >(&raw)?;
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         let typed: ::std::option::Option<
             ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
         > = match raw.status.as_u16() {
-            400u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            401u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            403u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            404u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            408u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            429u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            500u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            _ => crate::runtime::typed_error_body::<super::types::Error>(&raw),
+            400u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            401u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            403u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            404u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            408u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            429u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            500u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
         };
-        ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
     }
 }
 
@@ -773,15 +850,15 @@ impl<'a> GetProductDocument<'a> {
         crate::runtime::Response<super::types::ProductDocument>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "getProductDocument",
             ::reqwest::Method::GET,
             "/products/{product-name}/{product-version}/document",
             [
                 "/products/",
-                &crate::runtime::path_segment(&self.product_name),
+                &crate::runtime::__private::path_segment(&self.product_name),
                 "/",
-                &crate::runtime::path_segment(&self.product_version),
+                &crate::runtime::__private::path_segment(&self.product_version),
                 "/document",
             ]
                 .concat(),
@@ -793,11 +870,12 @@ impl<'a> GetProductDocument<'a> {
         {
             request.header("X-IBM-Consumer-Context", value);
         } else {
-            return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
-                field: "X-IBM-Consumer-Context".into(),
-                rule: "required: set it once with `ClientBuilder::x_ibm_consumer_context`"
-                    .into(),
-            });
+            return ::std::result::Result::Err(
+                crate::runtime::Error::invalid_request(
+                    "X-IBM-Consumer-Context",
+                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                ),
+            );
         }
         if let ::std::option::Option::Some(value) = &self.fields {
             request.query("fields", value);
@@ -806,27 +884,39 @@ impl<'a> GetProductDocument<'a> {
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<
+            let body = crate::runtime::__private::decode_json::<
                 super::types::ProductDocument,
             >(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         let typed: ::std::option::Option<
             ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
         > = match raw.status.as_u16() {
-            400u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            401u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            403u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            404u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            408u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            429u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            500u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            _ => crate::runtime::typed_error_body::<super::types::Error>(&raw),
+            400u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            401u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            403u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            404u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            408u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            429u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            500u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
         };
-        ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
     }
 }

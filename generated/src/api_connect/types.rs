@@ -497,13 +497,13 @@ impl ConsumerOrg {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255)?;
+            crate::runtime::__private::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023)?;
+            crate::runtime::__private::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535)?;
+            crate::runtime::__private::max_length("summary", value, 65535)?;
         }
         ::std::result::Result::Ok(())
     }
@@ -589,13 +589,13 @@ impl ConsumerOrgUpdate {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255)?;
+            crate::runtime::__private::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023)?;
+            crate::runtime::__private::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535)?;
+            crate::runtime::__private::max_length("summary", value, 65535)?;
         }
         ::std::result::Result::Ok(())
     }
@@ -623,7 +623,7 @@ impl OrgTitle {
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         {
             let value = &self.title;
-            crate::runtime::max_length("title", value, 1023)?;
+            crate::runtime::__private::max_length("title", value, 1023)?;
         }
         ::std::result::Result::Ok(())
     }
@@ -994,13 +994,13 @@ impl MemberInvitation {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255)?;
+            crate::runtime::__private::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023)?;
+            crate::runtime::__private::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535)?;
+            crate::runtime::__private::max_length("summary", value, 65535)?;
         }
         ::std::result::Result::Ok(())
     }
@@ -1091,13 +1091,13 @@ impl MemberInvitationCreate {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255)?;
+            crate::runtime::__private::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023)?;
+            crate::runtime::__private::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535)?;
+            crate::runtime::__private::max_length("summary", value, 65535)?;
         }
         ::std::result::Result::Ok(())
     }
@@ -1143,7 +1143,12 @@ impl MemberInvitationList {
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         {
             let value = &self.total_results;
-            crate::runtime::minimum("total_results", *value as f64, 0.0, false)?;
+            crate::runtime::__private::minimum(
+                "total_results",
+                *value as f64,
+                0.0,
+                false,
+            )?;
         }
         ::std::result::Result::Ok(())
     }
@@ -1342,13 +1347,13 @@ impl User {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255)?;
+            crate::runtime::__private::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023)?;
+            crate::runtime::__private::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535)?;
+            crate::runtime::__private::max_length("summary", value, 65535)?;
         }
         ::std::result::Result::Ok(())
     }
@@ -1371,7 +1376,12 @@ impl UserList {
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         {
             let value = &self.total_results;
-            crate::runtime::minimum("total_results", *value as f64, 0.0, false)?;
+            crate::runtime::__private::minimum(
+                "total_results",
+                *value as f64,
+                0.0,
+                false,
+            )?;
         }
         ::std::result::Result::Ok(())
     }
@@ -1557,13 +1567,13 @@ impl Member {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255)?;
+            crate::runtime::__private::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023)?;
+            crate::runtime::__private::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535)?;
+            crate::runtime::__private::max_length("summary", value, 65535)?;
         }
         ::std::result::Result::Ok(())
     }
@@ -1661,13 +1671,13 @@ impl MemberUpdate {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255)?;
+            crate::runtime::__private::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023)?;
+            crate::runtime::__private::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535)?;
+            crate::runtime::__private::max_length("summary", value, 65535)?;
         }
         ::std::result::Result::Ok(())
     }
@@ -1806,13 +1816,13 @@ impl Associate {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255)?;
+            crate::runtime::__private::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023)?;
+            crate::runtime::__private::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535)?;
+            crate::runtime::__private::max_length("summary", value, 65535)?;
         }
         ::std::result::Result::Ok(())
     }
@@ -1937,13 +1947,13 @@ impl Role {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255)?;
+            crate::runtime::__private::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023)?;
+            crate::runtime::__private::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535)?;
+            crate::runtime::__private::max_length("summary", value, 65535)?;
         }
         ::std::result::Result::Ok(())
     }
@@ -2016,13 +2026,13 @@ impl RoleUpdate {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255)?;
+            crate::runtime::__private::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023)?;
+            crate::runtime::__private::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535)?;
+            crate::runtime::__private::max_length("summary", value, 65535)?;
         }
         ::std::result::Result::Ok(())
     }
@@ -2234,7 +2244,12 @@ impl PermissionList {
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         {
             let value = &self.total_results;
-            crate::runtime::minimum("total_results", *value as f64, 0.0, false)?;
+            crate::runtime::__private::minimum(
+                "total_results",
+                *value as f64,
+                0.0,
+                false,
+            )?;
         }
         ::std::result::Result::Ok(())
     }
@@ -2372,13 +2387,13 @@ impl PaymentMethod {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255)?;
+            crate::runtime::__private::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023)?;
+            crate::runtime::__private::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535)?;
+            crate::runtime::__private::max_length("summary", value, 65535)?;
         }
         ::std::result::Result::Ok(())
     }
@@ -2483,13 +2498,13 @@ impl PaymentMethodUpdate {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255)?;
+            crate::runtime::__private::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023)?;
+            crate::runtime::__private::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535)?;
+            crate::runtime::__private::max_length("summary", value, 65535)?;
         }
         ::std::result::Result::Ok(())
     }
@@ -2641,13 +2656,13 @@ impl Billing {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255)?;
+            crate::runtime::__private::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023)?;
+            crate::runtime::__private::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535)?;
+            crate::runtime::__private::max_length("summary", value, 65535)?;
         }
         ::std::result::Result::Ok(())
     }
@@ -2805,13 +2820,13 @@ impl UserRegistry {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255)?;
+            crate::runtime::__private::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023)?;
+            crate::runtime::__private::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535)?;
+            crate::runtime::__private::max_length("summary", value, 65535)?;
         }
         ::std::result::Result::Ok(())
     }
@@ -2856,7 +2871,12 @@ impl IdentityProviderList {
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         {
             let value = &self.total_results;
-            crate::runtime::minimum("total_results", *value as f64, 0.0, false)?;
+            crate::runtime::__private::minimum(
+                "total_results",
+                *value as f64,
+                0.0,
+                false,
+            )?;
         }
         ::std::result::Result::Ok(())
     }
@@ -3083,16 +3103,16 @@ impl Product {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255)?;
+            crate::runtime::__private::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023)?;
+            crate::runtime::__private::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535)?;
+            crate::runtime::__private::max_length("summary", value, 65535)?;
         }
         if let ::std::option::Option::Some(value) = &self.version {
-            crate::runtime::max_length("version", value, 255)?;
+            crate::runtime::__private::max_length("version", value, 255)?;
         }
         ::std::result::Result::Ok(())
     }
@@ -3115,7 +3135,12 @@ impl ProductList {
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         {
             let value = &self.total_results;
-            crate::runtime::minimum("total_results", *value as f64, 0.0, false)?;
+            crate::runtime::__private::minimum(
+                "total_results",
+                *value as f64,
+                0.0,
+                false,
+            )?;
         }
         ::std::result::Result::Ok(())
     }
@@ -3609,16 +3634,16 @@ impl Api {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255)?;
+            crate::runtime::__private::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023)?;
+            crate::runtime::__private::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535)?;
+            crate::runtime::__private::max_length("summary", value, 65535)?;
         }
         if let ::std::option::Option::Some(value) = &self.version {
-            crate::runtime::max_length("version", value, 255)?;
+            crate::runtime::__private::max_length("version", value, 255)?;
         }
         ::std::result::Result::Ok(())
     }
@@ -3939,13 +3964,13 @@ impl Application {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255)?;
+            crate::runtime::__private::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023)?;
+            crate::runtime::__private::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535)?;
+            crate::runtime::__private::max_length("summary", value, 65535)?;
         }
         ::std::result::Result::Ok(())
     }
@@ -4131,13 +4156,13 @@ impl ApplicationCreate {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255)?;
+            crate::runtime::__private::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023)?;
+            crate::runtime::__private::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535)?;
+            crate::runtime::__private::max_length("summary", value, 65535)?;
         }
         ::std::result::Result::Ok(())
     }
@@ -4289,13 +4314,13 @@ impl ApplicationUpdate {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255)?;
+            crate::runtime::__private::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023)?;
+            crate::runtime::__private::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535)?;
+            crate::runtime::__private::max_length("summary", value, 65535)?;
         }
         ::std::result::Result::Ok(())
     }
@@ -4318,7 +4343,12 @@ impl ApplicationList {
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         {
             let value = &self.total_results;
-            crate::runtime::minimum("total_results", *value as f64, 0.0, false)?;
+            crate::runtime::__private::minimum(
+                "total_results",
+                *value as f64,
+                0.0,
+                false,
+            )?;
         }
         ::std::result::Result::Ok(())
     }
@@ -4628,13 +4658,13 @@ impl ApplicationType {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255)?;
+            crate::runtime::__private::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023)?;
+            crate::runtime::__private::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535)?;
+            crate::runtime::__private::max_length("summary", value, 65535)?;
         }
         ::std::result::Result::Ok(())
     }
@@ -4776,13 +4806,13 @@ impl Credential {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255)?;
+            crate::runtime::__private::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023)?;
+            crate::runtime::__private::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535)?;
+            crate::runtime::__private::max_length("summary", value, 65535)?;
         }
         ::std::result::Result::Ok(())
     }
@@ -4907,13 +4937,13 @@ impl CredentialCreate {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255)?;
+            crate::runtime::__private::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023)?;
+            crate::runtime::__private::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535)?;
+            crate::runtime::__private::max_length("summary", value, 65535)?;
         }
         ::std::result::Result::Ok(())
     }
@@ -5004,13 +5034,13 @@ impl CredentialUpdate {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255)?;
+            crate::runtime::__private::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023)?;
+            crate::runtime::__private::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535)?;
+            crate::runtime::__private::max_length("summary", value, 65535)?;
         }
         ::std::result::Result::Ok(())
     }
@@ -5033,7 +5063,12 @@ impl CredentialList {
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         {
             let value = &self.total_results;
-            crate::runtime::minimum("total_results", *value as f64, 0.0, false)?;
+            crate::runtime::__private::minimum(
+                "total_results",
+                *value as f64,
+                0.0,
+                false,
+            )?;
         }
         ::std::result::Result::Ok(())
     }
@@ -5392,13 +5427,13 @@ impl Subscription {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255)?;
+            crate::runtime::__private::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023)?;
+            crate::runtime::__private::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535)?;
+            crate::runtime::__private::max_length("summary", value, 65535)?;
         }
         ::std::result::Result::Ok(())
     }
@@ -5512,13 +5547,13 @@ impl SubscriptionCreate {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255)?;
+            crate::runtime::__private::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023)?;
+            crate::runtime::__private::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535)?;
+            crate::runtime::__private::max_length("summary", value, 65535)?;
         }
         ::std::result::Result::Ok(())
     }
@@ -5640,13 +5675,13 @@ impl SubscriptionUpdate {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
-            crate::runtime::max_length("name", value, 255)?;
+            crate::runtime::__private::max_length("name", value, 255)?;
         }
         if let ::std::option::Option::Some(value) = &self.title {
-            crate::runtime::max_length("title", value, 1023)?;
+            crate::runtime::__private::max_length("title", value, 1023)?;
         }
         if let ::std::option::Option::Some(value) = &self.summary {
-            crate::runtime::max_length("summary", value, 65535)?;
+            crate::runtime::__private::max_length("summary", value, 65535)?;
         }
         ::std::result::Result::Ok(())
     }
@@ -5669,7 +5704,12 @@ impl SubscriptionList {
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         {
             let value = &self.total_results;
-            crate::runtime::minimum("total_results", *value as f64, 0.0, false)?;
+            crate::runtime::__private::minimum(
+                "total_results",
+                *value as f64,
+                0.0,
+                false,
+            )?;
         }
         ::std::result::Result::Ok(())
     }

@@ -107,11 +107,14 @@ impl<'a> GetUserRegistry<'a> {
         crate::runtime::Response<super::types::UserRegistry>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "getUserRegistry",
             ::reqwest::Method::GET,
             "/user-registries/{user-registry}",
-            ["/user-registries/", &crate::runtime::path_segment(&self.user_registry)]
+            [
+                "/user-registries/",
+                &crate::runtime::__private::path_segment(&self.user_registry),
+            ]
                 .concat(),
         );
         if let ::std::option::Option::Some(value) = self
@@ -121,11 +124,12 @@ impl<'a> GetUserRegistry<'a> {
         {
             request.header("X-IBM-Consumer-Context", value);
         } else {
-            return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
-                field: "X-IBM-Consumer-Context".into(),
-                rule: "required: set it once with `ClientBuilder::x_ibm_consumer_context`"
-                    .into(),
-            });
+            return ::std::result::Result::Err(
+                crate::runtime::Error::invalid_request(
+                    "X-IBM-Consumer-Context",
+                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                ),
+            );
         }
         if let ::std::option::Option::Some(value) = &self.fields {
             request.query("fields", value);
@@ -134,26 +138,40 @@ impl<'a> GetUserRegistry<'a> {
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<super::types::UserRegistry>(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            let body = crate::runtime::__private::decode_json::<
+                super::types::UserRegistry,
+            >(&raw)?;
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         let typed: ::std::option::Option<
             ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
         > = match raw.status.as_u16() {
-            400u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            401u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            403u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            404u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            408u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            429u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            500u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            _ => crate::runtime::typed_error_body::<super::types::Error>(&raw),
+            400u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            401u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            403u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            404u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            408u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            429u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            500u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
         };
-        ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
     }
 }
 
@@ -202,13 +220,13 @@ impl<'a> SearchUserRegistry<'a> {
         crate::runtime::Response<super::types::UserList>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "searchUserRegistry",
             ::reqwest::Method::POST,
             "/user-registries/{user-registry}/search",
             [
                 "/user-registries/",
-                &crate::runtime::path_segment(&self.user_registry),
+                &crate::runtime::__private::path_segment(&self.user_registry),
                 "/search",
             ]
                 .concat(),
@@ -220,11 +238,12 @@ impl<'a> SearchUserRegistry<'a> {
         {
             request.header("X-IBM-Consumer-Context", value);
         } else {
-            return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
-                field: "X-IBM-Consumer-Context".into(),
-                rule: "required: set it once with `ClientBuilder::x_ibm_consumer_context`"
-                    .into(),
-            });
+            return ::std::result::Result::Err(
+                crate::runtime::Error::invalid_request(
+                    "X-IBM-Consumer-Context",
+                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                ),
+            );
         }
         if let ::std::option::Option::Some(value) = &self.limit {
             request.query("limit", value);
@@ -233,36 +252,50 @@ impl<'a> SearchUserRegistry<'a> {
             request.query("offset", value);
         }
         if let ::std::option::Option::Some(value) = &self.limit {
-            crate::runtime::minimum("limit", f64::from(*value), 1.0, false)?;
+            crate::runtime::__private::minimum("limit", f64::from(*value), 1.0, false)?;
         }
         if let ::std::option::Option::Some(value) = &self.offset {
-            crate::runtime::minimum("offset", f64::from(*value), 0.0, false)?;
+            crate::runtime::__private::minimum("offset", f64::from(*value), 0.0, false)?;
         }
-        request.body = crate::runtime::Body::json(&self.body)?;
+        request.body = crate::runtime::__private::Body::json(&self.body)?;
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<super::types::UserList>(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            let body = crate::runtime::__private::decode_json::<
+                super::types::UserList,
+            >(&raw)?;
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         let typed: ::std::option::Option<
             ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
         > = match raw.status.as_u16() {
-            400u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            401u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            403u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            404u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            408u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            429u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            500u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            _ => crate::runtime::typed_error_body::<super::types::Error>(&raw),
+            400u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            401u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            403u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            404u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            408u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            429u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            500u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
         };
-        ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
     }
 }
 
@@ -307,15 +340,15 @@ impl<'a> GetUser<'a> {
         crate::runtime::Response<super::types::User>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "getUser",
             ::reqwest::Method::GET,
             "/user-registries/{user-registry}/users/{user}",
             [
                 "/user-registries/",
-                &crate::runtime::path_segment(&self.user_registry),
+                &crate::runtime::__private::path_segment(&self.user_registry),
                 "/users/",
-                &crate::runtime::path_segment(&self.user),
+                &crate::runtime::__private::path_segment(&self.user),
             ]
                 .concat(),
         );
@@ -326,11 +359,12 @@ impl<'a> GetUser<'a> {
         {
             request.header("X-IBM-Consumer-Context", value);
         } else {
-            return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
-                field: "X-IBM-Consumer-Context".into(),
-                rule: "required: set it once with `ClientBuilder::x_ibm_consumer_context`"
-                    .into(),
-            });
+            return ::std::result::Result::Err(
+                crate::runtime::Error::invalid_request(
+                    "X-IBM-Consumer-Context",
+                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                ),
+            );
         }
         if let ::std::option::Option::Some(value) = &self.fields {
             request.query("fields", value);
@@ -339,25 +373,39 @@ impl<'a> GetUser<'a> {
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<super::types::User>(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            let body = crate::runtime::__private::decode_json::<
+                super::types::User,
+            >(&raw)?;
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         let typed: ::std::option::Option<
             ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
         > = match raw.status.as_u16() {
-            400u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            401u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            403u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            404u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            408u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            429u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            500u16 => crate::runtime::typed_error_body::<super::types::Error>(&raw),
-            _ => crate::runtime::typed_error_body::<super::types::Error>(&raw),
+            400u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            401u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            403u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            404u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            408u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            429u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            500u16 => {
+                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+            }
+            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
         };
-        ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
     }
 }

@@ -151,7 +151,7 @@ impl<'a> ListAccessRequests<'a> {
         crate::runtime::Response<super::types::AccessRequestList>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "listAccessRequests",
             ::reqwest::Method::GET,
             "/api/v3/access-requests",
@@ -167,17 +167,15 @@ impl<'a> ListAccessRequests<'a> {
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<
+            let body = crate::runtime::__private::decode_json::<
                 super::types::AccessRequestList,
             >(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         ::std::result::Result::Err(
-            crate::runtime::api_error(raw, ::std::option::Option::None),
+            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
         )
     }
 }
@@ -212,26 +210,26 @@ impl<'a> CreateAccessRequest<'a> {
         crate::runtime::Response<super::types::AccessRequest>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "createAccessRequest",
             ::reqwest::Method::POST,
             "/api/v3/access-requests",
             "/api/v3/access-requests".to_owned(),
         );
-        request.body = crate::runtime::Body::json(&self.body)?;
+        request.body = crate::runtime::__private::Body::json(&self.body)?;
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<super::types::AccessRequest>(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            let body = crate::runtime::__private::decode_json::<
+                super::types::AccessRequest,
+            >(&raw)?;
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         ::std::result::Result::Err(
-            crate::runtime::api_error(raw, ::std::option::Option::None),
+            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
         )
     }
 }
@@ -266,28 +264,26 @@ impl<'a> BulkRevokeAccessRequests<'a> {
         crate::runtime::Response<super::types::MessageResponse>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "bulkRevokeAccessRequests",
             ::reqwest::Method::POST,
             "/api/v3/access-requests-bulk/revoke",
             "/api/v3/access-requests-bulk/revoke".to_owned(),
         );
-        request.body = crate::runtime::Body::json(&self.body)?;
+        request.body = crate::runtime::__private::Body::json(&self.body)?;
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<
+            let body = crate::runtime::__private::decode_json::<
                 super::types::MessageResponse,
             >(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         ::std::result::Result::Err(
-            crate::runtime::api_error(raw, ::std::option::Option::None),
+            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
         )
     }
 }
@@ -322,26 +318,29 @@ impl<'a> GetAccessRequest<'a> {
         crate::runtime::Response<super::types::AccessRequest>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "getAccessRequest",
             ::reqwest::Method::GET,
             "/api/v3/access-requests/{id}",
-            ["/api/v3/access-requests/", &crate::runtime::path_segment(&self.id)]
+            [
+                "/api/v3/access-requests/",
+                &crate::runtime::__private::path_segment(&self.id),
+            ]
                 .concat(),
         );
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<super::types::AccessRequest>(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            let body = crate::runtime::__private::decode_json::<
+                super::types::AccessRequest,
+            >(&raw)?;
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         ::std::result::Result::Err(
-            crate::runtime::api_error(raw, ::std::option::Option::None),
+            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
         )
     }
 }
@@ -376,13 +375,13 @@ impl<'a> GetAccessRequestAccessDetails<'a> {
         crate::runtime::Response<super::types::AccessDetails>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "getAccessRequestAccessDetails",
             ::reqwest::Method::GET,
             "/api/v3/access-requests/{id}/access-details",
             [
                 "/api/v3/access-requests/",
-                &crate::runtime::path_segment(&self.id),
+                &crate::runtime::__private::path_segment(&self.id),
                 "/access-details",
             ]
                 .concat(),
@@ -391,15 +390,15 @@ impl<'a> GetAccessRequestAccessDetails<'a> {
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<super::types::AccessDetails>(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            let body = crate::runtime::__private::decode_json::<
+                super::types::AccessDetails,
+            >(&raw)?;
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         ::std::result::Result::Err(
-            crate::runtime::api_error(raw, ::std::option::Option::None),
+            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
         )
     }
 }
@@ -434,13 +433,13 @@ impl<'a> ResetAccessRequestCredentials<'a> {
         crate::runtime::Response<super::types::MessageResponse>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "resetAccessRequestCredentials",
             ::reqwest::Method::POST,
             "/api/v3/access-requests/{id}/reset",
             [
                 "/api/v3/access-requests/",
-                &crate::runtime::path_segment(&self.id),
+                &crate::runtime::__private::path_segment(&self.id),
                 "/reset",
             ]
                 .concat(),
@@ -449,17 +448,15 @@ impl<'a> ResetAccessRequestCredentials<'a> {
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<
+            let body = crate::runtime::__private::decode_json::<
                 super::types::MessageResponse,
             >(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         ::std::result::Result::Err(
-            crate::runtime::api_error(raw, ::std::option::Option::None),
+            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
         )
     }
 }

@@ -148,7 +148,7 @@ impl<'a> ListConnectorsV3<'a> {
         crate::runtime::Response<super::types::ConnectorV3List>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "listConnectorsV3",
             ::reqwest::Method::GET,
             "/api/admin/v3/connectors",
@@ -169,17 +169,15 @@ impl<'a> ListConnectorsV3<'a> {
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<
+            let body = crate::runtime::__private::decode_json::<
                 super::types::ConnectorV3List,
             >(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         ::std::result::Result::Err(
-            crate::runtime::api_error(raw, ::std::option::Option::None),
+            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
         )
     }
 
@@ -191,7 +189,7 @@ impl<'a> ListConnectorsV3<'a> {
         ::std::result::Result<super::types::ConnectorV3List, crate::runtime::Error>,
     > {
         ::std::boxed::Box::pin(
-            crate::runtime::token_pages(
+            crate::runtime::__private::token_pages(
                 self,
                 |mut request: Self, token: ::std::option::Option<::std::string::String>| {
                     if token.is_some() {
@@ -212,7 +210,9 @@ impl<'a> ListConnectorsV3<'a> {
         'a,
         ::std::result::Result<super::types::ConnectorV3, crate::runtime::Error>,
     > {
-        ::std::boxed::Box::pin(crate::runtime::items(self.pages(), Self::page_items))
+        ::std::boxed::Box::pin(
+            crate::runtime::__private::items(self.pages(), Self::page_items),
+        )
     }
 
     fn page_items(
@@ -262,26 +262,29 @@ impl<'a> GetConnectorV3<'a> {
         crate::runtime::Response<super::types::ConnectorV3>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "getConnectorV3",
             ::reqwest::Method::GET,
             "/api/admin/v3/connectors/{id}",
-            ["/api/admin/v3/connectors/", &crate::runtime::path_segment(&self.id)]
+            [
+                "/api/admin/v3/connectors/",
+                &crate::runtime::__private::path_segment(&self.id),
+            ]
                 .concat(),
         );
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<super::types::ConnectorV3>(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            let body = crate::runtime::__private::decode_json::<
+                super::types::ConnectorV3,
+            >(&raw)?;
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         ::std::result::Result::Err(
-            crate::runtime::api_error(raw, ::std::option::Option::None),
+            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
         )
     }
 }
@@ -317,27 +320,30 @@ impl<'a> UpdateConnectorV3<'a> {
         crate::runtime::Response<super::types::ConnectorV3>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "updateConnectorV3",
             ::reqwest::Method::PUT,
             "/api/admin/v3/connectors/{id}",
-            ["/api/admin/v3/connectors/", &crate::runtime::path_segment(&self.id)]
+            [
+                "/api/admin/v3/connectors/",
+                &crate::runtime::__private::path_segment(&self.id),
+            ]
                 .concat(),
         );
-        request.body = crate::runtime::Body::json(&self.body)?;
+        request.body = crate::runtime::__private::Body::json(&self.body)?;
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<super::types::ConnectorV3>(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            let body = crate::runtime::__private::decode_json::<
+                super::types::ConnectorV3,
+            >(&raw)?;
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         ::std::result::Result::Err(
-            crate::runtime::api_error(raw, ::std::option::Option::None),
+            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
         )
     }
 }
@@ -367,25 +373,26 @@ impl<'a> DeleteConnectorV3<'a> {
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<crate::runtime::Response<()>, crate::runtime::Error> {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "deleteConnectorV3",
             ::reqwest::Method::DELETE,
             "/api/admin/v3/connectors/{id}",
-            ["/api/admin/v3/connectors/", &crate::runtime::path_segment(&self.id)]
+            [
+                "/api/admin/v3/connectors/",
+                &crate::runtime::__private::path_segment(&self.id),
+            ]
                 .concat(),
         );
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
             let body = ();
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         ::std::result::Result::Err(
-            crate::runtime::api_error(raw, ::std::option::Option::None),
+            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
         )
     }
 }
@@ -422,7 +429,7 @@ impl<'a> ListConnectorsV2<'a> {
         crate::runtime::Response<::std::vec::Vec<super::types::ConnectorV2>>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "listConnectorsV2",
             ::reqwest::Method::GET,
             "/api/v2/connectors",
@@ -432,17 +439,15 @@ impl<'a> ListConnectorsV2<'a> {
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<
+            let body = crate::runtime::__private::decode_json::<
                 ::std::vec::Vec<super::types::ConnectorV2>,
             >(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         ::std::result::Result::Err(
-            crate::runtime::api_error(raw, ::std::option::Option::None),
+            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
         )
     }
 }

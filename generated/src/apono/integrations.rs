@@ -398,7 +398,7 @@ impl<'a> ListIntegrationsV4<'a> {
         crate::runtime::Response<super::types::IntegrationV4List>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "listIntegrationsV4",
             ::reqwest::Method::GET,
             "/api/admin/v4/integrations",
@@ -437,17 +437,15 @@ impl<'a> ListIntegrationsV4<'a> {
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<
+            let body = crate::runtime::__private::decode_json::<
                 super::types::IntegrationV4List,
             >(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         ::std::result::Result::Err(
-            crate::runtime::api_error(raw, ::std::option::Option::None),
+            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
         )
     }
 
@@ -459,7 +457,7 @@ impl<'a> ListIntegrationsV4<'a> {
         ::std::result::Result<super::types::IntegrationV4List, crate::runtime::Error>,
     > {
         ::std::boxed::Box::pin(
-            crate::runtime::token_pages(
+            crate::runtime::__private::token_pages(
                 self,
                 |mut request: Self, token: ::std::option::Option<::std::string::String>| {
                     if token.is_some() {
@@ -480,7 +478,9 @@ impl<'a> ListIntegrationsV4<'a> {
         'a,
         ::std::result::Result<super::types::IntegrationV4, crate::runtime::Error>,
     > {
-        ::std::boxed::Box::pin(crate::runtime::items(self.pages(), Self::page_items))
+        ::std::boxed::Box::pin(
+            crate::runtime::__private::items(self.pages(), Self::page_items),
+        )
     }
 
     fn page_items(
@@ -530,27 +530,27 @@ impl<'a> CreateIntegrationV4<'a> {
         crate::runtime::Response<super::types::IntegrationV4>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "createIntegrationV4",
             ::reqwest::Method::POST,
             "/api/admin/v4/integrations",
             "/api/admin/v4/integrations".to_owned(),
         );
         self.body.validate()?;
-        request.body = crate::runtime::Body::json(&self.body)?;
+        request.body = crate::runtime::__private::Body::json(&self.body)?;
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<super::types::IntegrationV4>(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            let body = crate::runtime::__private::decode_json::<
+                super::types::IntegrationV4,
+            >(&raw)?;
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         ::std::result::Result::Err(
-            crate::runtime::api_error(raw, ::std::option::Option::None),
+            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
         )
     }
 }
@@ -585,26 +585,29 @@ impl<'a> GetIntegrationV4<'a> {
         crate::runtime::Response<super::types::IntegrationV4>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "getIntegrationV4",
             ::reqwest::Method::GET,
             "/api/admin/v4/integrations/{id}",
-            ["/api/admin/v4/integrations/", &crate::runtime::path_segment(&self.id)]
+            [
+                "/api/admin/v4/integrations/",
+                &crate::runtime::__private::path_segment(&self.id),
+            ]
                 .concat(),
         );
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<super::types::IntegrationV4>(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            let body = crate::runtime::__private::decode_json::<
+                super::types::IntegrationV4,
+            >(&raw)?;
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         ::std::result::Result::Err(
-            crate::runtime::api_error(raw, ::std::option::Option::None),
+            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
         )
     }
 }
@@ -640,28 +643,31 @@ impl<'a> UpdateIntegrationV4<'a> {
         crate::runtime::Response<super::types::IntegrationV4>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "updateIntegrationV4",
             ::reqwest::Method::PUT,
             "/api/admin/v4/integrations/{id}",
-            ["/api/admin/v4/integrations/", &crate::runtime::path_segment(&self.id)]
+            [
+                "/api/admin/v4/integrations/",
+                &crate::runtime::__private::path_segment(&self.id),
+            ]
                 .concat(),
         );
         self.body.validate()?;
-        request.body = crate::runtime::Body::json(&self.body)?;
+        request.body = crate::runtime::__private::Body::json(&self.body)?;
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<super::types::IntegrationV4>(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            let body = crate::runtime::__private::decode_json::<
+                super::types::IntegrationV4,
+            >(&raw)?;
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         ::std::result::Result::Err(
-            crate::runtime::api_error(raw, ::std::option::Option::None),
+            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
         )
     }
 }
@@ -691,25 +697,26 @@ impl<'a> DeleteIntegrationV4<'a> {
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<crate::runtime::Response<()>, crate::runtime::Error> {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "deleteIntegrationV4",
             ::reqwest::Method::DELETE,
             "/api/admin/v4/integrations/{id}",
-            ["/api/admin/v4/integrations/", &crate::runtime::path_segment(&self.id)]
+            [
+                "/api/admin/v4/integrations/",
+                &crate::runtime::__private::path_segment(&self.id),
+            ]
                 .concat(),
         );
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
             let body = ();
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         ::std::result::Result::Err(
-            crate::runtime::api_error(raw, ::std::option::Option::None),
+            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
         )
     }
 }
@@ -743,7 +750,7 @@ impl<'a> ListIntegrationsV2<'a> {
         crate::runtime::Response<super::types::IntegrationV2List>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "listIntegrationsV2",
             ::reqwest::Method::GET,
             "/api/v2/integrations",
@@ -753,17 +760,15 @@ impl<'a> ListIntegrationsV2<'a> {
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<
+            let body = crate::runtime::__private::decode_json::<
                 super::types::IntegrationV2List,
             >(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         ::std::result::Result::Err(
-            crate::runtime::api_error(raw, ::std::option::Option::None),
+            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
         )
     }
 }
@@ -798,27 +803,27 @@ impl<'a> CreateIntegrationV2<'a> {
         crate::runtime::Response<super::types::IntegrationV2>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "createIntegrationV2",
             ::reqwest::Method::POST,
             "/api/v2/integrations",
             "/api/v2/integrations".to_owned(),
         );
         self.body.validate()?;
-        request.body = crate::runtime::Body::json(&self.body)?;
+        request.body = crate::runtime::__private::Body::json(&self.body)?;
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<super::types::IntegrationV2>(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            let body = crate::runtime::__private::decode_json::<
+                super::types::IntegrationV2,
+            >(&raw)?;
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         ::std::result::Result::Err(
-            crate::runtime::api_error(raw, ::std::option::Option::None),
+            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
         )
     }
 }
@@ -855,7 +860,7 @@ impl<'a> ListIntegrationConfigs<'a> {
         crate::runtime::Response<super::types::IntegrationConfigList>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "listIntegrationConfigs",
             ::reqwest::Method::GET,
             "/api/v2/integrations-catalog",
@@ -865,17 +870,15 @@ impl<'a> ListIntegrationConfigs<'a> {
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<
+            let body = crate::runtime::__private::decode_json::<
                 super::types::IntegrationConfigList,
             >(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         ::std::result::Result::Err(
-            crate::runtime::api_error(raw, ::std::option::Option::None),
+            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
         )
     }
 }
@@ -910,13 +913,13 @@ impl<'a> GetIntegrationConfig<'a> {
         crate::runtime::Response<super::types::IntegrationConfig>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "getIntegrationConfig",
             ::reqwest::Method::GET,
             "/api/v2/integrations-catalog/{type}",
             [
                 "/api/v2/integrations-catalog/",
-                &crate::runtime::path_segment(&self.r#type),
+                &crate::runtime::__private::path_segment(&self.r#type),
             ]
                 .concat(),
         );
@@ -924,17 +927,15 @@ impl<'a> GetIntegrationConfig<'a> {
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<
+            let body = crate::runtime::__private::decode_json::<
                 super::types::IntegrationConfig,
             >(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         ::std::result::Result::Err(
-            crate::runtime::api_error(raw, ::std::option::Option::None),
+            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
         )
     }
 }
@@ -969,25 +970,26 @@ impl<'a> GetIntegrationV2<'a> {
         crate::runtime::Response<super::types::IntegrationV2>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "getIntegrationV2",
             ::reqwest::Method::GET,
             "/api/v2/integrations/{id}",
-            ["/api/v2/integrations/", &crate::runtime::path_segment(&self.id)].concat(),
+            ["/api/v2/integrations/", &crate::runtime::__private::path_segment(&self.id)]
+                .concat(),
         );
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<super::types::IntegrationV2>(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            let body = crate::runtime::__private::decode_json::<
+                super::types::IntegrationV2,
+            >(&raw)?;
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         ::std::result::Result::Err(
-            crate::runtime::api_error(raw, ::std::option::Option::None),
+            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
         )
     }
 }
@@ -1023,27 +1025,28 @@ impl<'a> UpdateIntegrationV2<'a> {
         crate::runtime::Response<super::types::IntegrationV2>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "updateIntegrationV2",
             ::reqwest::Method::PUT,
             "/api/v2/integrations/{id}",
-            ["/api/v2/integrations/", &crate::runtime::path_segment(&self.id)].concat(),
+            ["/api/v2/integrations/", &crate::runtime::__private::path_segment(&self.id)]
+                .concat(),
         );
         self.body.validate()?;
-        request.body = crate::runtime::Body::json(&self.body)?;
+        request.body = crate::runtime::__private::Body::json(&self.body)?;
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<super::types::IntegrationV2>(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            let body = crate::runtime::__private::decode_json::<
+                super::types::IntegrationV2,
+            >(&raw)?;
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         ::std::result::Result::Err(
-            crate::runtime::api_error(raw, ::std::option::Option::None),
+            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
         )
     }
 }
@@ -1078,27 +1081,26 @@ impl<'a> DeleteIntegrationV2<'a> {
         crate::runtime::Response<super::types::MessageResponse>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "deleteIntegrationV2",
             ::reqwest::Method::DELETE,
             "/api/v2/integrations/{id}",
-            ["/api/v2/integrations/", &crate::runtime::path_segment(&self.id)].concat(),
+            ["/api/v2/integrations/", &crate::runtime::__private::path_segment(&self.id)]
+                .concat(),
         );
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<
+            let body = crate::runtime::__private::decode_json::<
                 super::types::MessageResponse,
             >(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         ::std::result::Result::Err(
-            crate::runtime::api_error(raw, ::std::option::Option::None),
+            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
         )
     }
 }
@@ -1133,13 +1135,13 @@ impl<'a> RefreshIntegrationV2<'a> {
         crate::runtime::Response<super::types::MessageResponse>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "refreshIntegrationV2",
             ::reqwest::Method::POST,
             "/api/v2/integrations/{id}/refresh",
             [
                 "/api/v2/integrations/",
-                &crate::runtime::path_segment(&self.id),
+                &crate::runtime::__private::path_segment(&self.id),
                 "/refresh",
             ]
                 .concat(),
@@ -1148,17 +1150,15 @@ impl<'a> RefreshIntegrationV2<'a> {
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<
+            let body = crate::runtime::__private::decode_json::<
                 super::types::MessageResponse,
             >(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         ::std::result::Result::Err(
-            crate::runtime::api_error(raw, ::std::option::Option::None),
+            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
         )
     }
 }
@@ -1193,13 +1193,13 @@ impl<'a> GetResourceUserTags<'a> {
         crate::runtime::Response<super::types::ResourceUserTags>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "getResourceUserTags",
             ::reqwest::Method::GET,
             "/api/v3/integrations/resources/{resource_id}/user-tags",
             [
                 "/api/v3/integrations/resources/",
-                &crate::runtime::path_segment(&self.resource_id),
+                &crate::runtime::__private::path_segment(&self.resource_id),
                 "/user-tags",
             ]
                 .concat(),
@@ -1208,17 +1208,15 @@ impl<'a> GetResourceUserTags<'a> {
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<
+            let body = crate::runtime::__private::decode_json::<
                 super::types::ResourceUserTags,
             >(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         ::std::result::Result::Err(
-            crate::runtime::api_error(raw, ::std::option::Option::None),
+            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
         )
     }
 }
@@ -1254,33 +1252,31 @@ impl<'a> UpdateResourceUserTags<'a> {
         crate::runtime::Response<super::types::MessageResponse>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "updateResourceUserTags",
             ::reqwest::Method::PUT,
             "/api/v3/integrations/resources/{resource_id}/user-tags",
             [
                 "/api/v3/integrations/resources/",
-                &crate::runtime::path_segment(&self.resource_id),
+                &crate::runtime::__private::path_segment(&self.resource_id),
                 "/user-tags",
             ]
                 .concat(),
         );
-        request.body = crate::runtime::Body::json(&self.body)?;
+        request.body = crate::runtime::__private::Body::json(&self.body)?;
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<
+            let body = crate::runtime::__private::decode_json::<
                 super::types::MessageResponse,
             >(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         ::std::result::Result::Err(
-            crate::runtime::api_error(raw, ::std::option::Option::None),
+            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
         )
     }
 }
@@ -1328,13 +1324,13 @@ impl<'a> GetIntegrationPermissions<'a> {
         crate::runtime::Response<super::types::IntegrationPermissionList>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "getIntegrationPermissions",
             ::reqwest::Method::GET,
             "/api/v3/integrations/{id}/permissions",
             [
                 "/api/v3/integrations/",
-                &crate::runtime::path_segment(&self.id),
+                &crate::runtime::__private::path_segment(&self.id),
                 "/permissions",
             ]
                 .concat(),
@@ -1346,17 +1342,15 @@ impl<'a> GetIntegrationPermissions<'a> {
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<
+            let body = crate::runtime::__private::decode_json::<
                 super::types::IntegrationPermissionList,
             >(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         ::std::result::Result::Err(
-            crate::runtime::api_error(raw, ::std::option::Option::None),
+            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
         )
     }
 }
@@ -1404,13 +1398,13 @@ impl<'a> GetIntegrationResources<'a> {
         crate::runtime::Response<super::types::IntegrationResourceList>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "getIntegrationResources",
             ::reqwest::Method::GET,
             "/api/v3/integrations/{id}/resources",
             [
                 "/api/v3/integrations/",
-                &crate::runtime::path_segment(&self.id),
+                &crate::runtime::__private::path_segment(&self.id),
                 "/resources",
             ]
                 .concat(),
@@ -1422,17 +1416,15 @@ impl<'a> GetIntegrationResources<'a> {
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<
+            let body = crate::runtime::__private::decode_json::<
                 super::types::IntegrationResourceList,
             >(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         ::std::result::Result::Err(
-            crate::runtime::api_error(raw, ::std::option::Option::None),
+            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
         )
     }
 }

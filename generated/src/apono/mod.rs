@@ -54,7 +54,7 @@ impl Client {
     }
 }
 
-impl crate::runtime::FromCore for Client {
+impl crate::runtime::__private::FromCore for Client {
     fn from_core(core: crate::runtime::Core) -> Self {
         Client { core }
     }

@@ -121,7 +121,7 @@ impl<'a> ListSelectableIntegrations<'a> {
         crate::runtime::Response<super::types::SelectableIntegrationList>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "listSelectableIntegrations",
             ::reqwest::Method::GET,
             "/api/v3/selectable-integrations",
@@ -134,17 +134,15 @@ impl<'a> ListSelectableIntegrations<'a> {
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<
+            let body = crate::runtime::__private::decode_json::<
                 super::types::SelectableIntegrationList,
             >(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         ::std::result::Result::Err(
-            crate::runtime::api_error(raw, ::std::option::Option::None),
+            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
         )
     }
 }
@@ -192,13 +190,13 @@ impl<'a> ListSelectableResourceTypes<'a> {
         crate::runtime::Response<super::types::SelectableResourceTypeList>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "listSelectableResourceTypes",
             ::reqwest::Method::GET,
             "/api/v3/selectable-integrations/{integration_id}/resource-types",
             [
                 "/api/v3/selectable-integrations/",
-                &crate::runtime::path_segment(&self.integration_id),
+                &crate::runtime::__private::path_segment(&self.integration_id),
                 "/resource-types",
             ]
                 .concat(),
@@ -210,17 +208,15 @@ impl<'a> ListSelectableResourceTypes<'a> {
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<
+            let body = crate::runtime::__private::decode_json::<
                 super::types::SelectableResourceTypeList,
             >(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         ::std::result::Result::Err(
-            crate::runtime::api_error(raw, ::std::option::Option::None),
+            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
         )
     }
 }
@@ -269,15 +265,15 @@ impl<'a> ListSelectablePermissions<'a> {
         crate::runtime::Response<super::types::SelectablePermissionList>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "listSelectablePermissions",
             ::reqwest::Method::GET,
             "/api/v3/selectable-integrations/{integration_id}/{resource_type}/permissions",
             [
                 "/api/v3/selectable-integrations/",
-                &crate::runtime::path_segment(&self.integration_id),
+                &crate::runtime::__private::path_segment(&self.integration_id),
                 "/",
-                &crate::runtime::path_segment(&self.resource_type),
+                &crate::runtime::__private::path_segment(&self.resource_type),
                 "/permissions",
             ]
                 .concat(),
@@ -289,17 +285,15 @@ impl<'a> ListSelectablePermissions<'a> {
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<
+            let body = crate::runtime::__private::decode_json::<
                 super::types::SelectablePermissionList,
             >(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         ::std::result::Result::Err(
-            crate::runtime::api_error(raw, ::std::option::Option::None),
+            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
         )
     }
 }
@@ -348,15 +342,15 @@ impl<'a> ListSelectableResources<'a> {
         crate::runtime::Response<super::types::SelectableResourceList>,
         crate::runtime::Error,
     > {
-        let mut request = crate::runtime::Request::new(
+        let mut request = crate::runtime::__private::Request::new(
             "listSelectableResources",
             ::reqwest::Method::GET,
             "/api/v3/selectable-integrations/{integration_id}/{resource_type}/resources",
             [
                 "/api/v3/selectable-integrations/",
-                &crate::runtime::path_segment(&self.integration_id),
+                &crate::runtime::__private::path_segment(&self.integration_id),
                 "/",
-                &crate::runtime::path_segment(&self.resource_type),
+                &crate::runtime::__private::path_segment(&self.resource_type),
                 "/resources",
             ]
                 .concat(),
@@ -368,17 +362,15 @@ impl<'a> ListSelectableResources<'a> {
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
-            let body = crate::runtime::decode_json::<
+            let body = crate::runtime::__private::decode_json::<
                 super::types::SelectableResourceList,
             >(&raw)?;
-            return ::std::result::Result::Ok(crate::runtime::Response {
-                status: raw.status,
-                headers: raw.headers,
-                body,
-            });
+            return ::std::result::Result::Ok(
+                crate::runtime::Response::new(raw.status, raw.headers, body),
+            );
         }
         ::std::result::Result::Err(
-            crate::runtime::api_error(raw, ::std::option::Option::None),
+            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
         )
     }
 }

@@ -96,7 +96,7 @@ impl IntegrationV4 {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.custom_access_details {
-            crate::runtime::max_length("custom_access_details", value, 400)?;
+            crate::runtime::__private::max_length("custom_access_details", value, 400)?;
         }
         ::std::result::Result::Ok(())
     }
@@ -223,7 +223,7 @@ impl CreateIntegrationV4 {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.custom_access_details {
-            crate::runtime::max_length("custom_access_details", value, 400)?;
+            crate::runtime::__private::max_length("custom_access_details", value, 400)?;
         }
         ::std::result::Result::Ok(())
     }
@@ -335,7 +335,7 @@ impl UpdateIntegrationV4 {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.custom_access_details {
-            crate::runtime::max_length("custom_access_details", value, 400)?;
+            crate::runtime::__private::max_length("custom_access_details", value, 400)?;
         }
         ::std::result::Result::Ok(())
     }
@@ -828,7 +828,7 @@ impl IntegrationV2 {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.custom_access_details {
-            crate::runtime::max_length("custom_access_details", value, 400)?;
+            crate::runtime::__private::max_length("custom_access_details", value, 400)?;
         }
         ::std::result::Result::Ok(())
     }
@@ -934,7 +934,7 @@ impl CreateIntegrationV2 {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.custom_access_details {
-            crate::runtime::max_length("custom_access_details", value, 400)?;
+            crate::runtime::__private::max_length("custom_access_details", value, 400)?;
         }
         ::std::result::Result::Ok(())
     }
@@ -1025,7 +1025,7 @@ impl UpdateIntegrationV2 {
     /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.custom_access_details {
-            crate::runtime::max_length("custom_access_details", value, 400)?;
+            crate::runtime::__private::max_length("custom_access_details", value, 400)?;
         }
         ::std::result::Result::Ok(())
     }

@@ -52,21 +52,21 @@ pub fn body_field_init(body: &RequestBody) -> TokenStream {
     }
 }
 
-/// The `crate::runtime::Body` of a binary or multipart body held in `value`
+/// The `crate::runtime::__private::Body` of a binary or multipart body held in `value`
 /// (a reference expression); `None` for the other encodings.
 ///
 /// ```text
-/// crate::runtime::Body::upload("image/png", crate::runtime::Upload::clone(&self.body))
-/// crate::runtime::Body::Multipart(UploadFileForm::to_multipart(&self.body)?)
+/// crate::runtime::__private::Body::upload("image/png", crate::runtime::Upload::clone(&self.body))
+/// crate::runtime::__private::Body::Multipart(UploadFileForm::to_multipart(&self.body)?)
 /// ```
 pub fn encode(body: &RequestBody, value: &TokenStream) -> Option<TokenStream> {
     match &body.encoding {
         BodyEncoding::Bytes(media_type) => Some(quote! {
-            crate::runtime::Body::upload(#media_type, crate::runtime::Upload::clone(#value))
+            crate::runtime::__private::Body::upload(#media_type, crate::runtime::Upload::clone(#value))
         }),
         BodyEncoding::Multipart(form) => {
             let name = format_ident!("{}", form.name);
-            Some(quote! { crate::runtime::Body::Multipart(#name::to_multipart(#value)?) })
+            Some(quote! { crate::runtime::__private::Body::Multipart(#name::to_multipart(#value)?) })
         }
         _ => None,
     }
@@ -262,6 +262,6 @@ fn text_of(api: &Api, ty: &TypeRef) -> TokenStream {
         TextForm::Display => quote! { value.to_string() },
         TextForm::Rfc3339 => quote! { value.to_rfc3339() },
         TextForm::Json => quote! { ::serde_json::to_string(value).unwrap_or_default() },
-        TextForm::Serialized => quote! { crate::runtime::param_text(value) },
+        TextForm::Serialized => quote! { crate::runtime::__private::param_text(value) },
     }
 }

@@ -97,7 +97,7 @@ pub fn client_items(api: &Api) -> TokenStream {
             }
         }
 
-        impl crate::runtime::FromCore for Client {
+        impl crate::runtime::__private::FromCore for Client {
             fn from_core(core: crate::runtime::Core) -> Self {
                 Client { core }
             }

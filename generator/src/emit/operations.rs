@@ -144,12 +144,12 @@ fn builder_item(api: &Api, op: &Operation) -> TokenStream {
         _ => None,
     };
     let error_result = if error_arms.is_empty() {
-        quote! { ::std::result::Result::Err(crate::runtime::api_error(raw, ::std::option::Option::None)) }
+        quote! { ::std::result::Result::Err(crate::runtime::__private::api_error(raw, ::std::option::Option::None)) }
     } else if let Some(ty) = only_default {
         // Only `default` is documented: every status decodes it, no `match` needed.
         quote! {
-            let typed = crate::runtime::typed_error_body::<#ty>(&raw);
-            ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
+            let typed = crate::runtime::__private::typed_error_body::<#ty>(&raw);
+            ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
         }
     } else {
         quote! {
@@ -157,7 +157,7 @@ fn builder_item(api: &Api, op: &Operation) -> TokenStream {
                 #( #error_arms )*
                 #fallback_arm
             };
-            ::std::result::Result::Err(crate::runtime::api_error(raw, typed))
+            ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
         }
     };
     let pagination = pagination_methods(op);
@@ -193,7 +193,7 @@ fn builder_item(api: &Api, op: &Operation) -> TokenStream {
                 let raw = self.client.core.execute(request).await?;
                 if #is_success {
                     let body = #decode;
-                    return ::std::result::Result::Ok(crate::runtime::Response { status: raw.status, headers: raw.headers, body });
+                    return ::std::result::Result::Ok(crate::runtime::Response::new(raw.status, raw.headers, body));
                 }
                 #error_result
             }
@@ -237,7 +237,7 @@ fn setter(param: &Param) -> TokenStream {
     }
 }
 
-/// Statements that build `request: crate::runtime::Request` from `self`.
+/// Statements that build `request: crate::runtime::__private::Request` from `self`.
 fn build_request(api: &Api, op: &Operation) -> TokenStream {
     let operation_id = &op.operation_id;
     let template = &op.path;
@@ -299,13 +299,10 @@ fn build_request(api: &Api, op: &Operation) -> TokenStream {
                             .find(|c| c.wire_name == param.wire_name)
                             .map(|c| c.rust_name.clone())
                             .unwrap_or_default();
-                        let rule = format!("required: set it once with `ClientBuilder::{setter}`");
+                        let rule = format!("required: set it once with `ClientBuilderExt::{setter}`");
                         quote! {
                             else {
-                                return ::std::result::Result::Err(crate::runtime::Error::InvalidRequest {
-                                    field: #wire.into(),
-                                    rule: #rule.into(),
-                                });
+                                return ::std::result::Result::Err(crate::runtime::Error::invalid_request(#wire, #rule));
                             }
                         }
                     });
@@ -326,11 +323,11 @@ fn build_request(api: &Api, op: &Operation) -> TokenStream {
     if let Some(body) = &op.body {
         let encode = |value: TokenStream| -> TokenStream {
             match &body.encoding {
-                BodyEncoding::Json => quote! { crate::runtime::Body::json(#value)? },
-                BodyEncoding::Form => quote! { crate::runtime::Body::form(#value)? },
+                BodyEncoding::Json => quote! { crate::runtime::__private::Body::json(#value)? },
+                BodyEncoding::Form => quote! { crate::runtime::__private::Body::form(#value)? },
                 // `value` is a reference (`&self.body`, `body`): clone through the type, not the reference.
                 BodyEncoding::Text(content_type) => quote! {
-                    crate::runtime::Body::Bytes { content_type: #content_type.into(), data: ::bytes::Bytes::from(::std::string::String::clone(#value)) }
+                    crate::runtime::__private::Body::Bytes { content_type: #content_type.into(), data: ::bytes::Bytes::from(::std::string::String::clone(#value)) }
                 },
                 // Uploads (bytes, files, streams) and multipart forms.
                 BodyEncoding::Bytes(_) | BodyEncoding::Multipart(_) => {
@@ -349,7 +346,7 @@ fn build_request(api: &Api, op: &Operation) -> TokenStream {
     let accept = op.responses.success.iter().find_map(|case| case.media_type.clone());
     let accept = accept.map(|media| quote! { request.accept = ::std::option::Option::Some(#media); });
     quote! {
-        let mut request = crate::runtime::Request::new(#operation_id, ::reqwest::Method::#method, #template, #path);
+        let mut request = crate::runtime::__private::Request::new(#operation_id, ::reqwest::Method::#method, #template, #path);
         #( #statements )*
         #accept
         request.options = self.options;
@@ -394,7 +391,7 @@ fn strip(ty: &TypeRef) -> &TypeRef {
     }
 }
 
-/// `["/pets/", &crate::runtime::path_segment(&self.id)].concat()`, or a literal.
+/// `["/pets/", &crate::runtime::__private::path_segment(&self.id)].concat()`, or a literal.
 fn path_expression(api: &Api, op: &Operation) -> TokenStream {
     let mut parts: Vec<TokenStream> = Vec::new();
     let mut rest = op.path.as_str();
@@ -407,7 +404,7 @@ fn path_expression(api: &Api, op: &Operation) -> TokenStream {
         let wire = &rest[start + 1..start + end];
         if let Some(param) = op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == wire) {
             let text = path_text(api, &param.ty, &param.rust_name);
-            parts.push(quote! { &crate::runtime::path_segment(#text) });
+            parts.push(quote! { &crate::runtime::__private::path_segment(#text) });
         }
         rest = &rest[start + end + 1..];
     }
@@ -426,10 +423,10 @@ fn decode_case(case: &ResponseCase) -> TokenStream {
         ResponseKind::Empty => quote! { () },
         ResponseKind::Json(ty) => {
             let ty = rust_type(ty, Scope::Operations, Position::InJson);
-            quote! { crate::runtime::decode_json::<#ty>(&raw)? }
+            quote! { crate::runtime::__private::decode_json::<#ty>(&raw)? }
         }
-        ResponseKind::Text => quote! { crate::runtime::decode_text(&raw)? },
-        ResponseKind::Bytes => quote! { crate::runtime::decode_bytes(&raw) },
+        ResponseKind::Text => quote! { crate::runtime::__private::decode_text(&raw)? },
+        ResponseKind::Bytes => quote! { crate::runtime::__private::decode_bytes(&raw) },
     }
 }
 
@@ -505,7 +502,7 @@ fn error_arms(op: &Operation) -> Vec<TokenStream> {
             let ResponseKind::Json(ty) = &case.kind else { return quote! {} };
             let ty = rust_type(ty, Scope::Operations, Position::InJson);
             let pattern = status_pattern(&case.status).unwrap_or_else(|| quote! { _ });
-            quote! { #pattern => crate::runtime::typed_error_body::<#ty>(&raw), }
+            quote! { #pattern => crate::runtime::__private::typed_error_body::<#ty>(&raw), }
         })
         .collect()
 }
@@ -640,7 +637,7 @@ fn pagination_methods(op: &Operation) -> Option<TokenStream> {
             helpers.push(total_fn);
             quote! {{
                 let first_offset = #start.unwrap_or(0);
-                crate::runtime::offset_pages(
+                crate::runtime::__private::offset_pages(
                     self,
                     first_offset,
                     |mut request: Self, offset: i64| {
@@ -664,7 +661,7 @@ fn pagination_methods(op: &Operation) -> Option<TokenStream> {
 
         /// Every item of every page, in order; see [`Self::pages`].
         pub fn items(self) -> ::futures::stream::BoxStream<'a, ::std::result::Result<#item, crate::runtime::Error>> {
-            ::std::boxed::Box::pin(crate::runtime::items(self.pages(), Self::page_items))
+            ::std::boxed::Box::pin(crate::runtime::__private::items(self.pages(), Self::page_items))
         }
 
         #( #helpers )*
@@ -697,7 +694,7 @@ mod tests {
         let code = code(
             "  /a:\n    get:\n      operationId: getA\n      responses:\n        '204': {description: ok}\n        default: {description: error, content: {application/json: {schema: {type: object, properties: {message: {type: string}}}}}}\n",
         );
-        assert!(code.contains("let typed = crate::runtime::typed_error_body::<\n            super::types::GetAErrorDefault,\n        >(&raw);"), "{code}");
+        assert!(code.contains("let typed = crate::runtime::__private::typed_error_body::<\n            super::types::GetAErrorDefault,\n        >(&raw);"), "{code}");
         assert!(!code.contains("match raw.status.as_u16()"), "{code}");
     }
 

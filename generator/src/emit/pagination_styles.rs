@@ -29,9 +29,9 @@ pub fn pages(
 ///
 /// ```text
 /// fn page_next_token(page: &Page) -> Option<String> {
-///     crate::runtime::cursor_from_last_item(page.has_more, &page.data, |item| Some(item.id.clone()))
+///     crate::runtime::__private::cursor_from_last_item(page.has_more, &page.data, |item| Some(item.id.clone()))
 /// }
-/// crate::runtime::token_pages(self, |request, token| { …; request.send() }, Self::page_next_token, Self::page_len)
+/// crate::runtime::__private::token_pages(self, |request, token| { …; request.send() }, Self::page_next_token, Self::page_len)
 /// ```
 fn last_item(
     page: &TokenStream,
@@ -60,7 +60,7 @@ fn last_item(
     let param = ident(param);
     let helper = quote! {
         fn page_next_token(page: &#page) -> ::std::option::Option<::std::string::String> {
-            crate::runtime::cursor_from_last_item(#has_more, #items, |item| #id_text)
+            crate::runtime::__private::cursor_from_last_item(#has_more, #items, |item| #id_text)
         }
     };
     (vec![helper], token_pages_call(&param))
@@ -69,18 +69,18 @@ fn last_item(
 /// Each next page is the `Link: <…>; rel="next"` target of the previous one.
 ///
 /// ```text
-/// crate::runtime::link_pages(self, |mut request, next| { request.options = request.options.next_page_url(url); request.send_with_response() }, Self::page_len)
+/// crate::runtime::__private::link_pages(self, |mut request, next| { request.options = request.options.next_page_url(url); request.send_with_response() }, Self::page_len)
 /// ```
 /// The page stream of a token-style operation: each next request carries the
 /// token `Self::page_next_token` read from the page before.
 ///
 /// ```text
-/// crate::runtime::token_pages(self, |mut request, token| { request.page_token = token; request.send() },
+/// crate::runtime::__private::token_pages(self, |mut request, token| { request.page_token = token; request.send() },
 ///     Self::page_next_token, Self::page_len)
 /// ```
 pub fn token_pages_call(param: &proc_macro2::Ident) -> TokenStream {
     quote! {
-        crate::runtime::token_pages(
+        crate::runtime::__private::token_pages(
             self,
             |mut request: Self, token: ::std::option::Option<::std::string::String>| {
                 if token.is_some() {
@@ -96,7 +96,7 @@ pub fn token_pages_call(param: &proc_macro2::Ident) -> TokenStream {
 
 fn link() -> (Vec<TokenStream>, TokenStream) {
     let pages = quote! {
-        crate::runtime::link_pages(
+        crate::runtime::__private::link_pages(
             self,
             |mut request: Self, next: ::std::option::Option<::std::string::String>| {
                 if let ::std::option::Option::Some(url) = next {

@@ -58,7 +58,7 @@ pub fn value_text(api: &Api, ty: &TypeRef, value: TokenStream) -> TokenStream {
         TextForm::Display => value,
         TextForm::Rfc3339 => quote! { #value.to_rfc3339() },
         TextForm::Json => quote! { ::serde_json::to_string(#value).unwrap_or_default() },
-        TextForm::Serialized => quote! { crate::runtime::param_text(#value) },
+        TextForm::Serialized => quote! { crate::runtime::__private::param_text(#value) },
     }
 }
 
@@ -70,7 +70,7 @@ pub fn path_text(api: &Api, ty: &TypeRef, field: &str) -> TokenStream {
         TextForm::Display => quote! { &self.#name.to_string() },
         TextForm::Rfc3339 => quote! { &self.#name.to_rfc3339() },
         TextForm::Json => quote! { &::serde_json::to_string(&self.#name).unwrap_or_default() },
-        TextForm::Serialized => quote! { &crate::runtime::param_text(&self.#name) },
+        TextForm::Serialized => quote! { &crate::runtime::__private::param_text(&self.#name) },
     }
 }
 
@@ -121,7 +121,7 @@ paths:
         let options = Options { layout: Layout::Module { name: "t".into() }, preamble: String::new() };
         let output = generate_str(yaml, "t.yaml", &options).unwrap_or_else(|e| panic!("{e}"));
         let code = output.files.values().cloned().collect::<String>();
-        assert!(code.contains("crate::runtime::param_text(&self.id)"), "{code}");
-        assert!(code.contains("crate::runtime::param_text(value)"), "{code}");
+        assert!(code.contains("crate::runtime::__private::param_text(&self.id)"), "{code}");
+        assert!(code.contains("crate::runtime::__private::param_text(value)"), "{code}");
     }
 }

@@ -10,7 +10,7 @@ use crate::model::{Operation, ResponseKind, TypeRef};
 
 /// `send_streaming` and `send_events`, as the operation's responses call for.
 ///
-/// `request` builds `request: crate::runtime::Request` from `self` (as in
+/// `request` builds `request: crate::runtime::__private::Request` from `self` (as in
 /// `send_with_response`); `error_result` turns `raw: RawResponse` of a
 /// non-success status into the operation's `Err`.
 pub fn streaming_methods(op: &Operation, request: &TokenStream, error_result: &TokenStream) -> TokenStream {

@@ -1,8 +1,8 @@
 //! Client-side checks of the spec's constraints, run before a request is sent.
 //!
 //! ```text
-//! crate::runtime::max_length("name", value, 255)?;
-//! crate::runtime::minimum("limit", f64::from(*value), 1.0, false)?;
+//! crate::runtime::__private::max_length("name", value, 255)?;
+//! crate::runtime::__private::minimum("limit", f64::from(*value), 1.0, false)?;
 //! ```
 
 use proc_macro2::{Literal, TokenStream};
@@ -18,29 +18,29 @@ pub fn checks(wire: &str, ty: &TypeRef, rules: &Constraints) -> Vec<TokenStream>
     match ty {
         TypeRef::String => {
             if let Some(max) = rules.max_length.map(usize_lit) {
-                checks.push(quote! { crate::runtime::max_length(#wire, value, #max)?; });
+                checks.push(quote! { crate::runtime::__private::max_length(#wire, value, #max)?; });
             }
             if let Some(min) = rules.min_length.map(usize_lit) {
-                checks.push(quote! { crate::runtime::min_length(#wire, value, #min)?; });
+                checks.push(quote! { crate::runtime::__private::min_length(#wire, value, #min)?; });
             }
         }
         TypeRef::Integer(_) | TypeRef::Float(_) => {
             let number = as_f64(ty);
             if let Some((min, exclusive)) = rules.minimum {
                 let min = f64_lit(min);
-                checks.push(quote! { crate::runtime::minimum(#wire, #number, #min, #exclusive)?; });
+                checks.push(quote! { crate::runtime::__private::minimum(#wire, #number, #min, #exclusive)?; });
             }
             if let Some((max, exclusive)) = rules.maximum {
                 let max = f64_lit(max);
-                checks.push(quote! { crate::runtime::maximum(#wire, #number, #max, #exclusive)?; });
+                checks.push(quote! { crate::runtime::__private::maximum(#wire, #number, #max, #exclusive)?; });
             }
         }
         TypeRef::Vec(_) => {
             if let Some(max) = rules.max_items.map(usize_lit) {
-                checks.push(quote! { crate::runtime::max_items(#wire, value.len(), #max)?; });
+                checks.push(quote! { crate::runtime::__private::max_items(#wire, value.len(), #max)?; });
             }
             if let Some(min) = rules.min_items.map(usize_lit) {
-                checks.push(quote! { crate::runtime::min_items(#wire, value.len(), #min)?; });
+                checks.push(quote! { crate::runtime::__private::min_items(#wire, value.len(), #min)?; });
             }
         }
         _ => {}
