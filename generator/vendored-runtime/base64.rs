@@ -18,32 +18,18 @@ impl Base64 {
     }
 
     /// Decodes standard or URL-safe base64, with or without padding; whitespace is ignored.
+    /// Padding is accepted only at the end.
     pub fn decode(text: &str) -> Result<Self, InvalidBase64> {
-        let mut out = Vec::with_capacity(text.len() / 4 * 3);
-        let mut buffer = 0u32;
-        let mut bits = 0;
-        for c in text.bytes().filter(|c| !c.is_ascii_whitespace() && *c != b'=') {
-            let value = match c {
-                b'A'..=b'Z' => c - b'A',
-                b'a'..=b'z' => c - b'a' + 26,
-                b'0'..=b'9' => c - b'0' + 52,
-                b'+' | b'-' => 62,
-                b'/' | b'_' => 63,
-                _ => return Err(InvalidBase64),
-            };
-            buffer = (buffer << 6) | u32::from(value);
-            bits += 6;
-            if bits >= 8 {
-                bits -= 8;
-                out.push((buffer >> bits) as u8);
-                buffer &= (1 << bits) - 1;
-            }
-        }
-        // A single leftover character (6 bits) cannot encode a byte.
-        if bits >= 6 {
-            return Err(InvalidBase64);
-        }
-        Ok(Base64(out))
+        use ::base64::alphabet;
+        use ::base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+        use ::base64::Engine as _;
+        const CONFIG: GeneralPurposeConfig =
+            GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
+        const STANDARD: GeneralPurpose = GeneralPurpose::new(&alphabet::STANDARD, CONFIG);
+        const URL_SAFE: GeneralPurpose = GeneralPurpose::new(&alphabet::URL_SAFE, CONFIG);
+        let compact: Vec<u8> = text.bytes().filter(|c| !c.is_ascii_whitespace()).collect();
+        let engine = if compact.iter().any(|c| matches!(c, b'-' | b'_')) { &URL_SAFE } else { &STANDARD };
+        engine.decode(&compact).map(Base64).map_err(|_| InvalidBase64)
     }
 }
 
@@ -100,6 +86,9 @@ mod tests {
         assert!(Base64::decode("Zm9vY").is_err(), "dangling character");
         assert_eq!(Base64::decode("Zm9v\r\nYmE").map(|b| b.0), Ok(b"fooba".to_vec()));
         assert_eq!(Base64::decode("-_8").map(|b| b.0), Ok(vec![0xfb, 0xff]));
+        assert_eq!(Base64::decode("Zm8=").map(|b| b.0), Ok(b"fo".to_vec()));
+        assert!(Base64::decode("Zm=8").is_err(), "padding in the middle");
+        assert!(Base64::decode("=Zm8").is_err(), "padding first");
         assert_eq!(format!("{:?}", Base64(vec![0; 5])), "Base64(5 bytes)");
     }
 }

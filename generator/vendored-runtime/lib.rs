@@ -29,7 +29,7 @@ mod validation;
 
 // The user-facing API: what appears in generated clients' signatures and
 // what users configure, match on or consume.
-pub use base64::{Base64, InvalidBase64};
+pub use self::base64::{Base64, InvalidBase64};
 pub use client::{
     ClientBuilder, Core, SecurityScheme, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY, DEFAULT_TIMEOUT,
     DEFAULT_USER_AGENT,

@@ -27,6 +27,8 @@ fn is_pub(vis: &Visibility) -> bool {
 /// `(module, name)` of every `use` leaf under `tree`, `prefix` being the path so far.
 fn leaves(tree: &UseTree, prefix: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
     match tree {
+        // `self::base64::…` (a module named like a crate) is listed as `base64::…`.
+        UseTree::Path(p) if p.ident == "self" => leaves(&p.tree, prefix, out),
         UseTree::Path(p) => {
             prefix.push(p.ident.to_string());
             leaves(&p.tree, prefix, out);

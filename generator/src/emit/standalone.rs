@@ -103,8 +103,10 @@ native-tls = ["reqwest/native-tls"]
 tracing = ["dep:tracing"]
 {tag_features}
 [dependencies]
+base64 = "0.22"
 bytes = "1"
 {chrono}futures = "0.3"
+httpdate = "1"
 percent-encoding = "2"
 reqwest = {{ version = "0.12", default-features = false, features = ["json", "stream", "http2", "charset"] }}
 serde = {{ version = "1", features = ["derive"] }}
