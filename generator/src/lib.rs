@@ -16,6 +16,7 @@ pub mod load;
 pub mod model;
 pub mod naming;
 mod normalize;
+mod positions;
 mod refs;
 pub mod report;
 pub mod surface;
