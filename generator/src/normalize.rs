@@ -284,6 +284,9 @@ fn tuple_items(schema: &mut Map<String, Value>, pointer: &str, diagnostics: &mut
 /// tools that print doubles write `18446744073709552000`.
 fn integer_keywords(schema: &mut Map<String, Value>, pointer: &str, diagnostics: &mut Diagnostics) {
     let is_integer = schema.get("type").and_then(Value::as_str) == Some("integer");
+    if is_integer {
+        unsigned_64_range(schema);
+    }
     let bounds: &[&str] = if is_integer { &["minimum", "maximum", "multipleOf"] } else { &[] };
     for key in bounds.iter().chain(LENGTH_KEYWORDS.iter()) {
         let Some(Value::Number(number)) = schema.get(*key) else { continue };
@@ -295,8 +298,11 @@ fn integer_keywords(schema: &mut Map<String, Value>, pointer: &str, diagnostics:
         let value = number.as_f64().unwrap_or(f64::NAN);
         let whole = value.fract() == 0.0;
         // Exactly representable in the target type (the f64 → i64 cast saturates).
+        // `i64::MAX` printed as a double is 2^63, one past it: the writer meant the type's maximum.
         let repaired = if unsigned {
             (whole && value >= 0.0 && value < u64::MAX as f64).then(|| Value::from(value as u64))
+        } else if value == i64::MAX as f64 {
+            Some(Value::from(i64::MAX))
         } else {
             (whole && value >= i64::MIN as f64 && value < i64::MAX as f64).then(|| Value::from(value as i64))
         };
@@ -321,6 +327,24 @@ fn integer_keywords(schema: &mut Map<String, Value>, pointer: &str, diagnostics:
                 *value = Value::from(float as i64);
             }
         }
+    }
+}
+
+/// `minimum: 0, maximum: 18446744073709552000` (`u64::MAX` printed as a double,
+/// as Go tools write `uint64`) is the range of `u64`: the format says so and
+/// the bound, which no `i64` holds, is the type's own.
+fn unsigned_64_range(schema: &mut Map<String, Value>) {
+    let maximum = schema.get("maximum").and_then(Value::as_f64);
+    let minimum = schema.get("minimum").and_then(Value::as_f64);
+    let u64_max = u64::MAX as f64;
+    let is_u64_max = maximum == Some(u64_max) || schema.get("maximum").and_then(Value::as_u64) == Some(u64::MAX);
+    if !is_u64_max || minimum.is_some_and(|m| m < 0.0) {
+        return;
+    }
+    let format = schema.get("format").and_then(Value::as_str);
+    if matches!(format, None | Some("int64" | "uint64" | "uint")) {
+        schema.insert("format".into(), Value::String("uint64".into()));
+        schema.remove("maximum");
     }
 }
 
@@ -599,11 +623,19 @@ mod tests {
 
     #[test]
     fn integer_bounds_beyond_64_bits() {
-        let (schema, warnings) = repaired(json!({"type": "integer", "maximum": 18446744073709552000.0_f64,
+        let (schema, warnings) = repaired(json!({"type": "integer", "maximum": 1.0e30_f64,
             "minimum": -9223372036854775808.0_f64, "maxLength": 5.0_f64}));
         assert_eq!(schema, json!({"type": "integer", "minimum": i64::MIN, "maxLength": 5}));
         assert_eq!(warnings.len(), 1, "{warnings:?}");
         assert!(warnings[0].contains("does not fit a 64-bit integer"), "{warnings:?}");
+        // `u64::MAX` as a double over a non-negative integer: the range of `u64`.
+        let (schema, warnings) =
+            repaired(json!({"type": "integer", "minimum": 0, "maximum": 18446744073709552000.0_f64}));
+        assert_eq!(schema, json!({"type": "integer", "minimum": 0, "format": "uint64"}));
+        assert!(warnings.is_empty());
+        // `i64::MAX` as a double (2^63) is `i64::MAX`.
+        let (schema, _) = repaired(json!({"type": "integer", "maximum": 9223372036854775807.0_f64}));
+        assert_eq!(schema, json!({"type": "integer", "maximum": i64::MAX}));
         // A number keeps any double.
         let (schema, warnings) = repaired(json!({"type": "number", "maximum": 1.0e300}));
         assert_eq!(schema, json!({"type": "number", "maximum": 1.0e300}));
