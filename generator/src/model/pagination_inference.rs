@@ -12,7 +12,7 @@
 //!   or, without such a field, Stripe's `has_more` with items that have an
 //!   `id`: the next `starting_after` is the last item's id;
 //! - **offset**: integer `offset` and `limit` query parameters (or
-//!   Keycloak's `first` and `max`) and at most one integer total (`total`,
+//!   Keycloak's `first` and `max`, integers or strings) and at most one integer total (`total`,
 //!   `total_count`, `total_results`); without a total the stream ends on an
 //!   empty page. The page is an object with one array field, or (with
 //!   `first`/`max`, which name nothing else) the array itself;
@@ -42,9 +42,10 @@ const NEXT_FIELDS: &[&str] = &[
     "nextcontinuationtoken",
     "continue",
 ];
-/// Offset and page-size parameter pairs, normalized: `(offset, limit, bare array pages allowed)`.
-/// `first`/`max` (Keycloak) pages are arrays; a bare array with `offset`/`limit`
-/// is too common a shape for lists that do not page to be taken for one.
+/// Offset and page-size parameter pairs, normalized: `(offset, limit, Keycloak's)`.
+/// `first`/`max` (Keycloak) pages are arrays, and its specs type both as
+/// integers or as strings; a bare array with `offset`/`limit` is too common a
+/// shape for lists that do not page to be taken for one.
 const OFFSET_PAIRS: &[(&str, &str, bool)] = &[("offset", "limit", false), ("first", "max", true)];
 /// Parameters a Stripe-style cursor (the last item's id) is sent in.
 const LAST_ITEM_PARAMS: &[&str] = &["startingafter", "after"];
@@ -145,10 +146,11 @@ impl Builder<'_> {
         let integer = |ty: &TypeRef| matches!(ty, TypeRef::Integer(_));
         let pairs: Vec<(&super::Param, &str, bool)> = OFFSET_PAIRS
             .iter()
-            .filter_map(|&(offset, limit, bare)| {
-                let offsets = query_params(operation, &[offset], integer);
+            .filter_map(|&(offset, limit, keycloak)| {
+                let accept = |ty: &TypeRef| integer(ty) || (keycloak && *ty == TypeRef::String);
+                let offsets = query_params(operation, &[offset], accept);
                 let [param] = offsets.as_slice() else { return None };
-                (query_params(operation, &[limit], integer).len() == 1).then_some((*param, limit, bare))
+                (query_params(operation, &[limit], accept).len() == 1).then_some((*param, limit, keycloak))
             })
             .collect();
         let [(offset, limit, bare_pages)] = pairs.as_slice() else { return None };
@@ -351,11 +353,23 @@ mod tests {
             &format!("{}, {}", q("offset", "integer"), q("limit", "integer")),
             &format!("{{type: object, properties: {{{ITEMS}}}}}"),
         );
-        let rules = paginated(&[kubernetes, keycloak, no_total].concat());
+        let keycloak_strings = op(
+            "d",
+            &format!("{}, {}", q("first", "string"), q("max", "string")),
+            "{type: array, items: {type: string}}",
+        );
+        // A string `offset` is not taken for one.
+        let string_offset = op(
+            "e",
+            &format!("{}, {}", q("offset", "string"), q("limit", "string")),
+            &format!("{{type: object, properties: {{{ITEMS}}}}}"),
+        );
+        let rules = paginated(&[kubernetes, keycloak, no_total, keycloak_strings, string_offset].concat());
         let expected = [
             ("a", "cursor (continue -> metadata.continue)"),
             ("b", "offset (first/max, no total)"),
             ("c", "offset (offset/limit, no total)"),
+            ("d", "offset (first/max, no total)"),
         ];
         let expected: Vec<(String, String)> = expected.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
         assert_eq!(rules, expected);
