@@ -155,7 +155,18 @@ fn normalize_schema(node: &mut Value, pointer: &str, diagnostics: &mut Diagnosti
     if schema.contains_key("$ref") && schema.len() > 1 {
         wrap_ref_with_siblings(schema);
     }
-    // `prefixItems` and `patternProperties` are left to `repair_schemas`.
+    // `contentEncoding: base64` is 3.0's `format: byte`.
+    if schema.get("contentEncoding").and_then(Value::as_str) == Some("base64") && !schema.contains_key("format") {
+        schema.insert("format".into(), Value::String("byte".into()));
+    }
+    // Keywords whose meaning no Rust type here carries: said, not silently lost.
+    for key in ["if", "dependentSchemas", "unevaluatedProperties", "unevaluatedItems"] {
+        if matches!(schema.get(key), Some(Value::Object(_))) {
+            diagnostics.warn(&format!("{pointer}/{key}"), None, format!("`{key}` is not modelled; ignored"));
+        }
+    }
+    // `prefixItems` and `patternProperties` are left to `repair_schemas`; the
+    // `$defs` a reference uses were moved into components by `refs`.
     for key in ["$schema", "$id", "$defs", "$comment", "contentEncoding", "contentMediaType"] {
         schema.remove(key);
     }
@@ -587,6 +598,21 @@ mod tests {
             normalized(json!({"type": "integer", "exclusiveMinimum": 0})),
             json!({"type": "integer", "exclusiveMinimum": true, "minimum": 0})
         );
+    }
+
+    #[test]
+    fn base64_content_and_unmodelled_keywords() {
+        assert_eq!(
+            normalized(json!({"type": "string", "contentEncoding": "base64"})),
+            json!({"type": "string", "format": "byte"})
+        );
+        let mut tree =
+            json!({"openapi": "3.1.0", "components": {"schemas": {"S": {"if": {"required": ["a"]}, "then": {}}}}});
+        let mut diagnostics = Diagnostics::new("t.yaml");
+        openapi_31_to_30(&mut tree, &mut diagnostics);
+        let warnings = diagnostics.into_warnings();
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0].location.pointer, "/components/schemas/S/if");
     }
 
     #[test]

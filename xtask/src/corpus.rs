@@ -380,7 +380,8 @@ fn print_table(entries: &[Entry], checks: &BTreeMap<String, CheckResult>, tool: 
                     Some(check) => {
                         failed += 1;
                         let lines = if check.lines.is_empty() {
-                            "see target/corpus/check.log".to_string()
+                            let log = if check.doc_errors > 0 { "doc.log" } else { "check.log" };
+                            format!("see target/corpus/{log}")
                         } else {
                             check.lines.join("\n  ")
                         };
