@@ -16,10 +16,12 @@ pub mod load;
 pub mod model;
 pub mod naming;
 mod normalize;
+mod positions;
 mod refs;
 pub mod report;
 pub mod surface;
 mod swagger2;
+pub mod untyped;
 
 use std::path::Path;
 use std::time::Instant;
@@ -97,6 +99,8 @@ pub fn generate_str_with(
         });
     let files = emit::emit_with_features(&api, &options.layout, &options.preamble, file_label, features.as_ref())?;
     let emitted = Instant::now();
+    let warnings = diagnostics.into_warnings();
+    let untyped = untyped::untyped_items(&api, &warnings);
     let report = Report {
         spec: file_label.to_string(),
         operations: api.operations.len(),
@@ -105,7 +109,8 @@ pub fn generate_str_with(
         tag_features: features.as_ref().map_or(0, |plan| plan.tag_features.len()),
         lines: files.values().map(|f| f.lines().count()).sum(),
         timings: StageTimings { parse: parsed - started, model: modelled - parsed, emit: emitted - modelled },
-        warnings: diagnostics.into_warnings(),
+        warnings,
+        untyped,
         paginated: api
             .operations
             .iter()

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use crate::diagnostics::Warning;
+use crate::untyped::Untyped;
 
 /// Per-stage wall-clock times.
 #[derive(Debug, Clone, Copy, Default)]
@@ -45,4 +46,6 @@ pub struct Report {
     /// being `x-pagination (token|offset)` or the inference rule that matched
     /// (`cursor (…)`, `offset (…)`, `link (…)`).
     pub paginated: Vec<(String, String)>,
+    /// Fields, aliases and variants typed as a JSON value, and why (see [`crate::untyped`]).
+    pub untyped: Vec<Untyped>,
 }

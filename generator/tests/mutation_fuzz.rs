@@ -1,7 +1,7 @@
 //! Property test: whatever a spec turns into, the generator returns `Ok` or
 //! `Err`, never panics.
 //!
-//! Real specs (`spec/*.yaml`, `tests/corpus/*.yaml`, and the small specs of
+//! Real specs (`spec/*.yaml`, `tests/corpus/*.yaml`, `tests/reading/*.yaml`, and the small specs of
 //! `../shared/corpus` when it is present) are parsed to JSON trees and mutated at random: a node dropped,
 //! a node retyped (string, number, bool, array, null, object), a node copied
 //! under another key. Each mutant goes through `oapi_gen::generate_str` inside
@@ -22,6 +22,8 @@ const SEED: u64 = 0x5EED_0A91_2024_0001;
 const MUTANTS_PER_PROJECT_SPEC: u64 = 24;
 /// Mutants per small corpus spec (`tests/corpus/`, `../shared/corpus/`).
 const MUTANTS_PER_CORPUS_SPEC: u64 = 64;
+/// Mutants per reading fixture (`tests/reading/`: one construct each, so fewer are enough).
+const MUTANTS_PER_READING_FIXTURE: u64 = 16;
 /// Corpus specs above this size are skipped: generation in debug is too slow.
 const MAX_CORPUS_SPEC_BYTES: u64 = 64 * 1024;
 /// Mutations applied to one mutant (1 to this many).
@@ -211,6 +213,9 @@ fn targets() -> Vec<(PathBuf, u64)> {
     // The shared corpus is optional: absent on most machines, skipped then.
     let shared = specs_in(&root.join("../shared/corpus"), Some(MAX_CORPUS_SPEC_BYTES)).into_iter();
     targets.extend(small.chain(shared).map(|p| (p, MUTANTS_PER_CORPUS_SPEC)));
+    // The reading fixtures are the constructs the loader repairs: their mutants probe its edges.
+    let reading = specs_in(&root.join("generator/tests/reading"), Some(MAX_CORPUS_SPEC_BYTES));
+    targets.extend(reading.into_iter().map(|p| (p, MUTANTS_PER_READING_FIXTURE)));
     targets
 }
 

@@ -1,12 +1,17 @@
-//! `cargo xtask corpus [DIR] [--clippy] [--paginated]`: generates a standalone crate for every
+//! `cargo xtask corpus [DIR] [--clippy] [--doc] [--paginated]`: generates a standalone crate for every
 //! spec in a corpus of real-world documents and compiles them all.
 //!
 //! The crates go to `target/corpus/<spec>/`, under one throwaway workspace, so a
 //! single `cargo check` (or `cargo clippy -- -D warnings`) with one shared target
 //! directory compiles the dependencies once; its diagnostics are attributed to
 //! crates by path. A spec passes when it generates and its crate compiles
-//! without a warning. Swagger 2.0 documents are counted as skipped, not failed:
-//! the generator does not convert them (yet).
+//! without a warning (with `--doc`, its docs also build with
+//! `RUSTDOCFLAGS="-D warnings"`).
+//!
+//! The table counts, per spec, the fields, aliases and variants typed as a
+//! JSON value: `any` where the spec says any value, `lost` where the generator
+//! degraded what the spec says. Each is listed with its JSON pointer in
+//! `target/corpus/<spec>.untyped.tsv`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -35,9 +40,18 @@ struct Entry {
     paginated: Vec<(String, String)>,
 }
 
+/// Untyped (`serde_json::Value`) items of one spec, by reason.
+#[derive(Clone, Copy, Default)]
+struct UntypedCounts {
+    /// The spec says any value.
+    any: usize,
+    /// The generator degraded what the spec says.
+    lost: usize,
+}
+
 enum Outcome {
     /// Generated; the compile result is filled in later.
-    Generated { operations: usize, types: usize, warnings: usize, elapsed: Duration },
+    Generated { operations: usize, types: usize, warnings: usize, untyped: UntypedCounts, elapsed: Duration },
     /// The generator rejected the document.
     GenerationFailed(String),
     /// A Swagger 2.0 document: not converted, so neither passed nor failed.
@@ -49,6 +63,8 @@ enum Outcome {
 struct CheckResult {
     errors: usize,
     warnings: usize,
+    /// Rustdoc's errors and warnings (with `--doc`).
+    doc_errors: usize,
     /// The first diagnostic lines, for the summary.
     lines: Vec<String>,
     /// Cargo's "could not compile" for this crate (also catches errors without a path).
@@ -57,16 +73,38 @@ struct CheckResult {
 
 impl CheckResult {
     fn passed(&self) -> bool {
-        !self.failed && self.errors == 0 && self.warnings == 0
+        !self.failed && self.errors == 0 && self.warnings == 0 && self.doc_errors == 0
+    }
+}
+
+/// The cargo command run on the corpus workspace.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tool {
+    Check,
+    Clippy,
+    Doc,
+}
+
+impl Tool {
+    fn name(self) -> &'static str {
+        match self {
+            Tool::Check => "check",
+            Tool::Clippy => "clippy",
+            Tool::Doc => "doc",
+        }
     }
 }
 
 /// Runs `cargo xtask corpus` with the arguments after the command name.
 pub fn run(args: &[String]) -> Result<(), String> {
     let clippy = args.iter().any(|a| a == "--clippy");
+    let doc = args.iter().any(|a| a == "--doc");
     let list_paginated = args.iter().any(|a| a == "--paginated");
-    if let Some(unknown) = args.iter().find(|a| a.starts_with("--") && *a != "--clippy" && *a != "--paginated") {
-        return Err(format!("unknown option {unknown:?}; usage: cargo xtask corpus [DIR] [--clippy] [--paginated]"));
+    let known = ["--clippy", "--doc", "--paginated"];
+    if let Some(unknown) = args.iter().find(|a| a.starts_with("--") && !known.contains(&a.as_str())) {
+        return Err(format!(
+            "unknown option {unknown:?}; usage: cargo xtask corpus [DIR] [--clippy] [--doc] [--paginated]"
+        ));
     }
     let root = project_root();
     let corpus = match args.iter().find(|a| !a.starts_with("--")) {
@@ -102,9 +140,20 @@ pub fn run(args: &[String]) -> Result<(), String> {
 
     let members: Vec<&str> =
         entries.iter().filter(|e| matches!(e.outcome, Outcome::Generated { .. })).map(|e| e.dir.as_str()).collect();
-    let checks = if members.is_empty() { BTreeMap::new() } else { compile(&root, &work, &members, clippy)? };
+    let tool = if clippy { Tool::Clippy } else { Tool::Check };
+    let mut checks = if members.is_empty() { BTreeMap::new() } else { compile(&root, &work, &members, tool)? };
+    if doc && !members.is_empty() {
+        // Docs are a separate pass: rustdoc finds what the compiler does not
+        // (broken links, unclosed HTML, bad code blocks).
+        for (member, result) in compile(&root, &work, &members, Tool::Doc)? {
+            if let Some(check) = checks.get_mut(&member) {
+                check.doc_errors = result.errors + result.warnings + usize::from(result.failed);
+                check.lines.extend(result.lines);
+            }
+        }
+    }
 
-    let failed = print_table(&entries, &checks, clippy);
+    let failed = print_table(&entries, &checks, tool.name(), doc);
     print_paginated(&entries, &work, list_paginated)?;
     if failed > 0 {
         return Err(format!("{failed} spec(s) of the corpus failed; see target/corpus/check.log"));
@@ -155,6 +204,17 @@ fn generate(spec: &Path, work: &Path, dirs: &mut BTreeSet<String>) -> Result<Ent
     let warnings_file = work.join(format!("{dir}.warnings.txt"));
     let warnings: String = report.warnings.iter().map(|w| format!("{w}\n")).collect();
     std::fs::write(&warnings_file, warnings).map_err(|e| format!("cannot write {}: {e}", warnings_file.display()))?;
+    let mut untyped = UntypedCounts::default();
+    let mut tsv = String::from("item\tname\treason\tpointer\n");
+    for item in &report.untyped {
+        match item.reason {
+            oapi_gen::untyped::UntypedReason::SpecSaysAny => untyped.any += 1,
+            oapi_gen::untyped::UntypedReason::Unsupported => untyped.lost += 1,
+        }
+        let _ = writeln!(tsv, "{}\t{}\t{}\t{}", item.item, item.name, item.reason, item.pointer);
+    }
+    let untyped_file = work.join(format!("{dir}.untyped.tsv"));
+    std::fs::write(&untyped_file, tsv).map_err(|e| format!("cannot write {}: {e}", untyped_file.display()))?;
     Ok(Entry {
         file,
         dir,
@@ -163,6 +223,7 @@ fn generate(spec: &Path, work: &Path, dirs: &mut BTreeSet<String>) -> Result<Ent
             operations: report.operations,
             types: report.types,
             warnings: report.warnings.len(),
+            untyped,
             elapsed: report.timings.total(),
         },
     })
@@ -194,7 +255,7 @@ fn print_paginated(entries: &[Entry], work: &Path, list: bool) -> Result<(), Str
 }
 
 /// Writes the throwaway workspace and compiles every member with one cargo run.
-fn compile(root: &Path, work: &Path, members: &[&str], clippy: bool) -> Result<BTreeMap<String, CheckResult>, String> {
+fn compile(root: &Path, work: &Path, members: &[&str], tool: Tool) -> Result<BTreeMap<String, CheckResult>, String> {
     let mut manifest = String::from("# Written by `cargo xtask corpus`: one workspace for every generated crate.\n");
     manifest.push_str("[workspace]\nresolver = \"2\"\nmembers = [\n");
     for member in members {
@@ -212,17 +273,27 @@ fn compile(root: &Path, work: &Path, members: &[&str], clippy: bool) -> Result<B
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut command = Command::new(cargo);
     command.current_dir(work);
-    command.arg(if clippy { "clippy" } else { "check" });
+    command.arg(tool.name());
     command.args(["--workspace", "--keep-going", "--message-format", "short", "--target-dir"]).arg(work.join("target"));
-    if clippy {
-        command.args(["--", "-D", "warnings"]);
+    match tool {
+        Tool::Clippy => {
+            command.args(["--", "-D", "warnings"]);
+        }
+        Tool::Doc => {
+            command.arg("--no-deps").env("RUSTDOCFLAGS", "-D warnings");
+        }
+        Tool::Check => {}
     }
     // The corpus crates are not this workspace's members: cargo must not pick up its environment.
     command.env_remove("CARGO_TARGET_DIR").env_remove("RUSTFLAGS");
+    if tool != Tool::Doc {
+        command.env_remove("RUSTDOCFLAGS");
+    }
     eprintln!("$ {command:?}");
     let output = command.output().map_err(|e| format!("cannot run cargo: {e}"))?;
     let log = String::from_utf8_lossy(&output.stderr).into_owned();
-    let _ = std::fs::write(work.join("check.log"), &log);
+    let log_name = if tool == Tool::Doc { "doc.log" } else { "check.log" };
+    let _ = std::fs::write(work.join(log_name), &log);
     let results = attribute(&log, members);
     if !output.status.success() && results.values().all(CheckResult::passed) {
         // Cargo failed before compiling anything we can attribute (a manifest or resolution error).
@@ -254,8 +325,11 @@ fn attribute(log: &str, members: &[&str]) -> BTreeMap<String, CheckResult> {
             }
             continue;
         }
-        // `error: could not compile `github-api-client` (lib) due to …`
-        if let Some(rest) = line.strip_prefix("error: could not compile `") {
+        // `error: could not compile `github-api-client` (lib) due to …` (`document` for rustdoc)
+        let rest = line
+            .strip_prefix("error: could not compile `")
+            .or_else(|| line.strip_prefix("error: could not document `"));
+        if let Some(rest) = rest {
             let package = rest.split('`').next().unwrap_or_default();
             if let Some(result) = package.strip_suffix("-client").and_then(|dir| results.get_mut(dir)) {
                 result.failed = true;
@@ -266,11 +340,15 @@ fn attribute(log: &str, members: &[&str]) -> BTreeMap<String, CheckResult> {
 }
 
 /// Prints the table and the summary line; returns how many specs failed.
-fn print_table(entries: &[Entry], checks: &BTreeMap<String, CheckResult>, clippy: bool) -> usize {
-    let tool = if clippy { "clippy" } else { "check" };
+fn print_table(entries: &[Entry], checks: &BTreeMap<String, CheckResult>, tool: &str, doc: bool) -> usize {
+    let tool = if doc { format!("{tool} + doc") } else { tool.to_string() };
     let width = entries.iter().map(|e| e.file.len()).max().unwrap_or(4).max(4);
     println!();
-    println!("{:<width$}  {:>10}  {:>6}  {:>8}  {:>9}  result", "spec", "operations", "types", "warnings", "gen ms");
+    println!(
+        "{:<width$}  {:>10}  {:>6}  {:>8}  {:>9}  {:>10}  {:>9}  result",
+        "spec", "operations", "types", "warnings", "Value any", "Value lost", "gen ms"
+    );
+    let (mut total_any, mut total_lost) = (0, 0);
     let (mut passed, mut failed, mut skipped) = (0, 0, 0);
     let mut details = Vec::new();
     for entry in entries.iter() {
@@ -278,19 +356,21 @@ fn print_table(entries: &[Entry], checks: &BTreeMap<String, CheckResult>, clippy
             Outcome::SkippedSwagger2 => {
                 skipped += 1;
                 println!(
-                    "{:<width$}  {:>10}  {:>6}  {:>8}  {:>9}  skipped (Swagger 2.0)",
-                    entry.file, "-", "-", "-", "-"
+                    "{:<width$}  {:>10}  {:>6}  {:>8}  {:>9}  {:>10}  {:>9}  skipped (Swagger 2.0)",
+                    entry.file, "-", "-", "-", "-", "-", "-"
                 );
             }
             Outcome::GenerationFailed(message) => {
                 failed += 1;
                 println!(
-                    "{:<width$}  {:>10}  {:>6}  {:>8}  {:>9}  FAILED (generation)",
-                    entry.file, "-", "-", "-", "-"
+                    "{:<width$}  {:>10}  {:>6}  {:>8}  {:>9}  {:>10}  {:>9}  FAILED (generation)",
+                    entry.file, "-", "-", "-", "-", "-", "-"
                 );
                 details.push(format!("{}: {message}", entry.file));
             }
-            Outcome::Generated { operations, types, warnings, elapsed } => {
+            Outcome::Generated { operations, types, warnings, untyped, elapsed } => {
+                total_any += untyped.any;
+                total_lost += untyped.lost;
                 let check = checks.get(&entry.dir);
                 let result = match check {
                     Some(check) if check.passed() => {
@@ -300,12 +380,20 @@ fn print_table(entries: &[Entry], checks: &BTreeMap<String, CheckResult>, clippy
                     Some(check) => {
                         failed += 1;
                         let lines = if check.lines.is_empty() {
-                            "see target/corpus/check.log".to_string()
+                            let log = if check.doc_errors > 0 { "doc.log" } else { "check.log" };
+                            format!("see target/corpus/{log}")
                         } else {
                             check.lines.join("\n  ")
                         };
                         details.push(format!("{}:\n  {lines}", entry.file));
-                        format!("FAILED ({tool}: {} errors, {} warnings)", check.errors, check.warnings)
+                        if check.doc_errors > 0 {
+                            format!(
+                                "FAILED ({tool}: {} errors, {} warnings, {} doc diagnostics)",
+                                check.errors, check.warnings, check.doc_errors
+                            )
+                        } else {
+                            format!("FAILED ({tool}: {} errors, {} warnings)", check.errors, check.warnings)
+                        }
                     }
                     None => {
                         failed += 1;
@@ -313,7 +401,11 @@ fn print_table(entries: &[Entry], checks: &BTreeMap<String, CheckResult>, clippy
                     }
                 };
                 let ms = elapsed.as_secs_f64() * 1000.0;
-                println!("{:<width$}  {operations:>10}  {types:>6}  {warnings:>8}  {ms:>9.1}  {result}", entry.file);
+                let (any, lost) = (untyped.any, untyped.lost);
+                println!(
+                    "{:<width$}  {operations:>10}  {types:>6}  {warnings:>8}  {any:>9}  {lost:>10}  {ms:>9.1}  {result}",
+                    entry.file
+                );
             }
         }
     }
@@ -324,7 +416,7 @@ fn print_table(entries: &[Entry], checks: &BTreeMap<String, CheckResult>, clippy
     if skipped > 0 {
         println!("{skipped} skipped (Swagger 2.0 is not converted yet)");
     }
-    println!("{passed} passed, {failed} failed");
+    println!("{passed} passed, {failed} failed; {total_any} Value where the spec says any, {total_lost} lost to Value (target/corpus/<spec>.untyped.tsv)");
     failed
 }
 

@@ -37,6 +37,10 @@ pub fn run(_args: &[String]) -> Result<(), String> {
         crate::corpus::run(&[fixtures, "--clippy".to_string()])
     })?;
     step("standalone crates outside the workspace build and pass their tests", crate::standalone::run)?;
+    step("reading fixtures compile, clippy- and rustdoc-clean", || {
+        let fixtures = root.join("generator/tests/reading").display().to_string();
+        crate::corpus::run(&[fixtures, "--clippy".to_string(), "--doc".to_string()])
+    })?;
     step("examples against Prism", crate::examples::run)?;
     let mut totals = TestTotals::default();
     step("test", || cargo_test(&["test", "--workspace", "--all-targets"], &mut totals))?;

@@ -5,6 +5,7 @@ mod bodies;
 mod client;
 mod docs;
 pub mod features;
+mod nesting;
 mod operations;
 mod pagination_styles;
 mod param_text;
@@ -150,9 +151,16 @@ fn root_module(api: &Api, layout: &Layout, plan: Option<&FeaturePlan>) -> TokenS
     }
     let docs = inner_docs(&doc);
     let crate_attrs = matches!(layout, Layout::Standalone { .. }).then(|| {
+        // Deeply nested or mutually recursive types overflow auto-trait
+        // proofs (E0275 in rustdoc) at the default limit (see `nesting`).
+        let recursion_limit = nesting::recursion_limit(nesting::nesting_bound(api)).map(|limit| {
+            let limit = limit.to_string();
+            quote! { #![recursion_limit = #limit] }
+        });
         quote! {
             #![forbid(unsafe_code)]
             #![deny(missing_docs)]
+            #recursion_limit
         }
     });
     let runtime = match layout {

@@ -548,6 +548,8 @@ fn option_to_i64(value: TokenStream, ty: &TypeRef) -> TokenStream {
     match ty {
         TypeRef::Integer(IntWidth::I64) => value,
         TypeRef::Integer(IntWidth::U64) => quote! { #value.and_then(|value| i64::try_from(value).ok()) },
+        // An offset some specs type as a string (Keycloak's `first`).
+        TypeRef::String => quote! { #value.as_ref().and_then(|value| value.trim().parse::<i64>().ok()) },
         _ => quote! { #value.map(i64::from) },
     }
 }
@@ -557,6 +559,7 @@ fn i64_to_integer(ty: &TypeRef) -> TokenStream {
     let target = rust_type(ty, Scope::Operations, Position::InJson);
     match ty {
         TypeRef::Integer(IntWidth::I64) => quote! { offset },
+        TypeRef::String => quote! { offset.to_string() },
         _ => quote! { #target::try_from(offset).unwrap_or(#target::MAX) },
     }
 }

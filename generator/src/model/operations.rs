@@ -60,8 +60,10 @@ impl Builder<'_> {
             let path_pointer = format!("/paths/{}", escape_pointer_token(path));
             let item = match item {
                 ReferenceOr::Item(item) => item,
-                ReferenceOr::Reference { .. } => {
-                    self.warn(&path_pointer, "path item references are not supported; skipped");
+                ReferenceOr::Reference { reference } => {
+                    // Not inside the previous path's last operation.
+                    self.current_operation = None;
+                    self.warn(&path_pointer, format!("path item reference {reference:?} cannot be resolved; skipped"));
                     continue;
                 }
             };

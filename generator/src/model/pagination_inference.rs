@@ -5,13 +5,17 @@
 //!
 //! - **cursor**: one string query parameter named like a cursor
 //!   (`page_token`, `pageToken`, `cursor`, `starting_after`, `after`,
-//!   `next_token`, `continuation_token`) and one string field named like the
-//!   next cursor (`next_page_token`, `next_cursor`, `next`, `cursor`, …, at
-//!   the top of the page or one object down, e.g. `pagination.next_cursor`);
+//!   `next_token`, `continuation_token`, Kubernetes' `continue`) and one string
+//!   field named like the next cursor (`next_page_token`, `next_cursor`,
+//!   `next`, `cursor`, `continue`, …, at the top of the page or one object
+//!   down, e.g. `pagination.next_cursor`, `metadata.continue`);
 //!   or, without such a field, Stripe's `has_more` with items that have an
 //!   `id`: the next `starting_after` is the last item's id;
-//! - **offset**: integer `offset` and `limit` query parameters and one
-//!   integer total (`total`, `total_count`, `total_results`);
+//! - **offset**: integer `offset` and `limit` query parameters (or
+//!   Keycloak's `first` and `max`, integers or strings) and at most one integer total (`total`,
+//!   `total_count`, `total_results`); without a total the stream ends on an
+//!   empty page. The page is an object with one array field, or (with
+//!   `first`/`max`, which name nothing else) the array itself;
 //! - **link**: the page is an array and the operation documents a `Link`
 //!   response header, or has `page` and `per_page` parameters (GitHub).
 //!
@@ -25,10 +29,24 @@ use super::build::Builder;
 use super::{Field, FieldHop, Operation, Pagination, PaginationStyle, ParamLocation, ResponseKind, TypeKind, TypeRef};
 
 /// Cursor request parameters, normalized (lower case, letters and digits only).
-const CURSOR_PARAMS: &[&str] = &["pagetoken", "cursor", "startingafter", "after", "nexttoken", "continuationtoken"];
+const CURSOR_PARAMS: &[&str] =
+    &["pagetoken", "cursor", "startingafter", "after", "nexttoken", "continuationtoken", "continue"];
 /// Next-cursor response fields, normalized.
-const NEXT_FIELDS: &[&str] =
-    &["nextpagetoken", "nextcursor", "next", "cursor", "nexttoken", "continuationtoken", "nextcontinuationtoken"];
+const NEXT_FIELDS: &[&str] = &[
+    "nextpagetoken",
+    "nextcursor",
+    "next",
+    "cursor",
+    "nexttoken",
+    "continuationtoken",
+    "nextcontinuationtoken",
+    "continue",
+];
+/// Offset and page-size parameter pairs, normalized: `(offset, limit, Keycloak's)`.
+/// `first`/`max` (Keycloak) pages are arrays, and its specs type both as
+/// integers or as strings; a bare array with `offset`/`limit` is too common a
+/// shape for lists that do not page to be taken for one.
+const OFFSET_PAIRS: &[(&str, &str, bool)] = &[("offset", "limit", false), ("first", "max", true)];
 /// Parameters a Stripe-style cursor (the last item's id) is sent in.
 const LAST_ITEM_PARAMS: &[&str] = &["startingafter", "after"];
 /// Total-count fields, normalized.
@@ -126,19 +144,36 @@ impl Builder<'_> {
 
     fn offset_rule(&self, operation: &Operation, page_type: &TypeRef) -> Option<Pagination> {
         let integer = |ty: &TypeRef| matches!(ty, TypeRef::Integer(_));
-        let offsets = query_params(operation, &["offset"], integer);
-        let [offset] = offsets.as_slice() else { return None };
-        if query_params(operation, &["limit"], integer).len() != 1 {
-            return None;
-        }
-        let (items, item_type) = self.single_items_field(page_type)?;
+        let pairs: Vec<(&super::Param, &str, bool)> = OFFSET_PAIRS
+            .iter()
+            .filter_map(|&(offset, limit, keycloak)| {
+                let accept = |ty: &TypeRef| integer(ty) || (keycloak && *ty == TypeRef::String);
+                let offsets = query_params(operation, &[offset], accept);
+                let [param] = offsets.as_slice() else { return None };
+                (query_params(operation, &[limit], accept).len() == 1).then_some((*param, limit, keycloak))
+            })
+            .collect();
+        let [(offset, limit, bare_pages)] = pairs.as_slice() else { return None };
+        // A bare array page is handed over as the array itself (as `Link` pages are).
+        let (items, item_type, page_type) = match strip_option(page_type) {
+            TypeRef::Vec(item) if *bare_pages => (Vec::new(), (**item).clone(), strip_option(page_type)),
+            _ => {
+                let (items, item_type) = self.single_items_field(page_type)?;
+                (items, item_type, page_type)
+            }
+        };
         let totals = self.find_fields(page_type, TOTAL_FIELDS, |ty| matches!(ty, TypeRef::Integer(_)));
-        let [total] = totals.as_slice() else { return None };
+        let total = match totals.as_slice() {
+            [total] => Some(total),
+            [] => None,
+            _ => return None,
+        };
+        let total_rule = total.map_or("no total".to_string(), |t| t.path.clone());
         Some(Pagination {
-            rule: format!("offset ({}/limit, {})", offset.wire_name, total.path),
+            rule: format!("offset ({}/{limit}, {total_rule})", offset.wire_name),
             style: PaginationStyle::Offset {
                 offset_param: offset.rust_name.clone(),
-                total: Some((total.hops.clone(), strip_option(&total.ty).clone())),
+                total: total.map(|total| (total.hops.clone(), strip_option(&total.ty).clone())),
             },
             items,
             item_type,
@@ -298,6 +333,66 @@ mod tests {
         ];
         let expected: Vec<(String, String)> = expected.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
         assert_eq!(rules, expected);
+    }
+
+    #[test]
+    fn continue_first_max_and_offset_without_total() {
+        let q = |name: &str, ty: &str| format!("{{name: {name}, in: query, schema: {{type: {ty}}}}}");
+        let kubernetes = op(
+            "a",
+            &format!("{}, {}", q("continue", "string"), q("limit", "integer")),
+            "{type: object, properties: {items: {type: array, items: {type: string}}, metadata: {type: object, properties: {continue: {type: string}, resourceVersion: {type: string}}}}}",
+        );
+        let keycloak = op(
+            "b",
+            &format!("{}, {}", q("first", "integer"), q("max", "integer")),
+            "{type: array, items: {type: string}}",
+        );
+        let no_total = op(
+            "c",
+            &format!("{}, {}", q("offset", "integer"), q("limit", "integer")),
+            &format!("{{type: object, properties: {{{ITEMS}}}}}"),
+        );
+        let keycloak_strings = op(
+            "d",
+            &format!("{}, {}", q("first", "string"), q("max", "string")),
+            "{type: array, items: {type: string}}",
+        );
+        // A string `offset` is not taken for one.
+        let string_offset = op(
+            "e",
+            &format!("{}, {}", q("offset", "string"), q("limit", "string")),
+            &format!("{{type: object, properties: {{{ITEMS}}}}}"),
+        );
+        let rules = paginated(&[kubernetes, keycloak, no_total, keycloak_strings, string_offset].concat());
+        let expected = [
+            ("a", "cursor (continue -> metadata.continue)"),
+            ("b", "offset (first/max, no total)"),
+            ("c", "offset (offset/limit, no total)"),
+            ("d", "offset (first/max, no total)"),
+        ];
+        let expected: Vec<(String, String)> = expected.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+        assert_eq!(rules, expected);
+    }
+
+    #[test]
+    fn ambiguous_offsets_give_no_stream() {
+        let q = |name: &str| format!("{{name: {name}, in: query, schema: {{type: integer}}}}");
+        // Both pairs: which one pages?
+        let both = op(
+            "a",
+            &[q("offset"), q("limit"), q("first"), q("max")].join(", "),
+            &format!("{{type: object, properties: {{{ITEMS}}}}}"),
+        );
+        // Two totals.
+        let two_totals = op(
+            "b",
+            &format!("{}, {}", q("offset"), q("limit")),
+            &format!("{{type: object, properties: {{{ITEMS}, total: {{type: integer}}, meta: {{type: object, properties: {{total_count: {{type: integer}}}}}}}}}}"),
+        );
+        // `offset`/`limit` over a bare array: too common in lists that do not page.
+        let bare = op("c", &format!("{}, {}", q("offset"), q("limit")), "{type: array, items: {type: string}}");
+        assert_eq!(paginated(&[both, two_totals, bare].concat()), Vec::new());
     }
 
     #[test]

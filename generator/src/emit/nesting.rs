@@ -1,0 +1,180 @@
+//! Whether a crate's types nest deeply enough to need `#![recursion_limit]`.
+//!
+//! Proving an auto trait (`Send`, `RefUnwindSafe`: rustdoc lists them for
+//! every type, and users who require them ask the same) walks a type's fields
+//! down to what they contain, one obligation deeper per wrapper (`Option`,
+//! `Vec`, its buffer, `Box`…); past 128 levels rustc stops with E0275. A
+//! cycle ends a walk only when it comes back to a type already on it, so
+//! mutually recursive schemas can make walks as long as all of them together.
+//! The bound used here: the longest path through the graph of strongly
+//! connected components, each counted as large as it is.
+
+use indexmap::IndexMap;
+
+use crate::model::{Api, TypeKind, TypeRef};
+
+/// Type hops beyond which the default limit (128) may be reached: each hop
+/// costs about five levels (`Option<Vec<T>>`, the vector's buffer, the
+/// struct). Measured: a cycle of 40 object schemas linked by
+/// `Option<Vec<_>>` fails `cargo doc` with E0275 (at its 26th type); one of
+/// 20 passes.
+pub const MAX_DEFAULT_HOPS: usize = 20;
+
+/// The `recursion_limit` a crate whose types nest `hops` deep needs, if
+/// any: eight levels per hop (a margin over the five measured), a power of
+/// two, at least twice the default.
+pub fn recursion_limit(hops: usize) -> Option<usize> {
+    (hops > MAX_DEFAULT_HOPS).then(|| hops.saturating_mul(8).next_power_of_two().max(256))
+}
+
+/// An upper bound on how many named types one auto-trait walk may pass through.
+pub fn nesting_bound(api: &Api) -> usize {
+    let names: IndexMap<&str, usize> = api.types.keys().enumerate().map(|(i, n)| (n.as_str(), i)).collect();
+    let edges: Vec<Vec<usize>> = api
+        .types
+        .values()
+        .map(|def| {
+            let mut out = Vec::new();
+            let mut add = |ty: &TypeRef| named_in(ty, &mut |name| out.extend(names.get(name).copied()));
+            match &def.kind {
+                TypeKind::Struct { fields, additional } => {
+                    fields.iter().for_each(|f| add(&f.ty));
+                    additional.iter().for_each(&mut add);
+                }
+                TypeKind::Union { variants, .. } | TypeKind::Responses { variants } => {
+                    variants.iter().for_each(|v| add(&v.ty));
+                }
+                TypeKind::Alias(target) => add(target),
+                TypeKind::Enum { .. } => {}
+            }
+            out.sort_unstable();
+            out.dedup();
+            out
+        })
+        .collect();
+    let (component, count) = components(&edges);
+    let mut size = vec![0usize; count];
+    for &c in &component {
+        size[c] += 1;
+    }
+    let mut dag: Vec<Vec<usize>> = vec![Vec::new(); count];
+    for (from, targets) in edges.iter().enumerate() {
+        for &to in targets {
+            if component[from] != component[to] {
+                dag[component[from]].push(component[to]);
+            }
+        }
+    }
+    // Tarjan numbers components in reverse topological order: targets come first.
+    let mut longest = vec![0usize; count];
+    for c in 0..count {
+        let below = dag[c].iter().map(|&d| longest[d]).max().unwrap_or(0);
+        longest[c] = size[c] + below;
+    }
+    longest.into_iter().max().unwrap_or(0)
+}
+
+/// Calls `f` with each named type `ty` mentions.
+fn named_in(ty: &TypeRef, f: &mut dyn FnMut(&str)) {
+    match ty {
+        TypeRef::Named(name) => f(name),
+        TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) | TypeRef::Boxed(inner) => {
+            named_in(inner, f)
+        }
+        _ => {}
+    }
+}
+
+/// Tarjan's strongly connected components (iterative): the component of each
+/// node, numbered so that every edge between components goes to a lower number.
+fn components(edges: &[Vec<usize>]) -> (Vec<usize>, usize) {
+    let n = edges.len();
+    let mut index = vec![usize::MAX; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut stack = Vec::new();
+    let mut component = vec![usize::MAX; n];
+    let mut next_index = 0;
+    let mut count = 0;
+    for root in 0..n {
+        if index[root] != usize::MAX {
+            continue;
+        }
+        // (node, next edge to look at)
+        let mut work = vec![(root, 0usize)];
+        index[root] = next_index;
+        low[root] = next_index;
+        next_index += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        while let Some(&mut (node, ref mut edge)) = work.last_mut() {
+            if let Some(&target) = edges[node].get(*edge) {
+                *edge += 1;
+                if index[target] == usize::MAX {
+                    index[target] = next_index;
+                    low[target] = next_index;
+                    next_index += 1;
+                    stack.push(target);
+                    on_stack[target] = true;
+                    work.push((target, 0));
+                } else if on_stack[target] {
+                    low[node] = low[node].min(index[target]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[node]);
+            }
+            if low[node] == index[node] {
+                while let Some(member) = stack.pop() {
+                    on_stack[member] = false;
+                    component[member] = count;
+                    if member == node {
+                        break;
+                    }
+                }
+                count += 1;
+            }
+        }
+    }
+    (component, count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn components_come_targets_first() {
+        // 0 -> 1 <-> 2 -> 3
+        let edges = vec![vec![1], vec![2], vec![1, 3], vec![]];
+        let (component, count) = components(&edges);
+        assert_eq!(count, 3);
+        assert_eq!(component[1], component[2]);
+        assert!(component[3] < component[1] && component[1] < component[0]);
+    }
+
+    #[test]
+    fn the_bound_counts_cycles_by_size() {
+        let spec = |n: usize| {
+            let mut text =
+                String::from("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n");
+            for i in 0..n {
+                let next = (i + 1) % n;
+                text.push_str(&format!(
+                    "    L{i}:\n      type: object\n      properties:\n        p{i}: {{type: string}}\n        c: {{type: array, items: {{$ref: '#/components/schemas/L{next}'}}}}\n"
+                ));
+            }
+            text
+        };
+        let options = crate::Options { layout: crate::Layout::Module { name: "t".into() }, preamble: String::new() };
+        for n in [1, 5, 30] {
+            let output = crate::generate_str(&spec(n), "t.yaml", &options).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(nesting_bound(&output.api), n);
+        }
+        assert_eq!(recursion_limit(20), None);
+        assert_eq!(recursion_limit(30), Some(256));
+        assert_eq!(recursion_limit(120), Some(1024));
+    }
+}
