@@ -252,29 +252,31 @@ fn exercise(
         };
         let rounds = if dynamic { 1..=passes } else { 0..=0 };
         for pass in rounds {
-            let result = run_driver(binary, &mock.base_url);
-            if let Ok(Some(status)) = mock.child.try_wait() {
-                // Its calls failed for Prism's sake (out of memory on a large spec), not the client's.
-                run.status = SpecStatus::PrismCrashed(format!("{} pass {pass}: exited with {status}", mode(dynamic)));
-                return;
+            let (stdout, result) = run_driver(binary, &mock.base_url);
+            let prism_gone = matches!(mock.child.try_wait(), Ok(Some(_)));
+            let stopped = result.as_ref().err().is_some_and(|e| e.contains("stopped answering"));
+            for line in stdout.lines() {
+                let mut fields = line.splitn(4, '\t');
+                if fields.next() != Some("conform") {
+                    continue;
+                }
+                let op = fields.next().unwrap_or_default().to_string();
+                let kind = fields.next().unwrap_or_default().to_string();
+                // The calls that found the server gone say nothing about the client.
+                if (prism_gone || stopped) && kind == "error" {
+                    continue;
+                }
+                let detail = fields.next().unwrap_or_default().to_string();
+                run.lines.push((op, kind, detail, pass));
             }
-            match result {
-                Ok(stdout) => {
-                    for line in stdout.lines() {
-                        let mut fields = line.splitn(4, '\t');
-                        if fields.next() != Some("conform") {
-                            continue;
-                        }
-                        let op = fields.next().unwrap_or_default().to_string();
-                        let kind = fields.next().unwrap_or_default().to_string();
-                        let detail = fields.next().unwrap_or_default().to_string();
-                        run.lines.push((op, kind, detail, pass));
-                    }
-                }
-                Err(message) => {
-                    run.status = SpecStatus::Failed(message);
-                    return;
-                }
+            if let Err(message) = result {
+                run.status = if prism_gone || stopped {
+                    // Out of memory on a large spec, typically in dynamic mode.
+                    SpecStatus::PrismCrashed(format!("{} pass {pass}: {message}", mode(dynamic)))
+                } else {
+                    SpecStatus::Failed(message)
+                };
+                return;
             }
         }
     }
@@ -288,16 +290,20 @@ fn mode(dynamic: bool) -> &'static str {
     }
 }
 
-/// Runs a driver, killing it after [`DRIVER_TIMEOUT`]; its stdout.
-fn run_driver(binary: &Path, base_url: &str) -> Result<String, String> {
-    let mut child = Command::new(binary)
+/// Runs a driver, killing it after [`DRIVER_TIMEOUT`]: what it printed, and
+/// whether it finished.
+fn run_driver(binary: &Path, base_url: &str) -> (String, Result<(), String>) {
+    let spawned = Command::new(binary)
         .env("CONFORM_BASE_URL", base_url)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot run {}: {e}", binary.display()))?;
-    let mut stdout = child.stdout.take().ok_or("no driver stdout")?;
+        .spawn();
+    let mut child = match spawned {
+        Ok(child) => child,
+        Err(e) => return (String::new(), Err(format!("cannot run {}: {e}", binary.display()))),
+    };
+    let Some(mut stdout) = child.stdout.take() else { return (String::new(), Err("no driver stdout".into())) };
     let reader = std::thread::spawn(move || {
         let mut text = String::new();
         let _ = stdout.read_to_string(&mut text);
@@ -311,7 +317,8 @@ fn run_driver(binary: &Path, base_url: &str) -> Result<String, String> {
             _ => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err(format!("driver did not finish within {DRIVER_TIMEOUT:?}"));
+                let text = reader.join().unwrap_or_default();
+                return (text, Err(format!("driver did not finish within {DRIVER_TIMEOUT:?}")));
             }
         }
     };
@@ -322,9 +329,10 @@ fn run_driver(binary: &Path, base_url: &str) -> Result<String, String> {
             let _ = err.read_to_string(&mut stderr);
         }
         // A panic is itself a finding: the client must never panic on a response.
-        return Err(format!("driver exited with {status}: {}", stderr.lines().last().unwrap_or_default()));
+        let message = format!("driver exited with {status}: {}", stderr.lines().last().unwrap_or_default());
+        return (text, Err(message));
     }
-    Ok(text)
+    (text, Ok(()))
 }
 
 /// A Prism process, killed and reaped when dropped.

@@ -727,6 +727,32 @@ mod tests {
     }
 
     #[test]
+    fn discriminator_values_come_from_mapping_enum_nesting_inheritance_or_names() {
+        let spec = include_str!("../../../tests/fixtures/discriminators.yaml");
+        let options = crate::Options { layout: crate::Layout::Module { name: "t".into() }, preamble: String::new() };
+        let output = crate::generate_str(spec, "discriminators.yaml", &options).unwrap_or_else(|e| panic!("{e}"));
+        let tags = |union: &str| -> (Option<String>, Vec<Vec<String>>) {
+            let super::TypeKind::Union { variants, discriminator } = &output.api.types[union].kind else {
+                panic!("{union} is not a union")
+            };
+            (discriminator.clone(), variants.iter().map(|v| v.tags.clone()).collect())
+        };
+        let strings = |groups: &[&[&str]]| -> Vec<Vec<String>> {
+            groups.iter().map(|g| g.iter().map(|s| s.to_string()).collect()).collect()
+        };
+        // Without mapping: each variant's `enum`, not its component name.
+        assert_eq!(tags("Message"), (Some("role".into()), strings(&[&["developer"], &["user"]])));
+        // Without mapping or enum: component names.
+        assert_eq!(tags("Shape"), (Some("kind".into()), strings(&[&["Circle"], &["Square"]])));
+        // Mapping values as bare names and as references.
+        assert_eq!(tags("Vehicle"), (Some("type".into()), strings(&[&["car"], &["bike"]])));
+        // A nested union on the same property answers for all its values.
+        assert_eq!(tags("Animal"), (Some("kind".into()), strings(&[&["cat", "dog"], &["wild"]])));
+        // Inherited through `allOf`: the child's enum, else the parent's mapping.
+        assert_eq!(tags("Creature"), (Some("petType".into()), strings(&[&["feline"], &["canine"]])));
+    }
+
+    #[test]
     fn a_property_named_additional_properties_does_not_clash_with_the_map() {
         let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Bag:\n      type: object\n      properties: {additional_properties: {type: string}}\n      additionalProperties: {type: integer}\n";
         let options = crate::Options { layout: crate::Layout::Module { name: "t".into() }, preamble: String::new() };

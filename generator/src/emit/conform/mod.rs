@@ -83,7 +83,7 @@ fn driver_tokens(api: &Api, doc: &Value, crate_name: &str) -> TokenStream {
             };
             let built = #krate::Client::builder()
                 .base_url(&base_url)
-                .timeout(::std::time::Duration::from_secs(60))
+                .timeout(::std::time::Duration::from_secs(20))
                 .retry(runtime::RetryPolicy::disabled())
                 #credentials
                 #( #client_params )*
@@ -328,8 +328,14 @@ fn support() -> TokenStream {
                 }
             }
 
+            /// Consecutive calls that got no answer at all.
+            static FAILURES: ::std::sync::atomic::AtomicUsize = ::std::sync::atomic::AtomicUsize::new(0);
+
             /// Classifies a call's result and prints it.
             fn report<T: ::std::fmt::Debug>(op: &str, result: ::std::result::Result<runtime::Response<T>, runtime::Error>) {
+                if !matches!(result, ::std::result::Result::Err(runtime::Error::Timeout | runtime::Error::Transport(_))) {
+                    FAILURES.store(0, ::std::sync::atomic::Ordering::Relaxed);
+                }
                 match result {
                     ::std::result::Result::Ok(response) => {
                         let debug = format!("{:?}", response.body);
@@ -355,6 +361,15 @@ fn support() -> TokenStream {
                         line(op, "decode", &format!("{} at `{}`: {}", decode.status.as_u16(), decode.path, decode.source));
                     }
                     ::std::result::Result::Err(error) => {
+                        if matches!(error, runtime::Error::Timeout | runtime::Error::Transport(_)) {
+                            // A server that stopped answering (a mock out of memory) fails every
+                            // later call the same way: stop, and say so.
+                            let failures = FAILURES.fetch_add(1, ::std::sync::atomic::Ordering::Relaxed) + 1;
+                            if failures >= 3 {
+                                eprintln!("the server stopped answering: {error}");
+                                ::std::process::exit(3);
+                            }
+                        }
                         let mut text = error.to_string();
                         let mut source = ::std::error::Error::source(&error);
                         while let ::std::option::Option::Some(cause) = source {
