@@ -67,6 +67,37 @@ pub fn generate_str(text: &str, file_label: &str, options: &Options) -> Result<O
     generate_str_with(text, file_label, options, TagFeatures::Auto)
 }
 
+/// The conformance driver of a standalone crate generated from `text` into
+/// `api`: the text of `examples/conform.rs` (see `emit/conform`), which calls
+/// every operation once with arguments synthesized from the schemas.
+pub fn conform_driver(
+    text: &str,
+    file_label: &str,
+    api: &model::Api,
+    crate_name: &str,
+    preamble: &str,
+) -> Result<String, Error> {
+    let mut diagnostics = diagnostics::Diagnostics::new(file_label);
+    let mut tree = load::parse_tree(text, file_label)?;
+    refs::check_local_refs(&mut tree, &mut diagnostics)?;
+    let document = load::load_document(tree, &mut diagnostics)?;
+    // The typed document again as JSON: converted and normalized, every keyword kept.
+    let doc = serde_json::to_value(&document).map_err(|e| {
+        Error::invalid(Location { file: file_label.to_string(), ..Location::default() }, format!("internal error: {e}"))
+    })?;
+    emit::conform::driver_file(api, &doc, crate_name, preamble, file_label)
+}
+
+/// [`generate_str`] followed by [`conform_driver`], for a standalone layout.
+pub fn conform_driver_str(text: &str, file_label: &str, options: &Options) -> Result<String, Error> {
+    let output = generate_str(text, file_label, options)?;
+    let crate_name = match &options.layout {
+        Layout::Standalone { crate_name, .. } => crate_name.clone(),
+        Layout::Module { name } => name.clone(),
+    };
+    conform_driver(text, file_label, &output.api, &crate_name, &options.preamble)
+}
+
 /// [`generate_file`] with a choice of per-tag cargo features.
 pub fn generate_file_with(path: &Path, options: &Options, tag_features: TagFeatures) -> Result<Output, Error> {
     let label = path.display().to_string();

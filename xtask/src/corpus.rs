@@ -97,6 +97,9 @@ impl Tool {
 
 /// Runs `cargo xtask corpus` with the arguments after the command name.
 pub fn run(args: &[String]) -> Result<(), String> {
+    if args.iter().any(|a| a == "--conform") {
+        return run_conform(args);
+    }
     let clippy = args.iter().any(|a| a == "--clippy");
     let doc = args.iter().any(|a| a == "--doc");
     let list_paginated = args.iter().any(|a| a == "--paginated");
@@ -159,6 +162,46 @@ pub fn run(args: &[String]) -> Result<(), String> {
         return Err(format!("{failed} spec(s) of the corpus failed; see target/corpus/check.log"));
     }
     Ok(())
+}
+
+/// `corpus [DIR|FILE…] --conform [--passes N] [--max-operations N]`: see [`crate::conform`].
+fn run_conform(args: &[String]) -> Result<(), String> {
+    let options = crate::conform::ConformOptions::parse(args)?;
+    let mut positional = Vec::new();
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        match arg.as_str() {
+            "--conform" => {}
+            "--passes" | "--max-operations" => {
+                iter.next();
+            }
+            other if other.starts_with("--") => {
+                return Err(format!(
+                    "unknown option {other:?}; usage: cargo xtask corpus [DIR|FILE…] --conform [--passes N] [--max-operations N]"
+                ))
+            }
+            other => positional.push(PathBuf::from(other)),
+        }
+    }
+    if positional.is_empty() {
+        let dir = project_root().join(DEFAULT_CORPUS);
+        if !dir.is_dir() {
+            println!("conform: {} not found; skipped", dir.display());
+            return Ok(());
+        }
+        positional.push(dir);
+    }
+    let mut specs = Vec::new();
+    for path in positional {
+        if path.is_dir() {
+            specs.extend(spec_files(&path)?);
+        } else if path.is_file() {
+            specs.push(path);
+        } else {
+            return Err(format!("{} does not exist", path.display()));
+        }
+    }
+    crate::conform::run(&specs, &options)
 }
 
 /// `*.yaml`, `*.yml` and `*.json` in `dir`, sorted by name (`SOURCES.tsv` and the like are not specs).

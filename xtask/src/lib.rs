@@ -4,6 +4,7 @@
 //! - [`codegen`]: regenerate `generated/` from `spec/`, or check it is fresh;
 //! - [`test`]: the whole test suite, as CI runs it;
 //! - [`corpus`]: generate and compile a client for every spec of a corpus;
+//! - [`conform`]: every operation of every spec against a Prism mock of it (`corpus --conform`);
 //! - [`api_diff`]: what changed for users of the generated crate since a git revision;
 //! - [`bench`]: whole-process figures for BENCHMARKS.md;
 //! - [`features`]: the generated feature list of `generated/Cargo.toml`, and
@@ -12,6 +13,7 @@
 pub mod api_diff;
 pub mod bench;
 pub mod codegen;
+pub mod conform;
 pub mod corpus;
 pub mod examples;
 pub mod features;

@@ -9,7 +9,9 @@
 //!    (`cargo xtask features`: `cargo check --no-default-features --features <f>`);
 //! 6. every fixture spec generates a standalone crate that passes clippy;
 //! 7. the programs in `generated/examples/` against Prism mocks of their specs;
-//! 8. `cargo test` on the whole workspace (unit, snapshot, loopback and
+//! 8. the conformance mode (`corpus --conform`) on the seed specs, a fixture and
+//!    the smaller specs of `../shared/corpus` (skipped when absent);
+//! 9. `cargo test` on the whole workspace (unit, snapshot, loopback and
 //!    Prism contract tests; Prism comes from `tools/`).
 
 use std::path::Path;
@@ -42,12 +44,37 @@ pub fn run(_args: &[String]) -> Result<(), String> {
         crate::corpus::run(&[fixtures, "--clippy".to_string(), "--doc".to_string()])
     })?;
     step("examples against Prism", crate::examples::run)?;
+    step("conformance: every operation against Prism (corpus --conform)", || conformance(&root))?;
     let mut totals = TestTotals::default();
     step("test", || cargo_test(&["test", "--workspace", "--all-targets"], &mut totals))?;
     step("doctests", || cargo_test(&["test", "--workspace", "--doc"], &mut totals))?;
     // One closing line for the whole suite, whatever binary ran last.
     println!("\ntests: {} passed, {} failed", totals.passed, totals.failed);
     Ok(())
+}
+
+/// The conformance mode on the seed specs, on the discriminator fixture (its
+/// examples are the payloads, so the static pass only: Prism's random values
+/// for an unconstrained discriminator property select nothing), and on the
+/// specs of `../shared/corpus` within an operation budget that keeps this step
+/// to about two minutes; the full corpus runs locally with
+/// `cargo xtask corpus --conform`.
+fn conformance(root: &Path) -> Result<(), String> {
+    let path = |relative: &str| root.join(relative).display().to_string();
+    let args = |paths: &[String], passes: &str, extra: &[&str]| -> Vec<String> {
+        let mut args = paths.to_vec();
+        args.extend(["--conform", "--passes", passes].map(String::from));
+        args.extend(extra.iter().map(|s| s.to_string()));
+        args
+    };
+    crate::corpus::run(&args(&[path("spec")], "2", &[]))?;
+    crate::corpus::run(&args(&[path("tests/fixtures/discriminators.yaml")], "0", &[]))?;
+    let corpus = root.join("../shared/corpus");
+    if !corpus.is_dir() {
+        println!("conform: {} not found; the shared corpus is skipped", corpus.display());
+        return Ok(());
+    }
+    crate::corpus::run(&args(&[corpus.display().to_string()], "1", &["--max-operations", "60"]))
 }
 
 /// Tests counted over every `test result:` line of the `cargo test` runs.

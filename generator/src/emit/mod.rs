@@ -3,6 +3,7 @@
 
 mod bodies;
 mod client;
+pub mod conform;
 mod docs;
 pub mod features;
 mod nesting;

@@ -337,7 +337,8 @@ fn union_item(name: &proc_macro2::Ident, variants: &[Variant], discriminator: Op
         [] => format!(" The `{}` shape.", v.rust_name),
         tags => format!(" Selected by `{}`.", tags.join("`, `")),
     });
-    let derive_deserialize = discriminator.is_none().then(|| quote! { ::serde::Deserialize, });
+    let guarded = discriminator.is_none() && variants.iter().any(|v| !v.guards.is_empty());
+    let derive_deserialize = (discriminator.is_none() && !guarded).then(|| quote! { ::serde::Deserialize, });
     let untagged_derive = quote! {
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize, #derive_deserialize)]
         #[serde(untagged)]
@@ -347,6 +348,10 @@ fn union_item(name: &proc_macro2::Ident, variants: &[Variant], discriminator: Op
             Other(::serde_json::Value),
         }
     };
+    if guarded {
+        let deserialize = guarded_deserialize(name, variants, &variant_idents);
+        return quote! { #untagged_derive #deserialize };
+    }
     let Some(property) = discriminator else { return untagged_derive };
     let arms = variants.iter().zip(&variant_idents).map(|(variant, ident)| {
         let tags = &variant.tags;
@@ -370,6 +375,70 @@ fn union_item(name: &proc_macro2::Ident, variants: &[Variant], discriminator: Op
                     #( #arms )*
                     _ => ::std::result::Result::Ok(Self::Other(value)),
                 }
+            }
+        }
+    }
+}
+
+/// An untagged union whose variants have guards (see `model/unions.rs`):
+/// variants are tried in order, each only when the payload carries its
+/// guards' values. A variant whose guards no other variant shares owns those
+/// values, so a payload carrying them that does not decode is an error
+/// naming the variant, not a silent `Other`.
+///
+/// ```text
+/// impl<'de> Deserialize<'de> for Filter {
+///     fn deserialize<D>(d: D) -> Result<Self, D::Error> {
+///         let value = serde_json::Value::deserialize(d)?;
+///         if value.get("type").and_then(Value::as_str) == Some("range") {
+///             return serde_json::from_value(value).map(|v| Self::Range(Box::new(v))).map_err(D::Error::custom);
+///         }
+///         if let Ok(v) = serde_json::from_value::<String>(value.clone()) { return Ok(Self::String(v)); }
+///         Ok(Self::Other(value))
+///     }
+/// }
+/// ```
+fn guarded_deserialize(name: &proc_macro2::Ident, variants: &[Variant], idents: &[proc_macro2::Ident]) -> TokenStream {
+    let attempts = variants.iter().zip(idents).map(|(variant, ident)| {
+        let ty = rust_type(&variant.ty, Scope::Types, Position::InJson);
+        let wrap = if wraps_in_box(variant) {
+            quote! { |value| Self::#ident(::std::boxed::Box::new(value)) }
+        } else {
+            quote! { Self::#ident }
+        };
+        if variant.guards.is_empty() {
+            return quote! {
+                if let ::std::result::Result::Ok(decoded) = ::serde_json::from_value::<#ty>(value.clone()) {
+                    return ::std::result::Result::Ok((#wrap)(decoded));
+                }
+            };
+        }
+        let checks = variant.guards.iter().map(|(property, fixed)| {
+            quote! { value.get(#property).and_then(::serde_json::Value::as_str) == ::std::option::Option::Some(#fixed) }
+        });
+        let owns = variants.iter().filter(|other| other.guards == variant.guards).count() == 1;
+        if owns {
+            quote! {
+                if #( #checks )&&* {
+                    return ::serde_json::from_value::<#ty>(value).map(#wrap).map_err(::serde::de::Error::custom);
+                }
+            }
+        } else {
+            quote! {
+                if #( #checks )&&* {
+                    if let ::std::result::Result::Ok(decoded) = ::serde_json::from_value::<#ty>(value.clone()) {
+                        return ::std::result::Result::Ok((#wrap)(decoded));
+                    }
+                }
+            }
+        }
+    });
+    quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                #( #attempts )*
+                ::std::result::Result::Ok(Self::Other(value))
             }
         }
     }

@@ -120,6 +120,7 @@ pub fn build(doc: &OpenAPI, diagnostics: &mut Diagnostics) -> Result<Api, Error>
     let (tags, mut operations) = builder.operations()?;
     let mut types = builder.types;
     let deduplicated_types = super::dedup::merge_identical(&mut types, &mut operations);
+    super::unions::guard_untagged(&mut types, diagnostics);
     mark_usage(&mut types, &operations);
     for pointer in recursion::break_alias_cycles(&mut types) {
         diagnostics.warn(&pointer, None, "a type alias that contains itself cannot be written in Rust; its recursive part is typed as any JSON value");

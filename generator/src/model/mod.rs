@@ -11,6 +11,7 @@ mod pagination;
 mod pagination_inference;
 mod recursion;
 mod schema;
+mod unions;
 mod wire;
 
 use indexmap::IndexMap;
@@ -293,6 +294,10 @@ pub struct Variant {
     pub ty: TypeRef,
     /// The discriminator values selecting it (empty when untagged).
     pub tags: Vec<String>,
+    /// In an untagged union: required properties with one fixed value
+    /// (`type: {enum: [range]}`) a payload must carry to be this variant, so
+    /// that an open enum field never makes it match everything (see `unions.rs`).
+    pub guards: Vec<(String, String)>,
 }
 
 /// An HTTP operation.

@@ -380,6 +380,7 @@ impl Builder<'_> {
                         ResponseKind::Bytes => TypeRef::Binary,
                     },
                     tags: vec![case.status.clone()],
+                    guards: Vec::new(),
                 })
                 .collect();
             let schema = openapiv3::Schema {

@@ -5,8 +5,8 @@
 
 use indexmap::IndexMap;
 use openapiv3::{
-    AdditionalProperties, AnySchema, ArrayType, IntegerType, NumberType, ObjectType, ReferenceOr, Schema, SchemaKind,
-    StringType, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, AnySchema, ArrayType, Discriminator, IntegerType, NumberType, ObjectType, ReferenceOr,
+    Schema, SchemaKind, StringType, Type, VariantOrUnknownOrEmpty,
 };
 
 use super::build::Builder;
@@ -201,6 +201,13 @@ impl Builder<'_> {
         }
         match any.typ.as_deref() {
             Some("string") => TypeRef::String,
+            // `type: integer` with a bound that does not fit `integer` (a float
+            // `maximum: 1.8446744073709552e+19`, as Nomad writes uint64): the range decides.
+            Some("integer")
+                if any.minimum.is_some_and(|m| m >= 0.0) && any.maximum.is_some_and(|m| m > i64::MAX as f64) =>
+            {
+                TypeRef::Integer(IntWidth::U64)
+            }
             Some("integer") => TypeRef::Integer(IntWidth::I64),
             Some("number") => TypeRef::Float(true),
             Some("boolean") => TypeRef::Bool,
@@ -415,7 +422,12 @@ impl Builder<'_> {
         branches: &[ReferenceOr<T>],
         pointer: &str,
     ) -> TypeKind {
-        let discriminator = schema.schema_data.discriminator.as_ref();
+        // The union's own discriminator, else one every variant inherits through `allOf`.
+        let inherited = match &schema.schema_data.discriminator {
+            Some(_) => None,
+            None => self.inherited_discriminator(branches),
+        };
+        let discriminator = schema.schema_data.discriminator.as_ref().or(inherited.as_ref());
         let mut variant_names = Namespace::with_reserved(&["Other", "Unknown"]);
         let mut variants = Vec::with_capacity(branches.len());
         for (index, branch) in branches.iter().enumerate() {
@@ -433,29 +445,165 @@ impl Builder<'_> {
                 }
                 _ => format!("Variant{}", index + 1),
             };
-            let tags = match (discriminator, branch) {
-                (Some(d), ReferenceOr::Reference { reference }) => {
-                    let mapped: Vec<String> = d
-                        .mapping
-                        .iter()
-                        .filter(|(_, target)| *target == reference)
-                        .map(|(tag, _)| tag.clone())
-                        .collect();
-                    if mapped.is_empty() {
-                        vec![unescape_pointer_token(reference.rsplit('/').next().unwrap_or_default())]
-                    } else {
-                        mapped
+            let tags = discriminator.map(|d| self.variant_tags(d, branch, 0)).unwrap_or_default();
+            variants.push(Variant { rust_name: variant_names.claim(&base), ty, tags, guards: Vec::new() });
+        }
+        // A value two variants claim (a shared parent's enum) selects the first, as
+        // a `match` would; the later one keeps its other values, else its name.
+        let mut claimed: Vec<String> = Vec::new();
+        for (variant, branch) in variants.iter_mut().zip(branches) {
+            let before = variant.tags.len();
+            variant.tags.retain(|tag| !claimed.contains(tag));
+            if variant.tags.len() < before {
+                if variant.tags.is_empty() {
+                    if let ReferenceOr::Reference { reference } = branch {
+                        let component = unescape_pointer_token(reference.rsplit('/').next().unwrap_or_default());
+                        if !claimed.contains(&component) {
+                            variant.tags.push(component);
+                        }
                     }
                 }
-                _ => Vec::new(),
-            };
-            variants.push(Variant { rust_name: variant_names.claim(&base), ty, tags });
+                let message = format!(
+                    "discriminator values of variant `{}` are claimed by an earlier variant; it is selected by {}",
+                    variant.rust_name,
+                    if variant.tags.is_empty() {
+                        "nothing".to_string()
+                    } else {
+                        format!("`{}`", variant.tags.join("`, `"))
+                    }
+                );
+                self.warn(pointer, message);
+            }
+            claimed.extend(variant.tags.iter().cloned());
         }
         let tagged = discriminator.is_some() && variants.iter().all(|v| !v.tags.is_empty());
         if discriminator.is_some() && !tagged {
-            self.warn(pointer, "discriminator on inline variants cannot be mapped; decoded untagged");
+            self.warn(
+                pointer,
+                "discriminator: an inline variant has no `enum`/`const` value for the property, so no value selects it; decoded untagged",
+            );
         }
         TypeKind::Union { variants, discriminator: discriminator.filter(|_| tagged).map(|d| d.property_name.clone()) }
+    }
+
+    /// The discriminator values selecting `branch`: its `mapping` keys; else
+    /// the values its discriminator property allows (`enum`/`const`, through
+    /// `allOf`); else, for a nested union on the same property, its variants'
+    /// values; else the component name. Empty for an inline variant without them.
+    fn variant_tags<T: AsSchema>(&self, d: &Discriminator, branch: &ReferenceOr<T>, depth: usize) -> Vec<String> {
+        if let ReferenceOr::Reference { reference } = branch {
+            let mapped: Vec<String> = d
+                .mapping
+                .iter()
+                .filter(|(_, target)| mapping_target(target) == *reference)
+                .map(|(tag, _)| tag.clone())
+                .collect();
+            if !mapped.is_empty() {
+                return mapped;
+            }
+        }
+        if let Some(schema) = self.resolve_schema(branch) {
+            if let Some(values) = self.property_values(schema, &d.property_name, 0) {
+                return values;
+            }
+            let nested = match &schema.schema_kind {
+                SchemaKind::OneOf { one_of: nested } | SchemaKind::AnyOf { any_of: nested } => Some(nested),
+                _ => None,
+            };
+            let inner =
+                schema.schema_data.discriminator.as_ref().filter(|inner| inner.property_name == d.property_name);
+            if let (Some(nested), Some(inner), true) = (nested, inner, depth < 8) {
+                let tags: Vec<Vec<String>> = nested.iter().map(|b| self.variant_tags(inner, b, depth + 1)).collect();
+                if tags.iter().all(|t| !t.is_empty()) {
+                    return tags.into_iter().flatten().collect();
+                }
+            }
+        }
+        match branch {
+            ReferenceOr::Reference { reference } => {
+                vec![unescape_pointer_token(reference.rsplit('/').next().unwrap_or_default())]
+            }
+            ReferenceOr::Item(_) => Vec::new(),
+        }
+    }
+
+    /// The string values `property` of an object schema may take, when its
+    /// schema lists them (`enum`, or `const` normalized to a one-value enum),
+    /// looking through `allOf` parts; the smallest such list wins, so a child's
+    /// `enum: [cat]` beats its parent's `enum: [cat, dog]`.
+    fn property_values(&self, schema: &Schema, property: &str, depth: usize) -> Option<Vec<String>> {
+        if depth > 16 {
+            return None;
+        }
+        let (properties, all_of) = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => (Some(&o.properties), None),
+            SchemaKind::AllOf { all_of } => (None, Some(all_of)),
+            SchemaKind::Any(any) => (Some(&any.properties), Some(&any.all_of)),
+            _ => (None, None),
+        };
+        let mut best: Option<Vec<String>> = properties
+            .and_then(|p| p.get(property))
+            .and_then(|p| self.resolve_schema(p))
+            .map(string_enum_values)
+            .filter(|values| !values.is_empty());
+        for part in all_of.into_iter().flatten() {
+            let Some(part) = self.resolve_schema(part) else { continue };
+            if let Some(values) = self.property_values(part, property, depth + 1) {
+                if best.as_ref().is_none_or(|b| values.len() < b.len()) {
+                    best = Some(values);
+                }
+            }
+        }
+        best
+    }
+
+    /// The discriminator every branch inherits (from its own schema or an
+    /// `allOf` part, at any depth), when they all name the same property; the
+    /// mappings merged.
+    fn inherited_discriminator<T: AsSchema>(&self, branches: &[ReferenceOr<T>]) -> Option<Discriminator> {
+        let mut merged: Option<Discriminator> = None;
+        for branch in branches {
+            let schema = self.resolve_schema(branch)?;
+            let found = self.discriminator_of(schema, 0)?;
+            match &mut merged {
+                None => merged = Some(found.clone()),
+                Some(d) if d.property_name == found.property_name => {
+                    for (tag, target) in &found.mapping {
+                        d.mapping.entry(tag.clone()).or_insert_with(|| target.clone());
+                    }
+                }
+                Some(_) => return None,
+            }
+        }
+        merged
+    }
+
+    fn discriminator_of<'s>(&'s self, schema: &'s Schema, depth: usize) -> Option<&'s Discriminator> {
+        if let Some(d) = &schema.schema_data.discriminator {
+            // A union's own discriminator is about its variants, not about it as a variant.
+            if !matches!(schema.schema_kind, SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. }) {
+                return Some(d);
+            }
+            return None;
+        }
+        let all_of = match &schema.schema_kind {
+            SchemaKind::AllOf { all_of } => all_of,
+            SchemaKind::Any(any) => &any.all_of,
+            _ => return None,
+        };
+        if depth > 16 {
+            return None;
+        }
+        all_of.iter().find_map(|part| self.discriminator_of(self.resolve_schema(part)?, depth + 1))
+    }
+}
+
+/// A `mapping` value as a reference: bare names are component names.
+fn mapping_target(target: &str) -> String {
+    if target.starts_with('#') || target.contains('/') {
+        target.to_string()
+    } else {
+        format!("#/components/schemas/{target}")
     }
 }
 
@@ -576,6 +724,32 @@ mod tests {
         for name in ["next_page_token", "page_token", "secret_id", "secret_store_config", "requires_secret_rotation"] {
             assert!(!is_secret_name(name), "{name}");
         }
+    }
+
+    #[test]
+    fn discriminator_values_come_from_mapping_enum_nesting_inheritance_or_names() {
+        let spec = include_str!("../../../tests/fixtures/discriminators.yaml");
+        let options = crate::Options { layout: crate::Layout::Module { name: "t".into() }, preamble: String::new() };
+        let output = crate::generate_str(spec, "discriminators.yaml", &options).unwrap_or_else(|e| panic!("{e}"));
+        let tags = |union: &str| -> (Option<String>, Vec<Vec<String>>) {
+            let super::TypeKind::Union { variants, discriminator } = &output.api.types[union].kind else {
+                panic!("{union} is not a union")
+            };
+            (discriminator.clone(), variants.iter().map(|v| v.tags.clone()).collect())
+        };
+        let strings = |groups: &[&[&str]]| -> Vec<Vec<String>> {
+            groups.iter().map(|g| g.iter().map(|s| s.to_string()).collect()).collect()
+        };
+        // Without mapping: each variant's `enum`, not its component name.
+        assert_eq!(tags("Message"), (Some("role".into()), strings(&[&["developer"], &["user"]])));
+        // Without mapping or enum: component names.
+        assert_eq!(tags("Shape"), (Some("kind".into()), strings(&[&["Circle"], &["Square"]])));
+        // Mapping values as bare names and as references.
+        assert_eq!(tags("Vehicle"), (Some("type".into()), strings(&[&["car"], &["bike"]])));
+        // A nested union on the same property answers for all its values.
+        assert_eq!(tags("Animal"), (Some("kind".into()), strings(&[&["cat", "dog"], &["wild"]])));
+        // Inherited through `allOf`: the child's enum, else the parent's mapping.
+        assert_eq!(tags("Creature"), (Some("petType".into()), strings(&[&["feline"], &["canine"]])));
     }
 
     #[test]
