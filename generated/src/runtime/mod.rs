@@ -15,6 +15,7 @@ mod error;
 mod link;
 mod multipart;
 mod pagination;
+mod params;
 mod request;
 mod response;
 mod retry;
@@ -35,6 +36,7 @@ pub use error::{api_error, ApiError, DecodeError, Error, ErrorBody, API_ERROR_BO
 pub use link::next_link;
 pub use multipart::Multipart;
 pub use pagination::{cursor_from_last_item, items, link_pages, offset_pages, token_pages};
+pub use params::{cookie_param, header_param, path_param, query_param, ParamStyle};
 pub use request::{Body, CallOptions, Request};
 pub use response::{
     decode_bytes, decode_json, decode_text, is_json_content_type, typed_error_body, RawResponse, Response,

@@ -27,6 +27,10 @@ pub struct Request {
     pub path: String,
     /// Query parameters, not yet encoded, in order.
     pub query: Vec<(&'static str, String)>,
+    /// Query text already encoded by a parameter style (see
+    /// [`query_param`](super::query_param)), each `name=value[&…]`, sent
+    /// after [`query`](Self::query) as is.
+    pub encoded_query: Vec<String>,
     /// Request headers; they override client-wide headers of the same name.
     pub headers: Vec<(&'static str, String)>,
     /// The request body.
@@ -46,6 +50,7 @@ impl Request {
             path_template,
             path,
             query: Vec::new(),
+            encoded_query: Vec::new(),
             headers: Vec::new(),
             body: Body::Empty,
             accept: None,
@@ -56,6 +61,14 @@ impl Request {
     /// Appends a query parameter.
     pub fn query(&mut self, name: &'static str, value: impl ToString) {
         self.query.push((name, value.to_string()));
+    }
+
+    /// Appends query text written by [`query_param`](super::query_param);
+    /// an empty text (an object without fields) adds nothing.
+    pub fn query_encoded(&mut self, text: String) {
+        if !text.is_empty() {
+            self.encoded_query.push(text);
+        }
     }
 
     /// Appends a header.
@@ -75,6 +88,7 @@ impl fmt::Debug for Request {
             .field("path_template", &self.path_template)
             .field("path", &self.path)
             .field("query", &query)
+            .field("encoded_query", &self.encoded_query.len())
             .field("headers", &headers)
             .field("body", &self.body)
             .field("accept", &self.accept)

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use bytes::BytesMut;
 use percent_encoding::percent_decode_str;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_LENGTH, CONTENT_TYPE};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, COOKIE};
 use reqwest::{Method, StatusCode};
 use url::Url;
 
@@ -218,7 +218,14 @@ fn prepare(inner: &Inner, request: Request) -> Result<Prepared, Error> {
     let url = build_url(inner, &request)?;
     let mut headers = inner.headers.clone();
     let mut set_by_request: Vec<HeaderName> = Vec::new();
+    // Cookies add up: an API key cookie of the client and each cookie
+    // parameter go together in one `Cookie` header (RFC 6265 §5.4).
+    let mut cookies: Vec<&str> = Vec::new();
     for (name, value) in &request.headers {
+        if name.eq_ignore_ascii_case("cookie") {
+            cookies.push(value);
+            continue;
+        }
         let header = HeaderName::from_bytes(name.as_bytes())
             .map_err(|_| Error::invalid_request(*name, "a valid HTTP header name"))?;
         let mut value = HeaderValue::from_str(value)
@@ -230,6 +237,14 @@ fn prepare(inner: &Inner, request: Request) -> Result<Prepared, Error> {
             headers.insert(header.clone(), value);
             set_by_request.push(header);
         }
+    }
+    if !cookies.is_empty() {
+        let client_cookies = headers.get_all(COOKIE).iter().filter_map(|value| value.to_str().ok());
+        let joined = client_cookies.chain(cookies).collect::<Vec<_>>().join("; ");
+        let mut value = HeaderValue::from_str(&joined)
+            .map_err(|_| Error::invalid_request("Cookie", "a valid HTTP header value (visible ASCII)"))?;
+        value.set_sensitive(true);
+        headers.insert(COOKIE, value);
     }
     if let Some(accept) = request.accept {
         if !set_by_request.contains(&ACCEPT) {
@@ -286,6 +301,15 @@ fn build_url(inner: &Inner, request: &Request) -> Result<Url, Error> {
         if let Some((name, key)) = &inner.api_key_query {
             pairs.append_pair(name, key.expose());
         }
+    }
+    if !request.encoded_query.is_empty() {
+        // Styled parameters keep their literal delimiters (`|`, `[`, `]`, `,`).
+        let styled = request.encoded_query.join("&");
+        let query = match url.query() {
+            Some(existing) if !existing.is_empty() => format!("{existing}&{styled}"),
+            _ => styled,
+        };
+        url.set_query(Some(&query));
     }
     Ok(url)
 }

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::{doc_attrs, doc_from_parts};
-use super::param_text::{path_text, value_text};
+use super::param_text::{is_styled, path_text, style_tokens, value_text};
 use super::rust_type::{ident, rust_type, Position, Scope};
 use crate::model::{
     Api, BodyEncoding, FieldHop, IntWidth, Operation, PaginationStyle, Param, ParamLocation, ResponseCase,
@@ -249,6 +249,29 @@ fn build_request(api: &Api, op: &Operation) -> TokenStream {
         let wire = &param.wire_name;
         match param.location {
             ParamLocation::Path => {}
+            _ if is_styled(api, param) => {
+                let style = style_tokens(param.style);
+                let explode = param.explode;
+                // request.query_encoded(crate::runtime::query_param("filter", value, ParamStyle::DeepObject, true));
+                // request.header("X-Color", crate::runtime::header_param(value, false));
+                // request.header("cookie", ["color", "=", &crate::runtime::cookie_param(value)].concat());
+                let send = match param.location {
+                    ParamLocation::Query => quote! {
+                        request.query_encoded(crate::runtime::query_param(#wire, value, #style, #explode));
+                    },
+                    ParamLocation::Header => {
+                        quote! { request.header(#wire, crate::runtime::header_param(value, #explode)); }
+                    }
+                    _ => quote! {
+                        request.header("cookie", [#wire, "=", &crate::runtime::cookie_param(value)].concat());
+                    },
+                };
+                statements.push(if param.required {
+                    quote! { { let value = &self.#name; #send } }
+                } else {
+                    quote! { if let ::std::option::Option::Some(value) = &self.#name { #send } }
+                });
+            }
             ParamLocation::Query => {
                 let push = |value: TokenStream| -> TokenStream {
                     if let TypeRef::Vec(item) = &param.ty {
@@ -406,8 +429,15 @@ fn path_expression(api: &Api, op: &Operation) -> TokenStream {
         }
         let wire = &rest[start + 1..start + end];
         if let Some(param) = op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == wire) {
-            let text = path_text(api, &param.ty, &param.rust_name);
-            parts.push(quote! { &crate::runtime::path_segment(#text) });
+            if is_styled(api, param) {
+                // &crate::runtime::path_param("id", &self.id, crate::runtime::ParamStyle::Label, false)
+                let name = ident(&param.rust_name);
+                let (style, explode) = (style_tokens(param.style), param.explode);
+                parts.push(quote! { &crate::runtime::path_param(#wire, &self.#name, #style, #explode) });
+            } else {
+                let text = path_text(api, &param.ty, &param.rust_name);
+                parts.push(quote! { &crate::runtime::path_segment(#text) });
+            }
         }
         rest = &rest[start + end + 1..];
     }

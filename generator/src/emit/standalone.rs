@@ -8,7 +8,7 @@ use crate::model::features::FeaturePlan;
 use crate::model::{Api, TypeRef};
 
 /// `(file name, contents)` of every runtime module.
-pub fn runtime_files() -> [(&'static str, &'static str); 18] {
+pub fn runtime_files() -> [(&'static str, &'static str); 19] {
     [
         ("mod.rs", include_str!("../../../generated/src/runtime/mod.rs")),
         ("base64.rs", include_str!("../../../generated/src/runtime/base64.rs")),
@@ -18,6 +18,7 @@ pub fn runtime_files() -> [(&'static str, &'static str); 18] {
         ("link.rs", include_str!("../../../generated/src/runtime/link.rs")),
         ("multipart.rs", include_str!("../../../generated/src/runtime/multipart.rs")),
         ("pagination.rs", include_str!("../../../generated/src/runtime/pagination.rs")),
+        ("params.rs", include_str!("../../../generated/src/runtime/params.rs")),
         ("request.rs", include_str!("../../../generated/src/runtime/request.rs")),
         ("response.rs", include_str!("../../../generated/src/runtime/response.rs")),
         ("retry.rs", include_str!("../../../generated/src/runtime/retry.rs")),
