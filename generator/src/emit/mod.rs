@@ -7,7 +7,7 @@ mod docs;
 pub mod features;
 mod operations;
 mod pagination_styles;
-mod param_text;
+pub mod param_text;
 mod rust_type;
 mod standalone;
 mod streaming;
