@@ -273,6 +273,7 @@ impl<'a> ListCredentials<'a> {
         if let ::std::option::Option::Some(value) = &self.offset {
             crate::runtime::minimum("offset", f64::from(*value), 0.0, false)?;
         }
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -410,6 +411,7 @@ impl<'a> CreateCredential<'a> {
         }
         self.body.validate()?;
         request.body = crate::runtime::Body::json(&self.body)?;
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -510,6 +512,7 @@ impl<'a> GetCredential<'a> {
         if let ::std::option::Option::Some(value) = &self.fields {
             request.query("fields", value);
         }
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -596,6 +599,7 @@ impl<'a> DeleteCredential<'a> {
                     .into(),
             });
         }
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -686,6 +690,7 @@ impl<'a> UpdateCredential<'a> {
         }
         self.body.validate()?;
         request.body = crate::runtime::Body::json(&self.body)?;
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -774,6 +779,7 @@ impl<'a> ResetCredential<'a> {
                     .into(),
             });
         }
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -862,6 +868,7 @@ impl<'a> ResetCredentialClientSecret<'a> {
                     .into(),
             });
         }
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -947,6 +954,7 @@ impl<'a> VerifyCredentialClientSecret<'a> {
             });
         }
         request.body = crate::runtime::Body::json(&self.body)?;
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {

@@ -94,6 +94,7 @@ impl<'a> DeleteOrg<'a> {
                     .into(),
             });
         }
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -174,6 +175,7 @@ impl<'a> UpdateOrg<'a> {
         }
         self.body.validate()?;
         request.body = crate::runtime::Body::json(&self.body)?;
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;

@@ -163,6 +163,7 @@ impl<'a> ListAccessRequests<'a> {
         if let ::std::option::Option::Some(value) = &self.user_id {
             request.query("user_id", value);
         }
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -219,6 +220,7 @@ impl<'a> CreateAccessRequest<'a> {
             "/api/v3/access-requests".to_owned(),
         );
         request.body = crate::runtime::Body::json(&self.body)?;
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -273,6 +275,7 @@ impl<'a> BulkRevokeAccessRequests<'a> {
             "/api/v3/access-requests-bulk/revoke".to_owned(),
         );
         request.body = crate::runtime::Body::json(&self.body)?;
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -329,6 +332,7 @@ impl<'a> GetAccessRequest<'a> {
             ["/api/v3/access-requests/", &crate::runtime::path_segment(&self.id)]
                 .concat(),
         );
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -387,6 +391,7 @@ impl<'a> GetAccessRequestAccessDetails<'a> {
             ]
                 .concat(),
         );
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -445,6 +450,7 @@ impl<'a> ResetAccessRequestCredentials<'a> {
             ]
                 .concat(),
         );
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;

@@ -165,6 +165,7 @@ impl<'a> ListConnectorsV3<'a> {
                 request.query("status", item);
             }
         }
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -269,6 +270,7 @@ impl<'a> GetConnectorV3<'a> {
             ["/api/admin/v3/connectors/", &crate::runtime::path_segment(&self.id)]
                 .concat(),
         );
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -325,6 +327,7 @@ impl<'a> UpdateConnectorV3<'a> {
                 .concat(),
         );
         request.body = crate::runtime::Body::json(&self.body)?;
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -374,6 +377,7 @@ impl<'a> DeleteConnectorV3<'a> {
             ["/api/admin/v3/connectors/", &crate::runtime::path_segment(&self.id)]
                 .concat(),
         );
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
@@ -428,6 +432,7 @@ impl<'a> ListConnectorsV2<'a> {
             "/api/v2/connectors",
             "/api/v2/connectors".to_owned(),
         );
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;

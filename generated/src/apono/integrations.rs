@@ -433,6 +433,7 @@ impl<'a> ListIntegrationsV4<'a> {
                 request.query("type", item);
             }
         }
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -538,6 +539,7 @@ impl<'a> CreateIntegrationV4<'a> {
         );
         self.body.validate()?;
         request.body = crate::runtime::Body::json(&self.body)?;
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -592,6 +594,7 @@ impl<'a> GetIntegrationV4<'a> {
             ["/api/admin/v4/integrations/", &crate::runtime::path_segment(&self.id)]
                 .concat(),
         );
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -649,6 +652,7 @@ impl<'a> UpdateIntegrationV4<'a> {
         );
         self.body.validate()?;
         request.body = crate::runtime::Body::json(&self.body)?;
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -698,6 +702,7 @@ impl<'a> DeleteIntegrationV4<'a> {
             ["/api/admin/v4/integrations/", &crate::runtime::path_segment(&self.id)]
                 .concat(),
         );
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
@@ -749,6 +754,7 @@ impl<'a> ListIntegrationsV2<'a> {
             "/api/v2/integrations",
             "/api/v2/integrations".to_owned(),
         );
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -806,6 +812,7 @@ impl<'a> CreateIntegrationV2<'a> {
         );
         self.body.validate()?;
         request.body = crate::runtime::Body::json(&self.body)?;
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -861,6 +868,7 @@ impl<'a> ListIntegrationConfigs<'a> {
             "/api/v2/integrations-catalog",
             "/api/v2/integrations-catalog".to_owned(),
         );
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -920,6 +928,7 @@ impl<'a> GetIntegrationConfig<'a> {
             ]
                 .concat(),
         );
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -975,6 +984,7 @@ impl<'a> GetIntegrationV2<'a> {
             "/api/v2/integrations/{id}",
             ["/api/v2/integrations/", &crate::runtime::path_segment(&self.id)].concat(),
         );
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -1031,6 +1041,7 @@ impl<'a> UpdateIntegrationV2<'a> {
         );
         self.body.validate()?;
         request.body = crate::runtime::Body::json(&self.body)?;
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -1084,6 +1095,7 @@ impl<'a> DeleteIntegrationV2<'a> {
             "/api/v2/integrations/{id}",
             ["/api/v2/integrations/", &crate::runtime::path_segment(&self.id)].concat(),
         );
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -1144,6 +1156,7 @@ impl<'a> RefreshIntegrationV2<'a> {
             ]
                 .concat(),
         );
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -1204,6 +1217,7 @@ impl<'a> GetResourceUserTags<'a> {
             ]
                 .concat(),
         );
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -1266,6 +1280,7 @@ impl<'a> UpdateResourceUserTags<'a> {
                 .concat(),
         );
         request.body = crate::runtime::Body::json(&self.body)?;
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -1342,6 +1357,7 @@ impl<'a> GetIntegrationPermissions<'a> {
         if let ::std::option::Option::Some(value) = &self.resource_type {
             request.query("resource-type", value);
         }
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -1418,6 +1434,7 @@ impl<'a> GetIntegrationResources<'a> {
         if let ::std::option::Option::Some(value) = &self.resource_type {
             request.query("resource-type", value);
         }
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;

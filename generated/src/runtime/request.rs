@@ -7,6 +7,7 @@ use bytes::Bytes;
 use reqwest::Method;
 use serde::Serialize;
 
+use super::client::SecurityScheme;
 use super::error::Error;
 use super::multipart::Multipart;
 use super::retry::RetryPolicy;
@@ -39,6 +40,9 @@ pub struct Request {
     pub accept: Option<&'static str>,
     /// Per-call overrides of client settings.
     pub options: CallOptions,
+    /// The operation's security requirements (see [`Request::security`]);
+    /// `None` sends every configured credential.
+    pub security: Option<&'static [&'static [SecurityScheme]]>,
 }
 
 impl Request {
@@ -55,6 +59,7 @@ impl Request {
             body: Body::Empty,
             accept: None,
             options: CallOptions::default(),
+            security: None,
         }
     }
 
@@ -69,6 +74,14 @@ impl Request {
         if !text.is_empty() {
             self.encoded_query.push(text);
         }
+    }
+
+    /// Sets the operation's security requirements: alternatives, each a set
+    /// of schemes that are all needed. The request carries the credentials
+    /// of the first alternative whose schemes are all configured on the
+    /// client, and no others; `&[]` (`security: []`) sends none.
+    pub fn security(&mut self, requirements: &'static [&'static [SecurityScheme]]) {
+        self.security = Some(requirements);
     }
 
     /// Appends a header.
@@ -93,6 +106,7 @@ impl fmt::Debug for Request {
             .field("body", &self.body)
             .field("accept", &self.accept)
             .field("options", &self.options)
+            .field("security", &self.security)
             .finish()
     }
 }

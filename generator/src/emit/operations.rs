@@ -369,6 +369,14 @@ fn build_request(api: &Api, op: &Operation) -> TokenStream {
             quote! { if let ::std::option::Option::Some(body) = &self.body { request.body = #encoded; } }
         });
     }
+    // request.security(&[&[SecurityScheme::Bearer], &[SecurityScheme::ApiKeyHeader("X-Key")]]);  // `&[]`: anonymous
+    if let Some(alternatives) = &op.security {
+        let alternatives = alternatives.iter().map(|all| {
+            let all = all.iter().map(super::client::scheme_tokens);
+            quote! { &[#( #all ),*] }
+        });
+        statements.push(quote! { request.security(&[#( #alternatives ),*]); });
+    }
     let accept = op.responses.success.iter().find_map(|case| case.media_type.clone());
     let accept = accept.map(|media| quote! { request.accept = ::std::option::Option::Some(#media); });
     quote! {

@@ -12,6 +12,7 @@ mod pagination_inference;
 mod param_style;
 mod recursion;
 mod schema;
+mod security;
 mod wire;
 
 use indexmap::IndexMap;
@@ -325,6 +326,10 @@ pub struct Operation {
     pub responses: Responses,
     /// Declared pagination.
     pub pagination: Option<Pagination>,
+    /// Security requirements: alternatives, each a set of schemes all
+    /// needed; empty for an anonymous operation (`security: []`); `None`
+    /// when neither the operation nor the document declares any.
+    pub security: Option<Vec<Vec<SecurityScheme>>>,
     /// JSON pointer of the operation.
     pub pointer: String,
 }

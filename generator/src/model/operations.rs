@@ -116,6 +116,7 @@ impl Builder<'_> {
                     body,
                     responses,
                     pagination: None,
+                    security: self.security_requirements(op.security.as_ref(), &pointer),
                     pointer: pointer.clone(),
                 };
                 if let Some(declaration) = op.extensions.get("x-pagination") {
