@@ -7,6 +7,7 @@ use bytes::Bytes;
 use reqwest::Method;
 use serde::Serialize;
 
+use super::client::SecurityScheme;
 use super::error::Error;
 use super::multipart::Multipart;
 use super::retry::RetryPolicy;
@@ -27,6 +28,10 @@ pub struct Request {
     pub path: String,
     /// Query parameters, not yet encoded, in order.
     pub query: Vec<(&'static str, String)>,
+    /// Query text already encoded by a parameter style (see
+    /// [`query_param`](super::query_param)), each `name=value[&…]`, sent
+    /// after [`query`](Self::query) as is.
+    pub encoded_query: Vec<String>,
     /// Request headers; they override client-wide headers of the same name.
     pub headers: Vec<(&'static str, String)>,
     /// The request body.
@@ -35,6 +40,9 @@ pub struct Request {
     pub accept: Option<&'static str>,
     /// Per-call overrides of client settings.
     pub options: CallOptions,
+    /// The operation's security requirements (see [`Request::security`]);
+    /// `None` sends every configured credential.
+    pub security: Option<&'static [&'static [SecurityScheme]]>,
 }
 
 impl Request {
@@ -46,16 +54,34 @@ impl Request {
             path_template,
             path,
             query: Vec::new(),
+            encoded_query: Vec::new(),
             headers: Vec::new(),
             body: Body::Empty,
             accept: None,
             options: CallOptions::default(),
+            security: None,
         }
     }
 
     /// Appends a query parameter.
     pub fn query(&mut self, name: &'static str, value: impl ToString) {
         self.query.push((name, value.to_string()));
+    }
+
+    /// Appends query text written by [`query_param`](super::query_param);
+    /// an empty text (an object without fields) adds nothing.
+    pub fn query_encoded(&mut self, text: String) {
+        if !text.is_empty() {
+            self.encoded_query.push(text);
+        }
+    }
+
+    /// Sets the operation's security requirements: alternatives, each a set
+    /// of schemes that are all needed. The request carries the credentials
+    /// of the first alternative whose schemes are all configured on the
+    /// client, and no others; `&[]` (`security: []`) sends none.
+    pub fn security(&mut self, requirements: &'static [&'static [SecurityScheme]]) {
+        self.security = Some(requirements);
     }
 
     /// Appends a header.
@@ -75,10 +101,12 @@ impl fmt::Debug for Request {
             .field("path_template", &self.path_template)
             .field("path", &self.path)
             .field("query", &query)
+            .field("encoded_query", &self.encoded_query.len())
             .field("headers", &headers)
             .field("body", &self.body)
             .field("accept", &self.accept)
             .field("options", &self.options)
+            .field("security", &self.security)
             .finish()
     }
 }

@@ -5,15 +5,18 @@ use std::time::{Duration, Instant, SystemTime};
 
 use bytes::BytesMut;
 use percent_encoding::percent_decode_str;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_LENGTH, CONTENT_TYPE};
+use reqwest::header::{
+    HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, COOKIE,
+};
 use reqwest::{Method, StatusCode};
 use url::Url;
 
-use super::client::{is_sensitive_header, Core, Inner};
+use super::client::{is_sensitive_header, sensitive_value, Core, Inner, SecurityScheme};
 use super::error::Error;
 use super::request::{Payload, Request};
 use super::response::RawResponse;
 use super::retry::{is_retryable_error, is_retryable_status, retry_after, RetryPolicy};
+use super::secret::Secret;
 
 impl Core {
     /// Sends `request` and returns the response, whatever its status.
@@ -218,10 +221,45 @@ pub(super) fn transport_error(mut err: reqwest::Error, redact_query: bool) -> Er
 }
 
 fn prepare(inner: &Inner, request: Request) -> Result<Prepared, Error> {
-    let url = build_url(inner, &request)?;
+    let schemes = inner.schemes_for(request.security);
+    let key_query = schemes.iter().find_map(|scheme| match scheme {
+        SecurityScheme::ApiKeyQuery(name) => Some(*name),
+        _ => None,
+    });
+    let url = build_url(inner, &request, key_query)?;
     let mut headers = inner.headers.clone();
+    // The operation's credentials, before its own headers (which win). The
+    // header name and key were checked by `ClientBuilder::build`.
+    for scheme in &schemes {
+        let key = inner.api_key().map(|key| key.expose()).unwrap_or_default();
+        match scheme {
+            SecurityScheme::Bearer | SecurityScheme::Basic => {
+                if let Some(value) = inner.authorization() {
+                    headers.insert(AUTHORIZATION, value.clone());
+                }
+            }
+            SecurityScheme::ApiKeyHeader(name) => {
+                if let (Ok(name), Some(value)) = (HeaderName::from_bytes(name.as_bytes()), sensitive_value(key)) {
+                    headers.insert(name, value);
+                }
+            }
+            SecurityScheme::ApiKeyCookie(name) => {
+                if let Some(value) = sensitive_value(&format!("{name}={key}")) {
+                    headers.append(COOKIE, value);
+                }
+            }
+            SecurityScheme::ApiKeyQuery(_) => {}
+        }
+    }
     let mut set_by_request: Vec<HeaderName> = Vec::new();
+    // Cookies add up: an API key cookie of the client and each cookie
+    // parameter go together in one `Cookie` header (RFC 6265 §5.4).
+    let mut cookies: Vec<&str> = Vec::new();
     for (name, value) in &request.headers {
+        if name.eq_ignore_ascii_case("cookie") {
+            cookies.push(value);
+            continue;
+        }
         let header = HeaderName::from_bytes(name.as_bytes())
             .map_err(|_| Error::invalid_request(*name, "a valid HTTP header name"))?;
         let mut value = HeaderValue::from_str(value)
@@ -233,6 +271,14 @@ fn prepare(inner: &Inner, request: Request) -> Result<Prepared, Error> {
             headers.insert(header.clone(), value);
             set_by_request.push(header);
         }
+    }
+    if !cookies.is_empty() {
+        let client_cookies = headers.get_all(COOKIE).iter().filter_map(|value| value.to_str().ok());
+        let joined = client_cookies.chain(cookies).collect::<Vec<_>>().join("; ");
+        let mut value = HeaderValue::from_str(&joined)
+            .map_err(|_| Error::invalid_request("Cookie", "a valid HTTP header value (visible ASCII)"))?;
+        value.set_sensitive(true);
+        headers.insert(COOKIE, value);
     }
     if let Some(accept) = request.accept {
         if !set_by_request.contains(&ACCEPT) {
@@ -263,9 +309,10 @@ fn prepare(inner: &Inner, request: Request) -> Result<Prepared, Error> {
 /// Base URL + path + query (+ API key). Rejects a path with a `.` or `..`
 /// segment (also percent-encoded): URL normalization would remove it and
 /// send the call to another resource.
-fn build_url(inner: &Inner, request: &Request) -> Result<Url, Error> {
+fn build_url(inner: &Inner, request: &Request, key_query: Option<&str>) -> Result<Url, Error> {
+    let key_query = key_query.zip(inner.api_key());
     if let Some(link) = request.options.page_url() {
-        return page_url(inner, link);
+        return page_url(inner, link, key_query);
     }
     let path = request.path.as_str();
     if !path.starts_with('/') {
@@ -281,14 +328,23 @@ fn build_url(inner: &Inner, request: &Request) -> Result<Url, Error> {
     let mut url = inner.base_url.clone();
     let full = format!("{}{path}", url.path().trim_end_matches('/'));
     url.set_path(&full);
-    if !request.query.is_empty() || inner.api_key_query.is_some() {
+    if !request.query.is_empty() || key_query.is_some() {
         let mut pairs = url.query_pairs_mut();
         for (name, value) in &request.query {
             pairs.append_pair(name, value);
         }
-        if let Some((name, key)) = &inner.api_key_query {
+        if let Some((name, key)) = key_query {
             pairs.append_pair(name, key.expose());
         }
+    }
+    if !request.encoded_query.is_empty() {
+        // Styled parameters keep their literal delimiters (`|`, `[`, `]`, `,`).
+        let styled = request.encoded_query.join("&");
+        let query = match url.query() {
+            Some(existing) if !existing.is_empty() => format!("{existing}&{styled}"),
+            _ => styled,
+        };
+        url.set_query(Some(&query));
     }
     Ok(url)
 }
@@ -296,7 +352,7 @@ fn build_url(inner: &Inner, request: &Request) -> Result<Url, Error> {
 /// A next-page link (from a `Link` header) resolved against the base URL.
 /// It must stay on the base URL's origin: the client's credentials go with
 /// every request, and a server must not be able to send them elsewhere.
-fn page_url(inner: &Inner, link: &str) -> Result<Url, Error> {
+fn page_url(inner: &Inner, link: &str, key_query: Option<(&str, &Secret)>) -> Result<Url, Error> {
     let base = &inner.base_url;
     let mut url = base.join(link.trim()).map_err(|_| Error::invalid_request("Link", "a valid next-page URL"))?;
     let same_origin = url.scheme() == base.scheme()
@@ -306,8 +362,8 @@ fn page_url(inner: &Inner, link: &str) -> Result<Url, Error> {
         return Err(Error::invalid_request("Link", "a next-page URL on the API's origin"));
     }
     url.set_fragment(None);
-    if let Some((name, key)) = &inner.api_key_query {
-        if !url.query_pairs().any(|(existing, _)| existing == *name) {
+    if let Some((name, key)) = key_query {
+        if !url.query_pairs().any(|(existing, _)| existing == name) {
             url.query_pairs_mut().append_pair(name, key.expose());
         }
     }

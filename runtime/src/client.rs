@@ -6,7 +6,7 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, COOKIE, USER_AGENT};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 use url::Url;
 
 use super::encoding::base64;
@@ -124,20 +124,23 @@ impl<C> ClientBuilder<C> {
         self
     }
 
-    /// Sends `Authorization: Bearer <token>` with every request.
+    /// Sends `Authorization: Bearer <token>` with every request whose
+    /// operation accepts a bearer token (HTTP bearer, OAuth 2, OpenID Connect).
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
         self.bearer = Some(Secret::new(token));
         self
     }
 
-    /// Sends `Authorization: Basic …` with every request.
+    /// Sends `Authorization: Basic …` with every request whose operation
+    /// accepts HTTP basic authentication.
     pub fn basic_auth(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
         self.basic = Some((username.into(), Secret::new(password)));
         self
     }
 
-    /// Sends an API key the way the first API-key scheme the API declares
-    /// says: as a header, a query parameter or a cookie.
+    /// Sends an API key as a header, a query parameter or a cookie, as
+    /// each operation's API-key scheme says (for a request without declared
+    /// requirements: the first API-key scheme the API declares).
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
         self.api_key = Some(Secret::new(key));
         self
@@ -226,6 +229,8 @@ impl<C> ClientBuilder<C> {
         }
 
         let mut auth: Vec<&'static str> = Vec::new();
+        let mut authorization = None;
+        let mut api_key = None;
         let mut api_key_query = None;
         match (&self.bearer, &self.basic) {
             (Some(_), Some(_)) => {
@@ -234,44 +239,49 @@ impl<C> ClientBuilder<C> {
             (Some(token), None) => {
                 let value = sensitive_value(&format!("Bearer {}", token.expose()))
                     .ok_or_else(|| Error::Config("bearer token is not a valid header value".to_owned()))?;
-                headers.insert(AUTHORIZATION, value);
+                authorization = Some((SecurityScheme::Bearer, value));
                 auth.push("bearer");
             }
             (None, Some((username, password))) => {
                 let credentials = format!("{username}:{}", password.expose());
                 let value = sensitive_value(&format!("Basic {}", base64(credentials.as_bytes())))
                     .ok_or_else(|| Error::Config("basic credentials are not valid".to_owned()))?;
-                headers.insert(AUTHORIZATION, value);
+                authorization = Some((SecurityScheme::Basic, value));
                 auth.push("basic");
             }
             (None, None) => {}
         }
         if let Some(key) = &self.api_key {
-            let scheme = self.schemes.iter().find(|scheme| {
+            let is_api_key = |scheme: &&SecurityScheme| {
                 matches!(
                     scheme,
                     SecurityScheme::ApiKeyHeader(_) | SecurityScheme::ApiKeyQuery(_) | SecurityScheme::ApiKeyCookie(_)
                 )
-            });
-            let invalid_key = || Error::Config("api key is not a valid header value".to_owned());
-            match scheme {
-                Some(SecurityScheme::ApiKeyHeader(name)) => {
-                    let header = HeaderName::from_bytes(name.as_bytes())
-                        .map_err(|_| Error::Config(format!("invalid api key header name `{name}`")))?;
-                    headers.insert(header, sensitive_value(key.expose()).ok_or_else(invalid_key)?);
-                    auth.push("api key in header");
+            };
+            let Some(default) = self.schemes.iter().find(is_api_key) else {
+                return Err(Error::Config("api_key was set but the API declares no api key scheme".to_owned()));
+            };
+            // Checked once here, so that applying the key to a request cannot fail.
+            sensitive_value(key.expose())
+                .ok_or_else(|| Error::Config("api key is not a valid header value".to_owned()))?;
+            for scheme in self.schemes.iter().filter(is_api_key) {
+                match scheme {
+                    SecurityScheme::ApiKeyHeader(name) => {
+                        HeaderName::from_bytes(name.as_bytes())
+                            .map_err(|_| Error::Config(format!("invalid api key header name `{name}`")))?;
+                    }
+                    SecurityScheme::ApiKeyQuery(name) if api_key_query.is_none() => {
+                        api_key_query = Some((*name, key.clone()));
+                    }
+                    _ => {}
                 }
-                Some(SecurityScheme::ApiKeyQuery(name)) => {
-                    api_key_query = Some((*name, key.clone()));
-                    auth.push("api key in query");
-                }
-                Some(SecurityScheme::ApiKeyCookie(name)) => {
-                    let cookie = format!("{name}={}", key.expose());
-                    headers.append(COOKIE, sensitive_value(&cookie).ok_or_else(invalid_key)?);
-                    auth.push("api key in cookie");
-                }
-                _ => return Err(Error::Config("api_key was set but the API declares no api key scheme".to_owned())),
             }
+            auth.push(match default {
+                SecurityScheme::ApiKeyHeader(_) => "api key in header",
+                SecurityScheme::ApiKeyQuery(_) => "api key in query",
+                _ => "api key in cookie",
+            });
+            api_key = Some((*default, key.clone()));
         }
 
         let http = match self.http {
@@ -287,6 +297,8 @@ impl<C> ClientBuilder<C> {
                 http,
                 base_url,
                 headers,
+                authorization,
+                api_key,
                 api_key_query,
                 auth,
                 timeout: self.timeout,
@@ -332,8 +344,14 @@ pub struct Core {
 pub(crate) struct Inner {
     pub(crate) http: reqwest::Client,
     pub(crate) base_url: Url,
-    /// User agent, default headers and credential headers (marked sensitive).
+    /// User agent and default headers.
     pub(crate) headers: HeaderMap,
+    /// `Authorization` for bearer or basic credentials (marked sensitive).
+    authorization: Option<(SecurityScheme, HeaderValue)>,
+    /// The API key, and the scheme a request without requirements uses.
+    api_key: Option<(SecurityScheme, Secret)>,
+    /// The API key, when a declared scheme may send it in the query (then
+    /// transport errors lose their URL's query).
     pub(crate) api_key_query: Option<(&'static str, Secret)>,
     /// Which credentials are configured (for `Debug`, without values).
     auth: Vec<&'static str>,
@@ -341,6 +359,37 @@ pub(crate) struct Inner {
     pub(crate) retry: RetryPolicy,
     pub(crate) max_response_body: usize,
     client_params: Vec<(&'static str, String)>,
+}
+
+impl Inner {
+    /// The schemes a request sends credentials for. With declared
+    /// `requirements` (alternatives, each a set of schemes all needed), the
+    /// first alternative whose schemes are all configured; none when no
+    /// alternative is (`security: []` has none, so an anonymous operation
+    /// sends nothing). Without (`None`), every configured credential.
+    pub(crate) fn schemes_for(&self, requirements: Option<&[&[SecurityScheme]]>) -> Vec<SecurityScheme> {
+        let Some(alternatives) = requirements else {
+            let authorization = self.authorization.as_ref().map(|(scheme, _)| *scheme);
+            return authorization.into_iter().chain(self.api_key.as_ref().map(|(scheme, _)| *scheme)).collect();
+        };
+        let configured = |scheme: &SecurityScheme| match scheme {
+            SecurityScheme::Bearer | SecurityScheme::Basic => {
+                self.authorization.as_ref().is_some_and(|(kind, _)| kind == scheme)
+            }
+            _ => self.api_key.is_some(),
+        };
+        alternatives.iter().find(|all| all.iter().all(configured)).map(|all| all.to_vec()).unwrap_or_default()
+    }
+
+    /// `Authorization` of the configured bearer or basic credentials.
+    pub(crate) fn authorization(&self) -> Option<&HeaderValue> {
+        self.authorization.as_ref().map(|(_, value)| value)
+    }
+
+    /// The configured API key.
+    pub(crate) fn api_key(&self) -> Option<&Secret> {
+        self.api_key.as_ref().map(|(_, key)| key)
+    }
 }
 
 impl Core {
@@ -406,7 +455,7 @@ fn redacted_url(input: &str) -> String {
     }
 }
 
-fn sensitive_value(value: &str) -> Option<HeaderValue> {
+pub(crate) fn sensitive_value(value: &str) -> Option<HeaderValue> {
     let mut value = HeaderValue::from_str(value).ok()?;
     value.set_sensitive(true);
     Some(value)

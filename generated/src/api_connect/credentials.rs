@@ -274,6 +274,7 @@ impl<'a> ListCredentials<'a> {
         if let ::std::option::Option::Some(value) = &self.offset {
             crate::runtime::__private::minimum("offset", f64::from(*value), 0.0, false)?;
         }
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -426,6 +427,7 @@ impl<'a> CreateCredential<'a> {
         }
         self.body.validate()?;
         request.body = crate::runtime::__private::Body::json(&self.body)?;
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -543,6 +545,7 @@ impl<'a> GetCredential<'a> {
         if let ::std::option::Option::Some(value) = &self.fields {
             request.query("fields", value);
         }
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -644,6 +647,7 @@ impl<'a> DeleteCredential<'a> {
                 ),
             );
         }
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -751,6 +755,7 @@ impl<'a> UpdateCredential<'a> {
         }
         self.body.validate()?;
         request.body = crate::runtime::__private::Body::json(&self.body)?;
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -856,6 +861,7 @@ impl<'a> ResetCredential<'a> {
                 ),
             );
         }
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -961,6 +967,7 @@ impl<'a> ResetCredentialClientSecret<'a> {
                 ),
             );
         }
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -1063,6 +1070,7 @@ impl<'a> VerifyCredentialClientSecret<'a> {
             );
         }
         request.body = crate::runtime::__private::Body::json(&self.body)?;
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {

@@ -139,6 +139,7 @@ impl<'a> GetOauth2Redirect<'a> {
         if let ::std::option::Option::Some(value) = &self.error_description {
             request.query("error_description", value);
         }
+        request.security(&[]);
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_redirection() {
@@ -223,6 +224,7 @@ impl<'a> PostOauth2Redirect<'a> {
             );
         }
         request.body = crate::runtime::__private::Body::form(&self.body)?;
+        request.security(&[]);
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_redirection() {

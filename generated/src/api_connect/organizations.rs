@@ -95,6 +95,7 @@ impl<'a> DeleteOrg<'a> {
                 ),
             );
         }
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -192,6 +193,7 @@ impl<'a> UpdateOrg<'a> {
         }
         self.body.validate()?;
         request.body = crate::runtime::__private::Body::json(&self.body)?;
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;

@@ -120,6 +120,7 @@ impl<'a> GetPaymentMethod<'a> {
         if let ::std::option::Option::Some(value) = &self.fields {
             request.query("fields", value);
         }
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -221,6 +222,7 @@ impl<'a> UpdatePaymentMethod<'a> {
         }
         self.body.validate()?;
         request.body = crate::runtime::__private::Body::json(&self.body)?;
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;

@@ -148,6 +148,7 @@ impl<'a> ListPermissions<'a> {
         if let ::std::option::Option::Some(value) = &self.offset {
             crate::runtime::__private::minimum("offset", f64::from(*value), 0.0, false)?;
         }
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -306,6 +307,7 @@ impl<'a> GetOrgPermission<'a> {
         if let ::std::option::Option::Some(value) = &self.fields {
             request.query("fields", value);
         }
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -414,6 +416,7 @@ impl<'a> GetConsumerPermission<'a> {
         if let ::std::option::Option::Some(value) = &self.fields {
             request.query("fields", value);
         }
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;

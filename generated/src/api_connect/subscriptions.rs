@@ -212,6 +212,7 @@ impl<'a> ListSubscriptions<'a> {
         if let ::std::option::Option::Some(value) = &self.offset {
             crate::runtime::__private::minimum("offset", f64::from(*value), 0.0, false)?;
         }
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -364,6 +365,7 @@ impl<'a> CreateSubscription<'a> {
         }
         self.body.validate()?;
         request.body = crate::runtime::__private::Body::json(&self.body)?;
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -481,6 +483,7 @@ impl<'a> GetSubscription<'a> {
         if let ::std::option::Option::Some(value) = &self.fields {
             request.query("fields", value);
         }
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -582,6 +585,7 @@ impl<'a> DeleteSubscription<'a> {
                 ),
             );
         }
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -689,6 +693,7 @@ impl<'a> UpdateSubscription<'a> {
         }
         self.body.validate()?;
         request.body = crate::runtime::__private::Body::json(&self.body)?;
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;

@@ -134,6 +134,7 @@ impl<'a> GetUserRegistry<'a> {
         if let ::std::option::Option::Some(value) = &self.fields {
             request.query("fields", value);
         }
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -258,6 +259,7 @@ impl<'a> SearchUserRegistry<'a> {
             crate::runtime::__private::minimum("offset", f64::from(*value), 0.0, false)?;
         }
         request.body = crate::runtime::__private::Body::json(&self.body)?;
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -369,6 +371,7 @@ impl<'a> GetUser<'a> {
         if let ::std::option::Option::Some(value) = &self.fields {
             request.query("fields", value);
         }
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;

@@ -163,6 +163,7 @@ impl<'a> ListAccessRequests<'a> {
         if let ::std::option::Option::Some(value) = &self.user_id {
             request.query("user_id", value);
         }
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -217,6 +218,7 @@ impl<'a> CreateAccessRequest<'a> {
             "/api/v3/access-requests".to_owned(),
         );
         request.body = crate::runtime::__private::Body::json(&self.body)?;
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -271,6 +273,7 @@ impl<'a> BulkRevokeAccessRequests<'a> {
             "/api/v3/access-requests-bulk/revoke".to_owned(),
         );
         request.body = crate::runtime::__private::Body::json(&self.body)?;
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -328,6 +331,7 @@ impl<'a> GetAccessRequest<'a> {
             ]
                 .concat(),
         );
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -386,6 +390,7 @@ impl<'a> GetAccessRequestAccessDetails<'a> {
             ]
                 .concat(),
         );
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -444,6 +449,7 @@ impl<'a> ResetAccessRequestCredentials<'a> {
             ]
                 .concat(),
         );
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;

@@ -165,6 +165,7 @@ impl<'a> ListConnectorsV3<'a> {
                 request.query("status", item);
             }
         }
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -272,6 +273,7 @@ impl<'a> GetConnectorV3<'a> {
             ]
                 .concat(),
         );
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -331,6 +333,7 @@ impl<'a> UpdateConnectorV3<'a> {
                 .concat(),
         );
         request.body = crate::runtime::__private::Body::json(&self.body)?;
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -383,6 +386,7 @@ impl<'a> DeleteConnectorV3<'a> {
             ]
                 .concat(),
         );
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
@@ -435,6 +439,7 @@ impl<'a> ListConnectorsV2<'a> {
             "/api/v2/connectors",
             "/api/v2/connectors".to_owned(),
         );
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;

@@ -433,6 +433,7 @@ impl<'a> ListIntegrationsV4<'a> {
                 request.query("type", item);
             }
         }
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -538,6 +539,7 @@ impl<'a> CreateIntegrationV4<'a> {
         );
         self.body.validate()?;
         request.body = crate::runtime::__private::Body::json(&self.body)?;
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -595,6 +597,7 @@ impl<'a> GetIntegrationV4<'a> {
             ]
                 .concat(),
         );
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -655,6 +658,7 @@ impl<'a> UpdateIntegrationV4<'a> {
         );
         self.body.validate()?;
         request.body = crate::runtime::__private::Body::json(&self.body)?;
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -707,6 +711,7 @@ impl<'a> DeleteIntegrationV4<'a> {
             ]
                 .concat(),
         );
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
@@ -756,6 +761,7 @@ impl<'a> ListIntegrationsV2<'a> {
             "/api/v2/integrations",
             "/api/v2/integrations".to_owned(),
         );
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -811,6 +817,7 @@ impl<'a> CreateIntegrationV2<'a> {
         );
         self.body.validate()?;
         request.body = crate::runtime::__private::Body::json(&self.body)?;
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -866,6 +873,7 @@ impl<'a> ListIntegrationConfigs<'a> {
             "/api/v2/integrations-catalog",
             "/api/v2/integrations-catalog".to_owned(),
         );
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -923,6 +931,7 @@ impl<'a> GetIntegrationConfig<'a> {
             ]
                 .concat(),
         );
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -977,6 +986,7 @@ impl<'a> GetIntegrationV2<'a> {
             ["/api/v2/integrations/", &crate::runtime::__private::path_segment(&self.id)]
                 .concat(),
         );
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -1034,6 +1044,7 @@ impl<'a> UpdateIntegrationV2<'a> {
         );
         self.body.validate()?;
         request.body = crate::runtime::__private::Body::json(&self.body)?;
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -1088,6 +1099,7 @@ impl<'a> DeleteIntegrationV2<'a> {
             ["/api/v2/integrations/", &crate::runtime::__private::path_segment(&self.id)]
                 .concat(),
         );
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -1146,6 +1158,7 @@ impl<'a> RefreshIntegrationV2<'a> {
             ]
                 .concat(),
         );
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -1204,6 +1217,7 @@ impl<'a> GetResourceUserTags<'a> {
             ]
                 .concat(),
         );
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -1264,6 +1278,7 @@ impl<'a> UpdateResourceUserTags<'a> {
                 .concat(),
         );
         request.body = crate::runtime::__private::Body::json(&self.body)?;
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -1338,6 +1353,7 @@ impl<'a> GetIntegrationPermissions<'a> {
         if let ::std::option::Option::Some(value) = &self.resource_type {
             request.query("resource-type", value);
         }
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -1412,6 +1428,7 @@ impl<'a> GetIntegrationResources<'a> {
         if let ::std::option::Option::Some(value) = &self.resource_type {
             request.query("resource-type", value);
         }
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;

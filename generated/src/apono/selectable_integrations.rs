@@ -130,6 +130,7 @@ impl<'a> ListSelectableIntegrations<'a> {
         if let ::std::option::Option::Some(value) = &self.user_id {
             request.query("user_id", value);
         }
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -204,6 +205,7 @@ impl<'a> ListSelectableResourceTypes<'a> {
         if let ::std::option::Option::Some(value) = &self.user_id {
             request.query("user_id", value);
         }
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -281,6 +283,7 @@ impl<'a> ListSelectablePermissions<'a> {
         if let ::std::option::Option::Some(value) = &self.user_id {
             request.query("user_id", value);
         }
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -358,6 +361,7 @@ impl<'a> ListSelectableResources<'a> {
         if let ::std::option::Option::Some(value) = &self.user_id {
             request.query("user_id", value);
         }
+        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;

@@ -6,6 +6,17 @@ use quote::{format_ident, quote};
 use super::docs::doc_attrs;
 use crate::model::{Api, SecurityScheme};
 
+/// `crate::runtime::SecurityScheme::ApiKeyHeader("X-Api-Key")`.
+pub(super) fn scheme_tokens(scheme: &SecurityScheme) -> TokenStream {
+    match scheme {
+        SecurityScheme::Bearer => quote! { crate::runtime::SecurityScheme::Bearer },
+        SecurityScheme::Basic => quote! { crate::runtime::SecurityScheme::Basic },
+        SecurityScheme::ApiKeyHeader(name) => quote! { crate::runtime::SecurityScheme::ApiKeyHeader(#name) },
+        SecurityScheme::ApiKeyQuery(name) => quote! { crate::runtime::SecurityScheme::ApiKeyQuery(#name) },
+        SecurityScheme::ApiKeyCookie(name) => quote! { crate::runtime::SecurityScheme::ApiKeyCookie(#name) },
+    }
+}
+
 /// ```text
 /// pub struct Client { core: crate::runtime::Core }
 /// impl Client { pub const DEFAULT_BASE_URL: &str; pub fn builder() -> ClientBuilder<Client>; }
@@ -18,13 +29,7 @@ pub fn client_items(api: &Api) -> TokenStream {
         Some(url) => format!(" The spec's first server, used unless the builder sets another: <{url}>."),
         None => " The spec declares no absolute server URL: set one with `ClientBuilder::base_url`.".to_string(),
     };
-    let schemes = api.security.iter().map(|scheme| match scheme {
-        SecurityScheme::Bearer => quote! { crate::runtime::SecurityScheme::Bearer },
-        SecurityScheme::Basic => quote! { crate::runtime::SecurityScheme::Basic },
-        SecurityScheme::ApiKeyHeader(name) => quote! { crate::runtime::SecurityScheme::ApiKeyHeader(#name) },
-        SecurityScheme::ApiKeyQuery(name) => quote! { crate::runtime::SecurityScheme::ApiKeyQuery(#name) },
-        SecurityScheme::ApiKeyCookie(name) => quote! { crate::runtime::SecurityScheme::ApiKeyCookie(#name) },
-    });
+    let schemes = api.security.iter().map(scheme_tokens);
     let auth_doc = match api.security.first() {
         Some(SecurityScheme::Bearer) => "Authenticate with `ClientBuilder::bearer_token`.",
         Some(SecurityScheme::Basic) => "Authenticate with `ClientBuilder::basic_auth`.",

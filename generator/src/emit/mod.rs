@@ -9,7 +9,7 @@ pub mod features;
 mod nesting;
 mod operations;
 mod pagination_styles;
-mod param_text;
+pub mod param_text;
 mod rust_type;
 mod standalone;
 mod streaming;

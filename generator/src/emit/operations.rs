@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::{doc_attrs, doc_from_parts};
-use super::param_text::{path_text, value_text};
+use super::param_text::{is_styled, path_text, style_tokens, value_text};
 use super::rust_type::{ident, rust_type, Position, Scope};
 use crate::model::{
     Api, BodyEncoding, FieldHop, IntWidth, Operation, PaginationStyle, Param, ParamLocation, ResponseCase,
@@ -249,6 +249,29 @@ fn build_request(api: &Api, op: &Operation) -> TokenStream {
         let wire = &param.wire_name;
         match param.location {
             ParamLocation::Path => {}
+            _ if is_styled(api, param) => {
+                let style = style_tokens(param.style);
+                let explode = param.explode;
+                // request.query_encoded(crate::runtime::__private::query_param("filter", value, ParamStyle::DeepObject, true));
+                // request.header("X-Color", crate::runtime::__private::header_param(value, false));
+                // request.header("cookie", ["color", "=", &crate::runtime::__private::cookie_param(value)].concat());
+                let send = match param.location {
+                    ParamLocation::Query => quote! {
+                        request.query_encoded(crate::runtime::__private::query_param(#wire, value, #style, #explode));
+                    },
+                    ParamLocation::Header => {
+                        quote! { request.header(#wire, crate::runtime::__private::header_param(value, #explode)); }
+                    }
+                    _ => quote! {
+                        request.header("cookie", [#wire, "=", &crate::runtime::__private::cookie_param(value)].concat());
+                    },
+                };
+                statements.push(if param.required {
+                    quote! { { let value = &self.#name; #send } }
+                } else {
+                    quote! { if let ::std::option::Option::Some(value) = &self.#name { #send } }
+                });
+            }
             ParamLocation::Query => {
                 let push = |value: TokenStream| -> TokenStream {
                     if let TypeRef::Vec(item) = &param.ty {
@@ -343,6 +366,14 @@ fn build_request(api: &Api, op: &Operation) -> TokenStream {
             quote! { if let ::std::option::Option::Some(body) = &self.body { request.body = #encoded; } }
         });
     }
+    // request.security(&[&[SecurityScheme::Bearer], &[SecurityScheme::ApiKeyHeader("X-Key")]]);  // `&[]`: anonymous
+    if let Some(alternatives) = &op.security {
+        let alternatives = alternatives.iter().map(|all| {
+            let all = all.iter().map(super::client::scheme_tokens);
+            quote! { &[#( #all ),*] }
+        });
+        statements.push(quote! { request.security(&[#( #alternatives ),*]); });
+    }
     let accept = op.responses.success.iter().find_map(|case| case.media_type.clone());
     let accept = accept.map(|media| quote! { request.accept = ::std::option::Option::Some(#media); });
     quote! {
@@ -403,8 +434,15 @@ fn path_expression(api: &Api, op: &Operation) -> TokenStream {
         }
         let wire = &rest[start + 1..start + end];
         if let Some(param) = op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == wire) {
-            let text = path_text(api, &param.ty, &param.rust_name);
-            parts.push(quote! { &crate::runtime::__private::path_segment(#text) });
+            if is_styled(api, param) {
+                // &crate::runtime::__private::path_param("id", &self.id, crate::runtime::__private::ParamStyle::Label, false)
+                let name = ident(&param.rust_name);
+                let (style, explode) = (style_tokens(param.style), param.explode);
+                parts.push(quote! { &crate::runtime::__private::path_param(#wire, &self.#name, #style, #explode) });
+            } else {
+                let text = path_text(api, &param.ty, &param.rust_name);
+                parts.push(quote! { &crate::runtime::__private::path_segment(#text) });
+            }
         }
         rest = &rest[start + end + 1..];
     }

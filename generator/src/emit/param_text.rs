@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::rust_type::ident;
-use crate::model::{Api, TypeKind, TypeRef};
+use crate::model::{Api, Param, ParamLocation, ParamStyle, TypeKind, TypeRef};
 
 /// How a value of some type is written as text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,6 +72,66 @@ pub fn path_text(api: &Api, ty: &TypeRef, field: &str) -> TokenStream {
         TextForm::Json => quote! { &::serde_json::to_string(&self.#name).unwrap_or_default() },
         TextForm::Serialized => quote! { &crate::runtime::__private::param_text(&self.#name) },
     }
+}
+
+/// Whether a value of `ty` is written as an object (`R=100&G=200`), an
+/// array (`blue,black`) or one value by the parameter styles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// One value.
+    Primitive,
+    /// A list of values.
+    Array,
+    /// Named fields.
+    Object,
+}
+
+/// The shape of `ty`, through aliases.
+pub fn shape(api: &Api, ty: &TypeRef) -> Shape {
+    let mut ty = ty;
+    for _ in 0..MAX_ALIAS_DEPTH {
+        match ty {
+            TypeRef::Vec(_) => return Shape::Array,
+            TypeRef::Map(_) | TypeRef::JsonObject => return Shape::Object,
+            TypeRef::Named(name) => match api.types.get(name).map(|def| &def.kind) {
+                Some(TypeKind::Struct { .. }) => return Shape::Object,
+                Some(TypeKind::Alias(target)) => ty = target,
+                _ => return Shape::Primitive,
+            },
+            _ => return Shape::Primitive,
+        }
+    }
+    Shape::Primitive
+}
+
+/// Whether `param` goes through the runtime's style writers
+/// (`path_param`, `query_param`, `header_param`, `cookie_param`) rather than
+/// the plain text of [`value_text`]: every style and shape whose wire form
+/// is not the value's own text (`form` arrays have their own, cheaper code).
+pub fn is_styled(api: &Api, param: &Param) -> bool {
+    let shape = shape(api, &param.ty);
+    match (param.location, param.style) {
+        (_, ParamStyle::Content) => false,
+        (ParamLocation::Path, style) => style != ParamStyle::Simple || shape != Shape::Primitive,
+        (ParamLocation::Query, ParamStyle::DeepObject) => true,
+        (ParamLocation::Query, ParamStyle::SpaceDelimited | ParamStyle::PipeDelimited) => shape != Shape::Primitive,
+        (ParamLocation::Query, _) | (ParamLocation::Header, _) => shape == Shape::Object,
+        (ParamLocation::Cookie, _) => shape != Shape::Primitive,
+    }
+}
+
+/// `crate::runtime::__private::ParamStyle::DeepObject`.
+pub fn style_tokens(style: ParamStyle) -> TokenStream {
+    let variant = match style {
+        ParamStyle::Simple | ParamStyle::Content => quote! { Simple },
+        ParamStyle::Label => quote! { Label },
+        ParamStyle::Matrix => quote! { Matrix },
+        ParamStyle::Form => quote! { Form },
+        ParamStyle::SpaceDelimited => quote! { SpaceDelimited },
+        ParamStyle::PipeDelimited => quote! { PipeDelimited },
+        ParamStyle::DeepObject => quote! { DeepObject },
+    };
+    quote! { crate::runtime::__private::ParamStyle::#variant }
 }
 
 #[cfg(test)]

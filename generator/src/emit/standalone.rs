@@ -12,7 +12,7 @@ use crate::model::features::FeaturePlan;
 use crate::model::{Api, TypeRef};
 
 /// `(file name under src/runtime/, contents)` of every runtime module.
-pub fn runtime_files() -> [(&'static str, &'static str); 18] {
+pub fn runtime_files() -> [(&'static str, &'static str); 19] {
     [
         ("mod.rs", include_str!("../../vendored-runtime/lib.rs")),
         ("base64.rs", include_str!("../../vendored-runtime/base64.rs")),
@@ -22,6 +22,7 @@ pub fn runtime_files() -> [(&'static str, &'static str); 18] {
         ("link.rs", include_str!("../../vendored-runtime/link.rs")),
         ("multipart.rs", include_str!("../../vendored-runtime/multipart.rs")),
         ("pagination.rs", include_str!("../../vendored-runtime/pagination.rs")),
+        ("params.rs", include_str!("../../vendored-runtime/params.rs")),
         ("request.rs", include_str!("../../vendored-runtime/request.rs")),
         ("response.rs", include_str!("../../vendored-runtime/response.rs")),
         ("retry.rs", include_str!("../../vendored-runtime/retry.rs")),

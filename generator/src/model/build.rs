@@ -155,20 +155,11 @@ fn default_base_url(doc: &OpenAPI) -> Option<String> {
 }
 
 fn security_schemes(doc: &OpenAPI) -> Vec<SecurityScheme> {
-    use openapiv3::{APIKeyLocation, SecurityScheme as Spec};
     let mut out = Vec::new();
     let Some(components) = &doc.components else { return out };
     for scheme in components.security_schemes.values() {
         let ReferenceOr::Item(scheme) = scheme else { continue };
-        let model = match scheme {
-            Spec::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("basic") => SecurityScheme::Basic,
-            Spec::HTTP { .. } | Spec::OAuth2 { .. } | Spec::OpenIDConnect { .. } => SecurityScheme::Bearer,
-            Spec::APIKey { location, name, .. } => match location {
-                APIKeyLocation::Header => SecurityScheme::ApiKeyHeader(name.clone()),
-                APIKeyLocation::Query => SecurityScheme::ApiKeyQuery(name.clone()),
-                APIKeyLocation::Cookie => SecurityScheme::ApiKeyCookie(name.clone()),
-            },
-        };
+        let model = super::security::scheme_of(scheme);
         if !out.contains(&model) {
             out.push(model);
         }

@@ -9,9 +9,11 @@ mod multipart;
 mod operations;
 mod pagination;
 mod pagination_inference;
+mod param_style;
 mod recursion;
 mod schema;
 mod unions;
+mod security;
 mod wire;
 
 use indexmap::IndexMap;
@@ -329,6 +331,10 @@ pub struct Operation {
     pub responses: Responses,
     /// Declared pagination.
     pub pagination: Option<Pagination>,
+    /// Security requirements: alternatives, each a set of schemes all
+    /// needed; empty for an anonymous operation (`security: []`); `None`
+    /// when neither the operation nor the document declares any.
+    pub security: Option<Vec<Vec<SecurityScheme>>>,
     /// JSON pointer of the operation.
     pub pointer: String,
 }
@@ -359,7 +365,9 @@ pub struct Param {
     pub ty: TypeRef,
     /// Required parameters are method arguments.
     pub required: bool,
-    /// Query arrays: `explode` (repeated `a=1&a=2`) or comma-joined.
+    /// The serialization `style` (the location's default when unset).
+    pub style: ParamStyle,
+    /// `explode` as declared, or the style's default (`true` for `form`).
     pub explode: bool,
     /// Set once on the client instead of per call.
     pub client_default: bool,
@@ -367,6 +375,27 @@ pub struct Param {
     pub docs: Docs,
     /// Validation rules.
     pub constraints: Constraints,
+}
+
+/// How a parameter is serialized: OpenAPI's `style`, or a `content` map.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamStyle {
+    /// `simple` (path and header default).
+    Simple,
+    /// `label` (path).
+    Label,
+    /// `matrix` (path).
+    Matrix,
+    /// `form` (query and cookie default).
+    Form,
+    /// `spaceDelimited` (query).
+    SpaceDelimited,
+    /// `pipeDelimited` (query).
+    PipeDelimited,
+    /// `deepObject` (query).
+    DeepObject,
+    /// A `content` map instead of a schema: the value's JSON text.
+    Content,
 }
 
 /// How a request body is encoded.

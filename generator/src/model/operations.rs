@@ -2,7 +2,7 @@
 
 use indexmap::IndexMap;
 use openapiv3::{
-    MediaType, Parameter, ParameterSchemaOrContent, PathItem, QueryStyle, ReferenceOr, RequestBody, Response,
+    MediaType, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody, Response,
     StatusCode,
 };
 
@@ -118,6 +118,7 @@ impl Builder<'_> {
                     body,
                     responses,
                     pagination: None,
+                    security: self.security_requirements(op.security.as_ref(), &pointer),
                     pointer: pointer.clone(),
                 };
                 if let Some(declaration) = op.extensions.get("x-pagination") {
@@ -180,15 +181,13 @@ impl Builder<'_> {
         ordered.extend(merged.iter().filter(|((_, location), _)| *location != "path").map(|(_, entry)| entry));
         for (parameter, parameter_pointer) in ordered {
             let data = parameter.parameter_data_ref();
-            let (location, explode) = match parameter {
-                Parameter::Path { .. } => (ParamLocation::Path, false),
-                Parameter::Query { style, .. } => {
-                    let explode = data.explode.unwrap_or(matches!(style, QueryStyle::Form));
-                    (ParamLocation::Query, explode && matches!(style, QueryStyle::Form))
-                }
-                Parameter::Header { .. } => (ParamLocation::Header, false),
-                Parameter::Cookie { .. } => (ParamLocation::Cookie, false),
+            let location = match parameter {
+                Parameter::Path { .. } => ParamLocation::Path,
+                Parameter::Query { .. } => ParamLocation::Query,
+                Parameter::Header { .. } => ParamLocation::Header,
+                Parameter::Cookie { .. } => ParamLocation::Cookie,
             };
+            let (style, explode) = self.param_style(parameter, parameter_pointer);
             let hint = format!("{builder_name}{}", camel(&data.name));
             let (ty, docs, constraints) = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => {
@@ -221,6 +220,7 @@ impl Builder<'_> {
                 location,
                 ty,
                 required,
+                style,
                 explode,
                 client_default,
                 docs: Docs { deprecated: data.deprecated.unwrap_or(false) || docs.deprecated, ..docs },
