@@ -12,8 +12,8 @@ mod pagination_inference;
 mod param_style;
 mod recursion;
 mod schema;
-mod unions;
 mod security;
+mod unions;
 mod wire;
 
 use indexmap::IndexMap;

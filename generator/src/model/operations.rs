@@ -2,8 +2,7 @@
 
 use indexmap::IndexMap;
 use openapiv3::{
-    MediaType, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody, Response,
-    StatusCode,
+    MediaType, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody, Response, StatusCode,
 };
 
 use super::build::Builder;

@@ -447,8 +447,10 @@ mod tests {
     #[test]
     fn the_driver_calls_every_operation() {
         let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /pets/{id}:\n    get:\n      operationId: getPet\n      parameters:\n        - {name: id, in: path, required: true, schema: {type: integer, minimum: 3}}\n        - {name: kind, in: query, schema: {type: string, enum: [cat, dog]}}\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {type: object, properties: {name: {type: string}}}}}}\n    put:\n      operationId: putPet\n      parameters:\n        - {name: id, in: path, required: true, schema: {type: integer}}\n      requestBody:\n        required: true\n        content: {application/json: {schema: {type: object, required: [name], properties: {name: {type: string, pattern: '^[a-z]{3}$'}}}}}\n      responses: {'204': {description: done}}\n";
-        let options =
-            crate::Options { layout: crate::Layout::Standalone { crate_name: "t".into(), runtime: crate::RuntimeSource::Vendored }, preamble: String::new() };
+        let options = crate::Options {
+            layout: crate::Layout::Standalone { crate_name: "t".into(), runtime: crate::RuntimeSource::Vendored },
+            preamble: String::new(),
+        };
         let text = crate::conform_driver_str(spec, "t.yaml", &options).unwrap_or_else(|e| panic!("{e}"));
         // prettyplease breaks long calls: compare without whitespace.
         let flat: String = text.split_whitespace().collect();
