@@ -111,7 +111,8 @@ httpdate = "1"
 percent-encoding = "2"
 reqwest = {{ version = "0.12", default-features = false, features = ["json", "stream", "http2", "charset"] }}
 serde = {{ version = "1", features = ["derive"] }}
-serde_json = "1"
+# `preserve_order`: object parameters (deepObject, exploded form objects) keep their keys in order.
+serde_json = {{ version = "1", features = ["preserve_order"] }}
 serde_path_to_error = "0.1"
 serde_urlencoded = "0.7"
 thiserror = "2"
