@@ -139,7 +139,7 @@ fn simple(shape: Shape, explode: bool, encode: fn(&str) -> String) -> String {
 /// The query text of a parameter, percent-encoded: one or more `name=value`
 /// pairs joined by `&`, or an empty string when an object has no fields (or
 /// an array no items, exploded). Pass it to
-/// [`Request::query_encoded`](super::Request::query_encoded).
+/// `Request::query_encoded`.
 ///
 /// ```text
 /// form            false  color=blue  color=blue,black,brown               color=R,100,G,200,B,150

@@ -23,13 +23,13 @@ pub struct Request {
     /// (used in tracing spans instead of the concrete path).
     pub path_template: &'static str,
     /// The concrete path, already percent-encoded (see
-    /// [`path_segment`](super::path_segment)), starting with `/`. It is
+    /// `path_segment`), starting with `/`. It is
     /// appended to the client's base URL.
     pub path: String,
     /// Query parameters, not yet encoded, in order.
     pub query: Vec<(&'static str, String)>,
     /// Query text already encoded by a parameter style (see
-    /// [`query_param`](super::query_param)), each `name=value[&…]`, sent
+    /// `query_param`), each `name=value[&…]`, sent
     /// after [`query`](Self::query) as is.
     pub encoded_query: Vec<String>,
     /// Request headers; they override client-wide headers of the same name.
@@ -277,7 +277,7 @@ impl CallOptions {
 
     /// Requests `url` (a `Link: <…>; rel="next"` target, absolute or
     /// relative to the base URL) instead of the operation's path and query:
-    /// how [`link_pages`](super::link_pages) fetches the pages after the
+    /// how `link_pages` fetches the pages after the
     /// first. The call fails with [`Error::InvalidRequest`] when the URL
     /// leaves the base URL's origin, so credentials never follow a link to
     /// another host.
