@@ -75,7 +75,7 @@ pub mod __private {
     pub use super::request::{Body, Request};
     pub use super::response::{decode_bytes, decode_json, decode_text, is_json_content_type, typed_error_body};
     pub use super::sse::SseParser;
-    pub use super::validation::{max_items, max_length, maximum, min_items, min_length, minimum, one_of_values};
+    pub use super::validation::{max_items, max_length, maximum, min_items, min_length, minimum, pattern, Pattern};
 }
 
 #[cfg(all(test, feature = "tracing"))]

@@ -1,6 +1,8 @@
 //! Client-side checks called by generated `validate()` code. Each returns
 //! [`Error::InvalidRequest`] naming the field and the rule it violates.
 
+use std::sync::OnceLock;
+
 use super::error::Error;
 
 /// `value` has at most `max` characters (Unicode scalar values, as JSON
@@ -42,12 +44,45 @@ pub fn min_items(field: &str, len: usize, min: usize) -> Result<(), Error> {
     check(len >= min, field, || format!("minItems {min}"))
 }
 
-/// `value` is one of `allowed`.
-pub fn one_of_values(field: &str, value: &str, allowed: &[&str]) -> Result<(), Error> {
-    check(allowed.contains(&value), field, || {
-        let list: Vec<String> = allowed.iter().map(|v| format!("`{v}`")).collect();
-        format!("enum (one of {})", list.join(", "))
-    })
+/// A `pattern` of the spec, compiled on first use and kept for the life of
+/// the program. Generated code declares one `static` per pattern.
+///
+/// Patterns are matched with `regex-lite`, as JSON Schema asks: unanchored
+/// (a match anywhere in the value), so `^…$` in the spec anchors it. The
+/// generator compiles every pattern with the same engine and leaves out, with
+/// a warning, those it does not support (ECMA-262 lookaround and
+/// backreferences); `\d`, `\w` and `\s` are ASCII-only classes here where
+/// ECMA-262's `\s` also matches Unicode spaces.
+pub struct Pattern {
+    source: &'static str,
+    compiled: OnceLock<Option<regex_lite::Regex>>,
+}
+
+impl Pattern {
+    /// A pattern, not compiled until its first check.
+    pub const fn new(source: &'static str) -> Self {
+        Self { source, compiled: OnceLock::new() }
+    }
+
+    /// Whether `value` matches. A pattern that does not compile (which the
+    /// generator rules out) accepts everything: the server stays the judge.
+    fn is_match(&self, value: &str) -> bool {
+        self.compiled
+            .get_or_init(|| regex_lite::Regex::new(self.source).ok())
+            .as_ref()
+            .is_none_or(|regex| regex.is_match(value))
+    }
+}
+
+impl std::fmt::Debug for Pattern {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Pattern").field(&self.source).finish()
+    }
+}
+
+/// `value` matches the spec's `pattern`.
+pub fn pattern(field: &str, value: &str, pattern: &Pattern) -> Result<(), Error> {
+    check(pattern.is_match(value), field, || format!("pattern `{}`", pattern.source))
 }
 
 fn check(ok: bool, field: &str, rule: impl FnOnce() -> String) -> Result<(), Error> {
@@ -91,12 +126,28 @@ mod tests {
     }
 
     #[test]
-    fn enums_and_display() {
-        assert!(one_of_values("kind", "a", &["a", "b"]).is_ok());
-        let err = one_of_values("kind", "c", &["a", "b"]).err();
+    fn patterns_match_anywhere_unless_anchored() {
+        static SLUG: Pattern = Pattern::new("^[a-z0-9-]+$");
+        static DIGIT: Pattern = Pattern::new("[0-9]");
+        assert!(pattern("slug", "my-app-2", &SLUG).is_ok());
+        assert_eq!(rule(pattern("slug", "My App", &SLUG)).as_deref(), Some("pattern `^[a-z0-9-]+$`"));
+        assert!(pattern("code", "ab1cd", &DIGIT).is_ok());
+        assert!(pattern("code", "abcd", &DIGIT).is_err());
+    }
+
+    #[test]
+    fn an_uncompilable_pattern_accepts() {
+        static LOOKAHEAD: Pattern = Pattern::new("^(?=a)a$");
+        assert!(pattern("x", "b", &LOOKAHEAD).is_ok());
+    }
+
+    #[test]
+    fn display_names_field_and_rule_not_value() {
+        static SLUG: Pattern = Pattern::new("^[a-z]+$");
+        let err = pattern("name", "s3cr3t value", &SLUG).err();
         assert_eq!(
             err.map(|e| e.to_string()).as_deref(),
-            Some("invalid request: field `kind` violates enum (one of `a`, `b`)")
+            Some("invalid request: field `name` violates pattern `^[a-z]+$`")
         );
     }
 }

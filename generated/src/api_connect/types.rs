@@ -494,7 +494,7 @@ pub struct ConsumerOrg {
 
 #[cfg(feature = "api-connect-organizations")]
 impl ConsumerOrg {
-    /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
+    /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -586,7 +586,7 @@ impl ConsumerOrgUpdate {
 
 #[cfg(feature = "api-connect-organizations")]
 impl ConsumerOrgUpdate {
-    /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
+    /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -619,7 +619,7 @@ impl OrgTitle {
 
 #[cfg(feature = "api-connect-invitations")]
 impl OrgTitle {
-    /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
+    /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         {
             let value = &self.title;
@@ -991,7 +991,7 @@ pub struct MemberInvitation {
 
 #[cfg(feature = "api-connect-invitations")]
 impl MemberInvitation {
-    /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
+    /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -1088,7 +1088,7 @@ impl MemberInvitationCreate {
 
 #[cfg(feature = "api-connect-invitations")]
 impl MemberInvitationCreate {
-    /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
+    /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -1139,7 +1139,7 @@ pub struct MemberInvitationList {
 
 #[cfg(feature = "api-connect-invitations")]
 impl MemberInvitationList {
-    /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
+    /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         {
             let value = &self.total_results;
@@ -1344,7 +1344,7 @@ pub struct User {
     )
 )]
 impl User {
-    /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
+    /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -1372,7 +1372,7 @@ pub struct UserList {
 
 #[cfg(feature = "api-connect-user-registries")]
 impl UserList {
-    /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
+    /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         {
             let value = &self.total_results;
@@ -1564,7 +1564,7 @@ pub struct Member {
 
 #[cfg(feature = "api-connect-members")]
 impl Member {
-    /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
+    /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -1668,7 +1668,7 @@ impl MemberUpdate {
 
 #[cfg(feature = "api-connect-members")]
 impl MemberUpdate {
-    /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
+    /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -1813,7 +1813,7 @@ pub struct Associate {
 
 #[cfg(feature = "api-connect-associates")]
 impl Associate {
-    /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
+    /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -1944,7 +1944,7 @@ pub struct Role {
 
 #[cfg(feature = "api-connect-roles")]
 impl Role {
-    /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
+    /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -2023,7 +2023,7 @@ impl RoleUpdate {
 
 #[cfg(feature = "api-connect-roles")]
 impl RoleUpdate {
-    /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
+    /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -2240,7 +2240,7 @@ pub struct PermissionList {
 
 #[cfg(feature = "api-connect-permissions")]
 impl PermissionList {
-    /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
+    /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         {
             let value = &self.total_results;
@@ -2384,7 +2384,7 @@ pub struct PaymentMethod {
 
 #[cfg(feature = "api-connect-payment-methods")]
 impl PaymentMethod {
-    /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
+    /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -2495,7 +2495,7 @@ impl PaymentMethodUpdate {
 
 #[cfg(feature = "api-connect-payment-methods")]
 impl PaymentMethodUpdate {
-    /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
+    /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -2653,7 +2653,7 @@ pub struct Billing {
 
 #[cfg(feature = "api-connect-billing")]
 impl Billing {
-    /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
+    /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -2817,7 +2817,7 @@ pub struct UserRegistry {
 
 #[cfg(feature = "api-connect-user-registries")]
 impl UserRegistry {
-    /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
+    /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -2867,7 +2867,7 @@ pub struct IdentityProviderList {
 
 #[cfg(feature = "api-connect-identity-providers")]
 impl IdentityProviderList {
-    /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
+    /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         {
             let value = &self.total_results;
@@ -3100,7 +3100,7 @@ pub struct Product {
 
 #[cfg(feature = "api-connect-products")]
 impl Product {
-    /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
+    /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -3131,7 +3131,7 @@ pub struct ProductList {
 
 #[cfg(feature = "api-connect-products")]
 impl ProductList {
-    /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
+    /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         {
             let value = &self.total_results;
@@ -3631,7 +3631,7 @@ pub struct Api {
 
 #[cfg(feature = "api-connect-apis")]
 impl Api {
-    /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
+    /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -3961,7 +3961,7 @@ pub struct Application {
 
 #[cfg(feature = "api-connect-applications")]
 impl Application {
-    /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
+    /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -4153,7 +4153,7 @@ impl ApplicationCreate {
 
 #[cfg(feature = "api-connect-applications")]
 impl ApplicationCreate {
-    /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
+    /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -4311,7 +4311,7 @@ impl ApplicationUpdate {
 
 #[cfg(feature = "api-connect-applications")]
 impl ApplicationUpdate {
-    /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
+    /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -4339,7 +4339,7 @@ pub struct ApplicationList {
 
 #[cfg(feature = "api-connect-applications")]
 impl ApplicationList {
-    /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
+    /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         {
             let value = &self.total_results;
@@ -4655,7 +4655,7 @@ pub struct ApplicationType {
 
 #[cfg(feature = "api-connect-applications")]
 impl ApplicationType {
-    /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
+    /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -4803,7 +4803,7 @@ pub struct Credential {
 
 #[cfg(any(feature = "api-connect-applications", feature = "api-connect-credentials"))]
 impl Credential {
-    /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
+    /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -4934,7 +4934,7 @@ impl CredentialCreate {
 
 #[cfg(feature = "api-connect-credentials")]
 impl CredentialCreate {
-    /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
+    /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -5031,7 +5031,7 @@ impl CredentialUpdate {
 
 #[cfg(feature = "api-connect-credentials")]
 impl CredentialUpdate {
-    /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
+    /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -5059,7 +5059,7 @@ pub struct CredentialList {
 
 #[cfg(feature = "api-connect-credentials")]
 impl CredentialList {
-    /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
+    /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         {
             let value = &self.total_results;
@@ -5424,7 +5424,7 @@ pub struct Subscription {
 
 #[cfg(feature = "api-connect-subscriptions")]
 impl Subscription {
-    /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
+    /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -5544,7 +5544,7 @@ impl SubscriptionCreate {
 
 #[cfg(feature = "api-connect-subscriptions")]
 impl SubscriptionCreate {
-    /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
+    /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -5672,7 +5672,7 @@ impl SubscriptionUpdate {
 
 #[cfg(feature = "api-connect-subscriptions")]
 impl SubscriptionUpdate {
-    /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
+    /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -5700,7 +5700,7 @@ pub struct SubscriptionList {
 
 #[cfg(feature = "api-connect-subscriptions")]
 impl SubscriptionList {
-    /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
+    /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         {
             let value = &self.total_results;

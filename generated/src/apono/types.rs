@@ -93,7 +93,7 @@ pub struct IntegrationV4 {
 
 #[cfg(feature = "apono-integrations")]
 impl IntegrationV4 {
-    /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
+    /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.custom_access_details {
             crate::runtime::__private::max_length("custom_access_details", value, 400)?;
@@ -220,7 +220,7 @@ impl CreateIntegrationV4 {
 
 #[cfg(feature = "apono-integrations")]
 impl CreateIntegrationV4 {
-    /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
+    /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.custom_access_details {
             crate::runtime::__private::max_length("custom_access_details", value, 400)?;
@@ -332,7 +332,7 @@ impl UpdateIntegrationV4 {
 
 #[cfg(feature = "apono-integrations")]
 impl UpdateIntegrationV4 {
-    /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
+    /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.custom_access_details {
             crate::runtime::__private::max_length("custom_access_details", value, 400)?;
@@ -825,7 +825,7 @@ pub struct IntegrationV2 {
 
 #[cfg(feature = "apono-integrations")]
 impl IntegrationV2 {
-    /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
+    /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.custom_access_details {
             crate::runtime::__private::max_length("custom_access_details", value, 400)?;
@@ -931,7 +931,7 @@ impl CreateIntegrationV2 {
 
 #[cfg(feature = "apono-integrations")]
 impl CreateIntegrationV2 {
-    /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
+    /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.custom_access_details {
             crate::runtime::__private::max_length("custom_access_details", value, 400)?;
@@ -1022,7 +1022,7 @@ impl UpdateIntegrationV2 {
 
 #[cfg(feature = "apono-integrations")]
 impl UpdateIntegrationV2 {
-    /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
+    /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.custom_access_details {
             crate::runtime::__private::max_length("custom_access_details", value, 400)?;

@@ -351,6 +351,7 @@ pub(crate) fn constraints_text(constraints: &Constraints, allowed: &[String]) ->
         bound("maximum", constraints.maximum),
         constraints.min_items.map(|v| format!("minItems {v}")),
         constraints.max_items.map(|v| format!("maxItems {v}")),
+        constraints.pattern.as_ref().map(|v| format!("pattern `{v}`")),
         (!allowed.is_empty()).then(|| format!("one of {}", allowed.join(", "))),
     ]
     .into_iter()

@@ -109,6 +109,7 @@ bytes = "1"
 {chrono}futures = "0.3"
 httpdate = "1"
 percent-encoding = "2"
+regex-lite = "0.1"
 reqwest = {{ version = "0.12", default-features = false, features = ["json", "stream", "http2", "charset"] }}
 serde = {{ version = "1", features = ["derive"] }}
 # `preserve_order`: object parameters (deepObject, exploded form objects) keep their keys in order.

@@ -97,7 +97,7 @@ fn struct_item(def: &TypeDef, fields: &[Field], additional: Option<&TypeRef>) ->
     let validate_impl = validate.map(|body| {
         quote! {
             impl #name {
-                /// Checks the spec's constraints (lengths, ranges, allowed values) before sending.
+                /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
                 pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
                     #body
                     ::std::result::Result::Ok(())

@@ -3,6 +3,7 @@
 //! ```text
 //! crate::runtime::__private::max_length("name", value, 255)?;
 //! crate::runtime::__private::minimum("limit", f64::from(*value), 1.0, false)?;
+//! { static PATTERN: Pattern = Pattern::new("^[a-z]+$"); crate::runtime::__private::pattern("slug", value, &PATTERN)?; }
 //! ```
 
 use proc_macro2::{Literal, TokenStream};
@@ -22,6 +23,16 @@ pub fn checks(wire: &str, ty: &TypeRef, rules: &Constraints) -> Vec<TokenStream>
             }
             if let Some(min) = rules.min_length.map(usize_lit) {
                 checks.push(quote! { crate::runtime::__private::min_length(#wire, value, #min)?; });
+            }
+            // One `static` per pattern, compiled on its first check:
+            // `{ static PATTERN: Pattern = Pattern::new("^[a-z]+$"); pattern("slug", value, &PATTERN)?; }`
+            if let Some(source) = &rules.pattern {
+                checks.push(quote! {
+                    {
+                        static PATTERN: crate::runtime::__private::Pattern = crate::runtime::__private::Pattern::new(#source);
+                        crate::runtime::__private::pattern(#wire, value, &PATTERN)?;
+                    }
+                });
             }
         }
         TypeRef::Integer(_) | TypeRef::Float(_) => {

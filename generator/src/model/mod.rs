@@ -193,6 +193,9 @@ pub struct Constraints {
     pub max_items: Option<usize>,
     /// `minItems`.
     pub min_items: Option<usize>,
+    /// `pattern`, kept only when the runtime's regex engine compiles it (see
+    /// `Builder::checked_constraints`).
+    pub pattern: Option<String>,
 }
 
 impl Constraints {

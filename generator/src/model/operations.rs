@@ -196,6 +196,7 @@ impl Builder<'_> {
                         None => (Docs::default(), Default::default()),
                     };
                     docs.text = data.description.clone().or(docs.text);
+                    let constraints = self.checked_pattern(constraints, &format!("{parameter_pointer}/schema"));
                     (ty, docs, constraints)
                 }
                 ParameterSchemaOrContent::Content(content) => {

@@ -44,6 +44,7 @@ pub fn constraints_of(schema: &Schema) -> Constraints {
         SchemaKind::Type(Type::String(s)) => {
             rules.max_length = s.max_length;
             rules.min_length = s.min_length;
+            rules.pattern = s.pattern.clone();
         }
         SchemaKind::Type(Type::Integer(i)) => {
             rules.minimum = i.minimum.map(|m| (m as f64, i.exclusive_minimum));
@@ -74,6 +75,26 @@ pub fn string_enum_values(schema: &Schema) -> Vec<String> {
 }
 
 impl Builder<'_> {
+    /// Drops a `pattern` the runtime cannot check, with a warning. The runtime
+    /// matches with `regex-lite`, which lacks some ECMA-262 constructs
+    /// (lookaround, backreferences); compiling here with the same engine means
+    /// a kept pattern always compiles at run time, and an unsupported one is
+    /// reported once, at generation, instead of silently never matching.
+    pub(super) fn checked_pattern(&mut self, mut rules: Constraints, pointer: &str) -> Constraints {
+        if let Some(pattern) = &rules.pattern {
+            if let Err(err) = regex_lite::Regex::new(pattern) {
+                let reason = err.to_string();
+                let reason = reason.lines().last().unwrap_or("unsupported syntax").trim();
+                self.warn(
+                    &format!("{pointer}/pattern"),
+                    format!("pattern `{pattern}` is not checked client-side: {reason}"),
+                );
+                rules.pattern = None;
+            }
+        }
+        rules
+    }
+
     /// The Rust type for `schema`, found at `pointer`; inline named types are called `hint`.
     pub fn type_of<T: AsSchema>(&mut self, schema: &ReferenceOr<T>, hint: &str, pointer: &str) -> TypeRef {
         match schema {
@@ -385,6 +406,7 @@ impl Builder<'_> {
                 ),
                 None => (Docs::default(), Constraints::default(), false, false, Vec::new(), false),
             };
+            let constraints = self.checked_pattern(constraints, &pointer);
             let mut ty = self.type_of(&property, &hint, &pointer);
             let is_text =
                 matches!(&ty, TypeRef::String) || matches!(&ty, TypeRef::Option(inner) if **inner == TypeRef::String);
