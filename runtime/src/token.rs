@@ -73,8 +73,8 @@ pub trait TokenSource: Send + Sync + 'static {
 
 /// A [`TokenSource`] from an async function of the previous token.
 ///
-/// ```no_run
-/// # use oapi_runtime::{token_fn, Token};
+/// ```text
+/// // A runtime doc example cannot name the crate: it is also a module of standalone crates.
 /// let source = token_fn(|_previous| async { Ok(Token::new(std::env::var("TOKEN").unwrap_or_default())) });
 /// ```
 pub fn token_fn<F, Fut>(f: F) -> impl TokenSource
