@@ -13,6 +13,7 @@ use super::encoding::base64;
 use super::error::Error;
 use super::retry::RetryPolicy;
 use super::secret::Secret;
+use super::token::{TokenCache, TokenSource};
 
 /// The `User-Agent` of a builder made by [`ClientBuilder::new`] alone. A
 /// generated client's `builder()` replaces it with the generated crate's own
@@ -58,6 +59,7 @@ pub struct ClientBuilder<C> {
     base_url: String,
     schemes: &'static [SecurityScheme],
     bearer: Option<Secret>,
+    token_source: Option<Arc<dyn TokenSource>>,
     basic: Option<(String, Secret)>,
     api_key: Option<Secret>,
     default_headers: Vec<(String, String)>,
@@ -77,6 +79,7 @@ impl<C> Clone for ClientBuilder<C> {
             base_url: self.base_url.clone(),
             schemes: self.schemes,
             bearer: self.bearer.clone(),
+            token_source: self.token_source.clone(),
             basic: self.basic.clone(),
             api_key: self.api_key.clone(),
             default_headers: self.default_headers.clone(),
@@ -101,6 +104,7 @@ impl<C> ClientBuilder<C> {
             base_url: default_base_url.to_owned(),
             schemes,
             bearer: None,
+            token_source: None,
             basic: None,
             api_key: None,
             default_headers: Vec::new(),
@@ -128,6 +132,15 @@ impl<C> ClientBuilder<C> {
     /// operation accepts a bearer token (HTTP bearer, OAuth 2, OpenID Connect).
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
         self.bearer = Some(Secret::new(token));
+        self
+    }
+
+    /// Sends `Authorization: Bearer …` with tokens from `source` where the
+    /// operation's security allows a bearer token: cached, replaced shortly
+    /// before they expire, and once after a `401` (the request is then sent
+    /// once more). Clones of the built client share the cache.
+    pub fn token_source(mut self, source: impl TokenSource) -> Self {
+        self.token_source = Some(Arc::new(source));
         self
     }
 
@@ -232,6 +245,12 @@ impl<C> ClientBuilder<C> {
         let mut authorization = None;
         let mut api_key = None;
         let mut api_key_query = None;
+        if self.token_source.is_some() && (self.bearer.is_some() || self.basic.is_some()) {
+            return Err(Error::Config("token_source cannot be combined with bearer_token or basic_auth".to_owned()));
+        }
+        if self.token_source.is_some() {
+            auth.push("token source");
+        }
         match (&self.bearer, &self.basic) {
             (Some(_), Some(_)) => {
                 return Err(Error::Config("bearer_token and basic_auth cannot both be set".to_owned()))
@@ -298,6 +317,7 @@ impl<C> ClientBuilder<C> {
                 base_url,
                 headers,
                 authorization,
+                token: self.token_source.map(TokenCache::new),
                 api_key,
                 api_key_query,
                 auth,
@@ -320,6 +340,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("base_url", &redacted_url(&self.base_url))
             .field("schemes", &self.schemes)
             .field("bearer_token", &self.bearer)
+            .field("token_source", &self.token_source.is_some())
             .field("basic_auth", &self.basic.as_ref().map(|(user, pass)| (user, pass)))
             .field("api_key", &self.api_key)
             .field("default_headers", &headers)
@@ -348,6 +369,8 @@ pub(crate) struct Inner {
     pub(crate) headers: HeaderMap,
     /// `Authorization` for bearer or basic credentials (marked sensitive).
     authorization: Option<(SecurityScheme, HeaderValue)>,
+    /// Bearer tokens from a `TokenSource` (instead of `authorization`).
+    pub(crate) token: Option<TokenCache>,
     /// The API key, and the scheme a request without requirements uses.
     api_key: Option<(SecurityScheme, Secret)>,
     /// The API key, when a declared scheme may send it in the query (then
@@ -370,9 +393,11 @@ impl Inner {
     pub(crate) fn schemes_for(&self, requirements: Option<&[&[SecurityScheme]]>) -> Vec<SecurityScheme> {
         let Some(alternatives) = requirements else {
             let authorization = self.authorization.as_ref().map(|(scheme, _)| *scheme);
+            let authorization = authorization.or(self.token.as_ref().map(|_| SecurityScheme::Bearer));
             return authorization.into_iter().chain(self.api_key.as_ref().map(|(scheme, _)| *scheme)).collect();
         };
         let configured = |scheme: &SecurityScheme| match scheme {
+            SecurityScheme::Bearer if self.token.is_some() => true,
             SecurityScheme::Bearer | SecurityScheme::Basic => {
                 self.authorization.as_ref().is_some_and(|(kind, _)| kind == scheme)
             }

@@ -94,6 +94,8 @@ struct Prepared {
     policy: RetryPolicy,
     /// Whether the URL carries the API key (then errors lose their query).
     redact_query: bool,
+    /// Whether `Authorization` comes from the client's token source.
+    token: bool,
 }
 
 /// Runs the attempts of `request` inside `span`.
@@ -106,11 +108,41 @@ pub(super) async fn run(
     let started = Instant::now();
     let prepared = prepare(inner, request);
     let result = match prepared {
-        Ok(prepared) => attempts(inner, &prepared, started, span, read).await,
+        Ok(mut prepared) => with_token(inner, &mut prepared, started, span, read).await,
         Err(err) => Err(err),
     };
     span.finish(traced(&result), started.elapsed());
     result
+}
+
+/// The attempts, with `Authorization` from the token source when the
+/// request uses it; after a `401`, once more with a new token if the source
+/// gives one and the body can be sent again.
+async fn with_token(
+    inner: &Inner,
+    prepared: &mut Prepared,
+    started: Instant,
+    span: &trace::CallSpan,
+    read: Read,
+) -> Result<Received, Error> {
+    let Some(cache) = inner.token.as_ref().filter(|_| prepared.token) else {
+        return attempts(inner, prepared, started, span, read).await;
+    };
+    let sent = cache.authorization().await?;
+    prepared.headers.insert(AUTHORIZATION, sent.clone());
+    let outcome = attempts(inner, prepared, started, span, read).await;
+    match &outcome {
+        Ok(received) if received.status() == StatusCode::UNAUTHORIZED && prepared.body.is_replayable() => {
+            cache.rejected(&sent).await;
+            let renewed = cache.authorization().await?;
+            if renewed == sent {
+                return outcome;
+            }
+            prepared.headers.insert(AUTHORIZATION, renewed);
+            attempts(inner, prepared, started, span, read).await
+        }
+        _ => outcome,
+    }
 }
 
 async fn attempts(
@@ -303,6 +335,9 @@ fn prepare(inner: &Inner, request: Request) -> Result<Prepared, Error> {
         timeout: options.timeout.unwrap_or(inner.timeout),
         policy: options.retry.unwrap_or_else(|| inner.retry.clone()),
         redact_query: inner.api_key_query.is_some(),
+        token: inner.token.is_some()
+            && schemes.contains(&SecurityScheme::Bearer)
+            && !set_by_request.contains(&AUTHORIZATION),
     })
 }
 

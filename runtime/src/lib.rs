@@ -24,6 +24,7 @@ mod retry;
 mod secret;
 mod sse;
 mod stream;
+mod token;
 mod transport;
 mod upload;
 mod validation;
@@ -43,6 +44,7 @@ pub use retry::{is_retryable_status, RetryPolicy};
 pub use secret::Secret;
 pub use sse::{Event, EventStream};
 pub use stream::ByteStream;
+pub use token::{token_fn, OAuth2, Token, TokenFuture, TokenSource};
 pub use upload::Upload;
 
 /// The HTTP client the runtime is built on, re-exported so that users name

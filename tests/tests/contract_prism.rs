@@ -433,6 +433,29 @@ async fn api_connect_client_matches_spec_under_prism() {
             .email("jane.doe@example.com")
     };
 
+    // ---- Authentication ----
+    // The password grant, then the refresh grant; once anonymously (the
+    // client credentials travel in the body) and once with the portal's
+    // `X-IBM-Client-Id`/`X-IBM-Client-Secret` headers configured.
+    let password_grant = || {
+        t::TokenRequest::new(t::TokenRequestGrantType::Password, "portal-client", "portal-secret")
+            .realm(REALM)
+            .username("jdoe")
+            .password("Passw0rd!")
+    };
+    let anonymous = api_connect::Client::builder()
+        .base_url(prism.base_url())
+        .x_ibm_consumer_context(CONSUMER_CONTEXT)
+        .retry(RetryPolicy::disabled())
+        .build()
+        .expect("build the anonymous IBM client");
+    c.ok("createToken", anonymous.create_token(password_grant()).send_with_response().await);
+    let with_client_id = builder().api_key("portal-client").build().expect("build the IBM client with a client id");
+    c.ok("createToken", with_client_id.create_token(password_grant()).send_with_response().await);
+    let refresh = t::TokenRequest::new(t::TokenRequestGrantType::RefreshToken, "portal-client", "portal-secret")
+        .refresh_token("refresh-1");
+    c.ok("createToken", anonymous.create_token(refresh).send_with_response().await);
+
     // ---- Permissions ----
     c.ok(
         "listPermissions",
@@ -447,8 +470,9 @@ async fn api_connect_client_matches_spec_under_prism() {
         .summary("Everyone building on the weather API")
         .state(t::State::Enabled)
         .metadata(string_map(&[("tier", "\"gold\"")]));
-    c.ok("updateOrg", client.update_org(ORG, org_update).send_with_response().await);
+    c.ok("updateOrg", client.update_org(ORG, org_update).fields("name,title").send_with_response().await);
     c.ok("deleteOrg", client.delete_org(ORG).send_with_response().await);
+    c.ok("deleteOrg", client.delete_org(ORG).cascade(true).send_with_response().await);
 
     // ---- Invitations ----
     let org_invitation = || t::OrgInvitationRequest::new(new_user()).org(t::OrgTitle::new("Acme Developers"));
@@ -457,6 +481,12 @@ async fn api_connect_client_matches_spec_under_prism() {
         client.register_org_invitation(INVITATION, org_invitation()).send_with_response().await,
     );
     c.ok("acceptOrgInvitation", client.accept_org_invitation(INVITATION, org_invitation()).send_with_response().await);
+    // With the portal's client id configured too, the invitation calls send
+    // it beside the invitation token.
+    c.ok(
+        "acceptOrgInvitation",
+        with_client_id.accept_org_invitation(INVITATION, org_invitation()).send_with_response().await,
+    );
     let invite = t::MemberInvitationCreate::new("new.dev@example.com")
         .role_urls(role_urls.clone())
         .notify(true)
@@ -490,7 +520,7 @@ async fn api_connect_client_matches_spec_under_prism() {
     c.ok("getMember", client.get_member(ORG, "jdoe").send_with_response().await);
     let member_update = t::MemberUpdate::new().role_urls(role_urls.clone()).state(t::State::Enabled);
     c.ok("updateMember", client.update_member(ORG, "jdoe", member_update).send_with_response().await);
-    c.ok("deleteMember", client.delete_member(ORG, "jdoe").send_with_response().await);
+    c.ok("deleteMember", client.delete_member(ORG, "jdoe").cascade(false).send_with_response().await);
     let role_update = t::RoleUpdate::new()
         .title("Developer")
         .permission_urls(strings(&["https://api.example.com/consumer-api/consumer/permissions/consumer/app:view"]));
@@ -677,6 +707,15 @@ async fn api_connect_client_matches_spec_under_prism() {
         409,
         prefer(409)
             .create_subscription(ORG, APP, t::SubscriptionCreate::new(product_url, "default-plan"))
+            .send_with_response()
+            .await,
+        status,
+    );
+    c.api_error(
+        "createToken",
+        401,
+        prefer(401)
+            .create_token(t::TokenRequest::new(t::TokenRequestGrantType::Password, "portal-client", "wrong"))
             .send_with_response()
             .await,
         status,

@@ -24,6 +24,19 @@ const EXAMPLES: &[Example] = &[
         spec: "spec/api-connect.yaml",
         env: &[("APIC_TOKEN", "example-token"), ("APIC_CONTEXT", "porg.sandbox"), ("APIC_ORG", "my-org")],
     },
+    Example {
+        name: "api_connect_sign_in",
+        spec: "spec/api-connect.yaml",
+        env: &[
+            ("APIC_CONTEXT", "porg.sandbox"),
+            ("APIC_CLIENT_ID", "portal-client"),
+            ("APIC_CLIENT_SECRET", "portal-secret"),
+            ("APIC_REALM", "consumer:porg:sandbox/sandbox-idp"),
+            ("APIC_USERNAME", "jdoe"),
+            ("APIC_PASSWORD", "example-password"),
+            ("APIC_ORG", "my-org"),
+        ],
+    },
 ];
 
 /// A mock server process, killed when dropped.

@@ -300,7 +300,7 @@ impl<'a> ListApps<'a> {
     }
 
     fn page_total(page: &super::types::ApplicationList) -> ::std::option::Option<i64> {
-        ::std::option::Option::Some(page.total_results)
+        page.total_results.as_ref().copied()
     }
 }
 

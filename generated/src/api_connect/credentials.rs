@@ -362,7 +362,7 @@ impl<'a> ListCredentials<'a> {
     }
 
     fn page_total(page: &super::types::CredentialList) -> ::std::option::Option<i64> {
-        ::std::option::Option::Some(page.total_results)
+        page.total_results.as_ref().copied()
     }
 }
 

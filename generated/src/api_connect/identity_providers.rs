@@ -207,6 +207,6 @@ impl<'a> ListIdentityProviders<'a> {
     fn page_total(
         page: &super::types::IdentityProviderList,
     ) -> ::std::option::Option<i64> {
-        ::std::option::Option::Some(page.total_results)
+        page.total_results.as_ref().copied()
     }
 }

@@ -237,7 +237,19 @@ impl<'a> RegisterOrgInvitation<'a> {
             );
         }
         request.body = crate::runtime::__private::Body::json(&self.body)?;
-        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
+        request
+            .security(
+                &[
+                    &[
+                        crate::runtime::SecurityScheme::Bearer,
+                        crate::runtime::SecurityScheme::ApiKeyHeader("X-IBM-Client-Id"),
+                        crate::runtime::SecurityScheme::ApiKeyHeader(
+                            "X-IBM-Client-Secret",
+                        ),
+                    ],
+                    &[crate::runtime::SecurityScheme::Bearer],
+                ],
+            );
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -339,7 +351,19 @@ impl<'a> AcceptOrgInvitation<'a> {
             );
         }
         request.body = crate::runtime::__private::Body::json(&self.body)?;
-        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
+        request
+            .security(
+                &[
+                    &[
+                        crate::runtime::SecurityScheme::Bearer,
+                        crate::runtime::SecurityScheme::ApiKeyHeader("X-IBM-Client-Id"),
+                        crate::runtime::SecurityScheme::ApiKeyHeader(
+                            "X-IBM-Client-Secret",
+                        ),
+                    ],
+                    &[crate::runtime::SecurityScheme::Bearer],
+                ],
+            );
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -571,7 +595,7 @@ impl<'a> ListMemberInvitations<'a> {
     fn page_total(
         page: &super::types::MemberInvitationList,
     ) -> ::std::option::Option<i64> {
-        ::std::option::Option::Some(page.total_results)
+        page.total_results.as_ref().copied()
     }
 }
 
@@ -1065,7 +1089,19 @@ impl<'a> RegisterMemberInvitation<'a> {
             );
         }
         request.body = crate::runtime::__private::Body::json(&self.body)?;
-        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
+        request
+            .security(
+                &[
+                    &[
+                        crate::runtime::SecurityScheme::Bearer,
+                        crate::runtime::SecurityScheme::ApiKeyHeader("X-IBM-Client-Id"),
+                        crate::runtime::SecurityScheme::ApiKeyHeader(
+                            "X-IBM-Client-Secret",
+                        ),
+                    ],
+                    &[crate::runtime::SecurityScheme::Bearer],
+                ],
+            );
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
@@ -1170,7 +1206,19 @@ impl<'a> AcceptMemberInvitation<'a> {
             );
         }
         request.body = crate::runtime::__private::Body::json(&self.body)?;
-        request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
+        request
+            .security(
+                &[
+                    &[
+                        crate::runtime::SecurityScheme::Bearer,
+                        crate::runtime::SecurityScheme::ApiKeyHeader("X-IBM-Client-Id"),
+                        crate::runtime::SecurityScheme::ApiKeyHeader(
+                            "X-IBM-Client-Secret",
+                        ),
+                    ],
+                    &[crate::runtime::SecurityScheme::Bearer],
+                ],
+            );
         request.accept = ::std::option::Option::Some("application/json");
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;

@@ -43,6 +43,7 @@ impl super::Client {
             client: self,
             org: org.into(),
             member: member.into(),
+            cascade: ::std::option::Option::None,
             options: ::std::default::Default::default(),
         }
     }
@@ -187,10 +188,17 @@ pub struct DeleteMember<'a> {
     client: &'a super::Client,
     org: ::std::string::String,
     member: ::std::string::String,
+    cascade: ::std::option::Option<bool>,
     options: crate::runtime::CallOptions,
 }
 
 impl<'a> DeleteMember<'a> {
+    /// Also delete what depends on the deleted object instead of refusing while dependents exist.
+    pub fn cascade(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.cascade = ::std::option::Option::Some(value.into());
+        self
+    }
+
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
@@ -236,6 +244,9 @@ impl<'a> DeleteMember<'a> {
                     "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
                 ),
             );
+        }
+        if let ::std::option::Option::Some(value) = &self.cascade {
+            request.query("cascade", value);
         }
         request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");

@@ -6,13 +6,13 @@
 //!
 //! **Base URL.** The API is served under the `/consumer-api` path of the API Manager (platform API) endpoint of an API Connect installation. Every installation, and every IBM-hosted region, has its own host name, so there is no shared public default: `api.example.com` is only a placeholder to be replaced by your own host (the `host` server variable).
 //!
-//! **Authentication.** Send `Authorization: Bearer <token>`. On IBM Cloud this is an IAM access token; on other deployments it is an API Connect access token for a consumer user. The invitation endpoints take the token from the invitation link instead. Anonymous calls are possible on the public product/API views, on the identity provider list and on the OAuth redirect endpoint.
+//! **Authentication.** Send `Authorization: Bearer <token>`. On IBM Cloud this is an IAM access token; on other deployments it is an API Connect access token for a consumer user. The invitation endpoints take the token from the invitation link instead. A consumer user obtains a token with `POST /token` (password grant, then refresh-token grant); calls made without a user token send the catalog portal application's `X-IBM-Client-Id` and `X-IBM-Client-Secret`. Anonymous calls are possible on the public product/API views, on the identity provider list and on the OAuth redirect endpoint.
 //!
 //! **Catalog selection.** Every call must carry `X-IBM-Consumer-Context: <provider-org>.<catalog>`, naming the provider organization and catalog whose consumers are addressed.
 //!
 //! **Formats.** Request and response bodies can be JSON or YAML (`Content-Type`/`Accept` of `application/json` or `application/yaml`).
 //!
-//! **Collections.** List calls accept `limit` and `offset` and answer `{"total_results": n, "results": [...]}`. Most reads accept `fields` to choose the returned fields.
+//! **Collections.** List calls accept `limit` and `offset` and answer `{"total_results": n, "results": [...]}` (`total_results` may be absent). Most reads accept `fields` to choose the returned fields.
 //!
 //! **Errors.** Failures return the status code and a body such as `{"status": 404, "message": ["Not found"]}`.
 pub mod types;
@@ -81,6 +81,10 @@ pub mod credentials;
 #[cfg(feature = "api-connect-subscriptions")]
 pub mod subscriptions;
 
+/// Operations tagged `Authentication`.
+#[cfg(feature = "api-connect-authentication")]
+pub mod authentication;
+
 /// A client for the IBM API Connect Consumer API (version 2.0.0).
 ///
 /// Create one with [`Client::builder`]; it is cheap to clone and can be shared between tasks. Authenticate with `ClientBuilder::bearer_token`.
@@ -95,6 +99,8 @@ impl Client {
 
     const SECURITY: &'static [crate::runtime::SecurityScheme] = &[
         crate::runtime::SecurityScheme::Bearer,
+        crate::runtime::SecurityScheme::ApiKeyHeader("X-IBM-Client-Id"),
+        crate::runtime::SecurityScheme::ApiKeyHeader("X-IBM-Client-Secret"),
     ];
     /// A builder for a client: base URL, credentials, headers, timeouts, retries.
     /// Its `User-Agent` is this crate's name and version.

@@ -22,6 +22,7 @@ impl super::Client {
         DeleteOrg {
             client: self,
             org: org.into(),
+            cascade: ::std::option::Option::None,
             options: ::std::default::Default::default(),
         }
     }
@@ -39,6 +40,7 @@ impl super::Client {
         UpdateOrg {
             client: self,
             org: org.into(),
+            fields: ::std::option::Option::None,
             body,
             options: ::std::default::Default::default(),
         }
@@ -51,10 +53,17 @@ impl super::Client {
 pub struct DeleteOrg<'a> {
     client: &'a super::Client,
     org: ::std::string::String,
+    cascade: ::std::option::Option<bool>,
     options: crate::runtime::CallOptions,
 }
 
 impl<'a> DeleteOrg<'a> {
+    /// Also delete what depends on the deleted object instead of refusing while dependents exist.
+    pub fn cascade(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.cascade = ::std::option::Option::Some(value.into());
+        self
+    }
+
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
@@ -94,6 +103,9 @@ impl<'a> DeleteOrg<'a> {
                     "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
                 ),
             );
+        }
+        if let ::std::option::Option::Some(value) = &self.cascade {
+            request.query("cascade", value);
         }
         request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
         request.accept = ::std::option::Option::Some("application/json");
@@ -146,11 +158,21 @@ impl<'a> DeleteOrg<'a> {
 pub struct UpdateOrg<'a> {
     client: &'a super::Client,
     org: ::std::string::String,
+    fields: ::std::option::Option<::std::string::String>,
     body: super::types::ConsumerOrgUpdate,
     options: crate::runtime::CallOptions,
 }
 
 impl<'a> UpdateOrg<'a> {
+    /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
+    pub fn fields(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.fields = ::std::option::Option::Some(value.into());
+        self
+    }
+
     /// Overrides the client's timeout or retry policy for this call.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
@@ -190,6 +212,9 @@ impl<'a> UpdateOrg<'a> {
                     "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
                 ),
             );
+        }
+        if let ::std::option::Option::Some(value) = &self.fields {
+            request.query("fields", value);
         }
         self.body.validate()?;
         request.body = crate::runtime::__private::Body::json(&self.body)?;

@@ -236,7 +236,7 @@ impl<'a> ListPermissions<'a> {
     }
 
     fn page_total(page: &super::types::PermissionList) -> ::std::option::Option<i64> {
-        ::std::option::Option::Some(page.total_results)
+        page.total_results.as_ref().copied()
     }
 }
 

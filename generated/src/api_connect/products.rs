@@ -293,7 +293,7 @@ impl<'a> ListPublicProducts<'a> {
     }
 
     fn page_total(page: &super::types::ProductList) -> ::std::option::Option<i64> {
-        ::std::option::Option::Some(page.total_results)
+        page.total_results.as_ref().copied()
     }
 }
 
@@ -698,7 +698,7 @@ impl<'a> ListProducts<'a> {
     }
 
     fn page_total(page: &super::types::ProductList) -> ::std::option::Option<i64> {
-        ::std::option::Option::Some(page.total_results)
+        page.total_results.as_ref().copied()
     }
 }
 

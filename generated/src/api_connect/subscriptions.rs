@@ -300,7 +300,7 @@ impl<'a> ListSubscriptions<'a> {
     }
 
     fn page_total(page: &super::types::SubscriptionList) -> ::std::option::Option<i64> {
-        ::std::option::Option::Some(page.total_results)
+        page.total_results.as_ref().copied()
     }
 }
 

@@ -7,6 +7,232 @@
     clippy::enum_variant_names
 )]
 
+/// `password` to sign in with a user name and password, `refresh_token` to exchange a refresh token.
+#[cfg(feature = "api-connect-authentication")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TokenRequestGrantType {
+    /// `password`
+    Password,
+    /// `refresh_token`
+    RefreshToken,
+    /// A value this client does not know yet.
+    Unknown(::std::string::String),
+}
+
+#[cfg(feature = "api-connect-authentication")]
+impl TokenRequestGrantType {
+    /// The values this client knows, in spec order.
+    pub const KNOWN: &'static [&'static str] = &["password", "refresh_token"];
+
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Password => "password",
+            Self::RefreshToken => "refresh_token",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+#[cfg(feature = "api-connect-authentication")]
+impl ::std::fmt::Display for TokenRequestGrantType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "api-connect-authentication")]
+impl ::std::convert::From<&str> for TokenRequestGrantType {
+    fn from(value: &str) -> Self {
+        match value {
+            "password" => Self::Password,
+            "refresh_token" => Self::RefreshToken,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+#[cfg(feature = "api-connect-authentication")]
+impl ::std::str::FromStr for TokenRequestGrantType {
+    type Err = ::std::convert::Infallible;
+
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
+
+#[cfg(feature = "api-connect-authentication")]
+impl ::serde::Serialize for TokenRequestGrantType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "api-connect-authentication")]
+impl<'de> ::serde::Deserialize<'de> for TokenRequestGrantType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        ::std::result::Result::Ok(Self::from(value.as_ref()))
+    }
+}
+
+/// A password or refresh-token grant.
+#[cfg(feature = "api-connect-authentication")]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct TokenRequest {
+    /// `password` to sign in with a user name and password, `refresh_token` to exchange a refresh token.
+    pub grant_type: TokenRequestGrantType,
+    /// Identity provider realm of the user, for example `consumer:<provider-org>:<catalog>/<identity-provider>` (password grant).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub realm: ::std::option::Option<::std::string::String>,
+    /// User name (password grant).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub username: ::std::option::Option<::std::string::String>,
+    /// Password (password grant).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub password: ::std::option::Option<::std::string::String>,
+    /// Refresh token from an earlier token response (refresh grant).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub refresh_token: ::std::option::Option<::std::string::String>,
+    /// Client ID of the catalog's portal application.
+    pub client_id: ::std::string::String,
+    /// Client secret of the catalog's portal application.
+    pub client_secret: ::std::string::String,
+}
+
+#[cfg(feature = "api-connect-authentication")]
+impl TokenRequest {
+    /// A new value from the required fields; optional fields start unset.
+    pub fn new(
+        grant_type: impl ::std::convert::Into<TokenRequestGrantType>,
+        client_id: impl ::std::convert::Into<::std::string::String>,
+        client_secret: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            grant_type: grant_type.into(),
+            realm: ::std::option::Option::None,
+            username: ::std::option::Option::None,
+            password: ::std::option::Option::None,
+            refresh_token: ::std::option::Option::None,
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+        }
+    }
+
+    /// Sets `realm`.
+    pub fn realm(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.realm = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `username`.
+    pub fn username(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.username = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `password`.
+    pub fn password(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.password = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `refresh_token`.
+    pub fn refresh_token(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.refresh_token = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+
+#[cfg(feature = "api-connect-authentication")]
+impl ::std::fmt::Debug for TokenRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TokenRequest")
+            .field("grant_type", &self.grant_type)
+            .field("realm", &self.realm)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "[redacted]"))
+            .field("refresh_token", &self.refresh_token.as_ref().map(|_| "[redacted]"))
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"[redacted]")
+            .finish()
+    }
+}
+
+/// An access token and, when the realm issues one, a refresh token.
+#[cfg(feature = "api-connect-authentication")]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct TokenResponse {
+    /// Bearer token for later calls.
+    pub access_token: ::std::string::String,
+    /// Token type, `Bearer`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub token_type: ::std::option::Option<::std::string::String>,
+    /// Seconds until the access token expires.
+    pub expires_in: i64,
+    /// Token to exchange for a new access token once this one has expired.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub refresh_token: ::std::option::Option<::std::string::String>,
+    /// Seconds until the refresh token expires.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub refresh_expires_in: ::std::option::Option<i64>,
+}
+
+#[cfg(feature = "api-connect-authentication")]
+impl TokenResponse {
+    /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
+    pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
+        {
+            let value = &self.expires_in;
+            crate::runtime::__private::minimum("expires_in", *value as f64, 0.0, false)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.refresh_expires_in {
+            crate::runtime::__private::minimum(
+                "refresh_expires_in",
+                *value as f64,
+                0.0,
+                false,
+            )?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "api-connect-authentication")]
+impl ::std::fmt::Debug for TokenResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TokenResponse")
+            .field("access_token", &"[redacted]")
+            .field("token_type", &self.token_type)
+            .field("expires_in", &self.expires_in)
+            .field("refresh_token", &self.refresh_token.as_ref().map(|_| "[redacted]"))
+            .field("refresh_expires_in", &self.refresh_expires_in)
+            .finish()
+    }
+}
+
 /// Error body returned by API Connect for failed requests: the HTTP status repeated in the body plus a list of human-readable messages.
 #[cfg(
     any(
@@ -25,7 +251,8 @@
         feature = "api-connect-apis",
         feature = "api-connect-applications",
         feature = "api-connect-credentials",
-        feature = "api-connect-subscriptions"
+        feature = "api-connect-subscriptions",
+        feature = "api-connect-authentication"
     )
 )]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -1131,8 +1358,9 @@ impl MemberInvitationRegenerate {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MemberInvitationList {
-    /// Number of matching items across all pages (not just this page).
-    pub total_results: i64,
+    /// Number of matching items across all pages (not just this page). Not every source shows it, so it may be absent.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub total_results: ::std::option::Option<i64>,
     /// The member invitations on this page.
     pub results: ::std::vec::Vec<MemberInvitation>,
 }
@@ -1141,8 +1369,7 @@ pub struct MemberInvitationList {
 impl MemberInvitationList {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
-        {
-            let value = &self.total_results;
+        if let ::std::option::Option::Some(value) = &self.total_results {
             crate::runtime::__private::minimum(
                 "total_results",
                 *value as f64,
@@ -1364,8 +1591,9 @@ impl User {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserList {
-    /// Number of matching items across all pages (not just this page).
-    pub total_results: i64,
+    /// Number of matching items across all pages (not just this page). Not every source shows it, so it may be absent.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub total_results: ::std::option::Option<i64>,
     /// The users on this page.
     pub results: ::std::vec::Vec<User>,
 }
@@ -1374,8 +1602,7 @@ pub struct UserList {
 impl UserList {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
-        {
-            let value = &self.total_results;
+        if let ::std::option::Option::Some(value) = &self.total_results {
             crate::runtime::__private::minimum(
                 "total_results",
                 *value as f64,
@@ -2232,8 +2459,9 @@ pub struct Permission {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PermissionList {
-    /// Number of matching items across all pages (not just this page).
-    pub total_results: i64,
+    /// Number of matching items across all pages (not just this page). Not every source shows it, so it may be absent.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub total_results: ::std::option::Option<i64>,
     /// The permissions on this page.
     pub results: ::std::vec::Vec<Permission>,
 }
@@ -2242,8 +2470,7 @@ pub struct PermissionList {
 impl PermissionList {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
-        {
-            let value = &self.total_results;
+        if let ::std::option::Option::Some(value) = &self.total_results {
             crate::runtime::__private::minimum(
                 "total_results",
                 *value as f64,
@@ -2859,8 +3086,9 @@ pub struct IdentityProvider {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct IdentityProviderList {
-    /// Number of matching items across all pages (not just this page).
-    pub total_results: i64,
+    /// Number of matching items across all pages (not just this page). Not every source shows it, so it may be absent.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub total_results: ::std::option::Option<i64>,
     /// The identity providers on this page.
     pub results: ::std::vec::Vec<IdentityProvider>,
 }
@@ -2869,8 +3097,7 @@ pub struct IdentityProviderList {
 impl IdentityProviderList {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
-        {
-            let value = &self.total_results;
+        if let ::std::option::Option::Some(value) = &self.total_results {
             crate::runtime::__private::minimum(
                 "total_results",
                 *value as f64,
@@ -3123,8 +3350,9 @@ impl Product {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProductList {
-    /// Number of matching items across all pages (not just this page).
-    pub total_results: i64,
+    /// Number of matching items across all pages (not just this page). Not every source shows it, so it may be absent.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub total_results: ::std::option::Option<i64>,
     /// The products on this page.
     pub results: ::std::vec::Vec<Product>,
 }
@@ -3133,8 +3361,7 @@ pub struct ProductList {
 impl ProductList {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
-        {
-            let value = &self.total_results;
+        if let ::std::option::Option::Some(value) = &self.total_results {
             crate::runtime::__private::minimum(
                 "total_results",
                 *value as f64,
@@ -3420,8 +3647,14 @@ impl<'de> ::serde::Deserialize<'de> for ApiState {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ApiApiType {
+    /// `asyncapi`
+    Asyncapi,
     /// `rest`
     Rest,
+    /// `graphql`
+    Graphql,
+    /// `wsdl_to_rest`
+    WsdlToRest,
     /// `wsdl`
     Wsdl,
     /// A value this client does not know yet.
@@ -3431,12 +3664,20 @@ pub enum ApiApiType {
 #[cfg(feature = "api-connect-apis")]
 impl ApiApiType {
     /// The values this client knows, in spec order.
-    pub const KNOWN: &'static [&'static str] = &["rest", "wsdl"];
-
+    pub const KNOWN: &'static [&'static str] = &[
+        "asyncapi",
+        "rest",
+        "graphql",
+        "wsdl_to_rest",
+        "wsdl",
+    ];
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
+            Self::Asyncapi => "asyncapi",
             Self::Rest => "rest",
+            Self::Graphql => "graphql",
+            Self::WsdlToRest => "wsdl_to_rest",
             Self::Wsdl => "wsdl",
             Self::Unknown(value) => value,
         }
@@ -3454,7 +3695,10 @@ impl ::std::fmt::Display for ApiApiType {
 impl ::std::convert::From<&str> for ApiApiType {
     fn from(value: &str) -> Self {
         match value {
+            "asyncapi" => Self::Asyncapi,
             "rest" => Self::Rest,
+            "graphql" => Self::Graphql,
+            "wsdl_to_rest" => Self::WsdlToRest,
             "wsdl" => Self::Wsdl,
             other => Self::Unknown(other.to_owned()),
         }
@@ -4331,8 +4575,9 @@ impl ApplicationUpdate {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ApplicationList {
-    /// Number of matching items across all pages (not just this page).
-    pub total_results: i64,
+    /// Number of matching items across all pages (not just this page). Not every source shows it, so it may be absent.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub total_results: ::std::option::Option<i64>,
     /// The applications on this page.
     pub results: ::std::vec::Vec<Application>,
 }
@@ -4341,8 +4586,7 @@ pub struct ApplicationList {
 impl ApplicationList {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
-        {
-            let value = &self.total_results;
+        if let ::std::option::Option::Some(value) = &self.total_results {
             crate::runtime::__private::minimum(
                 "total_results",
                 *value as f64,
@@ -5051,8 +5295,9 @@ impl CredentialUpdate {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CredentialList {
-    /// Number of matching items across all pages (not just this page).
-    pub total_results: i64,
+    /// Number of matching items across all pages (not just this page). Not every source shows it, so it may be absent.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub total_results: ::std::option::Option<i64>,
     /// The credentials on this page.
     pub results: ::std::vec::Vec<Credential>,
 }
@@ -5061,8 +5306,7 @@ pub struct CredentialList {
 impl CredentialList {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
-        {
-            let value = &self.total_results;
+        if let ::std::option::Option::Some(value) = &self.total_results {
             crate::runtime::__private::minimum(
                 "total_results",
                 *value as f64,
@@ -5692,8 +5936,9 @@ impl SubscriptionUpdate {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SubscriptionList {
-    /// Number of matching items across all pages (not just this page).
-    pub total_results: i64,
+    /// Number of matching items across all pages (not just this page). Not every source shows it, so it may be absent.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub total_results: ::std::option::Option<i64>,
     /// The subscriptions on this page.
     pub results: ::std::vec::Vec<Subscription>,
 }
@@ -5702,8 +5947,7 @@ pub struct SubscriptionList {
 impl SubscriptionList {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
-        {
-            let value = &self.total_results;
+        if let ::std::option::Option::Some(value) = &self.total_results {
             crate::runtime::__private::minimum(
                 "total_results",
                 *value as f64,

@@ -17,7 +17,7 @@ pub struct TokenPagination {
     pub next_page_token: ::std::option::Option<::std::string::String>,
 }
 
-/// Offset-style paging information used by the v2 and v3 list endpoints.
+/// Offset-style paging information used by the v2 and v3 list endpoints. Every field is optional, since the vendor's own examples of the access-request and selectable-integration lists show an empty `pagination` object.
 #[cfg(
     any(
         feature = "apono-integrations",
@@ -25,15 +25,18 @@ pub struct TokenPagination {
         feature = "apono-selectable-integrations"
     )
 )]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OffsetPagination {
     /// Number of matching items overall.
-    pub total: i32,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub total: ::std::option::Option<i32>,
     /// Page size that was applied.
-    pub limit: i32,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub limit: ::std::option::Option<i32>,
     /// Position of the first returned item among all matching items.
-    pub offset: i32,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub offset: ::std::option::Option<i32>,
 }
 
 /// A plain confirmation message.
@@ -841,7 +844,7 @@ impl IntegrationV2 {
 pub struct IntegrationV2List {
     /// `data`
     pub data: ::std::vec::Vec<IntegrationV2>,
-    /// Offset-style paging information used by the v2 and v3 list endpoints.
+    /// Offset-style paging information used by the v2 and v3 list endpoints. Every field is optional, since the vendor's own examples of the access-request and selectable-integration lists show an empty `pagination` object.
     pub pagination: OffsetPagination,
 }
 
@@ -1074,7 +1077,7 @@ pub struct IntegrationConfigParam {
 pub struct IntegrationConfigList {
     /// `data`
     pub data: ::std::vec::Vec<IntegrationConfig>,
-    /// Offset-style paging information used by the v2 and v3 list endpoints.
+    /// Offset-style paging information used by the v2 and v3 list endpoints. Every field is optional, since the vendor's own examples of the access-request and selectable-integration lists show an empty `pagination` object.
     pub pagination: OffsetPagination,
 }
 
@@ -1129,7 +1132,7 @@ pub struct IntegrationPermission {
 pub struct IntegrationPermissionList {
     /// `data`
     pub data: ::std::vec::Vec<IntegrationPermission>,
-    /// Offset-style paging information used by the v2 and v3 list endpoints.
+    /// Offset-style paging information used by the v2 and v3 list endpoints. Every field is optional, since the vendor's own examples of the access-request and selectable-integration lists show an empty `pagination` object.
     pub pagination: OffsetPagination,
 }
 
@@ -1249,7 +1252,7 @@ pub struct IntegrationResource {
 pub struct IntegrationResourceList {
     /// `data`
     pub data: ::std::vec::Vec<IntegrationResource>,
-    /// Offset-style paging information used by the v2 and v3 list endpoints.
+    /// Offset-style paging information used by the v2 and v3 list endpoints. Every field is optional, since the vendor's own examples of the access-request and selectable-integration lists show an empty `pagination` object.
     pub pagination: OffsetPagination,
 }
 
@@ -1526,7 +1529,7 @@ pub struct AccessRequest {
 pub struct AccessRequestList {
     /// `data`
     pub data: ::std::vec::Vec<AccessRequest>,
-    /// Offset-style paging information used by the v2 and v3 list endpoints.
+    /// Offset-style paging information used by the v2 and v3 list endpoints. Every field is optional, since the vendor's own examples of the access-request and selectable-integration lists show an empty `pagination` object.
     pub pagination: OffsetPagination,
 }
 
@@ -1621,7 +1624,7 @@ pub struct SelectableIntegration {
 pub struct SelectableIntegrationList {
     /// `data`
     pub data: ::std::vec::Vec<SelectableIntegration>,
-    /// Offset-style paging information used by the v2 and v3 list endpoints.
+    /// Offset-style paging information used by the v2 and v3 list endpoints. Every field is optional, since the vendor's own examples of the access-request and selectable-integration lists show an empty `pagination` object.
     pub pagination: OffsetPagination,
 }
 
@@ -1643,7 +1646,7 @@ pub struct SelectableResourceType {
 pub struct SelectableResourceTypeList {
     /// `data`
     pub data: ::std::vec::Vec<SelectableResourceType>,
-    /// Offset-style paging information used by the v2 and v3 list endpoints.
+    /// Offset-style paging information used by the v2 and v3 list endpoints. Every field is optional, since the vendor's own examples of the access-request and selectable-integration lists show an empty `pagination` object.
     pub pagination: OffsetPagination,
 }
 
@@ -1654,7 +1657,7 @@ pub struct SelectableResourceTypeList {
 pub struct SelectablePermissionList {
     /// Names of the permissions that may be requested.
     pub data: ::std::vec::Vec<::std::string::String>,
-    /// Offset-style paging information used by the v2 and v3 list endpoints.
+    /// Offset-style paging information used by the v2 and v3 list endpoints. Every field is optional, since the vendor's own examples of the access-request and selectable-integration lists show an empty `pagination` object.
     pub pagination: OffsetPagination,
     /// Whether one request may ask for more than one of these permissions.
     pub allow_multiple: bool,
@@ -1680,6 +1683,6 @@ pub struct SelectableResource {
 pub struct SelectableResourceList {
     /// `data`
     pub data: ::std::vec::Vec<SelectableResource>,
-    /// Offset-style paging information used by the v2 and v3 list endpoints.
+    /// Offset-style paging information used by the v2 and v3 list endpoints. Every field is optional, since the vendor's own examples of the access-request and selectable-integration lists show an empty `pagination` object.
     pub pagination: OffsetPagination,
 }

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::doc_attrs;
-use crate::model::{Api, SecurityScheme};
+use crate::model::{Api, OAuthGrant, SecurityScheme};
 
 /// `crate::runtime::SecurityScheme::ApiKeyHeader("X-Api-Key")`.
 pub(super) fn scheme_tokens(scheme: &SecurityScheme) -> TokenStream {
@@ -60,7 +60,52 @@ pub fn client_items(api: &Api) -> TokenStream {
             },
         )
     });
-    let (declarations, definitions): (Vec<TokenStream>, Vec<TokenStream>) = params.unzip();
+    // fn oauth2_client_credentials(self, client_id, client_secret) -> Self {
+    //     self.token_source(crate::runtime::OAuth2::client_credentials("https://…/token", client_id, client_secret).scopes(["read"]))
+    // }
+    let flows = api.oauth_flows.iter().map(|flow| {
+        let setter = format_ident!("{}", flow.setter);
+        let url = &flow.token_url;
+        let scopes = &flow.scopes;
+        let scope_list = if scopes.is_empty() {
+            "no scopes".to_string()
+        } else {
+            scopes.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+        };
+        let (what, second, constructor) = match flow.grant {
+            OAuthGrant::ClientCredentials => {
+                ("the client credentials grant", format_ident!("client_secret"), quote! { client_credentials })
+            }
+            OAuthGrant::RefreshToken => {
+                ("the refresh token grant", format_ident!("refresh_token"), quote! { refresh_token })
+            }
+        };
+        let docs = doc_attrs(&format!(
+            "Bearer tokens of the `{}` scheme from {what} at `{url}`, asking for {scope_list}: cached, replaced before they expire and once after a `401` (`ClientBuilder::token_source` with `runtime::OAuth2`).",
+            flow.scheme
+        ));
+        (
+            quote! {
+                #docs
+                fn #setter(
+                    self,
+                    client_id: impl ::std::convert::Into<::std::string::String>,
+                    #second: impl ::std::convert::Into<crate::runtime::Secret>,
+                ) -> Self;
+            },
+            quote! {
+                fn #setter(
+                    self,
+                    client_id: impl ::std::convert::Into<::std::string::String>,
+                    #second: impl ::std::convert::Into<crate::runtime::Secret>,
+                ) -> Self {
+                    let scopes: &[&str] = &[#( #scopes ),*];
+                    self.token_source(crate::runtime::OAuth2::#constructor(#url, client_id, #second).scopes(scopes.iter().copied()))
+                }
+            },
+        )
+    });
+    let (declarations, definitions): (Vec<TokenStream>, Vec<TokenStream>) = params.chain(flows).unzip();
     // `ClientBuilder` belongs to the runtime crate, so its API-specific setters
     // come as a trait implemented for `ClientBuilder<Client>`.
     let builder_extras = (!declarations.is_empty()).then(|| {

@@ -12,7 +12,7 @@ use crate::model::features::FeaturePlan;
 use crate::model::{Api, TypeRef};
 
 /// `(file name under src/runtime/, contents)` of every runtime module.
-pub fn runtime_files() -> [(&'static str, &'static str); 19] {
+pub fn runtime_files() -> [(&'static str, &'static str); 20] {
     [
         ("mod.rs", include_str!("../../vendored-runtime/lib.rs")),
         ("base64.rs", include_str!("../../vendored-runtime/base64.rs")),
@@ -30,6 +30,7 @@ pub fn runtime_files() -> [(&'static str, &'static str); 19] {
         ("sse.rs", include_str!("../../vendored-runtime/sse.rs")),
         ("stream.rs", include_str!("../../vendored-runtime/stream.rs")),
         ("tests_tracing.rs", include_str!("../../vendored-runtime/tests_tracing.rs")),
+        ("token.rs", include_str!("../../vendored-runtime/token.rs")),
         ("transport.rs", include_str!("../../vendored-runtime/transport.rs")),
         ("upload.rs", include_str!("../../vendored-runtime/upload.rs")),
         ("validation.rs", include_str!("../../vendored-runtime/validation.rs")),

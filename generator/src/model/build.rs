@@ -135,6 +135,7 @@ pub fn build(doc: &OpenAPI, diagnostics: &mut Diagnostics) -> Result<Api, Error>
         default_base_url: default_base_url(doc),
         security: security_schemes(doc),
         client_params: client_params(&operations),
+        oauth_flows: oauth_flows(doc, default_base_url(doc).as_deref()),
         types,
         tags: tags.into_iter().map(|(module, (name, description))| (module, Tag { name, description })).collect(),
         operations,
@@ -162,6 +163,73 @@ fn security_schemes(doc: &OpenAPI) -> Vec<SecurityScheme> {
         let model = super::security::scheme_of(scheme);
         if !out.contains(&model) {
             out.push(model);
+        }
+    }
+    out
+}
+
+/// The OAuth2 grants a client can run on its own: client credentials, and
+/// refresh tokens, per `oauth2` scheme whose token URL is absolute or
+/// relative to an absolute server URL (RFC 6749 §3.2 requires a URL the
+/// client can reach; a relative one without a server is skipped).
+fn oauth_flows(doc: &OpenAPI, base_url: Option<&str>) -> Vec<super::OAuthFlow> {
+    use super::{OAuthFlow, OAuthGrant};
+    let Some(components) = &doc.components else { return Vec::new() };
+    let schemes: Vec<(&String, &openapiv3::OAuth2Flows)> = components
+        .security_schemes
+        .iter()
+        .filter_map(|(name, scheme)| match scheme {
+            ReferenceOr::Item(openapiv3::SecurityScheme::OAuth2 { flows, .. }) => Some((name, flows)),
+            _ => None,
+        })
+        .collect();
+    let absolute = |url: &str| {
+        if url.starts_with("http://") || url.starts_with("https://") {
+            Some(url.to_string())
+        } else {
+            // RFC 3986 §5.2 against the server URL: an absolute path replaces
+            // the base's path, a relative one its last segment.
+            let base = base_url?;
+            let origin_end = base.find("://").map_or(0, |i| i + 3);
+            let origin = &base[..base[origin_end..].find('/').map_or(base.len(), |i| origin_end + i)];
+            if url.starts_with('/') {
+                Some(format!("{origin}{url}"))
+            } else {
+                let directory = base.rfind('/').filter(|i| *i >= origin.len()).map_or(origin, |i| &base[..i]);
+                Some(format!("{directory}/{url}"))
+            }
+        }
+    };
+    let mut out = Vec::new();
+    for (name, flows) in &schemes {
+        // One oauth2 scheme gets plain names; several are told apart by name.
+        let prefix = if schemes.len() == 1 { "oauth2".to_string() } else { crate::naming::snake(name) };
+        if let Some(flow) = &flows.client_credentials {
+            if let Some(url) = absolute(&flow.token_url) {
+                out.push(OAuthFlow {
+                    setter: format!("{prefix}_client_credentials"),
+                    grant: OAuthGrant::ClientCredentials,
+                    token_url: url,
+                    scopes: flow.scopes.keys().cloned().collect(),
+                    scheme: name.to_string(),
+                });
+            }
+        }
+        let refreshable = [
+            flows.authorization_code.as_ref().map(|f| (f.refresh_url.as_ref(), &f.token_url, &f.scopes)),
+            flows.password.as_ref().map(|f| (f.refresh_url.as_ref(), &f.token_url, &f.scopes)),
+            flows.client_credentials.as_ref().map(|f| (f.refresh_url.as_ref(), &f.token_url, &f.scopes)),
+        ];
+        if let Some((refresh_url, token_url, scopes)) = refreshable.into_iter().flatten().next() {
+            if let Some(url) = absolute(refresh_url.unwrap_or(token_url)) {
+                out.push(OAuthFlow {
+                    setter: format!("{prefix}_refresh_token"),
+                    grant: OAuthGrant::RefreshToken,
+                    token_url: url,
+                    scopes: scopes.keys().cloned().collect(),
+                    scheme: name.to_string(),
+                });
+            }
         }
     }
     out

@@ -36,6 +36,8 @@ pub struct Api {
     pub security: Vec<SecurityScheme>,
     /// Parameters set once on the client builder (`x-client-default: true`).
     pub client_params: Vec<ClientParam>,
+    /// OAuth2 flows whose token endpoint the client can call itself.
+    pub oauth_flows: Vec<OAuthFlow>,
     /// Named types, keyed by Rust name, in the order they were first met.
     pub types: IndexMap<String, TypeDef>,
     /// Tags (operation modules), keyed by module name.
@@ -68,6 +70,32 @@ pub enum SecurityScheme {
     ApiKeyQuery(String),
     /// An API key in a cookie.
     ApiKeyCookie(String),
+}
+
+/// An OAuth2 grant the generated builder offers as a setter
+/// (`.oauth2_client_credentials(id, secret)`), with the spec's token URL
+/// and scopes.
+#[derive(Debug, Clone)]
+pub struct OAuthFlow {
+    /// The setter's name.
+    pub setter: String,
+    /// The grant the setter starts with.
+    pub grant: OAuthGrant,
+    /// The absolute token (or refresh) endpoint.
+    pub token_url: String,
+    /// The flow's declared scopes, in spec order.
+    pub scopes: Vec<String>,
+    /// The security scheme's name in the spec.
+    pub scheme: String,
+}
+
+/// Which RFC 6749 grant an [`OAuthFlow`] runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OAuthGrant {
+    /// §4.4, from the `clientCredentials` flow.
+    ClientCredentials,
+    /// §6, at the `refreshUrl` (else `tokenUrl`) of the first flow that has one.
+    RefreshToken,
 }
 
 /// A parameter every call carries, configured on the client.
