@@ -147,6 +147,31 @@ pub fn setter_name(name: &str) -> String {
     }
 }
 
+/// Methods every request builder has; a parameter of that name gets a `with_` setter.
+const BUILDER_METHODS: &[&str] = &[
+    "timeout",
+    "attempt_timeout",
+    "retry",
+    "header",
+    "call_options",
+    "send",
+    "send_with_response",
+    "send_streaming",
+    "send_events",
+    "pages",
+    "items",
+];
+
+/// The request-builder setter for a parameter called `name`: as
+/// [`setter_name`], and `with_` before the builder's own methods.
+pub fn builder_setter_name(name: &str) -> String {
+    if BUILDER_METHODS.contains(&name) {
+        format!("with_{name}")
+    } else {
+        setter_name(name)
+    }
+}
+
 /// Whether `ident` must be written as a raw identifier.
 pub fn is_keyword(ident: &str) -> bool {
     KEYWORDS.contains(&ident)

@@ -18,7 +18,7 @@ pub fn listing(api: &Api) -> String {
     out
 }
 
-/// `op list_pets (listPets) GET /pets [tag pets] (owner: String) [limit: i32] -> Vec<Pet> | errors 4XX: Error`
+/// `op list_pets (listPets) GET /pets [tag pets] (owner: String) [limit: i32] -> Vec<Pet> | errors 4XX ClientError: Error`
 pub fn operation_line(op: &Operation) -> String {
     let arguments: Vec<String> = op
         .params
@@ -47,7 +47,7 @@ pub fn operation_line(op: &Operation) -> String {
         None => op.responses.success.first().map(|c| kind_text(&c.kind)).unwrap_or_else(|| "()".into()),
     };
     let errors: Vec<String> =
-        op.responses.errors.iter().map(|c| format!("{}: {}", c.status, kind_text(&c.kind))).collect();
+        op.responses.errors.iter().map(|c| error_case_text(&c.status, &c.variant, &c.kind)).collect();
     let mut line = format!(
         "op {} ({}) {} {} [tag {}] ({}) [{}] -> {output}",
         op.method_name,
@@ -111,6 +111,16 @@ pub fn type_line(def: &TypeDef) -> String {
         TypeKind::Alias(target) => format!("= {}", type_text(target)),
     };
     format!("type {}{deprecated} {body}", def.name)
+}
+
+/// `404 NotFound: Error`, `default: Error`: the status, its variant in the
+/// operation's error enum (when not simply `Default`) and its body.
+fn error_case_text(status: &str, variant: &str, kind: &ResponseKind) -> String {
+    if status == "default" {
+        format!("default: {}", kind_text(kind))
+    } else {
+        format!("{status} {variant}: {}", kind_text(kind))
+    }
 }
 
 fn kind_text(kind: &ResponseKind) -> String {

@@ -18,7 +18,7 @@ const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remo
 /// `url` crate used by `reqwest`) still treat `%2E` and `%2E%2E` as dot
 /// segments and remove them. [`Core::execute`](super::Core::execute)
 /// therefore checks that the final URL keeps the path it was given and
-/// rejects the request with [`Error::InvalidRequest`](super::Error::InvalidRequest)
+/// rejects the request with [`ErrorKind::InvalidRequest`](super::ErrorKind::InvalidRequest)
 /// otherwise: such a value can never redirect a call to another resource.
 pub fn path_segment(value: &str) -> String {
     match value {

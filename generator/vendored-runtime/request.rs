@@ -144,13 +144,13 @@ pub enum Body {
 impl Body {
     /// Serializes `value` as JSON.
     pub fn json<T: Serialize + ?Sized>(value: &T) -> Result<Body, Error> {
-        serde_json::to_vec(value).map(Body::Json).map_err(|err| Error::Encode(Box::new(err)))
+        serde_json::to_vec(value).map(Body::Json).map_err(|err| Error::encode(Box::new(err)))
     }
 
     /// Serializes `value` as `application/x-www-form-urlencoded` (a struct or
     /// map of scalar values; `None` fields are left out).
     pub fn form<T: Serialize + ?Sized>(value: &T) -> Result<Body, Error> {
-        serde_urlencoded::to_string(value).map(Body::Form).map_err(|err| Error::Encode(Box::new(err)))
+        serde_urlencoded::to_string(value).map(Body::Form).map_err(|err| Error::encode(Box::new(err)))
     }
 
     /// Raw bytes with a content type.
@@ -249,7 +249,7 @@ impl fmt::Debug for Body {
 }
 
 /// Per-call overrides of client settings.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct CallOptions {
     /// Timeout of each attempt of this call, instead of the client's. For a
     /// streamed response (`send_streaming`, `send_events`) it bounds the
@@ -257,9 +257,28 @@ pub struct CallOptions {
     pub timeout: Option<Duration>,
     /// Retry policy of this call, instead of the client's.
     pub retry: Option<RetryPolicy>,
+    /// Timeout of the whole call: every attempt and the waits between them.
+    call_timeout: Option<Duration>,
+    /// Extra headers of this call, added to the client's (a name set here
+    /// replaces the client's header of that name).
+    headers: Vec<(String, String)>,
     /// A next-page URL from a `Link` header (see
     /// [`CallOptions::next_page_url`]).
     page_url: Option<String>,
+}
+
+impl fmt::Debug for CallOptions {
+    /// Header values are left out: they may carry credentials.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<&str> = self.headers.iter().map(|(name, _)| name.as_str()).collect();
+        f.debug_struct("CallOptions")
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("call_timeout", &self.call_timeout)
+            .field("headers", &headers)
+            .field("page_url", &self.page_url.as_ref().map(|_| "[next page]"))
+            .finish()
+    }
 }
 
 impl CallOptions {
@@ -275,10 +294,37 @@ impl CallOptions {
         self
     }
 
+    /// Bounds the whole call (every attempt and the backoff between them):
+    /// when it expires the call fails with
+    /// [`ErrorKind::Timeout`](super::ErrorKind::Timeout) whatever attempt is under way.
+    pub fn call_timeout(mut self, timeout: Duration) -> Self {
+        self.call_timeout = Some(timeout);
+        self
+    }
+
+    /// The whole-call timeout, if set.
+    pub fn call_timeout_value(&self) -> Option<Duration> {
+        self.call_timeout
+    }
+
+    /// Adds a header to this call, beside the client's default headers (it
+    /// replaces a default header of the same name; several calls with one
+    /// name send each value). An invalid name or value fails the call with
+    /// [`ErrorKind::InvalidRequest`](super::ErrorKind::InvalidRequest) before anything is sent.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// The headers added with [`header`](Self::header), in order.
+    pub fn headers(&self) -> &[(String, String)] {
+        &self.headers
+    }
+
     /// Requests `url` (a `Link: <…>; rel="next"` target, absolute or
     /// relative to the base URL) instead of the operation's path and query:
     /// how `link_pages` fetches the pages after the
-    /// first. The call fails with [`Error::InvalidRequest`] when the URL
+    /// first. The call fails with [`ErrorKind::InvalidRequest`](super::ErrorKind::InvalidRequest) when the URL
     /// leaves the base URL's origin, so credentials never follow a link to
     /// another host.
     pub fn next_page_url(mut self, url: impl Into<String>) -> Self {

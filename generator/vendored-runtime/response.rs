@@ -8,7 +8,7 @@ use reqwest::header::{HeaderMap, CONTENT_TYPE};
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
-use super::error::{bounded_snippet, DecodeError, Error, SNIPPET_LIMIT};
+use super::error::{bounded_snippet, Call, DecodeError, Error, ErrorKind, SNIPPET_LIMIT};
 
 /// A response as received: any status, headers, and the whole body (read up
 /// to the client's size limit).
@@ -21,12 +21,31 @@ pub struct RawResponse {
     pub headers: HeaderMap,
     /// The response body.
     pub body: Bytes,
+    /// The call it answers (operation, attempts), when the runtime sent it.
+    pub call: Option<Call>,
 }
 
 impl RawResponse {
-    /// Assembles a response (for tests and custom transports).
+    /// Assembles a response outside any call (for tests and custom transports).
     pub fn new(status: StatusCode, headers: HeaderMap, body: Bytes) -> Self {
-        RawResponse { status, headers, body }
+        RawResponse { status, headers, body, call: None }
+    }
+
+    /// Records the call this response answers.
+    pub fn with_call(mut self, call: Call) -> Self {
+        self.call = Some(call);
+        self
+    }
+
+    /// How many attempts the call made (1 without retries; 0 outside a call).
+    pub fn attempts(&self) -> u32 {
+        self.call.as_ref().map_or(0, |call| call.attempts)
+    }
+
+    /// The typed response: status, headers and attempts kept beside `body`.
+    pub fn into_response<T>(self, body: T) -> Response<T> {
+        let attempts = self.attempts();
+        Response { status: self.status, headers: self.headers, body, attempts }
     }
 }
 
@@ -36,6 +55,7 @@ impl fmt::Debug for RawResponse {
             .field("status", &self.status)
             .field("headers", &self.headers)
             .field("body_len", &self.body.len())
+            .field("call", &self.call)
             .finish()
     }
 }
@@ -50,12 +70,14 @@ pub struct Response<T> {
     pub headers: HeaderMap,
     /// The decoded body.
     pub body: T,
+    /// How many attempts the call made (1 without retries).
+    pub attempts: u32,
 }
 
 impl<T> Response<T> {
     /// Assembles a response.
     pub fn new(status: StatusCode, headers: HeaderMap, body: T) -> Self {
-        Response { status, headers, body }
+        Response { status, headers, body, attempts: 1 }
     }
 
     /// The decoded body, dropping status and headers.
@@ -65,7 +87,7 @@ impl<T> Response<T> {
 
     /// Transforms the body, keeping status and headers.
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
-        Response { status: self.status, headers: self.headers, body: f(self.body) }
+        Response { status: self.status, headers: self.headers, body: f(self.body), attempts: self.attempts }
     }
 }
 
@@ -131,20 +153,14 @@ pub fn is_json_content_type(headers: &HeaderMap) -> bool {
 }
 
 fn decode_error(raw: &RawResponse, path: String, source: serde_json::Error) -> Error {
-    Error::Decode(Box::new(DecodeError {
+    let err = Error::from(ErrorKind::Decode(Box::new(DecodeError {
         status: raw.status,
         path,
         snippet: bounded_snippet(&raw.body, SNIPPET_LIMIT),
         source,
-    }))
-}
-
-/// Decodes a documented error body, if the response holds one of type `T`;
-/// the generated code attaches it to [`Error::Api`] for
-/// [`Error::api_body`] to hand back.
-pub fn typed_error_body<T>(raw: &RawResponse) -> Option<Box<dyn super::error::ErrorBody>>
-where
-    T: DeserializeOwned + super::error::ErrorBody,
-{
-    decode_json::<T>(raw).ok().map(|body| Box::new(body) as Box<dyn super::error::ErrorBody>)
+    })));
+    match &raw.call {
+        Some(call) => err.with_call(call.clone()),
+        None => err,
+    }
 }

@@ -11,6 +11,7 @@ use url::Url;
 
 use super::encoding::base64;
 use super::error::Error;
+use super::hook::Hook;
 use super::retry::RetryPolicy;
 use super::secret::Secret;
 use super::token::{TokenCache, TokenSource};
@@ -70,6 +71,7 @@ pub struct ClientBuilder<C> {
     http: Option<reqwest::Client>,
     max_response_body: usize,
     client_params: Vec<(&'static str, String)>,
+    hook: Option<Arc<dyn Hook>>,
     _client: PhantomData<fn() -> C>,
 }
 
@@ -90,6 +92,7 @@ impl<C> Clone for ClientBuilder<C> {
             http: self.http.clone(),
             max_response_body: self.max_response_body,
             client_params: self.client_params.clone(),
+            hook: self.hook.clone(),
             _client: PhantomData,
         }
     }
@@ -115,6 +118,7 @@ impl<C> ClientBuilder<C> {
             http: None,
             max_response_body: DEFAULT_MAX_RESPONSE_BODY,
             client_params: Vec::new(),
+            hook: None,
             _client: PhantomData,
         }
     }
@@ -125,6 +129,13 @@ impl<C> ClientBuilder<C> {
     /// `http` or `https`, without credentials, query or fragment.
     pub fn base_url(mut self, url: impl AsRef<str>) -> Self {
         self.base_url = url.as_ref().to_owned();
+        self
+    }
+
+    /// Runs `hook` before each attempt and after each response of every
+    /// call (see [`Hook`]): to sign requests, add headers or observe.
+    pub fn hook(mut self, hook: impl Hook) -> Self {
+        self.hook = Some(Arc::new(hook));
         self
     }
 
@@ -203,7 +214,7 @@ impl<C> ClientBuilder<C> {
     }
 
     /// The largest response body accepted, in bytes (default 64 MiB); a
-    /// larger one fails with [`Error::BodyTooLarge`].
+    /// larger one fails with [`ErrorKind::BodyTooLarge`](super::ErrorKind::BodyTooLarge).
     pub fn max_response_body(mut self, limit: usize) -> Self {
         self.max_response_body = limit;
         self
@@ -221,7 +232,7 @@ impl<C> ClientBuilder<C> {
 
     /// Validates the configuration and builds the client.
     ///
-    /// Fails with [`Error::Config`] on an invalid base URL, header name or
+    /// Fails with [`ErrorKind::Config`](super::ErrorKind::Config) on an invalid base URL, header name or
     /// value, or conflicting credentials.
     pub fn build(self) -> Result<C, Error>
     where
@@ -230,13 +241,13 @@ impl<C> ClientBuilder<C> {
         let base_url = parse_base_url(&self.base_url)?;
         let mut headers = HeaderMap::new();
         let user_agent =
-            HeaderValue::from_str(&self.user_agent).map_err(|_| Error::Config("invalid user agent".to_owned()))?;
+            HeaderValue::from_str(&self.user_agent).map_err(|_| Error::config("invalid user agent".to_owned()))?;
         headers.insert(USER_AGENT, user_agent);
         for (name, value) in &self.default_headers {
             let header = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| Error::Config(format!("invalid default header name `{name}`")))?;
+                .map_err(|_| Error::config(format!("invalid default header name `{name}`")))?;
             let mut value = HeaderValue::from_str(value)
-                .map_err(|_| Error::Config(format!("invalid value for default header `{name}`")))?;
+                .map_err(|_| Error::config(format!("invalid value for default header `{name}`")))?;
             value.set_sensitive(is_sensitive_header(header.as_str()));
             headers.append(header, value);
         }
@@ -246,25 +257,25 @@ impl<C> ClientBuilder<C> {
         let mut api_key = None;
         let mut api_key_query = None;
         if self.token_source.is_some() && (self.bearer.is_some() || self.basic.is_some()) {
-            return Err(Error::Config("token_source cannot be combined with bearer_token or basic_auth".to_owned()));
+            return Err(Error::config("token_source cannot be combined with bearer_token or basic_auth".to_owned()));
         }
         if self.token_source.is_some() {
             auth.push("token source");
         }
         match (&self.bearer, &self.basic) {
             (Some(_), Some(_)) => {
-                return Err(Error::Config("bearer_token and basic_auth cannot both be set".to_owned()))
+                return Err(Error::config("bearer_token and basic_auth cannot both be set".to_owned()))
             }
             (Some(token), None) => {
                 let value = sensitive_value(&format!("Bearer {}", token.expose()))
-                    .ok_or_else(|| Error::Config("bearer token is not a valid header value".to_owned()))?;
+                    .ok_or_else(|| Error::config("bearer token is not a valid header value".to_owned()))?;
                 authorization = Some((SecurityScheme::Bearer, value));
                 auth.push("bearer");
             }
             (None, Some((username, password))) => {
                 let credentials = format!("{username}:{}", password.expose());
                 let value = sensitive_value(&format!("Basic {}", base64(credentials.as_bytes())))
-                    .ok_or_else(|| Error::Config("basic credentials are not valid".to_owned()))?;
+                    .ok_or_else(|| Error::config("basic credentials are not valid".to_owned()))?;
                 authorization = Some((SecurityScheme::Basic, value));
                 auth.push("basic");
             }
@@ -278,16 +289,16 @@ impl<C> ClientBuilder<C> {
                 )
             };
             let Some(default) = self.schemes.iter().find(is_api_key) else {
-                return Err(Error::Config("api_key was set but the API declares no api key scheme".to_owned()));
+                return Err(Error::config("api_key was set but the API declares no api key scheme".to_owned()));
             };
             // Checked once here, so that applying the key to a request cannot fail.
             sensitive_value(key.expose())
-                .ok_or_else(|| Error::Config("api key is not a valid header value".to_owned()))?;
+                .ok_or_else(|| Error::config("api key is not a valid header value".to_owned()))?;
             for scheme in self.schemes.iter().filter(is_api_key) {
                 match scheme {
                     SecurityScheme::ApiKeyHeader(name) => {
                         HeaderName::from_bytes(name.as_bytes())
-                            .map_err(|_| Error::Config(format!("invalid api key header name `{name}`")))?;
+                            .map_err(|_| Error::config(format!("invalid api key header name `{name}`")))?;
                     }
                     SecurityScheme::ApiKeyQuery(name) if api_key_query.is_none() => {
                         api_key_query = Some((*name, key.clone()));
@@ -309,7 +320,7 @@ impl<C> ClientBuilder<C> {
                 .connect_timeout(self.connect_timeout)
                 .redirect(same_origin_redirects())
                 .build()
-                .map_err(Error::Transport)?,
+                .map_err(Error::transport)?,
         };
         let core = Core {
             inner: Arc::new(Inner {
@@ -325,6 +336,7 @@ impl<C> ClientBuilder<C> {
                 retry: self.retry,
                 max_response_body: self.max_response_body,
                 client_params: self.client_params,
+                hook: self.hook,
             }),
         };
         Ok(C::from_core(core))
@@ -351,6 +363,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("custom_http_client", &self.http.is_some())
             .field("max_response_body", &self.max_response_body)
             .field("client_params", &params)
+            .field("hook", &self.hook.is_some())
             .finish()
     }
 }
@@ -382,6 +395,8 @@ pub(crate) struct Inner {
     pub(crate) retry: RetryPolicy,
     pub(crate) max_response_body: usize,
     client_params: Vec<(&'static str, String)>,
+    /// Run around every attempt, when set.
+    pub(crate) hook: Option<Arc<dyn Hook>>,
 }
 
 impl Inner {
@@ -450,15 +465,15 @@ impl fmt::Debug for Core {
 }
 
 fn parse_base_url(input: &str) -> Result<Url, Error> {
-    let mut url = Url::parse(input.trim()).map_err(|err| Error::Config(format!("invalid base url: {err}")))?;
+    let mut url = Url::parse(input.trim()).map_err(|err| Error::config(format!("invalid base url: {err}")))?;
     if !matches!(url.scheme(), "http" | "https") || url.cannot_be_a_base() {
-        return Err(Error::Config("base url must be an http or https url".to_owned()));
+        return Err(Error::config("base url must be an http or https url".to_owned()));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(Error::Config("base url must not contain credentials; use basic_auth".to_owned()));
+        return Err(Error::config("base url must not contain credentials; use basic_auth".to_owned()));
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(Error::Config("base url must not have a query or fragment".to_owned()));
+        return Err(Error::config("base url must not have a query or fragment".to_owned()));
     }
     let trimmed = url.path().trim_end_matches('/').to_owned();
     url.set_path(&trimmed);

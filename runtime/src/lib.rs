@@ -14,6 +14,7 @@ mod base64;
 mod client;
 mod encoding;
 mod error;
+mod hook;
 mod link;
 mod multipart;
 mod pagination;
@@ -36,7 +37,11 @@ pub use client::{
     ClientBuilder, Core, SecurityScheme, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BODY, DEFAULT_TIMEOUT,
     DEFAULT_USER_AGENT,
 };
-pub use error::{ApiError, DecodeError, Error, ErrorBody, API_ERROR_BODY_LIMIT, SNIPPET_LIMIT};
+pub use error::{
+    ApiError, Call, DecodeError, Erased, Error, ErrorBody, ErrorKind, OperationError, API_ERROR_BODY_LIMIT,
+    DEBUG_LIMIT, SNIPPET_LIMIT,
+};
+pub use hook::{Attempt, Hook};
 pub use multipart::Multipart;
 pub use request::CallOptions;
 pub use response::{RawResponse, Response};
@@ -57,7 +62,7 @@ pub use ::reqwest;
 /// that collect page, item, byte and event streams
 /// (`client.list_things().items().try_collect().await`).
 pub mod prelude {
-    pub use super::{ByteStream, CallOptions, Error, EventStream, Response, RetryPolicy, Upload};
+    pub use super::{ByteStream, CallOptions, Error, ErrorKind, EventStream, Response, RetryPolicy, Upload};
     pub use futures::{Stream, StreamExt, TryStreamExt};
     pub use reqwest::header::HeaderMap;
     pub use reqwest::StatusCode;
@@ -70,12 +75,12 @@ pub mod prelude {
 pub mod __private {
     pub use super::client::FromCore;
     pub use super::encoding::{param_text, path_segment};
-    pub use super::error::api_error;
+    pub use super::error::{api_error, error_body};
     pub use super::link::next_link;
     pub use super::pagination::{cursor_from_last_item, items, link_pages, offset_pages, token_pages};
     pub use super::params::{cookie_param, header_param, path_param, query_param, ParamStyle};
     pub use super::request::{Body, Request};
-    pub use super::response::{decode_bytes, decode_json, decode_text, is_json_content_type, typed_error_body};
+    pub use super::response::{decode_bytes, decode_json, decode_text, is_json_content_type};
     pub use super::sse::SseParser;
     pub use super::validation::{max_items, max_length, maximum, min_items, min_length, minimum, pattern, Pattern};
 }

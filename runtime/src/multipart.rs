@@ -84,7 +84,7 @@ impl Multipart {
         value: &T,
         content_type: &str,
     ) -> Result<Multipart, Error> {
-        let data = serde_json::to_vec(value).map_err(|err| Error::Encode(Box::new(err)))?;
+        let data = serde_json::to_vec(value).map_err(|err| Error::encode(Box::new(err)))?;
         let data = PartData::Text(Bytes::from(data));
         Ok(self.push(name.into(), None, Some(content_type.to_owned()), data))
     }

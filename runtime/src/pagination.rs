@@ -5,44 +5,46 @@
 //! error the stream ends):
 //!
 //! ```text
-//! pub fn token_pages<B, P, F, Fut>(
+//! pub fn token_pages<B, P, F, Fut, E>(
 //!     builder: B,
 //!     fetch: F,
 //!     next_token: fn(&P) -> Option<String>,
 //!     page_len: fn(&P) -> usize,
-//! ) -> impl Stream<Item = Result<P, Error>>
+//! ) -> impl Stream<Item = Result<P, Error<E>>>
 //! where
 //!     B: Clone,
 //!     F: FnMut(B, Option<String>) -> Fut,
-//!     Fut: Future<Output = Result<P, Error>>;
+//!     Fut: Future<Output = Result<P, Error<E>>>;
 //!
-//! pub fn offset_pages<B, P, F, Fut>(
+//! pub fn offset_pages<B, P, F, Fut, E>(
 //!     builder: B,
 //!     first_offset: i64,
 //!     fetch: F,
 //!     page_len: fn(&P) -> usize,
 //!     total: fn(&P) -> Option<i64>,
-//! ) -> impl Stream<Item = Result<P, Error>>
+//! ) -> impl Stream<Item = Result<P, Error<E>>>
 //! where
 //!     B: Clone,
 //!     F: FnMut(B, i64) -> Fut,
-//!     Fut: Future<Output = Result<P, Error>>;
+//!     Fut: Future<Output = Result<P, Error<E>>>;
 //!
-//! pub fn link_pages<B, P, F, Fut>(
+//! pub fn link_pages<B, P, F, Fut, E>(
 //!     builder: B,
 //!     fetch: F,
 //!     page_len: fn(&P) -> usize,
-//! ) -> impl Stream<Item = Result<P, Error>>
+//! ) -> impl Stream<Item = Result<P, Error<E>>>
 //! where
 //!     B: Clone,
 //!     F: FnMut(B, Option<String>) -> Fut,            // `None`, then each next-page URL
-//!     Fut: Future<Output = Result<Response<P>, Error>>;
+//!     Fut: Future<Output = Result<Response<P>, Error<E>>>;
 //!
-//! pub fn items<P, T>(
-//!     pages: impl Stream<Item = Result<P, Error>>,
+//! pub fn items<P, T, E>(
+//!     pages: impl Stream<Item = Result<P, Error<E>>>,
 //!     into_items: fn(P) -> Vec<T>,
-//! ) -> impl Stream<Item = Result<T, Error>>;
+//! ) -> impl Stream<Item = Result<T, Error<E>>>;
 //! ```
+//!
+//! `E` is the operation's error type (see [`Error`]).
 //!
 //! `builder` is the operation's request builder; it is cloned for each page
 //! and handed to `fetch` with the page token (`None` for the first page) or
@@ -74,16 +76,16 @@ use super::response::Response;
 /// Stops after a page whose next token is absent or empty, or repeats a
 /// token already used (a server bug that would otherwise loop forever). An
 /// empty page ends the stream and is not yielded.
-pub fn token_pages<B, P, F, Fut>(
+pub fn token_pages<B, P, F, Fut, E>(
     builder: B,
     fetch: F,
     next_token: fn(&P) -> Option<String>,
     page_len: fn(&P) -> usize,
-) -> impl Stream<Item = Result<P, Error>>
+) -> impl Stream<Item = Result<P, Error<E>>>
 where
     B: Clone,
     F: FnMut(B, Option<String>) -> Fut,
-    Fut: Future<Output = Result<P, Error>>,
+    Fut: Future<Output = Result<P, Error<E>>>,
 {
     struct State<B, F> {
         builder: B,
@@ -114,17 +116,17 @@ where
 /// The next offset is the current one plus the page's length. Stops after a
 /// page that reaches `total` (when the page reports one); an empty page ends
 /// the stream and is not yielded.
-pub fn offset_pages<B, P, F, Fut>(
+pub fn offset_pages<B, P, F, Fut, E>(
     builder: B,
     first_offset: i64,
     fetch: F,
     page_len: fn(&P) -> usize,
     total: fn(&P) -> Option<i64>,
-) -> impl Stream<Item = Result<P, Error>>
+) -> impl Stream<Item = Result<P, Error<E>>>
 where
     B: Clone,
     F: FnMut(B, i64) -> Fut,
-    Fut: Future<Output = Result<P, Error>>,
+    Fut: Future<Output = Result<P, Error<E>>>,
 {
     struct State<B, F> {
         builder: B,
@@ -161,11 +163,15 @@ where
 /// returns the page with its headers. Stops after a page without a next
 /// link or whose next link was already followed; an empty page ends the
 /// stream and is not yielded.
-pub fn link_pages<B, P, F, Fut>(builder: B, fetch: F, page_len: fn(&P) -> usize) -> impl Stream<Item = Result<P, Error>>
+pub fn link_pages<B, P, F, Fut, E>(
+    builder: B,
+    fetch: F,
+    page_len: fn(&P) -> usize,
+) -> impl Stream<Item = Result<P, Error<E>>>
 where
     B: Clone,
     F: FnMut(B, Option<String>) -> Fut,
-    Fut: Future<Output = Result<Response<P>, Error>>,
+    Fut: Future<Output = Result<Response<P>, Error<E>>>,
 {
     struct State<B, F> {
         builder: B,
@@ -202,9 +208,9 @@ pub fn cursor_from_last_item<T>(has_more: bool, items: &[T], id: fn(&T) -> Optio
 }
 
 /// Flattens a stream of pages into a stream of their items.
-pub fn items<P, T>(
-    pages: impl Stream<Item = Result<P, Error>>,
+pub fn items<P, T, E>(
+    pages: impl Stream<Item = Result<P, Error<E>>>,
     into_items: fn(P) -> Vec<T>,
-) -> impl Stream<Item = Result<T, Error>> {
-    pages.map_ok(move |page| stream::iter(into_items(page).into_iter().map(Ok::<T, Error>))).try_flatten()
+) -> impl Stream<Item = Result<T, Error<E>>> {
+    pages.map_ok(move |page| stream::iter(into_items(page).into_iter().map(Ok::<T, Error<E>>))).try_flatten()
 }

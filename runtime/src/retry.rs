@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 
-use super::error::Error;
+use super::error::{Error, ErrorKind};
 
 /// When and how failed attempts are retried.
 ///
@@ -31,7 +31,7 @@ use super::error::Error;
 ///   bounded by the per-attempt timeout, not by this budget.
 ///
 /// When retries are exhausted, a retryable status is returned like any other
-/// response (the generated code turns it into [`Error::Api`]), and a
+/// response (the generated code turns it into [`ErrorKind::Api`](super::ErrorKind::Api)), and a
 /// retryable failure is returned as its error.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
@@ -131,9 +131,9 @@ pub fn is_retryable_status(status: StatusCode) -> bool {
 /// Whether a failed attempt is worth retrying: connection errors and
 /// timeouts, not invalid requests, redirect loops or oversized bodies.
 pub(crate) fn is_retryable_error(err: &Error) -> bool {
-    match err {
-        Error::Timeout => true,
-        Error::Transport(err) => err.is_connect() || err.is_timeout() || err.is_request() || err.is_body(),
+    match err.kind() {
+        ErrorKind::Timeout { .. } => true,
+        ErrorKind::Transport(err) => err.is_connect() || err.is_timeout() || err.is_request() || err.is_body(),
         _ => false,
     }
 }

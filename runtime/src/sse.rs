@@ -16,7 +16,7 @@ use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
-use super::error::{bounded_snippet, DecodeError, Error, SNIPPET_LIMIT};
+use super::error::{bounded_snippet, DecodeError, Error, ErrorKind, SNIPPET_LIMIT};
 use super::stream::ByteStream;
 
 /// One server-sent event.
@@ -67,7 +67,7 @@ impl SseParser {
         SseParser { limit: Some(limit), ..SseParser::default() }
     }
 
-    /// Parses a chunk. Fails ([`Error::BodyTooLarge`], with status 200)
+    /// Parses a chunk. Fails ([`ErrorKind::BodyTooLarge`](super::ErrorKind::BodyTooLarge), with status 200)
     /// only when the size limit is exceeded.
     pub fn feed(&mut self, chunk: &[u8]) -> Result<(), Error> {
         let mut rest = chunk;
@@ -95,7 +95,7 @@ impl SseParser {
         self.line.extend_from_slice(rest);
         match self.limit {
             Some(limit) if self.line.len().saturating_add(self.data.len()) > limit => {
-                Err(Error::BodyTooLarge { status: StatusCode::OK, limit })
+                Err(Error::body_too_large(StatusCode::OK, limit))
             }
             _ => Ok(()),
         }
@@ -163,7 +163,7 @@ type DecodeData<T> = fn(String) -> Result<T, (String, serde_json::Error)>;
 
 /// The events of a `text/event-stream` response, in order, as they arrive.
 ///
-/// Data that does not decode yields an [`Error::Decode`] for that event and
+/// Data that does not decode yields an [`ErrorKind::Decode`](super::ErrorKind::Decode) for that event and
 /// the stream goes on; a transport error, a timeout (no chunk within the
 /// call's timeout: servers send comments to keep a quiet stream alive) or
 /// an event over the client's response-size limit ends it.
@@ -209,9 +209,12 @@ impl<T> EventStream<T> {
         let snippet = bounded_snippet(data.as_bytes(), SNIPPET_LIMIT);
         match (self.decode)(data) {
             Ok(data) => Ok(Event { event, id, retry, data }),
-            Err((path, source)) => {
-                Err(Error::Decode(Box::new(DecodeError { status: self.status(), path, snippet, source })))
-            }
+            Err((path, source)) => Err(Error::from(ErrorKind::Decode(Box::new(DecodeError {
+                status: self.status(),
+                path,
+                snippet,
+                source,
+            })))),
         }
     }
 }
@@ -339,7 +342,7 @@ mod tests {
     fn the_size_limit_bounds_a_pending_event() {
         let mut parser = SseParser::with_limit(16);
         assert!(parser.feed(b"data: 0123456789\n").is_ok());
-        assert!(matches!(parser.feed(b"data: 0123"), Err(Error::BodyTooLarge { .. })));
+        assert!(matches!(parser.feed(b"data: 0123").map_err(Error::into_kind), Err(ErrorKind::BodyTooLarge { .. })));
     }
 
     #[tokio::test]
@@ -357,7 +360,10 @@ mod tests {
         assert_eq!(results.len(), 3);
         assert_eq!(results[0].as_ref().map(|e| &e.data).ok(), Some(&Tick { n: 1 }));
         match &results[1] {
-            Err(Error::Decode(decode)) => assert_eq!(decode.path, "n"),
+            Err(err) if err.is_decode() => match err.kind() {
+                ErrorKind::Decode(decode) => assert_eq!(decode.path, "n"),
+                _ => unreachable!(),
+            },
             other => panic!("expected a decode error, got {other:?}"),
         }
         assert_eq!(results[2].as_ref().map(|e| e.data.n).ok(), Some(3));

@@ -13,7 +13,7 @@ use reqwest::header::{HeaderMap, CONTENT_LENGTH};
 use reqwest::StatusCode;
 
 use super::client::{Core, DEFAULT_MAX_RESPONSE_BODY};
-use super::error::Error;
+use super::error::{Call, Error};
 use super::request::Request;
 use super::response::RawResponse;
 use super::transport::{run, trace, transport_error, Read, Received};
@@ -34,11 +34,14 @@ impl Core {
         let redact = self.inner.api_key_query.is_some();
         let limit = self.inner.max_response_body;
         let span = trace::CallSpan::new(&request);
-        match span.instrument(run(&self.inner, request, &span, Read::Head)).await? {
-            Received::Head(response) => Ok(ByteStream::from_response(response, idle, redact, limit)),
+        let (received, call) = span.instrument(run(&self.inner, request, &span, Read::Head)).await?;
+        let mut stream = match received {
+            Received::Head(response) => ByteStream::from_response(response, idle, redact, limit),
             // Not produced by `Read::Head`; an already read body streams too.
-            Received::Whole(raw) => Ok(ByteStream::new(raw.status, raw.headers, stream::iter([Ok(raw.body)]))),
-        }
+            Received::Whole(raw) => ByteStream::new(raw.status, raw.headers, stream::iter([Ok(raw.body)])),
+        };
+        stream.call = Some(call);
+        Ok(stream)
     }
 }
 
@@ -46,7 +49,7 @@ impl Core {
 /// `Stream<Item = Result<Bytes, Error>>` with the status and headers.
 ///
 /// Memory stays bounded by the chunk size whatever the body's size. After an
-/// error (transport failure, [`Error::Timeout`] when no chunk arrived within
+/// error (transport failure, [`ErrorKind::Timeout`](super::ErrorKind::Timeout) when no chunk arrived within
 /// the call's timeout) the stream ends.
 pub struct ByteStream {
     status: StatusCode,
@@ -55,6 +58,8 @@ pub struct ByteStream {
     /// The client's response-size limit: used by [`ByteStream::into_raw`]
     /// only (an error body is read whole), never by the stream itself.
     limit: usize,
+    /// The call it answers, kept for the errors [`ByteStream::into_raw`] leads to.
+    call: Option<Call>,
 }
 
 impl ByteStream {
@@ -65,7 +70,7 @@ impl ByteStream {
         headers: HeaderMap,
         body: impl Stream<Item = Result<Bytes, Error>> + Send + 'static,
     ) -> ByteStream {
-        ByteStream { status, headers, body: body.boxed(), limit: DEFAULT_MAX_RESPONSE_BODY }
+        ByteStream { status, headers, body: body.boxed(), limit: DEFAULT_MAX_RESPONSE_BODY, call: None }
     }
 
     fn from_response(response: reqwest::Response, idle: Duration, redact: bool, limit: usize) -> ByteStream {
@@ -79,10 +84,10 @@ impl ByteStream {
                 Ok(Ok(Some(chunk))) => Some((Ok(chunk), Some(response))),
                 Ok(Ok(None)) => None,
                 Ok(Err(err)) => Some((Err(transport_error(err, redact)), None)),
-                Err(_elapsed) => Some((Err(Error::Timeout), None)),
+                Err(_elapsed) => Some((Err(Error::timeout(Some(idle))), None)),
             }
         });
-        ByteStream { status, headers, body: body.boxed(), limit }
+        ByteStream { status, headers, body: body.boxed(), limit, call: None }
     }
 
     /// The response status.
@@ -101,18 +106,30 @@ impl ByteStream {
     }
 
     /// Reads the rest of the body into memory, up to the client's
-    /// response-size limit ([`Error::BodyTooLarge`] beyond it): how an error
-    /// response of a streamed call is turned into [`Error::Api`].
+    /// response-size limit ([`ErrorKind::BodyTooLarge`](super::ErrorKind::BodyTooLarge) beyond it): how an error
+    /// response of a streamed call is turned into [`ErrorKind::Api`](super::ErrorKind::Api).
     pub async fn into_raw(mut self) -> Result<RawResponse, Error> {
         let mut body = BytesMut::new();
         while let Some(chunk) = self.body.next().await {
-            let chunk = chunk?;
+            let chunk = match (chunk, &self.call) {
+                (Ok(chunk), _) => chunk,
+                (Err(err), Some(call)) => return Err(err.with_call(call.clone())),
+                (Err(err), None) => return Err(err),
+            };
             if chunk.len() > self.limit.saturating_sub(body.len()) {
-                return Err(Error::BodyTooLarge { status: self.status, limit: self.limit });
+                let err = Error::body_too_large(self.status, self.limit);
+                return Err(match self.call {
+                    Some(call) => err.with_call(call),
+                    None => err,
+                });
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(RawResponse { status: self.status, headers: self.headers, body: body.freeze() })
+        let raw = RawResponse::new(self.status, self.headers, body.freeze());
+        Ok(match self.call {
+            Some(call) => raw.with_call(call),
+            None => raw,
+        })
     }
 
     /// The size limit [`into_raw`](Self::into_raw) applies (and event

@@ -20,7 +20,7 @@ use serde::Deserialize;
 
 use super::client::sensitive_value;
 use super::encoding::base64;
-use super::error::{api_error, Error};
+use super::error::{api_error, Error, OperationError};
 use super::response::RawResponse;
 use super::secret::Secret;
 
@@ -189,18 +189,18 @@ impl OAuth2 {
                 let pass = serde_urlencoded::to_string([("", secret.expose())]).unwrap_or_default();
                 let credentials = format!("{}:{}", &user[1..], &pass[1..]);
                 let value = sensitive_value(&format!("Basic {}", base64(credentials.as_bytes())))
-                    .ok_or_else(|| Error::Config("OAuth2 client credentials are not valid".to_owned()))?;
+                    .ok_or_else(|| Error::config("OAuth2 client credentials are not valid".to_owned()))?;
                 request = request.header(reqwest::header::AUTHORIZATION, value);
             }
             None => form.push(("client_id", &self.client_id)),
         }
-        let response = request.form(&form).send().await.map_err(|err| Error::Transport(err.without_url()))?;
+        let response = request.form(&form).send().await.map_err(|err| Error::transport(err.without_url()))?;
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(|err| Error::Transport(err.without_url()))?;
+        let body = response.bytes().await.map_err(|err| Error::transport(err.without_url()))?;
         if !status.is_success() {
             // An error answer (§5.2) carries no token, so its body may be kept.
-            return Err(api_error(RawResponse::new(status, headers, body), None));
+            return Err(api_error::<TokenEndpointError>(RawResponse::new(status, headers, body)).into());
         }
         #[derive(Deserialize)]
         struct Answer {
@@ -210,7 +210,7 @@ impl OAuth2 {
         }
         // The body holds the token: a failure names no part of it.
         let answer: Answer = serde_json::from_slice(&body)
-            .map_err(|_| Error::Config("the token endpoint's answer has no readable access_token".to_owned()))?;
+            .map_err(|_| Error::config("the token endpoint's answer has no readable access_token".to_owned()))?;
         Ok(Token {
             access_token: Secret::new(answer.access_token),
             expires_in: answer.expires_in.map(Duration::from_secs),
@@ -275,7 +275,7 @@ impl TokenCache {
         }
         let token = self.source.token(state.as_ref().map(|cached| &cached.token)).await?;
         let header = sensitive_value(&format!("Bearer {}", token.access_token.expose())).ok_or_else(|| {
-            Error::Config("the token source gave a token that is not a valid header value".to_owned())
+            Error::config("the token source gave a token that is not a valid header value".to_owned())
         })?;
         let refresh_at = token.expires_in.map(|lifetime| Instant::now() + lifetime.saturating_sub(EXPIRY_MARGIN));
         *state = Some(Cached { token, header: header.clone(), refresh_at, rejected: false });
@@ -296,5 +296,25 @@ impl TokenCache {
 impl fmt::Debug for TokenCache {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("TokenCache([redacted])")
+    }
+}
+
+/// The token endpoint's error answer (RFC 6749 §5.2): no documented body
+/// type, so the error keeps the status and the bounded body like any
+/// undocumented failure.
+#[derive(Debug)]
+struct TokenEndpointError;
+
+impl OperationError for TokenEndpointError {
+    fn from_response(_raw: &RawResponse) -> Self {
+        TokenEndpointError
+    }
+
+    fn case(&self) -> &'static str {
+        "Other"
+    }
+
+    fn body(&self) -> Option<&(dyn std::any::Any + Send + Sync)> {
+        None
     }
 }

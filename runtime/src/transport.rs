@@ -12,7 +12,8 @@ use reqwest::{Method, StatusCode};
 use url::Url;
 
 use super::client::{is_sensitive_header, sensitive_value, Core, Inner, SecurityScheme};
-use super::error::Error;
+use super::error::{Call, Error};
+use super::hook::Attempt;
 use super::request::{Payload, Request};
 use super::response::RawResponse;
 use super::retry::{is_retryable_error, is_retryable_status, retry_after, RetryPolicy};
@@ -33,16 +34,22 @@ impl Core {
     /// `status`, `duration_ms` and `error` (never a concrete path, query,
     /// header or body), and each retry emits an event.
     ///
+    /// Errors and the response carry the [`Call`]: operation, method, path
+    /// template, attempts and duration.
     /// Called by generated code: not part of the runtime's API.
     #[doc(hidden)]
     pub async fn execute(&self, request: Request) -> Result<RawResponse, Error> {
         let span = trace::CallSpan::new(&request);
-        match span.instrument(run(&self.inner, request, &span, Read::Whole)).await? {
-            Received::Whole(raw) => Ok(raw),
+        let (received, call) = span.instrument(run(&self.inner, request, &span, Read::Whole)).await?;
+        match received {
+            Received::Whole(raw) => Ok(raw.with_call(call)),
             // Not produced by `Read::Whole`; reading the body is still right.
             Received::Head(response) => {
                 let redact = self.inner.api_key_query.is_some();
-                read_body(response, self.inner.max_response_body, redact).await
+                match read_body(response, self.inner.max_response_body, redact).await {
+                    Ok(raw) => Ok(raw.with_call(call)),
+                    Err(err) => Err(err.with_call(call)),
+                }
             }
         }
     }
@@ -91,28 +98,59 @@ struct Prepared {
     headers: HeaderMap,
     body: Payload,
     timeout: Duration,
+    /// The whole call's deadline, when set.
+    call_timeout: Option<Duration>,
     policy: RetryPolicy,
     /// Whether the URL carries the API key (then errors lose their query).
     redact_query: bool,
     /// Whether `Authorization` comes from the client's token source.
     token: bool,
+    /// For the hook: the operation and its path template.
+    operation: &'static str,
+    path_template: &'static str,
 }
 
-/// Runs the attempts of `request` inside `span`.
+/// Runs the attempts of `request` inside `span`: what was received and the
+/// [`Call`] it answers, or an error carrying the call.
 pub(super) async fn run(
     inner: &Inner,
     request: Request,
     span: &trace::CallSpan,
     read: Read,
-) -> Result<Received, Error> {
+) -> Result<(Received, Call), Error> {
     let started = Instant::now();
+    let mut call = Call {
+        operation: request.operation_id,
+        method: request.method.clone(),
+        path_template: request.path_template,
+        attempts: 0,
+        elapsed: std::time::Duration::ZERO,
+    };
     let prepared = prepare(inner, request);
+    let mut count = 0;
     let result = match prepared {
-        Ok(mut prepared) => with_token(inner, &mut prepared, started, span, read).await,
+        Ok(mut prepared) => {
+            let call_timeout = prepared.call_timeout;
+            let calls = with_token(inner, &mut prepared, started, span, read, &mut count);
+            match call_timeout {
+                // The whole call, attempts, backoff and a token refresh, under one deadline.
+                Some(limit) => match tokio::time::timeout(limit, calls).await {
+                    Ok(outcome) => outcome,
+                    Err(_elapsed) => Err(Error::call_timeout(limit)),
+                },
+                None => calls.await,
+            }
+        }
         Err(err) => Err(err),
     };
+    let attempts = count;
     span.finish(traced(&result), started.elapsed());
-    result
+    call.attempts = attempts;
+    call.elapsed = started.elapsed();
+    match result {
+        Ok(received) => Ok((received, call)),
+        Err(err) => Err(err.with_call(call)),
+    }
 }
 
 /// The attempts, with `Authorization` from the token source when the
@@ -124,13 +162,14 @@ async fn with_token(
     started: Instant,
     span: &trace::CallSpan,
     read: Read,
+    count: &mut u32,
 ) -> Result<Received, Error> {
     let Some(cache) = inner.token.as_ref().filter(|_| prepared.token) else {
-        return attempts(inner, prepared, started, span, read).await;
+        return attempts(inner, prepared, started, span, read, count).await;
     };
     let sent = cache.authorization().await?;
     prepared.headers.insert(AUTHORIZATION, sent.clone());
-    let outcome = attempts(inner, prepared, started, span, read).await;
+    let outcome = attempts(inner, prepared, started, span, read, count).await;
     match &outcome {
         Ok(received) if received.status() == StatusCode::UNAUTHORIZED && prepared.body.is_replayable() => {
             cache.rejected(&sent).await;
@@ -139,7 +178,7 @@ async fn with_token(
                 return outcome;
             }
             prepared.headers.insert(AUTHORIZATION, renewed);
-            attempts(inner, prepared, started, span, read).await
+            attempts(inner, prepared, started, span, read, count).await
         }
         _ => outcome,
     }
@@ -151,6 +190,7 @@ async fn attempts(
     started: Instant,
     span: &trace::CallSpan,
     read: Read,
+    count: &mut u32,
 ) -> Result<Received, Error> {
     let policy = &prepared.policy;
     // A streamed upload is consumed by the first attempt: it cannot be resent.
@@ -158,8 +198,9 @@ async fn attempts(
     let mut attempt: u32 = 0;
     loop {
         attempt = attempt.saturating_add(1);
+        *count = attempt;
         span.attempt(attempt);
-        let outcome = send_once(inner, prepared, read).await;
+        let outcome = send_once(inner, prepared, read, attempt).await;
         let wait = if may_retry && attempt < policy.attempts() {
             match &outcome {
                 Ok(received) if is_retryable_status(received.status()) => {
@@ -183,8 +224,9 @@ async fn attempts(
 
 /// One attempt, bounded by the per-attempt timeout: up to the end of the
 /// body ([`Read::Whole`]) or to the headers ([`Read::Head`]).
-async fn send_once(inner: &Inner, prepared: &Prepared, read: Read) -> Result<Received, Error> {
+async fn send_once(inner: &Inner, prepared: &Prepared, read: Read, number: u32) -> Result<Received, Error> {
     let redact = prepared.redact_query;
+    let hooked = Attempt { operation: prepared.operation, path_template: prepared.path_template, number };
     let attempt = async {
         // A `reqwest::Request` built directly takes the prepared headers in one
         // clone; `RequestBuilder::headers` would re-insert them one by one.
@@ -197,7 +239,13 @@ async fn send_once(inner: &Inner, prepared: &Prepared, read: Read) -> Result<Rec
                 request.headers_mut().insert(CONTENT_LENGTH, HeaderValue::from(length));
             }
         }
+        if let Some(hook) = &inner.hook {
+            hook.before_attempt(&mut request, &hooked);
+        }
         let response = inner.http.execute(request).await.map_err(|err| transport_error(err, redact))?;
+        if let Some(hook) = &inner.hook {
+            hook.after_response(response.status(), response.headers(), &hooked);
+        }
         match read {
             Read::Whole => read_body(response, inner.max_response_body, redact).await.map(Received::Whole),
             Read::Head => Ok(Received::Head(response)),
@@ -205,7 +253,7 @@ async fn send_once(inner: &Inner, prepared: &Prepared, read: Read) -> Result<Rec
     };
     match tokio::time::timeout(prepared.timeout, attempt).await {
         Ok(outcome) => outcome,
-        Err(_elapsed) => Err(Error::Timeout),
+        Err(_elapsed) => Err(Error::timeout(Some(prepared.timeout))),
     }
 }
 
@@ -214,7 +262,7 @@ async fn read_body(mut response: reqwest::Response, limit: usize, redact: bool) 
     let status = response.status();
     let announced = response.content_length();
     if announced.is_some_and(|len| len > u64::try_from(limit).unwrap_or(u64::MAX)) {
-        return Err(Error::BodyTooLarge { status, limit });
+        return Err(Error::body_too_large(status, limit));
     }
     let headers = std::mem::take(response.headers_mut());
     if announced.is_some() {
@@ -223,33 +271,33 @@ async fn read_body(mut response: reqwest::Response, limit: usize, redact: bool) 
         // server sending more than it announced is cut off by hyper.
         let body = response.bytes().await.map_err(|err| transport_error(err, redact))?;
         if body.len() > limit {
-            return Err(Error::BodyTooLarge { status, limit });
+            return Err(Error::body_too_large(status, limit));
         }
-        return Ok(RawResponse { status, headers, body });
+        return Ok(RawResponse::new(status, headers, body));
     }
     // No announced length: collect chunk by chunk, checking the limit as we go.
     let mut body = BytesMut::new();
     while let Some(chunk) = response.chunk().await.map_err(|err| transport_error(err, redact))? {
         if chunk.len() > limit.saturating_sub(body.len()) {
-            return Err(Error::BodyTooLarge { status, limit });
+            return Err(Error::body_too_large(status, limit));
         }
         body.extend_from_slice(&chunk);
     }
-    Ok(RawResponse { status, headers, body: body.freeze() })
+    Ok(RawResponse::new(status, headers, body.freeze()))
 }
 
-/// A reqwest error as [`Error`]: timeouts as [`Error::Timeout`], and the
+/// A reqwest error as [`Error`]: timeouts as [`ErrorKind::Timeout`](super::ErrorKind::Timeout), and the
 /// URL's query dropped when it carries the API key.
 pub(super) fn transport_error(mut err: reqwest::Error, redact_query: bool) -> Error {
     if err.is_timeout() {
-        return Error::Timeout;
+        return Error::timeout(None);
     }
     if redact_query {
         if let Some(url) = err.url_mut() {
             url.set_query(None);
         }
     }
-    Error::Transport(err)
+    Error::transport(err)
 }
 
 fn prepare(inner: &Inner, request: Request) -> Result<Prepared, Error> {
@@ -327,12 +375,31 @@ fn prepare(inner: &Inner, request: Request) -> Result<Prepared, Error> {
         }
     }
     let options = request.options;
+    // Per-call headers come last: beside the client's defaults, replacing a
+    // default (or generated) header of the same name.
+    let mut set_by_call: Vec<HeaderName> = Vec::new();
+    for (name, value) in options.headers() {
+        let header = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| Error::invalid_request(name.as_str(), "a valid HTTP header name"))?;
+        let mut value = HeaderValue::from_str(value)
+            .map_err(|_| Error::invalid_request(name.as_str(), "a valid HTTP header value (visible ASCII)"))?;
+        value.set_sensitive(is_sensitive_header(header.as_str()));
+        if set_by_call.contains(&header) {
+            headers.append(header, value);
+        } else {
+            headers.insert(header.clone(), value);
+            set_by_call.push(header);
+        }
+    }
     Ok(Prepared {
+        operation: request.operation_id,
+        path_template: request.path_template,
         method: request.method,
         url,
         headers,
         body: request.body.into_payload(),
         timeout: options.timeout.unwrap_or(inner.timeout),
+        call_timeout: options.call_timeout_value(),
         policy: options.retry.unwrap_or_else(|| inner.retry.clone()),
         redact_query: inner.api_key_query.is_some(),
         token: inner.token.is_some()

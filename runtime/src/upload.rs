@@ -32,7 +32,7 @@ pub(crate) type Chunks = BoxStream<'static, io::Result<Bytes>>;
 ///
 /// Bytes and files can be sent again (a retry reopens the file); a stream is
 /// sent once, so a call with a stream upload is never retried, and sending a
-/// clone of an already sent stream upload fails with [`Error::Encode`]. The
+/// clone of an already sent stream upload fails with [`ErrorKind::Encode`](super::ErrorKind::Encode). The
 /// call's per-attempt timeout covers sending the whole upload: raise it
 /// ([`CallOptions::timeout`](super::CallOptions::timeout)) for large files.
 #[derive(Clone)]
@@ -63,7 +63,7 @@ impl Upload {
     /// A file, opened (with tokio) and read in chunks when the request is
     /// sent, and reopened for a retry. Its file name defaults to the path's
     /// last component. A file that cannot be opened fails the call with
-    /// [`Error::Encode`].
+    /// [`ErrorKind::Encode`](super::ErrorKind::Encode).
     pub fn path(path: impl Into<PathBuf>) -> Upload {
         let path = path.into();
         let file_name = path.file_name().map(|name| name.to_string_lossy().into_owned());
@@ -159,7 +159,7 @@ impl Upload {
 }
 
 fn encode_error(err: io::Error) -> Error {
-    Error::Encode(Box::new(err))
+    Error::encode(Box::new(err))
 }
 
 /// Reads `reader` in chunks of at most [`FILE_CHUNK`] bytes.
@@ -224,7 +224,7 @@ mod tests {
 
     async fn collect(upload: &Upload) -> Result<(Vec<u8>, Option<u64>), Error> {
         let (chunks, length) = upload.open().await?;
-        let parts: Vec<Bytes> = chunks.try_collect().await.map_err(|e| Error::Encode(Box::new(e)))?;
+        let parts: Vec<Bytes> = chunks.try_collect().await.map_err(|e| Error::encode(Box::new(e)))?;
         Ok((parts.concat(), length))
     }
 
@@ -254,12 +254,12 @@ mod tests {
         let clone = streamed.clone();
         let (data, length) = collect(&streamed).await.expect("stream");
         assert_eq!((data.as_slice(), length), (&b"ab"[..], Some(2)));
-        assert!(matches!(collect(&clone).await, Err(Error::Encode(_))));
+        assert!(matches!(collect(&clone).await, Err(err) if matches!(err.kind(), crate::ErrorKind::Encode(_))));
     }
 
     #[tokio::test]
     async fn a_missing_file_is_an_encode_error() {
         let upload = Upload::path("/definitely/not/here.bin");
-        assert!(matches!(upload.open().await, Err(Error::Encode(_))));
+        assert!(matches!(upload.open().await, Err(err) if matches!(err.kind(), crate::ErrorKind::Encode(_))));
     }
 }

@@ -1,5 +1,5 @@
 //! Client-side checks called by generated `validate()` code. Each returns
-//! [`Error::InvalidRequest`] naming the field and the rule it violates.
+//! [`ErrorKind::InvalidRequest`](super::ErrorKind::InvalidRequest) naming the field and the rule it violates.
 
 use std::sync::OnceLock;
 
@@ -96,10 +96,14 @@ fn check(ok: bool, field: &str, rule: impl FnOnce() -> String) -> Result<(), Err
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ErrorKind;
 
     fn rule(result: Result<(), Error>) -> Option<String> {
         match result {
-            Err(Error::InvalidRequest { rule, .. }) => Some(rule),
+            Err(err) => match err.into_kind() {
+                ErrorKind::InvalidRequest { rule, .. } => Some(rule),
+                _ => None,
+            },
             _ => None,
         }
     }

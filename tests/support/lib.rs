@@ -36,3 +36,26 @@ pub fn test_core(base: &str, retry: api_clients::runtime::RetryPolicy) -> api_cl
         Err(err) => panic!("client: {err}"),
     }
 }
+
+/// The error enum generated for an operation that documents no error
+/// status: every non-success response is its `Other` case. For hand-written
+/// builders shaped like the generated ones.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UndocumentedErrors {
+    /// Any non-success response.
+    Other,
+}
+
+impl api_clients::runtime::OperationError for UndocumentedErrors {
+    fn from_response(_raw: &api_clients::runtime::RawResponse) -> Self {
+        Self::Other
+    }
+
+    fn case(&self) -> &'static str {
+        "Other"
+    }
+
+    fn body(&self) -> Option<&(dyn std::any::Any + Send + Sync)> {
+        None
+    }
+}

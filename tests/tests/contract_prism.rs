@@ -24,7 +24,7 @@ use std::fmt::Debug;
 use std::time::Instant;
 
 use api_clients::api_connect::ClientBuilderExt as _;
-use api_clients::runtime::{Error, Response, RetryPolicy};
+use api_clients::runtime::{Error, ErrorKind, OperationError, Response, RetryPolicy};
 use api_clients::{api_connect, apono};
 use integration_tests::prism::{spec_operations, Prism, SpecOperation, VIOLATIONS_HEADER};
 use reqwest::StatusCode;
@@ -54,8 +54,8 @@ fn json_map(value: serde_json::Value) -> serde_json::Map<String, serde_json::Val
 
 /// A short description of a failed call, with Prism's violations if any.
 fn describe(err: &Error) -> String {
-    match err {
-        Error::Api(api) => {
+    match err.kind() {
+        ErrorKind::Api(api) => {
             let violations = api
                 .headers
                 .get(VIOLATIONS_HEADER)
@@ -63,10 +63,26 @@ fn describe(err: &Error) -> String {
                 .unwrap_or_default();
             format!("status {}{violations}, body: {}", api.status, api.snippet())
         }
-        Error::Decode(decode) => {
+        ErrorKind::Decode(decode) => {
             format!("decode error at `{}`: {} (body: {})", decode.path, decode.source, decode.snippet)
         }
-        other => format!("{other} ({other:?})"),
+        _ => format!("{err} ({err:?})"),
+    }
+}
+
+/// The error-enum case the spec's documented statuses are named by.
+fn reason_case(status: u16) -> &'static str {
+    match status {
+        400 => "BadRequest",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "NotFound",
+        409 => "Conflict",
+        408 => "RequestTimeout",
+        429 => "TooManyRequests",
+        500 => "InternalServerError",
+        503 => "ServiceUnavailable",
+        _ => "Other",
     }
 }
 
@@ -120,7 +136,7 @@ impl Contract {
 
     /// Counts Prism's violations on an error (which [`describe`] reports).
     fn count_violations(&mut self, err: &Error) {
-        if let Error::Api(api) = err {
+        if let Some(api) = err.as_api_error() {
             if api.headers.contains_key(VIOLATIONS_HEADER) {
                 self.violations += 1;
             }
@@ -129,7 +145,12 @@ impl Contract {
 
     /// A call that must succeed: `Ok`, decoded, with a documented status and
     /// without violations. Returns the decoded body.
-    fn ok<T: Debug>(&mut self, id: &'static str, result: Result<Response<T>, Error>) -> Option<T> {
+    fn ok<T: Debug, E: OperationError>(
+        &mut self,
+        id: &'static str,
+        result: Result<Response<T>, Error<E>>,
+    ) -> Option<T> {
+        let result = result.map_err(Error::from);
         let documented = self.record(id).map(|op| op.statuses.clone()).unwrap_or_default();
         match result {
             Ok(response) => {
@@ -154,7 +175,8 @@ impl Contract {
     /// generated code returns it as `Ok` (sent with a client that does not
     /// follow redirects). Checks that status, a `Location` header and the
     /// absence of violations.
-    fn redirect(&mut self, id: &'static str, result: Result<Response<()>, Error>) {
+    fn redirect<E: OperationError>(&mut self, id: &'static str, result: Result<Response<()>, Error<E>>) {
+        let result = result.map_err(Error::from);
         let documented = self.record(id).map(|op| op.statuses.clone()).unwrap_or_default();
         assert!(
             documented.iter().all(|s| !s.starts_with('2')),
@@ -178,14 +200,16 @@ impl Contract {
     }
 
     /// A call made with `Prefer: code=<expected>`: must fail with
-    /// `Error::Api` of that status, carrying the typed error body `E`.
-    fn api_error<T: Debug, E: Debug + 'static>(
+    /// an API error of that status, whose case in the operation's error enum
+    /// is the one named `case` and carries the typed error body `B`.
+    fn api_error<T: Debug, E: OperationError, B: Debug + 'static>(
         &mut self,
         id: &'static str,
         expected: u16,
-        result: Result<Response<T>, Error>,
-        body_status: impl Fn(&E) -> Option<i64>,
+        result: Result<Response<T>, Error<E>>,
+        body_status: impl Fn(&B) -> Option<i64>,
     ) {
+        let result = result.map_err(Error::from);
         self.calls += 1;
         self.error_checks += 1;
         let documented = self.spec.get(id).map(|op| op.statuses.clone()).unwrap_or_default();
@@ -194,9 +218,20 @@ impl Contract {
             self.failures.push(format!("{id}: status {expected} is not documented (documented: {documented:?})"));
         }
         match &result {
-            Err(err @ Error::Api(api)) if api.status.as_u16() == expected => {
+            Err(err)
+                if err
+                    .as_api_error()
+                    .is_some_and(|api: &api_clients::runtime::ApiError| api.status.as_u16() == expected) =>
+            {
+                let Some(api) = err.as_api_error() else { return };
                 self.check_violations(id, &api.headers);
-                match err.api_body::<E>() {
+                let case = api.error.downcast_ref::<E>().map(E::case).unwrap_or_default();
+                // A status the spec does not list is the operation's `default` case.
+                let expected_case = if documented.contains(&code) { reason_case(expected) } else { "Default" };
+                if case != expected_case {
+                    self.failures.push(format!("{id} ({expected}): error case `{case}`, expected `{expected_case}`"));
+                }
+                match api.error.downcast_ref::<E>().and_then(E::body).and_then(|body| body.downcast_ref::<B>()) {
                     Some(body) if body_status(body).is_some() => {}
                     Some(body) => {
                         self.failures.push(format!("{id} ({expected}): typed error body without status: {body:?}"))

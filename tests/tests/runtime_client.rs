@@ -7,10 +7,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use api_clients::runtime::__private::{
-    api_error, decode_bytes, decode_json, decode_text, is_json_content_type, path_segment, Body, Request,
+    api_error, decode_bytes, decode_json, decode_text, error_body, is_json_content_type, path_segment, Body, Request,
 };
 use api_clients::runtime::{
-    ClientBuilder, Core, Error, RawResponse, RetryPolicy, SecurityScheme, API_ERROR_BODY_LIMIT,
+    ClientBuilder, Core, Error, ErrorKind, OperationError, RawResponse, RetryPolicy, SecurityScheme,
+    API_ERROR_BODY_LIMIT,
 };
 use axum::extract::{Path, Request as AxumRequest};
 use axum::http::StatusCode as AxumStatus;
@@ -202,7 +203,7 @@ async fn path_segments_round_trip_as_one_segment() {
     for value in [".", ".."] {
         let path = format!("/items/{}/tail", path_segment(value));
         let err = client.0.execute(get_request(&path)).await.expect_err("rejected");
-        assert!(matches!(err, Error::InvalidRequest { .. }), "{err:?}");
+        assert!(matches!(err.kind(), ErrorKind::InvalidRequest { .. }), "{err:?}");
     }
     assert_eq!(hits.load(Ordering::SeqCst), 0, "nothing was sent");
 }
@@ -233,7 +234,7 @@ async fn bodies_are_sent_with_their_content_type() {
     // A map with non-string keys cannot be JSON: an error, not a panic.
     let bad: BTreeMap<(u8, u8), u8> = [((1, 2), 3)].into_iter().collect();
     let err = Body::json(&bad).expect_err("not serializable");
-    assert!(matches!(err, Error::Encode(_)));
+    assert!(matches!(err.kind(), ErrorKind::Encode(_)));
     assert!(err.source().is_some());
 }
 
@@ -244,8 +245,8 @@ async fn invalid_request_headers_are_rejected_before_sending() {
     let mut request = get_request("/");
     request.header("X-Bad", "line\nbreak");
     let err = client.0.execute(request).await.expect_err("invalid value");
-    match &err {
-        Error::InvalidRequest { field, .. } => assert_eq!(field, "X-Bad"),
+    match err.kind() {
+        ErrorKind::InvalidRequest { field, .. } => assert_eq!(field, "X-Bad"),
         other => panic!("unexpected {other:?}"),
     }
     assert!(!err.to_string().contains("line"));
@@ -253,10 +254,10 @@ async fn invalid_request_headers_are_rejected_before_sending() {
     let mut request = get_request("/");
     request.header("Bad Name", "v");
     let err = client.0.execute(request).await.expect_err("invalid name");
-    assert!(matches!(err, Error::InvalidRequest { .. }));
+    assert!(matches!(err.kind(), ErrorKind::InvalidRequest { .. }));
 
     let err = client.0.execute(get_request("no-leading-slash")).await.expect_err("invalid path");
-    assert!(matches!(err, Error::InvalidRequest { .. }));
+    assert!(matches!(err.kind(), ErrorKind::InvalidRequest { .. }));
 }
 
 #[test]
@@ -285,7 +286,7 @@ fn configuration_errors_are_errors_not_panics() {
             Ok(_) => panic!("{name}: expected an error"),
             Err(err) => err,
         };
-        assert!(matches!(err, Error::Config(_)), "{name}: {err:?}");
+        assert!(matches!(err.kind(), ErrorKind::Config(_)), "{name}: {err:?}");
         assert_no_secret(&format!("{err} {err:?}"));
     }
 }
@@ -332,7 +333,7 @@ async fn secrets_never_appear_in_debug_or_display() {
         .build()
         .expect("valid config");
     let err = client.0.execute(get_request("/")).await.expect_err("refused");
-    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    assert!(matches!(err.kind(), ErrorKind::Transport(_)), "{err:?}");
     let mut chain = format!("{err} {err:?}");
     let mut source = err.source();
     while let Some(cause) = source {
@@ -368,8 +369,8 @@ fn decode_errors_name_the_json_path_and_keep_a_bounded_snippet() {
     assert_eq!(err.status(), Some(StatusCode::OK));
     let source = err.source().expect("chained");
     assert!(source.downcast_ref::<serde_json::Error>().is_some());
-    match &err {
-        Error::Decode(decode) => {
+    match err.kind() {
+        ErrorKind::Decode(decode) => {
             assert_eq!(decode.path, "items[1].id");
             assert!(decode.snippet.starts_with(r#"{"items""#));
         }
@@ -380,8 +381,8 @@ fn decode_errors_name_the_json_path_and_keep_a_bounded_snippet() {
     let mut body = String::from(r#"{"items":[{"id":1},"#);
     body.push_str(&"é".repeat(10_000));
     let err = decode_json::<Listing>(&raw(200, body)).expect_err("malformed");
-    match &err {
-        Error::Decode(decode) => {
+    match err.kind() {
+        ErrorKind::Decode(decode) => {
             assert!(decode.snippet.len() <= 1024, "{}", decode.snippet.len());
             assert!(!decode.snippet.contains('\u{FFFD}'));
             assert_eq!(decode.path, "items[1]");
@@ -397,11 +398,11 @@ fn decode_errors_name_the_json_path_and_keep_a_bounded_snippet() {
     assert_eq!(decode_json::<Option<Item>>(&raw(204, "")).expect("null"), None);
     decode_json::<()>(&raw(204, "  ")).expect("unit");
     let err = decode_json::<Item>(&raw(200, "")).expect_err("required");
-    assert!(matches!(err, Error::Decode(_)));
+    assert!(matches!(err.kind(), ErrorKind::Decode(_)));
 
     assert_eq!(decode_text(&raw(200, "héllo")).expect("utf-8"), "héllo");
     let err = decode_text(&raw(200, &b"ab\xffcd"[..])).expect_err("invalid utf-8");
-    assert!(matches!(err, Error::Decode(_)));
+    assert!(matches!(err.kind(), ErrorKind::Decode(_)));
     assert_eq!(decode_bytes(&raw(200, "xyz")), Bytes::from_static(b"xyz"));
 }
 
@@ -429,6 +430,36 @@ struct Problem {
     code: String,
 }
 
+/// An operation's error enum, as generated: 404 documented with a `Problem`.
+#[derive(Debug, PartialEq)]
+enum TestOpError {
+    NotFound(Problem),
+    Other,
+}
+
+impl OperationError for TestOpError {
+    fn from_response(raw: &RawResponse) -> Self {
+        match raw.status.as_u16() {
+            404 => error_body(raw).map_or(Self::Other, Self::NotFound),
+            _ => Self::Other,
+        }
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::NotFound(_) => "NotFound",
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(&self) -> Option<&(dyn std::any::Any + Send + Sync)> {
+        match self {
+            Self::NotFound(body) => Some(body),
+            Self::Other => None,
+        }
+    }
+}
+
 #[tokio::test]
 async fn api_errors_keep_status_headers_and_a_snippet() {
     let html = format!("<html><body><h1>Bad Gateway</h1>{}</body></html>", "x".repeat(100_000));
@@ -452,12 +483,11 @@ async fn api_errors_keep_status_headers_and_a_snippet() {
 
     let raw = client.0.execute(get_request("/html")).await.expect("response");
     assert_eq!(raw.status, StatusCode::BAD_GATEWAY);
-    let typed = decode_json::<Problem>(&raw).ok().map(|b| Box::new(b) as Box<dyn api_clients::runtime::ErrorBody>);
-    assert!(typed.is_none());
-    let err = api_error(raw, typed);
+    let err: Error<TestOpError> = api_error(raw);
     assert_eq!(err.status(), Some(StatusCode::BAD_GATEWAY));
-    assert_eq!(err.to_string(), "server responded with status 502 Bad Gateway");
-    assert!(err.api_body::<Problem>().is_none());
+    assert_eq!(err.to_string(), "testOp (GET /test/{id}): server responded with status 502 Bad Gateway");
+    assert_eq!(err.as_operation_error(), Some(&TestOpError::Other));
+    assert_eq!(err.attempts(), 1);
     let api = err.as_api_error().expect("api error");
     assert!(api.snippet().starts_with("<html><body><h1>Bad Gateway"));
     assert_eq!(api.snippet().len(), 1024);
@@ -468,10 +498,12 @@ async fn api_errors_keep_status_headers_and_a_snippet() {
 
     let raw = client.0.execute(get_request("/problem")).await.expect("response");
     assert!(is_json_content_type(&raw.headers));
-    let typed = decode_json::<Problem>(&raw).ok().map(|b| Box::new(b) as Box<dyn api_clients::runtime::ErrorBody>);
-    let err = api_error(raw, typed);
+    let err: Error<TestOpError> = api_error(raw);
     assert_eq!(err.status(), Some(StatusCode::NOT_FOUND));
-    assert_eq!(err.api_body::<Problem>(), Some(&Problem { code: "not_found".to_owned() }));
+    assert_eq!(err.as_operation_error(), Some(&TestOpError::NotFound(Problem { code: "not_found".to_owned() })));
+    let erased: Error = err.into();
+    assert_eq!(erased.operation_error::<TestOpError>().map(OperationError::case), Some("NotFound"));
+    let err = erased;
     assert!(!err.as_api_error().expect("api error").truncated);
 }
 

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use api_clients::runtime::__private::{decode_json, items, offset_pages, token_pages, Request};
-use api_clients::runtime::{ClientBuilder, Core, Error, Response, RetryPolicy};
+use api_clients::runtime::{ClientBuilder, Core, Error, ErrorKind, Response, RetryPolicy};
 use axum::extract::Query;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -144,7 +144,7 @@ async fn an_error_ends_the_stream() {
                 if n == 0 {
                     Ok::<_, Error>((vec![1], Some(format!("t{}", token.unwrap_or_default()))))
                 } else {
-                    Err(Error::Timeout)
+                    Err(Error::timeout(None))
                 }
             }
         },
@@ -154,7 +154,7 @@ async fn an_error_ends_the_stream() {
     let results: Vec<_> = stream.collect().await;
     assert_eq!(results.len(), 2);
     assert!(results[0].is_ok());
-    assert!(matches!(results[1], Err(Error::Timeout)));
+    assert!(matches!(results[1].as_ref().map_err(Error::kind), Err(ErrorKind::Timeout { .. })));
     assert_eq!(calls.load(Ordering::SeqCst), 2);
 }
 
@@ -201,7 +201,7 @@ async fn offset_pages_walk_to_the_total() {
         3,
         move |core: Core, offset: i64| async move {
             let page = fetch(core, offset).await?;
-            Ok(OffsetPage { total: None, ..page })
+            Ok::<_, Error>(OffsetPage { total: None, ..page })
         },
         |p| p.data.len(),
         |p| p.total,

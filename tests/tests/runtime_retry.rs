@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use api_clients::runtime::__private::Request;
-use api_clients::runtime::{CallOptions, ClientBuilder, Error, RetryPolicy, SecurityScheme};
+use api_clients::runtime::{CallOptions, ClientBuilder, ErrorKind, RetryPolicy, SecurityScheme};
 use axum::body::Body as AxumBody;
 use axum::http::StatusCode as AxumStatus;
 use axum::response::{IntoResponse, Response as AxumResponse};
@@ -180,9 +180,13 @@ async fn slow_attempts_time_out() {
         .expect("valid config");
     let started = Instant::now();
     let err = client.0.execute(request(Method::GET)).await.expect_err("timeout");
-    assert!(matches!(err, Error::Timeout), "{err:?}");
+    assert!(matches!(err.kind(), ErrorKind::Timeout { .. }), "{err:?}");
     assert!(err.is_timeout());
-    assert_eq!(err.to_string(), "request timed out");
+    // One line: the call, the attempts, the time taken and which limit expired.
+    let text = err.to_string();
+    assert!(text.starts_with("testOp (GET /flaky): timed out after 1 attempt, "), "{text}");
+    assert!(text.ends_with(" (attempt timeout 100 ms)"), "{text}");
+    assert_eq!(err.attempts(), 1);
     assert!(started.elapsed() < Duration::from_millis(800));
     assert_eq!(hits.load(Ordering::SeqCst), 1);
 
@@ -196,6 +200,8 @@ async fn slow_attempts_time_out() {
     assert!(err.is_timeout());
     assert!(started.elapsed() < Duration::from_millis(800));
     assert_eq!(hits.load(Ordering::SeqCst), 2);
+    assert_eq!(err.attempts(), 2);
+    assert!(err.to_string().contains("timed out after 2 attempts, "), "{err}");
 }
 
 fn client_with_timeout(base: &str, timeout: Duration) -> TestClient {
@@ -234,8 +240,9 @@ async fn dropping_server() -> (String, Arc<AtomicUsize>) {
 async fn dropped_connections_are_transport_errors() {
     let (base, hits) = dropping_server().await;
     let err = client(&base, RetryPolicy::disabled()).0.execute(request(Method::GET)).await.expect_err("dropped");
-    assert!(matches!(err, Error::Transport(_)), "{err:?}");
-    assert_eq!(err.to_string(), "transport error");
+    assert!(matches!(err.kind(), ErrorKind::Transport(_)), "{err:?}");
+    // The cause, not "transport error": it is four levels down the `source()` chain.
+    assert_eq!(err.to_string(), "testOp (GET /flaky): connection closed before message completed");
     assert!(err.status().is_none());
     let source = err.source().expect("chained");
     assert!(source.downcast_ref::<reqwest::Error>().is_some());
@@ -244,8 +251,10 @@ async fn dropped_connections_are_transport_errors() {
     // Idempotent calls retry connection failures.
     let (base, hits) = dropping_server().await;
     let err = client(&base, fast_retry().max_attempts(3)).0.execute(request(Method::GET)).await.expect_err("dropped");
-    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    assert!(matches!(err.kind(), ErrorKind::Transport(_)), "{err:?}");
     assert_eq!(hits.load(Ordering::SeqCst), 3);
+    assert_eq!(err.attempts(), 3);
+    assert!(err.to_string().ends_with(" after 3 attempts"), "{err}");
 }
 
 #[tokio::test]
@@ -266,8 +275,8 @@ async fn bodies_over_the_limit_are_rejected() {
     for path in ["/sized", "/chunked"] {
         let get = Request::new("big", Method::GET, "/big", path.to_owned());
         let err = client.0.execute(get).await.expect_err("too large");
-        match err {
-            Error::BodyTooLarge { status, limit, .. } => {
+        match err.into_kind() {
+            ErrorKind::BodyTooLarge { status, limit, .. } => {
                 assert_eq!(status, StatusCode::OK);
                 assert_eq!(limit, 1024);
             }

@@ -170,6 +170,24 @@ async fn oauth2_client_credentials_then_refresh_on_401() {
     assert_eq!(seen(&log), vec![format!("Bearer {SECRET_PREFIX}1"), format!("Bearer {SECRET_PREFIX}2")]);
 }
 
+/// An operation that documents no error bodies.
+#[derive(Debug)]
+struct NoDocumentedErrors;
+
+impl api_clients::runtime::OperationError for NoDocumentedErrors {
+    fn from_response(_raw: &api_clients::runtime::RawResponse) -> Self {
+        NoDocumentedErrors
+    }
+
+    fn case(&self) -> &'static str {
+        "Other"
+    }
+
+    fn body(&self) -> Option<&(dyn std::any::Any + Send + Sync)> {
+        None
+    }
+}
+
 #[tokio::test]
 async fn no_token_in_debug_output_or_errors() {
     let token = Token::new(format!("{SECRET_PREFIX}debug")).refresh_token("refresh-secret-debug");
@@ -180,10 +198,10 @@ async fn no_token_in_debug_output_or_errors() {
     let debug = format!("{token:?} {oauth:?} {builder:?}");
     let built = builder.build().expect("config");
     let raw = built.0.execute(request()).await.expect("response");
-    let api_error = api_clients::runtime::__private::api_error(raw, None);
+    let api_error: Error<NoDocumentedErrors> = api_clients::runtime::__private::api_error(raw);
 
     // A source that fails, and a token endpoint whose answer has no token.
-    let failing = client(&base, token_fn(|_| async { Err::<Token, _>(Error::Config("no token today".to_owned())) }));
+    let failing = client(&base, token_fn(|_| async { Err::<Token, _>(Error::config("no token today")) }));
     let failed = failing.0.execute(request()).await.expect_err("the source fails");
     let bad_endpoint = serve(Router::new().route(
         "/token",

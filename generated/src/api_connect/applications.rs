@@ -15,12 +15,25 @@ impl super::Client {
     /// Returns the applications of the consumer organization, one page at a time.
     ///
     /// `GET /orgs/{org}/apps`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<ListAppsError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`ListAppsError`]:
+    /// - `400 Bad Request`: [`ListAppsError::BadRequest`] with `Error`
+    /// - `401 Unauthorized`: [`ListAppsError::Unauthorized`] with `Error`
+    /// - `403 Forbidden`: [`ListAppsError::Forbidden`] with `Error`
+    /// - `404 Not Found`: [`ListAppsError::NotFound`] with `Error`
+    /// - `408 Request Timeout`: [`ListAppsError::RequestTimeout`] with `Error`
+    /// - `429 Too Many Requests`: [`ListAppsError::TooManyRequests`] with `Error`
+    /// - `500 Internal Server Error`: [`ListAppsError::InternalServerError`] with `Error`
+    /// - `default`: [`ListAppsError::Default`] with `Error`
+    /// - a documented body that does not decode: [`ListAppsError::Other`]
     pub fn list_apps(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
-    ) -> ListApps<'_> {
+    ) -> ListApps {
         ListApps {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             org: org.into(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -34,13 +47,27 @@ impl super::Client {
     /// Registers a new application in the consumer organization. The response carries the generated client ID and client secret of its first credential; the secret is not shown again.
     ///
     /// `POST /orgs/{org}/apps`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<CreateAppError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`CreateAppError`]:
+    /// - `400 Bad Request`: [`CreateAppError::BadRequest`] with `Error`
+    /// - `401 Unauthorized`: [`CreateAppError::Unauthorized`] with `Error`
+    /// - `403 Forbidden`: [`CreateAppError::Forbidden`] with `Error`
+    /// - `404 Not Found`: [`CreateAppError::NotFound`] with `Error`
+    /// - `408 Request Timeout`: [`CreateAppError::RequestTimeout`] with `Error`
+    /// - `409 Conflict`: [`CreateAppError::Conflict`] with `Error`
+    /// - `429 Too Many Requests`: [`CreateAppError::TooManyRequests`] with `Error`
+    /// - `500 Internal Server Error`: [`CreateAppError::InternalServerError`] with `Error`
+    /// - `default`: [`CreateAppError::Default`] with `Error`
+    /// - a documented body that does not decode: [`CreateAppError::Other`]
     pub fn create_app(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
         body: super::types::ApplicationCreate,
-    ) -> CreateApp<'_> {
+    ) -> CreateApp {
         CreateApp {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             org: org.into(),
             body,
             options: ::std::default::Default::default(),
@@ -52,13 +79,26 @@ impl super::Client {
     /// Fetches one application of the consumer organization.
     ///
     /// `GET /apps/{org}/{app}`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<GetAppError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`GetAppError`]:
+    /// - `400 Bad Request`: [`GetAppError::BadRequest`] with `Error`
+    /// - `401 Unauthorized`: [`GetAppError::Unauthorized`] with `Error`
+    /// - `403 Forbidden`: [`GetAppError::Forbidden`] with `Error`
+    /// - `404 Not Found`: [`GetAppError::NotFound`] with `Error`
+    /// - `408 Request Timeout`: [`GetAppError::RequestTimeout`] with `Error`
+    /// - `429 Too Many Requests`: [`GetAppError::TooManyRequests`] with `Error`
+    /// - `500 Internal Server Error`: [`GetAppError::InternalServerError`] with `Error`
+    /// - `default`: [`GetAppError::Default`] with `Error`
+    /// - a documented body that does not decode: [`GetAppError::Other`]
     pub fn get_app(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
         app: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetApp<'_> {
+    ) -> GetApp {
         GetApp {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             org: org.into(),
             app: app.into(),
             fields: ::std::option::Option::None,
@@ -71,13 +111,27 @@ impl super::Client {
     /// Deletes an application along with its credentials and subscriptions.
     ///
     /// `DELETE /apps/{org}/{app}`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<DeleteAppError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`DeleteAppError`]:
+    /// - `400 Bad Request`: [`DeleteAppError::BadRequest`] with `Error`
+    /// - `401 Unauthorized`: [`DeleteAppError::Unauthorized`] with `Error`
+    /// - `403 Forbidden`: [`DeleteAppError::Forbidden`] with `Error`
+    /// - `404 Not Found`: [`DeleteAppError::NotFound`] with `Error`
+    /// - `408 Request Timeout`: [`DeleteAppError::RequestTimeout`] with `Error`
+    /// - `409 Conflict`: [`DeleteAppError::Conflict`] with `Error`
+    /// - `429 Too Many Requests`: [`DeleteAppError::TooManyRequests`] with `Error`
+    /// - `500 Internal Server Error`: [`DeleteAppError::InternalServerError`] with `Error`
+    /// - `default`: [`DeleteAppError::Default`] with `Error`
+    /// - a documented body that does not decode: [`DeleteAppError::Other`]
     pub fn delete_app(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
         app: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteApp<'_> {
+    ) -> DeleteApp {
         DeleteApp {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             org: org.into(),
             app: app.into(),
             options: ::std::default::Default::default(),
@@ -89,14 +143,28 @@ impl super::Client {
     /// Changes an application's descriptive fields, state, redirect URLs or metadata. Setting `lifecycle_state_pending` to `production` requests promotion out of development mode.
     ///
     /// `PATCH /apps/{org}/{app}`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<UpdateAppError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`UpdateAppError`]:
+    /// - `400 Bad Request`: [`UpdateAppError::BadRequest`] with `Error`
+    /// - `401 Unauthorized`: [`UpdateAppError::Unauthorized`] with `Error`
+    /// - `403 Forbidden`: [`UpdateAppError::Forbidden`] with `Error`
+    /// - `404 Not Found`: [`UpdateAppError::NotFound`] with `Error`
+    /// - `408 Request Timeout`: [`UpdateAppError::RequestTimeout`] with `Error`
+    /// - `409 Conflict`: [`UpdateAppError::Conflict`] with `Error`
+    /// - `429 Too Many Requests`: [`UpdateAppError::TooManyRequests`] with `Error`
+    /// - `500 Internal Server Error`: [`UpdateAppError::InternalServerError`] with `Error`
+    /// - `default`: [`UpdateAppError::Default`] with `Error`
+    /// - a documented body that does not decode: [`UpdateAppError::Other`]
     pub fn update_app(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
         app: impl ::std::convert::Into<::std::string::String>,
         body: super::types::ApplicationUpdate,
-    ) -> UpdateApp<'_> {
+    ) -> UpdateApp {
         UpdateApp {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             org: org.into(),
             app: app.into(),
             body,
@@ -109,12 +177,25 @@ impl super::Client {
     /// Fetches one application type of the catalog and the OAuth client types and grants it allows.
     ///
     /// `GET /application-types/{application-type}`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<GetApplicationTypeError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`GetApplicationTypeError`]:
+    /// - `400 Bad Request`: [`GetApplicationTypeError::BadRequest`] with `Error`
+    /// - `401 Unauthorized`: [`GetApplicationTypeError::Unauthorized`] with `Error`
+    /// - `403 Forbidden`: [`GetApplicationTypeError::Forbidden`] with `Error`
+    /// - `404 Not Found`: [`GetApplicationTypeError::NotFound`] with `Error`
+    /// - `408 Request Timeout`: [`GetApplicationTypeError::RequestTimeout`] with `Error`
+    /// - `429 Too Many Requests`: [`GetApplicationTypeError::TooManyRequests`] with `Error`
+    /// - `500 Internal Server Error`: [`GetApplicationTypeError::InternalServerError`] with `Error`
+    /// - `default`: [`GetApplicationTypeError::Default`] with `Error`
+    /// - a documented body that does not decode: [`GetApplicationTypeError::Other`]
     pub fn get_application_type(
         &self,
         application_type: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetApplicationType<'_> {
+    ) -> GetApplicationType {
         GetApplicationType {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             application_type: application_type.into(),
             fields: ::std::option::Option::None,
             options: ::std::default::Default::default(),
@@ -125,8 +206,8 @@ impl super::Client {
 /// The request of [`Client::list_apps`](super::Client::list_apps): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListApps<'a> {
-    client: &'a super::Client,
+pub struct ListApps {
+    client: super::Client,
     org: ::std::string::String,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -134,7 +215,7 @@ pub struct ListApps<'a> {
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> ListApps<'a> {
+impl ListApps {
     /// Maximum number of items to return in one page.
     pub fn limit(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
@@ -156,7 +237,37 @@ impl<'a> ListApps<'a> {
         self
     }
 
-    /// Overrides the client's timeout or retry policy for this call.
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -165,7 +276,10 @@ impl<'a> ListApps<'a> {
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::ApplicationList, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        super::types::ApplicationList,
+        crate::runtime::Error<ListAppsError>,
+    > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
@@ -174,7 +288,7 @@ impl<'a> ListApps<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::ApplicationList>,
-        crate::runtime::Error,
+        crate::runtime::Error<ListAppsError>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "listApps",
@@ -192,9 +306,10 @@ impl<'a> ListApps<'a> {
         } else {
             return ::std::result::Result::Err(
                 crate::runtime::Error::invalid_request(
-                    "X-IBM-Consumer-Context",
-                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
-                ),
+                        "X-IBM-Consumer-Context",
+                        "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                    )
+                    .into(),
             );
         }
         if let ::std::option::Option::Some(value) = &self.limit {
@@ -220,45 +335,20 @@ impl<'a> ListApps<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::ApplicationList,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        let typed: ::std::option::Option<
-            ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
-        > = match raw.status.as_u16() {
-            400u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            401u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            403u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            404u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            408u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            429u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            500u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
-        };
-        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 
     /// Every page, fetched lazily as the stream is polled: no request is sent before the first poll. The stream ends after the last page (an empty page, no next token, or a token seen before).
     pub fn pages(
         self,
     ) -> ::futures::stream::BoxStream<
-        'a,
-        ::std::result::Result<super::types::ApplicationList, crate::runtime::Error>,
+        'static,
+        ::std::result::Result<
+            super::types::ApplicationList,
+            crate::runtime::Error<ListAppsError>,
+        >,
     > {
         ::std::boxed::Box::pin({
             let first_offset = self.offset.map(i64::from).unwrap_or(0);
@@ -281,8 +371,11 @@ impl<'a> ListApps<'a> {
     pub fn items(
         self,
     ) -> ::futures::stream::BoxStream<
-        'a,
-        ::std::result::Result<super::types::Application, crate::runtime::Error>,
+        'static,
+        ::std::result::Result<
+            super::types::Application,
+            crate::runtime::Error<ListAppsError>,
+        >,
     > {
         ::std::boxed::Box::pin(
             crate::runtime::__private::items(self.pages(), Self::page_items),
@@ -307,15 +400,45 @@ impl<'a> ListApps<'a> {
 /// The request of [`Client::create_app`](super::Client::create_app): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct CreateApp<'a> {
-    client: &'a super::Client,
+pub struct CreateApp {
+    client: super::Client,
     org: ::std::string::String,
     body: super::types::ApplicationCreate,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> CreateApp<'a> {
-    /// Overrides the client's timeout or retry policy for this call.
+impl CreateApp {
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -324,7 +447,10 @@ impl<'a> CreateApp<'a> {
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::Application, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        super::types::Application,
+        crate::runtime::Error<CreateAppError>,
+    > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
@@ -333,7 +459,7 @@ impl<'a> CreateApp<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::Application>,
-        crate::runtime::Error,
+        crate::runtime::Error<CreateAppError>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "createApp",
@@ -351,9 +477,10 @@ impl<'a> CreateApp<'a> {
         } else {
             return ::std::result::Result::Err(
                 crate::runtime::Error::invalid_request(
-                    "X-IBM-Consumer-Context",
-                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
-                ),
+                        "X-IBM-Consumer-Context",
+                        "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                    )
+                    .into(),
             );
         }
         self.body.validate()?;
@@ -366,55 +493,24 @@ impl<'a> CreateApp<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::Application,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        let typed: ::std::option::Option<
-            ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
-        > = match raw.status.as_u16() {
-            400u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            401u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            403u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            404u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            408u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            409u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            429u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            500u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
-        };
-        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 }
 
 /// The request of [`Client::get_app`](super::Client::get_app): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetApp<'a> {
-    client: &'a super::Client,
+pub struct GetApp {
+    client: super::Client,
     org: ::std::string::String,
     app: ::std::string::String,
     fields: ::std::option::Option<::std::string::String>,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> GetApp<'a> {
+impl GetApp {
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
     pub fn fields(
         mut self,
@@ -424,7 +520,37 @@ impl<'a> GetApp<'a> {
         self
     }
 
-    /// Overrides the client's timeout or retry policy for this call.
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -433,7 +559,10 @@ impl<'a> GetApp<'a> {
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::Application, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        super::types::Application,
+        crate::runtime::Error<GetAppError>,
+    > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
@@ -442,7 +571,7 @@ impl<'a> GetApp<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::Application>,
-        crate::runtime::Error,
+        crate::runtime::Error<GetAppError>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "getApp",
@@ -465,9 +594,10 @@ impl<'a> GetApp<'a> {
         } else {
             return ::std::result::Result::Err(
                 crate::runtime::Error::invalid_request(
-                    "X-IBM-Consumer-Context",
-                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
-                ),
+                        "X-IBM-Consumer-Context",
+                        "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                    )
+                    .into(),
             );
         }
         if let ::std::option::Option::Some(value) = &self.fields {
@@ -481,52 +611,54 @@ impl<'a> GetApp<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::Application,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        let typed: ::std::option::Option<
-            ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
-        > = match raw.status.as_u16() {
-            400u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            401u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            403u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            404u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            408u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            429u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            500u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
-        };
-        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 }
 
 /// The request of [`Client::delete_app`](super::Client::delete_app): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct DeleteApp<'a> {
-    client: &'a super::Client,
+pub struct DeleteApp {
+    client: super::Client,
     org: ::std::string::String,
     app: ::std::string::String,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> DeleteApp<'a> {
-    /// Overrides the client's timeout or retry policy for this call.
+impl DeleteApp {
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -535,7 +667,10 @@ impl<'a> DeleteApp<'a> {
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::Application, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        super::types::Application,
+        crate::runtime::Error<DeleteAppError>,
+    > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
@@ -544,7 +679,7 @@ impl<'a> DeleteApp<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::Application>,
-        crate::runtime::Error,
+        crate::runtime::Error<DeleteAppError>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "deleteApp",
@@ -567,9 +702,10 @@ impl<'a> DeleteApp<'a> {
         } else {
             return ::std::result::Result::Err(
                 crate::runtime::Error::invalid_request(
-                    "X-IBM-Consumer-Context",
-                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
-                ),
+                        "X-IBM-Consumer-Context",
+                        "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                    )
+                    .into(),
             );
         }
         request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
@@ -580,56 +716,55 @@ impl<'a> DeleteApp<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::Application,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        let typed: ::std::option::Option<
-            ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
-        > = match raw.status.as_u16() {
-            400u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            401u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            403u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            404u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            408u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            409u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            429u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            500u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
-        };
-        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 }
 
 /// The request of [`Client::update_app`](super::Client::update_app): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct UpdateApp<'a> {
-    client: &'a super::Client,
+pub struct UpdateApp {
+    client: super::Client,
     org: ::std::string::String,
     app: ::std::string::String,
     body: super::types::ApplicationUpdate,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> UpdateApp<'a> {
-    /// Overrides the client's timeout or retry policy for this call.
+impl UpdateApp {
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -638,7 +773,10 @@ impl<'a> UpdateApp<'a> {
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::Application, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        super::types::Application,
+        crate::runtime::Error<UpdateAppError>,
+    > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
@@ -647,7 +785,7 @@ impl<'a> UpdateApp<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::Application>,
-        crate::runtime::Error,
+        crate::runtime::Error<UpdateAppError>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "updateApp",
@@ -670,9 +808,10 @@ impl<'a> UpdateApp<'a> {
         } else {
             return ::std::result::Result::Err(
                 crate::runtime::Error::invalid_request(
-                    "X-IBM-Consumer-Context",
-                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
-                ),
+                        "X-IBM-Consumer-Context",
+                        "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                    )
+                    .into(),
             );
         }
         self.body.validate()?;
@@ -685,54 +824,23 @@ impl<'a> UpdateApp<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::Application,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        let typed: ::std::option::Option<
-            ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
-        > = match raw.status.as_u16() {
-            400u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            401u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            403u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            404u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            408u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            409u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            429u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            500u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
-        };
-        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 }
 
 /// The request of [`Client::get_application_type`](super::Client::get_application_type): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetApplicationType<'a> {
-    client: &'a super::Client,
+pub struct GetApplicationType {
+    client: super::Client,
     application_type: ::std::string::String,
     fields: ::std::option::Option<::std::string::String>,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> GetApplicationType<'a> {
+impl GetApplicationType {
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
     pub fn fields(
         mut self,
@@ -742,7 +850,37 @@ impl<'a> GetApplicationType<'a> {
         self
     }
 
-    /// Overrides the client's timeout or retry policy for this call.
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -751,7 +889,10 @@ impl<'a> GetApplicationType<'a> {
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::ApplicationType, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        super::types::ApplicationType,
+        crate::runtime::Error<GetApplicationTypeError>,
+    > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
@@ -760,7 +901,7 @@ impl<'a> GetApplicationType<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::ApplicationType>,
-        crate::runtime::Error,
+        crate::runtime::Error<GetApplicationTypeError>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "getApplicationType",
@@ -781,9 +922,10 @@ impl<'a> GetApplicationType<'a> {
         } else {
             return ::std::result::Result::Err(
                 crate::runtime::Error::invalid_request(
-                    "X-IBM-Consumer-Context",
-                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
-                ),
+                        "X-IBM-Consumer-Context",
+                        "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                    )
+                    .into(),
             );
         }
         if let ::std::option::Option::Some(value) = &self.fields {
@@ -797,36 +939,740 @@ impl<'a> GetApplicationType<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::ApplicationType,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        let typed: ::std::option::Option<
-            ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
-        > = match raw.status.as_u16() {
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
+    }
+}
+
+/// The failures [`Client::list_apps`](super::Client::list_apps) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ListAppsError {
+    /// `400 Bad Request`.
+    ///
+    /// Bad request: parameters or body are incomplete or malformed.
+    BadRequest(super::types::Error),
+    /// `401 Unauthorized`.
+    ///
+    /// Unauthorized: the bearer token is missing, expired or invalid.
+    Unauthorized(super::types::Error),
+    /// `403 Forbidden`.
+    ///
+    /// Forbidden: the token is valid but lacks permission for this action.
+    Forbidden(super::types::Error),
+    /// `404 Not Found`.
+    ///
+    /// Not found: the addressed resource does not exist or is not visible to the caller.
+    NotFound(super::types::Error),
+    /// `408 Request Timeout`.
+    ///
+    /// Request timeout: the server gave up waiting; retry later.
+    RequestTimeout(super::types::Error),
+    /// `429 Too Many Requests`.
+    ///
+    /// Too many requests: the caller is being rate limited.
+    TooManyRequests(super::types::Error),
+    /// `500 Internal Server Error`.
+    ///
+    /// Internal server error: the request could not be processed; retry later.
+    InternalServerError(super::types::Error),
+    /// `default`.
+    ///
+    /// Any other error; the body has the same shape as the documented errors.
+    Default(super::types::Error),
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for ListAppsError {
+    fn from_response(raw: &crate::runtime::RawResponse) -> Self {
+        match raw.status.as_u16() {
             400u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::BadRequest)
             }
             401u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Unauthorized)
             }
             403u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Forbidden)
             }
             404u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::NotFound)
             }
             408u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::RequestTimeout)
             }
             429u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::TooManyRequests)
             }
             500u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::InternalServerError)
             }
-            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
-        };
-        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
+            _ => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Default)
+            }
+        }
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "BadRequest",
+            Self::Unauthorized(_) => "Unauthorized",
+            Self::Forbidden(_) => "Forbidden",
+            Self::NotFound(_) => "NotFound",
+            Self::RequestTimeout(_) => "RequestTimeout",
+            Self::TooManyRequests(_) => "TooManyRequests",
+            Self::InternalServerError(_) => "InternalServerError",
+            Self::Default(_) => "Default",
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        match self {
+            Self::BadRequest(body) => ::std::option::Option::Some(body),
+            Self::Unauthorized(body) => ::std::option::Option::Some(body),
+            Self::Forbidden(body) => ::std::option::Option::Some(body),
+            Self::NotFound(body) => ::std::option::Option::Some(body),
+            Self::RequestTimeout(body) => ::std::option::Option::Some(body),
+            Self::TooManyRequests(body) => ::std::option::Option::Some(body),
+            Self::InternalServerError(body) => ::std::option::Option::Some(body),
+            Self::Default(body) => ::std::option::Option::Some(body),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+
+/// The failures [`Client::create_app`](super::Client::create_app) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum CreateAppError {
+    /// `400 Bad Request`.
+    ///
+    /// Bad request: parameters or body are incomplete or malformed.
+    BadRequest(super::types::Error),
+    /// `401 Unauthorized`.
+    ///
+    /// Unauthorized: the bearer token is missing, expired or invalid.
+    Unauthorized(super::types::Error),
+    /// `403 Forbidden`.
+    ///
+    /// Forbidden: the token is valid but lacks permission for this action.
+    Forbidden(super::types::Error),
+    /// `404 Not Found`.
+    ///
+    /// Not found: the addressed resource does not exist or is not visible to the caller.
+    NotFound(super::types::Error),
+    /// `408 Request Timeout`.
+    ///
+    /// Request timeout: the server gave up waiting; retry later.
+    RequestTimeout(super::types::Error),
+    /// `409 Conflict`.
+    ///
+    /// Conflict: the object already exists or is already in the requested state.
+    Conflict(super::types::Error),
+    /// `429 Too Many Requests`.
+    ///
+    /// Too many requests: the caller is being rate limited.
+    TooManyRequests(super::types::Error),
+    /// `500 Internal Server Error`.
+    ///
+    /// Internal server error: the request could not be processed; retry later.
+    InternalServerError(super::types::Error),
+    /// `default`.
+    ///
+    /// Any other error; the body has the same shape as the documented errors.
+    Default(super::types::Error),
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for CreateAppError {
+    fn from_response(raw: &crate::runtime::RawResponse) -> Self {
+        match raw.status.as_u16() {
+            400u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::BadRequest)
+            }
+            401u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Unauthorized)
+            }
+            403u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Forbidden)
+            }
+            404u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::NotFound)
+            }
+            408u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::RequestTimeout)
+            }
+            409u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Conflict)
+            }
+            429u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::TooManyRequests)
+            }
+            500u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::InternalServerError)
+            }
+            _ => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Default)
+            }
+        }
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "BadRequest",
+            Self::Unauthorized(_) => "Unauthorized",
+            Self::Forbidden(_) => "Forbidden",
+            Self::NotFound(_) => "NotFound",
+            Self::RequestTimeout(_) => "RequestTimeout",
+            Self::Conflict(_) => "Conflict",
+            Self::TooManyRequests(_) => "TooManyRequests",
+            Self::InternalServerError(_) => "InternalServerError",
+            Self::Default(_) => "Default",
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        match self {
+            Self::BadRequest(body) => ::std::option::Option::Some(body),
+            Self::Unauthorized(body) => ::std::option::Option::Some(body),
+            Self::Forbidden(body) => ::std::option::Option::Some(body),
+            Self::NotFound(body) => ::std::option::Option::Some(body),
+            Self::RequestTimeout(body) => ::std::option::Option::Some(body),
+            Self::Conflict(body) => ::std::option::Option::Some(body),
+            Self::TooManyRequests(body) => ::std::option::Option::Some(body),
+            Self::InternalServerError(body) => ::std::option::Option::Some(body),
+            Self::Default(body) => ::std::option::Option::Some(body),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+
+/// The failures [`Client::get_app`](super::Client::get_app) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum GetAppError {
+    /// `400 Bad Request`.
+    ///
+    /// Bad request: parameters or body are incomplete or malformed.
+    BadRequest(super::types::Error),
+    /// `401 Unauthorized`.
+    ///
+    /// Unauthorized: the bearer token is missing, expired or invalid.
+    Unauthorized(super::types::Error),
+    /// `403 Forbidden`.
+    ///
+    /// Forbidden: the token is valid but lacks permission for this action.
+    Forbidden(super::types::Error),
+    /// `404 Not Found`.
+    ///
+    /// Not found: the addressed resource does not exist or is not visible to the caller.
+    NotFound(super::types::Error),
+    /// `408 Request Timeout`.
+    ///
+    /// Request timeout: the server gave up waiting; retry later.
+    RequestTimeout(super::types::Error),
+    /// `429 Too Many Requests`.
+    ///
+    /// Too many requests: the caller is being rate limited.
+    TooManyRequests(super::types::Error),
+    /// `500 Internal Server Error`.
+    ///
+    /// Internal server error: the request could not be processed; retry later.
+    InternalServerError(super::types::Error),
+    /// `default`.
+    ///
+    /// Any other error; the body has the same shape as the documented errors.
+    Default(super::types::Error),
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for GetAppError {
+    fn from_response(raw: &crate::runtime::RawResponse) -> Self {
+        match raw.status.as_u16() {
+            400u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::BadRequest)
+            }
+            401u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Unauthorized)
+            }
+            403u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Forbidden)
+            }
+            404u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::NotFound)
+            }
+            408u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::RequestTimeout)
+            }
+            429u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::TooManyRequests)
+            }
+            500u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::InternalServerError)
+            }
+            _ => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Default)
+            }
+        }
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "BadRequest",
+            Self::Unauthorized(_) => "Unauthorized",
+            Self::Forbidden(_) => "Forbidden",
+            Self::NotFound(_) => "NotFound",
+            Self::RequestTimeout(_) => "RequestTimeout",
+            Self::TooManyRequests(_) => "TooManyRequests",
+            Self::InternalServerError(_) => "InternalServerError",
+            Self::Default(_) => "Default",
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        match self {
+            Self::BadRequest(body) => ::std::option::Option::Some(body),
+            Self::Unauthorized(body) => ::std::option::Option::Some(body),
+            Self::Forbidden(body) => ::std::option::Option::Some(body),
+            Self::NotFound(body) => ::std::option::Option::Some(body),
+            Self::RequestTimeout(body) => ::std::option::Option::Some(body),
+            Self::TooManyRequests(body) => ::std::option::Option::Some(body),
+            Self::InternalServerError(body) => ::std::option::Option::Some(body),
+            Self::Default(body) => ::std::option::Option::Some(body),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+
+/// The failures [`Client::delete_app`](super::Client::delete_app) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum DeleteAppError {
+    /// `400 Bad Request`.
+    ///
+    /// Bad request: parameters or body are incomplete or malformed.
+    BadRequest(super::types::Error),
+    /// `401 Unauthorized`.
+    ///
+    /// Unauthorized: the bearer token is missing, expired or invalid.
+    Unauthorized(super::types::Error),
+    /// `403 Forbidden`.
+    ///
+    /// Forbidden: the token is valid but lacks permission for this action.
+    Forbidden(super::types::Error),
+    /// `404 Not Found`.
+    ///
+    /// Not found: the addressed resource does not exist or is not visible to the caller.
+    NotFound(super::types::Error),
+    /// `408 Request Timeout`.
+    ///
+    /// Request timeout: the server gave up waiting; retry later.
+    RequestTimeout(super::types::Error),
+    /// `409 Conflict`.
+    ///
+    /// Conflict: the object already exists or is already in the requested state.
+    Conflict(super::types::Error),
+    /// `429 Too Many Requests`.
+    ///
+    /// Too many requests: the caller is being rate limited.
+    TooManyRequests(super::types::Error),
+    /// `500 Internal Server Error`.
+    ///
+    /// Internal server error: the request could not be processed; retry later.
+    InternalServerError(super::types::Error),
+    /// `default`.
+    ///
+    /// Any other error; the body has the same shape as the documented errors.
+    Default(super::types::Error),
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for DeleteAppError {
+    fn from_response(raw: &crate::runtime::RawResponse) -> Self {
+        match raw.status.as_u16() {
+            400u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::BadRequest)
+            }
+            401u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Unauthorized)
+            }
+            403u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Forbidden)
+            }
+            404u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::NotFound)
+            }
+            408u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::RequestTimeout)
+            }
+            409u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Conflict)
+            }
+            429u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::TooManyRequests)
+            }
+            500u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::InternalServerError)
+            }
+            _ => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Default)
+            }
+        }
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "BadRequest",
+            Self::Unauthorized(_) => "Unauthorized",
+            Self::Forbidden(_) => "Forbidden",
+            Self::NotFound(_) => "NotFound",
+            Self::RequestTimeout(_) => "RequestTimeout",
+            Self::Conflict(_) => "Conflict",
+            Self::TooManyRequests(_) => "TooManyRequests",
+            Self::InternalServerError(_) => "InternalServerError",
+            Self::Default(_) => "Default",
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        match self {
+            Self::BadRequest(body) => ::std::option::Option::Some(body),
+            Self::Unauthorized(body) => ::std::option::Option::Some(body),
+            Self::Forbidden(body) => ::std::option::Option::Some(body),
+            Self::NotFound(body) => ::std::option::Option::Some(body),
+            Self::RequestTimeout(body) => ::std::option::Option::Some(body),
+            Self::Conflict(body) => ::std::option::Option::Some(body),
+            Self::TooManyRequests(body) => ::std::option::Option::Some(body),
+            Self::InternalServerError(body) => ::std::option::Option::Some(body),
+            Self::Default(body) => ::std::option::Option::Some(body),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+
+/// The failures [`Client::update_app`](super::Client::update_app) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum UpdateAppError {
+    /// `400 Bad Request`.
+    ///
+    /// Bad request: parameters or body are incomplete or malformed.
+    BadRequest(super::types::Error),
+    /// `401 Unauthorized`.
+    ///
+    /// Unauthorized: the bearer token is missing, expired or invalid.
+    Unauthorized(super::types::Error),
+    /// `403 Forbidden`.
+    ///
+    /// Forbidden: the token is valid but lacks permission for this action.
+    Forbidden(super::types::Error),
+    /// `404 Not Found`.
+    ///
+    /// Not found: the addressed resource does not exist or is not visible to the caller.
+    NotFound(super::types::Error),
+    /// `408 Request Timeout`.
+    ///
+    /// Request timeout: the server gave up waiting; retry later.
+    RequestTimeout(super::types::Error),
+    /// `409 Conflict`.
+    ///
+    /// Conflict: the object already exists or is already in the requested state.
+    Conflict(super::types::Error),
+    /// `429 Too Many Requests`.
+    ///
+    /// Too many requests: the caller is being rate limited.
+    TooManyRequests(super::types::Error),
+    /// `500 Internal Server Error`.
+    ///
+    /// Internal server error: the request could not be processed; retry later.
+    InternalServerError(super::types::Error),
+    /// `default`.
+    ///
+    /// Any other error; the body has the same shape as the documented errors.
+    Default(super::types::Error),
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for UpdateAppError {
+    fn from_response(raw: &crate::runtime::RawResponse) -> Self {
+        match raw.status.as_u16() {
+            400u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::BadRequest)
+            }
+            401u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Unauthorized)
+            }
+            403u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Forbidden)
+            }
+            404u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::NotFound)
+            }
+            408u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::RequestTimeout)
+            }
+            409u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Conflict)
+            }
+            429u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::TooManyRequests)
+            }
+            500u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::InternalServerError)
+            }
+            _ => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Default)
+            }
+        }
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "BadRequest",
+            Self::Unauthorized(_) => "Unauthorized",
+            Self::Forbidden(_) => "Forbidden",
+            Self::NotFound(_) => "NotFound",
+            Self::RequestTimeout(_) => "RequestTimeout",
+            Self::Conflict(_) => "Conflict",
+            Self::TooManyRequests(_) => "TooManyRequests",
+            Self::InternalServerError(_) => "InternalServerError",
+            Self::Default(_) => "Default",
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        match self {
+            Self::BadRequest(body) => ::std::option::Option::Some(body),
+            Self::Unauthorized(body) => ::std::option::Option::Some(body),
+            Self::Forbidden(body) => ::std::option::Option::Some(body),
+            Self::NotFound(body) => ::std::option::Option::Some(body),
+            Self::RequestTimeout(body) => ::std::option::Option::Some(body),
+            Self::Conflict(body) => ::std::option::Option::Some(body),
+            Self::TooManyRequests(body) => ::std::option::Option::Some(body),
+            Self::InternalServerError(body) => ::std::option::Option::Some(body),
+            Self::Default(body) => ::std::option::Option::Some(body),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+
+/// The failures [`Client::get_application_type`](super::Client::get_application_type) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum GetApplicationTypeError {
+    /// `400 Bad Request`.
+    ///
+    /// Bad request: parameters or body are incomplete or malformed.
+    BadRequest(super::types::Error),
+    /// `401 Unauthorized`.
+    ///
+    /// Unauthorized: the bearer token is missing, expired or invalid.
+    Unauthorized(super::types::Error),
+    /// `403 Forbidden`.
+    ///
+    /// Forbidden: the token is valid but lacks permission for this action.
+    Forbidden(super::types::Error),
+    /// `404 Not Found`.
+    ///
+    /// Not found: the addressed resource does not exist or is not visible to the caller.
+    NotFound(super::types::Error),
+    /// `408 Request Timeout`.
+    ///
+    /// Request timeout: the server gave up waiting; retry later.
+    RequestTimeout(super::types::Error),
+    /// `429 Too Many Requests`.
+    ///
+    /// Too many requests: the caller is being rate limited.
+    TooManyRequests(super::types::Error),
+    /// `500 Internal Server Error`.
+    ///
+    /// Internal server error: the request could not be processed; retry later.
+    InternalServerError(super::types::Error),
+    /// `default`.
+    ///
+    /// Any other error; the body has the same shape as the documented errors.
+    Default(super::types::Error),
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for GetApplicationTypeError {
+    fn from_response(raw: &crate::runtime::RawResponse) -> Self {
+        match raw.status.as_u16() {
+            400u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::BadRequest)
+            }
+            401u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Unauthorized)
+            }
+            403u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Forbidden)
+            }
+            404u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::NotFound)
+            }
+            408u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::RequestTimeout)
+            }
+            429u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::TooManyRequests)
+            }
+            500u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::InternalServerError)
+            }
+            _ => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Default)
+            }
+        }
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "BadRequest",
+            Self::Unauthorized(_) => "Unauthorized",
+            Self::Forbidden(_) => "Forbidden",
+            Self::NotFound(_) => "NotFound",
+            Self::RequestTimeout(_) => "RequestTimeout",
+            Self::TooManyRequests(_) => "TooManyRequests",
+            Self::InternalServerError(_) => "InternalServerError",
+            Self::Default(_) => "Default",
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        match self {
+            Self::BadRequest(body) => ::std::option::Option::Some(body),
+            Self::Unauthorized(body) => ::std::option::Option::Some(body),
+            Self::Forbidden(body) => ::std::option::Option::Some(body),
+            Self::NotFound(body) => ::std::option::Option::Some(body),
+            Self::RequestTimeout(body) => ::std::option::Option::Some(body),
+            Self::TooManyRequests(body) => ::std::option::Option::Some(body),
+            Self::InternalServerError(body) => ::std::option::Option::Some(body),
+            Self::Default(body) => ::std::option::Option::Some(body),
+            _ => ::std::option::Option::None,
+        }
     }
 }

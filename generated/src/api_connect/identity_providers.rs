@@ -15,9 +15,22 @@ impl super::Client {
     /// Returns the identity providers of the catalog's consumer realm, which a client needs to build the realm for signing in. Callable before signing in.
     ///
     /// `GET /consumer/identity-providers`
-    pub fn list_identity_providers(&self) -> ListIdentityProviders<'_> {
+    ///
+    /// # Errors
+    ///
+    /// [`Error<ListIdentityProvidersError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`ListIdentityProvidersError`]:
+    /// - `400 Bad Request`: [`ListIdentityProvidersError::BadRequest`] with `Error`
+    /// - `401 Unauthorized`: [`ListIdentityProvidersError::Unauthorized`] with `Error`
+    /// - `403 Forbidden`: [`ListIdentityProvidersError::Forbidden`] with `Error`
+    /// - `404 Not Found`: [`ListIdentityProvidersError::NotFound`] with `Error`
+    /// - `408 Request Timeout`: [`ListIdentityProvidersError::RequestTimeout`] with `Error`
+    /// - `429 Too Many Requests`: [`ListIdentityProvidersError::TooManyRequests`] with `Error`
+    /// - `500 Internal Server Error`: [`ListIdentityProvidersError::InternalServerError`] with `Error`
+    /// - `default`: [`ListIdentityProvidersError::Default`] with `Error`
+    /// - a documented body that does not decode: [`ListIdentityProvidersError::Other`]
+    pub fn list_identity_providers(&self) -> ListIdentityProviders {
         ListIdentityProviders {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             fields: ::std::option::Option::None,
@@ -29,15 +42,15 @@ impl super::Client {
 /// The request of [`Client::list_identity_providers`](super::Client::list_identity_providers): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListIdentityProviders<'a> {
-    client: &'a super::Client,
+pub struct ListIdentityProviders {
+    client: super::Client,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     fields: ::std::option::Option<::std::string::String>,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> ListIdentityProviders<'a> {
+impl ListIdentityProviders {
     /// Maximum number of items to return in one page.
     pub fn limit(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
@@ -59,7 +72,37 @@ impl<'a> ListIdentityProviders<'a> {
         self
     }
 
-    /// Overrides the client's timeout or retry policy for this call.
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -70,7 +113,7 @@ impl<'a> ListIdentityProviders<'a> {
         self,
     ) -> ::std::result::Result<
         super::types::IdentityProviderList,
-        crate::runtime::Error,
+        crate::runtime::Error<ListIdentityProvidersError>,
     > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
@@ -80,7 +123,7 @@ impl<'a> ListIdentityProviders<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::IdentityProviderList>,
-        crate::runtime::Error,
+        crate::runtime::Error<ListIdentityProvidersError>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "listIdentityProviders",
@@ -97,9 +140,10 @@ impl<'a> ListIdentityProviders<'a> {
         } else {
             return ::std::result::Result::Err(
                 crate::runtime::Error::invalid_request(
-                    "X-IBM-Consumer-Context",
-                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
-                ),
+                        "X-IBM-Consumer-Context",
+                        "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                    )
+                    .into(),
             );
         }
         if let ::std::option::Option::Some(value) = &self.limit {
@@ -125,45 +169,20 @@ impl<'a> ListIdentityProviders<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::IdentityProviderList,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        let typed: ::std::option::Option<
-            ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
-        > = match raw.status.as_u16() {
-            400u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            401u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            403u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            404u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            408u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            429u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            500u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
-        };
-        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 
     /// Every page, fetched lazily as the stream is polled: no request is sent before the first poll. The stream ends after the last page (an empty page, no next token, or a token seen before).
     pub fn pages(
         self,
     ) -> ::futures::stream::BoxStream<
-        'a,
-        ::std::result::Result<super::types::IdentityProviderList, crate::runtime::Error>,
+        'static,
+        ::std::result::Result<
+            super::types::IdentityProviderList,
+            crate::runtime::Error<ListIdentityProvidersError>,
+        >,
     > {
         ::std::boxed::Box::pin({
             let first_offset = self.offset.map(i64::from).unwrap_or(0);
@@ -186,8 +205,11 @@ impl<'a> ListIdentityProviders<'a> {
     pub fn items(
         self,
     ) -> ::futures::stream::BoxStream<
-        'a,
-        ::std::result::Result<super::types::IdentityProvider, crate::runtime::Error>,
+        'static,
+        ::std::result::Result<
+            super::types::IdentityProvider,
+            crate::runtime::Error<ListIdentityProvidersError>,
+        >,
     > {
         ::std::boxed::Box::pin(
             crate::runtime::__private::items(self.pages(), Self::page_items),
@@ -208,5 +230,122 @@ impl<'a> ListIdentityProviders<'a> {
         page: &super::types::IdentityProviderList,
     ) -> ::std::option::Option<i64> {
         page.total_results.as_ref().copied()
+    }
+}
+
+/// The failures [`Client::list_identity_providers`](super::Client::list_identity_providers) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ListIdentityProvidersError {
+    /// `400 Bad Request`.
+    ///
+    /// Bad request: parameters or body are incomplete or malformed.
+    BadRequest(super::types::Error),
+    /// `401 Unauthorized`.
+    ///
+    /// Unauthorized: the bearer token is missing, expired or invalid.
+    Unauthorized(super::types::Error),
+    /// `403 Forbidden`.
+    ///
+    /// Forbidden: the token is valid but lacks permission for this action.
+    Forbidden(super::types::Error),
+    /// `404 Not Found`.
+    ///
+    /// Not found: the addressed resource does not exist or is not visible to the caller.
+    NotFound(super::types::Error),
+    /// `408 Request Timeout`.
+    ///
+    /// Request timeout: the server gave up waiting; retry later.
+    RequestTimeout(super::types::Error),
+    /// `429 Too Many Requests`.
+    ///
+    /// Too many requests: the caller is being rate limited.
+    TooManyRequests(super::types::Error),
+    /// `500 Internal Server Error`.
+    ///
+    /// Internal server error: the request could not be processed; retry later.
+    InternalServerError(super::types::Error),
+    /// `default`.
+    ///
+    /// Any other error; the body has the same shape as the documented errors.
+    Default(super::types::Error),
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for ListIdentityProvidersError {
+    fn from_response(raw: &crate::runtime::RawResponse) -> Self {
+        match raw.status.as_u16() {
+            400u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::BadRequest)
+            }
+            401u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Unauthorized)
+            }
+            403u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Forbidden)
+            }
+            404u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::NotFound)
+            }
+            408u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::RequestTimeout)
+            }
+            429u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::TooManyRequests)
+            }
+            500u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::InternalServerError)
+            }
+            _ => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Default)
+            }
+        }
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "BadRequest",
+            Self::Unauthorized(_) => "Unauthorized",
+            Self::Forbidden(_) => "Forbidden",
+            Self::NotFound(_) => "NotFound",
+            Self::RequestTimeout(_) => "RequestTimeout",
+            Self::TooManyRequests(_) => "TooManyRequests",
+            Self::InternalServerError(_) => "InternalServerError",
+            Self::Default(_) => "Default",
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        match self {
+            Self::BadRequest(body) => ::std::option::Option::Some(body),
+            Self::Unauthorized(body) => ::std::option::Option::Some(body),
+            Self::Forbidden(body) => ::std::option::Option::Some(body),
+            Self::NotFound(body) => ::std::option::Option::Some(body),
+            Self::RequestTimeout(body) => ::std::option::Option::Some(body),
+            Self::TooManyRequests(body) => ::std::option::Option::Some(body),
+            Self::InternalServerError(body) => ::std::option::Option::Some(body),
+            Self::Default(body) => ::std::option::Option::Some(body),
+            _ => ::std::option::Option::None,
+        }
     }
 }

@@ -15,13 +15,27 @@ impl super::Client {
     /// Creates a new user account and the invited consumer organization in one step. Authenticate with the invitation token (the JWT from the invitation link) as the bearer token.
     ///
     /// `POST /org-invitations/{invitation}/register`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<RegisterOrgInvitationError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`RegisterOrgInvitationError`]:
+    /// - `400 Bad Request`: [`RegisterOrgInvitationError::BadRequest`] with `Error`
+    /// - `401 Unauthorized`: [`RegisterOrgInvitationError::Unauthorized`] with `Error`
+    /// - `403 Forbidden`: [`RegisterOrgInvitationError::Forbidden`] with `Error`
+    /// - `404 Not Found`: [`RegisterOrgInvitationError::NotFound`] with `Error`
+    /// - `408 Request Timeout`: [`RegisterOrgInvitationError::RequestTimeout`] with `Error`
+    /// - `409 Conflict`: [`RegisterOrgInvitationError::Conflict`] with `Error`
+    /// - `429 Too Many Requests`: [`RegisterOrgInvitationError::TooManyRequests`] with `Error`
+    /// - `500 Internal Server Error`: [`RegisterOrgInvitationError::InternalServerError`] with `Error`
+    /// - `default`: [`RegisterOrgInvitationError::Default`] with `Error`
+    /// - a documented body that does not decode: [`RegisterOrgInvitationError::Other`]
     pub fn register_org_invitation(
         &self,
         invitation: impl ::std::convert::Into<::std::string::String>,
         body: super::types::OrgInvitationRequest,
-    ) -> RegisterOrgInvitation<'_> {
+    ) -> RegisterOrgInvitation {
         RegisterOrgInvitation {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             invitation: invitation.into(),
             body,
             options: ::std::default::Default::default(),
@@ -33,13 +47,27 @@ impl super::Client {
     /// Lets an existing user take ownership of the new consumer organization described by the invitation. Authenticate with the invitation token as the bearer token.
     ///
     /// `POST /org-invitations/{invitation}/accept`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<AcceptOrgInvitationError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`AcceptOrgInvitationError`]:
+    /// - `400 Bad Request`: [`AcceptOrgInvitationError::BadRequest`] with `Error`
+    /// - `401 Unauthorized`: [`AcceptOrgInvitationError::Unauthorized`] with `Error`
+    /// - `403 Forbidden`: [`AcceptOrgInvitationError::Forbidden`] with `Error`
+    /// - `404 Not Found`: [`AcceptOrgInvitationError::NotFound`] with `Error`
+    /// - `408 Request Timeout`: [`AcceptOrgInvitationError::RequestTimeout`] with `Error`
+    /// - `409 Conflict`: [`AcceptOrgInvitationError::Conflict`] with `Error`
+    /// - `429 Too Many Requests`: [`AcceptOrgInvitationError::TooManyRequests`] with `Error`
+    /// - `500 Internal Server Error`: [`AcceptOrgInvitationError::InternalServerError`] with `Error`
+    /// - `default`: [`AcceptOrgInvitationError::Default`] with `Error`
+    /// - a documented body that does not decode: [`AcceptOrgInvitationError::Other`]
     pub fn accept_org_invitation(
         &self,
         invitation: impl ::std::convert::Into<::std::string::String>,
         body: super::types::OrgInvitationRequest,
-    ) -> AcceptOrgInvitation<'_> {
+    ) -> AcceptOrgInvitation {
         AcceptOrgInvitation {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             invitation: invitation.into(),
             body,
             options: ::std::default::Default::default(),
@@ -51,12 +79,25 @@ impl super::Client {
     /// Returns the organization's outstanding member invitations, one page at a time.
     ///
     /// `GET /orgs/{org}/member-invitations`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<ListMemberInvitationsError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`ListMemberInvitationsError`]:
+    /// - `400 Bad Request`: [`ListMemberInvitationsError::BadRequest`] with `Error`
+    /// - `401 Unauthorized`: [`ListMemberInvitationsError::Unauthorized`] with `Error`
+    /// - `403 Forbidden`: [`ListMemberInvitationsError::Forbidden`] with `Error`
+    /// - `404 Not Found`: [`ListMemberInvitationsError::NotFound`] with `Error`
+    /// - `408 Request Timeout`: [`ListMemberInvitationsError::RequestTimeout`] with `Error`
+    /// - `429 Too Many Requests`: [`ListMemberInvitationsError::TooManyRequests`] with `Error`
+    /// - `500 Internal Server Error`: [`ListMemberInvitationsError::InternalServerError`] with `Error`
+    /// - `default`: [`ListMemberInvitationsError::Default`] with `Error`
+    /// - a documented body that does not decode: [`ListMemberInvitationsError::Other`]
     pub fn list_member_invitations(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
-    ) -> ListMemberInvitations<'_> {
+    ) -> ListMemberInvitations {
         ListMemberInvitations {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             org: org.into(),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
@@ -70,13 +111,27 @@ impl super::Client {
     /// Creates an invitation for an email address to join the organization with the given roles, and by default emails the invitation link.
     ///
     /// `POST /orgs/{org}/member-invitations`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<CreateMemberInvitationError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`CreateMemberInvitationError`]:
+    /// - `400 Bad Request`: [`CreateMemberInvitationError::BadRequest`] with `Error`
+    /// - `401 Unauthorized`: [`CreateMemberInvitationError::Unauthorized`] with `Error`
+    /// - `403 Forbidden`: [`CreateMemberInvitationError::Forbidden`] with `Error`
+    /// - `404 Not Found`: [`CreateMemberInvitationError::NotFound`] with `Error`
+    /// - `408 Request Timeout`: [`CreateMemberInvitationError::RequestTimeout`] with `Error`
+    /// - `409 Conflict`: [`CreateMemberInvitationError::Conflict`] with `Error`
+    /// - `429 Too Many Requests`: [`CreateMemberInvitationError::TooManyRequests`] with `Error`
+    /// - `500 Internal Server Error`: [`CreateMemberInvitationError::InternalServerError`] with `Error`
+    /// - `default`: [`CreateMemberInvitationError::Default`] with `Error`
+    /// - a documented body that does not decode: [`CreateMemberInvitationError::Other`]
     pub fn create_member_invitation(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
         body: super::types::MemberInvitationCreate,
-    ) -> CreateMemberInvitation<'_> {
+    ) -> CreateMemberInvitation {
         CreateMemberInvitation {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             org: org.into(),
             body,
             options: ::std::default::Default::default(),
@@ -88,13 +143,26 @@ impl super::Client {
     /// Fetches one outstanding invitation of the organization.
     ///
     /// `GET /orgs/{org}/member-invitations/{member-invitation}`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<GetMemberInvitationError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`GetMemberInvitationError`]:
+    /// - `400 Bad Request`: [`GetMemberInvitationError::BadRequest`] with `Error`
+    /// - `401 Unauthorized`: [`GetMemberInvitationError::Unauthorized`] with `Error`
+    /// - `403 Forbidden`: [`GetMemberInvitationError::Forbidden`] with `Error`
+    /// - `404 Not Found`: [`GetMemberInvitationError::NotFound`] with `Error`
+    /// - `408 Request Timeout`: [`GetMemberInvitationError::RequestTimeout`] with `Error`
+    /// - `429 Too Many Requests`: [`GetMemberInvitationError::TooManyRequests`] with `Error`
+    /// - `500 Internal Server Error`: [`GetMemberInvitationError::InternalServerError`] with `Error`
+    /// - `default`: [`GetMemberInvitationError::Default`] with `Error`
+    /// - a documented body that does not decode: [`GetMemberInvitationError::Other`]
     pub fn get_member_invitation(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
         member_invitation: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetMemberInvitation<'_> {
+    ) -> GetMemberInvitation {
         GetMemberInvitation {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             org: org.into(),
             member_invitation: member_invitation.into(),
             fields: ::std::option::Option::None,
@@ -107,13 +175,27 @@ impl super::Client {
     /// Cancels an outstanding invitation so its link no longer works.
     ///
     /// `DELETE /orgs/{org}/member-invitations/{member-invitation}`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<DeleteMemberInvitationError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`DeleteMemberInvitationError`]:
+    /// - `400 Bad Request`: [`DeleteMemberInvitationError::BadRequest`] with `Error`
+    /// - `401 Unauthorized`: [`DeleteMemberInvitationError::Unauthorized`] with `Error`
+    /// - `403 Forbidden`: [`DeleteMemberInvitationError::Forbidden`] with `Error`
+    /// - `404 Not Found`: [`DeleteMemberInvitationError::NotFound`] with `Error`
+    /// - `408 Request Timeout`: [`DeleteMemberInvitationError::RequestTimeout`] with `Error`
+    /// - `409 Conflict`: [`DeleteMemberInvitationError::Conflict`] with `Error`
+    /// - `429 Too Many Requests`: [`DeleteMemberInvitationError::TooManyRequests`] with `Error`
+    /// - `500 Internal Server Error`: [`DeleteMemberInvitationError::InternalServerError`] with `Error`
+    /// - `default`: [`DeleteMemberInvitationError::Default`] with `Error`
+    /// - a documented body that does not decode: [`DeleteMemberInvitationError::Other`]
     pub fn delete_member_invitation(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
         member_invitation: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteMemberInvitation<'_> {
+    ) -> DeleteMemberInvitation {
         DeleteMemberInvitation {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             org: org.into(),
             member_invitation: member_invitation.into(),
             options: ::std::default::Default::default(),
@@ -125,13 +207,27 @@ impl super::Client {
     /// Issues a fresh invitation link (invalidating the previous one) and optionally emails it again.
     ///
     /// `POST /orgs/{org}/member-invitations/{member-invitation}/regenerate`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<RegenerateMemberInvitationError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`RegenerateMemberInvitationError`]:
+    /// - `400 Bad Request`: [`RegenerateMemberInvitationError::BadRequest`] with `Error`
+    /// - `401 Unauthorized`: [`RegenerateMemberInvitationError::Unauthorized`] with `Error`
+    /// - `403 Forbidden`: [`RegenerateMemberInvitationError::Forbidden`] with `Error`
+    /// - `404 Not Found`: [`RegenerateMemberInvitationError::NotFound`] with `Error`
+    /// - `408 Request Timeout`: [`RegenerateMemberInvitationError::RequestTimeout`] with `Error`
+    /// - `409 Conflict`: [`RegenerateMemberInvitationError::Conflict`] with `Error`
+    /// - `429 Too Many Requests`: [`RegenerateMemberInvitationError::TooManyRequests`] with `Error`
+    /// - `500 Internal Server Error`: [`RegenerateMemberInvitationError::InternalServerError`] with `Error`
+    /// - `default`: [`RegenerateMemberInvitationError::Default`] with `Error`
+    /// - a documented body that does not decode: [`RegenerateMemberInvitationError::Other`]
     pub fn regenerate_member_invitation(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
         member_invitation: impl ::std::convert::Into<::std::string::String>,
-    ) -> RegenerateMemberInvitation<'_> {
+    ) -> RegenerateMemberInvitation {
         RegenerateMemberInvitation {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             org: org.into(),
             member_invitation: member_invitation.into(),
             body: ::std::option::Option::None,
@@ -144,14 +240,28 @@ impl super::Client {
     /// Creates a new user account for the invitee and adds it to the organization. Authenticate with the invitation token as the bearer token.
     ///
     /// `POST /orgs/{org}/member-invitations/{member-invitation}/register`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<RegisterMemberInvitationError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`RegisterMemberInvitationError`]:
+    /// - `400 Bad Request`: [`RegisterMemberInvitationError::BadRequest`] with `Error`
+    /// - `401 Unauthorized`: [`RegisterMemberInvitationError::Unauthorized`] with `Error`
+    /// - `403 Forbidden`: [`RegisterMemberInvitationError::Forbidden`] with `Error`
+    /// - `404 Not Found`: [`RegisterMemberInvitationError::NotFound`] with `Error`
+    /// - `408 Request Timeout`: [`RegisterMemberInvitationError::RequestTimeout`] with `Error`
+    /// - `409 Conflict`: [`RegisterMemberInvitationError::Conflict`] with `Error`
+    /// - `429 Too Many Requests`: [`RegisterMemberInvitationError::TooManyRequests`] with `Error`
+    /// - `500 Internal Server Error`: [`RegisterMemberInvitationError::InternalServerError`] with `Error`
+    /// - `default`: [`RegisterMemberInvitationError::Default`] with `Error`
+    /// - a documented body that does not decode: [`RegisterMemberInvitationError::Other`]
     pub fn register_member_invitation(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
         member_invitation: impl ::std::convert::Into<::std::string::String>,
         body: super::types::UserRegistration,
-    ) -> RegisterMemberInvitation<'_> {
+    ) -> RegisterMemberInvitation {
         RegisterMemberInvitation {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             org: org.into(),
             member_invitation: member_invitation.into(),
             body,
@@ -164,14 +274,28 @@ impl super::Client {
     /// Adds an existing user to the organization. Authenticate with the invitation token as the bearer token and identify the user in the body.
     ///
     /// `POST /orgs/{org}/member-invitations/{member-invitation}/accept`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<AcceptMemberInvitationError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`AcceptMemberInvitationError`]:
+    /// - `400 Bad Request`: [`AcceptMemberInvitationError::BadRequest`] with `Error`
+    /// - `401 Unauthorized`: [`AcceptMemberInvitationError::Unauthorized`] with `Error`
+    /// - `403 Forbidden`: [`AcceptMemberInvitationError::Forbidden`] with `Error`
+    /// - `404 Not Found`: [`AcceptMemberInvitationError::NotFound`] with `Error`
+    /// - `408 Request Timeout`: [`AcceptMemberInvitationError::RequestTimeout`] with `Error`
+    /// - `409 Conflict`: [`AcceptMemberInvitationError::Conflict`] with `Error`
+    /// - `429 Too Many Requests`: [`AcceptMemberInvitationError::TooManyRequests`] with `Error`
+    /// - `500 Internal Server Error`: [`AcceptMemberInvitationError::InternalServerError`] with `Error`
+    /// - `default`: [`AcceptMemberInvitationError::Default`] with `Error`
+    /// - a documented body that does not decode: [`AcceptMemberInvitationError::Other`]
     pub fn accept_member_invitation(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
         member_invitation: impl ::std::convert::Into<::std::string::String>,
         body: super::types::MemberInvitationAcceptRequest,
-    ) -> AcceptMemberInvitation<'_> {
+    ) -> AcceptMemberInvitation {
         AcceptMemberInvitation {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             org: org.into(),
             member_invitation: member_invitation.into(),
             body,
@@ -183,15 +307,45 @@ impl super::Client {
 /// The request of [`Client::register_org_invitation`](super::Client::register_org_invitation): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct RegisterOrgInvitation<'a> {
-    client: &'a super::Client,
+pub struct RegisterOrgInvitation {
+    client: super::Client,
     invitation: ::std::string::String,
     body: super::types::OrgInvitationRequest,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> RegisterOrgInvitation<'a> {
-    /// Overrides the client's timeout or retry policy for this call.
+impl RegisterOrgInvitation {
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -200,7 +354,10 @@ impl<'a> RegisterOrgInvitation<'a> {
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::InvitationResult, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        super::types::InvitationResult,
+        crate::runtime::Error<RegisterOrgInvitationError>,
+    > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
@@ -209,7 +366,7 @@ impl<'a> RegisterOrgInvitation<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::InvitationResult>,
-        crate::runtime::Error,
+        crate::runtime::Error<RegisterOrgInvitationError>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "registerOrgInvitation",
@@ -231,9 +388,10 @@ impl<'a> RegisterOrgInvitation<'a> {
         } else {
             return ::std::result::Result::Err(
                 crate::runtime::Error::invalid_request(
-                    "X-IBM-Consumer-Context",
-                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
-                ),
+                        "X-IBM-Consumer-Context",
+                        "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                    )
+                    .into(),
             );
         }
         request.body = crate::runtime::__private::Body::json(&self.body)?;
@@ -257,55 +415,54 @@ impl<'a> RegisterOrgInvitation<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::InvitationResult,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        let typed: ::std::option::Option<
-            ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
-        > = match raw.status.as_u16() {
-            400u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            401u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            403u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            404u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            408u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            409u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            429u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            500u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
-        };
-        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 }
 
 /// The request of [`Client::accept_org_invitation`](super::Client::accept_org_invitation): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct AcceptOrgInvitation<'a> {
-    client: &'a super::Client,
+pub struct AcceptOrgInvitation {
+    client: super::Client,
     invitation: ::std::string::String,
     body: super::types::OrgInvitationRequest,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> AcceptOrgInvitation<'a> {
-    /// Overrides the client's timeout or retry policy for this call.
+impl AcceptOrgInvitation {
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -314,7 +471,10 @@ impl<'a> AcceptOrgInvitation<'a> {
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::InvitationResult, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        super::types::InvitationResult,
+        crate::runtime::Error<AcceptOrgInvitationError>,
+    > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
@@ -323,7 +483,7 @@ impl<'a> AcceptOrgInvitation<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::InvitationResult>,
-        crate::runtime::Error,
+        crate::runtime::Error<AcceptOrgInvitationError>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "acceptOrgInvitation",
@@ -345,9 +505,10 @@ impl<'a> AcceptOrgInvitation<'a> {
         } else {
             return ::std::result::Result::Err(
                 crate::runtime::Error::invalid_request(
-                    "X-IBM-Consumer-Context",
-                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
-                ),
+                        "X-IBM-Consumer-Context",
+                        "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                    )
+                    .into(),
             );
         }
         request.body = crate::runtime::__private::Body::json(&self.body)?;
@@ -371,48 +532,17 @@ impl<'a> AcceptOrgInvitation<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::InvitationResult,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        let typed: ::std::option::Option<
-            ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
-        > = match raw.status.as_u16() {
-            400u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            401u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            403u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            404u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            408u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            409u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            429u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            500u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
-        };
-        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 }
 
 /// The request of [`Client::list_member_invitations`](super::Client::list_member_invitations): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListMemberInvitations<'a> {
-    client: &'a super::Client,
+pub struct ListMemberInvitations {
+    client: super::Client,
     org: ::std::string::String,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
@@ -420,7 +550,7 @@ pub struct ListMemberInvitations<'a> {
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> ListMemberInvitations<'a> {
+impl ListMemberInvitations {
     /// Maximum number of items to return in one page.
     pub fn limit(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
@@ -442,7 +572,37 @@ impl<'a> ListMemberInvitations<'a> {
         self
     }
 
-    /// Overrides the client's timeout or retry policy for this call.
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -453,7 +613,7 @@ impl<'a> ListMemberInvitations<'a> {
         self,
     ) -> ::std::result::Result<
         super::types::MemberInvitationList,
-        crate::runtime::Error,
+        crate::runtime::Error<ListMemberInvitationsError>,
     > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
@@ -463,7 +623,7 @@ impl<'a> ListMemberInvitations<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::MemberInvitationList>,
-        crate::runtime::Error,
+        crate::runtime::Error<ListMemberInvitationsError>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "listMemberInvitations",
@@ -485,9 +645,10 @@ impl<'a> ListMemberInvitations<'a> {
         } else {
             return ::std::result::Result::Err(
                 crate::runtime::Error::invalid_request(
-                    "X-IBM-Consumer-Context",
-                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
-                ),
+                        "X-IBM-Consumer-Context",
+                        "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                    )
+                    .into(),
             );
         }
         if let ::std::option::Option::Some(value) = &self.limit {
@@ -513,45 +674,20 @@ impl<'a> ListMemberInvitations<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::MemberInvitationList,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        let typed: ::std::option::Option<
-            ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
-        > = match raw.status.as_u16() {
-            400u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            401u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            403u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            404u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            408u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            429u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            500u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
-        };
-        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 
     /// Every page, fetched lazily as the stream is polled: no request is sent before the first poll. The stream ends after the last page (an empty page, no next token, or a token seen before).
     pub fn pages(
         self,
     ) -> ::futures::stream::BoxStream<
-        'a,
-        ::std::result::Result<super::types::MemberInvitationList, crate::runtime::Error>,
+        'static,
+        ::std::result::Result<
+            super::types::MemberInvitationList,
+            crate::runtime::Error<ListMemberInvitationsError>,
+        >,
     > {
         ::std::boxed::Box::pin({
             let first_offset = self.offset.map(i64::from).unwrap_or(0);
@@ -574,8 +710,11 @@ impl<'a> ListMemberInvitations<'a> {
     pub fn items(
         self,
     ) -> ::futures::stream::BoxStream<
-        'a,
-        ::std::result::Result<super::types::MemberInvitation, crate::runtime::Error>,
+        'static,
+        ::std::result::Result<
+            super::types::MemberInvitation,
+            crate::runtime::Error<ListMemberInvitationsError>,
+        >,
     > {
         ::std::boxed::Box::pin(
             crate::runtime::__private::items(self.pages(), Self::page_items),
@@ -602,15 +741,45 @@ impl<'a> ListMemberInvitations<'a> {
 /// The request of [`Client::create_member_invitation`](super::Client::create_member_invitation): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct CreateMemberInvitation<'a> {
-    client: &'a super::Client,
+pub struct CreateMemberInvitation {
+    client: super::Client,
     org: ::std::string::String,
     body: super::types::MemberInvitationCreate,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> CreateMemberInvitation<'a> {
-    /// Overrides the client's timeout or retry policy for this call.
+impl CreateMemberInvitation {
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -619,7 +788,10 @@ impl<'a> CreateMemberInvitation<'a> {
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::MemberInvitation, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        super::types::MemberInvitation,
+        crate::runtime::Error<CreateMemberInvitationError>,
+    > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
@@ -628,7 +800,7 @@ impl<'a> CreateMemberInvitation<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::MemberInvitation>,
-        crate::runtime::Error,
+        crate::runtime::Error<CreateMemberInvitationError>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "createMemberInvitation",
@@ -650,9 +822,10 @@ impl<'a> CreateMemberInvitation<'a> {
         } else {
             return ::std::result::Result::Err(
                 crate::runtime::Error::invalid_request(
-                    "X-IBM-Consumer-Context",
-                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
-                ),
+                        "X-IBM-Consumer-Context",
+                        "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                    )
+                    .into(),
             );
         }
         self.body.validate()?;
@@ -665,55 +838,24 @@ impl<'a> CreateMemberInvitation<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::MemberInvitation,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        let typed: ::std::option::Option<
-            ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
-        > = match raw.status.as_u16() {
-            400u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            401u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            403u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            404u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            408u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            409u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            429u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            500u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
-        };
-        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 }
 
 /// The request of [`Client::get_member_invitation`](super::Client::get_member_invitation): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetMemberInvitation<'a> {
-    client: &'a super::Client,
+pub struct GetMemberInvitation {
+    client: super::Client,
     org: ::std::string::String,
     member_invitation: ::std::string::String,
     fields: ::std::option::Option<::std::string::String>,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> GetMemberInvitation<'a> {
+impl GetMemberInvitation {
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
     pub fn fields(
         mut self,
@@ -723,7 +865,37 @@ impl<'a> GetMemberInvitation<'a> {
         self
     }
 
-    /// Overrides the client's timeout or retry policy for this call.
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -732,7 +904,10 @@ impl<'a> GetMemberInvitation<'a> {
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::MemberInvitation, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        super::types::MemberInvitation,
+        crate::runtime::Error<GetMemberInvitationError>,
+    > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
@@ -741,7 +916,7 @@ impl<'a> GetMemberInvitation<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::MemberInvitation>,
-        crate::runtime::Error,
+        crate::runtime::Error<GetMemberInvitationError>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "getMemberInvitation",
@@ -764,9 +939,10 @@ impl<'a> GetMemberInvitation<'a> {
         } else {
             return ::std::result::Result::Err(
                 crate::runtime::Error::invalid_request(
-                    "X-IBM-Consumer-Context",
-                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
-                ),
+                        "X-IBM-Consumer-Context",
+                        "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                    )
+                    .into(),
             );
         }
         if let ::std::option::Option::Some(value) = &self.fields {
@@ -780,52 +956,54 @@ impl<'a> GetMemberInvitation<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::MemberInvitation,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        let typed: ::std::option::Option<
-            ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
-        > = match raw.status.as_u16() {
-            400u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            401u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            403u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            404u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            408u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            429u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            500u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
-        };
-        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 }
 
 /// The request of [`Client::delete_member_invitation`](super::Client::delete_member_invitation): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct DeleteMemberInvitation<'a> {
-    client: &'a super::Client,
+pub struct DeleteMemberInvitation {
+    client: super::Client,
     org: ::std::string::String,
     member_invitation: ::std::string::String,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> DeleteMemberInvitation<'a> {
-    /// Overrides the client's timeout or retry policy for this call.
+impl DeleteMemberInvitation {
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -834,7 +1012,10 @@ impl<'a> DeleteMemberInvitation<'a> {
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::MemberInvitation, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        super::types::MemberInvitation,
+        crate::runtime::Error<DeleteMemberInvitationError>,
+    > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
@@ -843,7 +1024,7 @@ impl<'a> DeleteMemberInvitation<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::MemberInvitation>,
-        crate::runtime::Error,
+        crate::runtime::Error<DeleteMemberInvitationError>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "deleteMemberInvitation",
@@ -866,9 +1047,10 @@ impl<'a> DeleteMemberInvitation<'a> {
         } else {
             return ::std::result::Result::Err(
                 crate::runtime::Error::invalid_request(
-                    "X-IBM-Consumer-Context",
-                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
-                ),
+                        "X-IBM-Consumer-Context",
+                        "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                    )
+                    .into(),
             );
         }
         request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
@@ -879,62 +1061,61 @@ impl<'a> DeleteMemberInvitation<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::MemberInvitation,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        let typed: ::std::option::Option<
-            ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
-        > = match raw.status.as_u16() {
-            400u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            401u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            403u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            404u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            408u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            409u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            429u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            500u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
-        };
-        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 }
 
 /// The request of [`Client::regenerate_member_invitation`](super::Client::regenerate_member_invitation): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct RegenerateMemberInvitation<'a> {
-    client: &'a super::Client,
+pub struct RegenerateMemberInvitation {
+    client: super::Client,
     org: ::std::string::String,
     member_invitation: ::std::string::String,
     body: ::std::option::Option<super::types::MemberInvitationRegenerate>,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> RegenerateMemberInvitation<'a> {
+impl RegenerateMemberInvitation {
     /// Sets the (optional) request body.
     pub fn body(mut self, body: super::types::MemberInvitationRegenerate) -> Self {
         self.body = ::std::option::Option::Some(body);
         self
     }
 
-    /// Overrides the client's timeout or retry policy for this call.
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -943,7 +1124,10 @@ impl<'a> RegenerateMemberInvitation<'a> {
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::MemberInvitation, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        super::types::MemberInvitation,
+        crate::runtime::Error<RegenerateMemberInvitationError>,
+    > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
@@ -952,7 +1136,7 @@ impl<'a> RegenerateMemberInvitation<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::MemberInvitation>,
-        crate::runtime::Error,
+        crate::runtime::Error<RegenerateMemberInvitationError>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "regenerateMemberInvitation",
@@ -976,9 +1160,10 @@ impl<'a> RegenerateMemberInvitation<'a> {
         } else {
             return ::std::result::Result::Err(
                 crate::runtime::Error::invalid_request(
-                    "X-IBM-Consumer-Context",
-                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
-                ),
+                        "X-IBM-Consumer-Context",
+                        "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                    )
+                    .into(),
             );
         }
         if let ::std::option::Option::Some(body) = &self.body {
@@ -992,56 +1177,55 @@ impl<'a> RegenerateMemberInvitation<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::MemberInvitation,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        let typed: ::std::option::Option<
-            ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
-        > = match raw.status.as_u16() {
-            400u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            401u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            403u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            404u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            408u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            409u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            429u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            500u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
-        };
-        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 }
 
 /// The request of [`Client::register_member_invitation`](super::Client::register_member_invitation): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct RegisterMemberInvitation<'a> {
-    client: &'a super::Client,
+pub struct RegisterMemberInvitation {
+    client: super::Client,
     org: ::std::string::String,
     member_invitation: ::std::string::String,
     body: super::types::UserRegistration,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> RegisterMemberInvitation<'a> {
-    /// Overrides the client's timeout or retry policy for this call.
+impl RegisterMemberInvitation {
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -1050,7 +1234,10 @@ impl<'a> RegisterMemberInvitation<'a> {
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::InvitationResult, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        super::types::InvitationResult,
+        crate::runtime::Error<RegisterMemberInvitationError>,
+    > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
@@ -1059,7 +1246,7 @@ impl<'a> RegisterMemberInvitation<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::InvitationResult>,
-        crate::runtime::Error,
+        crate::runtime::Error<RegisterMemberInvitationError>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "registerMemberInvitation",
@@ -1083,9 +1270,10 @@ impl<'a> RegisterMemberInvitation<'a> {
         } else {
             return ::std::result::Result::Err(
                 crate::runtime::Error::invalid_request(
-                    "X-IBM-Consumer-Context",
-                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
-                ),
+                        "X-IBM-Consumer-Context",
+                        "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                    )
+                    .into(),
             );
         }
         request.body = crate::runtime::__private::Body::json(&self.body)?;
@@ -1109,56 +1297,55 @@ impl<'a> RegisterMemberInvitation<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::InvitationResult,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        let typed: ::std::option::Option<
-            ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
-        > = match raw.status.as_u16() {
-            400u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            401u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            403u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            404u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            408u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            409u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            429u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            500u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
-        };
-        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 }
 
 /// The request of [`Client::accept_member_invitation`](super::Client::accept_member_invitation): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct AcceptMemberInvitation<'a> {
-    client: &'a super::Client,
+pub struct AcceptMemberInvitation {
+    client: super::Client,
     org: ::std::string::String,
     member_invitation: ::std::string::String,
     body: super::types::MemberInvitationAcceptRequest,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> AcceptMemberInvitation<'a> {
-    /// Overrides the client's timeout or retry policy for this call.
+impl AcceptMemberInvitation {
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -1167,7 +1354,10 @@ impl<'a> AcceptMemberInvitation<'a> {
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::InvitationResult, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        super::types::InvitationResult,
+        crate::runtime::Error<AcceptMemberInvitationError>,
+    > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
@@ -1176,7 +1366,7 @@ impl<'a> AcceptMemberInvitation<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::InvitationResult>,
-        crate::runtime::Error,
+        crate::runtime::Error<AcceptMemberInvitationError>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "acceptMemberInvitation",
@@ -1200,9 +1390,10 @@ impl<'a> AcceptMemberInvitation<'a> {
         } else {
             return ::std::result::Result::Err(
                 crate::runtime::Error::invalid_request(
-                    "X-IBM-Consumer-Context",
-                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
-                ),
+                        "X-IBM-Consumer-Context",
+                        "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                    )
+                    .into(),
             );
         }
         request.body = crate::runtime::__private::Body::json(&self.body)?;
@@ -1226,39 +1417,1131 @@ impl<'a> AcceptMemberInvitation<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::InvitationResult,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        let typed: ::std::option::Option<
-            ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
-        > = match raw.status.as_u16() {
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
+    }
+}
+
+/// The failures [`Client::register_org_invitation`](super::Client::register_org_invitation) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum RegisterOrgInvitationError {
+    /// `400 Bad Request`.
+    ///
+    /// Bad request: parameters or body are incomplete or malformed.
+    BadRequest(super::types::Error),
+    /// `401 Unauthorized`.
+    ///
+    /// Unauthorized: the bearer token is missing, expired or invalid.
+    Unauthorized(super::types::Error),
+    /// `403 Forbidden`.
+    ///
+    /// Forbidden: the token is valid but lacks permission for this action.
+    Forbidden(super::types::Error),
+    /// `404 Not Found`.
+    ///
+    /// Not found: the addressed resource does not exist or is not visible to the caller.
+    NotFound(super::types::Error),
+    /// `408 Request Timeout`.
+    ///
+    /// Request timeout: the server gave up waiting; retry later.
+    RequestTimeout(super::types::Error),
+    /// `409 Conflict`.
+    ///
+    /// Conflict: the object already exists or is already in the requested state.
+    Conflict(super::types::Error),
+    /// `429 Too Many Requests`.
+    ///
+    /// Too many requests: the caller is being rate limited.
+    TooManyRequests(super::types::Error),
+    /// `500 Internal Server Error`.
+    ///
+    /// Internal server error: the request could not be processed; retry later.
+    InternalServerError(super::types::Error),
+    /// `default`.
+    ///
+    /// Any other error; the body has the same shape as the documented errors.
+    Default(super::types::Error),
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for RegisterOrgInvitationError {
+    fn from_response(raw: &crate::runtime::RawResponse) -> Self {
+        match raw.status.as_u16() {
             400u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::BadRequest)
             }
             401u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Unauthorized)
             }
             403u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Forbidden)
             }
             404u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::NotFound)
             }
             408u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::RequestTimeout)
             }
             409u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Conflict)
             }
             429u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::TooManyRequests)
             }
             500u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::InternalServerError)
             }
-            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
-        };
-        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
+            _ => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Default)
+            }
+        }
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "BadRequest",
+            Self::Unauthorized(_) => "Unauthorized",
+            Self::Forbidden(_) => "Forbidden",
+            Self::NotFound(_) => "NotFound",
+            Self::RequestTimeout(_) => "RequestTimeout",
+            Self::Conflict(_) => "Conflict",
+            Self::TooManyRequests(_) => "TooManyRequests",
+            Self::InternalServerError(_) => "InternalServerError",
+            Self::Default(_) => "Default",
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        match self {
+            Self::BadRequest(body) => ::std::option::Option::Some(body),
+            Self::Unauthorized(body) => ::std::option::Option::Some(body),
+            Self::Forbidden(body) => ::std::option::Option::Some(body),
+            Self::NotFound(body) => ::std::option::Option::Some(body),
+            Self::RequestTimeout(body) => ::std::option::Option::Some(body),
+            Self::Conflict(body) => ::std::option::Option::Some(body),
+            Self::TooManyRequests(body) => ::std::option::Option::Some(body),
+            Self::InternalServerError(body) => ::std::option::Option::Some(body),
+            Self::Default(body) => ::std::option::Option::Some(body),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+
+/// The failures [`Client::accept_org_invitation`](super::Client::accept_org_invitation) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum AcceptOrgInvitationError {
+    /// `400 Bad Request`.
+    ///
+    /// Bad request: parameters or body are incomplete or malformed.
+    BadRequest(super::types::Error),
+    /// `401 Unauthorized`.
+    ///
+    /// Unauthorized: the bearer token is missing, expired or invalid.
+    Unauthorized(super::types::Error),
+    /// `403 Forbidden`.
+    ///
+    /// Forbidden: the token is valid but lacks permission for this action.
+    Forbidden(super::types::Error),
+    /// `404 Not Found`.
+    ///
+    /// Not found: the addressed resource does not exist or is not visible to the caller.
+    NotFound(super::types::Error),
+    /// `408 Request Timeout`.
+    ///
+    /// Request timeout: the server gave up waiting; retry later.
+    RequestTimeout(super::types::Error),
+    /// `409 Conflict`.
+    ///
+    /// Conflict: the object already exists or is already in the requested state.
+    Conflict(super::types::Error),
+    /// `429 Too Many Requests`.
+    ///
+    /// Too many requests: the caller is being rate limited.
+    TooManyRequests(super::types::Error),
+    /// `500 Internal Server Error`.
+    ///
+    /// Internal server error: the request could not be processed; retry later.
+    InternalServerError(super::types::Error),
+    /// `default`.
+    ///
+    /// Any other error; the body has the same shape as the documented errors.
+    Default(super::types::Error),
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for AcceptOrgInvitationError {
+    fn from_response(raw: &crate::runtime::RawResponse) -> Self {
+        match raw.status.as_u16() {
+            400u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::BadRequest)
+            }
+            401u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Unauthorized)
+            }
+            403u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Forbidden)
+            }
+            404u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::NotFound)
+            }
+            408u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::RequestTimeout)
+            }
+            409u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Conflict)
+            }
+            429u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::TooManyRequests)
+            }
+            500u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::InternalServerError)
+            }
+            _ => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Default)
+            }
+        }
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "BadRequest",
+            Self::Unauthorized(_) => "Unauthorized",
+            Self::Forbidden(_) => "Forbidden",
+            Self::NotFound(_) => "NotFound",
+            Self::RequestTimeout(_) => "RequestTimeout",
+            Self::Conflict(_) => "Conflict",
+            Self::TooManyRequests(_) => "TooManyRequests",
+            Self::InternalServerError(_) => "InternalServerError",
+            Self::Default(_) => "Default",
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        match self {
+            Self::BadRequest(body) => ::std::option::Option::Some(body),
+            Self::Unauthorized(body) => ::std::option::Option::Some(body),
+            Self::Forbidden(body) => ::std::option::Option::Some(body),
+            Self::NotFound(body) => ::std::option::Option::Some(body),
+            Self::RequestTimeout(body) => ::std::option::Option::Some(body),
+            Self::Conflict(body) => ::std::option::Option::Some(body),
+            Self::TooManyRequests(body) => ::std::option::Option::Some(body),
+            Self::InternalServerError(body) => ::std::option::Option::Some(body),
+            Self::Default(body) => ::std::option::Option::Some(body),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+
+/// The failures [`Client::list_member_invitations`](super::Client::list_member_invitations) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ListMemberInvitationsError {
+    /// `400 Bad Request`.
+    ///
+    /// Bad request: parameters or body are incomplete or malformed.
+    BadRequest(super::types::Error),
+    /// `401 Unauthorized`.
+    ///
+    /// Unauthorized: the bearer token is missing, expired or invalid.
+    Unauthorized(super::types::Error),
+    /// `403 Forbidden`.
+    ///
+    /// Forbidden: the token is valid but lacks permission for this action.
+    Forbidden(super::types::Error),
+    /// `404 Not Found`.
+    ///
+    /// Not found: the addressed resource does not exist or is not visible to the caller.
+    NotFound(super::types::Error),
+    /// `408 Request Timeout`.
+    ///
+    /// Request timeout: the server gave up waiting; retry later.
+    RequestTimeout(super::types::Error),
+    /// `429 Too Many Requests`.
+    ///
+    /// Too many requests: the caller is being rate limited.
+    TooManyRequests(super::types::Error),
+    /// `500 Internal Server Error`.
+    ///
+    /// Internal server error: the request could not be processed; retry later.
+    InternalServerError(super::types::Error),
+    /// `default`.
+    ///
+    /// Any other error; the body has the same shape as the documented errors.
+    Default(super::types::Error),
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for ListMemberInvitationsError {
+    fn from_response(raw: &crate::runtime::RawResponse) -> Self {
+        match raw.status.as_u16() {
+            400u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::BadRequest)
+            }
+            401u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Unauthorized)
+            }
+            403u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Forbidden)
+            }
+            404u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::NotFound)
+            }
+            408u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::RequestTimeout)
+            }
+            429u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::TooManyRequests)
+            }
+            500u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::InternalServerError)
+            }
+            _ => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Default)
+            }
+        }
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "BadRequest",
+            Self::Unauthorized(_) => "Unauthorized",
+            Self::Forbidden(_) => "Forbidden",
+            Self::NotFound(_) => "NotFound",
+            Self::RequestTimeout(_) => "RequestTimeout",
+            Self::TooManyRequests(_) => "TooManyRequests",
+            Self::InternalServerError(_) => "InternalServerError",
+            Self::Default(_) => "Default",
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        match self {
+            Self::BadRequest(body) => ::std::option::Option::Some(body),
+            Self::Unauthorized(body) => ::std::option::Option::Some(body),
+            Self::Forbidden(body) => ::std::option::Option::Some(body),
+            Self::NotFound(body) => ::std::option::Option::Some(body),
+            Self::RequestTimeout(body) => ::std::option::Option::Some(body),
+            Self::TooManyRequests(body) => ::std::option::Option::Some(body),
+            Self::InternalServerError(body) => ::std::option::Option::Some(body),
+            Self::Default(body) => ::std::option::Option::Some(body),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+
+/// The failures [`Client::create_member_invitation`](super::Client::create_member_invitation) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum CreateMemberInvitationError {
+    /// `400 Bad Request`.
+    ///
+    /// Bad request: parameters or body are incomplete or malformed.
+    BadRequest(super::types::Error),
+    /// `401 Unauthorized`.
+    ///
+    /// Unauthorized: the bearer token is missing, expired or invalid.
+    Unauthorized(super::types::Error),
+    /// `403 Forbidden`.
+    ///
+    /// Forbidden: the token is valid but lacks permission for this action.
+    Forbidden(super::types::Error),
+    /// `404 Not Found`.
+    ///
+    /// Not found: the addressed resource does not exist or is not visible to the caller.
+    NotFound(super::types::Error),
+    /// `408 Request Timeout`.
+    ///
+    /// Request timeout: the server gave up waiting; retry later.
+    RequestTimeout(super::types::Error),
+    /// `409 Conflict`.
+    ///
+    /// Conflict: the object already exists or is already in the requested state.
+    Conflict(super::types::Error),
+    /// `429 Too Many Requests`.
+    ///
+    /// Too many requests: the caller is being rate limited.
+    TooManyRequests(super::types::Error),
+    /// `500 Internal Server Error`.
+    ///
+    /// Internal server error: the request could not be processed; retry later.
+    InternalServerError(super::types::Error),
+    /// `default`.
+    ///
+    /// Any other error; the body has the same shape as the documented errors.
+    Default(super::types::Error),
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for CreateMemberInvitationError {
+    fn from_response(raw: &crate::runtime::RawResponse) -> Self {
+        match raw.status.as_u16() {
+            400u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::BadRequest)
+            }
+            401u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Unauthorized)
+            }
+            403u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Forbidden)
+            }
+            404u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::NotFound)
+            }
+            408u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::RequestTimeout)
+            }
+            409u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Conflict)
+            }
+            429u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::TooManyRequests)
+            }
+            500u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::InternalServerError)
+            }
+            _ => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Default)
+            }
+        }
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "BadRequest",
+            Self::Unauthorized(_) => "Unauthorized",
+            Self::Forbidden(_) => "Forbidden",
+            Self::NotFound(_) => "NotFound",
+            Self::RequestTimeout(_) => "RequestTimeout",
+            Self::Conflict(_) => "Conflict",
+            Self::TooManyRequests(_) => "TooManyRequests",
+            Self::InternalServerError(_) => "InternalServerError",
+            Self::Default(_) => "Default",
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        match self {
+            Self::BadRequest(body) => ::std::option::Option::Some(body),
+            Self::Unauthorized(body) => ::std::option::Option::Some(body),
+            Self::Forbidden(body) => ::std::option::Option::Some(body),
+            Self::NotFound(body) => ::std::option::Option::Some(body),
+            Self::RequestTimeout(body) => ::std::option::Option::Some(body),
+            Self::Conflict(body) => ::std::option::Option::Some(body),
+            Self::TooManyRequests(body) => ::std::option::Option::Some(body),
+            Self::InternalServerError(body) => ::std::option::Option::Some(body),
+            Self::Default(body) => ::std::option::Option::Some(body),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+
+/// The failures [`Client::get_member_invitation`](super::Client::get_member_invitation) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum GetMemberInvitationError {
+    /// `400 Bad Request`.
+    ///
+    /// Bad request: parameters or body are incomplete or malformed.
+    BadRequest(super::types::Error),
+    /// `401 Unauthorized`.
+    ///
+    /// Unauthorized: the bearer token is missing, expired or invalid.
+    Unauthorized(super::types::Error),
+    /// `403 Forbidden`.
+    ///
+    /// Forbidden: the token is valid but lacks permission for this action.
+    Forbidden(super::types::Error),
+    /// `404 Not Found`.
+    ///
+    /// Not found: the addressed resource does not exist or is not visible to the caller.
+    NotFound(super::types::Error),
+    /// `408 Request Timeout`.
+    ///
+    /// Request timeout: the server gave up waiting; retry later.
+    RequestTimeout(super::types::Error),
+    /// `429 Too Many Requests`.
+    ///
+    /// Too many requests: the caller is being rate limited.
+    TooManyRequests(super::types::Error),
+    /// `500 Internal Server Error`.
+    ///
+    /// Internal server error: the request could not be processed; retry later.
+    InternalServerError(super::types::Error),
+    /// `default`.
+    ///
+    /// Any other error; the body has the same shape as the documented errors.
+    Default(super::types::Error),
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for GetMemberInvitationError {
+    fn from_response(raw: &crate::runtime::RawResponse) -> Self {
+        match raw.status.as_u16() {
+            400u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::BadRequest)
+            }
+            401u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Unauthorized)
+            }
+            403u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Forbidden)
+            }
+            404u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::NotFound)
+            }
+            408u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::RequestTimeout)
+            }
+            429u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::TooManyRequests)
+            }
+            500u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::InternalServerError)
+            }
+            _ => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Default)
+            }
+        }
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "BadRequest",
+            Self::Unauthorized(_) => "Unauthorized",
+            Self::Forbidden(_) => "Forbidden",
+            Self::NotFound(_) => "NotFound",
+            Self::RequestTimeout(_) => "RequestTimeout",
+            Self::TooManyRequests(_) => "TooManyRequests",
+            Self::InternalServerError(_) => "InternalServerError",
+            Self::Default(_) => "Default",
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        match self {
+            Self::BadRequest(body) => ::std::option::Option::Some(body),
+            Self::Unauthorized(body) => ::std::option::Option::Some(body),
+            Self::Forbidden(body) => ::std::option::Option::Some(body),
+            Self::NotFound(body) => ::std::option::Option::Some(body),
+            Self::RequestTimeout(body) => ::std::option::Option::Some(body),
+            Self::TooManyRequests(body) => ::std::option::Option::Some(body),
+            Self::InternalServerError(body) => ::std::option::Option::Some(body),
+            Self::Default(body) => ::std::option::Option::Some(body),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+
+/// The failures [`Client::delete_member_invitation`](super::Client::delete_member_invitation) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum DeleteMemberInvitationError {
+    /// `400 Bad Request`.
+    ///
+    /// Bad request: parameters or body are incomplete or malformed.
+    BadRequest(super::types::Error),
+    /// `401 Unauthorized`.
+    ///
+    /// Unauthorized: the bearer token is missing, expired or invalid.
+    Unauthorized(super::types::Error),
+    /// `403 Forbidden`.
+    ///
+    /// Forbidden: the token is valid but lacks permission for this action.
+    Forbidden(super::types::Error),
+    /// `404 Not Found`.
+    ///
+    /// Not found: the addressed resource does not exist or is not visible to the caller.
+    NotFound(super::types::Error),
+    /// `408 Request Timeout`.
+    ///
+    /// Request timeout: the server gave up waiting; retry later.
+    RequestTimeout(super::types::Error),
+    /// `409 Conflict`.
+    ///
+    /// Conflict: the object already exists or is already in the requested state.
+    Conflict(super::types::Error),
+    /// `429 Too Many Requests`.
+    ///
+    /// Too many requests: the caller is being rate limited.
+    TooManyRequests(super::types::Error),
+    /// `500 Internal Server Error`.
+    ///
+    /// Internal server error: the request could not be processed; retry later.
+    InternalServerError(super::types::Error),
+    /// `default`.
+    ///
+    /// Any other error; the body has the same shape as the documented errors.
+    Default(super::types::Error),
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for DeleteMemberInvitationError {
+    fn from_response(raw: &crate::runtime::RawResponse) -> Self {
+        match raw.status.as_u16() {
+            400u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::BadRequest)
+            }
+            401u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Unauthorized)
+            }
+            403u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Forbidden)
+            }
+            404u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::NotFound)
+            }
+            408u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::RequestTimeout)
+            }
+            409u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Conflict)
+            }
+            429u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::TooManyRequests)
+            }
+            500u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::InternalServerError)
+            }
+            _ => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Default)
+            }
+        }
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "BadRequest",
+            Self::Unauthorized(_) => "Unauthorized",
+            Self::Forbidden(_) => "Forbidden",
+            Self::NotFound(_) => "NotFound",
+            Self::RequestTimeout(_) => "RequestTimeout",
+            Self::Conflict(_) => "Conflict",
+            Self::TooManyRequests(_) => "TooManyRequests",
+            Self::InternalServerError(_) => "InternalServerError",
+            Self::Default(_) => "Default",
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        match self {
+            Self::BadRequest(body) => ::std::option::Option::Some(body),
+            Self::Unauthorized(body) => ::std::option::Option::Some(body),
+            Self::Forbidden(body) => ::std::option::Option::Some(body),
+            Self::NotFound(body) => ::std::option::Option::Some(body),
+            Self::RequestTimeout(body) => ::std::option::Option::Some(body),
+            Self::Conflict(body) => ::std::option::Option::Some(body),
+            Self::TooManyRequests(body) => ::std::option::Option::Some(body),
+            Self::InternalServerError(body) => ::std::option::Option::Some(body),
+            Self::Default(body) => ::std::option::Option::Some(body),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+
+/// The failures [`Client::regenerate_member_invitation`](super::Client::regenerate_member_invitation) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum RegenerateMemberInvitationError {
+    /// `400 Bad Request`.
+    ///
+    /// Bad request: parameters or body are incomplete or malformed.
+    BadRequest(super::types::Error),
+    /// `401 Unauthorized`.
+    ///
+    /// Unauthorized: the bearer token is missing, expired or invalid.
+    Unauthorized(super::types::Error),
+    /// `403 Forbidden`.
+    ///
+    /// Forbidden: the token is valid but lacks permission for this action.
+    Forbidden(super::types::Error),
+    /// `404 Not Found`.
+    ///
+    /// Not found: the addressed resource does not exist or is not visible to the caller.
+    NotFound(super::types::Error),
+    /// `408 Request Timeout`.
+    ///
+    /// Request timeout: the server gave up waiting; retry later.
+    RequestTimeout(super::types::Error),
+    /// `409 Conflict`.
+    ///
+    /// Conflict: the object already exists or is already in the requested state.
+    Conflict(super::types::Error),
+    /// `429 Too Many Requests`.
+    ///
+    /// Too many requests: the caller is being rate limited.
+    TooManyRequests(super::types::Error),
+    /// `500 Internal Server Error`.
+    ///
+    /// Internal server error: the request could not be processed; retry later.
+    InternalServerError(super::types::Error),
+    /// `default`.
+    ///
+    /// Any other error; the body has the same shape as the documented errors.
+    Default(super::types::Error),
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for RegenerateMemberInvitationError {
+    fn from_response(raw: &crate::runtime::RawResponse) -> Self {
+        match raw.status.as_u16() {
+            400u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::BadRequest)
+            }
+            401u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Unauthorized)
+            }
+            403u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Forbidden)
+            }
+            404u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::NotFound)
+            }
+            408u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::RequestTimeout)
+            }
+            409u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Conflict)
+            }
+            429u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::TooManyRequests)
+            }
+            500u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::InternalServerError)
+            }
+            _ => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Default)
+            }
+        }
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "BadRequest",
+            Self::Unauthorized(_) => "Unauthorized",
+            Self::Forbidden(_) => "Forbidden",
+            Self::NotFound(_) => "NotFound",
+            Self::RequestTimeout(_) => "RequestTimeout",
+            Self::Conflict(_) => "Conflict",
+            Self::TooManyRequests(_) => "TooManyRequests",
+            Self::InternalServerError(_) => "InternalServerError",
+            Self::Default(_) => "Default",
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        match self {
+            Self::BadRequest(body) => ::std::option::Option::Some(body),
+            Self::Unauthorized(body) => ::std::option::Option::Some(body),
+            Self::Forbidden(body) => ::std::option::Option::Some(body),
+            Self::NotFound(body) => ::std::option::Option::Some(body),
+            Self::RequestTimeout(body) => ::std::option::Option::Some(body),
+            Self::Conflict(body) => ::std::option::Option::Some(body),
+            Self::TooManyRequests(body) => ::std::option::Option::Some(body),
+            Self::InternalServerError(body) => ::std::option::Option::Some(body),
+            Self::Default(body) => ::std::option::Option::Some(body),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+
+/// The failures [`Client::register_member_invitation`](super::Client::register_member_invitation) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum RegisterMemberInvitationError {
+    /// `400 Bad Request`.
+    ///
+    /// Bad request: parameters or body are incomplete or malformed.
+    BadRequest(super::types::Error),
+    /// `401 Unauthorized`.
+    ///
+    /// Unauthorized: the bearer token is missing, expired or invalid.
+    Unauthorized(super::types::Error),
+    /// `403 Forbidden`.
+    ///
+    /// Forbidden: the token is valid but lacks permission for this action.
+    Forbidden(super::types::Error),
+    /// `404 Not Found`.
+    ///
+    /// Not found: the addressed resource does not exist or is not visible to the caller.
+    NotFound(super::types::Error),
+    /// `408 Request Timeout`.
+    ///
+    /// Request timeout: the server gave up waiting; retry later.
+    RequestTimeout(super::types::Error),
+    /// `409 Conflict`.
+    ///
+    /// Conflict: the object already exists or is already in the requested state.
+    Conflict(super::types::Error),
+    /// `429 Too Many Requests`.
+    ///
+    /// Too many requests: the caller is being rate limited.
+    TooManyRequests(super::types::Error),
+    /// `500 Internal Server Error`.
+    ///
+    /// Internal server error: the request could not be processed; retry later.
+    InternalServerError(super::types::Error),
+    /// `default`.
+    ///
+    /// Any other error; the body has the same shape as the documented errors.
+    Default(super::types::Error),
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for RegisterMemberInvitationError {
+    fn from_response(raw: &crate::runtime::RawResponse) -> Self {
+        match raw.status.as_u16() {
+            400u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::BadRequest)
+            }
+            401u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Unauthorized)
+            }
+            403u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Forbidden)
+            }
+            404u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::NotFound)
+            }
+            408u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::RequestTimeout)
+            }
+            409u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Conflict)
+            }
+            429u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::TooManyRequests)
+            }
+            500u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::InternalServerError)
+            }
+            _ => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Default)
+            }
+        }
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "BadRequest",
+            Self::Unauthorized(_) => "Unauthorized",
+            Self::Forbidden(_) => "Forbidden",
+            Self::NotFound(_) => "NotFound",
+            Self::RequestTimeout(_) => "RequestTimeout",
+            Self::Conflict(_) => "Conflict",
+            Self::TooManyRequests(_) => "TooManyRequests",
+            Self::InternalServerError(_) => "InternalServerError",
+            Self::Default(_) => "Default",
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        match self {
+            Self::BadRequest(body) => ::std::option::Option::Some(body),
+            Self::Unauthorized(body) => ::std::option::Option::Some(body),
+            Self::Forbidden(body) => ::std::option::Option::Some(body),
+            Self::NotFound(body) => ::std::option::Option::Some(body),
+            Self::RequestTimeout(body) => ::std::option::Option::Some(body),
+            Self::Conflict(body) => ::std::option::Option::Some(body),
+            Self::TooManyRequests(body) => ::std::option::Option::Some(body),
+            Self::InternalServerError(body) => ::std::option::Option::Some(body),
+            Self::Default(body) => ::std::option::Option::Some(body),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+
+/// The failures [`Client::accept_member_invitation`](super::Client::accept_member_invitation) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum AcceptMemberInvitationError {
+    /// `400 Bad Request`.
+    ///
+    /// Bad request: parameters or body are incomplete or malformed.
+    BadRequest(super::types::Error),
+    /// `401 Unauthorized`.
+    ///
+    /// Unauthorized: the bearer token is missing, expired or invalid.
+    Unauthorized(super::types::Error),
+    /// `403 Forbidden`.
+    ///
+    /// Forbidden: the token is valid but lacks permission for this action.
+    Forbidden(super::types::Error),
+    /// `404 Not Found`.
+    ///
+    /// Not found: the addressed resource does not exist or is not visible to the caller.
+    NotFound(super::types::Error),
+    /// `408 Request Timeout`.
+    ///
+    /// Request timeout: the server gave up waiting; retry later.
+    RequestTimeout(super::types::Error),
+    /// `409 Conflict`.
+    ///
+    /// Conflict: the object already exists or is already in the requested state.
+    Conflict(super::types::Error),
+    /// `429 Too Many Requests`.
+    ///
+    /// Too many requests: the caller is being rate limited.
+    TooManyRequests(super::types::Error),
+    /// `500 Internal Server Error`.
+    ///
+    /// Internal server error: the request could not be processed; retry later.
+    InternalServerError(super::types::Error),
+    /// `default`.
+    ///
+    /// Any other error; the body has the same shape as the documented errors.
+    Default(super::types::Error),
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for AcceptMemberInvitationError {
+    fn from_response(raw: &crate::runtime::RawResponse) -> Self {
+        match raw.status.as_u16() {
+            400u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::BadRequest)
+            }
+            401u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Unauthorized)
+            }
+            403u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Forbidden)
+            }
+            404u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::NotFound)
+            }
+            408u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::RequestTimeout)
+            }
+            409u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Conflict)
+            }
+            429u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::TooManyRequests)
+            }
+            500u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::InternalServerError)
+            }
+            _ => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Default)
+            }
+        }
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "BadRequest",
+            Self::Unauthorized(_) => "Unauthorized",
+            Self::Forbidden(_) => "Forbidden",
+            Self::NotFound(_) => "NotFound",
+            Self::RequestTimeout(_) => "RequestTimeout",
+            Self::Conflict(_) => "Conflict",
+            Self::TooManyRequests(_) => "TooManyRequests",
+            Self::InternalServerError(_) => "InternalServerError",
+            Self::Default(_) => "Default",
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        match self {
+            Self::BadRequest(body) => ::std::option::Option::Some(body),
+            Self::Unauthorized(body) => ::std::option::Option::Some(body),
+            Self::Forbidden(body) => ::std::option::Option::Some(body),
+            Self::NotFound(body) => ::std::option::Option::Some(body),
+            Self::RequestTimeout(body) => ::std::option::Option::Some(body),
+            Self::Conflict(body) => ::std::option::Option::Some(body),
+            Self::TooManyRequests(body) => ::std::option::Option::Some(body),
+            Self::InternalServerError(body) => ::std::option::Option::Some(body),
+            Self::Default(body) => ::std::option::Option::Some(body),
+            _ => ::std::option::Option::None,
+        }
     }
 }

@@ -15,9 +15,21 @@ impl super::Client {
     /// Redirect endpoint that a third-party OIDC/OAuth provider sends the user back to after sign-in, with the result in the query string. API Connect completes the exchange and answers with a redirect.
     ///
     /// `GET /oauth2/redirect`
-    pub fn get_oauth2_redirect(&self) -> GetOauth2Redirect<'_> {
+    ///
+    /// # Errors
+    ///
+    /// [`Error<GetOauth2RedirectError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`GetOauth2RedirectError`]:
+    /// - `400 Bad Request`: [`GetOauth2RedirectError::BadRequest`] with `Error`
+    /// - `401 Unauthorized`: [`GetOauth2RedirectError::Unauthorized`] with `Error`
+    /// - `403 Forbidden`: [`GetOauth2RedirectError::Forbidden`] with `Error`
+    /// - `404 Not Found`: [`GetOauth2RedirectError::NotFound`] with `Error`
+    /// - `408 Request Timeout`: [`GetOauth2RedirectError::RequestTimeout`] with `Error`
+    /// - `429 Too Many Requests`: [`GetOauth2RedirectError::TooManyRequests`] with `Error`
+    /// - `500 Internal Server Error`: [`GetOauth2RedirectError::InternalServerError`] with `Error`
+    /// - any other status: [`GetOauth2RedirectError::Other`]
+    pub fn get_oauth2_redirect(&self) -> GetOauth2Redirect {
         GetOauth2Redirect {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             code: ::std::option::Option::None,
             state: ::std::option::Option::None,
             error: ::std::option::Option::None,
@@ -31,12 +43,24 @@ impl super::Client {
     /// Same as the query-string variant, for providers that return the result as an HTML form post.
     ///
     /// `POST /oauth2/redirect`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<PostOauth2RedirectError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`PostOauth2RedirectError`]:
+    /// - `400 Bad Request`: [`PostOauth2RedirectError::BadRequest`] with `Error`
+    /// - `401 Unauthorized`: [`PostOauth2RedirectError::Unauthorized`] with `Error`
+    /// - `403 Forbidden`: [`PostOauth2RedirectError::Forbidden`] with `Error`
+    /// - `404 Not Found`: [`PostOauth2RedirectError::NotFound`] with `Error`
+    /// - `408 Request Timeout`: [`PostOauth2RedirectError::RequestTimeout`] with `Error`
+    /// - `429 Too Many Requests`: [`PostOauth2RedirectError::TooManyRequests`] with `Error`
+    /// - `500 Internal Server Error`: [`PostOauth2RedirectError::InternalServerError`] with `Error`
+    /// - any other status: [`PostOauth2RedirectError::Other`]
     pub fn post_oauth2_redirect(
         &self,
         body: super::types::OauthRedirectForm,
-    ) -> PostOauth2Redirect<'_> {
+    ) -> PostOauth2Redirect {
         PostOauth2Redirect {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             body,
             options: ::std::default::Default::default(),
         }
@@ -46,8 +70,8 @@ impl super::Client {
 /// The request of [`Client::get_oauth2_redirect`](super::Client::get_oauth2_redirect): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetOauth2Redirect<'a> {
-    client: &'a super::Client,
+pub struct GetOauth2Redirect {
+    client: super::Client,
     code: ::std::option::Option<::std::string::String>,
     state: ::std::option::Option<::std::string::String>,
     error: ::std::option::Option<::std::string::String>,
@@ -55,7 +79,7 @@ pub struct GetOauth2Redirect<'a> {
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> GetOauth2Redirect<'a> {
+impl GetOauth2Redirect {
     /// Authorization code issued by the identity provider.
     pub fn code(
         mut self,
@@ -92,21 +116,56 @@ impl<'a> GetOauth2Redirect<'a> {
         self
     }
 
-    /// Overrides the client's timeout or retry policy for this call.
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
-    pub async fn send(self) -> ::std::result::Result<(), crate::runtime::Error> {
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<(), crate::runtime::Error<GetOauth2RedirectError>> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
-    ) -> ::std::result::Result<crate::runtime::Response<()>, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        crate::runtime::Response<()>,
+        crate::runtime::Error<GetOauth2RedirectError>,
+    > {
         let mut request = crate::runtime::__private::Request::new(
             "getOauth2Redirect",
             ::reqwest::Method::GET,
@@ -122,9 +181,10 @@ impl<'a> GetOauth2Redirect<'a> {
         } else {
             return ::std::result::Result::Err(
                 crate::runtime::Error::invalid_request(
-                    "X-IBM-Consumer-Context",
-                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
-                ),
+                        "X-IBM-Consumer-Context",
+                        "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                    )
+                    .into(),
             );
         }
         if let ::std::option::Option::Some(value) = &self.code {
@@ -144,65 +204,72 @@ impl<'a> GetOauth2Redirect<'a> {
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_redirection() {
             let body = ();
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        let typed: ::std::option::Option<
-            ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
-        > = match raw.status.as_u16() {
-            400u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            401u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            403u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            404u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            408u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            429u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            500u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            _ => ::std::option::Option::None,
-        };
-        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 }
 
 /// The request of [`Client::post_oauth2_redirect`](super::Client::post_oauth2_redirect): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct PostOauth2Redirect<'a> {
-    client: &'a super::Client,
+pub struct PostOauth2Redirect {
+    client: super::Client,
     body: super::types::OauthRedirectForm,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> PostOauth2Redirect<'a> {
-    /// Overrides the client's timeout or retry policy for this call.
+impl PostOauth2Redirect {
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
-    pub async fn send(self) -> ::std::result::Result<(), crate::runtime::Error> {
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<(), crate::runtime::Error<PostOauth2RedirectError>> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
-    ) -> ::std::result::Result<crate::runtime::Response<()>, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        crate::runtime::Response<()>,
+        crate::runtime::Error<PostOauth2RedirectError>,
+    > {
         let mut request = crate::runtime::__private::Request::new(
             "postOauth2Redirect",
             ::reqwest::Method::POST,
@@ -218,9 +285,10 @@ impl<'a> PostOauth2Redirect<'a> {
         } else {
             return ::std::result::Result::Err(
                 crate::runtime::Error::invalid_request(
-                    "X-IBM-Consumer-Context",
-                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
-                ),
+                        "X-IBM-Consumer-Context",
+                        "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                    )
+                    .into(),
             );
         }
         request.body = crate::runtime::__private::Body::form(&self.body)?;
@@ -229,36 +297,224 @@ impl<'a> PostOauth2Redirect<'a> {
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_redirection() {
             let body = ();
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        let typed: ::std::option::Option<
-            ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
-        > = match raw.status.as_u16() {
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
+    }
+}
+
+/// The failures [`Client::get_oauth2_redirect`](super::Client::get_oauth2_redirect) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum GetOauth2RedirectError {
+    /// `400 Bad Request`.
+    ///
+    /// Bad request: parameters or body are incomplete or malformed.
+    BadRequest(super::types::Error),
+    /// `401 Unauthorized`.
+    ///
+    /// Unauthorized: the bearer token is missing, expired or invalid.
+    Unauthorized(super::types::Error),
+    /// `403 Forbidden`.
+    ///
+    /// Forbidden: the token is valid but lacks permission for this action.
+    Forbidden(super::types::Error),
+    /// `404 Not Found`.
+    ///
+    /// Not found: the addressed resource does not exist or is not visible to the caller.
+    NotFound(super::types::Error),
+    /// `408 Request Timeout`.
+    ///
+    /// Request timeout: the server gave up waiting; retry later.
+    RequestTimeout(super::types::Error),
+    /// `429 Too Many Requests`.
+    ///
+    /// Too many requests: the caller is being rate limited.
+    TooManyRequests(super::types::Error),
+    /// `500 Internal Server Error`.
+    ///
+    /// Internal server error: the request could not be processed; retry later.
+    InternalServerError(super::types::Error),
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for GetOauth2RedirectError {
+    fn from_response(raw: &crate::runtime::RawResponse) -> Self {
+        match raw.status.as_u16() {
             400u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::BadRequest)
             }
             401u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Unauthorized)
             }
             403u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Forbidden)
             }
             404u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::NotFound)
             }
             408u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::RequestTimeout)
             }
             429u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::TooManyRequests)
             }
             500u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::InternalServerError)
             }
+            _ => Self::Other,
+        }
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "BadRequest",
+            Self::Unauthorized(_) => "Unauthorized",
+            Self::Forbidden(_) => "Forbidden",
+            Self::NotFound(_) => "NotFound",
+            Self::RequestTimeout(_) => "RequestTimeout",
+            Self::TooManyRequests(_) => "TooManyRequests",
+            Self::InternalServerError(_) => "InternalServerError",
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        match self {
+            Self::BadRequest(body) => ::std::option::Option::Some(body),
+            Self::Unauthorized(body) => ::std::option::Option::Some(body),
+            Self::Forbidden(body) => ::std::option::Option::Some(body),
+            Self::NotFound(body) => ::std::option::Option::Some(body),
+            Self::RequestTimeout(body) => ::std::option::Option::Some(body),
+            Self::TooManyRequests(body) => ::std::option::Option::Some(body),
+            Self::InternalServerError(body) => ::std::option::Option::Some(body),
             _ => ::std::option::Option::None,
-        };
-        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
+        }
+    }
+}
+
+/// The failures [`Client::post_oauth2_redirect`](super::Client::post_oauth2_redirect) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum PostOauth2RedirectError {
+    /// `400 Bad Request`.
+    ///
+    /// Bad request: parameters or body are incomplete or malformed.
+    BadRequest(super::types::Error),
+    /// `401 Unauthorized`.
+    ///
+    /// Unauthorized: the bearer token is missing, expired or invalid.
+    Unauthorized(super::types::Error),
+    /// `403 Forbidden`.
+    ///
+    /// Forbidden: the token is valid but lacks permission for this action.
+    Forbidden(super::types::Error),
+    /// `404 Not Found`.
+    ///
+    /// Not found: the addressed resource does not exist or is not visible to the caller.
+    NotFound(super::types::Error),
+    /// `408 Request Timeout`.
+    ///
+    /// Request timeout: the server gave up waiting; retry later.
+    RequestTimeout(super::types::Error),
+    /// `429 Too Many Requests`.
+    ///
+    /// Too many requests: the caller is being rate limited.
+    TooManyRequests(super::types::Error),
+    /// `500 Internal Server Error`.
+    ///
+    /// Internal server error: the request could not be processed; retry later.
+    InternalServerError(super::types::Error),
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for PostOauth2RedirectError {
+    fn from_response(raw: &crate::runtime::RawResponse) -> Self {
+        match raw.status.as_u16() {
+            400u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::BadRequest)
+            }
+            401u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Unauthorized)
+            }
+            403u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Forbidden)
+            }
+            404u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::NotFound)
+            }
+            408u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::RequestTimeout)
+            }
+            429u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::TooManyRequests)
+            }
+            500u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::InternalServerError)
+            }
+            _ => Self::Other,
+        }
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "BadRequest",
+            Self::Unauthorized(_) => "Unauthorized",
+            Self::Forbidden(_) => "Forbidden",
+            Self::NotFound(_) => "NotFound",
+            Self::RequestTimeout(_) => "RequestTimeout",
+            Self::TooManyRequests(_) => "TooManyRequests",
+            Self::InternalServerError(_) => "InternalServerError",
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        match self {
+            Self::BadRequest(body) => ::std::option::Option::Some(body),
+            Self::Unauthorized(body) => ::std::option::Option::Some(body),
+            Self::Forbidden(body) => ::std::option::Option::Some(body),
+            Self::NotFound(body) => ::std::option::Option::Some(body),
+            Self::RequestTimeout(body) => ::std::option::Option::Some(body),
+            Self::TooManyRequests(body) => ::std::option::Option::Some(body),
+            Self::InternalServerError(body) => ::std::option::Option::Some(body),
+            _ => ::std::option::Option::None,
+        }
     }
 }

@@ -15,12 +15,26 @@ impl super::Client {
     /// Removes a consumer organization together with its applications, credentials and subscriptions. Only the owner may do this.
     ///
     /// `DELETE /orgs/{org}`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<DeleteOrgError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`DeleteOrgError`]:
+    /// - `400 Bad Request`: [`DeleteOrgError::BadRequest`] with `Error`
+    /// - `401 Unauthorized`: [`DeleteOrgError::Unauthorized`] with `Error`
+    /// - `403 Forbidden`: [`DeleteOrgError::Forbidden`] with `Error`
+    /// - `404 Not Found`: [`DeleteOrgError::NotFound`] with `Error`
+    /// - `408 Request Timeout`: [`DeleteOrgError::RequestTimeout`] with `Error`
+    /// - `409 Conflict`: [`DeleteOrgError::Conflict`] with `Error`
+    /// - `429 Too Many Requests`: [`DeleteOrgError::TooManyRequests`] with `Error`
+    /// - `500 Internal Server Error`: [`DeleteOrgError::InternalServerError`] with `Error`
+    /// - `default`: [`DeleteOrgError::Default`] with `Error`
+    /// - a documented body that does not decode: [`DeleteOrgError::Other`]
     pub fn delete_org(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteOrg<'_> {
+    ) -> DeleteOrg {
         DeleteOrg {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             org: org.into(),
             cascade: ::std::option::Option::None,
             options: ::std::default::Default::default(),
@@ -32,13 +46,27 @@ impl super::Client {
     /// Changes the title, summary, state or metadata of a consumer organization the caller administers.
     ///
     /// `PATCH /orgs/{org}`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<UpdateOrgError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`UpdateOrgError`]:
+    /// - `400 Bad Request`: [`UpdateOrgError::BadRequest`] with `Error`
+    /// - `401 Unauthorized`: [`UpdateOrgError::Unauthorized`] with `Error`
+    /// - `403 Forbidden`: [`UpdateOrgError::Forbidden`] with `Error`
+    /// - `404 Not Found`: [`UpdateOrgError::NotFound`] with `Error`
+    /// - `408 Request Timeout`: [`UpdateOrgError::RequestTimeout`] with `Error`
+    /// - `409 Conflict`: [`UpdateOrgError::Conflict`] with `Error`
+    /// - `429 Too Many Requests`: [`UpdateOrgError::TooManyRequests`] with `Error`
+    /// - `500 Internal Server Error`: [`UpdateOrgError::InternalServerError`] with `Error`
+    /// - `default`: [`UpdateOrgError::Default`] with `Error`
+    /// - a documented body that does not decode: [`UpdateOrgError::Other`]
     pub fn update_org(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
         body: super::types::ConsumerOrgUpdate,
-    ) -> UpdateOrg<'_> {
+    ) -> UpdateOrg {
         UpdateOrg {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             org: org.into(),
             fields: ::std::option::Option::None,
             body,
@@ -50,21 +78,51 @@ impl super::Client {
 /// The request of [`Client::delete_org`](super::Client::delete_org): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct DeleteOrg<'a> {
-    client: &'a super::Client,
+pub struct DeleteOrg {
+    client: super::Client,
     org: ::std::string::String,
     cascade: ::std::option::Option<bool>,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> DeleteOrg<'a> {
+impl DeleteOrg {
     /// Also delete what depends on the deleted object instead of refusing while dependents exist.
     pub fn cascade(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.cascade = ::std::option::Option::Some(value.into());
         self
     }
 
-    /// Overrides the client's timeout or retry policy for this call.
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -73,7 +131,10 @@ impl<'a> DeleteOrg<'a> {
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::ConsumerOrg, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        super::types::ConsumerOrg,
+        crate::runtime::Error<DeleteOrgError>,
+    > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
@@ -82,7 +143,7 @@ impl<'a> DeleteOrg<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::ConsumerOrg>,
-        crate::runtime::Error,
+        crate::runtime::Error<DeleteOrgError>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "deleteOrg",
@@ -99,9 +160,10 @@ impl<'a> DeleteOrg<'a> {
         } else {
             return ::std::result::Result::Err(
                 crate::runtime::Error::invalid_request(
-                    "X-IBM-Consumer-Context",
-                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
-                ),
+                        "X-IBM-Consumer-Context",
+                        "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                    )
+                    .into(),
             );
         }
         if let ::std::option::Option::Some(value) = &self.cascade {
@@ -115,55 +177,24 @@ impl<'a> DeleteOrg<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::ConsumerOrg,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        let typed: ::std::option::Option<
-            ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
-        > = match raw.status.as_u16() {
-            400u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            401u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            403u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            404u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            408u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            409u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            429u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            500u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
-        };
-        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 }
 
 /// The request of [`Client::update_org`](super::Client::update_org): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct UpdateOrg<'a> {
-    client: &'a super::Client,
+pub struct UpdateOrg {
+    client: super::Client,
     org: ::std::string::String,
     fields: ::std::option::Option<::std::string::String>,
     body: super::types::ConsumerOrgUpdate,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> UpdateOrg<'a> {
+impl UpdateOrg {
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
     pub fn fields(
         mut self,
@@ -173,7 +204,37 @@ impl<'a> UpdateOrg<'a> {
         self
     }
 
-    /// Overrides the client's timeout or retry policy for this call.
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -182,7 +243,10 @@ impl<'a> UpdateOrg<'a> {
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::ConsumerOrg, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        super::types::ConsumerOrg,
+        crate::runtime::Error<UpdateOrgError>,
+    > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
@@ -191,7 +255,7 @@ impl<'a> UpdateOrg<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::ConsumerOrg>,
-        crate::runtime::Error,
+        crate::runtime::Error<UpdateOrgError>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "updateOrg",
@@ -208,9 +272,10 @@ impl<'a> UpdateOrg<'a> {
         } else {
             return ::std::result::Result::Err(
                 crate::runtime::Error::invalid_request(
-                    "X-IBM-Consumer-Context",
-                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
-                ),
+                        "X-IBM-Consumer-Context",
+                        "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                    )
+                    .into(),
             );
         }
         if let ::std::option::Option::Some(value) = &self.fields {
@@ -226,39 +291,262 @@ impl<'a> UpdateOrg<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::ConsumerOrg,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        let typed: ::std::option::Option<
-            ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
-        > = match raw.status.as_u16() {
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
+    }
+}
+
+/// The failures [`Client::delete_org`](super::Client::delete_org) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum DeleteOrgError {
+    /// `400 Bad Request`.
+    ///
+    /// Bad request: parameters or body are incomplete or malformed.
+    BadRequest(super::types::Error),
+    /// `401 Unauthorized`.
+    ///
+    /// Unauthorized: the bearer token is missing, expired or invalid.
+    Unauthorized(super::types::Error),
+    /// `403 Forbidden`.
+    ///
+    /// Forbidden: the token is valid but lacks permission for this action.
+    Forbidden(super::types::Error),
+    /// `404 Not Found`.
+    ///
+    /// Not found: the addressed resource does not exist or is not visible to the caller.
+    NotFound(super::types::Error),
+    /// `408 Request Timeout`.
+    ///
+    /// Request timeout: the server gave up waiting; retry later.
+    RequestTimeout(super::types::Error),
+    /// `409 Conflict`.
+    ///
+    /// Conflict: the object already exists or is already in the requested state.
+    Conflict(super::types::Error),
+    /// `429 Too Many Requests`.
+    ///
+    /// Too many requests: the caller is being rate limited.
+    TooManyRequests(super::types::Error),
+    /// `500 Internal Server Error`.
+    ///
+    /// Internal server error: the request could not be processed; retry later.
+    InternalServerError(super::types::Error),
+    /// `default`.
+    ///
+    /// Any other error; the body has the same shape as the documented errors.
+    Default(super::types::Error),
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for DeleteOrgError {
+    fn from_response(raw: &crate::runtime::RawResponse) -> Self {
+        match raw.status.as_u16() {
             400u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::BadRequest)
             }
             401u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Unauthorized)
             }
             403u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Forbidden)
             }
             404u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::NotFound)
             }
             408u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::RequestTimeout)
             }
             409u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Conflict)
             }
             429u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::TooManyRequests)
             }
             500u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::InternalServerError)
             }
-            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
-        };
-        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
+            _ => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Default)
+            }
+        }
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "BadRequest",
+            Self::Unauthorized(_) => "Unauthorized",
+            Self::Forbidden(_) => "Forbidden",
+            Self::NotFound(_) => "NotFound",
+            Self::RequestTimeout(_) => "RequestTimeout",
+            Self::Conflict(_) => "Conflict",
+            Self::TooManyRequests(_) => "TooManyRequests",
+            Self::InternalServerError(_) => "InternalServerError",
+            Self::Default(_) => "Default",
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        match self {
+            Self::BadRequest(body) => ::std::option::Option::Some(body),
+            Self::Unauthorized(body) => ::std::option::Option::Some(body),
+            Self::Forbidden(body) => ::std::option::Option::Some(body),
+            Self::NotFound(body) => ::std::option::Option::Some(body),
+            Self::RequestTimeout(body) => ::std::option::Option::Some(body),
+            Self::Conflict(body) => ::std::option::Option::Some(body),
+            Self::TooManyRequests(body) => ::std::option::Option::Some(body),
+            Self::InternalServerError(body) => ::std::option::Option::Some(body),
+            Self::Default(body) => ::std::option::Option::Some(body),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+
+/// The failures [`Client::update_org`](super::Client::update_org) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum UpdateOrgError {
+    /// `400 Bad Request`.
+    ///
+    /// Bad request: parameters or body are incomplete or malformed.
+    BadRequest(super::types::Error),
+    /// `401 Unauthorized`.
+    ///
+    /// Unauthorized: the bearer token is missing, expired or invalid.
+    Unauthorized(super::types::Error),
+    /// `403 Forbidden`.
+    ///
+    /// Forbidden: the token is valid but lacks permission for this action.
+    Forbidden(super::types::Error),
+    /// `404 Not Found`.
+    ///
+    /// Not found: the addressed resource does not exist or is not visible to the caller.
+    NotFound(super::types::Error),
+    /// `408 Request Timeout`.
+    ///
+    /// Request timeout: the server gave up waiting; retry later.
+    RequestTimeout(super::types::Error),
+    /// `409 Conflict`.
+    ///
+    /// Conflict: the object already exists or is already in the requested state.
+    Conflict(super::types::Error),
+    /// `429 Too Many Requests`.
+    ///
+    /// Too many requests: the caller is being rate limited.
+    TooManyRequests(super::types::Error),
+    /// `500 Internal Server Error`.
+    ///
+    /// Internal server error: the request could not be processed; retry later.
+    InternalServerError(super::types::Error),
+    /// `default`.
+    ///
+    /// Any other error; the body has the same shape as the documented errors.
+    Default(super::types::Error),
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for UpdateOrgError {
+    fn from_response(raw: &crate::runtime::RawResponse) -> Self {
+        match raw.status.as_u16() {
+            400u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::BadRequest)
+            }
+            401u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Unauthorized)
+            }
+            403u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Forbidden)
+            }
+            404u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::NotFound)
+            }
+            408u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::RequestTimeout)
+            }
+            409u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Conflict)
+            }
+            429u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::TooManyRequests)
+            }
+            500u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::InternalServerError)
+            }
+            _ => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Default)
+            }
+        }
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "BadRequest",
+            Self::Unauthorized(_) => "Unauthorized",
+            Self::Forbidden(_) => "Forbidden",
+            Self::NotFound(_) => "NotFound",
+            Self::RequestTimeout(_) => "RequestTimeout",
+            Self::Conflict(_) => "Conflict",
+            Self::TooManyRequests(_) => "TooManyRequests",
+            Self::InternalServerError(_) => "InternalServerError",
+            Self::Default(_) => "Default",
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        match self {
+            Self::BadRequest(body) => ::std::option::Option::Some(body),
+            Self::Unauthorized(body) => ::std::option::Option::Some(body),
+            Self::Forbidden(body) => ::std::option::Option::Some(body),
+            Self::NotFound(body) => ::std::option::Option::Some(body),
+            Self::RequestTimeout(body) => ::std::option::Option::Some(body),
+            Self::Conflict(body) => ::std::option::Option::Some(body),
+            Self::TooManyRequests(body) => ::std::option::Option::Some(body),
+            Self::InternalServerError(body) => ::std::option::Option::Some(body),
+            Self::Default(body) => ::std::option::Option::Some(body),
+            _ => ::std::option::Option::None,
+        }
     }
 }

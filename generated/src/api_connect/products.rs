@@ -15,9 +15,22 @@ impl super::Client {
     /// Returns the published and deprecated products of the catalog that are visible to anyone, without signing in, one page at a time. The product document is omitted unless requested through `fields`.
     ///
     /// `GET /public-products`
-    pub fn list_public_products(&self) -> ListPublicProducts<'_> {
+    ///
+    /// # Errors
+    ///
+    /// [`Error<ListPublicProductsError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`ListPublicProductsError`]:
+    /// - `400 Bad Request`: [`ListPublicProductsError::BadRequest`] with `Error`
+    /// - `401 Unauthorized`: [`ListPublicProductsError::Unauthorized`] with `Error`
+    /// - `403 Forbidden`: [`ListPublicProductsError::Forbidden`] with `Error`
+    /// - `404 Not Found`: [`ListPublicProductsError::NotFound`] with `Error`
+    /// - `408 Request Timeout`: [`ListPublicProductsError::RequestTimeout`] with `Error`
+    /// - `429 Too Many Requests`: [`ListPublicProductsError::TooManyRequests`] with `Error`
+    /// - `500 Internal Server Error`: [`ListPublicProductsError::InternalServerError`] with `Error`
+    /// - `default`: [`ListPublicProductsError::Default`] with `Error`
+    /// - a documented body that does not decode: [`ListPublicProductsError::Other`]
+    pub fn list_public_products(&self) -> ListPublicProducts {
         ListPublicProducts {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             fields: ::std::option::Option::None,
@@ -30,13 +43,26 @@ impl super::Client {
     /// Fetches one product version visible to anyone, without signing in.
     ///
     /// `GET /public-products/{product-name}/{product-version}`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<GetPublicProductError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`GetPublicProductError`]:
+    /// - `400 Bad Request`: [`GetPublicProductError::BadRequest`] with `Error`
+    /// - `401 Unauthorized`: [`GetPublicProductError::Unauthorized`] with `Error`
+    /// - `403 Forbidden`: [`GetPublicProductError::Forbidden`] with `Error`
+    /// - `404 Not Found`: [`GetPublicProductError::NotFound`] with `Error`
+    /// - `408 Request Timeout`: [`GetPublicProductError::RequestTimeout`] with `Error`
+    /// - `429 Too Many Requests`: [`GetPublicProductError::TooManyRequests`] with `Error`
+    /// - `500 Internal Server Error`: [`GetPublicProductError::InternalServerError`] with `Error`
+    /// - `default`: [`GetPublicProductError::Default`] with `Error`
+    /// - a documented body that does not decode: [`GetPublicProductError::Other`]
     pub fn get_public_product(
         &self,
         product_name: impl ::std::convert::Into<::std::string::String>,
         product_version: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetPublicProduct<'_> {
+    ) -> GetPublicProduct {
         GetPublicProduct {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             product_name: product_name.into(),
             product_version: product_version.into(),
             fields: ::std::option::Option::None,
@@ -49,13 +75,26 @@ impl super::Client {
     /// Returns only the product definition document of one product version visible to anyone, without signing in.
     ///
     /// `GET /public-products/{product-name}/{product-version}/document`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<GetPublicProductDocumentError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`GetPublicProductDocumentError`]:
+    /// - `400 Bad Request`: [`GetPublicProductDocumentError::BadRequest`] with `Error`
+    /// - `401 Unauthorized`: [`GetPublicProductDocumentError::Unauthorized`] with `Error`
+    /// - `403 Forbidden`: [`GetPublicProductDocumentError::Forbidden`] with `Error`
+    /// - `404 Not Found`: [`GetPublicProductDocumentError::NotFound`] with `Error`
+    /// - `408 Request Timeout`: [`GetPublicProductDocumentError::RequestTimeout`] with `Error`
+    /// - `429 Too Many Requests`: [`GetPublicProductDocumentError::TooManyRequests`] with `Error`
+    /// - `500 Internal Server Error`: [`GetPublicProductDocumentError::InternalServerError`] with `Error`
+    /// - `default`: [`GetPublicProductDocumentError::Default`] with `Error`
+    /// - a documented body that does not decode: [`GetPublicProductDocumentError::Other`]
     pub fn get_public_product_document(
         &self,
         product_name: impl ::std::convert::Into<::std::string::String>,
         product_version: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetPublicProductDocument<'_> {
+    ) -> GetPublicProductDocument {
         GetPublicProductDocument {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             product_name: product_name.into(),
             product_version: product_version.into(),
             fields: ::std::option::Option::None,
@@ -68,9 +107,22 @@ impl super::Client {
     /// Returns the published and deprecated products of the catalog that are visible to the signed-in user's consumer organization, one page at a time. The product document is omitted unless requested through `fields`.
     ///
     /// `GET /products`
-    pub fn list_products(&self) -> ListProducts<'_> {
+    ///
+    /// # Errors
+    ///
+    /// [`Error<ListProductsError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`ListProductsError`]:
+    /// - `400 Bad Request`: [`ListProductsError::BadRequest`] with `Error`
+    /// - `401 Unauthorized`: [`ListProductsError::Unauthorized`] with `Error`
+    /// - `403 Forbidden`: [`ListProductsError::Forbidden`] with `Error`
+    /// - `404 Not Found`: [`ListProductsError::NotFound`] with `Error`
+    /// - `408 Request Timeout`: [`ListProductsError::RequestTimeout`] with `Error`
+    /// - `429 Too Many Requests`: [`ListProductsError::TooManyRequests`] with `Error`
+    /// - `500 Internal Server Error`: [`ListProductsError::InternalServerError`] with `Error`
+    /// - `default`: [`ListProductsError::Default`] with `Error`
+    /// - a documented body that does not decode: [`ListProductsError::Other`]
+    pub fn list_products(&self) -> ListProducts {
         ListProducts {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             limit: ::std::option::Option::None,
             offset: ::std::option::Option::None,
             fields: ::std::option::Option::None,
@@ -83,13 +135,26 @@ impl super::Client {
     /// Fetches one product version visible to the signed-in user's consumer organization.
     ///
     /// `GET /products/{product-name}/{product-version}`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<GetProductError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`GetProductError`]:
+    /// - `400 Bad Request`: [`GetProductError::BadRequest`] with `Error`
+    /// - `401 Unauthorized`: [`GetProductError::Unauthorized`] with `Error`
+    /// - `403 Forbidden`: [`GetProductError::Forbidden`] with `Error`
+    /// - `404 Not Found`: [`GetProductError::NotFound`] with `Error`
+    /// - `408 Request Timeout`: [`GetProductError::RequestTimeout`] with `Error`
+    /// - `429 Too Many Requests`: [`GetProductError::TooManyRequests`] with `Error`
+    /// - `500 Internal Server Error`: [`GetProductError::InternalServerError`] with `Error`
+    /// - `default`: [`GetProductError::Default`] with `Error`
+    /// - a documented body that does not decode: [`GetProductError::Other`]
     pub fn get_product(
         &self,
         product_name: impl ::std::convert::Into<::std::string::String>,
         product_version: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetProduct<'_> {
+    ) -> GetProduct {
         GetProduct {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             product_name: product_name.into(),
             product_version: product_version.into(),
             fields: ::std::option::Option::None,
@@ -102,13 +167,26 @@ impl super::Client {
     /// Returns only the product definition document of one product version visible to the signed-in user's consumer organization.
     ///
     /// `GET /products/{product-name}/{product-version}/document`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<GetProductDocumentError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`GetProductDocumentError`]:
+    /// - `400 Bad Request`: [`GetProductDocumentError::BadRequest`] with `Error`
+    /// - `401 Unauthorized`: [`GetProductDocumentError::Unauthorized`] with `Error`
+    /// - `403 Forbidden`: [`GetProductDocumentError::Forbidden`] with `Error`
+    /// - `404 Not Found`: [`GetProductDocumentError::NotFound`] with `Error`
+    /// - `408 Request Timeout`: [`GetProductDocumentError::RequestTimeout`] with `Error`
+    /// - `429 Too Many Requests`: [`GetProductDocumentError::TooManyRequests`] with `Error`
+    /// - `500 Internal Server Error`: [`GetProductDocumentError::InternalServerError`] with `Error`
+    /// - `default`: [`GetProductDocumentError::Default`] with `Error`
+    /// - a documented body that does not decode: [`GetProductDocumentError::Other`]
     pub fn get_product_document(
         &self,
         product_name: impl ::std::convert::Into<::std::string::String>,
         product_version: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetProductDocument<'_> {
+    ) -> GetProductDocument {
         GetProductDocument {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             product_name: product_name.into(),
             product_version: product_version.into(),
             fields: ::std::option::Option::None,
@@ -120,15 +198,15 @@ impl super::Client {
 /// The request of [`Client::list_public_products`](super::Client::list_public_products): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListPublicProducts<'a> {
-    client: &'a super::Client,
+pub struct ListPublicProducts {
+    client: super::Client,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     fields: ::std::option::Option<::std::string::String>,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> ListPublicProducts<'a> {
+impl ListPublicProducts {
     /// Maximum number of items to return in one page.
     pub fn limit(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
@@ -150,7 +228,37 @@ impl<'a> ListPublicProducts<'a> {
         self
     }
 
-    /// Overrides the client's timeout or retry policy for this call.
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -159,7 +267,10 @@ impl<'a> ListPublicProducts<'a> {
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::ProductList, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        super::types::ProductList,
+        crate::runtime::Error<ListPublicProductsError>,
+    > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
@@ -168,7 +279,7 @@ impl<'a> ListPublicProducts<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::ProductList>,
-        crate::runtime::Error,
+        crate::runtime::Error<ListPublicProductsError>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "listPublicProducts",
@@ -185,9 +296,10 @@ impl<'a> ListPublicProducts<'a> {
         } else {
             return ::std::result::Result::Err(
                 crate::runtime::Error::invalid_request(
-                    "X-IBM-Consumer-Context",
-                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
-                ),
+                        "X-IBM-Consumer-Context",
+                        "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                    )
+                    .into(),
             );
         }
         if let ::std::option::Option::Some(value) = &self.limit {
@@ -213,45 +325,20 @@ impl<'a> ListPublicProducts<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::ProductList,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        let typed: ::std::option::Option<
-            ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
-        > = match raw.status.as_u16() {
-            400u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            401u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            403u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            404u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            408u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            429u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            500u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
-        };
-        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 
     /// Every page, fetched lazily as the stream is polled: no request is sent before the first poll. The stream ends after the last page (an empty page, no next token, or a token seen before).
     pub fn pages(
         self,
     ) -> ::futures::stream::BoxStream<
-        'a,
-        ::std::result::Result<super::types::ProductList, crate::runtime::Error>,
+        'static,
+        ::std::result::Result<
+            super::types::ProductList,
+            crate::runtime::Error<ListPublicProductsError>,
+        >,
     > {
         ::std::boxed::Box::pin({
             let first_offset = self.offset.map(i64::from).unwrap_or(0);
@@ -274,8 +361,11 @@ impl<'a> ListPublicProducts<'a> {
     pub fn items(
         self,
     ) -> ::futures::stream::BoxStream<
-        'a,
-        ::std::result::Result<super::types::Product, crate::runtime::Error>,
+        'static,
+        ::std::result::Result<
+            super::types::Product,
+            crate::runtime::Error<ListPublicProductsError>,
+        >,
     > {
         ::std::boxed::Box::pin(
             crate::runtime::__private::items(self.pages(), Self::page_items),
@@ -300,15 +390,15 @@ impl<'a> ListPublicProducts<'a> {
 /// The request of [`Client::get_public_product`](super::Client::get_public_product): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetPublicProduct<'a> {
-    client: &'a super::Client,
+pub struct GetPublicProduct {
+    client: super::Client,
     product_name: ::std::string::String,
     product_version: ::std::string::String,
     fields: ::std::option::Option<::std::string::String>,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> GetPublicProduct<'a> {
+impl GetPublicProduct {
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
     pub fn fields(
         mut self,
@@ -318,7 +408,37 @@ impl<'a> GetPublicProduct<'a> {
         self
     }
 
-    /// Overrides the client's timeout or retry policy for this call.
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -327,7 +447,10 @@ impl<'a> GetPublicProduct<'a> {
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::Product, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        super::types::Product,
+        crate::runtime::Error<GetPublicProductError>,
+    > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
@@ -336,7 +459,7 @@ impl<'a> GetPublicProduct<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::Product>,
-        crate::runtime::Error,
+        crate::runtime::Error<GetPublicProductError>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "getPublicProduct",
@@ -359,9 +482,10 @@ impl<'a> GetPublicProduct<'a> {
         } else {
             return ::std::result::Result::Err(
                 crate::runtime::Error::invalid_request(
-                    "X-IBM-Consumer-Context",
-                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
-                ),
+                        "X-IBM-Consumer-Context",
+                        "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                    )
+                    .into(),
             );
         }
         if let ::std::option::Option::Some(value) = &self.fields {
@@ -375,52 +499,24 @@ impl<'a> GetPublicProduct<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::Product,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        let typed: ::std::option::Option<
-            ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
-        > = match raw.status.as_u16() {
-            400u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            401u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            403u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            404u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            408u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            429u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            500u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
-        };
-        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 }
 
 /// The request of [`Client::get_public_product_document`](super::Client::get_public_product_document): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetPublicProductDocument<'a> {
-    client: &'a super::Client,
+pub struct GetPublicProductDocument {
+    client: super::Client,
     product_name: ::std::string::String,
     product_version: ::std::string::String,
     fields: ::std::option::Option<::std::string::String>,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> GetPublicProductDocument<'a> {
+impl GetPublicProductDocument {
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
     pub fn fields(
         mut self,
@@ -430,7 +526,37 @@ impl<'a> GetPublicProductDocument<'a> {
         self
     }
 
-    /// Overrides the client's timeout or retry policy for this call.
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -439,7 +565,10 @@ impl<'a> GetPublicProductDocument<'a> {
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::ProductDocument, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        super::types::ProductDocument,
+        crate::runtime::Error<GetPublicProductDocumentError>,
+    > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
@@ -448,7 +577,7 @@ impl<'a> GetPublicProductDocument<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::ProductDocument>,
-        crate::runtime::Error,
+        crate::runtime::Error<GetPublicProductDocumentError>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "getPublicProductDocument",
@@ -472,9 +601,10 @@ impl<'a> GetPublicProductDocument<'a> {
         } else {
             return ::std::result::Result::Err(
                 crate::runtime::Error::invalid_request(
-                    "X-IBM-Consumer-Context",
-                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
-                ),
+                        "X-IBM-Consumer-Context",
+                        "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                    )
+                    .into(),
             );
         }
         if let ::std::option::Option::Some(value) = &self.fields {
@@ -488,52 +618,24 @@ impl<'a> GetPublicProductDocument<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::ProductDocument,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        let typed: ::std::option::Option<
-            ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
-        > = match raw.status.as_u16() {
-            400u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            401u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            403u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            404u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            408u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            429u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            500u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
-        };
-        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 }
 
 /// The request of [`Client::list_products`](super::Client::list_products): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListProducts<'a> {
-    client: &'a super::Client,
+pub struct ListProducts {
+    client: super::Client,
     limit: ::std::option::Option<i32>,
     offset: ::std::option::Option<i32>,
     fields: ::std::option::Option<::std::string::String>,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> ListProducts<'a> {
+impl ListProducts {
     /// Maximum number of items to return in one page.
     pub fn limit(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
@@ -555,7 +657,37 @@ impl<'a> ListProducts<'a> {
         self
     }
 
-    /// Overrides the client's timeout or retry policy for this call.
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -564,7 +696,10 @@ impl<'a> ListProducts<'a> {
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::ProductList, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        super::types::ProductList,
+        crate::runtime::Error<ListProductsError>,
+    > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
@@ -573,7 +708,7 @@ impl<'a> ListProducts<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::ProductList>,
-        crate::runtime::Error,
+        crate::runtime::Error<ListProductsError>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "listProducts",
@@ -590,9 +725,10 @@ impl<'a> ListProducts<'a> {
         } else {
             return ::std::result::Result::Err(
                 crate::runtime::Error::invalid_request(
-                    "X-IBM-Consumer-Context",
-                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
-                ),
+                        "X-IBM-Consumer-Context",
+                        "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                    )
+                    .into(),
             );
         }
         if let ::std::option::Option::Some(value) = &self.limit {
@@ -618,45 +754,20 @@ impl<'a> ListProducts<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::ProductList,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        let typed: ::std::option::Option<
-            ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
-        > = match raw.status.as_u16() {
-            400u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            401u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            403u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            404u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            408u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            429u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            500u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
-        };
-        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 
     /// Every page, fetched lazily as the stream is polled: no request is sent before the first poll. The stream ends after the last page (an empty page, no next token, or a token seen before).
     pub fn pages(
         self,
     ) -> ::futures::stream::BoxStream<
-        'a,
-        ::std::result::Result<super::types::ProductList, crate::runtime::Error>,
+        'static,
+        ::std::result::Result<
+            super::types::ProductList,
+            crate::runtime::Error<ListProductsError>,
+        >,
     > {
         ::std::boxed::Box::pin({
             let first_offset = self.offset.map(i64::from).unwrap_or(0);
@@ -679,8 +790,11 @@ impl<'a> ListProducts<'a> {
     pub fn items(
         self,
     ) -> ::futures::stream::BoxStream<
-        'a,
-        ::std::result::Result<super::types::Product, crate::runtime::Error>,
+        'static,
+        ::std::result::Result<
+            super::types::Product,
+            crate::runtime::Error<ListProductsError>,
+        >,
     > {
         ::std::boxed::Box::pin(
             crate::runtime::__private::items(self.pages(), Self::page_items),
@@ -705,15 +819,15 @@ impl<'a> ListProducts<'a> {
 /// The request of [`Client::get_product`](super::Client::get_product): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetProduct<'a> {
-    client: &'a super::Client,
+pub struct GetProduct {
+    client: super::Client,
     product_name: ::std::string::String,
     product_version: ::std::string::String,
     fields: ::std::option::Option<::std::string::String>,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> GetProduct<'a> {
+impl GetProduct {
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
     pub fn fields(
         mut self,
@@ -723,7 +837,37 @@ impl<'a> GetProduct<'a> {
         self
     }
 
-    /// Overrides the client's timeout or retry policy for this call.
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -732,7 +876,10 @@ impl<'a> GetProduct<'a> {
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::Product, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        super::types::Product,
+        crate::runtime::Error<GetProductError>,
+    > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
@@ -741,7 +888,7 @@ impl<'a> GetProduct<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::Product>,
-        crate::runtime::Error,
+        crate::runtime::Error<GetProductError>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "getProduct",
@@ -764,9 +911,10 @@ impl<'a> GetProduct<'a> {
         } else {
             return ::std::result::Result::Err(
                 crate::runtime::Error::invalid_request(
-                    "X-IBM-Consumer-Context",
-                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
-                ),
+                        "X-IBM-Consumer-Context",
+                        "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                    )
+                    .into(),
             );
         }
         if let ::std::option::Option::Some(value) = &self.fields {
@@ -780,52 +928,24 @@ impl<'a> GetProduct<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::Product,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        let typed: ::std::option::Option<
-            ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
-        > = match raw.status.as_u16() {
-            400u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            401u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            403u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            404u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            408u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            429u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            500u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
-        };
-        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 }
 
 /// The request of [`Client::get_product_document`](super::Client::get_product_document): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetProductDocument<'a> {
-    client: &'a super::Client,
+pub struct GetProductDocument {
+    client: super::Client,
     product_name: ::std::string::String,
     product_version: ::std::string::String,
     fields: ::std::option::Option<::std::string::String>,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> GetProductDocument<'a> {
+impl GetProductDocument {
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
     pub fn fields(
         mut self,
@@ -835,7 +955,37 @@ impl<'a> GetProductDocument<'a> {
         self
     }
 
-    /// Overrides the client's timeout or retry policy for this call.
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -844,7 +994,10 @@ impl<'a> GetProductDocument<'a> {
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::ProductDocument, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        super::types::ProductDocument,
+        crate::runtime::Error<GetProductDocumentError>,
+    > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
@@ -853,7 +1006,7 @@ impl<'a> GetProductDocument<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::ProductDocument>,
-        crate::runtime::Error,
+        crate::runtime::Error<GetProductDocumentError>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "getProductDocument",
@@ -877,9 +1030,10 @@ impl<'a> GetProductDocument<'a> {
         } else {
             return ::std::result::Result::Err(
                 crate::runtime::Error::invalid_request(
-                    "X-IBM-Consumer-Context",
-                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
-                ),
+                        "X-IBM-Consumer-Context",
+                        "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                    )
+                    .into(),
             );
         }
         if let ::std::option::Option::Some(value) = &self.fields {
@@ -893,36 +1047,710 @@ impl<'a> GetProductDocument<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::ProductDocument,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        let typed: ::std::option::Option<
-            ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
-        > = match raw.status.as_u16() {
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
+    }
+}
+
+/// The failures [`Client::list_public_products`](super::Client::list_public_products) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ListPublicProductsError {
+    /// `400 Bad Request`.
+    ///
+    /// Bad request: parameters or body are incomplete or malformed.
+    BadRequest(super::types::Error),
+    /// `401 Unauthorized`.
+    ///
+    /// Unauthorized: the bearer token is missing, expired or invalid.
+    Unauthorized(super::types::Error),
+    /// `403 Forbidden`.
+    ///
+    /// Forbidden: the token is valid but lacks permission for this action.
+    Forbidden(super::types::Error),
+    /// `404 Not Found`.
+    ///
+    /// Not found: the addressed resource does not exist or is not visible to the caller.
+    NotFound(super::types::Error),
+    /// `408 Request Timeout`.
+    ///
+    /// Request timeout: the server gave up waiting; retry later.
+    RequestTimeout(super::types::Error),
+    /// `429 Too Many Requests`.
+    ///
+    /// Too many requests: the caller is being rate limited.
+    TooManyRequests(super::types::Error),
+    /// `500 Internal Server Error`.
+    ///
+    /// Internal server error: the request could not be processed; retry later.
+    InternalServerError(super::types::Error),
+    /// `default`.
+    ///
+    /// Any other error; the body has the same shape as the documented errors.
+    Default(super::types::Error),
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for ListPublicProductsError {
+    fn from_response(raw: &crate::runtime::RawResponse) -> Self {
+        match raw.status.as_u16() {
             400u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::BadRequest)
             }
             401u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Unauthorized)
             }
             403u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Forbidden)
             }
             404u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::NotFound)
             }
             408u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::RequestTimeout)
             }
             429u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::TooManyRequests)
             }
             500u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::InternalServerError)
             }
-            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
-        };
-        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
+            _ => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Default)
+            }
+        }
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "BadRequest",
+            Self::Unauthorized(_) => "Unauthorized",
+            Self::Forbidden(_) => "Forbidden",
+            Self::NotFound(_) => "NotFound",
+            Self::RequestTimeout(_) => "RequestTimeout",
+            Self::TooManyRequests(_) => "TooManyRequests",
+            Self::InternalServerError(_) => "InternalServerError",
+            Self::Default(_) => "Default",
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        match self {
+            Self::BadRequest(body) => ::std::option::Option::Some(body),
+            Self::Unauthorized(body) => ::std::option::Option::Some(body),
+            Self::Forbidden(body) => ::std::option::Option::Some(body),
+            Self::NotFound(body) => ::std::option::Option::Some(body),
+            Self::RequestTimeout(body) => ::std::option::Option::Some(body),
+            Self::TooManyRequests(body) => ::std::option::Option::Some(body),
+            Self::InternalServerError(body) => ::std::option::Option::Some(body),
+            Self::Default(body) => ::std::option::Option::Some(body),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+
+/// The failures [`Client::get_public_product`](super::Client::get_public_product) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum GetPublicProductError {
+    /// `400 Bad Request`.
+    ///
+    /// Bad request: parameters or body are incomplete or malformed.
+    BadRequest(super::types::Error),
+    /// `401 Unauthorized`.
+    ///
+    /// Unauthorized: the bearer token is missing, expired or invalid.
+    Unauthorized(super::types::Error),
+    /// `403 Forbidden`.
+    ///
+    /// Forbidden: the token is valid but lacks permission for this action.
+    Forbidden(super::types::Error),
+    /// `404 Not Found`.
+    ///
+    /// Not found: the addressed resource does not exist or is not visible to the caller.
+    NotFound(super::types::Error),
+    /// `408 Request Timeout`.
+    ///
+    /// Request timeout: the server gave up waiting; retry later.
+    RequestTimeout(super::types::Error),
+    /// `429 Too Many Requests`.
+    ///
+    /// Too many requests: the caller is being rate limited.
+    TooManyRequests(super::types::Error),
+    /// `500 Internal Server Error`.
+    ///
+    /// Internal server error: the request could not be processed; retry later.
+    InternalServerError(super::types::Error),
+    /// `default`.
+    ///
+    /// Any other error; the body has the same shape as the documented errors.
+    Default(super::types::Error),
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for GetPublicProductError {
+    fn from_response(raw: &crate::runtime::RawResponse) -> Self {
+        match raw.status.as_u16() {
+            400u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::BadRequest)
+            }
+            401u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Unauthorized)
+            }
+            403u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Forbidden)
+            }
+            404u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::NotFound)
+            }
+            408u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::RequestTimeout)
+            }
+            429u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::TooManyRequests)
+            }
+            500u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::InternalServerError)
+            }
+            _ => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Default)
+            }
+        }
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "BadRequest",
+            Self::Unauthorized(_) => "Unauthorized",
+            Self::Forbidden(_) => "Forbidden",
+            Self::NotFound(_) => "NotFound",
+            Self::RequestTimeout(_) => "RequestTimeout",
+            Self::TooManyRequests(_) => "TooManyRequests",
+            Self::InternalServerError(_) => "InternalServerError",
+            Self::Default(_) => "Default",
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        match self {
+            Self::BadRequest(body) => ::std::option::Option::Some(body),
+            Self::Unauthorized(body) => ::std::option::Option::Some(body),
+            Self::Forbidden(body) => ::std::option::Option::Some(body),
+            Self::NotFound(body) => ::std::option::Option::Some(body),
+            Self::RequestTimeout(body) => ::std::option::Option::Some(body),
+            Self::TooManyRequests(body) => ::std::option::Option::Some(body),
+            Self::InternalServerError(body) => ::std::option::Option::Some(body),
+            Self::Default(body) => ::std::option::Option::Some(body),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+
+/// The failures [`Client::get_public_product_document`](super::Client::get_public_product_document) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum GetPublicProductDocumentError {
+    /// `400 Bad Request`.
+    ///
+    /// Bad request: parameters or body are incomplete or malformed.
+    BadRequest(super::types::Error),
+    /// `401 Unauthorized`.
+    ///
+    /// Unauthorized: the bearer token is missing, expired or invalid.
+    Unauthorized(super::types::Error),
+    /// `403 Forbidden`.
+    ///
+    /// Forbidden: the token is valid but lacks permission for this action.
+    Forbidden(super::types::Error),
+    /// `404 Not Found`.
+    ///
+    /// Not found: the addressed resource does not exist or is not visible to the caller.
+    NotFound(super::types::Error),
+    /// `408 Request Timeout`.
+    ///
+    /// Request timeout: the server gave up waiting; retry later.
+    RequestTimeout(super::types::Error),
+    /// `429 Too Many Requests`.
+    ///
+    /// Too many requests: the caller is being rate limited.
+    TooManyRequests(super::types::Error),
+    /// `500 Internal Server Error`.
+    ///
+    /// Internal server error: the request could not be processed; retry later.
+    InternalServerError(super::types::Error),
+    /// `default`.
+    ///
+    /// Any other error; the body has the same shape as the documented errors.
+    Default(super::types::Error),
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for GetPublicProductDocumentError {
+    fn from_response(raw: &crate::runtime::RawResponse) -> Self {
+        match raw.status.as_u16() {
+            400u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::BadRequest)
+            }
+            401u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Unauthorized)
+            }
+            403u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Forbidden)
+            }
+            404u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::NotFound)
+            }
+            408u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::RequestTimeout)
+            }
+            429u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::TooManyRequests)
+            }
+            500u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::InternalServerError)
+            }
+            _ => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Default)
+            }
+        }
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "BadRequest",
+            Self::Unauthorized(_) => "Unauthorized",
+            Self::Forbidden(_) => "Forbidden",
+            Self::NotFound(_) => "NotFound",
+            Self::RequestTimeout(_) => "RequestTimeout",
+            Self::TooManyRequests(_) => "TooManyRequests",
+            Self::InternalServerError(_) => "InternalServerError",
+            Self::Default(_) => "Default",
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        match self {
+            Self::BadRequest(body) => ::std::option::Option::Some(body),
+            Self::Unauthorized(body) => ::std::option::Option::Some(body),
+            Self::Forbidden(body) => ::std::option::Option::Some(body),
+            Self::NotFound(body) => ::std::option::Option::Some(body),
+            Self::RequestTimeout(body) => ::std::option::Option::Some(body),
+            Self::TooManyRequests(body) => ::std::option::Option::Some(body),
+            Self::InternalServerError(body) => ::std::option::Option::Some(body),
+            Self::Default(body) => ::std::option::Option::Some(body),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+
+/// The failures [`Client::list_products`](super::Client::list_products) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ListProductsError {
+    /// `400 Bad Request`.
+    ///
+    /// Bad request: parameters or body are incomplete or malformed.
+    BadRequest(super::types::Error),
+    /// `401 Unauthorized`.
+    ///
+    /// Unauthorized: the bearer token is missing, expired or invalid.
+    Unauthorized(super::types::Error),
+    /// `403 Forbidden`.
+    ///
+    /// Forbidden: the token is valid but lacks permission for this action.
+    Forbidden(super::types::Error),
+    /// `404 Not Found`.
+    ///
+    /// Not found: the addressed resource does not exist or is not visible to the caller.
+    NotFound(super::types::Error),
+    /// `408 Request Timeout`.
+    ///
+    /// Request timeout: the server gave up waiting; retry later.
+    RequestTimeout(super::types::Error),
+    /// `429 Too Many Requests`.
+    ///
+    /// Too many requests: the caller is being rate limited.
+    TooManyRequests(super::types::Error),
+    /// `500 Internal Server Error`.
+    ///
+    /// Internal server error: the request could not be processed; retry later.
+    InternalServerError(super::types::Error),
+    /// `default`.
+    ///
+    /// Any other error; the body has the same shape as the documented errors.
+    Default(super::types::Error),
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for ListProductsError {
+    fn from_response(raw: &crate::runtime::RawResponse) -> Self {
+        match raw.status.as_u16() {
+            400u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::BadRequest)
+            }
+            401u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Unauthorized)
+            }
+            403u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Forbidden)
+            }
+            404u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::NotFound)
+            }
+            408u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::RequestTimeout)
+            }
+            429u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::TooManyRequests)
+            }
+            500u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::InternalServerError)
+            }
+            _ => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Default)
+            }
+        }
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "BadRequest",
+            Self::Unauthorized(_) => "Unauthorized",
+            Self::Forbidden(_) => "Forbidden",
+            Self::NotFound(_) => "NotFound",
+            Self::RequestTimeout(_) => "RequestTimeout",
+            Self::TooManyRequests(_) => "TooManyRequests",
+            Self::InternalServerError(_) => "InternalServerError",
+            Self::Default(_) => "Default",
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        match self {
+            Self::BadRequest(body) => ::std::option::Option::Some(body),
+            Self::Unauthorized(body) => ::std::option::Option::Some(body),
+            Self::Forbidden(body) => ::std::option::Option::Some(body),
+            Self::NotFound(body) => ::std::option::Option::Some(body),
+            Self::RequestTimeout(body) => ::std::option::Option::Some(body),
+            Self::TooManyRequests(body) => ::std::option::Option::Some(body),
+            Self::InternalServerError(body) => ::std::option::Option::Some(body),
+            Self::Default(body) => ::std::option::Option::Some(body),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+
+/// The failures [`Client::get_product`](super::Client::get_product) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum GetProductError {
+    /// `400 Bad Request`.
+    ///
+    /// Bad request: parameters or body are incomplete or malformed.
+    BadRequest(super::types::Error),
+    /// `401 Unauthorized`.
+    ///
+    /// Unauthorized: the bearer token is missing, expired or invalid.
+    Unauthorized(super::types::Error),
+    /// `403 Forbidden`.
+    ///
+    /// Forbidden: the token is valid but lacks permission for this action.
+    Forbidden(super::types::Error),
+    /// `404 Not Found`.
+    ///
+    /// Not found: the addressed resource does not exist or is not visible to the caller.
+    NotFound(super::types::Error),
+    /// `408 Request Timeout`.
+    ///
+    /// Request timeout: the server gave up waiting; retry later.
+    RequestTimeout(super::types::Error),
+    /// `429 Too Many Requests`.
+    ///
+    /// Too many requests: the caller is being rate limited.
+    TooManyRequests(super::types::Error),
+    /// `500 Internal Server Error`.
+    ///
+    /// Internal server error: the request could not be processed; retry later.
+    InternalServerError(super::types::Error),
+    /// `default`.
+    ///
+    /// Any other error; the body has the same shape as the documented errors.
+    Default(super::types::Error),
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for GetProductError {
+    fn from_response(raw: &crate::runtime::RawResponse) -> Self {
+        match raw.status.as_u16() {
+            400u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::BadRequest)
+            }
+            401u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Unauthorized)
+            }
+            403u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Forbidden)
+            }
+            404u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::NotFound)
+            }
+            408u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::RequestTimeout)
+            }
+            429u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::TooManyRequests)
+            }
+            500u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::InternalServerError)
+            }
+            _ => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Default)
+            }
+        }
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "BadRequest",
+            Self::Unauthorized(_) => "Unauthorized",
+            Self::Forbidden(_) => "Forbidden",
+            Self::NotFound(_) => "NotFound",
+            Self::RequestTimeout(_) => "RequestTimeout",
+            Self::TooManyRequests(_) => "TooManyRequests",
+            Self::InternalServerError(_) => "InternalServerError",
+            Self::Default(_) => "Default",
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        match self {
+            Self::BadRequest(body) => ::std::option::Option::Some(body),
+            Self::Unauthorized(body) => ::std::option::Option::Some(body),
+            Self::Forbidden(body) => ::std::option::Option::Some(body),
+            Self::NotFound(body) => ::std::option::Option::Some(body),
+            Self::RequestTimeout(body) => ::std::option::Option::Some(body),
+            Self::TooManyRequests(body) => ::std::option::Option::Some(body),
+            Self::InternalServerError(body) => ::std::option::Option::Some(body),
+            Self::Default(body) => ::std::option::Option::Some(body),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+
+/// The failures [`Client::get_product_document`](super::Client::get_product_document) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum GetProductDocumentError {
+    /// `400 Bad Request`.
+    ///
+    /// Bad request: parameters or body are incomplete or malformed.
+    BadRequest(super::types::Error),
+    /// `401 Unauthorized`.
+    ///
+    /// Unauthorized: the bearer token is missing, expired or invalid.
+    Unauthorized(super::types::Error),
+    /// `403 Forbidden`.
+    ///
+    /// Forbidden: the token is valid but lacks permission for this action.
+    Forbidden(super::types::Error),
+    /// `404 Not Found`.
+    ///
+    /// Not found: the addressed resource does not exist or is not visible to the caller.
+    NotFound(super::types::Error),
+    /// `408 Request Timeout`.
+    ///
+    /// Request timeout: the server gave up waiting; retry later.
+    RequestTimeout(super::types::Error),
+    /// `429 Too Many Requests`.
+    ///
+    /// Too many requests: the caller is being rate limited.
+    TooManyRequests(super::types::Error),
+    /// `500 Internal Server Error`.
+    ///
+    /// Internal server error: the request could not be processed; retry later.
+    InternalServerError(super::types::Error),
+    /// `default`.
+    ///
+    /// Any other error; the body has the same shape as the documented errors.
+    Default(super::types::Error),
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for GetProductDocumentError {
+    fn from_response(raw: &crate::runtime::RawResponse) -> Self {
+        match raw.status.as_u16() {
+            400u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::BadRequest)
+            }
+            401u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Unauthorized)
+            }
+            403u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Forbidden)
+            }
+            404u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::NotFound)
+            }
+            408u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::RequestTimeout)
+            }
+            429u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::TooManyRequests)
+            }
+            500u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::InternalServerError)
+            }
+            _ => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Default)
+            }
+        }
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "BadRequest",
+            Self::Unauthorized(_) => "Unauthorized",
+            Self::Forbidden(_) => "Forbidden",
+            Self::NotFound(_) => "NotFound",
+            Self::RequestTimeout(_) => "RequestTimeout",
+            Self::TooManyRequests(_) => "TooManyRequests",
+            Self::InternalServerError(_) => "InternalServerError",
+            Self::Default(_) => "Default",
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        match self {
+            Self::BadRequest(body) => ::std::option::Option::Some(body),
+            Self::Unauthorized(body) => ::std::option::Option::Some(body),
+            Self::Forbidden(body) => ::std::option::Option::Some(body),
+            Self::NotFound(body) => ::std::option::Option::Some(body),
+            Self::RequestTimeout(body) => ::std::option::Option::Some(body),
+            Self::TooManyRequests(body) => ::std::option::Option::Some(body),
+            Self::InternalServerError(body) => ::std::option::Option::Some(body),
+            Self::Default(body) => ::std::option::Option::Some(body),
+            _ => ::std::option::Option::None,
+        }
     }
 }

@@ -15,13 +15,27 @@ impl super::Client {
     /// Deletes a custom role from the organization.
     ///
     /// `DELETE /orgs/{org}/roles/{role}`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<DeleteRoleError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`DeleteRoleError`]:
+    /// - `400 Bad Request`: [`DeleteRoleError::BadRequest`] with `Error`
+    /// - `401 Unauthorized`: [`DeleteRoleError::Unauthorized`] with `Error`
+    /// - `403 Forbidden`: [`DeleteRoleError::Forbidden`] with `Error`
+    /// - `404 Not Found`: [`DeleteRoleError::NotFound`] with `Error`
+    /// - `408 Request Timeout`: [`DeleteRoleError::RequestTimeout`] with `Error`
+    /// - `409 Conflict`: [`DeleteRoleError::Conflict`] with `Error`
+    /// - `429 Too Many Requests`: [`DeleteRoleError::TooManyRequests`] with `Error`
+    /// - `500 Internal Server Error`: [`DeleteRoleError::InternalServerError`] with `Error`
+    /// - `default`: [`DeleteRoleError::Default`] with `Error`
+    /// - a documented body that does not decode: [`DeleteRoleError::Other`]
     pub fn delete_role(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
         role: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteRole<'_> {
+    ) -> DeleteRole {
         DeleteRole {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             org: org.into(),
             role: role.into(),
             options: ::std::default::Default::default(),
@@ -33,14 +47,28 @@ impl super::Client {
     /// Changes the descriptive fields or the permission set of an organization role.
     ///
     /// `PATCH /orgs/{org}/roles/{role}`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<UpdateRoleError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`UpdateRoleError`]:
+    /// - `400 Bad Request`: [`UpdateRoleError::BadRequest`] with `Error`
+    /// - `401 Unauthorized`: [`UpdateRoleError::Unauthorized`] with `Error`
+    /// - `403 Forbidden`: [`UpdateRoleError::Forbidden`] with `Error`
+    /// - `404 Not Found`: [`UpdateRoleError::NotFound`] with `Error`
+    /// - `408 Request Timeout`: [`UpdateRoleError::RequestTimeout`] with `Error`
+    /// - `409 Conflict`: [`UpdateRoleError::Conflict`] with `Error`
+    /// - `429 Too Many Requests`: [`UpdateRoleError::TooManyRequests`] with `Error`
+    /// - `500 Internal Server Error`: [`UpdateRoleError::InternalServerError`] with `Error`
+    /// - `default`: [`UpdateRoleError::Default`] with `Error`
+    /// - a documented body that does not decode: [`UpdateRoleError::Other`]
     pub fn update_role(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
         role: impl ::std::convert::Into<::std::string::String>,
         body: super::types::RoleUpdate,
-    ) -> UpdateRole<'_> {
+    ) -> UpdateRole {
         UpdateRole {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             org: org.into(),
             role: role.into(),
             body,
@@ -52,15 +80,45 @@ impl super::Client {
 /// The request of [`Client::delete_role`](super::Client::delete_role): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct DeleteRole<'a> {
-    client: &'a super::Client,
+pub struct DeleteRole {
+    client: super::Client,
     org: ::std::string::String,
     role: ::std::string::String,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> DeleteRole<'a> {
-    /// Overrides the client's timeout or retry policy for this call.
+impl DeleteRole {
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -69,7 +127,10 @@ impl<'a> DeleteRole<'a> {
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::Role, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        super::types::Role,
+        crate::runtime::Error<DeleteRoleError>,
+    > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
@@ -78,7 +139,7 @@ impl<'a> DeleteRole<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::Role>,
-        crate::runtime::Error,
+        crate::runtime::Error<DeleteRoleError>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "deleteRole",
@@ -101,9 +162,10 @@ impl<'a> DeleteRole<'a> {
         } else {
             return ::std::result::Result::Err(
                 crate::runtime::Error::invalid_request(
-                    "X-IBM-Consumer-Context",
-                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
-                ),
+                        "X-IBM-Consumer-Context",
+                        "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                    )
+                    .into(),
             );
         }
         request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
@@ -114,56 +176,55 @@ impl<'a> DeleteRole<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::Role,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        let typed: ::std::option::Option<
-            ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
-        > = match raw.status.as_u16() {
-            400u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            401u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            403u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            404u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            408u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            409u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            429u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            500u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
-        };
-        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 }
 
 /// The request of [`Client::update_role`](super::Client::update_role): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct UpdateRole<'a> {
-    client: &'a super::Client,
+pub struct UpdateRole {
+    client: super::Client,
     org: ::std::string::String,
     role: ::std::string::String,
     body: super::types::RoleUpdate,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> UpdateRole<'a> {
-    /// Overrides the client's timeout or retry policy for this call.
+impl UpdateRole {
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -172,7 +233,10 @@ impl<'a> UpdateRole<'a> {
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::Role, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        super::types::Role,
+        crate::runtime::Error<UpdateRoleError>,
+    > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
@@ -181,7 +245,7 @@ impl<'a> UpdateRole<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::Role>,
-        crate::runtime::Error,
+        crate::runtime::Error<UpdateRoleError>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "updateRole",
@@ -204,9 +268,10 @@ impl<'a> UpdateRole<'a> {
         } else {
             return ::std::result::Result::Err(
                 crate::runtime::Error::invalid_request(
-                    "X-IBM-Consumer-Context",
-                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
-                ),
+                        "X-IBM-Consumer-Context",
+                        "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                    )
+                    .into(),
             );
         }
         self.body.validate()?;
@@ -219,39 +284,262 @@ impl<'a> UpdateRole<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::Role,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        let typed: ::std::option::Option<
-            ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
-        > = match raw.status.as_u16() {
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
+    }
+}
+
+/// The failures [`Client::delete_role`](super::Client::delete_role) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum DeleteRoleError {
+    /// `400 Bad Request`.
+    ///
+    /// Bad request: parameters or body are incomplete or malformed.
+    BadRequest(super::types::Error),
+    /// `401 Unauthorized`.
+    ///
+    /// Unauthorized: the bearer token is missing, expired or invalid.
+    Unauthorized(super::types::Error),
+    /// `403 Forbidden`.
+    ///
+    /// Forbidden: the token is valid but lacks permission for this action.
+    Forbidden(super::types::Error),
+    /// `404 Not Found`.
+    ///
+    /// Not found: the addressed resource does not exist or is not visible to the caller.
+    NotFound(super::types::Error),
+    /// `408 Request Timeout`.
+    ///
+    /// Request timeout: the server gave up waiting; retry later.
+    RequestTimeout(super::types::Error),
+    /// `409 Conflict`.
+    ///
+    /// Conflict: the object already exists or is already in the requested state.
+    Conflict(super::types::Error),
+    /// `429 Too Many Requests`.
+    ///
+    /// Too many requests: the caller is being rate limited.
+    TooManyRequests(super::types::Error),
+    /// `500 Internal Server Error`.
+    ///
+    /// Internal server error: the request could not be processed; retry later.
+    InternalServerError(super::types::Error),
+    /// `default`.
+    ///
+    /// Any other error; the body has the same shape as the documented errors.
+    Default(super::types::Error),
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for DeleteRoleError {
+    fn from_response(raw: &crate::runtime::RawResponse) -> Self {
+        match raw.status.as_u16() {
             400u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::BadRequest)
             }
             401u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Unauthorized)
             }
             403u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Forbidden)
             }
             404u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::NotFound)
             }
             408u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::RequestTimeout)
             }
             409u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Conflict)
             }
             429u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::TooManyRequests)
             }
             500u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::InternalServerError)
             }
-            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
-        };
-        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
+            _ => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Default)
+            }
+        }
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "BadRequest",
+            Self::Unauthorized(_) => "Unauthorized",
+            Self::Forbidden(_) => "Forbidden",
+            Self::NotFound(_) => "NotFound",
+            Self::RequestTimeout(_) => "RequestTimeout",
+            Self::Conflict(_) => "Conflict",
+            Self::TooManyRequests(_) => "TooManyRequests",
+            Self::InternalServerError(_) => "InternalServerError",
+            Self::Default(_) => "Default",
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        match self {
+            Self::BadRequest(body) => ::std::option::Option::Some(body),
+            Self::Unauthorized(body) => ::std::option::Option::Some(body),
+            Self::Forbidden(body) => ::std::option::Option::Some(body),
+            Self::NotFound(body) => ::std::option::Option::Some(body),
+            Self::RequestTimeout(body) => ::std::option::Option::Some(body),
+            Self::Conflict(body) => ::std::option::Option::Some(body),
+            Self::TooManyRequests(body) => ::std::option::Option::Some(body),
+            Self::InternalServerError(body) => ::std::option::Option::Some(body),
+            Self::Default(body) => ::std::option::Option::Some(body),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+
+/// The failures [`Client::update_role`](super::Client::update_role) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum UpdateRoleError {
+    /// `400 Bad Request`.
+    ///
+    /// Bad request: parameters or body are incomplete or malformed.
+    BadRequest(super::types::Error),
+    /// `401 Unauthorized`.
+    ///
+    /// Unauthorized: the bearer token is missing, expired or invalid.
+    Unauthorized(super::types::Error),
+    /// `403 Forbidden`.
+    ///
+    /// Forbidden: the token is valid but lacks permission for this action.
+    Forbidden(super::types::Error),
+    /// `404 Not Found`.
+    ///
+    /// Not found: the addressed resource does not exist or is not visible to the caller.
+    NotFound(super::types::Error),
+    /// `408 Request Timeout`.
+    ///
+    /// Request timeout: the server gave up waiting; retry later.
+    RequestTimeout(super::types::Error),
+    /// `409 Conflict`.
+    ///
+    /// Conflict: the object already exists or is already in the requested state.
+    Conflict(super::types::Error),
+    /// `429 Too Many Requests`.
+    ///
+    /// Too many requests: the caller is being rate limited.
+    TooManyRequests(super::types::Error),
+    /// `500 Internal Server Error`.
+    ///
+    /// Internal server error: the request could not be processed; retry later.
+    InternalServerError(super::types::Error),
+    /// `default`.
+    ///
+    /// Any other error; the body has the same shape as the documented errors.
+    Default(super::types::Error),
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for UpdateRoleError {
+    fn from_response(raw: &crate::runtime::RawResponse) -> Self {
+        match raw.status.as_u16() {
+            400u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::BadRequest)
+            }
+            401u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Unauthorized)
+            }
+            403u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Forbidden)
+            }
+            404u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::NotFound)
+            }
+            408u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::RequestTimeout)
+            }
+            409u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Conflict)
+            }
+            429u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::TooManyRequests)
+            }
+            500u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::InternalServerError)
+            }
+            _ => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Default)
+            }
+        }
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "BadRequest",
+            Self::Unauthorized(_) => "Unauthorized",
+            Self::Forbidden(_) => "Forbidden",
+            Self::NotFound(_) => "NotFound",
+            Self::RequestTimeout(_) => "RequestTimeout",
+            Self::Conflict(_) => "Conflict",
+            Self::TooManyRequests(_) => "TooManyRequests",
+            Self::InternalServerError(_) => "InternalServerError",
+            Self::Default(_) => "Default",
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        match self {
+            Self::BadRequest(body) => ::std::option::Option::Some(body),
+            Self::Unauthorized(body) => ::std::option::Option::Some(body),
+            Self::Forbidden(body) => ::std::option::Option::Some(body),
+            Self::NotFound(body) => ::std::option::Option::Some(body),
+            Self::RequestTimeout(body) => ::std::option::Option::Some(body),
+            Self::Conflict(body) => ::std::option::Option::Some(body),
+            Self::TooManyRequests(body) => ::std::option::Option::Some(body),
+            Self::InternalServerError(body) => ::std::option::Option::Some(body),
+            Self::Default(body) => ::std::option::Option::Some(body),
+            _ => ::std::option::Option::None,
+        }
     }
 }

@@ -15,13 +15,26 @@ impl super::Client {
     /// Returns the application's subscriptions, one page at a time.
     ///
     /// `GET /apps/{org}/{app}/subscriptions`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<ListSubscriptionsError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`ListSubscriptionsError`]:
+    /// - `400 Bad Request`: [`ListSubscriptionsError::BadRequest`] with `Error`
+    /// - `401 Unauthorized`: [`ListSubscriptionsError::Unauthorized`] with `Error`
+    /// - `403 Forbidden`: [`ListSubscriptionsError::Forbidden`] with `Error`
+    /// - `404 Not Found`: [`ListSubscriptionsError::NotFound`] with `Error`
+    /// - `408 Request Timeout`: [`ListSubscriptionsError::RequestTimeout`] with `Error`
+    /// - `429 Too Many Requests`: [`ListSubscriptionsError::TooManyRequests`] with `Error`
+    /// - `500 Internal Server Error`: [`ListSubscriptionsError::InternalServerError`] with `Error`
+    /// - `default`: [`ListSubscriptionsError::Default`] with `Error`
+    /// - a documented body that does not decode: [`ListSubscriptionsError::Other`]
     pub fn list_subscriptions(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
         app: impl ::std::convert::Into<::std::string::String>,
-    ) -> ListSubscriptions<'_> {
+    ) -> ListSubscriptions {
         ListSubscriptions {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             org: org.into(),
             app: app.into(),
             limit: ::std::option::Option::None,
@@ -36,14 +49,28 @@ impl super::Client {
     /// Subscribes the application to one plan of a product. Plans that need approval produce a subscription in state `pending`.
     ///
     /// `POST /apps/{org}/{app}/subscriptions`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<CreateSubscriptionError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`CreateSubscriptionError`]:
+    /// - `400 Bad Request`: [`CreateSubscriptionError::BadRequest`] with `Error`
+    /// - `401 Unauthorized`: [`CreateSubscriptionError::Unauthorized`] with `Error`
+    /// - `403 Forbidden`: [`CreateSubscriptionError::Forbidden`] with `Error`
+    /// - `404 Not Found`: [`CreateSubscriptionError::NotFound`] with `Error`
+    /// - `408 Request Timeout`: [`CreateSubscriptionError::RequestTimeout`] with `Error`
+    /// - `409 Conflict`: [`CreateSubscriptionError::Conflict`] with `Error`
+    /// - `429 Too Many Requests`: [`CreateSubscriptionError::TooManyRequests`] with `Error`
+    /// - `500 Internal Server Error`: [`CreateSubscriptionError::InternalServerError`] with `Error`
+    /// - `default`: [`CreateSubscriptionError::Default`] with `Error`
+    /// - a documented body that does not decode: [`CreateSubscriptionError::Other`]
     pub fn create_subscription(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
         app: impl ::std::convert::Into<::std::string::String>,
         body: super::types::SubscriptionCreate,
-    ) -> CreateSubscription<'_> {
+    ) -> CreateSubscription {
         CreateSubscription {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             org: org.into(),
             app: app.into(),
             body,
@@ -56,14 +83,27 @@ impl super::Client {
     /// Fetches one subscription of the application.
     ///
     /// `GET /apps/{org}/{app}/subscriptions/{subscription}`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<GetSubscriptionError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`GetSubscriptionError`]:
+    /// - `400 Bad Request`: [`GetSubscriptionError::BadRequest`] with `Error`
+    /// - `401 Unauthorized`: [`GetSubscriptionError::Unauthorized`] with `Error`
+    /// - `403 Forbidden`: [`GetSubscriptionError::Forbidden`] with `Error`
+    /// - `404 Not Found`: [`GetSubscriptionError::NotFound`] with `Error`
+    /// - `408 Request Timeout`: [`GetSubscriptionError::RequestTimeout`] with `Error`
+    /// - `429 Too Many Requests`: [`GetSubscriptionError::TooManyRequests`] with `Error`
+    /// - `500 Internal Server Error`: [`GetSubscriptionError::InternalServerError`] with `Error`
+    /// - `default`: [`GetSubscriptionError::Default`] with `Error`
+    /// - a documented body that does not decode: [`GetSubscriptionError::Other`]
     pub fn get_subscription(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
         app: impl ::std::convert::Into<::std::string::String>,
         subscription: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetSubscription<'_> {
+    ) -> GetSubscription {
         GetSubscription {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             org: org.into(),
             app: app.into(),
             subscription: subscription.into(),
@@ -77,14 +117,28 @@ impl super::Client {
     /// Removes the subscription; the application loses access to the plan's APIs.
     ///
     /// `DELETE /apps/{org}/{app}/subscriptions/{subscription}`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<DeleteSubscriptionError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`DeleteSubscriptionError`]:
+    /// - `400 Bad Request`: [`DeleteSubscriptionError::BadRequest`] with `Error`
+    /// - `401 Unauthorized`: [`DeleteSubscriptionError::Unauthorized`] with `Error`
+    /// - `403 Forbidden`: [`DeleteSubscriptionError::Forbidden`] with `Error`
+    /// - `404 Not Found`: [`DeleteSubscriptionError::NotFound`] with `Error`
+    /// - `408 Request Timeout`: [`DeleteSubscriptionError::RequestTimeout`] with `Error`
+    /// - `409 Conflict`: [`DeleteSubscriptionError::Conflict`] with `Error`
+    /// - `429 Too Many Requests`: [`DeleteSubscriptionError::TooManyRequests`] with `Error`
+    /// - `500 Internal Server Error`: [`DeleteSubscriptionError::InternalServerError`] with `Error`
+    /// - `default`: [`DeleteSubscriptionError::Default`] with `Error`
+    /// - a documented body that does not decode: [`DeleteSubscriptionError::Other`]
     pub fn delete_subscription(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
         app: impl ::std::convert::Into<::std::string::String>,
         subscription: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteSubscription<'_> {
+    ) -> DeleteSubscription {
         DeleteSubscription {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             org: org.into(),
             app: app.into(),
             subscription: subscription.into(),
@@ -97,15 +151,29 @@ impl super::Client {
     /// Changes a subscription's descriptive fields or state, or moves it to another plan by sending a new `product_url` and `plan`.
     ///
     /// `PATCH /apps/{org}/{app}/subscriptions/{subscription}`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<UpdateSubscriptionError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`UpdateSubscriptionError`]:
+    /// - `400 Bad Request`: [`UpdateSubscriptionError::BadRequest`] with `Error`
+    /// - `401 Unauthorized`: [`UpdateSubscriptionError::Unauthorized`] with `Error`
+    /// - `403 Forbidden`: [`UpdateSubscriptionError::Forbidden`] with `Error`
+    /// - `404 Not Found`: [`UpdateSubscriptionError::NotFound`] with `Error`
+    /// - `408 Request Timeout`: [`UpdateSubscriptionError::RequestTimeout`] with `Error`
+    /// - `409 Conflict`: [`UpdateSubscriptionError::Conflict`] with `Error`
+    /// - `429 Too Many Requests`: [`UpdateSubscriptionError::TooManyRequests`] with `Error`
+    /// - `500 Internal Server Error`: [`UpdateSubscriptionError::InternalServerError`] with `Error`
+    /// - `default`: [`UpdateSubscriptionError::Default`] with `Error`
+    /// - a documented body that does not decode: [`UpdateSubscriptionError::Other`]
     pub fn update_subscription(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
         app: impl ::std::convert::Into<::std::string::String>,
         subscription: impl ::std::convert::Into<::std::string::String>,
         body: super::types::SubscriptionUpdate,
-    ) -> UpdateSubscription<'_> {
+    ) -> UpdateSubscription {
         UpdateSubscription {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             org: org.into(),
             app: app.into(),
             subscription: subscription.into(),
@@ -118,8 +186,8 @@ impl super::Client {
 /// The request of [`Client::list_subscriptions`](super::Client::list_subscriptions): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListSubscriptions<'a> {
-    client: &'a super::Client,
+pub struct ListSubscriptions {
+    client: super::Client,
     org: ::std::string::String,
     app: ::std::string::String,
     limit: ::std::option::Option<i32>,
@@ -128,7 +196,7 @@ pub struct ListSubscriptions<'a> {
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> ListSubscriptions<'a> {
+impl ListSubscriptions {
     /// Maximum number of items to return in one page.
     pub fn limit(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
@@ -150,7 +218,37 @@ impl<'a> ListSubscriptions<'a> {
         self
     }
 
-    /// Overrides the client's timeout or retry policy for this call.
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -159,7 +257,10 @@ impl<'a> ListSubscriptions<'a> {
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::SubscriptionList, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        super::types::SubscriptionList,
+        crate::runtime::Error<ListSubscriptionsError>,
+    > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
@@ -168,7 +269,7 @@ impl<'a> ListSubscriptions<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::SubscriptionList>,
-        crate::runtime::Error,
+        crate::runtime::Error<ListSubscriptionsError>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "listSubscriptions",
@@ -192,9 +293,10 @@ impl<'a> ListSubscriptions<'a> {
         } else {
             return ::std::result::Result::Err(
                 crate::runtime::Error::invalid_request(
-                    "X-IBM-Consumer-Context",
-                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
-                ),
+                        "X-IBM-Consumer-Context",
+                        "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                    )
+                    .into(),
             );
         }
         if let ::std::option::Option::Some(value) = &self.limit {
@@ -220,45 +322,20 @@ impl<'a> ListSubscriptions<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::SubscriptionList,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        let typed: ::std::option::Option<
-            ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
-        > = match raw.status.as_u16() {
-            400u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            401u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            403u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            404u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            408u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            429u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            500u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
-        };
-        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 
     /// Every page, fetched lazily as the stream is polled: no request is sent before the first poll. The stream ends after the last page (an empty page, no next token, or a token seen before).
     pub fn pages(
         self,
     ) -> ::futures::stream::BoxStream<
-        'a,
-        ::std::result::Result<super::types::SubscriptionList, crate::runtime::Error>,
+        'static,
+        ::std::result::Result<
+            super::types::SubscriptionList,
+            crate::runtime::Error<ListSubscriptionsError>,
+        >,
     > {
         ::std::boxed::Box::pin({
             let first_offset = self.offset.map(i64::from).unwrap_or(0);
@@ -281,8 +358,11 @@ impl<'a> ListSubscriptions<'a> {
     pub fn items(
         self,
     ) -> ::futures::stream::BoxStream<
-        'a,
-        ::std::result::Result<super::types::Subscription, crate::runtime::Error>,
+        'static,
+        ::std::result::Result<
+            super::types::Subscription,
+            crate::runtime::Error<ListSubscriptionsError>,
+        >,
     > {
         ::std::boxed::Box::pin(
             crate::runtime::__private::items(self.pages(), Self::page_items),
@@ -307,16 +387,46 @@ impl<'a> ListSubscriptions<'a> {
 /// The request of [`Client::create_subscription`](super::Client::create_subscription): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct CreateSubscription<'a> {
-    client: &'a super::Client,
+pub struct CreateSubscription {
+    client: super::Client,
     org: ::std::string::String,
     app: ::std::string::String,
     body: super::types::SubscriptionCreate,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> CreateSubscription<'a> {
-    /// Overrides the client's timeout or retry policy for this call.
+impl CreateSubscription {
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -325,7 +435,10 @@ impl<'a> CreateSubscription<'a> {
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::Subscription, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        super::types::Subscription,
+        crate::runtime::Error<CreateSubscriptionError>,
+    > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
@@ -334,7 +447,7 @@ impl<'a> CreateSubscription<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::Subscription>,
-        crate::runtime::Error,
+        crate::runtime::Error<CreateSubscriptionError>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "createSubscription",
@@ -358,9 +471,10 @@ impl<'a> CreateSubscription<'a> {
         } else {
             return ::std::result::Result::Err(
                 crate::runtime::Error::invalid_request(
-                    "X-IBM-Consumer-Context",
-                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
-                ),
+                        "X-IBM-Consumer-Context",
+                        "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                    )
+                    .into(),
             );
         }
         self.body.validate()?;
@@ -373,48 +487,17 @@ impl<'a> CreateSubscription<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::Subscription,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        let typed: ::std::option::Option<
-            ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
-        > = match raw.status.as_u16() {
-            400u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            401u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            403u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            404u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            408u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            409u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            429u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            500u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
-        };
-        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 }
 
 /// The request of [`Client::get_subscription`](super::Client::get_subscription): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetSubscription<'a> {
-    client: &'a super::Client,
+pub struct GetSubscription {
+    client: super::Client,
     org: ::std::string::String,
     app: ::std::string::String,
     subscription: ::std::string::String,
@@ -422,7 +505,7 @@ pub struct GetSubscription<'a> {
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> GetSubscription<'a> {
+impl GetSubscription {
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
     pub fn fields(
         mut self,
@@ -432,7 +515,37 @@ impl<'a> GetSubscription<'a> {
         self
     }
 
-    /// Overrides the client's timeout or retry policy for this call.
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -441,7 +554,10 @@ impl<'a> GetSubscription<'a> {
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::Subscription, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        super::types::Subscription,
+        crate::runtime::Error<GetSubscriptionError>,
+    > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
@@ -450,7 +566,7 @@ impl<'a> GetSubscription<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::Subscription>,
-        crate::runtime::Error,
+        crate::runtime::Error<GetSubscriptionError>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "getSubscription",
@@ -475,9 +591,10 @@ impl<'a> GetSubscription<'a> {
         } else {
             return ::std::result::Result::Err(
                 crate::runtime::Error::invalid_request(
-                    "X-IBM-Consumer-Context",
-                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
-                ),
+                        "X-IBM-Consumer-Context",
+                        "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                    )
+                    .into(),
             );
         }
         if let ::std::option::Option::Some(value) = &self.fields {
@@ -491,53 +608,55 @@ impl<'a> GetSubscription<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::Subscription,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        let typed: ::std::option::Option<
-            ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
-        > = match raw.status.as_u16() {
-            400u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            401u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            403u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            404u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            408u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            429u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            500u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
-        };
-        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 }
 
 /// The request of [`Client::delete_subscription`](super::Client::delete_subscription): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct DeleteSubscription<'a> {
-    client: &'a super::Client,
+pub struct DeleteSubscription {
+    client: super::Client,
     org: ::std::string::String,
     app: ::std::string::String,
     subscription: ::std::string::String,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> DeleteSubscription<'a> {
-    /// Overrides the client's timeout or retry policy for this call.
+impl DeleteSubscription {
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -546,7 +665,10 @@ impl<'a> DeleteSubscription<'a> {
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::Subscription, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        super::types::Subscription,
+        crate::runtime::Error<DeleteSubscriptionError>,
+    > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
@@ -555,7 +677,7 @@ impl<'a> DeleteSubscription<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::Subscription>,
-        crate::runtime::Error,
+        crate::runtime::Error<DeleteSubscriptionError>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "deleteSubscription",
@@ -580,9 +702,10 @@ impl<'a> DeleteSubscription<'a> {
         } else {
             return ::std::result::Result::Err(
                 crate::runtime::Error::invalid_request(
-                    "X-IBM-Consumer-Context",
-                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
-                ),
+                        "X-IBM-Consumer-Context",
+                        "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                    )
+                    .into(),
             );
         }
         request.security(&[&[crate::runtime::SecurityScheme::Bearer]]);
@@ -593,48 +716,17 @@ impl<'a> DeleteSubscription<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::Subscription,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        let typed: ::std::option::Option<
-            ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
-        > = match raw.status.as_u16() {
-            400u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            401u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            403u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            404u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            408u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            409u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            429u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            500u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
-        };
-        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 }
 
 /// The request of [`Client::update_subscription`](super::Client::update_subscription): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct UpdateSubscription<'a> {
-    client: &'a super::Client,
+pub struct UpdateSubscription {
+    client: super::Client,
     org: ::std::string::String,
     app: ::std::string::String,
     subscription: ::std::string::String,
@@ -642,8 +734,38 @@ pub struct UpdateSubscription<'a> {
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> UpdateSubscription<'a> {
-    /// Overrides the client's timeout or retry policy for this call.
+impl UpdateSubscription {
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -652,7 +774,10 @@ impl<'a> UpdateSubscription<'a> {
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::Subscription, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        super::types::Subscription,
+        crate::runtime::Error<UpdateSubscriptionError>,
+    > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
@@ -661,7 +786,7 @@ impl<'a> UpdateSubscription<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::Subscription>,
-        crate::runtime::Error,
+        crate::runtime::Error<UpdateSubscriptionError>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "updateSubscription",
@@ -686,9 +811,10 @@ impl<'a> UpdateSubscription<'a> {
         } else {
             return ::std::result::Result::Err(
                 crate::runtime::Error::invalid_request(
-                    "X-IBM-Consumer-Context",
-                    "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
-                ),
+                        "X-IBM-Consumer-Context",
+                        "required: set it once with `ClientBuilderExt::x_ibm_consumer_context`",
+                    )
+                    .into(),
             );
         }
         self.body.validate()?;
@@ -701,39 +827,623 @@ impl<'a> UpdateSubscription<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::Subscription,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        let typed: ::std::option::Option<
-            ::std::boxed::Box<dyn crate::runtime::ErrorBody>,
-        > = match raw.status.as_u16() {
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
+    }
+}
+
+/// The failures [`Client::list_subscriptions`](super::Client::list_subscriptions) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ListSubscriptionsError {
+    /// `400 Bad Request`.
+    ///
+    /// Bad request: parameters or body are incomplete or malformed.
+    BadRequest(super::types::Error),
+    /// `401 Unauthorized`.
+    ///
+    /// Unauthorized: the bearer token is missing, expired or invalid.
+    Unauthorized(super::types::Error),
+    /// `403 Forbidden`.
+    ///
+    /// Forbidden: the token is valid but lacks permission for this action.
+    Forbidden(super::types::Error),
+    /// `404 Not Found`.
+    ///
+    /// Not found: the addressed resource does not exist or is not visible to the caller.
+    NotFound(super::types::Error),
+    /// `408 Request Timeout`.
+    ///
+    /// Request timeout: the server gave up waiting; retry later.
+    RequestTimeout(super::types::Error),
+    /// `429 Too Many Requests`.
+    ///
+    /// Too many requests: the caller is being rate limited.
+    TooManyRequests(super::types::Error),
+    /// `500 Internal Server Error`.
+    ///
+    /// Internal server error: the request could not be processed; retry later.
+    InternalServerError(super::types::Error),
+    /// `default`.
+    ///
+    /// Any other error; the body has the same shape as the documented errors.
+    Default(super::types::Error),
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for ListSubscriptionsError {
+    fn from_response(raw: &crate::runtime::RawResponse) -> Self {
+        match raw.status.as_u16() {
             400u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::BadRequest)
             }
             401u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Unauthorized)
             }
             403u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Forbidden)
             }
             404u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::NotFound)
             }
             408u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
-            }
-            409u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::RequestTimeout)
             }
             429u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::TooManyRequests)
             }
             500u16 => {
-                crate::runtime::__private::typed_error_body::<super::types::Error>(&raw)
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::InternalServerError)
             }
-            _ => crate::runtime::__private::typed_error_body::<super::types::Error>(&raw),
-        };
-        ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
+            _ => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Default)
+            }
+        }
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "BadRequest",
+            Self::Unauthorized(_) => "Unauthorized",
+            Self::Forbidden(_) => "Forbidden",
+            Self::NotFound(_) => "NotFound",
+            Self::RequestTimeout(_) => "RequestTimeout",
+            Self::TooManyRequests(_) => "TooManyRequests",
+            Self::InternalServerError(_) => "InternalServerError",
+            Self::Default(_) => "Default",
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        match self {
+            Self::BadRequest(body) => ::std::option::Option::Some(body),
+            Self::Unauthorized(body) => ::std::option::Option::Some(body),
+            Self::Forbidden(body) => ::std::option::Option::Some(body),
+            Self::NotFound(body) => ::std::option::Option::Some(body),
+            Self::RequestTimeout(body) => ::std::option::Option::Some(body),
+            Self::TooManyRequests(body) => ::std::option::Option::Some(body),
+            Self::InternalServerError(body) => ::std::option::Option::Some(body),
+            Self::Default(body) => ::std::option::Option::Some(body),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+
+/// The failures [`Client::create_subscription`](super::Client::create_subscription) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum CreateSubscriptionError {
+    /// `400 Bad Request`.
+    ///
+    /// Bad request: parameters or body are incomplete or malformed.
+    BadRequest(super::types::Error),
+    /// `401 Unauthorized`.
+    ///
+    /// Unauthorized: the bearer token is missing, expired or invalid.
+    Unauthorized(super::types::Error),
+    /// `403 Forbidden`.
+    ///
+    /// Forbidden: the token is valid but lacks permission for this action.
+    Forbidden(super::types::Error),
+    /// `404 Not Found`.
+    ///
+    /// Not found: the addressed resource does not exist or is not visible to the caller.
+    NotFound(super::types::Error),
+    /// `408 Request Timeout`.
+    ///
+    /// Request timeout: the server gave up waiting; retry later.
+    RequestTimeout(super::types::Error),
+    /// `409 Conflict`.
+    ///
+    /// Conflict: the object already exists or is already in the requested state.
+    Conflict(super::types::Error),
+    /// `429 Too Many Requests`.
+    ///
+    /// Too many requests: the caller is being rate limited.
+    TooManyRequests(super::types::Error),
+    /// `500 Internal Server Error`.
+    ///
+    /// Internal server error: the request could not be processed; retry later.
+    InternalServerError(super::types::Error),
+    /// `default`.
+    ///
+    /// Any other error; the body has the same shape as the documented errors.
+    Default(super::types::Error),
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for CreateSubscriptionError {
+    fn from_response(raw: &crate::runtime::RawResponse) -> Self {
+        match raw.status.as_u16() {
+            400u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::BadRequest)
+            }
+            401u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Unauthorized)
+            }
+            403u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Forbidden)
+            }
+            404u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::NotFound)
+            }
+            408u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::RequestTimeout)
+            }
+            409u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Conflict)
+            }
+            429u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::TooManyRequests)
+            }
+            500u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::InternalServerError)
+            }
+            _ => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Default)
+            }
+        }
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "BadRequest",
+            Self::Unauthorized(_) => "Unauthorized",
+            Self::Forbidden(_) => "Forbidden",
+            Self::NotFound(_) => "NotFound",
+            Self::RequestTimeout(_) => "RequestTimeout",
+            Self::Conflict(_) => "Conflict",
+            Self::TooManyRequests(_) => "TooManyRequests",
+            Self::InternalServerError(_) => "InternalServerError",
+            Self::Default(_) => "Default",
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        match self {
+            Self::BadRequest(body) => ::std::option::Option::Some(body),
+            Self::Unauthorized(body) => ::std::option::Option::Some(body),
+            Self::Forbidden(body) => ::std::option::Option::Some(body),
+            Self::NotFound(body) => ::std::option::Option::Some(body),
+            Self::RequestTimeout(body) => ::std::option::Option::Some(body),
+            Self::Conflict(body) => ::std::option::Option::Some(body),
+            Self::TooManyRequests(body) => ::std::option::Option::Some(body),
+            Self::InternalServerError(body) => ::std::option::Option::Some(body),
+            Self::Default(body) => ::std::option::Option::Some(body),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+
+/// The failures [`Client::get_subscription`](super::Client::get_subscription) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum GetSubscriptionError {
+    /// `400 Bad Request`.
+    ///
+    /// Bad request: parameters or body are incomplete or malformed.
+    BadRequest(super::types::Error),
+    /// `401 Unauthorized`.
+    ///
+    /// Unauthorized: the bearer token is missing, expired or invalid.
+    Unauthorized(super::types::Error),
+    /// `403 Forbidden`.
+    ///
+    /// Forbidden: the token is valid but lacks permission for this action.
+    Forbidden(super::types::Error),
+    /// `404 Not Found`.
+    ///
+    /// Not found: the addressed resource does not exist or is not visible to the caller.
+    NotFound(super::types::Error),
+    /// `408 Request Timeout`.
+    ///
+    /// Request timeout: the server gave up waiting; retry later.
+    RequestTimeout(super::types::Error),
+    /// `429 Too Many Requests`.
+    ///
+    /// Too many requests: the caller is being rate limited.
+    TooManyRequests(super::types::Error),
+    /// `500 Internal Server Error`.
+    ///
+    /// Internal server error: the request could not be processed; retry later.
+    InternalServerError(super::types::Error),
+    /// `default`.
+    ///
+    /// Any other error; the body has the same shape as the documented errors.
+    Default(super::types::Error),
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for GetSubscriptionError {
+    fn from_response(raw: &crate::runtime::RawResponse) -> Self {
+        match raw.status.as_u16() {
+            400u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::BadRequest)
+            }
+            401u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Unauthorized)
+            }
+            403u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Forbidden)
+            }
+            404u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::NotFound)
+            }
+            408u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::RequestTimeout)
+            }
+            429u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::TooManyRequests)
+            }
+            500u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::InternalServerError)
+            }
+            _ => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Default)
+            }
+        }
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "BadRequest",
+            Self::Unauthorized(_) => "Unauthorized",
+            Self::Forbidden(_) => "Forbidden",
+            Self::NotFound(_) => "NotFound",
+            Self::RequestTimeout(_) => "RequestTimeout",
+            Self::TooManyRequests(_) => "TooManyRequests",
+            Self::InternalServerError(_) => "InternalServerError",
+            Self::Default(_) => "Default",
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        match self {
+            Self::BadRequest(body) => ::std::option::Option::Some(body),
+            Self::Unauthorized(body) => ::std::option::Option::Some(body),
+            Self::Forbidden(body) => ::std::option::Option::Some(body),
+            Self::NotFound(body) => ::std::option::Option::Some(body),
+            Self::RequestTimeout(body) => ::std::option::Option::Some(body),
+            Self::TooManyRequests(body) => ::std::option::Option::Some(body),
+            Self::InternalServerError(body) => ::std::option::Option::Some(body),
+            Self::Default(body) => ::std::option::Option::Some(body),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+
+/// The failures [`Client::delete_subscription`](super::Client::delete_subscription) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum DeleteSubscriptionError {
+    /// `400 Bad Request`.
+    ///
+    /// Bad request: parameters or body are incomplete or malformed.
+    BadRequest(super::types::Error),
+    /// `401 Unauthorized`.
+    ///
+    /// Unauthorized: the bearer token is missing, expired or invalid.
+    Unauthorized(super::types::Error),
+    /// `403 Forbidden`.
+    ///
+    /// Forbidden: the token is valid but lacks permission for this action.
+    Forbidden(super::types::Error),
+    /// `404 Not Found`.
+    ///
+    /// Not found: the addressed resource does not exist or is not visible to the caller.
+    NotFound(super::types::Error),
+    /// `408 Request Timeout`.
+    ///
+    /// Request timeout: the server gave up waiting; retry later.
+    RequestTimeout(super::types::Error),
+    /// `409 Conflict`.
+    ///
+    /// Conflict: the object already exists or is already in the requested state.
+    Conflict(super::types::Error),
+    /// `429 Too Many Requests`.
+    ///
+    /// Too many requests: the caller is being rate limited.
+    TooManyRequests(super::types::Error),
+    /// `500 Internal Server Error`.
+    ///
+    /// Internal server error: the request could not be processed; retry later.
+    InternalServerError(super::types::Error),
+    /// `default`.
+    ///
+    /// Any other error; the body has the same shape as the documented errors.
+    Default(super::types::Error),
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for DeleteSubscriptionError {
+    fn from_response(raw: &crate::runtime::RawResponse) -> Self {
+        match raw.status.as_u16() {
+            400u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::BadRequest)
+            }
+            401u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Unauthorized)
+            }
+            403u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Forbidden)
+            }
+            404u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::NotFound)
+            }
+            408u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::RequestTimeout)
+            }
+            409u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Conflict)
+            }
+            429u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::TooManyRequests)
+            }
+            500u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::InternalServerError)
+            }
+            _ => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Default)
+            }
+        }
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "BadRequest",
+            Self::Unauthorized(_) => "Unauthorized",
+            Self::Forbidden(_) => "Forbidden",
+            Self::NotFound(_) => "NotFound",
+            Self::RequestTimeout(_) => "RequestTimeout",
+            Self::Conflict(_) => "Conflict",
+            Self::TooManyRequests(_) => "TooManyRequests",
+            Self::InternalServerError(_) => "InternalServerError",
+            Self::Default(_) => "Default",
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        match self {
+            Self::BadRequest(body) => ::std::option::Option::Some(body),
+            Self::Unauthorized(body) => ::std::option::Option::Some(body),
+            Self::Forbidden(body) => ::std::option::Option::Some(body),
+            Self::NotFound(body) => ::std::option::Option::Some(body),
+            Self::RequestTimeout(body) => ::std::option::Option::Some(body),
+            Self::Conflict(body) => ::std::option::Option::Some(body),
+            Self::TooManyRequests(body) => ::std::option::Option::Some(body),
+            Self::InternalServerError(body) => ::std::option::Option::Some(body),
+            Self::Default(body) => ::std::option::Option::Some(body),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+
+/// The failures [`Client::update_subscription`](super::Client::update_subscription) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum UpdateSubscriptionError {
+    /// `400 Bad Request`.
+    ///
+    /// Bad request: parameters or body are incomplete or malformed.
+    BadRequest(super::types::Error),
+    /// `401 Unauthorized`.
+    ///
+    /// Unauthorized: the bearer token is missing, expired or invalid.
+    Unauthorized(super::types::Error),
+    /// `403 Forbidden`.
+    ///
+    /// Forbidden: the token is valid but lacks permission for this action.
+    Forbidden(super::types::Error),
+    /// `404 Not Found`.
+    ///
+    /// Not found: the addressed resource does not exist or is not visible to the caller.
+    NotFound(super::types::Error),
+    /// `408 Request Timeout`.
+    ///
+    /// Request timeout: the server gave up waiting; retry later.
+    RequestTimeout(super::types::Error),
+    /// `409 Conflict`.
+    ///
+    /// Conflict: the object already exists or is already in the requested state.
+    Conflict(super::types::Error),
+    /// `429 Too Many Requests`.
+    ///
+    /// Too many requests: the caller is being rate limited.
+    TooManyRequests(super::types::Error),
+    /// `500 Internal Server Error`.
+    ///
+    /// Internal server error: the request could not be processed; retry later.
+    InternalServerError(super::types::Error),
+    /// `default`.
+    ///
+    /// Any other error; the body has the same shape as the documented errors.
+    Default(super::types::Error),
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for UpdateSubscriptionError {
+    fn from_response(raw: &crate::runtime::RawResponse) -> Self {
+        match raw.status.as_u16() {
+            400u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::BadRequest)
+            }
+            401u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Unauthorized)
+            }
+            403u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Forbidden)
+            }
+            404u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::NotFound)
+            }
+            408u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::RequestTimeout)
+            }
+            409u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Conflict)
+            }
+            429u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::TooManyRequests)
+            }
+            500u16 => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::InternalServerError)
+            }
+            _ => {
+                crate::runtime::__private::error_body(raw)
+                    .map_or(Self::Other, Self::Default)
+            }
+        }
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "BadRequest",
+            Self::Unauthorized(_) => "Unauthorized",
+            Self::Forbidden(_) => "Forbidden",
+            Self::NotFound(_) => "NotFound",
+            Self::RequestTimeout(_) => "RequestTimeout",
+            Self::Conflict(_) => "Conflict",
+            Self::TooManyRequests(_) => "TooManyRequests",
+            Self::InternalServerError(_) => "InternalServerError",
+            Self::Default(_) => "Default",
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        match self {
+            Self::BadRequest(body) => ::std::option::Option::Some(body),
+            Self::Unauthorized(body) => ::std::option::Option::Some(body),
+            Self::Forbidden(body) => ::std::option::Option::Some(body),
+            Self::NotFound(body) => ::std::option::Option::Some(body),
+            Self::RequestTimeout(body) => ::std::option::Option::Some(body),
+            Self::Conflict(body) => ::std::option::Option::Some(body),
+            Self::TooManyRequests(body) => ::std::option::Option::Some(body),
+            Self::InternalServerError(body) => ::std::option::Option::Some(body),
+            Self::Default(body) => ::std::option::Option::Some(body),
+            _ => ::std::option::Option::None,
+        }
     }
 }

@@ -15,9 +15,14 @@ impl super::Client {
     /// Returns access requests, optionally limited to one user and to a look-back window in days.
     ///
     /// `GET /api/v3/access-requests`
-    pub fn list_access_requests(&self) -> ListAccessRequests<'_> {
+    ///
+    /// # Errors
+    ///
+    /// [`Error<ListAccessRequestsError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`ListAccessRequestsError`]:
+    /// - any other status: [`ListAccessRequestsError::Other`]
+    pub fn list_access_requests(&self) -> ListAccessRequests {
         ListAccessRequests {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             days_offset: ::std::option::Option::None,
             user_id: ::std::option::Option::None,
             options: ::std::default::Default::default(),
@@ -29,12 +34,17 @@ impl super::Client {
     /// Requests the given permissions on resources of one integration on behalf of a user, with a justification and an optional duration.
     ///
     /// `POST /api/v3/access-requests`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<CreateAccessRequestError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`CreateAccessRequestError`]:
+    /// - any other status: [`CreateAccessRequestError::Other`]
     pub fn create_access_request(
         &self,
         body: super::types::CreateAccessRequest,
-    ) -> CreateAccessRequest<'_> {
+    ) -> CreateAccessRequest {
         CreateAccessRequest {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             body,
             options: ::std::default::Default::default(),
         }
@@ -45,12 +55,17 @@ impl super::Client {
     /// Revokes the access granted by each of the listed access requests in one call.
     ///
     /// `POST /api/v3/access-requests-bulk/revoke`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<BulkRevokeAccessRequestsError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`BulkRevokeAccessRequestsError`]:
+    /// - any other status: [`BulkRevokeAccessRequestsError::Other`]
     pub fn bulk_revoke_access_requests(
         &self,
         body: super::types::BulkRevokeAccessRequests,
-    ) -> BulkRevokeAccessRequests<'_> {
+    ) -> BulkRevokeAccessRequests {
         BulkRevokeAccessRequests {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             body,
             options: ::std::default::Default::default(),
         }
@@ -61,12 +76,17 @@ impl super::Client {
     /// Fetches a single access request by its identifier.
     ///
     /// `GET /api/v3/access-requests/{id}`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<GetAccessRequestError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`GetAccessRequestError`]:
+    /// - any other status: [`GetAccessRequestError::Other`]
     pub fn get_access_request(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetAccessRequest<'_> {
+    ) -> GetAccessRequest {
         GetAccessRequest {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             id: id.into(),
             options: ::std::default::Default::default(),
         }
@@ -77,12 +97,17 @@ impl super::Client {
     /// Returns the instructions a user follows to connect to the resources granted by an access request.
     ///
     /// `GET /api/v3/access-requests/{id}/access-details`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<GetAccessRequestAccessDetailsError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`GetAccessRequestAccessDetailsError`]:
+    /// - any other status: [`GetAccessRequestAccessDetailsError::Other`]
     pub fn get_access_request_access_details(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetAccessRequestAccessDetails<'_> {
+    ) -> GetAccessRequestAccessDetails {
         GetAccessRequestAccessDetails {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             id: id.into(),
             options: ::std::default::Default::default(),
         }
@@ -93,12 +118,17 @@ impl super::Client {
     /// Issues fresh credentials for the access granted by an access request.
     ///
     /// `POST /api/v3/access-requests/{id}/reset`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<ResetAccessRequestCredentialsError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`ResetAccessRequestCredentialsError`]:
+    /// - any other status: [`ResetAccessRequestCredentialsError::Other`]
     pub fn reset_access_request_credentials(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
-    ) -> ResetAccessRequestCredentials<'_> {
+    ) -> ResetAccessRequestCredentials {
         ResetAccessRequestCredentials {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             id: id.into(),
             options: ::std::default::Default::default(),
         }
@@ -108,14 +138,14 @@ impl super::Client {
 /// The request of [`Client::list_access_requests`](super::Client::list_access_requests): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListAccessRequests<'a> {
-    client: &'a super::Client,
+pub struct ListAccessRequests {
+    client: super::Client,
     days_offset: ::std::option::Option<i64>,
     user_id: ::std::option::Option<::std::string::String>,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> ListAccessRequests<'a> {
+impl ListAccessRequests {
     /// Only return requests from this many days back.
     pub fn days_offset(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.days_offset = ::std::option::Option::Some(value.into());
@@ -131,7 +161,37 @@ impl<'a> ListAccessRequests<'a> {
         self
     }
 
-    /// Overrides the client's timeout or retry policy for this call.
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -140,7 +200,10 @@ impl<'a> ListAccessRequests<'a> {
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::AccessRequestList, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        super::types::AccessRequestList,
+        crate::runtime::Error<ListAccessRequestsError>,
+    > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
@@ -149,7 +212,7 @@ impl<'a> ListAccessRequests<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::AccessRequestList>,
-        crate::runtime::Error,
+        crate::runtime::Error<ListAccessRequestsError>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "listAccessRequests",
@@ -171,27 +234,53 @@ impl<'a> ListAccessRequests<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::AccessRequestList,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        ::std::result::Result::Err(
-            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
-        )
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 }
 
 /// The request of [`Client::create_access_request`](super::Client::create_access_request): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct CreateAccessRequest<'a> {
-    client: &'a super::Client,
+pub struct CreateAccessRequest {
+    client: super::Client,
     body: super::types::CreateAccessRequest,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> CreateAccessRequest<'a> {
-    /// Overrides the client's timeout or retry policy for this call.
+impl CreateAccessRequest {
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -200,7 +289,10 @@ impl<'a> CreateAccessRequest<'a> {
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::AccessRequest, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        super::types::AccessRequest,
+        crate::runtime::Error<CreateAccessRequestError>,
+    > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
@@ -209,7 +301,7 @@ impl<'a> CreateAccessRequest<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::AccessRequest>,
-        crate::runtime::Error,
+        crate::runtime::Error<CreateAccessRequestError>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "createAccessRequest",
@@ -226,27 +318,53 @@ impl<'a> CreateAccessRequest<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::AccessRequest,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        ::std::result::Result::Err(
-            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
-        )
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 }
 
 /// The request of [`Client::bulk_revoke_access_requests`](super::Client::bulk_revoke_access_requests): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct BulkRevokeAccessRequests<'a> {
-    client: &'a super::Client,
+pub struct BulkRevokeAccessRequests {
+    client: super::Client,
     body: super::types::BulkRevokeAccessRequests,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> BulkRevokeAccessRequests<'a> {
-    /// Overrides the client's timeout or retry policy for this call.
+impl BulkRevokeAccessRequests {
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -255,7 +373,10 @@ impl<'a> BulkRevokeAccessRequests<'a> {
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::MessageResponse, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        super::types::MessageResponse,
+        crate::runtime::Error<BulkRevokeAccessRequestsError>,
+    > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
@@ -264,7 +385,7 @@ impl<'a> BulkRevokeAccessRequests<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::MessageResponse>,
-        crate::runtime::Error,
+        crate::runtime::Error<BulkRevokeAccessRequestsError>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "bulkRevokeAccessRequests",
@@ -281,27 +402,53 @@ impl<'a> BulkRevokeAccessRequests<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::MessageResponse,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        ::std::result::Result::Err(
-            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
-        )
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 }
 
 /// The request of [`Client::get_access_request`](super::Client::get_access_request): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetAccessRequest<'a> {
-    client: &'a super::Client,
+pub struct GetAccessRequest {
+    client: super::Client,
     id: ::std::string::String,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> GetAccessRequest<'a> {
-    /// Overrides the client's timeout or retry policy for this call.
+impl GetAccessRequest {
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -310,7 +457,10 @@ impl<'a> GetAccessRequest<'a> {
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::AccessRequest, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        super::types::AccessRequest,
+        crate::runtime::Error<GetAccessRequestError>,
+    > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
@@ -319,7 +469,7 @@ impl<'a> GetAccessRequest<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::AccessRequest>,
-        crate::runtime::Error,
+        crate::runtime::Error<GetAccessRequestError>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "getAccessRequest",
@@ -339,27 +489,53 @@ impl<'a> GetAccessRequest<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::AccessRequest,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        ::std::result::Result::Err(
-            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
-        )
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 }
 
 /// The request of [`Client::get_access_request_access_details`](super::Client::get_access_request_access_details): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetAccessRequestAccessDetails<'a> {
-    client: &'a super::Client,
+pub struct GetAccessRequestAccessDetails {
+    client: super::Client,
     id: ::std::string::String,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> GetAccessRequestAccessDetails<'a> {
-    /// Overrides the client's timeout or retry policy for this call.
+impl GetAccessRequestAccessDetails {
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -368,7 +544,10 @@ impl<'a> GetAccessRequestAccessDetails<'a> {
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::AccessDetails, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        super::types::AccessDetails,
+        crate::runtime::Error<GetAccessRequestAccessDetailsError>,
+    > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
@@ -377,7 +556,7 @@ impl<'a> GetAccessRequestAccessDetails<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::AccessDetails>,
-        crate::runtime::Error,
+        crate::runtime::Error<GetAccessRequestAccessDetailsError>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "getAccessRequestAccessDetails",
@@ -398,27 +577,53 @@ impl<'a> GetAccessRequestAccessDetails<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::AccessDetails,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        ::std::result::Result::Err(
-            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
-        )
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 }
 
 /// The request of [`Client::reset_access_request_credentials`](super::Client::reset_access_request_credentials): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ResetAccessRequestCredentials<'a> {
-    client: &'a super::Client,
+pub struct ResetAccessRequestCredentials {
+    client: super::Client,
     id: ::std::string::String,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> ResetAccessRequestCredentials<'a> {
-    /// Overrides the client's timeout or retry policy for this call.
+impl ResetAccessRequestCredentials {
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -427,7 +632,10 @@ impl<'a> ResetAccessRequestCredentials<'a> {
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::MessageResponse, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        super::types::MessageResponse,
+        crate::runtime::Error<ResetAccessRequestCredentialsError>,
+    > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
@@ -436,7 +644,7 @@ impl<'a> ResetAccessRequestCredentials<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::MessageResponse>,
-        crate::runtime::Error,
+        crate::runtime::Error<ResetAccessRequestCredentialsError>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "resetAccessRequestCredentials",
@@ -457,12 +665,212 @@ impl<'a> ResetAccessRequestCredentials<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::MessageResponse,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        ::std::result::Result::Err(
-            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
-        )
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
+    }
+}
+
+/// The failures [`Client::list_access_requests`](super::Client::list_access_requests) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ListAccessRequestsError {
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for ListAccessRequestsError {
+    fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
+        Self::Other
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        ::std::option::Option::None
+    }
+}
+
+/// The failures [`Client::create_access_request`](super::Client::create_access_request) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum CreateAccessRequestError {
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for CreateAccessRequestError {
+    fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
+        Self::Other
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        ::std::option::Option::None
+    }
+}
+
+/// The failures [`Client::bulk_revoke_access_requests`](super::Client::bulk_revoke_access_requests) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum BulkRevokeAccessRequestsError {
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for BulkRevokeAccessRequestsError {
+    fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
+        Self::Other
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        ::std::option::Option::None
+    }
+}
+
+/// The failures [`Client::get_access_request`](super::Client::get_access_request) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum GetAccessRequestError {
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for GetAccessRequestError {
+    fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
+        Self::Other
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        ::std::option::Option::None
+    }
+}
+
+/// The failures [`Client::get_access_request_access_details`](super::Client::get_access_request_access_details) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum GetAccessRequestAccessDetailsError {
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for GetAccessRequestAccessDetailsError {
+    fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
+        Self::Other
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        ::std::option::Option::None
+    }
+}
+
+/// The failures [`Client::reset_access_request_credentials`](super::Client::reset_access_request_credentials) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ResetAccessRequestCredentialsError {
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for ResetAccessRequestCredentialsError {
+    fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
+        Self::Other
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        ::std::option::Option::None
     }
 }

@@ -15,9 +15,14 @@ impl super::Client {
     /// Returns one page of the account's connectors, optionally filtered by status. Follow `pagination.next_page_token` to read further pages.
     ///
     /// `GET /api/admin/v3/connectors`
-    pub fn list_connectors_v3(&self) -> ListConnectorsV3<'_> {
+    ///
+    /// # Errors
+    ///
+    /// [`Error<ListConnectorsV3Error>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`ListConnectorsV3Error`]:
+    /// - any other status: [`ListConnectorsV3Error::Other`]
+    pub fn list_connectors_v3(&self) -> ListConnectorsV3 {
         ListConnectorsV3 {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             limit: ::std::option::Option::None,
             page_token: ::std::option::Option::None,
             status: ::std::option::Option::None,
@@ -30,12 +35,17 @@ impl super::Client {
     /// Fetches a single connector by its identifier.
     ///
     /// `GET /api/admin/v3/connectors/{id}`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<GetConnectorV3Error>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`GetConnectorV3Error`]:
+    /// - any other status: [`GetConnectorV3Error::Other`]
     pub fn get_connector_v3(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetConnectorV3<'_> {
+    ) -> GetConnectorV3 {
         GetConnectorV3 {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             id: id.into(),
             options: ::std::default::Default::default(),
         }
@@ -46,13 +56,18 @@ impl super::Client {
     /// Updates a connector's settings; currently only its name can be changed.
     ///
     /// `PUT /api/admin/v3/connectors/{id}`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<UpdateConnectorV3Error>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`UpdateConnectorV3Error`]:
+    /// - any other status: [`UpdateConnectorV3Error::Other`]
     pub fn update_connector_v3(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
         body: super::types::UpdateConnectorV3,
-    ) -> UpdateConnectorV3<'_> {
+    ) -> UpdateConnectorV3 {
         UpdateConnectorV3 {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             id: id.into(),
             body,
             options: ::std::default::Default::default(),
@@ -64,12 +79,17 @@ impl super::Client {
     /// Removes a connector. Nothing is returned on success.
     ///
     /// `DELETE /api/admin/v3/connectors/{id}`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<DeleteConnectorV3Error>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`DeleteConnectorV3Error`]:
+    /// - any other status: [`DeleteConnectorV3Error::Other`]
     pub fn delete_connector_v3(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteConnectorV3<'_> {
+    ) -> DeleteConnectorV3 {
         DeleteConnectorV3 {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             id: id.into(),
             options: ::std::default::Default::default(),
         }
@@ -80,9 +100,14 @@ impl super::Client {
     /// Returns every connector of the account as a plain JSON array (no envelope and no pagination). Connection times are epoch seconds.
     ///
     /// `GET /api/v2/connectors`
-    pub fn list_connectors_v2(&self) -> ListConnectorsV2<'_> {
+    ///
+    /// # Errors
+    ///
+    /// [`Error<ListConnectorsV2Error>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`ListConnectorsV2Error`]:
+    /// - any other status: [`ListConnectorsV2Error::Other`]
+    pub fn list_connectors_v2(&self) -> ListConnectorsV2 {
         ListConnectorsV2 {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             options: ::std::default::Default::default(),
         }
     }
@@ -91,15 +116,15 @@ impl super::Client {
 /// The request of [`Client::list_connectors_v3`](super::Client::list_connectors_v3): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListConnectorsV3<'a> {
-    client: &'a super::Client,
+pub struct ListConnectorsV3 {
+    client: super::Client,
     limit: ::std::option::Option<i32>,
     page_token: ::std::option::Option<::std::string::String>,
     status: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> ListConnectorsV3<'a> {
+impl ListConnectorsV3 {
     /// Largest number of items to return in one page.
     pub fn limit(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
@@ -128,7 +153,37 @@ impl<'a> ListConnectorsV3<'a> {
         self
     }
 
-    /// Overrides the client's timeout or retry policy for this call.
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -137,7 +192,10 @@ impl<'a> ListConnectorsV3<'a> {
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::ConnectorV3List, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        super::types::ConnectorV3List,
+        crate::runtime::Error<ListConnectorsV3Error>,
+    > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
@@ -146,7 +204,7 @@ impl<'a> ListConnectorsV3<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::ConnectorV3List>,
-        crate::runtime::Error,
+        crate::runtime::Error<ListConnectorsV3Error>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "listConnectorsV3",
@@ -173,21 +231,20 @@ impl<'a> ListConnectorsV3<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::ConnectorV3List,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        ::std::result::Result::Err(
-            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
-        )
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 
     /// Every page, fetched lazily as the stream is polled: no request is sent before the first poll. The stream ends after the last page (an empty page, no next token, or a token seen before).
     pub fn pages(
         self,
     ) -> ::futures::stream::BoxStream<
-        'a,
-        ::std::result::Result<super::types::ConnectorV3List, crate::runtime::Error>,
+        'static,
+        ::std::result::Result<
+            super::types::ConnectorV3List,
+            crate::runtime::Error<ListConnectorsV3Error>,
+        >,
     > {
         ::std::boxed::Box::pin(
             crate::runtime::__private::token_pages(
@@ -208,8 +265,11 @@ impl<'a> ListConnectorsV3<'a> {
     pub fn items(
         self,
     ) -> ::futures::stream::BoxStream<
-        'a,
-        ::std::result::Result<super::types::ConnectorV3, crate::runtime::Error>,
+        'static,
+        ::std::result::Result<
+            super::types::ConnectorV3,
+            crate::runtime::Error<ListConnectorsV3Error>,
+        >,
     > {
         ::std::boxed::Box::pin(
             crate::runtime::__private::items(self.pages(), Self::page_items),
@@ -236,14 +296,44 @@ impl<'a> ListConnectorsV3<'a> {
 /// The request of [`Client::get_connector_v3`](super::Client::get_connector_v3): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetConnectorV3<'a> {
-    client: &'a super::Client,
+pub struct GetConnectorV3 {
+    client: super::Client,
     id: ::std::string::String,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> GetConnectorV3<'a> {
-    /// Overrides the client's timeout or retry policy for this call.
+impl GetConnectorV3 {
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -252,7 +342,10 @@ impl<'a> GetConnectorV3<'a> {
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::ConnectorV3, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        super::types::ConnectorV3,
+        crate::runtime::Error<GetConnectorV3Error>,
+    > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
@@ -261,7 +354,7 @@ impl<'a> GetConnectorV3<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::ConnectorV3>,
-        crate::runtime::Error,
+        crate::runtime::Error<GetConnectorV3Error>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "getConnectorV3",
@@ -281,28 +374,54 @@ impl<'a> GetConnectorV3<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::ConnectorV3,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        ::std::result::Result::Err(
-            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
-        )
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 }
 
 /// The request of [`Client::update_connector_v3`](super::Client::update_connector_v3): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct UpdateConnectorV3<'a> {
-    client: &'a super::Client,
+pub struct UpdateConnectorV3 {
+    client: super::Client,
     id: ::std::string::String,
     body: super::types::UpdateConnectorV3,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> UpdateConnectorV3<'a> {
-    /// Overrides the client's timeout or retry policy for this call.
+impl UpdateConnectorV3 {
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -311,7 +430,10 @@ impl<'a> UpdateConnectorV3<'a> {
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::ConnectorV3, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        super::types::ConnectorV3,
+        crate::runtime::Error<UpdateConnectorV3Error>,
+    > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
@@ -320,7 +442,7 @@ impl<'a> UpdateConnectorV3<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::ConnectorV3>,
-        crate::runtime::Error,
+        crate::runtime::Error<UpdateConnectorV3Error>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "updateConnectorV3",
@@ -341,41 +463,72 @@ impl<'a> UpdateConnectorV3<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::ConnectorV3,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        ::std::result::Result::Err(
-            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
-        )
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 }
 
 /// The request of [`Client::delete_connector_v3`](super::Client::delete_connector_v3): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct DeleteConnectorV3<'a> {
-    client: &'a super::Client,
+pub struct DeleteConnectorV3 {
+    client: super::Client,
     id: ::std::string::String,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> DeleteConnectorV3<'a> {
-    /// Overrides the client's timeout or retry policy for this call.
+impl DeleteConnectorV3 {
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
-    pub async fn send(self) -> ::std::result::Result<(), crate::runtime::Error> {
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<(), crate::runtime::Error<DeleteConnectorV3Error>> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
-    ) -> ::std::result::Result<crate::runtime::Response<()>, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        crate::runtime::Response<()>,
+        crate::runtime::Error<DeleteConnectorV3Error>,
+    > {
         let mut request = crate::runtime::__private::Request::new(
             "deleteConnectorV3",
             ::reqwest::Method::DELETE,
@@ -391,26 +544,52 @@ impl<'a> DeleteConnectorV3<'a> {
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
             let body = ();
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        ::std::result::Result::Err(
-            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
-        )
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 }
 
 /// The request of [`Client::list_connectors_v2`](super::Client::list_connectors_v2): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListConnectorsV2<'a> {
-    client: &'a super::Client,
+pub struct ListConnectorsV2 {
+    client: super::Client,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> ListConnectorsV2<'a> {
-    /// Overrides the client's timeout or retry policy for this call.
+impl ListConnectorsV2 {
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -421,7 +600,7 @@ impl<'a> ListConnectorsV2<'a> {
         self,
     ) -> ::std::result::Result<
         ::std::vec::Vec<super::types::ConnectorV2>,
-        crate::runtime::Error,
+        crate::runtime::Error<ListConnectorsV2Error>,
     > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
@@ -431,7 +610,7 @@ impl<'a> ListConnectorsV2<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<::std::vec::Vec<super::types::ConnectorV2>>,
-        crate::runtime::Error,
+        crate::runtime::Error<ListConnectorsV2Error>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "listConnectorsV2",
@@ -447,12 +626,178 @@ impl<'a> ListConnectorsV2<'a> {
             let body = crate::runtime::__private::decode_json::<
                 ::std::vec::Vec<super::types::ConnectorV2>,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        ::std::result::Result::Err(
-            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
-        )
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
+    }
+}
+
+/// The failures [`Client::list_connectors_v3`](super::Client::list_connectors_v3) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ListConnectorsV3Error {
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for ListConnectorsV3Error {
+    fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
+        Self::Other
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        ::std::option::Option::None
+    }
+}
+
+/// The failures [`Client::get_connector_v3`](super::Client::get_connector_v3) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum GetConnectorV3Error {
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for GetConnectorV3Error {
+    fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
+        Self::Other
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        ::std::option::Option::None
+    }
+}
+
+/// The failures [`Client::update_connector_v3`](super::Client::update_connector_v3) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum UpdateConnectorV3Error {
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for UpdateConnectorV3Error {
+    fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
+        Self::Other
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        ::std::option::Option::None
+    }
+}
+
+/// The failures [`Client::delete_connector_v3`](super::Client::delete_connector_v3) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum DeleteConnectorV3Error {
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for DeleteConnectorV3Error {
+    fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
+        Self::Other
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        ::std::option::Option::None
+    }
+}
+
+/// The failures [`Client::list_connectors_v2`](super::Client::list_connectors_v2) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ListConnectorsV2Error {
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for ListConnectorsV2Error {
+    fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
+        Self::Other
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        ::std::option::Option::None
     }
 }

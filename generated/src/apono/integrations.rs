@@ -15,9 +15,14 @@ impl super::Client {
     /// Returns one page of the account's integrations, optionally narrowed by category, connector, name, status or type. Follow `pagination.next_page_token` to read further pages.
     ///
     /// `GET /api/admin/v4/integrations`
-    pub fn list_integrations_v4(&self) -> ListIntegrationsV4<'_> {
+    ///
+    /// # Errors
+    ///
+    /// [`Error<ListIntegrationsV4Error>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`ListIntegrationsV4Error`]:
+    /// - any other status: [`ListIntegrationsV4Error::Other`]
+    pub fn list_integrations_v4(&self) -> ListIntegrationsV4 {
         ListIntegrationsV4 {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             category: ::std::option::Option::None,
             connector_id: ::std::option::Option::None,
             limit: ::std::option::Option::None,
@@ -34,12 +39,17 @@ impl super::Client {
     /// Registers a new integration of the given type, with its type-specific configuration, optional secret store reference and ownership settings.
     ///
     /// `POST /api/admin/v4/integrations`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<CreateIntegrationV4Error>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`CreateIntegrationV4Error`]:
+    /// - any other status: [`CreateIntegrationV4Error::Other`]
     pub fn create_integration_v4(
         &self,
         body: super::types::CreateIntegrationV4,
-    ) -> CreateIntegrationV4<'_> {
+    ) -> CreateIntegrationV4 {
         CreateIntegrationV4 {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             body,
             options: ::std::default::Default::default(),
         }
@@ -50,12 +60,17 @@ impl super::Client {
     /// Fetches a single integration by its identifier.
     ///
     /// `GET /api/admin/v4/integrations/{id}`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<GetIntegrationV4Error>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`GetIntegrationV4Error`]:
+    /// - any other status: [`GetIntegrationV4Error::Other`]
     pub fn get_integration_v4(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetIntegrationV4<'_> {
+    ) -> GetIntegrationV4 {
         GetIntegrationV4 {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             id: id.into(),
             options: ::std::default::Default::default(),
         }
@@ -66,13 +81,18 @@ impl super::Client {
     /// Replaces the editable settings of an existing integration. The integration type cannot be changed.
     ///
     /// `PUT /api/admin/v4/integrations/{id}`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<UpdateIntegrationV4Error>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`UpdateIntegrationV4Error`]:
+    /// - any other status: [`UpdateIntegrationV4Error::Other`]
     pub fn update_integration_v4(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
         body: super::types::UpdateIntegrationV4,
-    ) -> UpdateIntegrationV4<'_> {
+    ) -> UpdateIntegrationV4 {
         UpdateIntegrationV4 {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             id: id.into(),
             body,
             options: ::std::default::Default::default(),
@@ -84,12 +104,17 @@ impl super::Client {
     /// Removes an integration. Nothing is returned on success.
     ///
     /// `DELETE /api/admin/v4/integrations/{id}`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<DeleteIntegrationV4Error>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`DeleteIntegrationV4Error`]:
+    /// - any other status: [`DeleteIntegrationV4Error::Other`]
     pub fn delete_integration_v4(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteIntegrationV4<'_> {
+    ) -> DeleteIntegrationV4 {
         DeleteIntegrationV4 {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             id: id.into(),
             options: ::std::default::Default::default(),
         }
@@ -100,9 +125,14 @@ impl super::Client {
     /// Returns the account's integrations in the v2 representation, wrapped in a `data` array with offset-style pagination metadata. The endpoint takes no query parameters.
     ///
     /// `GET /api/v2/integrations`
-    pub fn list_integrations_v2(&self) -> ListIntegrationsV2<'_> {
+    ///
+    /// # Errors
+    ///
+    /// [`Error<ListIntegrationsV2Error>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`ListIntegrationsV2Error`]:
+    /// - any other status: [`ListIntegrationsV2Error::Other`]
+    pub fn list_integrations_v2(&self) -> ListIntegrationsV2 {
         ListIntegrationsV2 {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             options: ::std::default::Default::default(),
         }
     }
@@ -112,12 +142,17 @@ impl super::Client {
     /// Registers a new integration using the v2 model, where type-specific settings go in a free-form `metadata` object.
     ///
     /// `POST /api/v2/integrations`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<CreateIntegrationV2Error>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`CreateIntegrationV2Error`]:
+    /// - any other status: [`CreateIntegrationV2Error::Other`]
     pub fn create_integration_v2(
         &self,
         body: super::types::CreateIntegrationV2,
-    ) -> CreateIntegrationV2<'_> {
+    ) -> CreateIntegrationV2 {
         CreateIntegrationV2 {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             body,
             options: ::std::default::Default::default(),
         }
@@ -128,9 +163,14 @@ impl super::Client {
     /// Returns the catalog of integration types Apono supports, each with the configuration parameters it accepts and the secret stores it can use.
     ///
     /// `GET /api/v2/integrations-catalog`
-    pub fn list_integration_configs(&self) -> ListIntegrationConfigs<'_> {
+    ///
+    /// # Errors
+    ///
+    /// [`Error<ListIntegrationConfigsError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`ListIntegrationConfigsError`]:
+    /// - any other status: [`ListIntegrationConfigsError::Other`]
+    pub fn list_integration_configs(&self) -> ListIntegrationConfigs {
         ListIntegrationConfigs {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             options: ::std::default::Default::default(),
         }
     }
@@ -140,12 +180,17 @@ impl super::Client {
     /// Returns the catalog entry for a single integration type, describing the parameters needed to configure it.
     ///
     /// `GET /api/v2/integrations-catalog/{type}`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<GetIntegrationConfigError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`GetIntegrationConfigError`]:
+    /// - any other status: [`GetIntegrationConfigError::Other`]
     pub fn get_integration_config(
         &self,
         r#type: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetIntegrationConfig<'_> {
+    ) -> GetIntegrationConfig {
         GetIntegrationConfig {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             r#type: r#type.into(),
             options: ::std::default::Default::default(),
         }
@@ -156,12 +201,17 @@ impl super::Client {
     /// Fetches a single integration by its identifier, in the v2 representation.
     ///
     /// `GET /api/v2/integrations/{id}`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<GetIntegrationV2Error>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`GetIntegrationV2Error`]:
+    /// - any other status: [`GetIntegrationV2Error::Other`]
     pub fn get_integration_v2(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetIntegrationV2<'_> {
+    ) -> GetIntegrationV2 {
         GetIntegrationV2 {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             id: id.into(),
             options: ::std::default::Default::default(),
         }
@@ -172,13 +222,18 @@ impl super::Client {
     /// Replaces the editable settings of an integration using the v2 model.
     ///
     /// `PUT /api/v2/integrations/{id}`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<UpdateIntegrationV2Error>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`UpdateIntegrationV2Error`]:
+    /// - any other status: [`UpdateIntegrationV2Error::Other`]
     pub fn update_integration_v2(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
         body: super::types::UpdateIntegrationV2,
-    ) -> UpdateIntegrationV2<'_> {
+    ) -> UpdateIntegrationV2 {
         UpdateIntegrationV2 {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             id: id.into(),
             body,
             options: ::std::default::Default::default(),
@@ -190,12 +245,17 @@ impl super::Client {
     /// Removes an integration. Unlike the admin v4 endpoint, this one answers 200 with a confirmation message.
     ///
     /// `DELETE /api/v2/integrations/{id}`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<DeleteIntegrationV2Error>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`DeleteIntegrationV2Error`]:
+    /// - any other status: [`DeleteIntegrationV2Error::Other`]
     pub fn delete_integration_v2(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
-    ) -> DeleteIntegrationV2<'_> {
+    ) -> DeleteIntegrationV2 {
         DeleteIntegrationV2 {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             id: id.into(),
             options: ::std::default::Default::default(),
         }
@@ -206,12 +266,17 @@ impl super::Client {
     /// Asks Apono to re-scan the integration so that its discovered resources and permissions are brought up to date.
     ///
     /// `POST /api/v2/integrations/{id}/refresh`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<RefreshIntegrationV2Error>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`RefreshIntegrationV2Error`]:
+    /// - any other status: [`RefreshIntegrationV2Error::Other`]
     pub fn refresh_integration_v2(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
-    ) -> RefreshIntegrationV2<'_> {
+    ) -> RefreshIntegrationV2 {
         RefreshIntegrationV2 {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             id: id.into(),
             options: ::std::default::Default::default(),
         }
@@ -222,12 +287,17 @@ impl super::Client {
     /// Returns the user-defined key/value tags attached to one integration resource.
     ///
     /// `GET /api/v3/integrations/resources/{resource_id}/user-tags`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<GetResourceUserTagsError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`GetResourceUserTagsError`]:
+    /// - any other status: [`GetResourceUserTagsError::Other`]
     pub fn get_resource_user_tags(
         &self,
         resource_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetResourceUserTags<'_> {
+    ) -> GetResourceUserTags {
         GetResourceUserTags {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             resource_id: resource_id.into(),
             options: ::std::default::Default::default(),
         }
@@ -238,13 +308,18 @@ impl super::Client {
     /// Sets the user-defined key/value tags of one integration resource.
     ///
     /// `PUT /api/v3/integrations/resources/{resource_id}/user-tags`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<UpdateResourceUserTagsError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`UpdateResourceUserTagsError`]:
+    /// - any other status: [`UpdateResourceUserTagsError::Other`]
     pub fn update_resource_user_tags(
         &self,
         resource_id: impl ::std::convert::Into<::std::string::String>,
         body: super::types::UpdateResourceUserTagsRequest,
-    ) -> UpdateResourceUserTags<'_> {
+    ) -> UpdateResourceUserTags {
         UpdateResourceUserTags {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             resource_id: resource_id.into(),
             body,
             options: ::std::default::Default::default(),
@@ -256,12 +331,17 @@ impl super::Client {
     /// Returns the permissions an integration offers across the whole tenant, optionally restricted to one resource type.
     ///
     /// `GET /api/v3/integrations/{id}/permissions`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<GetIntegrationPermissionsError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`GetIntegrationPermissionsError`]:
+    /// - any other status: [`GetIntegrationPermissionsError::Other`]
     pub fn get_integration_permissions(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetIntegrationPermissions<'_> {
+    ) -> GetIntegrationPermissions {
         GetIntegrationPermissions {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             id: id.into(),
             resource_type: ::std::option::Option::None,
             options: ::std::default::Default::default(),
@@ -273,12 +353,17 @@ impl super::Client {
     /// Returns the resources discovered in an integration across the whole tenant, optionally restricted to one resource type.
     ///
     /// `GET /api/v3/integrations/{id}/resources`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<GetIntegrationResourcesError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`GetIntegrationResourcesError`]:
+    /// - any other status: [`GetIntegrationResourcesError::Other`]
     pub fn get_integration_resources(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
-    ) -> GetIntegrationResources<'_> {
+    ) -> GetIntegrationResources {
         GetIntegrationResources {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             id: id.into(),
             resource_type: ::std::option::Option::None,
             options: ::std::default::Default::default(),
@@ -289,8 +374,8 @@ impl super::Client {
 /// The request of [`Client::list_integrations_v4`](super::Client::list_integrations_v4): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListIntegrationsV4<'a> {
-    client: &'a super::Client,
+pub struct ListIntegrationsV4 {
+    client: super::Client,
     category: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     connector_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     limit: ::std::option::Option<i32>,
@@ -301,7 +386,7 @@ pub struct ListIntegrationsV4<'a> {
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> ListIntegrationsV4<'a> {
+impl ListIntegrationsV4 {
     /// Only return integrations in these categories.
     pub fn category(
         mut self,
@@ -378,7 +463,37 @@ impl<'a> ListIntegrationsV4<'a> {
         self
     }
 
-    /// Overrides the client's timeout or retry policy for this call.
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -387,7 +502,10 @@ impl<'a> ListIntegrationsV4<'a> {
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::IntegrationV4List, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        super::types::IntegrationV4List,
+        crate::runtime::Error<ListIntegrationsV4Error>,
+    > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
@@ -396,7 +514,7 @@ impl<'a> ListIntegrationsV4<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::IntegrationV4List>,
-        crate::runtime::Error,
+        crate::runtime::Error<ListIntegrationsV4Error>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "listIntegrationsV4",
@@ -441,21 +559,20 @@ impl<'a> ListIntegrationsV4<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::IntegrationV4List,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        ::std::result::Result::Err(
-            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
-        )
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 
     /// Every page, fetched lazily as the stream is polled: no request is sent before the first poll. The stream ends after the last page (an empty page, no next token, or a token seen before).
     pub fn pages(
         self,
     ) -> ::futures::stream::BoxStream<
-        'a,
-        ::std::result::Result<super::types::IntegrationV4List, crate::runtime::Error>,
+        'static,
+        ::std::result::Result<
+            super::types::IntegrationV4List,
+            crate::runtime::Error<ListIntegrationsV4Error>,
+        >,
     > {
         ::std::boxed::Box::pin(
             crate::runtime::__private::token_pages(
@@ -476,8 +593,11 @@ impl<'a> ListIntegrationsV4<'a> {
     pub fn items(
         self,
     ) -> ::futures::stream::BoxStream<
-        'a,
-        ::std::result::Result<super::types::IntegrationV4, crate::runtime::Error>,
+        'static,
+        ::std::result::Result<
+            super::types::IntegrationV4,
+            crate::runtime::Error<ListIntegrationsV4Error>,
+        >,
     > {
         ::std::boxed::Box::pin(
             crate::runtime::__private::items(self.pages(), Self::page_items),
@@ -504,14 +624,44 @@ impl<'a> ListIntegrationsV4<'a> {
 /// The request of [`Client::create_integration_v4`](super::Client::create_integration_v4): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct CreateIntegrationV4<'a> {
-    client: &'a super::Client,
+pub struct CreateIntegrationV4 {
+    client: super::Client,
     body: super::types::CreateIntegrationV4,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> CreateIntegrationV4<'a> {
-    /// Overrides the client's timeout or retry policy for this call.
+impl CreateIntegrationV4 {
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -520,7 +670,10 @@ impl<'a> CreateIntegrationV4<'a> {
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::IntegrationV4, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        super::types::IntegrationV4,
+        crate::runtime::Error<CreateIntegrationV4Error>,
+    > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
@@ -529,7 +682,7 @@ impl<'a> CreateIntegrationV4<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::IntegrationV4>,
-        crate::runtime::Error,
+        crate::runtime::Error<CreateIntegrationV4Error>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "createIntegrationV4",
@@ -547,27 +700,53 @@ impl<'a> CreateIntegrationV4<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::IntegrationV4,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        ::std::result::Result::Err(
-            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
-        )
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 }
 
 /// The request of [`Client::get_integration_v4`](super::Client::get_integration_v4): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetIntegrationV4<'a> {
-    client: &'a super::Client,
+pub struct GetIntegrationV4 {
+    client: super::Client,
     id: ::std::string::String,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> GetIntegrationV4<'a> {
-    /// Overrides the client's timeout or retry policy for this call.
+impl GetIntegrationV4 {
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -576,7 +755,10 @@ impl<'a> GetIntegrationV4<'a> {
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::IntegrationV4, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        super::types::IntegrationV4,
+        crate::runtime::Error<GetIntegrationV4Error>,
+    > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
@@ -585,7 +767,7 @@ impl<'a> GetIntegrationV4<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::IntegrationV4>,
-        crate::runtime::Error,
+        crate::runtime::Error<GetIntegrationV4Error>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "getIntegrationV4",
@@ -605,28 +787,54 @@ impl<'a> GetIntegrationV4<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::IntegrationV4,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        ::std::result::Result::Err(
-            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
-        )
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 }
 
 /// The request of [`Client::update_integration_v4`](super::Client::update_integration_v4): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct UpdateIntegrationV4<'a> {
-    client: &'a super::Client,
+pub struct UpdateIntegrationV4 {
+    client: super::Client,
     id: ::std::string::String,
     body: super::types::UpdateIntegrationV4,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> UpdateIntegrationV4<'a> {
-    /// Overrides the client's timeout or retry policy for this call.
+impl UpdateIntegrationV4 {
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -635,7 +843,10 @@ impl<'a> UpdateIntegrationV4<'a> {
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::IntegrationV4, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        super::types::IntegrationV4,
+        crate::runtime::Error<UpdateIntegrationV4Error>,
+    > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
@@ -644,7 +855,7 @@ impl<'a> UpdateIntegrationV4<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::IntegrationV4>,
-        crate::runtime::Error,
+        crate::runtime::Error<UpdateIntegrationV4Error>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "updateIntegrationV4",
@@ -666,41 +877,72 @@ impl<'a> UpdateIntegrationV4<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::IntegrationV4,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        ::std::result::Result::Err(
-            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
-        )
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 }
 
 /// The request of [`Client::delete_integration_v4`](super::Client::delete_integration_v4): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct DeleteIntegrationV4<'a> {
-    client: &'a super::Client,
+pub struct DeleteIntegrationV4 {
+    client: super::Client,
     id: ::std::string::String,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> DeleteIntegrationV4<'a> {
-    /// Overrides the client's timeout or retry policy for this call.
+impl DeleteIntegrationV4 {
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
-    pub async fn send(self) -> ::std::result::Result<(), crate::runtime::Error> {
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<(), crate::runtime::Error<DeleteIntegrationV4Error>> {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
     pub async fn send_with_response(
         self,
-    ) -> ::std::result::Result<crate::runtime::Response<()>, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        crate::runtime::Response<()>,
+        crate::runtime::Error<DeleteIntegrationV4Error>,
+    > {
         let mut request = crate::runtime::__private::Request::new(
             "deleteIntegrationV4",
             ::reqwest::Method::DELETE,
@@ -716,26 +958,52 @@ impl<'a> DeleteIntegrationV4<'a> {
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_success() {
             let body = ();
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        ::std::result::Result::Err(
-            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
-        )
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 }
 
 /// The request of [`Client::list_integrations_v2`](super::Client::list_integrations_v2): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListIntegrationsV2<'a> {
-    client: &'a super::Client,
+pub struct ListIntegrationsV2 {
+    client: super::Client,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> ListIntegrationsV2<'a> {
-    /// Overrides the client's timeout or retry policy for this call.
+impl ListIntegrationsV2 {
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -744,7 +1012,10 @@ impl<'a> ListIntegrationsV2<'a> {
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::IntegrationV2List, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        super::types::IntegrationV2List,
+        crate::runtime::Error<ListIntegrationsV2Error>,
+    > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
@@ -753,7 +1024,7 @@ impl<'a> ListIntegrationsV2<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::IntegrationV2List>,
-        crate::runtime::Error,
+        crate::runtime::Error<ListIntegrationsV2Error>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "listIntegrationsV2",
@@ -769,27 +1040,53 @@ impl<'a> ListIntegrationsV2<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::IntegrationV2List,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        ::std::result::Result::Err(
-            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
-        )
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 }
 
 /// The request of [`Client::create_integration_v2`](super::Client::create_integration_v2): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct CreateIntegrationV2<'a> {
-    client: &'a super::Client,
+pub struct CreateIntegrationV2 {
+    client: super::Client,
     body: super::types::CreateIntegrationV2,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> CreateIntegrationV2<'a> {
-    /// Overrides the client's timeout or retry policy for this call.
+impl CreateIntegrationV2 {
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -798,7 +1095,10 @@ impl<'a> CreateIntegrationV2<'a> {
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::IntegrationV2, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        super::types::IntegrationV2,
+        crate::runtime::Error<CreateIntegrationV2Error>,
+    > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
@@ -807,7 +1107,7 @@ impl<'a> CreateIntegrationV2<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::IntegrationV2>,
-        crate::runtime::Error,
+        crate::runtime::Error<CreateIntegrationV2Error>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "createIntegrationV2",
@@ -825,26 +1125,52 @@ impl<'a> CreateIntegrationV2<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::IntegrationV2,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        ::std::result::Result::Err(
-            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
-        )
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 }
 
 /// The request of [`Client::list_integration_configs`](super::Client::list_integration_configs): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListIntegrationConfigs<'a> {
-    client: &'a super::Client,
+pub struct ListIntegrationConfigs {
+    client: super::Client,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> ListIntegrationConfigs<'a> {
-    /// Overrides the client's timeout or retry policy for this call.
+impl ListIntegrationConfigs {
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -855,7 +1181,7 @@ impl<'a> ListIntegrationConfigs<'a> {
         self,
     ) -> ::std::result::Result<
         super::types::IntegrationConfigList,
-        crate::runtime::Error,
+        crate::runtime::Error<ListIntegrationConfigsError>,
     > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
@@ -865,7 +1191,7 @@ impl<'a> ListIntegrationConfigs<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::IntegrationConfigList>,
-        crate::runtime::Error,
+        crate::runtime::Error<ListIntegrationConfigsError>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "listIntegrationConfigs",
@@ -881,27 +1207,53 @@ impl<'a> ListIntegrationConfigs<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::IntegrationConfigList,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        ::std::result::Result::Err(
-            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
-        )
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 }
 
 /// The request of [`Client::get_integration_config`](super::Client::get_integration_config): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetIntegrationConfig<'a> {
-    client: &'a super::Client,
+pub struct GetIntegrationConfig {
+    client: super::Client,
     r#type: ::std::string::String,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> GetIntegrationConfig<'a> {
-    /// Overrides the client's timeout or retry policy for this call.
+impl GetIntegrationConfig {
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -910,7 +1262,10 @@ impl<'a> GetIntegrationConfig<'a> {
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::IntegrationConfig, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        super::types::IntegrationConfig,
+        crate::runtime::Error<GetIntegrationConfigError>,
+    > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
@@ -919,7 +1274,7 @@ impl<'a> GetIntegrationConfig<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::IntegrationConfig>,
-        crate::runtime::Error,
+        crate::runtime::Error<GetIntegrationConfigError>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "getIntegrationConfig",
@@ -939,27 +1294,53 @@ impl<'a> GetIntegrationConfig<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::IntegrationConfig,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        ::std::result::Result::Err(
-            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
-        )
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 }
 
 /// The request of [`Client::get_integration_v2`](super::Client::get_integration_v2): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetIntegrationV2<'a> {
-    client: &'a super::Client,
+pub struct GetIntegrationV2 {
+    client: super::Client,
     id: ::std::string::String,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> GetIntegrationV2<'a> {
-    /// Overrides the client's timeout or retry policy for this call.
+impl GetIntegrationV2 {
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -968,7 +1349,10 @@ impl<'a> GetIntegrationV2<'a> {
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::IntegrationV2, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        super::types::IntegrationV2,
+        crate::runtime::Error<GetIntegrationV2Error>,
+    > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
@@ -977,7 +1361,7 @@ impl<'a> GetIntegrationV2<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::IntegrationV2>,
-        crate::runtime::Error,
+        crate::runtime::Error<GetIntegrationV2Error>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "getIntegrationV2",
@@ -994,28 +1378,54 @@ impl<'a> GetIntegrationV2<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::IntegrationV2,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        ::std::result::Result::Err(
-            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
-        )
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 }
 
 /// The request of [`Client::update_integration_v2`](super::Client::update_integration_v2): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct UpdateIntegrationV2<'a> {
-    client: &'a super::Client,
+pub struct UpdateIntegrationV2 {
+    client: super::Client,
     id: ::std::string::String,
     body: super::types::UpdateIntegrationV2,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> UpdateIntegrationV2<'a> {
-    /// Overrides the client's timeout or retry policy for this call.
+impl UpdateIntegrationV2 {
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -1024,7 +1434,10 @@ impl<'a> UpdateIntegrationV2<'a> {
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::IntegrationV2, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        super::types::IntegrationV2,
+        crate::runtime::Error<UpdateIntegrationV2Error>,
+    > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
@@ -1033,7 +1446,7 @@ impl<'a> UpdateIntegrationV2<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::IntegrationV2>,
-        crate::runtime::Error,
+        crate::runtime::Error<UpdateIntegrationV2Error>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "updateIntegrationV2",
@@ -1052,27 +1465,53 @@ impl<'a> UpdateIntegrationV2<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::IntegrationV2,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        ::std::result::Result::Err(
-            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
-        )
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 }
 
 /// The request of [`Client::delete_integration_v2`](super::Client::delete_integration_v2): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct DeleteIntegrationV2<'a> {
-    client: &'a super::Client,
+pub struct DeleteIntegrationV2 {
+    client: super::Client,
     id: ::std::string::String,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> DeleteIntegrationV2<'a> {
-    /// Overrides the client's timeout or retry policy for this call.
+impl DeleteIntegrationV2 {
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -1081,7 +1520,10 @@ impl<'a> DeleteIntegrationV2<'a> {
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::MessageResponse, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        super::types::MessageResponse,
+        crate::runtime::Error<DeleteIntegrationV2Error>,
+    > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
@@ -1090,7 +1532,7 @@ impl<'a> DeleteIntegrationV2<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::MessageResponse>,
-        crate::runtime::Error,
+        crate::runtime::Error<DeleteIntegrationV2Error>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "deleteIntegrationV2",
@@ -1107,27 +1549,53 @@ impl<'a> DeleteIntegrationV2<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::MessageResponse,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        ::std::result::Result::Err(
-            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
-        )
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 }
 
 /// The request of [`Client::refresh_integration_v2`](super::Client::refresh_integration_v2): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct RefreshIntegrationV2<'a> {
-    client: &'a super::Client,
+pub struct RefreshIntegrationV2 {
+    client: super::Client,
     id: ::std::string::String,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> RefreshIntegrationV2<'a> {
-    /// Overrides the client's timeout or retry policy for this call.
+impl RefreshIntegrationV2 {
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -1136,7 +1604,10 @@ impl<'a> RefreshIntegrationV2<'a> {
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::MessageResponse, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        super::types::MessageResponse,
+        crate::runtime::Error<RefreshIntegrationV2Error>,
+    > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
@@ -1145,7 +1616,7 @@ impl<'a> RefreshIntegrationV2<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::MessageResponse>,
-        crate::runtime::Error,
+        crate::runtime::Error<RefreshIntegrationV2Error>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "refreshIntegrationV2",
@@ -1166,27 +1637,53 @@ impl<'a> RefreshIntegrationV2<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::MessageResponse,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        ::std::result::Result::Err(
-            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
-        )
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 }
 
 /// The request of [`Client::get_resource_user_tags`](super::Client::get_resource_user_tags): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetResourceUserTags<'a> {
-    client: &'a super::Client,
+pub struct GetResourceUserTags {
+    client: super::Client,
     resource_id: ::std::string::String,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> GetResourceUserTags<'a> {
-    /// Overrides the client's timeout or retry policy for this call.
+impl GetResourceUserTags {
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -1195,7 +1692,10 @@ impl<'a> GetResourceUserTags<'a> {
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::ResourceUserTags, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        super::types::ResourceUserTags,
+        crate::runtime::Error<GetResourceUserTagsError>,
+    > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
@@ -1204,7 +1704,7 @@ impl<'a> GetResourceUserTags<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::ResourceUserTags>,
-        crate::runtime::Error,
+        crate::runtime::Error<GetResourceUserTagsError>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "getResourceUserTags",
@@ -1225,28 +1725,54 @@ impl<'a> GetResourceUserTags<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::ResourceUserTags,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        ::std::result::Result::Err(
-            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
-        )
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 }
 
 /// The request of [`Client::update_resource_user_tags`](super::Client::update_resource_user_tags): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct UpdateResourceUserTags<'a> {
-    client: &'a super::Client,
+pub struct UpdateResourceUserTags {
+    client: super::Client,
     resource_id: ::std::string::String,
     body: super::types::UpdateResourceUserTagsRequest,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> UpdateResourceUserTags<'a> {
-    /// Overrides the client's timeout or retry policy for this call.
+impl UpdateResourceUserTags {
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -1255,7 +1781,10 @@ impl<'a> UpdateResourceUserTags<'a> {
     /// Sends the request and decodes the documented success body.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<super::types::MessageResponse, crate::runtime::Error> {
+    ) -> ::std::result::Result<
+        super::types::MessageResponse,
+        crate::runtime::Error<UpdateResourceUserTagsError>,
+    > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
 
@@ -1264,7 +1793,7 @@ impl<'a> UpdateResourceUserTags<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::MessageResponse>,
-        crate::runtime::Error,
+        crate::runtime::Error<UpdateResourceUserTagsError>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "updateResourceUserTags",
@@ -1286,27 +1815,23 @@ impl<'a> UpdateResourceUserTags<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::MessageResponse,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        ::std::result::Result::Err(
-            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
-        )
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 }
 
 /// The request of [`Client::get_integration_permissions`](super::Client::get_integration_permissions): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetIntegrationPermissions<'a> {
-    client: &'a super::Client,
+pub struct GetIntegrationPermissions {
+    client: super::Client,
     id: ::std::string::String,
     resource_type: ::std::option::Option<::std::string::String>,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> GetIntegrationPermissions<'a> {
+impl GetIntegrationPermissions {
     /// Only return entries for this resource type.
     pub fn resource_type(
         mut self,
@@ -1316,7 +1841,37 @@ impl<'a> GetIntegrationPermissions<'a> {
         self
     }
 
-    /// Overrides the client's timeout or retry policy for this call.
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -1327,7 +1882,7 @@ impl<'a> GetIntegrationPermissions<'a> {
         self,
     ) -> ::std::result::Result<
         super::types::IntegrationPermissionList,
-        crate::runtime::Error,
+        crate::runtime::Error<GetIntegrationPermissionsError>,
     > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
@@ -1337,7 +1892,7 @@ impl<'a> GetIntegrationPermissions<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::IntegrationPermissionList>,
-        crate::runtime::Error,
+        crate::runtime::Error<GetIntegrationPermissionsError>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "getIntegrationPermissions",
@@ -1361,27 +1916,23 @@ impl<'a> GetIntegrationPermissions<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::IntegrationPermissionList,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        ::std::result::Result::Err(
-            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
-        )
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 }
 
 /// The request of [`Client::get_integration_resources`](super::Client::get_integration_resources): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct GetIntegrationResources<'a> {
-    client: &'a super::Client,
+pub struct GetIntegrationResources {
+    client: super::Client,
     id: ::std::string::String,
     resource_type: ::std::option::Option<::std::string::String>,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> GetIntegrationResources<'a> {
+impl GetIntegrationResources {
     /// Only return entries for this resource type.
     pub fn resource_type(
         mut self,
@@ -1391,7 +1942,37 @@ impl<'a> GetIntegrationResources<'a> {
         self
     }
 
-    /// Overrides the client's timeout or retry policy for this call.
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -1402,7 +1983,7 @@ impl<'a> GetIntegrationResources<'a> {
         self,
     ) -> ::std::result::Result<
         super::types::IntegrationResourceList,
-        crate::runtime::Error,
+        crate::runtime::Error<GetIntegrationResourcesError>,
     > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
@@ -1412,7 +1993,7 @@ impl<'a> GetIntegrationResources<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::IntegrationResourceList>,
-        crate::runtime::Error,
+        crate::runtime::Error<GetIntegrationResourcesError>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "getIntegrationResources",
@@ -1436,12 +2017,586 @@ impl<'a> GetIntegrationResources<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::IntegrationResourceList,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        ::std::result::Result::Err(
-            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
-        )
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
+    }
+}
+
+/// The failures [`Client::list_integrations_v4`](super::Client::list_integrations_v4) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ListIntegrationsV4Error {
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for ListIntegrationsV4Error {
+    fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
+        Self::Other
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        ::std::option::Option::None
+    }
+}
+
+/// The failures [`Client::create_integration_v4`](super::Client::create_integration_v4) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum CreateIntegrationV4Error {
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for CreateIntegrationV4Error {
+    fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
+        Self::Other
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        ::std::option::Option::None
+    }
+}
+
+/// The failures [`Client::get_integration_v4`](super::Client::get_integration_v4) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum GetIntegrationV4Error {
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for GetIntegrationV4Error {
+    fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
+        Self::Other
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        ::std::option::Option::None
+    }
+}
+
+/// The failures [`Client::update_integration_v4`](super::Client::update_integration_v4) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum UpdateIntegrationV4Error {
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for UpdateIntegrationV4Error {
+    fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
+        Self::Other
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        ::std::option::Option::None
+    }
+}
+
+/// The failures [`Client::delete_integration_v4`](super::Client::delete_integration_v4) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum DeleteIntegrationV4Error {
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for DeleteIntegrationV4Error {
+    fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
+        Self::Other
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        ::std::option::Option::None
+    }
+}
+
+/// The failures [`Client::list_integrations_v2`](super::Client::list_integrations_v2) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ListIntegrationsV2Error {
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for ListIntegrationsV2Error {
+    fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
+        Self::Other
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        ::std::option::Option::None
+    }
+}
+
+/// The failures [`Client::create_integration_v2`](super::Client::create_integration_v2) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum CreateIntegrationV2Error {
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for CreateIntegrationV2Error {
+    fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
+        Self::Other
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        ::std::option::Option::None
+    }
+}
+
+/// The failures [`Client::list_integration_configs`](super::Client::list_integration_configs) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ListIntegrationConfigsError {
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for ListIntegrationConfigsError {
+    fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
+        Self::Other
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        ::std::option::Option::None
+    }
+}
+
+/// The failures [`Client::get_integration_config`](super::Client::get_integration_config) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum GetIntegrationConfigError {
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for GetIntegrationConfigError {
+    fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
+        Self::Other
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        ::std::option::Option::None
+    }
+}
+
+/// The failures [`Client::get_integration_v2`](super::Client::get_integration_v2) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum GetIntegrationV2Error {
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for GetIntegrationV2Error {
+    fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
+        Self::Other
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        ::std::option::Option::None
+    }
+}
+
+/// The failures [`Client::update_integration_v2`](super::Client::update_integration_v2) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum UpdateIntegrationV2Error {
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for UpdateIntegrationV2Error {
+    fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
+        Self::Other
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        ::std::option::Option::None
+    }
+}
+
+/// The failures [`Client::delete_integration_v2`](super::Client::delete_integration_v2) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum DeleteIntegrationV2Error {
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for DeleteIntegrationV2Error {
+    fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
+        Self::Other
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        ::std::option::Option::None
+    }
+}
+
+/// The failures [`Client::refresh_integration_v2`](super::Client::refresh_integration_v2) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum RefreshIntegrationV2Error {
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for RefreshIntegrationV2Error {
+    fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
+        Self::Other
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        ::std::option::Option::None
+    }
+}
+
+/// The failures [`Client::get_resource_user_tags`](super::Client::get_resource_user_tags) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum GetResourceUserTagsError {
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for GetResourceUserTagsError {
+    fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
+        Self::Other
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        ::std::option::Option::None
+    }
+}
+
+/// The failures [`Client::update_resource_user_tags`](super::Client::update_resource_user_tags) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum UpdateResourceUserTagsError {
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for UpdateResourceUserTagsError {
+    fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
+        Self::Other
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        ::std::option::Option::None
+    }
+}
+
+/// The failures [`Client::get_integration_permissions`](super::Client::get_integration_permissions) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum GetIntegrationPermissionsError {
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for GetIntegrationPermissionsError {
+    fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
+        Self::Other
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        ::std::option::Option::None
+    }
+}
+
+/// The failures [`Client::get_integration_resources`](super::Client::get_integration_resources) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum GetIntegrationResourcesError {
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for GetIntegrationResourcesError {
+    fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
+        Self::Other
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        ::std::option::Option::None
     }
 }

@@ -15,9 +15,14 @@ impl super::Client {
     /// Returns the integrations a user may currently request access to.
     ///
     /// `GET /api/v3/selectable-integrations`
-    pub fn list_selectable_integrations(&self) -> ListSelectableIntegrations<'_> {
+    ///
+    /// # Errors
+    ///
+    /// [`Error<ListSelectableIntegrationsError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`ListSelectableIntegrationsError`]:
+    /// - any other status: [`ListSelectableIntegrationsError::Other`]
+    pub fn list_selectable_integrations(&self) -> ListSelectableIntegrations {
         ListSelectableIntegrations {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             user_id: ::std::option::Option::None,
             options: ::std::default::Default::default(),
         }
@@ -28,12 +33,17 @@ impl super::Client {
     /// Returns the resource types of an integration that a user may request access to.
     ///
     /// `GET /api/v3/selectable-integrations/{integration_id}/resource-types`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<ListSelectableResourceTypesError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`ListSelectableResourceTypesError`]:
+    /// - any other status: [`ListSelectableResourceTypesError::Other`]
     pub fn list_selectable_resource_types(
         &self,
         integration_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> ListSelectableResourceTypes<'_> {
+    ) -> ListSelectableResourceTypes {
         ListSelectableResourceTypes {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             integration_id: integration_id.into(),
             user_id: ::std::option::Option::None,
             options: ::std::default::Default::default(),
@@ -45,13 +55,18 @@ impl super::Client {
     /// Returns the permissions a user may request on one resource type of an integration, and whether several may be chosen in one request.
     ///
     /// `GET /api/v3/selectable-integrations/{integration_id}/{resource_type}/permissions`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<ListSelectablePermissionsError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`ListSelectablePermissionsError`]:
+    /// - any other status: [`ListSelectablePermissionsError::Other`]
     pub fn list_selectable_permissions(
         &self,
         integration_id: impl ::std::convert::Into<::std::string::String>,
         resource_type: impl ::std::convert::Into<::std::string::String>,
-    ) -> ListSelectablePermissions<'_> {
+    ) -> ListSelectablePermissions {
         ListSelectablePermissions {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             integration_id: integration_id.into(),
             resource_type: resource_type.into(),
             user_id: ::std::option::Option::None,
@@ -64,13 +79,18 @@ impl super::Client {
     /// Returns the resources of one type in an integration that a user may request access to.
     ///
     /// `GET /api/v3/selectable-integrations/{integration_id}/{resource_type}/resources`
+    ///
+    /// # Errors
+    ///
+    /// [`Error<ListSelectableResourcesError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`ListSelectableResourcesError`]:
+    /// - any other status: [`ListSelectableResourcesError::Other`]
     pub fn list_selectable_resources(
         &self,
         integration_id: impl ::std::convert::Into<::std::string::String>,
         resource_type: impl ::std::convert::Into<::std::string::String>,
-    ) -> ListSelectableResources<'_> {
+    ) -> ListSelectableResources {
         ListSelectableResources {
-            client: self,
+            client: ::std::clone::Clone::clone(self),
             integration_id: integration_id.into(),
             resource_type: resource_type.into(),
             user_id: ::std::option::Option::None,
@@ -82,13 +102,13 @@ impl super::Client {
 /// The request of [`Client::list_selectable_integrations`](super::Client::list_selectable_integrations): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListSelectableIntegrations<'a> {
-    client: &'a super::Client,
+pub struct ListSelectableIntegrations {
+    client: super::Client,
     user_id: ::std::option::Option<::std::string::String>,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> ListSelectableIntegrations<'a> {
+impl ListSelectableIntegrations {
     /// User whose requestable access is evaluated.
     pub fn user_id(
         mut self,
@@ -98,7 +118,37 @@ impl<'a> ListSelectableIntegrations<'a> {
         self
     }
 
-    /// Overrides the client's timeout or retry policy for this call.
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -109,7 +159,7 @@ impl<'a> ListSelectableIntegrations<'a> {
         self,
     ) -> ::std::result::Result<
         super::types::SelectableIntegrationList,
-        crate::runtime::Error,
+        crate::runtime::Error<ListSelectableIntegrationsError>,
     > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
@@ -119,7 +169,7 @@ impl<'a> ListSelectableIntegrations<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::SelectableIntegrationList>,
-        crate::runtime::Error,
+        crate::runtime::Error<ListSelectableIntegrationsError>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "listSelectableIntegrations",
@@ -138,27 +188,23 @@ impl<'a> ListSelectableIntegrations<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::SelectableIntegrationList,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        ::std::result::Result::Err(
-            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
-        )
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 }
 
 /// The request of [`Client::list_selectable_resource_types`](super::Client::list_selectable_resource_types): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListSelectableResourceTypes<'a> {
-    client: &'a super::Client,
+pub struct ListSelectableResourceTypes {
+    client: super::Client,
     integration_id: ::std::string::String,
     user_id: ::std::option::Option<::std::string::String>,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> ListSelectableResourceTypes<'a> {
+impl ListSelectableResourceTypes {
     /// User whose requestable access is evaluated.
     pub fn user_id(
         mut self,
@@ -168,7 +214,37 @@ impl<'a> ListSelectableResourceTypes<'a> {
         self
     }
 
-    /// Overrides the client's timeout or retry policy for this call.
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -179,7 +255,7 @@ impl<'a> ListSelectableResourceTypes<'a> {
         self,
     ) -> ::std::result::Result<
         super::types::SelectableResourceTypeList,
-        crate::runtime::Error,
+        crate::runtime::Error<ListSelectableResourceTypesError>,
     > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
@@ -189,7 +265,7 @@ impl<'a> ListSelectableResourceTypes<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::SelectableResourceTypeList>,
-        crate::runtime::Error,
+        crate::runtime::Error<ListSelectableResourceTypesError>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "listSelectableResourceTypes",
@@ -213,28 +289,24 @@ impl<'a> ListSelectableResourceTypes<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::SelectableResourceTypeList,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        ::std::result::Result::Err(
-            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
-        )
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 }
 
 /// The request of [`Client::list_selectable_permissions`](super::Client::list_selectable_permissions): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListSelectablePermissions<'a> {
-    client: &'a super::Client,
+pub struct ListSelectablePermissions {
+    client: super::Client,
     integration_id: ::std::string::String,
     resource_type: ::std::string::String,
     user_id: ::std::option::Option<::std::string::String>,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> ListSelectablePermissions<'a> {
+impl ListSelectablePermissions {
     /// User whose requestable access is evaluated.
     pub fn user_id(
         mut self,
@@ -244,7 +316,37 @@ impl<'a> ListSelectablePermissions<'a> {
         self
     }
 
-    /// Overrides the client's timeout or retry policy for this call.
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -255,7 +357,7 @@ impl<'a> ListSelectablePermissions<'a> {
         self,
     ) -> ::std::result::Result<
         super::types::SelectablePermissionList,
-        crate::runtime::Error,
+        crate::runtime::Error<ListSelectablePermissionsError>,
     > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
@@ -265,7 +367,7 @@ impl<'a> ListSelectablePermissions<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::SelectablePermissionList>,
-        crate::runtime::Error,
+        crate::runtime::Error<ListSelectablePermissionsError>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "listSelectablePermissions",
@@ -291,28 +393,24 @@ impl<'a> ListSelectablePermissions<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::SelectablePermissionList,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        ::std::result::Result::Err(
-            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
-        )
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
     }
 }
 
 /// The request of [`Client::list_selectable_resources`](super::Client::list_selectable_resources): set optional inputs, then `send()`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
-pub struct ListSelectableResources<'a> {
-    client: &'a super::Client,
+pub struct ListSelectableResources {
+    client: super::Client,
     integration_id: ::std::string::String,
     resource_type: ::std::string::String,
     user_id: ::std::option::Option<::std::string::String>,
     options: crate::runtime::CallOptions,
 }
 
-impl<'a> ListSelectableResources<'a> {
+impl ListSelectableResources {
     /// User whose requestable access is evaluated.
     pub fn user_id(
         mut self,
@@ -322,7 +420,37 @@ impl<'a> ListSelectableResources<'a> {
         self
     }
 
-    /// Overrides the client's timeout or retry policy for this call.
+    /// Bounds the whole call: every attempt and the backoff between
+    /// them (the client's default bounds each attempt only).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.call_timeout(timeout);
+        self
+    }
+
+    /// Bounds each attempt of this call, instead of the client's timeout.
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Retries this call under `policy` instead of the client's.
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Adds a header to this call, beside the client's default headers
+    /// (replacing one of the same name).
+    pub fn header(
+        mut self,
+        name: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Replaces this call's options (timeouts, retry policy, headers) at once.
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
@@ -333,7 +461,7 @@ impl<'a> ListSelectableResources<'a> {
         self,
     ) -> ::std::result::Result<
         super::types::SelectableResourceList,
-        crate::runtime::Error,
+        crate::runtime::Error<ListSelectableResourcesError>,
     > {
         self.send_with_response().await.map(crate::runtime::Response::into_body)
     }
@@ -343,7 +471,7 @@ impl<'a> ListSelectableResources<'a> {
         self,
     ) -> ::std::result::Result<
         crate::runtime::Response<super::types::SelectableResourceList>,
-        crate::runtime::Error,
+        crate::runtime::Error<ListSelectableResourcesError>,
     > {
         let mut request = crate::runtime::__private::Request::new(
             "listSelectableResources",
@@ -369,12 +497,144 @@ impl<'a> ListSelectableResources<'a> {
             let body = crate::runtime::__private::decode_json::<
                 super::types::SelectableResourceList,
             >(&raw)?;
-            return ::std::result::Result::Ok(
-                crate::runtime::Response::new(raw.status, raw.headers, body),
-            );
+            return ::std::result::Result::Ok(raw.into_response(body));
         }
-        ::std::result::Result::Err(
-            crate::runtime::__private::api_error(raw, ::std::option::Option::None),
-        )
+        ::std::result::Result::Err(crate::runtime::__private::api_error(raw))
+    }
+}
+
+/// The failures [`Client::list_selectable_integrations`](super::Client::list_selectable_integrations) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ListSelectableIntegrationsError {
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for ListSelectableIntegrationsError {
+    fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
+        Self::Other
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        ::std::option::Option::None
+    }
+}
+
+/// The failures [`Client::list_selectable_resource_types`](super::Client::list_selectable_resource_types) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ListSelectableResourceTypesError {
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for ListSelectableResourceTypesError {
+    fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
+        Self::Other
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        ::std::option::Option::None
+    }
+}
+
+/// The failures [`Client::list_selectable_permissions`](super::Client::list_selectable_permissions) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ListSelectablePermissionsError {
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for ListSelectablePermissionsError {
+    fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
+        Self::Other
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        ::std::option::Option::None
+    }
+}
+
+/// The failures [`Client::list_selectable_resources`](super::Client::list_selectable_resources) documents, by status: the `error` of the [`ApiError`](crate::runtime::ApiError) its [`Error`](crate::runtime::Error) holds when the server answers with a non-success status.
+///
+/// `Other` is any other response: a status the operation does not
+/// document, or a documented body that is not valid JSON of its type
+/// or exceeds [`API_ERROR_BODY_LIMIT`](crate::runtime::API_ERROR_BODY_LIMIT).
+/// The status, headers and (capped) body are on the `ApiError` in every case.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ListSelectableResourcesError {
+    /// Any other response (see the type's docs).
+    Other,
+}
+
+impl crate::runtime::OperationError for ListSelectableResourcesError {
+    fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
+        Self::Other
+    }
+
+    fn case(&self) -> &'static str {
+        match self {
+            Self::Other => "Other",
+        }
+    }
+
+    fn body(
+        &self,
+    ) -> ::std::option::Option<
+        &(dyn ::std::any::Any + ::std::marker::Send + ::std::marker::Sync),
+    > {
+        ::std::option::Option::None
     }
 }

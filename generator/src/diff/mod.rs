@@ -6,11 +6,11 @@
 //!
 //! - [`Class::Breaking`]: code that compiled may no longer compile (a removed
 //!   method, type, field, variant or setter; a new method argument or
-//!   constructor argument; a changed type), or silently stops working (a typed
-//!   error body that `api_body::<T>()` no longer returns);
+//!   constructor argument; a changed type; a removed or retyped variant of an
+//!   operation's error enum);
 //! - [`Class::Compatible`]: old code still compiles and behaves as before (a new
 //!   operation, type or setter; a new field on a `#[non_exhaustive]` response
-//!   model; a new value of a `#[non_exhaustive]` enum; a changed path or media
+//!   model; a new case of an operation's `#[non_exhaustive]` error enum; a new value of a `#[non_exhaustive]` enum; a changed path or media
 //!   type, which the client follows by itself).
 //!
 //! The rules follow the shape of the generated code (`emit::types`,
@@ -101,11 +101,11 @@ pub enum ChangeKind {
     ReturnTypeChanged,
     /// A documented success status was added or removed, the return type unchanged.
     SuccessResponsesChanged,
-    /// A typed error body was documented for a new status.
+    /// An error status was documented: a new variant of the operation's error enum.
     ErrorResponseAdded,
-    /// A typed error body is no longer documented.
+    /// An error status is no longer documented: its variant is gone.
     ErrorResponseRemoved,
-    /// A typed error body's type changed.
+    /// The body type of an error variant changed.
     ErrorResponseRetyped,
     /// Pagination streams were added.
     PaginationAdded,

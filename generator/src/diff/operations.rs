@@ -162,7 +162,10 @@ pub(crate) fn param_changes(old: &Operation, new: &Operation, out: &mut Changes)
             } else if old_param.required {
                 format!("required parameter `{name}` removed: `{method}` loses an argument")
             } else {
-                format!("optional parameter `{name}` removed: setter `.{}()` is gone", crate::naming::setter_name(name))
+                format!(
+                    "optional parameter `{name}` removed: setter `.{}()` is gone",
+                    crate::naming::builder_setter_name(name)
+                )
             };
             // A client-level parameter is set on the builder; dropping it from
             // one operation changes no signature.
@@ -178,7 +181,7 @@ pub(crate) fn param_changes(old: &Operation, new: &Operation, out: &mut Changes)
             };
             out.push(ChangeKind::ParameterClientDefaultChanged, id, description, Class::Breaking);
         } else if old_param.required != new_param.required && !new_param.client_default {
-            let setter = crate::naming::setter_name(name);
+            let setter = crate::naming::builder_setter_name(name);
             let description = if new_param.required {
                 format!(
                     "parameter `{name}` is now required: a new argument of `{method}` instead of setter `.{setter}()`"
@@ -233,7 +236,7 @@ pub(crate) fn param_changes(old: &Operation, new: &Operation, out: &mut Changes)
             (
                 format!(
                     "optional parameter `{name}: {ty}` ({location}) added: setter `.{}()`",
-                    crate::naming::setter_name(name)
+                    crate::naming::builder_setter_name(name)
                 ),
                 Class::Compatible,
             )
@@ -348,8 +351,8 @@ pub(crate) fn response_changes(old: &Operation, new: &Operation, out: &mut Chang
                 ChangeKind::ErrorResponseRemoved,
                 id,
                 format!(
-                    "typed error body for status {} removed: `err.api_body::<{old_ty}>()` now returns `None`",
-                    old_case.status
+                    "error case `{}::{}` (status {}) removed: a match on it no longer compiles",
+                    old.error_name, old_case.variant, old_case.status
                 ),
                 Class::Breaking,
             ),
@@ -357,7 +360,9 @@ pub(crate) fn response_changes(old: &Operation, new: &Operation, out: &mut Chang
                 ChangeKind::ErrorResponseRetyped,
                 id,
                 format!(
-                    "typed error body for status {} changed from `{old_ty}` to `{}`: `err.api_body::<{old_ty}>()` now returns `None`",
+                    "error case `{}::{}` (status {}) body changed from `{old_ty}` to `{}`",
+                    new.error_name,
+                    new_case.variant,
                     old_case.status,
                     kind_text(&new_case.kind)
                 ),
@@ -372,8 +377,9 @@ pub(crate) fn response_changes(old: &Operation, new: &Operation, out: &mut Chang
                 ChangeKind::ErrorResponseAdded,
                 id,
                 format!(
-                    "typed error body `{}` added for status {}: `err.api_body::<{}>()`",
-                    kind_text(&new_case.kind),
+                    "error case `{}::{}` (status {}, body `{}`) added (the enum is `#[non_exhaustive]`)",
+                    new.error_name,
+                    new_case.variant,
                     new_case.status,
                     kind_text(&new_case.kind)
                 ),

@@ -5,6 +5,7 @@ mod bodies;
 mod client;
 pub mod conform;
 mod docs;
+mod errors;
 pub mod features;
 mod nesting;
 mod operations;

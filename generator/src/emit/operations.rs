@@ -22,6 +22,7 @@ pub fn tag_module(api: &Api, tag: &str) -> Vec<TokenStream> {
         }
     }];
     items.extend(operations.iter().map(|op| builder_item(api, op)));
+    items.extend(operations.iter().map(|op| super::errors::error_enum(op)));
     items.extend(operations.iter().filter_map(|op| super::bodies::form_item(api, op)));
     items
 }
@@ -42,12 +43,17 @@ fn optional_params(op: &Operation) -> impl Iterator<Item = &Param> {
 
 fn operation_docs(op: &Operation) -> TokenStream {
     let signature = format!("`{} {}`", op.http_method, op.path);
-    doc_from_parts(&[op.summary.as_deref(), op.description.as_deref(), Some(&signature)], &signature)
+    let prose = doc_from_parts(&[op.summary.as_deref(), op.description.as_deref(), Some(&signature)], &signature);
+    // Generated links, not spec prose: written as is, never sanitized.
+    let errors = super::errors::errors_section(op);
+    let lines =
+        std::iter::once(String::new()).chain(errors.lines().map(|line| format!(" {line}").trim_end().to_owned()));
+    quote! { #prose #( #[doc = #lines] )* }
 }
 
 /// ```text
 /// /// Summary …  `GET /pets/{id}`
-/// pub fn get_pet(&self, id: impl Into<String>) -> GetPet<'_> { GetPet { client: self, id: id.into(), … } }
+/// pub fn get_pet(&self, id: impl Into<String>) -> GetPet { GetPet { client: self.clone(), id: id.into(), … } }
 /// ```
 fn client_method(op: &Operation) -> TokenStream {
     let docs = operation_docs(op);
@@ -80,9 +86,11 @@ fn client_method(op: &Operation) -> TokenStream {
         #docs
         #deprecated
         #too_many
-        pub fn #method(&self, #( #args ),*) -> #builder<'_> {
+        pub fn #method(&self, #( #args ),*) -> #builder {
             #builder {
-                client: self,
+                // A clone is an `Arc` bump: the builder, its future and its
+                // page streams are `'static + Send`, ready for `tokio::spawn`.
+                client: ::std::clone::Clone::clone(self),
                 #( #inits, )*
                 options: ::std::default::Default::default(),
             }
@@ -133,67 +141,70 @@ fn builder_item(api: &Api, op: &Operation) -> TokenStream {
         quote! { raw.status.is_success() }
     };
     let request = build_request(api, op);
-    let error_arms = error_arms(op);
-    let has_default = op.responses.errors.iter().any(|case| case.status == "default");
-    let fallback_arm = (!has_default).then(|| quote! { _ => ::std::option::Option::None, });
-    let only_default = match op.responses.errors.as_slice() {
-        [case] if case.status == "default" => match &case.kind {
-            ResponseKind::Json(ty) => Some(rust_type(ty, Scope::Operations, Position::InJson)),
-            _ => None,
-        },
-        _ => None,
-    };
-    let error_result = if error_arms.is_empty() {
-        quote! { ::std::result::Result::Err(crate::runtime::__private::api_error(raw, ::std::option::Option::None)) }
-    } else if let Some(ty) = only_default {
-        // Only `default` is documented: every status decodes it, no `match` needed.
-        quote! {
-            let typed = crate::runtime::__private::typed_error_body::<#ty>(&raw);
-            ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
-        }
-    } else {
-        quote! {
-            let typed: ::std::option::Option<::std::boxed::Box<dyn crate::runtime::ErrorBody>> = match raw.status.as_u16() {
-                #( #error_arms )*
-                #fallback_arm
-            };
-            ::std::result::Result::Err(crate::runtime::__private::api_error(raw, typed))
-        }
-    };
+    // Every non-success response becomes `Error<{Op}Error>`: the
+    // documented case (typed body decoded within the body cap) or `Other`.
+    let error_result = quote! { ::std::result::Result::Err(crate::runtime::__private::api_error(raw)) };
+    let error_ty = format_ident!("{}", op.error_name);
     let pagination = pagination_methods(op);
-    let streaming = super::streaming::streaming_methods(op, &request, &error_result);
+    let streaming = super::streaming::streaming_methods(op, &request, &error_result, &error_ty);
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until it is sent"]
-        pub struct #builder<'a> {
-            client: &'a super::Client,
+        pub struct #builder {
+            client: super::Client,
             #( #fields, )*
             options: crate::runtime::CallOptions,
         }
 
-        impl<'a> #builder<'a> {
+        impl #builder {
             #( #setters )*
             #body_setter
 
-            /// Overrides the client's timeout or retry policy for this call.
+            /// Bounds the whole call: every attempt and the backoff between
+            /// them (the client's default bounds each attempt only).
+            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.options = self.options.call_timeout(timeout);
+                self
+            }
+
+            /// Bounds each attempt of this call, instead of the client's timeout.
+            pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.options = self.options.timeout(timeout);
+                self
+            }
+
+            /// Retries this call under `policy` instead of the client's.
+            pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+                self.options = self.options.retry(policy);
+                self
+            }
+
+            /// Adds a header to this call, beside the client's default headers
+            /// (replacing one of the same name).
+            pub fn header(mut self, name: impl ::std::convert::Into<::std::string::String>, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self.options = self.options.header(name, value);
+                self
+            }
+
+            /// Replaces this call's options (timeouts, retry policy, headers) at once.
             pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
                 self.options = options;
                 self
             }
 
             /// Sends the request and decodes the documented success body.
-            pub async fn send(self) -> ::std::result::Result<#output, crate::runtime::Error> {
+            pub async fn send(self) -> ::std::result::Result<#output, crate::runtime::Error<#error_ty>> {
                 self.send_with_response().await.map(crate::runtime::Response::into_body)
             }
 
             /// Sends the request; the result keeps the status and headers beside the body.
-            pub async fn send_with_response(self) -> ::std::result::Result<crate::runtime::Response<#output>, crate::runtime::Error> {
+            pub async fn send_with_response(self) -> ::std::result::Result<crate::runtime::Response<#output>, crate::runtime::Error<#error_ty>> {
                 #request
                 let raw = self.client.core.execute(request).await?;
                 if #is_success {
                     let body = #decode;
-                    return ::std::result::Result::Ok(crate::runtime::Response::new(raw.status, raw.headers, body));
+                    return ::std::result::Result::Ok(raw.into_response(body));
                 }
                 #error_result
             }
@@ -211,7 +222,7 @@ fn builder_item(api: &Api, op: &Operation) -> TokenStream {
 /// ```
 fn setter(param: &Param) -> TokenStream {
     let name = ident(&param.rust_name);
-    let setter_name = ident(&crate::naming::setter_name(&param.rust_name));
+    let setter_name = ident(&crate::naming::builder_setter_name(&param.rust_name));
     let docs = doc_from_parts(&[param.docs.text.as_deref()], &format!("Sets the `{}` parameter.", param.wire_name));
     let deprecated = param.docs.deprecated.then(|| quote! { #[deprecated] });
     if let TypeRef::Vec(item) = &param.ty {
@@ -325,7 +336,7 @@ fn build_request(api: &Api, op: &Operation) -> TokenStream {
                         let rule = format!("required: set it once with `ClientBuilderExt::{setter}`");
                         quote! {
                             else {
-                                return ::std::result::Result::Err(crate::runtime::Error::invalid_request(#wire, #rule));
+                                return ::std::result::Result::Err(crate::runtime::Error::invalid_request(#wire, #rule).into());
                             }
                         }
                     });
@@ -526,25 +537,6 @@ fn status_pattern(status: &str) -> Option<TokenStream> {
     Some(quote! { #low..=#high })
 }
 
-/// Match arms decoding documented error bodies: exact codes, then ranges, then `default`.
-fn error_arms(op: &Operation) -> Vec<TokenStream> {
-    let mut cases: Vec<&ResponseCase> = op.responses.errors.iter().collect();
-    cases.sort_by_key(|case| match case.status.as_str() {
-        "default" => 2,
-        s if s.ends_with("XX") => 1,
-        _ => 0,
-    });
-    cases
-        .into_iter()
-        .map(|case| {
-            let ResponseKind::Json(ty) = &case.kind else { return quote! {} };
-            let ty = rust_type(ty, Scope::Operations, Position::InJson);
-            let pattern = status_pattern(&case.status).unwrap_or_else(|| quote! { _ });
-            quote! { #pattern => crate::runtime::__private::typed_error_body::<#ty>(&raw), }
-        })
-        .collect()
-}
-
 /// The value at the end of `hops`, read from `page` by move or by reference,
 /// as `(expression, is_option)`. Optional hops chain with `map`/`and_then`, so
 /// every mix of optional and required fields reads as plain Rust.
@@ -605,12 +597,13 @@ fn i64_to_integer(ty: &TypeRef) -> TokenStream {
 /// `pages()` and `items()` streams for operations with declared pagination.
 ///
 /// ```text
-/// pub fn pages(self) -> impl Stream<Item = Result<Page, Error>> + 'a   // token_pages / offset_pages
-/// pub fn items(self) -> impl Stream<Item = Result<Item, Error>> + 'a
+/// pub fn pages(self) -> BoxStream<'static, Result<Page, Error<OpError>>>   // token_pages / offset_pages
+/// pub fn items(self) -> BoxStream<'static, Result<Item, Error<OpError>>>
 /// fn page_items(page: Page) -> Vec<Item>                               // accessors the streams call
 /// ```
 fn pagination_methods(op: &Operation) -> Option<TokenStream> {
     let pagination = op.pagination.as_ref()?;
+    let error_ty = format_ident!("{}", op.error_name);
     let page = rust_type(&pagination.page_type, Scope::Operations, Position::InJson);
     let item = rust_type(&pagination.item_type, Scope::Operations, Position::InJson);
     let items_value = match access_chain(&pagination.items, false) {
@@ -696,12 +689,12 @@ fn pagination_methods(op: &Operation) -> Option<TokenStream> {
     );
     Some(quote! {
         #docs
-        pub fn pages(self) -> ::futures::stream::BoxStream<'a, ::std::result::Result<#page, crate::runtime::Error>> {
+        pub fn pages(self) -> ::futures::stream::BoxStream<'static, ::std::result::Result<#page, crate::runtime::Error<#error_ty>>> {
             ::std::boxed::Box::pin(#pages)
         }
 
         /// Every item of every page, in order; see [`Self::pages`].
-        pub fn items(self) -> ::futures::stream::BoxStream<'a, ::std::result::Result<#item, crate::runtime::Error>> {
+        pub fn items(self) -> ::futures::stream::BoxStream<'static, ::std::result::Result<#item, crate::runtime::Error<#error_ty>>> {
             ::std::boxed::Box::pin(crate::runtime::__private::items(self.pages(), Self::page_items))
         }
 
@@ -731,12 +724,23 @@ mod tests {
     }
 
     #[test]
-    fn a_lone_default_error_is_decoded_without_a_match() {
+    fn error_cases_are_named_by_reason_phrase_and_typed() {
         let code = code(
-            "  /a:\n    get:\n      operationId: getA\n      responses:\n        '204': {description: ok}\n        default: {description: error, content: {application/json: {schema: {type: object, properties: {message: {type: string}}}}}}\n",
+            "  /a:\n    get:\n      operationId: getA\n      responses:\n        '204': {description: ok}\n        '404': {description: gone, content: {application/json: {schema: {type: object, properties: {message: {type: string}}}}}}\n        '409': {description: busy}\n        5XX: {description: down}\n        default: {description: error, content: {application/json: {schema: {type: object, properties: {code: {type: integer}}}}}}\n",
         );
-        assert!(code.contains("let typed = crate::runtime::__private::typed_error_body::<\n            super::types::GetAErrorDefault,\n        >(&raw);"), "{code}");
-        assert!(!code.contains("match raw.status.as_u16()"), "{code}");
+        assert!(code.contains("pub enum GetAError {"), "{code}");
+        assert!(code.contains("NotFound(super::types::GetANotFoundError)"), "{code}");
+        assert!(code.contains("Conflict,"), "{code}");
+        assert!(code.contains("ServerError,"), "{code}");
+        assert!(code.contains("Default(super::types::GetADefaultError)"), "{code}");
+        // Exact codes before ranges before `default`, which catches the rest.
+        let exact = code.find("409u16 => Self::Conflict").expect("409 arm");
+        let range = code.find("500u16..=599u16 => Self::ServerError").expect("5XX arm");
+        // The longer `__private` path makes prettyplease put the arm in a block.
+        let default = code.find("_ => {\n                crate::runtime::__private::error_body(raw)\n                    .map_or(Self::Other, Self::Default)").expect("default arm");
+        assert!(exact < range && range < default, "{code}");
+        assert!(code.contains("crate::runtime::Error<GetAError>"), "{code}");
+        assert!(code.contains("/// - `404 Not Found`: [`GetAError::NotFound`] with `GetANotFoundError`"), "{code}");
     }
 
     #[test]

@@ -12,13 +12,14 @@ use crate::model::features::FeaturePlan;
 use crate::model::{Api, TypeRef};
 
 /// `(file name under src/runtime/, contents)` of every runtime module.
-pub fn runtime_files() -> [(&'static str, &'static str); 20] {
+pub fn runtime_files() -> [(&'static str, &'static str); 21] {
     [
         ("mod.rs", include_str!("../../vendored-runtime/lib.rs")),
         ("base64.rs", include_str!("../../vendored-runtime/base64.rs")),
         ("client.rs", include_str!("../../vendored-runtime/client.rs")),
         ("encoding.rs", include_str!("../../vendored-runtime/encoding.rs")),
         ("error.rs", include_str!("../../vendored-runtime/error.rs")),
+        ("hook.rs", include_str!("../../vendored-runtime/hook.rs")),
         ("link.rs", include_str!("../../vendored-runtime/link.rs")),
         ("multipart.rs", include_str!("../../vendored-runtime/multipart.rs")),
         ("pagination.rs", include_str!("../../vendored-runtime/pagination.rs")),

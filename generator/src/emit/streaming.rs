@@ -13,7 +13,12 @@ use crate::model::{Operation, ResponseKind, TypeRef};
 /// `request` builds `request: crate::runtime::__private::Request` from `self` (as in
 /// `send_with_response`); `error_result` turns `raw: RawResponse` of a
 /// non-success status into the operation's `Err`.
-pub fn streaming_methods(op: &Operation, request: &TokenStream, error_result: &TokenStream) -> TokenStream {
+pub fn streaming_methods(
+    op: &Operation,
+    request: &TokenStream,
+    error_result: &TokenStream,
+    error_ty: &proc_macro2::Ident,
+) -> TokenStream {
     let redirects_succeed = op.responses.success.iter().any(|case| case.status.starts_with('3'));
     let is_success = if redirects_succeed {
         quote! { stream.status().is_redirection() }
@@ -22,7 +27,7 @@ pub fn streaming_methods(op: &Operation, request: &TokenStream, error_result: &T
     };
     let mut methods = Vec::new();
     if is_binary_download(op) {
-        methods.push(send_streaming(request, &is_success, error_result));
+        methods.push(send_streaming(request, &is_success, error_result, error_ty));
     }
     if let Some(data) = op.responses.success.iter().find_map(|case| case.events.as_ref()) {
         // `send_with_response` asks for the first documented media type; when
@@ -33,7 +38,7 @@ pub fn streaming_methods(op: &Operation, request: &TokenStream, error_result: &T
             });
         let accept =
             (!accepts_events).then(|| quote! { request.accept = ::std::option::Option::Some("text/event-stream"); });
-        methods.push(send_events(data, request, accept, &is_success, error_result));
+        methods.push(send_events(data, request, accept, &is_success, error_result, error_ty));
     }
     quote! { #( #methods )* }
 }
@@ -46,15 +51,20 @@ fn is_binary_download(op: &Operation) -> bool {
 }
 
 /// ```text
-/// pub async fn send_streaming(self) -> Result<crate::runtime::ByteStream, crate::runtime::Error>
+/// pub async fn send_streaming(self) -> Result<crate::runtime::ByteStream, crate::runtime::Error<GetFileError>>
 /// ```
-fn send_streaming(request: &TokenStream, is_success: &TokenStream, error_result: &TokenStream) -> TokenStream {
+fn send_streaming(
+    request: &TokenStream,
+    is_success: &TokenStream,
+    error_result: &TokenStream,
+    error_ty: &proc_macro2::Ident,
+) -> TokenStream {
     quote! {
         /// Sends the request and returns the success body as a stream of
         /// chunks, read as it is polled: never held in memory whole and not
         /// subject to the client's response-size limit. The call's timeout
         /// bounds the wait for the headers and then for each chunk.
-        pub async fn send_streaming(self) -> ::std::result::Result<crate::runtime::ByteStream, crate::runtime::Error> {
+        pub async fn send_streaming(self) -> ::std::result::Result<crate::runtime::ByteStream, crate::runtime::Error<#error_ty>> {
             #request
             let stream = self.client.core.execute_streaming(request).await?;
             if #is_success {
@@ -67,7 +77,7 @@ fn send_streaming(request: &TokenStream, is_success: &TokenStream, error_result:
 }
 
 /// ```text
-/// pub async fn send_events(self) -> Result<crate::runtime::EventStream<Tick>, crate::runtime::Error>
+/// pub async fn send_events(self) -> Result<crate::runtime::EventStream<Tick>, crate::runtime::Error<WatchError>>
 /// ```
 fn send_events(
     data: &TypeRef,
@@ -75,6 +85,7 @@ fn send_events(
     accept: Option<TokenStream>,
     is_success: &TokenStream,
     error_result: &TokenStream,
+    error_ty: &proc_macro2::Ident,
 ) -> TokenStream {
     let (ty, constructor) = match data {
         TypeRef::String => (quote! { ::std::string::String }, quote! { text }),
@@ -85,7 +96,7 @@ fn send_events(
         /// a stream of events, in order, as they arrive; it ends when the
         /// server closes the connection (no reconnection). The call's
         /// timeout bounds the wait for the headers and then for each chunk.
-        pub async fn send_events(self) -> ::std::result::Result<crate::runtime::EventStream<#ty>, crate::runtime::Error> {
+        pub async fn send_events(self) -> ::std::result::Result<crate::runtime::EventStream<#ty>, crate::runtime::Error<#error_ty>> {
             #request
             #accept
             let stream = self.client.core.execute_streaming(request).await?;

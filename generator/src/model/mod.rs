@@ -342,6 +342,9 @@ pub struct Operation {
     pub method_name: String,
     /// The request builder type name.
     pub builder_name: String,
+    /// The name of the operation's error enum (`GetPetError`), beside the
+    /// builder in the tag module.
+    pub error_name: String,
     /// Upper-case HTTP method.
     pub http_method: String,
     /// The path template as written in the spec.
@@ -495,7 +498,9 @@ pub struct ResponseCase {
 pub struct Responses {
     /// 2xx cases (or `default` when no 2xx is documented).
     pub success: Vec<ResponseCase>,
-    /// Error cases with a typed body.
+    /// Every documented non-success case (statuses, ranges, `default`), in
+    /// spec order, with or without a body; `variant` is its name in the
+    /// operation's error enum (`NotFound`, `ClientError`, `Default`).
     pub errors: Vec<ResponseCase>,
     /// Name of the generated enum when success cases differ in type.
     pub success_enum: Option<String>,

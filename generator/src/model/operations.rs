@@ -93,6 +93,7 @@ impl Builder<'_> {
 
                 let method_name = method_names.claim(&snake(&operation_id));
                 let builder_name = builder_names.claim(&camel(&operation_id));
+                let error_name = builder_names.claim(&format!("{builder_name}Error"));
                 let params = self.parameters(item, op, path, &pointer, &builder_name)?;
                 let mut body = match &op.request_body {
                     Some(body) => self.request_body(body, &format!("{pointer}/requestBody"), &builder_name),
@@ -107,6 +108,7 @@ impl Builder<'_> {
                     operation_id,
                     method_name,
                     builder_name,
+                    error_name,
                     http_method: method.to_ascii_uppercase(),
                     path: path.clone(),
                     tag: module,
@@ -346,12 +348,14 @@ impl Builder<'_> {
             } else if success {
                 format!("{builder_name}Response{}", camel(key))
             } else {
-                format!("{builder_name}Error{}", camel(key))
+                // Named after the operation and the status's reason phrase:
+                // `DownloadFileNotFoundError`, never `…ErrorV404`.
+                format!("{builder_name}{}Error", error_variant(key))
             };
             let (kind, media_type) = self.response_kind(&response, &response_pointer, &hint);
             let events = if success { self.event_data_type(&response, &response_pointer, &hint) } else { None };
             let case = ResponseCase {
-                variant: status_variant(key),
+                variant: if success { status_variant(key) } else { error_variant(key) },
                 status: key.clone(),
                 kind,
                 media_type,
@@ -361,7 +365,7 @@ impl Builder<'_> {
             if success {
                 out.success.push(case.clone());
             }
-            if !is_success(key) && matches!(case.kind, ResponseKind::Json(_)) {
+            if !is_success(key) {
                 out.errors.push(case);
             }
         }
@@ -489,6 +493,78 @@ fn status_variant(key: &str) -> String {
         other => return format!("Status{other}"),
     }
     .to_string()
+}
+
+/// The variant of a non-success status in an operation's error enum: the
+/// reason phrase (`404` → `NotFound`), `ClientError`/`ServerError` for
+/// ranges, `Default`, `Status599` for a code without a registered phrase.
+pub(crate) fn error_variant(key: &str) -> String {
+    let phrase = match key {
+        "default" => "Default",
+        "1XX" => "Informational",
+        "2XX" => "Success",
+        "3XX" => "Redirection",
+        "4XX" => "ClientError",
+        "5XX" => "ServerError",
+        other => {
+            let phrase = other.parse::<u16>().ok().and_then(http_reason).map(camel);
+            return phrase.unwrap_or_else(|| format!("Status{other}"));
+        }
+    };
+    phrase.to_string()
+}
+
+/// The reason phrase of an IANA-registered status code.
+fn http_reason(code: u16) -> Option<&'static str> {
+    Some(match code {
+        100 => "Continue",
+        101 => "Switching Protocols",
+        300 => "Multiple Choices",
+        301 => "Moved Permanently",
+        302 => "Found",
+        303 => "See Other",
+        304 => "Not Modified",
+        307 => "Temporary Redirect",
+        308 => "Permanent Redirect",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        402 => "Payment Required",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        406 => "Not Acceptable",
+        407 => "Proxy Authentication Required",
+        408 => "Request Timeout",
+        409 => "Conflict",
+        410 => "Gone",
+        411 => "Length Required",
+        412 => "Precondition Failed",
+        413 => "Content Too Large",
+        414 => "URI Too Long",
+        415 => "Unsupported Media Type",
+        416 => "Range Not Satisfiable",
+        417 => "Expectation Failed",
+        421 => "Misdirected Request",
+        422 => "Unprocessable Content",
+        423 => "Locked",
+        424 => "Failed Dependency",
+        425 => "Too Early",
+        426 => "Upgrade Required",
+        428 => "Precondition Required",
+        429 => "Too Many Requests",
+        431 => "Request Header Fields Too Large",
+        451 => "Unavailable For Legal Reasons",
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        505 => "HTTP Version Not Supported",
+        507 => "Insufficient Storage",
+        508 => "Loop Detected",
+        511 => "Network Authentication Required",
+        _ => return None,
+    })
 }
 
 fn location_key(parameter: &Parameter) -> &'static str {

@@ -524,7 +524,7 @@ fn petstore_swagger2_generates_end_to_end() {
     for line in [
         "op find_pets (findPets) GET /pets [tag pets] () [tags: Vec<String> (query), limit: i32 (query)] -> Vec<Pet> | errors default: Error",
         "op add_pet (addPet) POST /pets [tag pets] (body: NewPet) [] -> Pet",
-        "op get_pet_by_id (getPetById) GET /pets/{petId} [tag pets] (pet_id: i64) [] -> Pet | errors 404: Error",
+        "op get_pet_by_id (getPetById) GET /pets/{petId} [tag pets] (pet_id: i64) [] -> Pet | errors 404 NotFound: Error",
         "op update_pet_with_form (updatePetWithForm) POST /pets/{petId} [tag pets] (pet_id: i64, body: UpdatePetWithFormBody) [] -> ()",
         "op delete_pet (deletePet) DELETE /pets/{petId} [tag pets] (pet_id: i64) [api_key: String (header)] -> ()",
         "type NewPet struct { name: String, tag?: String }",
