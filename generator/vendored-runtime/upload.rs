@@ -254,12 +254,16 @@ mod tests {
         let clone = streamed.clone();
         let (data, length) = collect(&streamed).await.expect("stream");
         assert_eq!((data.as_slice(), length), (&b"ab"[..], Some(2)));
-        assert!(matches!(collect(&clone).await, Err(err) if matches!(err.kind(), crate::ErrorKind::Encode(_))));
+        assert!(
+            matches!(collect(&clone).await, Err(err) if matches!(err.kind(), super::super::error::ErrorKind::Encode(_)))
+        );
     }
 
     #[tokio::test]
     async fn a_missing_file_is_an_encode_error() {
         let upload = Upload::path("/definitely/not/here.bin");
-        assert!(matches!(upload.open().await, Err(err) if matches!(err.kind(), crate::ErrorKind::Encode(_))));
+        assert!(
+            matches!(upload.open().await, Err(err) if matches!(err.kind(), super::super::error::ErrorKind::Encode(_)))
+        );
     }
 }

@@ -95,8 +95,8 @@ fn check(ok: bool, field: &str, rule: impl FnOnce() -> String) -> Result<(), Err
 
 #[cfg(test)]
 mod tests {
+    use super::super::error::ErrorKind;
     use super::*;
-    use crate::ErrorKind;
 
     fn rule(result: Result<(), Error>) -> Option<String> {
         match result {

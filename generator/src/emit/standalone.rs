@@ -179,6 +179,19 @@ mod tests {
         generate_str_with(SPEC, "t.yaml", &options, TagFeatures::Off).unwrap_or_else(|e| panic!("{e}")).files
     }
 
+    /// The runtime is both a crate root (`oapi-runtime`) and a module
+    /// (`src/runtime/` of a standalone crate): a `crate::` path, tests
+    /// included, resolves in only one of the two.
+    #[test]
+    fn runtime_files_refer_to_each_other_with_super() {
+        for (name, text) in runtime_files() {
+            for (number, line) in text.lines().enumerate() {
+                let code = line.split("//").next().unwrap_or_default();
+                assert!(!code.contains("crate::"), "runtime/src/{name}:{}: `crate::` path: {line}", number + 1);
+            }
+        }
+    }
+
     #[test]
     fn vendored_runtime_is_a_module_of_the_crate() {
         let files = files(RuntimeSource::Vendored);
