@@ -7,6 +7,7 @@
 //! - [`conform`]: every operation of every spec against a Prism mock of it (`corpus --conform`);
 //! - [`api_diff`]: what changed for users of the generated crate since a git revision;
 //! - [`bench`]: whole-process figures for BENCHMARKS.md;
+//! - [`help`]: every command's `--help` page;
 //! - [`features`]: the generated feature list of `generated/Cargo.toml`, and
 //!   a check that every per-tag feature builds alone.
 
@@ -17,6 +18,7 @@ pub mod conform;
 pub mod corpus;
 pub mod examples;
 pub mod features;
+pub mod help;
 pub mod standalone;
 pub mod test;
 

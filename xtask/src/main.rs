@@ -1,31 +1,23 @@
-//! Project automation: `cargo xtask <command>` (see `USAGE`).
+//! Project automation: `cargo xtask <command>` (see `xtask::help`).
 
 use std::process::ExitCode;
 
-use xtask::{codegen, corpus, test};
-
-const USAGE: &str = "\
-usage: cargo xtask <command>
-
-commands:
-  codegen [API…] [--check]   regenerate generated/ from spec/ (all APIs by default);
-                             --check writes nothing and fails on stale output
-  test                       run the whole test suite (tools are installed when missing)
-  examples                   run generated/examples/ against Prism mocks of the specs
-  api-diff --base REV [API…] [--fail-on-breaking]
-                             what changed for users of the generated crate since REV
-  bench [--runs N] [--compile]
-                             generation time and peak memory per spec, lines of code,
-                             (--compile) build times of api-clients; see BENCHMARKS.md
-  standalone                 generate crates with the CLI outside the workspace and `cargo test` them
-                             (vendored runtime, and `--runtime path=runtime`)
-  corpus [DIR] [--clippy]    generate and compile a crate per spec in DIR (default ../shared/corpus)
-  features [--exhaustive] [SPEC…]
-                             `cargo check` each per-tag feature alone: api-clients by default;
-                             --exhaustive adds the GitHub corpus spec, SPEC a standalone crate";
+use xtask::{codegen, corpus, help, test};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(command) = args.first().filter(|_| help::wants_help(&args[1..])) {
+        return match help::command_help(command) {
+            Some(page) => {
+                println!("{page}");
+                ExitCode::SUCCESS
+            }
+            None => {
+                eprintln!("error: unknown command {command:?}\n\n{}", help::overview());
+                ExitCode::FAILURE
+            }
+        };
+    }
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen::run(&args[1..]),
         Some("corpus") => corpus::run(&args[1..]),
@@ -36,10 +28,10 @@ fn main() -> ExitCode {
         Some("standalone") => xtask::standalone::run(),
         Some("test") => test::run(&args[1..]),
         Some("-h" | "--help") | None => {
-            println!("{USAGE}");
+            println!("{}", help::overview());
             Ok(())
         }
-        Some(other) => Err(format!("unknown command {other:?}\n\n{USAGE}")),
+        Some(other) => Err(format!("unknown command {other:?}\n\n{}", help::overview())),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
