@@ -41,18 +41,51 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if !revision_exists(&root, &base) {
         return Err(format!("{base:?} is not a git revision of {}", root.display()));
     }
-    let mut breaking = Vec::new();
-    for api in selected {
-        let changes = api_changes(&root, &base, api)?;
-        print!("{}", render(api.name, &changes));
-        if has_breaking(&changes) {
-            breaking.push(api.name);
-        }
+    let report = report(&root, &base, &selected);
+    print!("{}", report.text);
+    let DiffReport { breaking, failed, .. } = report;
+    if !failed.is_empty() {
+        return Err(format!("no API diff since {base} for: {}", failed.join(", ")));
     }
     if fail_on_breaking && !breaking.is_empty() {
         return Err(format!("breaking changes since {base} in: {}", breaking.join(", ")));
     }
     Ok(())
+}
+
+/// The API diff of several APIs since one revision.
+pub struct DiffReport {
+    /// What `api-diff` prints.
+    pub text: String,
+    /// The APIs with breaking changes.
+    pub breaking: Vec<&'static str>,
+    /// The APIs that could not be diffed (a spec that fails to generate).
+    pub failed: Vec<&'static str>,
+}
+
+/// The diff of each of `apis` from its spec at `base` to the work tree. One
+/// API whose spec cannot be generated (at the base or now) does not hide the
+/// others' reports; it is named in `failed`.
+pub fn report(root: &Path, base: &str, apis: &[&ApiSpec]) -> DiffReport {
+    let mut out = DiffReport { text: String::new(), breaking: Vec::new(), failed: Vec::new() };
+    for api in apis {
+        match api_changes(root, base, api) {
+            Ok(ApiChanges { changes, base_warnings }) => {
+                for warning in &base_warnings {
+                    out.text.push_str(&format!("{}: base spec {warning}\n", api.name));
+                }
+                out.text.push_str(&render(api.name, &changes));
+                if has_breaking(&changes) {
+                    out.breaking.push(api.name);
+                }
+            }
+            Err(message) => {
+                out.text.push_str(&format!("{}: cannot be diffed: {message}\n", api.name));
+                out.failed.push(api.name);
+            }
+        }
+    }
+    out
 }
 
 /// The end of `cargo xtask codegen`: what changed in each of `apis` against
@@ -65,25 +98,46 @@ pub fn print_changes_since_head(root: &Path, apis: &[&ApiSpec]) {
     }
     for api in apis {
         match api_changes(root, "HEAD", api) {
-            Ok(changes) => print!("{}", render(api.name, &changes)),
+            Ok(ApiChanges { changes, .. }) => print!("{}", render(api.name, &changes)),
             Err(message) => println!("{}: no API diff against HEAD ({message})", api.name),
         }
     }
 }
 
+/// What changed in one API, and the warnings of its base spec that the
+/// current spec does not have (a construct the base degraded explains a
+/// change that is not in the spec's text).
+pub struct ApiChanges {
+    /// The changes, for [`render`].
+    pub changes: Vec<Change>,
+    /// `at POINTER: message` of each warning only the base spec has.
+    pub base_warnings: Vec<String>,
+}
+
 /// The changes of `api` from its spec at `rev` to its spec in the work tree.
-pub fn api_changes(root: &Path, rev: &str, api: &ApiSpec) -> Result<Vec<Change>, String> {
+pub fn api_changes(root: &Path, rev: &str, api: &ApiSpec) -> Result<ApiChanges, String> {
     let options = options_for(api);
     let current_path = root.join(api.spec);
-    let current = oapi_gen::generate_file(&current_path, &options).map_err(|e| e.to_string())?.api;
-    let old = match spec_at(root, rev, api.spec)? {
+    let current = oapi_gen::generate_file(&current_path, &options).map_err(|e| e.to_string())?;
+    let (old, base_warnings) = match spec_at(root, rev, api.spec)? {
         Some(text) => {
             let label = format!("{rev}:{}", api.spec);
-            oapi_gen::generate_str(&text, &label, &options).map_err(|e| format!("{label}: {e}"))?.api
+            let old = oapi_gen::generate_str(&text, &label, &options).map_err(|e| format!("{label}: {e}"))?;
+            let known = |pointer: &str, message: &str| {
+                current.report.warnings.iter().any(|w| w.location.pointer == pointer && w.message == message)
+            };
+            let only_base = old
+                .report
+                .warnings
+                .iter()
+                .filter(|w| !known(&w.location.pointer, &w.message))
+                .map(|w| format!("warning at #{}: {}", w.location.pointer, w.message))
+                .collect();
+            (old.api, only_base)
         }
-        None => empty_like(&current),
+        None => (empty_like(&current.api), Vec::new()),
     };
-    Ok(diff(&old, &current))
+    Ok(ApiChanges { changes: diff(&old, &current.api), base_warnings })
 }
 
 /// Whether `rev` names a commit (false as well when git is missing or `root`
@@ -144,6 +198,48 @@ mod tests {
         assert_eq!(added_ops, current.operations.len());
         let added_types = changes.iter().filter(|c| c.kind == oapi_gen::diff::ChangeKind::TypeAdded).count();
         assert_eq!(added_types, current.types.len());
+    }
+
+    /// A base revision where one spec does not parse: that API is reported
+    /// as not diffable, the other is still diffed.
+    #[test]
+    fn a_base_that_fails_to_parse_is_reported_and_the_others_diffed() {
+        let git_works = Command::new("git").arg("--version").output().is_ok_and(|o| o.status.success());
+        if !git_works {
+            eprintln!("skipped: git is not installed");
+            return;
+        }
+        let repo = std::env::temp_dir().join(format!("xtask-api-diff-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&repo);
+        std::fs::create_dir_all(repo.join("spec")).unwrap();
+        let git = |args: &[&str]| {
+            let status = Command::new("git")
+                .arg("-C")
+                .arg(&repo)
+                .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"])
+                .args(args)
+                .output()
+                .unwrap();
+            assert!(status.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&status.stderr));
+        };
+        let root = project_root();
+        let [broken, kept] = [&APIS[0], &APIS[1]];
+        git(&["init", "-q"]);
+        std::fs::write(repo.join(broken.spec), "openapi: 3.0.3\ninfo: [not, an, object]\n").unwrap();
+        std::fs::copy(root.join(kept.spec), repo.join(kept.spec)).unwrap();
+        git(&["add", "-A"]);
+        git(&["commit", "-q", "-m", "base"]);
+        std::fs::copy(root.join(broken.spec), repo.join(broken.spec)).unwrap();
+
+        let report = report(&repo, "HEAD", &[broken, kept]);
+        let _ = std::fs::remove_dir_all(&repo);
+        assert_eq!(report.failed, vec![broken.name], "{}", report.text);
+        assert!(
+            report.text.contains(&format!("{}: cannot be diffed: HEAD:{}", broken.name, broken.spec)),
+            "{}",
+            report.text
+        );
+        assert!(report.text.contains(&format!("{}: no API changes", kept.name)), "{}", report.text);
     }
 
     #[test]
