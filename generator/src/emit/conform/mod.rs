@@ -332,8 +332,14 @@ fn support() -> TokenStream {
             static FAILURES: ::std::sync::atomic::AtomicUsize = ::std::sync::atomic::AtomicUsize::new(0);
 
             /// Classifies a call's result and prints it.
-            fn report<T: ::std::fmt::Debug>(op: &str, result: ::std::result::Result<runtime::Response<T>, runtime::Error>) {
-                if !matches!(result, ::std::result::Result::Err(runtime::Error::Timeout | runtime::Error::Transport(_))) {
+            fn report<T: ::std::fmt::Debug, E: runtime::OperationError>(
+                op: &str,
+                result: ::std::result::Result<runtime::Response<T>, runtime::Error<E>>,
+            ) {
+                let no_answer = |error: &runtime::Error<E>| {
+                    matches!(error.kind(), runtime::ErrorKind::Timeout { .. } | runtime::ErrorKind::Transport(_))
+                };
+                if !result.as_ref().err().is_some_and(no_answer) {
                     FAILURES.store(0, ::std::sync::atomic::Ordering::Relaxed);
                 }
                 match result {
@@ -345,7 +351,8 @@ fn support() -> TokenStream {
                             line(op, "ok", response.status.as_str());
                         }
                     }
-                    ::std::result::Result::Err(runtime::Error::Api(api)) => {
+                    ::std::result::Result::Err(error) => match error.kind() {
+                    runtime::ErrorKind::Api(api) => {
                         if let ::std::option::Option::Some(value) = api.headers.get("sl-violations") {
                             let first = first_violation(value);
                             // Prism flags its own response when the spec's example or schema is inconsistent.
@@ -357,11 +364,11 @@ fn support() -> TokenStream {
                             line(op, "status", &format!("{}: {}", api.status.as_u16(), api.snippet()));
                         }
                     }
-                    ::std::result::Result::Err(runtime::Error::Decode(decode)) => {
+                    runtime::ErrorKind::Decode(decode) => {
                         line(op, "decode", &format!("{} at `{}`: {}", decode.status.as_u16(), decode.path, decode.source));
                     }
-                    ::std::result::Result::Err(error) => {
-                        if matches!(error, runtime::Error::Timeout | runtime::Error::Transport(_)) {
+                    _ => {
+                        if no_answer(&error) {
                             // A server that stopped answering (a mock out of memory) fails every
                             // later call the same way: stop, and say so.
                             let failures = FAILURES.fetch_add(1, ::std::sync::atomic::Ordering::Relaxed) + 1;
@@ -379,6 +386,7 @@ fn support() -> TokenStream {
                         }
                         line(op, "error", &text);
                     }
+                    },
                 }
             }
 
