@@ -63,6 +63,8 @@ pub struct ClientBuilder<C> {
     token_source: Option<Arc<dyn TokenSource>>,
     basic: Option<(String, Secret)>,
     api_key: Option<Secret>,
+    /// Keys of single API-key schemes, by the name the scheme sends.
+    api_keys: Vec<(String, Secret)>,
     default_headers: Vec<(String, String)>,
     user_agent: String,
     timeout: Duration,
@@ -84,6 +86,7 @@ impl<C> Clone for ClientBuilder<C> {
             token_source: self.token_source.clone(),
             basic: self.basic.clone(),
             api_key: self.api_key.clone(),
+            api_keys: self.api_keys.clone(),
             default_headers: self.default_headers.clone(),
             user_agent: self.user_agent.clone(),
             timeout: self.timeout,
@@ -110,6 +113,7 @@ impl<C> ClientBuilder<C> {
             token_source: None,
             basic: None,
             api_key: None,
+            api_keys: Vec::new(),
             default_headers: Vec::new(),
             user_agent: DEFAULT_USER_AGENT.to_owned(),
             timeout: DEFAULT_TIMEOUT,
@@ -165,8 +169,21 @@ impl<C> ClientBuilder<C> {
     /// Sends an API key as a header, a query parameter or a cookie, as
     /// each operation's API-key scheme says (for a request without declared
     /// requirements: the first API-key scheme the API declares).
+    ///
+    /// It serves every API-key scheme that has no key of its own from
+    /// [`api_key_for`](Self::api_key_for).
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
         self.api_key = Some(Secret::new(key));
+        self
+    }
+
+    /// The key of one API-key scheme, named by the header, query parameter
+    /// or cookie it is sent as (`"X-IBM-Client-Secret"`; header names match
+    /// case-insensitively): for APIs whose operations need several
+    /// different keys at once. A name no scheme of the API sends makes
+    /// [`build`](Self::build) fail.
+    pub fn api_key_for(mut self, name: impl Into<String>, key: impl Into<String>) -> Self {
+        self.api_keys.push((name.into(), Secret::new(key)));
         self
     }
 
@@ -254,7 +271,7 @@ impl<C> ClientBuilder<C> {
 
         let mut auth: Vec<&'static str> = Vec::new();
         let mut authorization = None;
-        let mut api_key = None;
+        let mut api_keys: Vec<(SecurityScheme, Secret)> = Vec::new();
         let mut api_key_query = None;
         if self.token_source.is_some() && (self.bearer.is_some() || self.basic.is_some()) {
             return Err(Error::config("token_source cannot be combined with bearer_token or basic_auth".to_owned()));
@@ -281,37 +298,47 @@ impl<C> ClientBuilder<C> {
             }
             (None, None) => {}
         }
-        if let Some(key) = &self.api_key {
-            let is_api_key = |scheme: &&SecurityScheme| {
-                matches!(
-                    scheme,
-                    SecurityScheme::ApiKeyHeader(_) | SecurityScheme::ApiKeyQuery(_) | SecurityScheme::ApiKeyCookie(_)
-                )
-            };
-            let Some(default) = self.schemes.iter().find(is_api_key) else {
-                return Err(Error::config("api_key was set but the API declares no api key scheme".to_owned()));
+        let is_api_key = |scheme: &&SecurityScheme| {
+            matches!(
+                scheme,
+                SecurityScheme::ApiKeyHeader(_) | SecurityScheme::ApiKeyQuery(_) | SecurityScheme::ApiKeyCookie(_)
+            )
+        };
+        for (name, _) in &self.api_keys {
+            if !self.schemes.iter().filter(is_api_key).any(|scheme| scheme_sends(scheme, name)) {
+                return Err(Error::config(format!("api_key_for: no api key scheme of this API sends `{name}`")));
+            }
+        }
+        if self.api_key.is_some() && !self.schemes.iter().any(|scheme| is_api_key(&scheme)) {
+            return Err(Error::config("api_key was set but the API declares no api key scheme".to_owned()));
+        }
+        for scheme in self.schemes.iter().filter(is_api_key) {
+            // A scheme's own key, else the shared one.
+            let own = self.api_keys.iter().rev().find(|(name, _)| scheme_sends(scheme, name));
+            let Some(key) = own.map(|(_, key)| key).or(self.api_key.as_ref()) else {
+                continue;
             };
             // Checked once here, so that applying the key to a request cannot fail.
             sensitive_value(key.expose())
                 .ok_or_else(|| Error::config("api key is not a valid header value".to_owned()))?;
-            for scheme in self.schemes.iter().filter(is_api_key) {
-                match scheme {
-                    SecurityScheme::ApiKeyHeader(name) => {
-                        HeaderName::from_bytes(name.as_bytes())
-                            .map_err(|_| Error::config(format!("invalid api key header name `{name}`")))?;
-                    }
-                    SecurityScheme::ApiKeyQuery(name) if api_key_query.is_none() => {
-                        api_key_query = Some((*name, key.clone()));
-                    }
-                    _ => {}
+            match scheme {
+                SecurityScheme::ApiKeyHeader(name) => {
+                    HeaderName::from_bytes(name.as_bytes())
+                        .map_err(|_| Error::config(format!("invalid api key header name `{name}`")))?;
                 }
+                SecurityScheme::ApiKeyQuery(name) if api_key_query.is_none() => {
+                    api_key_query = Some((*name, key.clone()));
+                }
+                _ => {}
             }
-            auth.push(match default {
-                SecurityScheme::ApiKeyHeader(_) => "api key in header",
-                SecurityScheme::ApiKeyQuery(_) => "api key in query",
-                _ => "api key in cookie",
-            });
-            api_key = Some((*default, key.clone()));
+            if api_keys.is_empty() {
+                auth.push(match scheme {
+                    SecurityScheme::ApiKeyHeader(_) => "api key in header",
+                    SecurityScheme::ApiKeyQuery(_) => "api key in query",
+                    _ => "api key in cookie",
+                });
+            }
+            api_keys.push((*scheme, key.clone()));
         }
 
         let http = match self.http {
@@ -329,7 +356,7 @@ impl<C> ClientBuilder<C> {
                 headers,
                 authorization,
                 token: self.token_source.map(TokenCache::new),
-                api_key,
+                api_keys,
                 api_key_query,
                 auth,
                 timeout: self.timeout,
@@ -384,8 +411,9 @@ pub(crate) struct Inner {
     authorization: Option<(SecurityScheme, HeaderValue)>,
     /// Bearer tokens from a `TokenSource` (instead of `authorization`).
     pub(crate) token: Option<TokenCache>,
-    /// The API key, and the scheme a request without requirements uses.
-    api_key: Option<(SecurityScheme, Secret)>,
+    /// The key of each API-key scheme that has one, in the API's order (the
+    /// first is what a request without declared requirements sends).
+    api_keys: Vec<(SecurityScheme, Secret)>,
     /// The API key, when a declared scheme may send it in the query (then
     /// transport errors lose their URL's query).
     pub(crate) api_key_query: Option<(&'static str, Secret)>,
@@ -399,6 +427,15 @@ pub(crate) struct Inner {
     pub(crate) hook: Option<Arc<dyn Hook>>,
 }
 
+/// Whether `scheme` sends its key as `name` (header names are case-insensitive).
+fn scheme_sends(scheme: &SecurityScheme, name: &str) -> bool {
+    match scheme {
+        SecurityScheme::ApiKeyHeader(header) => header.eq_ignore_ascii_case(name),
+        SecurityScheme::ApiKeyQuery(sent) | SecurityScheme::ApiKeyCookie(sent) => *sent == name,
+        _ => false,
+    }
+}
+
 impl Inner {
     /// The schemes a request sends credentials for. With declared
     /// `requirements` (alternatives, each a set of schemes all needed), the
@@ -409,14 +446,14 @@ impl Inner {
         let Some(alternatives) = requirements else {
             let authorization = self.authorization.as_ref().map(|(scheme, _)| *scheme);
             let authorization = authorization.or(self.token.as_ref().map(|_| SecurityScheme::Bearer));
-            return authorization.into_iter().chain(self.api_key.as_ref().map(|(scheme, _)| *scheme)).collect();
+            return authorization.into_iter().chain(self.api_keys.first().map(|(scheme, _)| *scheme)).collect();
         };
         let configured = |scheme: &SecurityScheme| match scheme {
             SecurityScheme::Bearer if self.token.is_some() => true,
             SecurityScheme::Bearer | SecurityScheme::Basic => {
                 self.authorization.as_ref().is_some_and(|(kind, _)| kind == scheme)
             }
-            _ => self.api_key.is_some(),
+            _ => self.api_key(scheme).is_some(),
         };
         alternatives.iter().find(|all| all.iter().all(configured)).map(|all| all.to_vec()).unwrap_or_default()
     }
@@ -426,9 +463,9 @@ impl Inner {
         self.authorization.as_ref().map(|(_, value)| value)
     }
 
-    /// The configured API key.
-    pub(crate) fn api_key(&self) -> Option<&Secret> {
-        self.api_key.as_ref().map(|(_, key)| key)
+    /// The key configured for an API-key `scheme`.
+    pub(crate) fn api_key(&self, scheme: &SecurityScheme) -> Option<&Secret> {
+        self.api_keys.iter().find(|(kind, _)| kind == scheme).map(|(_, key)| key)
     }
 }
 

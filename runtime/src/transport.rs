@@ -311,7 +311,7 @@ fn prepare(inner: &Inner, request: Request) -> Result<Prepared, Error> {
     // The operation's credentials, before its own headers (which win). The
     // header name and key were checked by `ClientBuilder::build`.
     for scheme in &schemes {
-        let key = inner.api_key().map(|key| key.expose()).unwrap_or_default();
+        let key = inner.api_key(scheme).map(|key| key.expose()).unwrap_or_default();
         match scheme {
             SecurityScheme::Bearer | SecurityScheme::Basic => {
                 if let Some(value) = inner.authorization() {
@@ -411,8 +411,8 @@ fn prepare(inner: &Inner, request: Request) -> Result<Prepared, Error> {
 /// Base URL + path + query (+ API key). Rejects a path with a `.` or `..`
 /// segment (also percent-encoded): URL normalization would remove it and
 /// send the call to another resource.
-fn build_url(inner: &Inner, request: &Request, key_query: Option<&str>) -> Result<Url, Error> {
-    let key_query = key_query.zip(inner.api_key());
+fn build_url(inner: &Inner, request: &Request, key_query: Option<&'static str>) -> Result<Url, Error> {
+    let key_query = key_query.and_then(|name| Some(name).zip(inner.api_key(&SecurityScheme::ApiKeyQuery(name))));
     if let Some(link) = request.options.page_url() {
         return page_url(inner, link, key_query);
     }

@@ -182,3 +182,65 @@ fn requests_debug_their_requirements_not_their_credentials() {
     let debug = format!("{request:?}");
     assert!(debug.contains("ApiKeyHeader(\"X-Key\")"), "{debug}");
 }
+
+#[tokio::test]
+async fn each_api_key_scheme_can_have_its_own_key() {
+    let server = server().await;
+    let core = server.client(|b| b.api_key("shared").api_key_for("key", "query-only"));
+    let seen = server.call(&core, Some(&[&[KEY_HEADER, KEY_QUERY]]), |_| {}).await;
+    assert_eq!(
+        seen,
+        Seen { x_key: vec!["shared".into()], query: Some("key=query-only".into()), ..Seen::default() },
+        "a scheme with its own key sends it; the others the shared one"
+    );
+    // Header names match case-insensitively; without a shared key, a scheme
+    // with no key of its own is not configured.
+    let header_only = server.client(|b| b.api_key_for("x-key", "h"));
+    assert_eq!(server.call(&header_only, Some(&[&[KEY_HEADER]]), |_| {}).await.x_key, ["h"]);
+    assert_eq!(server.call(&header_only, Some(&[&[KEY_HEADER, KEY_QUERY]]), |_| {}).await, Seen::default());
+}
+
+#[tokio::test]
+async fn a_key_for_a_name_no_scheme_sends_is_a_config_error() {
+    let builder = ClientBuilder::<TestClient>::new("http://127.0.0.1:9", SCHEMES).api_key_for("X-Other", "k");
+    match builder.build() {
+        Ok(_) => panic!("an unknown key name must not build"),
+        Err(err) => {
+            let text = err.to_string();
+            assert!(text.contains("X-Other") && !text.contains(": k"), "{text}");
+        }
+    }
+}
+
+/// The IBM token operation needs `X-IBM-Client-Id` and `X-IBM-Client-Secret`
+/// together: the generated setters give each header its own value.
+#[tokio::test]
+async fn the_ibm_client_id_and_secret_go_in_their_own_headers() {
+    use api_clients::api_connect::{self, types::TokenRequest, ClientBuilderExt};
+    let seen: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
+    let log = seen.clone();
+    let app = Router::new().fallback(move |request: HttpRequest| {
+        let log = log.clone();
+        async move {
+            let header =
+                |name: &str| request.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();
+            log.lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((header("x-ibm-client-id"), header("x-ibm-client-secret")));
+            StatusCode::UNAUTHORIZED
+        }
+    });
+    let base = serve(app).await;
+    let client = api_connect::Client::builder()
+        .base_url(&base)
+        .retry(RetryPolicy::disabled())
+        .x_ibm_consumer_context("porg.sandbox")
+        .x_ibm_client_id("id-1")
+        .x_ibm_client_secret("secret-2")
+        .build()
+        .expect("builds");
+    let body = TokenRequest::new("password", "id-1", "secret-2");
+    let _ = client.create_token(body).send().await.expect_err("the server answers 401");
+    let seen = seen.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    assert_eq!(seen, vec![("id-1".to_owned(), "secret-2".to_owned())]);
+}

@@ -136,6 +136,16 @@ pub trait ClientBuilderExt {
         self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self;
+    /// The API key sent as the `X-IBM-Client-Id` header, on the operations whose security names it (`ClientBuilder::api_key_for`).
+    fn x_ibm_client_id(
+        self,
+        key: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self;
+    /// The API key sent as the `X-IBM-Client-Secret` header, on the operations whose security names it (`ClientBuilder::api_key_for`).
+    fn x_ibm_client_secret(
+        self,
+        key: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self;
 }
 
 impl ClientBuilderExt for crate::runtime::ClientBuilder<Client> {
@@ -144,5 +154,19 @@ impl ClientBuilderExt for crate::runtime::ClientBuilder<Client> {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.client_param("X-IBM-Consumer-Context", value)
+    }
+
+    fn x_ibm_client_id(
+        self,
+        key: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.api_key_for("X-IBM-Client-Id", key)
+    }
+
+    fn x_ibm_client_secret(
+        self,
+        key: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.api_key_for("X-IBM-Client-Secret", key)
     }
 }

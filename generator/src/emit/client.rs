@@ -17,6 +17,56 @@ pub(super) fn scheme_tokens(scheme: &SecurityScheme) -> TokenStream {
     }
 }
 
+/// With several API-key schemes (operations may need two different keys at
+/// once), one setter per scheme, named after what it sends:
+///
+/// ```text
+/// fn x_ibm_client_id(self, key: impl Into<String>) -> Self { self.api_key_for("X-IBM-Client-Id", key) }
+/// ```
+fn api_key_setters(api: &Api) -> Vec<(TokenStream, TokenStream)> {
+    let sent: Vec<(&str, &str)> = api
+        .security
+        .iter()
+        .filter_map(|scheme| match scheme {
+            SecurityScheme::ApiKeyHeader(name) => Some((name.as_str(), "header")),
+            SecurityScheme::ApiKeyQuery(name) => Some((name.as_str(), "query parameter")),
+            SecurityScheme::ApiKeyCookie(name) => Some((name.as_str(), "cookie")),
+            _ => None,
+        })
+        .collect();
+    if sent.len() < 2 {
+        return Vec::new();
+    }
+    // Setter names other builder methods already take.
+    let mut taken: Vec<String> = api.client_params.iter().map(|p| p.rust_name.clone()).collect();
+    taken.extend(api.oauth_flows.iter().map(|flow| flow.setter.clone()));
+    taken.extend(["api_key", "api_key_for", "bearer_token", "basic_auth", "token_source"].map(String::from));
+    let mut setters = Vec::new();
+    for (name, location) in sent {
+        let setter_name = crate::naming::snake(name);
+        if setter_name.is_empty() || taken.contains(&setter_name) {
+            continue;
+        }
+        taken.push(setter_name.clone());
+        let setter = format_ident!("{}", setter_name);
+        let docs = doc_attrs(&format!(
+            "The API key sent as the `{name}` {location}, on the operations whose security names it (`ClientBuilder::api_key_for`)."
+        ));
+        setters.push((
+            quote! {
+                #docs
+                fn #setter(self, key: impl ::std::convert::Into<::std::string::String>) -> Self;
+            },
+            quote! {
+                fn #setter(self, key: impl ::std::convert::Into<::std::string::String>) -> Self {
+                    self.api_key_for(#name, key)
+                }
+            },
+        ));
+    }
+    setters
+}
+
 /// ```text
 /// pub struct Client { core: crate::runtime::Core }
 /// impl Client { pub const DEFAULT_BASE_URL: &str; pub fn builder() -> ClientBuilder<Client>; }
@@ -105,7 +155,8 @@ pub fn client_items(api: &Api) -> TokenStream {
             },
         )
     });
-    let (declarations, definitions): (Vec<TokenStream>, Vec<TokenStream>) = params.chain(flows).unzip();
+    let keys = api_key_setters(api);
+    let (declarations, definitions): (Vec<TokenStream>, Vec<TokenStream>) = params.chain(flows).chain(keys).unzip();
     // `ClientBuilder` belongs to the runtime crate, so its API-specific setters
     // come as a trait implemented for `ClientBuilder<Client>`.
     let builder_extras = (!declarations.is_empty()).then(|| {
