@@ -272,7 +272,6 @@ impl<C> ClientBuilder<C> {
         let mut auth: Vec<&'static str> = Vec::new();
         let mut authorization = None;
         let mut api_keys: Vec<(SecurityScheme, Secret)> = Vec::new();
-        let mut api_key_query = None;
         if self.token_source.is_some() && (self.bearer.is_some() || self.basic.is_some()) {
             return Err(Error::config("token_source cannot be combined with bearer_token or basic_auth".to_owned()));
         }
@@ -321,15 +320,9 @@ impl<C> ClientBuilder<C> {
             // Checked once here, so that applying the key to a request cannot fail.
             sensitive_value(key.expose())
                 .ok_or_else(|| Error::config("api key is not a valid header value".to_owned()))?;
-            match scheme {
-                SecurityScheme::ApiKeyHeader(name) => {
-                    HeaderName::from_bytes(name.as_bytes())
-                        .map_err(|_| Error::config(format!("invalid api key header name `{name}`")))?;
-                }
-                SecurityScheme::ApiKeyQuery(name) if api_key_query.is_none() => {
-                    api_key_query = Some((*name, key.clone()));
-                }
-                _ => {}
+            if let SecurityScheme::ApiKeyHeader(name) = scheme {
+                HeaderName::from_bytes(name.as_bytes())
+                    .map_err(|_| Error::config(format!("invalid api key header name `{name}`")))?;
             }
             if api_keys.is_empty() {
                 auth.push(match scheme {
@@ -357,7 +350,6 @@ impl<C> ClientBuilder<C> {
                 authorization,
                 token: self.token_source.map(TokenCache::new),
                 api_keys,
-                api_key_query,
                 auth,
                 timeout: self.timeout,
                 retry: self.retry,
@@ -414,9 +406,6 @@ pub(crate) struct Inner {
     /// The key of each API-key scheme that has one, in the API's order (the
     /// first is what a request without declared requirements sends).
     api_keys: Vec<(SecurityScheme, Secret)>,
-    /// The API key, when a declared scheme may send it in the query (then
-    /// transport errors lose their URL's query).
-    pub(crate) api_key_query: Option<(&'static str, Secret)>,
     /// Which credentials are configured (for `Debug`, without values).
     auth: Vec<&'static str>,
     pub(crate) timeout: Duration,
@@ -461,6 +450,12 @@ impl Inner {
     /// `Authorization` of the configured bearer or basic credentials.
     pub(crate) fn authorization(&self) -> Option<&HeaderValue> {
         self.authorization.as_ref().map(|(_, value)| value)
+    }
+
+    /// Whether some request may carry an API key in its query (then
+    /// transport errors lose their URL's query).
+    pub(crate) fn sends_key_in_query(&self) -> bool {
+        self.api_keys.iter().any(|(scheme, _)| matches!(scheme, SecurityScheme::ApiKeyQuery(_)))
     }
 
     /// The key configured for an API-key `scheme`.

@@ -31,7 +31,7 @@ impl Core {
     #[doc(hidden)]
     pub async fn execute_streaming(&self, request: Request) -> Result<ByteStream, Error> {
         let idle = request.options.timeout.unwrap_or(self.inner.timeout);
-        let redact = self.inner.api_key_query.is_some();
+        let redact = self.inner.sends_key_in_query();
         let limit = self.inner.max_response_body;
         let span = trace::CallSpan::new(&request);
         let (received, call) = span.instrument(run(&self.inner, request, &span, Read::Head)).await?;

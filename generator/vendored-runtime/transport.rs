@@ -45,7 +45,7 @@ impl Core {
             Received::Whole(raw) => Ok(raw.with_call(call)),
             // Not produced by `Read::Whole`; reading the body is still right.
             Received::Head(response) => {
-                let redact = self.inner.api_key_query.is_some();
+                let redact = self.inner.sends_key_in_query();
                 match read_body(response, self.inner.max_response_body, redact).await {
                     Ok(raw) => Ok(raw.with_call(call)),
                     Err(err) => Err(err.with_call(call)),
@@ -401,7 +401,7 @@ fn prepare(inner: &Inner, request: Request) -> Result<Prepared, Error> {
         timeout: options.timeout.unwrap_or(inner.timeout),
         call_timeout: options.call_timeout_value(),
         policy: options.retry.unwrap_or_else(|| inner.retry.clone()),
-        redact_query: inner.api_key_query.is_some(),
+        redact_query: inner.sends_key_in_query(),
         token: inner.token.is_some()
             && schemes.contains(&SecurityScheme::Bearer)
             && !set_by_request.contains(&AUTHORIZATION),
@@ -412,7 +412,7 @@ fn prepare(inner: &Inner, request: Request) -> Result<Prepared, Error> {
 /// segment (also percent-encoded): URL normalization would remove it and
 /// send the call to another resource.
 fn build_url(inner: &Inner, request: &Request, key_query: Option<&'static str>) -> Result<Url, Error> {
-    let key_query = key_query.and_then(|name| Some(name).zip(inner.api_key(&SecurityScheme::ApiKeyQuery(name))));
+    let key_query = key_query.and_then(|name| inner.api_key(&SecurityScheme::ApiKeyQuery(name)).map(|key| (name, key)));
     if let Some(link) = request.options.page_url() {
         return page_url(inner, link, key_query);
     }
