@@ -15,15 +15,18 @@
 /// code and users name it by: `api_clients::runtime::Upload`.
 pub use oapi_runtime as runtime;
 
-// Generated modules are prettyplease output, checked byte for byte by
-// `cargo xtask codegen --check`: `cargo fmt` leaves them alone.
+// BEGIN generated modules: written by `cargo xtask codegen` from xtask/src/apis.rs, do not edit by hand.
+// Apono API, from spec/apono.yaml.
 #[cfg(feature = "apono-client")]
 #[rustfmt::skip]
 pub mod apono;
 
+// IBM API Connect Consumer API, from spec/api-connect.yaml.
 #[cfg(feature = "api-connect-client")]
 #[rustfmt::skip]
 pub mod api_connect;
+
+// END generated modules.
 
 pub use runtime::{Error, Response};
 

@@ -1,10 +1,12 @@
 //! `cargo test` alone catches stale generated code, and the check mode catches
-//! an edited, a deleted and an extra file, and a stale vendored runtime file (on a temporary copy of the tree).
+//! an edited, a deleted and an extra file, a stale vendored runtime file and
+//! stale generated blocks of the manifest and crate root (on a temporary copy of the tree).
 
 use std::path::Path;
 
 use integration_tests::workspace_root;
-use xtask::codegen::{generate, Problem, APIS};
+use xtask::apis::APIS;
+use xtask::codegen::{generate, Problem};
 
 #[test]
 fn checked_in_output_is_fresh() {
@@ -52,9 +54,15 @@ fn check_mode_reports_edited_deleted_and_extra_files() {
     let text = std::fs::read_to_string(&manifest).expect("read");
     std::fs::write(&manifest, text.replacen("apono-integrations = [\"apono-client\"]\n", "", 1)).expect("edit");
 
+    // So is the module list of its crate root: one API's module deleted by hand.
+    let crate_root = temp.path().join("generated/src/lib.rs");
+    let text = std::fs::read_to_string(root.join("generated/src/lib.rs")).expect("read");
+    std::fs::write(&crate_root, text.replacen("pub mod api_connect;\n", "", 1)).expect("edit");
+
     let apis: Vec<_> = APIS.iter().collect();
     let problems = generate(temp.path(), &apis, true).expect("check runs");
-    assert_eq!(problems.len(), 5, "{problems:#?}");
+    assert_eq!(problems.len(), 6, "{problems:#?}");
+    assert!(problems.iter().any(|p| matches!(p, Problem::Stale { path, diff } if path.ends_with("lib.rs") && diff.contains("+pub mod api_connect;"))));
     assert!(problems.iter().any(|p| matches!(p, Problem::Stale { path, diff } if path.ends_with("vendored-runtime/retry.rs") && diff.contains("patched_in_the_copy_"))));
     assert!(problems.iter().any(|p| matches!(p, Problem::Stale { path, diff } if path.ends_with("Cargo.toml") && diff.contains("+apono-integrations"))));
     assert!(problems.iter().any(|p| matches!(p, Problem::Stale { path, diff } if path.ends_with("connectors.rs") && diff.contains("edited_by_hand_"))));
@@ -63,7 +71,7 @@ fn check_mode_reports_edited_deleted_and_extra_files() {
     // The check never writes.
     assert!(!apono.join("types.rs").exists());
 
-    // Write mode repairs all five.
+    // Write mode repairs all six.
     generate(temp.path(), &apis, false).expect("write runs");
     assert!(generate(temp.path(), &apis, true).expect("check runs").is_empty());
 }

@@ -4,13 +4,14 @@
 use std::collections::BTreeSet;
 
 use integration_tests::workspace_root;
+use xtask::apis::APIS;
 
 type Row = (String, String, String, String);
 
 fn coverage_rows() -> BTreeSet<Row> {
     let text = std::fs::read_to_string(workspace_root().join("spec/COVERAGE.md")).expect("spec/COVERAGE.md");
     text.lines()
-        .filter(|line| line.starts_with("| apono ") || line.starts_with("| api-connect "))
+        .filter(|line| APIS.iter().any(|api| line.starts_with(&format!("| {} ", api.name))))
         .map(|line| {
             let cells: Vec<String> = line.trim_matches('|').split('|').map(|c| c.trim().to_string()).collect();
             assert_eq!(cells.len(), 5, "malformed row: {line}");
@@ -22,7 +23,8 @@ fn coverage_rows() -> BTreeSet<Row> {
 }
 
 fn spec_rows(api: &str) -> BTreeSet<Row> {
-    let path = workspace_root().join(format!("spec/{api}.yaml"));
+    let entry = APIS.iter().find(|entry| entry.name == api).unwrap_or_else(|| panic!("{api} is not registered"));
+    let path = workspace_root().join(entry.spec);
     let text = std::fs::read_to_string(&path).expect("spec file");
     let doc: serde_yaml::Value = serde_yaml::from_str(&text).expect("spec parses");
     let mut rows = BTreeSet::new();
@@ -44,7 +46,7 @@ fn spec_rows(api: &str) -> BTreeSet<Row> {
 #[test]
 fn coverage_table_and_specs_agree() {
     let table = coverage_rows();
-    let specs: BTreeSet<Row> = spec_rows("apono").into_iter().chain(spec_rows("api-connect")).collect();
+    let specs: BTreeSet<Row> = APIS.iter().flat_map(|api| spec_rows(api.name)).collect();
     let missing_from_specs: Vec<&Row> = table.difference(&specs).collect();
     let missing_from_table: Vec<&Row> = specs.difference(&table).collect();
     assert!(missing_from_specs.is_empty(), "documented but not in the specs: {missing_from_specs:#?}");
@@ -60,8 +62,9 @@ fn documented_operation_counts() {
     // the token operation.
     assert_eq!(specs_apono.len(), 32);
     assert_eq!(specs_connect.len(), 61);
-    let ids: BTreeSet<&String> = specs_apono.iter().chain(&specs_connect).map(|row| &row.3).collect();
-    assert_eq!(ids.len(), 93, "operationIds are unique across both APIs");
+    let all: Vec<Row> = APIS.iter().flat_map(|api| spec_rows(api.name)).collect();
+    let ids: BTreeSet<&String> = all.iter().map(|row| &row.3).collect();
+    assert_eq!(ids.len(), all.len(), "operationIds are unique across the APIs");
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! BENCHMARKS.md, printed as Markdown tables.
 //!
 //! - Generation: the release-built `oapi-gen` CLI run under GNU time
-//!   (`/usr/bin/time -v`) for the two seed specs and the largest specs of
+//!   (`/usr/bin/time -v`) for every registered spec and the largest specs of
 //!   `../shared/corpus` (skipped, with a note, when absent or rejected by the
 //!   generator): wall time, the generation time the CLI reports, and peak
 //!   memory (maximum resident set size), over `--runs` runs (default 3).
@@ -19,12 +19,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use crate::apis::APIS;
 use crate::project_root;
 
-/// Specs measured, relative to the workspace root.
-const SPECS: &[&str] = &[
-    "spec/apono.yaml",
-    "spec/api-connect.yaml",
+/// Specs measured beside the registered APIs' own, relative to the workspace root.
+const CORPUS_SPECS: &[&str] = &[
     "../shared/corpus/github-api.json",
     "../shared/corpus/xero-accounting.yaml",
     "../shared/corpus/keycloak-admin.json",
@@ -77,7 +76,8 @@ fn generation(root: &Path, runs: usize) -> Result<(), String> {
     println!("| spec | size | operations | types | lines (standalone crate) | generation (CLI) | wall | peak RSS |");
     println!("|---|---|---|---|---|---|---|---|");
     let mut notes = Vec::new();
-    for relative in SPECS {
+    let specs = APIS.iter().map(|api| api.spec).chain(CORPUS_SPECS.iter().copied());
+    for relative in specs {
         let spec = root.join(relative);
         let name = spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let Ok(metadata) = std::fs::metadata(&spec) else {
@@ -171,11 +171,11 @@ fn lines_of_code(root: &Path) -> Result<(), String> {
     println!("| part | files | lines | code lines (no blank, `//` or `///` lines) |");
     println!("|---|---|---|---|");
     let mut totals = (0, 0, 0);
-    for (label, dir) in [
-        ("apono (generated)", src.join("apono")),
-        ("api_connect (generated)", src.join("api_connect")),
-        ("runtime/src (hand-written, crate oapi-runtime)", root.join("runtime").join("src")),
-    ] {
+    let parts = APIS
+        .iter()
+        .map(|api| (format!("{} (generated)", api.module), src.join(api.module)))
+        .chain([("runtime/src (hand-written, crate oapi-runtime)".to_string(), root.join("runtime").join("src"))]);
+    for (label, dir) in parts {
         let (files, lines, code) = count_lines(&dir)?;
         totals = (totals.0 + files, totals.1 + lines, totals.2 + code);
         println!("| {label} | {files} | {lines} | {code} |");
@@ -216,14 +216,19 @@ fn compile_times(root: &Path) -> Result<(), String> {
     cargo(root, &["clean", "--quiet", "-p", "api-clients"], Some(&target))?;
     let crate_only = cargo(root, &build, Some(&target))?;
     println!("| `api-clients` alone (dependencies built) | {:.1} s |", crate_only.as_secs_f64());
-    let touched = root.join("generated").join("src").join("apono").join("types.rs");
+    let first = APIS.first().ok_or("the API registry is empty")?;
+    let touched = root.join("generated").join("src").join(first.module).join("types.rs");
     std::fs::File::options()
         .append(true)
         .open(&touched)
         .and_then(|file| file.set_modified(std::time::SystemTime::now()))
         .map_err(|e| format!("cannot touch {}: {e}", touched.display()))?;
     let incremental = cargo(root, &build, Some(&target))?;
-    println!("| incremental, after touching generated/src/apono/types.rs | {:.1} s |", incremental.as_secs_f64());
+    println!(
+        "| incremental, after touching generated/src/{}/types.rs | {:.1} s |",
+        first.module,
+        incremental.as_secs_f64()
+    );
     let nothing = cargo(root, &build, Some(&target))?;
     println!("| nothing changed | {:.1} s |\n", nothing.as_secs_f64());
     Ok(())

@@ -8,23 +8,8 @@ use std::time::Instant;
 
 use oapi_gen::{generate_file_with, Layout, Options, TagFeatures};
 
+use crate::apis::{select, ApiSpec};
 use crate::project_root;
-
-/// An API of the checked-in crate: its module and its spec.
-pub struct ApiSpec {
-    /// Name on the command line and cargo feature.
-    pub name: &'static str,
-    /// Module under `generated/src/`.
-    pub module: &'static str,
-    /// Spec path relative to the workspace root.
-    pub spec: &'static str,
-}
-
-/// Every API the `generated` crate holds.
-pub const APIS: &[ApiSpec] = &[
-    ApiSpec { name: "apono", module: "apono", spec: "spec/apono.yaml" },
-    ApiSpec { name: "api-connect", module: "api_connect", spec: "spec/api-connect.yaml" },
-];
 
 /// What a check found wrong with one file.
 #[derive(Debug)]
@@ -58,22 +43,6 @@ impl std::fmt::Display for Problem {
     }
 }
 
-/// Names → APIs; all of them when `names` is empty.
-pub fn select(names: &[&str]) -> Result<Vec<&'static ApiSpec>, String> {
-    if names.is_empty() {
-        return Ok(APIS.iter().collect());
-    }
-    names
-        .iter()
-        .map(|name| {
-            APIS.iter().find(|api| api.name == *name).ok_or_else(|| {
-                let known: Vec<&str> = APIS.iter().map(|a| a.name).collect();
-                format!("unknown API {name:?}; known: {}", known.join(", "))
-            })
-        })
-        .collect()
-}
-
 /// `cargo xtask codegen [API…] [--check]`.
 pub fn run(args: &[String]) -> Result<(), String> {
     let check = args.iter().any(|a| a == "--check");
@@ -99,12 +68,20 @@ pub fn run(args: &[String]) -> Result<(), String> {
 /// Generates (or checks) `apis` under the workspace at `root`; in check mode
 /// returns every stale, missing and extra file.
 pub fn generate(root: &Path, apis: &[&ApiSpec], check: bool) -> Result<Vec<Problem>, String> {
+    let unregistered = crate::apis::unregistered_specs(root)?;
+    if !unregistered.is_empty() {
+        return Err(format!(
+            "{} not in the API registry: add an entry to `APIS` in xtask/src/apis.rs",
+            unregistered.join(", ")
+        ));
+    }
     let mut problems = Vec::new();
     for api in apis {
         problems.extend(generate_api(root, api, check)?);
     }
     // The manifest's feature list names every API's tags, whichever APIs were selected.
     problems.extend(crate::features::ensure_manifest(root, check)?);
+    problems.extend(crate::features::ensure_crate_root(root, check)?);
     problems.extend(vendor_runtime(root, check)?);
     Ok(problems)
 }

@@ -7,37 +7,37 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::apis::{api_of_example, ApiSpec, APIS};
 use crate::project_root;
 
-/// An example and the spec its mock serves.
+/// An example and the API whose spec its mock serves.
 struct Example {
-    name: &'static str,
-    spec: &'static str,
-    env: &'static [(&'static str, &'static str)],
+    name: String,
+    api: &'static ApiSpec,
 }
 
-const EXAMPLES: &[Example] = &[
-    Example { name: "apono_list_integrations", spec: "spec/apono.yaml", env: &[("APONO_TOKEN", "example-token")] },
-    Example { name: "apono_access_request", spec: "spec/apono.yaml", env: &[("APONO_TOKEN", "example-token")] },
-    Example {
-        name: "api_connect_subscribe",
-        spec: "spec/api-connect.yaml",
-        env: &[("APIC_TOKEN", "example-token"), ("APIC_CONTEXT", "porg.sandbox"), ("APIC_ORG", "my-org")],
-    },
-    Example {
-        name: "api_connect_sign_in",
-        spec: "spec/api-connect.yaml",
-        env: &[
-            ("APIC_CONTEXT", "porg.sandbox"),
-            ("APIC_CLIENT_ID", "portal-client"),
-            ("APIC_CLIENT_SECRET", "portal-secret"),
-            ("APIC_REALM", "consumer:porg:sandbox/sandbox-idp"),
-            ("APIC_USERNAME", "jdoe"),
-            ("APIC_PASSWORD", "example-password"),
-            ("APIC_ORG", "my-org"),
-        ],
-    },
-];
+/// Every program in `generated/examples/`, by name; each belongs to the API
+/// its file name starts with (`apono_list_integrations.rs` → `apono`), and a
+/// file no API claims is an error rather than an example that never runs.
+fn examples(root: &Path) -> Result<Vec<Example>, String> {
+    let dir = root.join("generated/examples");
+    let entries = std::fs::read_dir(&dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    let mut examples = Vec::new();
+    for entry in entries.filter_map(|e| e.ok()) {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        let Some(name) = file.strip_suffix(".rs") else { continue };
+        let api = api_of_example(name).ok_or_else(|| {
+            let modules: Vec<&str> = APIS.iter().map(|api| api.module).collect();
+            format!(
+                "generated/examples/{file}: the name must start with an API module and `_` ({})",
+                modules.join(", ")
+            )
+        })?;
+        examples.push(Example { name: name.to_string(), api });
+    }
+    examples.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(examples)
+}
 
 /// A mock server process, killed when dropped.
 struct Mock {
@@ -88,14 +88,15 @@ pub fn run() -> Result<(), String> {
     if !built.success() {
         return Err("building the examples failed".into());
     }
-    for example in EXAMPLES {
-        let mock = start_prism(&root, example.spec)?;
-        let base_url_var = if example.spec.contains("apono") { "APONO_BASE_URL" } else { "APIC_BASE_URL" };
-        eprintln!("$ {base_url_var}={} cargo run --example {}", mock.base_url, example.name);
+    let examples = examples(&root)?;
+    for example in &examples {
+        let api = example.api;
+        let mock = start_prism(&root, api.spec)?;
+        eprintln!("$ {}={} cargo run --example {}", api.base_url_env, mock.base_url, example.name);
         let output = Command::new(&cargo)
-            .args(["run", "-q", "-p", "api-clients", "--example", example.name])
-            .envs(example.env.iter().copied())
-            .env(base_url_var, &mock.base_url)
+            .args(["run", "-q", "-p", "api-clients", "--example", &example.name])
+            .envs(api.example_env.iter().copied())
+            .env(api.base_url_env, &mock.base_url)
             .current_dir(&root)
             .output()
             .map_err(|e| format!("cannot run cargo: {e}"))?;
@@ -112,6 +113,6 @@ pub fn run() -> Result<(), String> {
             ));
         }
     }
-    eprintln!("{} examples passed against Prism", EXAMPLES.len());
+    eprintln!("{} examples passed against Prism", examples.len());
     Ok(())
 }

@@ -27,7 +27,8 @@ use std::time::{Duration, Instant};
 use oapi_gen::emit::features::module_features;
 use oapi_gen::{generate_file_with, FeaturePlan, Layout, Options, RuntimeSource, TagFeatures};
 
-use crate::codegen::{options_for, Problem, APIS};
+use crate::apis::{ApiSpec, APIS};
+use crate::codegen::{options_for, Problem};
 use crate::project_root;
 
 /// First line of the generated block in `generated/Cargo.toml`.
@@ -39,16 +40,24 @@ pub const END: &str = "# END generated features.";
 const EXHAUSTIVE_SPEC: &str = "../shared/corpus/github-api.json";
 
 /// The feature plan of a checked-in API, exactly as `codegen` generates it.
-pub fn plan_for(root: &Path, api: &crate::codegen::ApiSpec) -> Result<(FeaturePlan, String), String> {
+pub fn plan_for(root: &Path, api: &ApiSpec) -> Result<(FeaturePlan, String), String> {
     let output =
         generate_file_with(&root.join(api.spec), &options_for(api), TagFeatures::On).map_err(|e| e.to_string())?;
     let plan = output.features.ok_or_else(|| format!("{}: no feature plan", api.name))?;
     Ok((plan, output.api.title))
 }
 
-/// The block between [`BEGIN`] and [`END`] (markers included) for every API of the crate.
+/// First line of the generated module list in `generated/src/lib.rs`.
+pub const MODULES_BEGIN: &str =
+    "// BEGIN generated modules: written by `cargo xtask codegen` from xtask/src/apis.rs, do not edit by hand.";
+/// Last line of the generated module list.
+pub const MODULES_END: &str = "// END generated modules.";
+
+/// The block between [`BEGIN`] and [`END`] (markers included) for every API
+/// of the crate, starting with the `default` feature (every API).
 pub fn manifest_block(root: &Path) -> Result<String, String> {
-    let mut block = format!("{BEGIN}\n");
+    let apis: Vec<String> = APIS.iter().map(|api| format!("{:?}", api.name)).collect();
+    let mut block = format!("{BEGIN}\ndefault = [{}, \"rustls\", \"tracing\"]\n", apis.join(", "));
     let mut seen: Vec<String> = ["default", "rustls", "native-tls", "tracing"].map(String::from).to_vec();
     for api in APIS {
         let (plan, title) = plan_for(root, api)?;
@@ -71,14 +80,61 @@ pub fn manifest_block(root: &Path) -> Result<String, String> {
     Ok(block)
 }
 
+/// The module list of `generated/src/lib.rs` between [`MODULES_BEGIN`] and
+/// [`MODULES_END`]: each API's module, gated on the feature of its client
+/// alone, in registry order (a plain comment, since the module's own `//!`
+/// docs are its rustdoc):
+///
+/// ```text
+/// // Apono API, from spec/apono.yaml.
+/// #[cfg(feature = "apono-client")]
+/// #[rustfmt::skip]
+/// pub mod apono;
+/// ```
+///
+/// `#[rustfmt::skip]` because the modules are prettyplease output, checked
+/// byte for byte by `codegen --check`: `cargo fmt` must leave them alone.
+pub fn modules_block(root: &Path) -> Result<String, String> {
+    let mut block = format!("{MODULES_BEGIN}\n");
+    for api in APIS {
+        let (plan, title) = plan_for(root, api)?;
+        let gate = plan.base_feature.as_deref().unwrap_or(&plan.all_feature);
+        block.push_str(&format!(
+            "// {title}, from {}.\n#[cfg(feature = {gate:?})]\n#[rustfmt::skip]\npub mod {};\n\n",
+            api.spec, api.module
+        ));
+    }
+    block.push_str(MODULES_END);
+    Ok(block)
+}
+
+/// `text` (the file at `file`) with the block from `begin` to `end` replaced by `block`.
+fn replace_between(text: &str, file: &str, begin: &str, end: &str, block: &str) -> Result<String, String> {
+    let start = text.find(begin).ok_or_else(|| format!("{file} has no `{begin}` line"))?;
+    let stop =
+        text[start..].find(end).map(|i| start + i + end.len()).ok_or_else(|| format!("{file} has no `{end}` line"))?;
+    Ok(format!("{}{block}{}", &text[..start], &text[stop..]))
+}
+
 /// `manifest` with its generated block replaced by `block`.
 pub fn replace_block(manifest: &str, block: &str) -> Result<String, String> {
-    let start = manifest.find(BEGIN).ok_or("generated/Cargo.toml has no `# BEGIN generated features` line")?;
-    let end = manifest[start..]
-        .find(END)
-        .map(|i| start + i + END.len())
-        .ok_or("generated/Cargo.toml has no `# END generated features.` line")?;
-    Ok(format!("{}{block}{}", &manifest[..start], &manifest[end..]))
+    replace_between(manifest, "generated/Cargo.toml", BEGIN, END, block)
+}
+
+/// Writes (or checks) the generated module list of `generated/src/lib.rs`.
+pub fn ensure_crate_root(root: &Path, check: bool) -> Result<Option<Problem>, String> {
+    let path = root.join("generated/src/lib.rs");
+    let Ok(current) = std::fs::read_to_string(&path) else {
+        return Ok(Some(Problem::Missing { path }));
+    };
+    let fresh = replace_between(
+        &current.replace("\r\n", "\n"),
+        "generated/src/lib.rs",
+        MODULES_BEGIN,
+        MODULES_END,
+        &modules_block(root)?,
+    )?;
+    crate::codegen::ensure_file(&path, &fresh, check)
 }
 
 /// Writes (or checks) the generated block of `generated/Cargo.toml`.
@@ -257,5 +313,19 @@ mod tests {
             assert!(block.contains(&format!("\n{}-client = []\n", api.name)), "{block}");
         }
         assert!(block.contains("\napono-integrations = [\"apono-client\"]\n"), "{block}");
+        assert!(block.contains("\ndefault = [\"apono\", \"api-connect\", \"rustls\", \"tracing\"]\n"), "{block}");
+    }
+
+    #[test]
+    fn every_api_module_is_declared_behind_its_client_feature() {
+        let block = modules_block(&project_root()).unwrap();
+        for api in APIS {
+            let gate =
+                format!("#[cfg(feature = \"{}-client\")]\n#[rustfmt::skip]\npub mod {};\n", api.name, api.module);
+            assert!(block.contains(&gate), "{block}");
+        }
+        let text = "//! docs\nuse x;\n// BEGIN generated modules: …\n";
+        let error = replace_between(text, "lib.rs", MODULES_BEGIN, MODULES_END, &block).unwrap_err();
+        assert!(error.contains("lib.rs has no"), "{error}");
     }
 }

@@ -1,6 +1,7 @@
 //! Project automation behind `cargo xtask`, as a library so that tests can
 //! run the same code (e.g. the codegen freshness check) as the command line.
 //!
+//! - [`apis`]: the API registry, the one list every other command reads;
 //! - [`codegen`]: regenerate `generated/` from `spec/`, or check it is fresh;
 //! - [`test`]: the whole test suite, as CI runs it;
 //! - [`corpus`]: generate and compile a client for every spec of a corpus;
@@ -12,6 +13,7 @@
 //!   a check that every per-tag feature builds alone.
 
 pub mod api_diff;
+pub mod apis;
 pub mod bench;
 pub mod codegen;
 pub mod conform;
