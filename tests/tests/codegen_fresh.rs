@@ -1,5 +1,6 @@
 //! `cargo test` alone catches stale generated code, and the check mode catches
-//! an edited, a deleted and an extra file, a stale vendored runtime file and
+//! an edited, a deleted and an extra file, a stale vendored runtime file, a
+//! runtime manifest its dependency table no longer matches, and
 //! stale generated blocks of the manifest and crate root (on a temporary copy of the tree).
 
 use std::path::Path;
@@ -39,6 +40,14 @@ fn check_mode_reports_edited_deleted_and_extra_files() {
     // The generator's copy of the runtime is checked against the runtime crate.
     copy_dir(&root.join("runtime/src"), &temp.path().join("runtime/src"));
     copy_dir(&root.join("generator/vendored-runtime"), &temp.path().join("generator/vendored-runtime"));
+    // So is its table of files and dependencies, from the runtime's manifest.
+    std::fs::create_dir_all(temp.path().join("generator/src/emit")).expect("create dir");
+    for file in ["Cargo.toml", "runtime/Cargo.toml", "generator/src/emit/vendored_runtime.rs"] {
+        std::fs::copy(root.join(file), temp.path().join(file)).expect("copy manifest");
+    }
+    let runtime_manifest = temp.path().join("runtime/Cargo.toml");
+    let text = std::fs::read_to_string(&runtime_manifest).expect("read");
+    std::fs::write(&runtime_manifest, text.replacen("httpdate = \"1\"", "httpdate = \"1.0.3\"", 1)).expect("edit");
     let vendored = temp.path().join("generator/vendored-runtime/retry.rs");
     let text = std::fs::read_to_string(&vendored).expect("read");
     std::fs::write(&vendored, text.replacen("pub fn", "pub fn patched_in_the_copy_", 1)).expect("edit");
@@ -61,7 +70,8 @@ fn check_mode_reports_edited_deleted_and_extra_files() {
 
     let apis: Vec<_> = APIS.iter().collect();
     let problems = generate(temp.path(), &apis, true).expect("check runs");
-    assert_eq!(problems.len(), 6, "{problems:#?}");
+    assert_eq!(problems.len(), 7, "{problems:#?}");
+    assert!(problems.iter().any(|p| matches!(p, Problem::Stale { path, diff } if path.ends_with("vendored_runtime.rs") && diff.contains("1.0.3"))));
     assert!(problems.iter().any(|p| matches!(p, Problem::Stale { path, diff } if path.ends_with("lib.rs") && diff.contains("+pub mod api_connect;"))));
     assert!(problems.iter().any(|p| matches!(p, Problem::Stale { path, diff } if path.ends_with("vendored-runtime/retry.rs") && diff.contains("patched_in_the_copy_"))));
     assert!(problems.iter().any(|p| matches!(p, Problem::Stale { path, diff } if path.ends_with("Cargo.toml") && diff.contains("+apono-integrations"))));
@@ -71,7 +81,7 @@ fn check_mode_reports_edited_deleted_and_extra_files() {
     // The check never writes.
     assert!(!apono.join("types.rs").exists());
 
-    // Write mode repairs all six.
+    // Write mode repairs all seven.
     generate(temp.path(), &apis, false).expect("write runs");
     assert!(generate(temp.path(), &apis, true).expect("check runs").is_empty());
 }

@@ -82,47 +82,7 @@ pub fn generate(root: &Path, apis: &[&ApiSpec], check: bool) -> Result<Vec<Probl
     // The manifest's feature list names every API's tags, whichever APIs were selected.
     problems.extend(crate::features::ensure_manifest(root, check)?);
     problems.extend(crate::features::ensure_crate_root(root, check)?);
-    problems.extend(vendor_runtime(root, check)?);
-    Ok(problems)
-}
-
-/// Copies `runtime/src/*.rs` byte for byte into `generator/vendored-runtime/`,
-/// the copy standalone crates embed (or, checking, reports where it differs).
-/// The copy lives inside the generator crate so that it packages on its own.
-pub fn vendor_runtime(root: &Path, check: bool) -> Result<Vec<Problem>, String> {
-    let source = root.join("runtime").join("src");
-    let copy = root.join("generator").join("vendored-runtime");
-    let rust_files = |dir: &Path| -> Result<Vec<String>, String> {
-        let mut names: Vec<String> = match std::fs::read_dir(dir) {
-            Ok(entries) => entries
-                .filter_map(|e| e.ok())
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .filter(|name| name.ends_with(".rs"))
-                .collect(),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-            Err(e) => return Err(format!("cannot read {}: {e}", dir.display())),
-        };
-        names.sort();
-        Ok(names)
-    };
-    let names = rust_files(&source)?;
-    if names.is_empty() {
-        return Err(format!("no runtime sources in {}", source.display()));
-    }
-    let mut problems = Vec::new();
-    for name in &names {
-        let path = source.join(name);
-        let contents = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        problems.extend(ensure_file(&copy.join(name), &contents, check)?);
-    }
-    for name in rust_files(&copy)?.into_iter().filter(|n| !names.contains(n)) {
-        let path = copy.join(name);
-        if check {
-            problems.push(Problem::Extra { path });
-        } else {
-            std::fs::remove_file(&path).map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
-        }
-    }
+    problems.extend(crate::vendor::vendor_runtime(root, check)?);
     Ok(problems)
 }
 

@@ -23,6 +23,7 @@ pub mod features;
 pub mod help;
 pub mod standalone;
 pub mod test;
+pub mod vendor;
 
 /// The workspace root.
 pub fn project_root() -> std::path::PathBuf {

@@ -8,6 +8,7 @@
 //! 5. each per-tag cargo feature of the generated crate compiles alone
 //!    (`cargo xtask features`: `cargo check --no-default-features --features <f>`);
 //! 6. every fixture spec generates a standalone crate that passes clippy;
+//!    and the generator crate packages and verifies on its own (`cargo package`);
 //! 7. the programs in `generated/examples/` against Prism mocks of their specs;
 //! 8. the conformance mode (`corpus --conform`) on the seed specs, a fixture and
 //!    the smaller specs of `../shared/corpus` (skipped when absent);
@@ -40,6 +41,11 @@ pub fn run(_args: &[String]) -> Result<(), String> {
         crate::corpus::run(&[fixtures, "--clippy".to_string()])
     })?;
     step("standalone crates outside the workspace build and pass their tests", crate::standalone::run)?;
+    // Built from its packaged sources alone, as `cargo install` would: nothing
+    // it embeds may come from another crate's directory.
+    step("the generator packages on its own (cargo package -p oapi-gen)", || {
+        cargo(&["package", "-p", "oapi-gen", "--allow-dirty"], &[])
+    })?;
     step("reading fixtures compile, clippy- and rustdoc-clean", || {
         let fixtures = root.join("generator/tests/reading").display().to_string();
         crate::corpus::run(&[fixtures, "--clippy".to_string(), "--doc".to_string()])

@@ -13,6 +13,8 @@ mod pagination_styles;
 pub mod param_text;
 mod rust_type;
 mod standalone;
+#[rustfmt::skip]
+mod vendored_runtime;
 mod streaming;
 mod types;
 mod validation;

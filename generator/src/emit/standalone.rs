@@ -7,35 +7,13 @@
 //! `cargo package -p oapi-gen` verifies; a standalone crate gets them as its
 //! `src/runtime/` module (`lib.rs` becoming `mod.rs`).
 
-use super::RuntimeSource;
+use super::{vendored_runtime, RuntimeSource};
 use crate::model::features::FeaturePlan;
 use crate::model::{Api, TypeRef};
 
 /// `(file name under src/runtime/, contents)` of every runtime module.
-pub fn runtime_files() -> [(&'static str, &'static str); 21] {
-    [
-        ("mod.rs", include_str!("../../vendored-runtime/lib.rs")),
-        ("base64.rs", include_str!("../../vendored-runtime/base64.rs")),
-        ("client.rs", include_str!("../../vendored-runtime/client.rs")),
-        ("encoding.rs", include_str!("../../vendored-runtime/encoding.rs")),
-        ("error.rs", include_str!("../../vendored-runtime/error.rs")),
-        ("hook.rs", include_str!("../../vendored-runtime/hook.rs")),
-        ("link.rs", include_str!("../../vendored-runtime/link.rs")),
-        ("multipart.rs", include_str!("../../vendored-runtime/multipart.rs")),
-        ("pagination.rs", include_str!("../../vendored-runtime/pagination.rs")),
-        ("params.rs", include_str!("../../vendored-runtime/params.rs")),
-        ("request.rs", include_str!("../../vendored-runtime/request.rs")),
-        ("response.rs", include_str!("../../vendored-runtime/response.rs")),
-        ("retry.rs", include_str!("../../vendored-runtime/retry.rs")),
-        ("secret.rs", include_str!("../../vendored-runtime/secret.rs")),
-        ("sse.rs", include_str!("../../vendored-runtime/sse.rs")),
-        ("stream.rs", include_str!("../../vendored-runtime/stream.rs")),
-        ("tests_tracing.rs", include_str!("../../vendored-runtime/tests_tracing.rs")),
-        ("token.rs", include_str!("../../vendored-runtime/token.rs")),
-        ("transport.rs", include_str!("../../vendored-runtime/transport.rs")),
-        ("upload.rs", include_str!("../../vendored-runtime/upload.rs")),
-        ("validation.rs", include_str!("../../vendored-runtime/validation.rs")),
-    ]
+pub fn runtime_files() -> &'static [(&'static str, &'static str)] {
+    vendored_runtime::FILES
 }
 
 /// The manifest of a standalone crate. Optional dependencies (chrono, uuid)
@@ -77,12 +55,10 @@ pub fn cargo_toml(crate_name: &str, api: &Api, plan: Option<&FeaturePlan>, runti
         // Multipart parts and event data name types of their own.
         op.wire_request_types().into_iter().chain(op.wire_response_types()).for_each(&mut visit);
     }
-    let chrono = if uses_chrono {
-        "chrono = { version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }\n"
-    } else {
-        ""
-    };
-    let uuid = if uses_uuid { "uuid = { version = \"1\", features = [\"serde\"] }\n" } else { "" };
+    let chrono = "{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }";
+    let uuid = "{ version = \"1\", features = [\"serde\"] }";
+    let optional_types = [("chrono", chrono, uses_chrono), ("uuid", uuid, uses_uuid)];
+    let optional_types = optional_types.iter().filter(|(_, _, used)| *used).map(|(name, value, _)| (*name, *value));
     let (default_full, tag_features) = match plan {
         Some(plan) => (format!("\"{}\", ", plan.all_feature), super::features::standalone_features(plan)),
         None => (String::new(), String::new()),
@@ -100,54 +76,54 @@ default = [{default_full}"rustls", "tracing"]
 "#
     );
     match runtime {
-        RuntimeSource::Vendored => format!(
-            r#"{header}rustls = ["reqwest/rustls-tls"]
-native-tls = ["reqwest/native-tls"]
-tracing = ["dep:tracing"]
-{tag_features}
-[dependencies]
-base64 = "0.22"
-bytes = "1"
-{chrono}futures = "0.3"
-httpdate = "1"
-percent-encoding = "2"
-regex-lite = "0.1"
-reqwest = {{ version = "0.12", default-features = false, features = ["json", "stream", "http2", "charset"] }}
-serde = {{ version = "1", features = ["derive"] }}
-# `preserve_order`: object parameters (deepObject, exploded form objects) keep their keys in order.
-serde_json = {{ version = "1", features = ["preserve_order"] }}
-serde_path_to_error = "0.1"
-serde_urlencoded = "0.7"
-thiserror = "2"
-tokio = {{ version = "1", features = ["fs", "io-util", "time"] }}
-tracing = {{ version = "0.1", optional = true }}
-url = "2"
-{uuid}
-# The runtime's own tests (`cargo test`): a loopback server and `#[tokio::test]`.
-[dev-dependencies]
-tokio = {{ version = "1", features = ["io-util", "macros", "net", "rt-multi-thread", "time"] }}
-"#
-        ),
-        RuntimeSource::Path(path) => {
-            let path = toml_string(path);
+        RuntimeSource::Vendored => {
+            // The runtime's own features and dependencies (`runtime/Cargo.toml`,
+            // through the generated `vendored_runtime` table), plus the types'.
+            let mut dependencies: Vec<(&str, &str)> =
+                vendored_runtime::DEPENDENCIES.iter().copied().chain(optional_types).collect();
+            dependencies.sort_by_key(|(name, _)| *name);
             format!(
-                r#"{header}rustls = ["oapi-runtime/rustls"]
-native-tls = ["oapi-runtime/native-tls"]
-tracing = ["oapi-runtime/tracing"]
-{tag_features}
-[dependencies]
-# The runtime, shared with every other crate that depends on it.
-oapi-runtime = {{ path = {path}, version = "0.1.0", default-features = false }}
-# Named by full path in generated code (`::serde::Serialize`, `::bytes::Bytes`, …).
-bytes = "1"
-{chrono}futures = "0.3"
-reqwest = {{ version = "0.12", default-features = false }}
-serde = {{ version = "1", features = ["derive"] }}
-serde_json = "1"
-{uuid}"#
+                "{header}{features}{tag_features}\n\
+                 # The vendored runtime's dependencies (src/runtime/), and the types'.\n\
+                 [dependencies]\n{dependencies}\n\
+                 # The runtime's own tests (`cargo test`): a loopback server and `#[tokio::test]`.\n\
+                 [dev-dependencies]\n{dev_dependencies}",
+                features = toml_lines(vendored_runtime::FEATURES.iter().copied()),
+                dependencies = toml_lines(dependencies),
+                dev_dependencies = toml_lines(vendored_runtime::DEV_DEPENDENCIES.iter().copied()),
+            )
+        }
+        RuntimeSource::Path(path) => {
+            let runtime = format!("{{ path = {}, version = \"0.1.0\", default-features = false }}", toml_string(path));
+            // Named by full path in generated code (`::serde::Serialize`, `::bytes::Bytes`, …).
+            let named = [
+                ("bytes", "\"1\""),
+                ("futures", "\"0.3\""),
+                ("reqwest", "{ version = \"0.12\", default-features = false }"),
+                ("serde", "{ version = \"1\", features = [\"derive\"] }"),
+                ("serde_json", "\"1\""),
+            ];
+            let mut dependencies: Vec<(&str, &str)> = named.into_iter().chain(optional_types).collect();
+            dependencies.sort_by_key(|(name, _)| *name);
+            format!(
+                "{header}rustls = [\"oapi-runtime/rustls\"]\n\
+                 native-tls = [\"oapi-runtime/native-tls\"]\n\
+                 tracing = [\"oapi-runtime/tracing\"]\n\
+                 {tag_features}\n\
+                 [dependencies]\n\
+                 # The runtime, shared with every other crate that depends on it.\n\
+                 oapi-runtime = {runtime}\n\
+                 # Named by full path in generated code (`::serde::Serialize`, `::bytes::Bytes`, …).\n\
+                 {dependencies}",
+                dependencies = toml_lines(dependencies),
             )
         }
     }
+}
+
+/// `name = value` lines.
+fn toml_lines<'a>(entries: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    entries.into_iter().map(|(name, value)| format!("{name} = {value}\n")).collect()
 }
 
 /// `text` as a TOML basic string, quotes included.
@@ -199,6 +175,10 @@ mod tests {
         assert_eq!(files.keys().filter(|p| p.starts_with("src/runtime/")).count(), runtime_files().len());
         assert!(files["Cargo.toml"].contains("rustls = [\"reqwest/rustls-tls\"]"));
         assert!(!files["Cargo.toml"].contains("oapi-runtime"));
+        // Every dependency of the runtime crate, as `runtime/Cargo.toml` states it.
+        for (name, value) in super::vendored_runtime::DEPENDENCIES {
+            assert!(files["Cargo.toml"].contains(&format!("\n{name} = {value}\n")), "{name}: {}", files["Cargo.toml"]);
+        }
     }
 
     #[test]
@@ -240,6 +220,11 @@ mod tests {
         on_disk.sort();
         let mut embedded: Vec<String> = runtime_files().iter().map(|(name, _)| name.to_string()).collect();
         embedded.sort();
-        assert_eq!(embedded, on_disk, "emit/standalone.rs `runtime_files` must list every file of {}", dir.display());
+        assert_eq!(
+            embedded,
+            on_disk,
+            "run `cargo xtask codegen`: emit/vendored_runtime.rs must list every file of {}",
+            dir.display()
+        );
     }
 }
