@@ -43,6 +43,8 @@ pub struct Request {
     /// The operation's security requirements (see [`Request::security`]);
     /// `None` sends every configured credential.
     pub security: Option<&'static [&'static [SecurityScheme]]>,
+    /// Whether redirects are followed (see [`Request::return_redirects`]).
+    pub follow_redirects: bool,
 }
 
 impl Request {
@@ -60,7 +62,17 @@ impl Request {
             accept: None,
             options: CallOptions::default(),
             security: None,
+            follow_redirects: true,
         }
+    }
+
+    /// Returns a 3xx response to the caller instead of following it: for
+    /// operations whose API description documents a redirect as their
+    /// answer (an OAuth redirect endpoint, a download link), the `Location`
+    /// is the result, and following it would call another resource with
+    /// this operation's credentials.
+    pub fn return_redirects(&mut self) {
+        self.follow_redirects = false;
     }
 
     /// Appends a query parameter.

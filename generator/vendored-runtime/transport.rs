@@ -108,6 +108,8 @@ struct Prepared {
     /// For the hook: the operation and its path template.
     operation: &'static str,
     path_template: &'static str,
+    /// Whether redirects are followed (else a 3xx is the response).
+    follow_redirects: bool,
 }
 
 /// Runs the attempts of `request` inside `span`: what was received and the
@@ -242,7 +244,8 @@ async fn send_once(inner: &Inner, prepared: &Prepared, read: Read, number: u32) 
         if let Some(hook) = &inner.hook {
             hook.before_attempt(&mut request, &hooked);
         }
-        let response = inner.http.execute(request).await.map_err(|err| transport_error(err, redact))?;
+        let http = if prepared.follow_redirects { &inner.http } else { inner.http_without_redirects()? };
+        let response = http.execute(request).await.map_err(|err| transport_error(err, redact))?;
         if let Some(hook) = &inner.hook {
             hook.after_response(response.status(), response.headers(), &hooked);
         }
@@ -392,6 +395,7 @@ fn prepare(inner: &Inner, request: Request) -> Result<Prepared, Error> {
         }
     }
     Ok(Prepared {
+        follow_redirects: request.follow_redirects,
         operation: request.operation_id,
         path_template: request.path_template,
         method: request.method,

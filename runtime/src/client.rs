@@ -3,7 +3,7 @@
 
 use std::fmt;
 use std::marker::PhantomData;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, USER_AGENT};
@@ -73,6 +73,9 @@ pub struct ClientBuilder<C> {
     http: Option<reqwest::Client>,
     max_response_body: usize,
     client_params: Vec<(&'static str, String)>,
+    /// Client parameters whose value breaks the spec's constraints, with the
+    /// rule (reported by `build`, without the value).
+    invalid_params: Vec<(&'static str, String)>,
     hook: Option<Arc<dyn Hook>>,
     _client: PhantomData<fn() -> C>,
 }
@@ -95,6 +98,7 @@ impl<C> Clone for ClientBuilder<C> {
             http: self.http.clone(),
             max_response_body: self.max_response_body,
             client_params: self.client_params.clone(),
+            invalid_params: self.invalid_params.clone(),
             hook: self.hook.clone(),
             _client: PhantomData,
         }
@@ -122,6 +126,7 @@ impl<C> ClientBuilder<C> {
             http: None,
             max_response_body: DEFAULT_MAX_RESPONSE_BODY,
             client_params: Vec::new(),
+            invalid_params: Vec::new(),
             hook: None,
             _client: PhantomData,
         }
@@ -224,7 +229,9 @@ impl<C> ClientBuilder<C> {
 
     /// Uses this `reqwest::Client` (its proxy, TLS and redirect settings)
     /// instead of creating one. The builder's timeout, retry policy and
-    /// headers still apply to each request.
+    /// headers still apply to each request. Its redirect policy applies to
+    /// every operation, also to those that document a redirect as their
+    /// response (which the client's own `reqwest::Client` does not follow).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -243,8 +250,33 @@ impl<C> ClientBuilder<C> {
     #[doc(hidden)]
     pub fn client_param(mut self, name: &'static str, value: impl Into<String>) -> Self {
         self.client_params.retain(|(existing, _)| *existing != name);
+        self.invalid_params.retain(|(existing, _)| *existing != name);
         self.client_params.push((name, value.into()));
         self
+    }
+
+    /// [`client_param`](Self::client_param) for a parameter with
+    /// constraints: `check` runs on the value now, and a value it rejects
+    /// makes [`build`](Self::build) fail with a config error naming the
+    /// parameter and the rule. Called by generated setters.
+    #[doc(hidden)]
+    pub fn client_param_checked(
+        self,
+        name: &'static str,
+        value: impl Into<String>,
+        check: fn(&str) -> Result<(), Error>,
+    ) -> Self {
+        let value = value.into();
+        let verdict = check(&value);
+        let mut builder = self.client_param(name, value);
+        if let Err(error) = verdict {
+            let rule = match error.kind() {
+                super::ErrorKind::InvalidRequest { rule, .. } => rule.clone(),
+                _ => error.to_string(),
+            };
+            builder.invalid_params.push((name, rule));
+        }
+        builder
     }
 
     /// Validates the configuration and builds the client.
@@ -255,6 +287,9 @@ impl<C> ClientBuilder<C> {
     where
         C: FromCore,
     {
+        if let Some((name, rule)) = self.invalid_params.first() {
+            return Err(Error::config(format!("client parameter `{name}` violates {rule}")));
+        }
         let base_url = parse_base_url(&self.base_url)?;
         let mut headers = HeaderMap::new();
         let user_agent =
@@ -334,17 +369,23 @@ impl<C> ClientBuilder<C> {
             api_keys.push((*scheme, key.clone()));
         }
 
-        let http = match self.http {
-            Some(http) => http,
-            None => reqwest::Client::builder()
-                .connect_timeout(self.connect_timeout)
-                .redirect(same_origin_redirects())
-                .build()
-                .map_err(Error::transport)?,
+        let (http, without_redirects) = match self.http {
+            // The caller's client serves every request, whatever it does with redirects.
+            Some(http) => (http.clone(), OnceLock::from(http)),
+            None => (
+                reqwest::Client::builder()
+                    .connect_timeout(self.connect_timeout)
+                    .redirect(same_origin_redirects())
+                    .build()
+                    .map_err(Error::transport)?,
+                OnceLock::new(),
+            ),
         };
         let core = Core {
             inner: Arc::new(Inner {
                 http,
+                without_redirects,
+                connect_timeout: self.connect_timeout,
                 base_url,
                 headers,
                 authorization,
@@ -396,6 +437,10 @@ pub struct Core {
 
 pub(crate) struct Inner {
     pub(crate) http: reqwest::Client,
+    /// For operations that return their redirects: built on first use, as
+    /// most APIs have none.
+    without_redirects: OnceLock<reqwest::Client>,
+    connect_timeout: Duration,
     pub(crate) base_url: Url,
     /// User agent and default headers.
     pub(crate) headers: HeaderMap,
@@ -448,6 +493,21 @@ impl Inner {
     }
 
     /// `Authorization` of the configured bearer or basic credentials.
+    /// The HTTP client that does not follow redirects (see
+    /// `Request::return_redirects`).
+    pub(crate) fn http_without_redirects(&self) -> Result<&reqwest::Client, Error> {
+        if let Some(http) = self.without_redirects.get() {
+            return Ok(http);
+        }
+        let built = reqwest::Client::builder()
+            .connect_timeout(self.connect_timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(Error::transport)?;
+        // A racing call may have set it first; either client will do.
+        Ok(self.without_redirects.get_or_init(|| built))
+    }
+
     pub(crate) fn authorization(&self) -> Option<&HeaderValue> {
         self.authorization.as_ref().map(|(_, value)| value)
     }

@@ -157,6 +157,12 @@ async fn consumer_context_is_a_client_setting() {
     );
     assert!(seen.entries().is_empty());
 
+    // The spec's pattern (`<provider-org>.<catalog>`) is checked when the client is built.
+    let malformed = api_connect::Client::builder().base_url(&base).x_ibm_consumer_context("sandbox").build();
+    let Err(error) = malformed else { panic!("a context without a dot breaks the pattern") };
+    assert!(matches!(error.kind(), ErrorKind::Config(_)), "{error:?}");
+    assert!(error.to_string().contains("X-IBM-Consumer-Context"), "{error}");
+
     let client = api_connect::Client::builder()
         .base_url(&base)
         .bearer_token("t")

@@ -580,28 +580,18 @@ async fn api_connect_client_matches_spec_under_prism() {
     c.ok("listIdentityProviders", client.list_identity_providers().limit(10).offset(0).send_with_response().await);
 
     // ---- OAuth redirect ----
-    // The only documented outcome is a 302. The default client follows
-    // same-origin redirects, and Prism's generated `Location: string` is a
-    // relative URL (/oauth2/string) that Prism then answers with 404, so
-    // these calls use a client that does not follow redirects.
-    let no_redirects = builder()
-        .http_client(
-            reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .expect("build a reqwest client"),
-        )
-        .build()
-        .expect("build the IBM client without redirects");
-    // An operation whose only documented outcome is a redirect (`302` +
-    // `Location`) succeeds with it: `Ok` carries the status and headers.
+    // The only documented outcome is a 302, which the operation returns
+    // rather than follows (Prism's generated `Location: string` is a
+    // relative URL, /oauth2/string, that Prism would answer with 404): the
+    // default client, with its same-origin redirect policy, gets the 302.
+    // `Ok` carries the status and the `Location` header.
     c.redirect(
         "getOauth2Redirect",
-        no_redirects.get_oauth2_redirect().code("auth-code").state("opaque-state").send_with_response().await,
+        client.get_oauth2_redirect().code("auth-code").state("opaque-state").send_with_response().await,
     );
     c.redirect(
         "postOauth2Redirect",
-        no_redirects
+        client
             .post_oauth2_redirect(t::OauthRedirectForm::new().code("auth-code").state("opaque-state"))
             .send_with_response()
             .await,

@@ -531,3 +531,63 @@ async fn execute_future_is_send() {
     let raw = handle.await.expect("task").expect("response");
     assert_eq!(raw.status, StatusCode::OK);
 }
+
+/// `GET /go` redirects (same origin) to `/target`, which counts its hits.
+async fn redirect_server(hits: Arc<AtomicUsize>) -> String {
+    let app = Router::new().route("/go", get(|| async { (AxumStatus::FOUND, [("location", "/target")]) })).route(
+        "/target",
+        get(move || {
+            hits.fetch_add(1, Ordering::SeqCst);
+            async { "followed" }
+        }),
+    );
+    serve(app).await
+}
+
+#[tokio::test]
+async fn documented_redirects_are_returned_and_others_followed() {
+    let hits = Arc::new(AtomicUsize::new(0));
+    let base = redirect_server(hits.clone()).await;
+    let client = builder(&base, &[]).build().expect("valid config");
+
+    // An operation that documents a 3xx gets it back, with its `Location`.
+    let mut request = get_request("/go");
+    request.return_redirects();
+    let raw = client.0.execute(request).await.expect("the 302 is a response");
+    assert_eq!(raw.status, StatusCode::FOUND);
+    assert_eq!(raw.headers.get("location").and_then(|v| v.to_str().ok()), Some("/target"));
+    assert_eq!(hits.load(Ordering::SeqCst), 0, "the redirect was not followed");
+
+    // Any other operation follows a same-origin redirect.
+    let raw = client.0.execute(get_request("/go")).await.expect("followed");
+    assert_eq!(raw.status, StatusCode::OK);
+    assert_eq!(&raw.body[..], b"followed");
+    assert_eq!(hits.load(Ordering::SeqCst), 1);
+}
+
+#[test]
+fn client_parameters_are_checked_against_their_constraints() {
+    fn check(value: &str) -> Result<(), Error> {
+        if value.contains('.') {
+            Ok(())
+        } else {
+            Err(Error::invalid_request("X-Context", "pattern `\\.`"))
+        }
+    }
+    let valid = builder("http://example.com", &[]).client_param_checked("X-Context", "org.catalog", check);
+    assert!(valid.build().is_ok());
+
+    let invalid = builder("http://example.com", &[]).client_param_checked("X-Context", "SECRET-no-dot", check);
+    let err = match invalid.clone().build() {
+        Ok(_) => panic!("expected a config error"),
+        Err(err) => err,
+    };
+    assert!(matches!(err.kind(), ErrorKind::Config(_)), "{err:?}");
+    let text = err.to_string();
+    assert!(text.contains("X-Context") && text.contains("pattern"), "{text}");
+    assert!(!text.contains("SECRET"), "the value is not echoed: {text}");
+
+    // Setting it again with a valid value clears the violation.
+    let fixed = invalid.client_param_checked("X-Context", "org.catalog", check);
+    assert!(fixed.build().is_ok());
+}

@@ -129,7 +129,7 @@ impl crate::runtime::__private::FromCore for Client {
 /// Client-level settings of this API, as setters of its [`ClientBuilder`](crate::runtime::ClientBuilder):
 /// `use` this trait (or the module's `*`) to call them.
 pub trait ClientBuilderExt {
-    /// Sets the `X-IBM-Consumer-Context` header, sent with every call that declares it.
+    /// Sets the `X-IBM-Consumer-Context` header, sent with every call that declares it. A value that breaks the API description's constraints makes `build()` fail.
     ///
     /// Selects the catalog the call acts on, written `<provider-org>.<catalog>` (names or IDs of the provider organization and of the catalog). The same value is sent with every call, so generated clients take it once as a client setting.
     fn x_ibm_consumer_context(
@@ -153,7 +153,23 @@ impl ClientBuilderExt for crate::runtime::ClientBuilder<Client> {
         self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.client_param("X-IBM-Consumer-Context", value)
+        self.client_param_checked(
+            "X-IBM-Consumer-Context",
+            value,
+            |value| {
+                {
+                    static PATTERN: crate::runtime::__private::Pattern = crate::runtime::__private::Pattern::new(
+                        "^[^.]+\\.[^.]+$",
+                    );
+                    crate::runtime::__private::pattern(
+                        "X-IBM-Consumer-Context",
+                        value,
+                        &PATTERN,
+                    )?;
+                }
+                ::std::result::Result::Ok(())
+            },
+        )
     }
 
     fn x_ibm_client_id(

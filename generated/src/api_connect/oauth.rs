@@ -200,6 +200,7 @@ impl GetOauth2Redirect {
             request.query("error_description", value);
         }
         request.security(&[]);
+        request.return_redirects();
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_redirection() {
@@ -293,6 +294,7 @@ impl PostOauth2Redirect {
         }
         request.body = crate::runtime::__private::Body::form(&self.body)?;
         request.security(&[]);
+        request.return_redirects();
         request.options = self.options;
         let raw = self.client.core.execute(request).await?;
         if raw.status.is_redirection() {

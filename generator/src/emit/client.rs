@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::doc_attrs;
-use crate::model::{Api, OAuthGrant, SecurityScheme};
+use crate::model::{Api, OAuthGrant, SecurityScheme, TypeRef};
 
 /// `crate::runtime::SecurityScheme::ApiKeyHeader("X-Api-Key")`.
 pub(super) fn scheme_tokens(scheme: &SecurityScheme) -> TokenStream {
@@ -94,8 +94,14 @@ pub fn client_items(api: &Api) -> TokenStream {
     let params = api.client_params.iter().map(|param| {
         let setter = format_ident!("{}", param.rust_name);
         let wire = &param.wire_name;
+        let checks = super::validation::checks(wire, &TypeRef::String, &param.constraints);
+        let checked = if checks.is_empty() {
+            ""
+        } else {
+            " A value that breaks the API description's constraints makes `build()` fail."
+        };
         let docs = doc_attrs(&format!(
-            "Sets the `{wire}` header, sent with every call that declares it.{}",
+            "Sets the `{wire}` header, sent with every call that declares it.{checked}{}",
             param.doc.as_deref().map(|d| format!("\n\n{d}")).unwrap_or_default()
         ));
         (
@@ -103,10 +109,23 @@ pub fn client_items(api: &Api) -> TokenStream {
                 #docs
                 fn #setter(self, value: impl ::std::convert::Into<::std::string::String>) -> Self;
             },
-            quote! {
-                fn #setter(self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-                    self.client_param(#wire, value)
-                }
+            // The value is text: its string constraints are checked once, here,
+            // and a violation fails `build()`:
+            // self.client_param_checked("X-Context", value, |value| { …checks…; Ok(()) })
+            match checks {
+                checks if checks.is_empty() => quote! {
+                    fn #setter(self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+                        self.client_param(#wire, value)
+                    }
+                },
+                checks => quote! {
+                    fn #setter(self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+                        self.client_param_checked(#wire, value, |value| {
+                            #( #checks )*
+                            ::std::result::Result::Ok(())
+                        })
+                    }
+                },
             },
         )
     });

@@ -385,6 +385,12 @@ fn build_request(api: &Api, op: &Operation) -> TokenStream {
         });
         statements.push(quote! { request.security(&[#( #alternatives ),*]); });
     }
+    // A documented redirect is an answer to return, not a hop to follow.
+    let documents_redirect =
+        op.responses.success.iter().chain(&op.responses.errors).any(|case| case.status.starts_with('3'));
+    if documents_redirect {
+        statements.push(quote! { request.return_redirects(); });
+    }
     let accept = op.responses.success.iter().find_map(|case| case.media_type.clone());
     let accept = accept.map(|media| quote! { request.accept = ::std::option::Option::Some(#media); });
     quote! {

@@ -243,6 +243,7 @@ fn client_params(operations: &[super::Operation]) -> Vec<super::ClientParam> {
                 rust_name: param.rust_name.clone(),
                 wire_name: param.wire_name.clone(),
                 doc: param.docs.text.clone(),
+                constraints: param.constraints.clone(),
             });
         }
     }

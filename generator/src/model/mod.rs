@@ -107,6 +107,8 @@ pub struct ClientParam {
     pub wire_name: String,
     /// Its docs.
     pub doc: Option<String>,
+    /// The schema's constraints, checked by the setter (the value is text).
+    pub constraints: Constraints,
 }
 
 /// A reference to a Rust type, as fields, parameters and bodies use it.
