@@ -254,8 +254,15 @@ fn repair_schema(node: &mut Value, pointer: &str, diagnostics: &mut Diagnostics)
     merge_modifier_all_of(schema, pointer, diagnostics);
 }
 
+/// The extension a fixed-length tuple of different element schemas is kept
+/// in for the model (`openapiv3` has no tuples): its member schemas, in order.
+pub(crate) const TUPLE_EXTENSION: &str = "x-oapi-gen-tuple";
+
 /// Tuples (`prefixItems: [..]`, or draft-4 `items: [..]`) whose members are all
-/// one schema are arrays of it; others cannot be one Rust element type.
+/// one schema are arrays of it. A tuple of different members with a fixed
+/// length (3.1 `items: false`, draft-4 `additionalItems: false`, or
+/// `minItems` = `maxItems` = its length) is a Rust tuple, kept in
+/// [`TUPLE_EXTENSION`]; any other cannot be one Rust element type.
 fn tuple_items(schema: &mut Map<String, Value>, pointer: &str, diagnostics: &mut Diagnostics) {
     let (key, mut members) = match (schema.remove("prefixItems"), schema.get("items")) {
         (Some(Value::Array(prefix)), _) => ("prefixItems", prefix),
@@ -266,18 +273,27 @@ fn tuple_items(schema: &mut Map<String, Value>, pointer: &str, diagnostics: &mut
         },
         (None, _) => return,
     };
+    let mut closed = matches!(schema.remove("additionalItems"), Some(Value::Bool(false)));
     // With `prefixItems`, `items` (a schema) types the elements after the prefix.
     if key == "prefixItems" {
         match schema.remove("items") {
             Some(rest @ Value::Object(_)) => members.push(rest),
             Some(Value::Bool(true)) => members.push(Value::Object(Map::new())),
+            Some(Value::Bool(false)) => closed = true,
             _ => {}
         }
     }
+    let count = |key: &str| schema.get(key).and_then(Value::as_u64);
+    let fixed_length = count("minItems").zip(count("maxItems")).is_some_and(|(min, max)| min == max);
+    let exact = fixed_length && count("minItems") == Some(members.len() as u64);
     schema.entry("type").or_insert_with(|| Value::String("array".into()));
     let first = members.first().cloned().unwrap_or_else(|| Value::Object(Map::new()));
     if members.iter().all(|member| *member == first) {
         schema.insert("items".into(), first);
+    } else if (closed || exact) && !members.is_empty() {
+        // `(A, B)`: serde reads and writes a tuple as an array of exactly its length.
+        schema.insert("items".into(), Value::Object(Map::new()));
+        schema.insert(TUPLE_EXTENSION.into(), Value::Array(members));
     } else {
         diagnostics.warn(
             &format!("{pointer}/{key}"),
@@ -645,6 +661,22 @@ mod tests {
         let (schema, warnings) = repaired(json!({"prefixItems": [{"type": "string"}], "items": {"type": "integer"}}));
         assert_eq!(schema, json!({"type": "array", "items": {}}));
         assert_eq!(warnings.len(), 1);
+    }
+
+    #[test]
+    fn fixed_tuples_of_different_members_are_kept_for_the_model() {
+        let members = json!([{"type": "string"}, {"type": "integer"}]);
+        let tuple = json!({"type": "array", "items": {}, TUPLE_EXTENSION: members.clone()});
+        let closed_31 = repaired(json!({"prefixItems": members.clone(), "items": false}));
+        assert_eq!(closed_31, (tuple.clone(), vec![]));
+        let closed_draft4 = repaired(json!({"items": members.clone(), "additionalItems": false}));
+        assert_eq!(closed_draft4, (tuple, vec![]));
+        let (exact, warnings) = repaired(json!({"prefixItems": members.clone(), "minItems": 2, "maxItems": 2}));
+        assert_eq!(exact[TUPLE_EXTENSION], members);
+        assert!(warnings.is_empty());
+        // Open, or of another length: no one Rust type.
+        let (open, warnings) = repaired(json!({"prefixItems": members.clone(), "minItems": 1, "maxItems": 1}));
+        assert!(open.get(TUPLE_EXTENSION).is_none() && warnings.len() == 1, "{open} {warnings:?}");
     }
 
     #[test]

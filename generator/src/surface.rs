@@ -162,5 +162,6 @@ pub fn type_text(ty: &TypeRef) -> String {
         TypeRef::Map(inner) => format!("Map<{}>", type_text(inner)),
         TypeRef::Option(inner) => format!("Option<{}>", type_text(inner)),
         TypeRef::Boxed(inner) => format!("Box<{}>", type_text(inner)),
+        TypeRef::Tuple(members) => format!("({})", members.iter().map(type_text).collect::<Vec<_>>().join(", ")),
     }
 }

@@ -68,8 +68,7 @@ impl fmt::Display for UntypedReason {
 pub fn holds_json(ty: &TypeRef) -> bool {
     match ty {
         TypeRef::Json | TypeRef::JsonObject => true,
-        TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) | TypeRef::Boxed(inner) => holds_json(inner),
-        _ => false,
+        other => other.children().iter().any(holds_json),
     }
 }
 

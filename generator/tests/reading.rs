@@ -150,6 +150,8 @@ fn openapi_31_keywords_are_typed() {
     assert_eq!(field(api, "Version", "labels").ty, optional(TypeRef::Map(Box::new(TypeRef::String))));
     assert_eq!(field(api, "Version", "point").ty, optional(TypeRef::Vec(Box::new(TypeRef::Float(true)))));
     assert_eq!(field(api, "Pet", "friend").ty, optional(named("PetNamed")));
+    let members = vec![TypeRef::Date, TypeRef::Integer(oapi_gen::model::IntWidth::I32), named("PetNamed")];
+    assert_eq!(field(api, "Version", "range").ty, optional(TypeRef::Tuple(members)));
     let warnings = warnings(&output);
     assert_eq!(warnings.len(), 1, "{warnings:#?}");
     assert!(warnings[0].starts_with("/components/schemas/Version/properties/mixed/prefixItems: "), "{warnings:#?}");

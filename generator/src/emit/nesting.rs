@@ -78,10 +78,7 @@ pub fn nesting_bound(api: &Api) -> usize {
 fn named_in(ty: &TypeRef, f: &mut dyn FnMut(&str)) {
     match ty {
         TypeRef::Named(name) => f(name),
-        TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) | TypeRef::Boxed(inner) => {
-            named_in(inner, f)
-        }
-        _ => {}
+        other => other.children().iter().for_each(|child| named_in(child, f)),
     }
 }
 

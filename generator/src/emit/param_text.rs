@@ -91,7 +91,7 @@ pub fn shape(api: &Api, ty: &TypeRef) -> Shape {
     let mut ty = ty;
     for _ in 0..MAX_ALIAS_DEPTH {
         match ty {
-            TypeRef::Vec(_) => return Shape::Array,
+            TypeRef::Vec(_) | TypeRef::Tuple(_) => return Shape::Array,
             TypeRef::Map(_) | TypeRef::JsonObject => return Shape::Object,
             TypeRef::Named(name) => match api.types.get(name).map(|def| &def.kind) {
                 Some(TypeKind::Struct { .. }) => return Shape::Object,

@@ -76,6 +76,10 @@ pub fn rust_type(ty: &TypeRef, scope: Scope, position: Position) -> TokenStream 
             let value = inner(value);
             quote! { ::std::boxed::Box<#value> }
         }
+        TypeRef::Tuple(members) => {
+            let members = members.iter().map(inner);
+            quote! { ( #( #members, )* ) }
+        }
     }
 }
 

@@ -27,10 +27,7 @@ pub fn cargo_toml(crate_name: &str, api: &Api, plan: Option<&FeaturePlan>, runti
             match ty {
                 TypeRef::DateTime | TypeRef::Date => *chrono = true,
                 TypeRef::Uuid => *uuid = true,
-                TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) | TypeRef::Boxed(inner) => {
-                    walk(inner, chrono, uuid)
-                }
-                _ => {}
+                other => other.children().iter().for_each(|child| walk(child, chrono, uuid)),
             }
         }
         walk(ty, &mut uses_chrono, &mut uses_uuid);

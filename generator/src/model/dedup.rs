@@ -207,6 +207,10 @@ fn type_key(ty: &TypeRef, own_name: &str) -> String {
         TypeRef::Map(inner) => format!("Map({})", type_key(inner, own_name)),
         TypeRef::Option(inner) => format!("Option({})", type_key(inner, own_name)),
         TypeRef::Boxed(inner) => format!("Boxed({})", type_key(inner, own_name)),
+        TypeRef::Tuple(members) => {
+            let members: Vec<String> = members.iter().map(|member| type_key(member, own_name)).collect();
+            format!("Tuple({})", members.join(","))
+        }
         other => format!("{other:?}"),
     }
 }
@@ -218,10 +222,7 @@ fn rewrite(ty: &mut TypeRef, renames: &IndexMap<String, String>) {
                 *name = target.clone();
             }
         }
-        TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) | TypeRef::Boxed(inner) => {
-            rewrite(inner, renames)
-        }
-        _ => {}
+        other => other.children_mut().iter_mut().for_each(|child| rewrite(child, renames)),
     }
 }
 

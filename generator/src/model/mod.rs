@@ -146,6 +146,9 @@ pub enum TypeRef {
     Option(Box<TypeRef>),
     /// `Box<T>`, breaking a recursive cycle.
     Boxed(Box<TypeRef>),
+    /// `(A, B, …)`: a fixed-length array of different element types
+    /// (`prefixItems` with `items: false`).
+    Tuple(Vec<TypeRef>),
 }
 
 /// Integer widths from `format`.
@@ -187,14 +190,36 @@ impl TypeRef {
         }
     }
 
+    /// The types this one is built from: the element of a `Vec`, the value
+    /// of a map, the inner type of `Option` and `Box`, the members of a
+    /// tuple; none for a leaf. Walks over type references go through this,
+    /// so a new wrapper is added in one place.
+    pub fn children(&self) -> &[TypeRef] {
+        match self {
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) | TypeRef::Boxed(inner) => {
+                std::slice::from_ref(&**inner)
+            }
+            TypeRef::Tuple(members) => members,
+            _ => &[],
+        }
+    }
+
+    /// [`children`](Self::children), mutably.
+    pub fn children_mut(&mut self) -> &mut [TypeRef] {
+        match self {
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) | TypeRef::Boxed(inner) => {
+                std::slice::from_mut(&mut **inner)
+            }
+            TypeRef::Tuple(members) => members,
+            _ => &mut [],
+        }
+    }
+
     /// Every named type this mentions, collections included.
     pub fn names<'a>(&'a self, out: &mut Vec<&'a str>) {
         match self {
             TypeRef::Named(name) => out.push(name),
-            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) | TypeRef::Boxed(inner) => {
-                inner.names(out)
-            }
-            _ => {}
+            other => other.children().iter().for_each(|child| child.names(out)),
         }
     }
 }

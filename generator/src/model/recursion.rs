@@ -65,10 +65,7 @@ pub fn break_alias_cycles(types: &mut IndexMap<String, TypeDef>) -> Vec<String> 
 fn replace_names(ty: &mut TypeRef, hit: &impl Fn(&str) -> bool) {
     match ty {
         TypeRef::Named(name) if hit(name) => *ty = TypeRef::Json,
-        TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Option(inner) | TypeRef::Boxed(inner) => {
-            replace_names(inner, hit)
-        }
-        _ => {}
+        other => other.children_mut().iter_mut().for_each(|child| replace_names(child, hit)),
     }
 }
 

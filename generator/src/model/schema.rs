@@ -13,6 +13,7 @@ use super::build::Builder;
 use super::{Constraints, Docs, EnumValue, Field, IntWidth, TypeDef, TypeKind, TypeRef, Variant};
 use crate::diagnostics::escape_pointer_token;
 use crate::naming::{camel, snake, Namespace};
+use crate::normalize::TUPLE_EXTENSION;
 
 /// Properties and required names gathered from an object schema (and `allOf` parts).
 #[derive(Default)]
@@ -143,7 +144,9 @@ impl Builder<'_> {
             SchemaKind::Type(Type::Integer(i)) => integer_type(i),
             SchemaKind::Type(Type::Number(n)) => number_type(n),
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
-            SchemaKind::Type(Type::Array(a)) => self.array_type(a, hint, pointer),
+            SchemaKind::Type(Type::Array(a)) => {
+                self.tuple_type(schema, hint, pointer).unwrap_or_else(|| self.array_type(a, hint, pointer))
+            }
             SchemaKind::Type(Type::Object(o)) => {
                 if o.properties.is_empty() {
                     self.map_type(o.additional_properties.as_ref(), hint, pointer)
@@ -183,6 +186,32 @@ impl Builder<'_> {
             VariantOrUnknownOrEmpty::Unknown(format) if format == "uuid" => TypeRef::Uuid,
             _ => TypeRef::String,
         }
+    }
+
+    /// `(A, B)` for a fixed tuple of different members (see
+    /// [`TUPLE_EXTENSION`]); members that are inline objects are named
+    /// `{hint}0`, `{hint}1`, ….
+    fn tuple_type(&mut self, schema: &Schema, hint: &str, pointer: &str) -> Option<TypeRef> {
+        let members = schema.schema_data.extensions.get(TUPLE_EXTENSION)?;
+        let members: Vec<ReferenceOr<Schema>> = match serde_json::from_value(members.clone()) {
+            Ok(members) => members,
+            Err(err) => {
+                self.warn(
+                    &format!("{pointer}/prefixItems"),
+                    format!("unreadable tuple member ({err}); any JSON value"),
+                );
+                return None;
+            }
+        };
+        let members = members
+            .iter()
+            .enumerate()
+            .map(|(index, member)| {
+                let member_pointer = format!("{pointer}/prefixItems/{index}");
+                self.type_of(member, &format!("{hint}{index}"), &member_pointer)
+            })
+            .collect();
+        Some(TypeRef::Tuple(members))
     }
 
     fn array_type(&mut self, array: &ArrayType, hint: &str, pointer: &str) -> TypeRef {
@@ -232,6 +261,9 @@ impl Builder<'_> {
             Some("integer") => TypeRef::Integer(IntWidth::I64),
             Some("number") => TypeRef::Float(true),
             Some("boolean") => TypeRef::Bool,
+            Some("array") if schema.schema_data.extensions.contains_key(TUPLE_EXTENSION) => {
+                self.tuple_type(schema, hint, pointer).unwrap_or(TypeRef::Vec(Box::new(TypeRef::Json)))
+            }
             Some("array") => match &any.items {
                 Some(items) => {
                     TypeRef::Vec(Box::new(self.type_of(items, &format!("{hint}Item"), &format!("{pointer}/items"))))

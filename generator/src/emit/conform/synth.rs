@@ -174,6 +174,10 @@ impl<'a> Synth<'a> {
         if depth >= MAX_DEPTH {
             return json!([]);
         }
+        // A fixed tuple: one value per member, in order.
+        if let Some(members) = schema.get(crate::normalize::TUPLE_EXTENSION).and_then(Value::as_array) {
+            return Value::Array(members.iter().map(|member| self.at(member, depth + 1)).collect());
+        }
         let count = schema.get("minItems").and_then(Value::as_u64).unwrap_or(1).clamp(1, 4) as usize;
         let count = match schema.get("maxItems").and_then(Value::as_u64) {
             Some(max) => count.min(max as usize),
