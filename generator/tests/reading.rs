@@ -156,3 +156,21 @@ fn openapi_31_keywords_are_typed() {
     assert_eq!(warnings.len(), 1, "{warnings:#?}");
     assert!(warnings[0].starts_with("/components/schemas/Version/properties/mixed/prefixItems: "), "{warnings:#?}");
 }
+
+#[test]
+fn pagination_is_inferred_from_each_shape() {
+    let output = generate("pagination_shapes.yaml");
+    let rules: Vec<(&str, &str)> =
+        output.report.paginated.iter().map(|(operation, rule)| (operation.as_str(), rule.as_str())).collect();
+    assert_eq!(
+        rules,
+        [
+            ("listPods", "cursor (continue -> metadata.continue)"),
+            ("listUsers", "offset (first/max, no total)"),
+            ("listEvents", "offset (offset/limit, no total)"),
+            ("listGroups", "offset (first/max, no total)"),
+            ("listArticles", "page (page/per_page, meta.total_pages)"),
+            ("listComments", "page (page/pageSize, no page count)"),
+        ]
+    );
+}

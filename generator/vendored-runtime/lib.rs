@@ -77,7 +77,9 @@ pub mod __private {
     pub use super::encoding::{param_text, path_segment};
     pub use super::error::{api_error, error_body};
     pub use super::link::next_link;
-    pub use super::pagination::{cursor_from_last_item, items, link_pages, offset_pages, token_pages};
+    pub use super::pagination::{
+        cursor_from_last_item, items, link_pages, offset_pages, page_number_pages, token_pages,
+    };
     pub use super::params::{cookie_param, header_param, path_param, query_param, ParamStyle};
     pub use super::request::{Body, Request};
     pub use super::response::{decode_bytes, decode_json, decode_text, is_json_content_type};

@@ -28,6 +28,18 @@
 //!     F: FnMut(B, i64) -> Fut,
 //!     Fut: Future<Output = Result<P, Error<E>>>;
 //!
+//! pub fn page_number_pages<B, P, F, Fut, E>(
+//!     builder: B,
+//!     first_page: i64,
+//!     fetch: F,
+//!     page_len: fn(&P) -> usize,
+//!     last_page: fn(&P) -> Option<i64>,
+//! ) -> impl Stream<Item = Result<P, Error<E>>>
+//! where
+//!     B: Clone,
+//!     F: FnMut(B, i64) -> Fut,
+//!     Fut: Future<Output = Result<P, Error<E>>>;
+//!
 //! pub fn link_pages<B, P, F, Fut, E>(
 //!     builder: B,
 //!     fetch: F,
@@ -128,25 +140,88 @@ where
     F: FnMut(B, i64) -> Fut,
     Fut: Future<Output = Result<P, Error<E>>>,
 {
+    let advance = Advance {
+        next: |offset, len| offset.saturating_add(i64::try_from(len).unwrap_or(i64::MAX)),
+        bound: total,
+        past_bound: |next, total| next >= total,
+    };
+    counted_pages(builder, first_offset, fetch, page_len, advance)
+}
+
+/// Pages of an operation numbered by a page parameter (`page=1`, `page=2`,
+/// …), starting at `first_page`.
+///
+/// The next page number is the current one plus one. Stops after the page
+/// numbered `last_page` (when the page reports the page count); an empty page
+/// ends the stream and is not yielded.
+pub fn page_number_pages<B, P, F, Fut, E>(
+    builder: B,
+    first_page: i64,
+    fetch: F,
+    page_len: fn(&P) -> usize,
+    last_page: fn(&P) -> Option<i64>,
+) -> impl Stream<Item = Result<P, Error<E>>>
+where
+    B: Clone,
+    F: FnMut(B, i64) -> Fut,
+    Fut: Future<Output = Result<P, Error<E>>>,
+{
+    let advance =
+        Advance { next: |page, _len| page.saturating_add(1), bound: last_page, past_bound: |next, last| next > last };
+    counted_pages(builder, first_page, fetch, page_len, advance)
+}
+
+/// How a counted stream (offsets or page numbers) moves on and when it ends.
+struct Advance<P> {
+    /// The next position from the current one and the page's length.
+    next: fn(i64, usize) -> i64,
+    /// The bound the page reports (a total, a page count), if any.
+    bound: fn(&P) -> Option<i64>,
+    /// Whether the next position lies past that bound.
+    past_bound: fn(i64, i64) -> bool,
+}
+
+// Not derived: a derive would require `P: Copy`.
+impl<P> Clone for Advance<P> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<P> Copy for Advance<P> {}
+
+/// The stream behind [`offset_pages`] and [`page_number_pages`].
+fn counted_pages<B, P, F, Fut, E>(
+    builder: B,
+    first: i64,
+    fetch: F,
+    page_len: fn(&P) -> usize,
+    advance: Advance<P>,
+) -> impl Stream<Item = Result<P, Error<E>>>
+where
+    B: Clone,
+    F: FnMut(B, i64) -> Fut,
+    Fut: Future<Output = Result<P, Error<E>>>,
+{
     struct State<B, F> {
         builder: B,
         fetch: F,
         /// `None` once the last page was yielded.
-        offset: Option<i64>,
+        position: Option<i64>,
     }
-    let state = State { builder, fetch, offset: Some(first_offset) };
+    let state = State { builder, fetch, position: Some(first) };
     stream::try_unfold(state, move |mut state| async move {
-        let Some(offset) = state.offset else {
+        let Some(position) = state.position else {
             return Ok(None);
         };
-        let page = (state.fetch)(state.builder.clone(), offset).await?;
+        let page = (state.fetch)(state.builder.clone(), position).await?;
         let len = page_len(&page);
         if len == 0 {
             return Ok(None);
         }
-        let next = offset.saturating_add(i64::try_from(len).unwrap_or(i64::MAX));
-        state.offset = match total(&page) {
-            Some(total) if next >= total => None,
+        let next = (advance.next)(position, len);
+        state.position = match (advance.bound)(&page) {
+            Some(bound) if (advance.past_bound)(next, bound) => None,
             _ if next == i64::MAX => None,
             _ => Some(next),
         };

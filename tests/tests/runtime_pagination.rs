@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use api_clients::runtime::__private::{decode_json, items, offset_pages, token_pages, Request};
+use api_clients::runtime::__private::{decode_json, items, offset_pages, page_number_pages, token_pages, Request};
 use api_clients::runtime::{ClientBuilder, Core, Error, ErrorKind, Response, RetryPolicy};
 use axum::extract::Query;
 use axum::routing::get;
@@ -208,6 +208,61 @@ async fn offset_pages_walk_to_the_total() {
     );
     let rows: Vec<u32> = items(stream, |p| p.data).try_collect().await.expect("items");
     assert_eq!(rows, vec![3, 4, 5, 6]);
+}
+
+#[derive(Debug, Deserialize)]
+struct NumberedPage {
+    results: Vec<u32>,
+    total_pages: Option<i64>,
+}
+
+#[tokio::test]
+async fn page_number_pages_count_up_to_the_last_page() {
+    let hits = Arc::new(AtomicUsize::new(0));
+    let counter = hits.clone();
+    // 7 items, 3 per page: pages 1..=3, the page count reported.
+    let app = Router::new().route(
+        "/rows",
+        get(move |Query(query): Query<HashMap<String, i64>>| {
+            counter.fetch_add(1, Ordering::SeqCst);
+            let page = query.get("page").copied().unwrap_or(1);
+            let start = (page - 1) * 3;
+            let results: Vec<i64> = (start..(start + 3).min(7)).collect();
+            async move { Json(json!({"results": results, "total_pages": 3})) }
+        }),
+    );
+    let base = serve(app).await;
+    let client: TestClient = ClientBuilder::new(&base, &[]).build().expect("valid config");
+
+    let fetch = |core: Core, page: i64| async move {
+        let mut request = Request::new("listRows", Method::GET, "/rows", "/rows".to_owned());
+        request.query("page", page);
+        let raw = core.execute(request).await?;
+        decode_json::<NumberedPage>(&raw)
+    };
+    let stream = page_number_pages(client.0.clone(), 1, fetch, |p| p.results.len(), |p| p.total_pages);
+    assert_eq!(hits.load(Ordering::SeqCst), 0, "nothing sent before polling");
+    let pages: Vec<NumberedPage> = stream.try_collect().await.expect("pages");
+    assert_eq!(pages.len(), 3);
+    assert_eq!(hits.load(Ordering::SeqCst), 3, "no request past the last page");
+    let rows: Vec<u32> = pages.into_iter().flat_map(|p| p.results).collect();
+    assert_eq!(rows, vec![0, 1, 2, 3, 4, 5, 6]);
+
+    // Without a page count, the walk ends on the first empty page (page 4).
+    let before = hits.load(Ordering::SeqCst);
+    let stream = page_number_pages(
+        client.0.clone(),
+        2,
+        move |core: Core, page: i64| async move {
+            let page = fetch(core, page).await?;
+            Ok::<_, Error>(NumberedPage { total_pages: None, ..page })
+        },
+        |p| p.results.len(),
+        |p| p.total_pages,
+    );
+    let rows: Vec<u32> = items(stream, |p| p.results).try_collect().await.expect("items");
+    assert_eq!(rows, vec![3, 4, 5, 6]);
+    assert_eq!(hits.load(Ordering::SeqCst) - before, 3, "pages 2 and 3, then the empty page 4");
 }
 
 #[tokio::test]

@@ -590,13 +590,13 @@ fn option_to_i64(value: TokenStream, ty: &TypeRef) -> TokenStream {
     }
 }
 
-/// An `i64` offset (`offset`) as the parameter's integer type.
-fn i64_to_integer(ty: &TypeRef) -> TokenStream {
+/// An `i64` position (`offset`, `page_number`) as the parameter's integer type.
+fn i64_to_integer(value: &proc_macro2::Ident, ty: &TypeRef) -> TokenStream {
     let target = rust_type(ty, Scope::Operations, Position::InJson);
     match ty {
-        TypeRef::Integer(IntWidth::I64) => quote! { offset },
-        TypeRef::String => quote! { offset.to_string() },
-        _ => quote! { #target::try_from(offset).unwrap_or(#target::MAX) },
+        TypeRef::Integer(IntWidth::I64) => quote! { #value },
+        TypeRef::String => quote! { #value.to_string() },
+        _ => quote! { #target::try_from(#value).unwrap_or(#target::MAX) },
     }
 }
 
@@ -652,42 +652,14 @@ fn pagination_methods(op: &Operation) -> Option<TokenStream> {
             super::pagination_styles::token_pages_call(&param)
         }
         PaginationStyle::Offset { offset_param, total } => {
-            let offset_ty = op.params.iter().find(|p| &p.rust_name == offset_param).map(|p| p.ty.clone())?;
-            let param = ident(offset_param);
-            let to_param = i64_to_integer(&offset_ty);
-            let start = option_to_i64(quote! { self.#param }, &offset_ty);
-            let total_fn = match total {
-                Some((hops, total_ty)) => {
-                    let body = match access_chain(hops, true) {
-                        (expr, true) => option_to_i64(quote! { #expr.copied() }, total_ty),
-                        (expr, false) => integer_to_i64(expr, total_ty),
-                    };
-                    quote! {
-                        fn page_total(page: &#page) -> ::std::option::Option<i64> {
-                            #body
-                        }
-                    }
-                }
-                None => quote! {
-                    fn page_total(_page: &#page) -> ::std::option::Option<i64> {
-                        ::std::option::Option::None
-                    }
-                },
-            };
-            helpers.push(total_fn);
-            quote! {{
-                let first_offset = #start.unwrap_or(0);
-                crate::runtime::__private::offset_pages(
-                    self,
-                    first_offset,
-                    |mut request: Self, offset: i64| {
-                        request.#param = ::std::option::Option::Some(#to_param);
-                        request.send()
-                    },
-                    Self::page_len,
-                    Self::page_total,
-                )
-            }}
+            let (pages, bound) = counted_pages(op, &page, offset_param, total.as_ref(), &OFFSETS)?;
+            helpers.push(bound);
+            pages
+        }
+        PaginationStyle::PageNumber { page_param, last_page } => {
+            let (pages, bound) = counted_pages(op, &page, page_param, last_page.as_ref(), &PAGE_NUMBERS)?;
+            helpers.push(bound);
+            pages
         }
     };
     let docs = doc_attrs(
@@ -706,6 +678,85 @@ fn pagination_methods(op: &Operation) -> Option<TokenStream> {
 
         #( #helpers )*
     })
+}
+
+/// What differs between offset and page-number streams.
+struct Counter {
+    /// The runtime function that walks the pages.
+    runtime_fn: &'static str,
+    /// The helper reading the bound from a page: the total, or the page count.
+    bound_fn: &'static str,
+    /// The closure's name for the position: the offset, or the page number.
+    position: &'static str,
+    /// Where the walk starts when the caller set no position.
+    default_first: i64,
+}
+
+const OFFSETS: Counter =
+    Counter { runtime_fn: "offset_pages", bound_fn: "page_total", position: "offset", default_first: 0 };
+
+const PAGE_NUMBERS: Counter =
+    Counter { runtime_fn: "page_number_pages", bound_fn: "page_count", position: "page_number", default_first: 1 };
+
+/// The stream of an offset- or page-number-paginated operation and the
+/// helper it reads the total (or page count) with:
+///
+/// ```text
+/// fn page_total(page: &Page) -> Option<i64> { Some(i64::from(page.total)) }   // or None
+///
+/// let first_offset = self.offset.map(i64::from).unwrap_or(0);
+/// runtime::offset_pages(self, first_offset, |mut request: Self, offset: i64| {
+///     request.offset = Some(i32::try_from(offset).unwrap_or(i32::MAX));
+///     request.send()
+/// }, Self::page_len, Self::page_total)
+/// ```
+fn counted_pages(
+    op: &Operation,
+    page: &TokenStream,
+    param: &str,
+    bound: Option<&(Vec<FieldHop>, TypeRef)>,
+    counter: &Counter,
+) -> Option<(TokenStream, TokenStream)> {
+    let param_ty = op.params.iter().find(|p| p.rust_name == param).map(|p| p.ty.clone())?;
+    let runtime_fn = format_ident!("{}", counter.runtime_fn);
+    let bound_fn = format_ident!("{}", counter.bound_fn);
+    let position = format_ident!("{}", counter.position);
+    let first = format_ident!("first_{}", counter.position);
+    let default_first = proc_macro2::Literal::i64_unsuffixed(counter.default_first);
+    let param = ident(param);
+    let to_param = i64_to_integer(&position, &param_ty);
+    let start = option_to_i64(quote! { self.#param }, &param_ty);
+    let body = match bound {
+        Some((hops, bound_ty)) => match access_chain(hops, true) {
+            (expr, true) => option_to_i64(quote! { #expr.copied() }, bound_ty),
+            (expr, false) => integer_to_i64(expr, bound_ty),
+        },
+        None => quote! { ::std::option::Option::None },
+    };
+    let page_arg = if bound.is_some() {
+        quote! { page }
+    } else {
+        quote! { _page }
+    };
+    let bound_helper = quote! {
+        fn #bound_fn(#page_arg: &#page) -> ::std::option::Option<i64> {
+            #body
+        }
+    };
+    let pages = quote! {{
+        let #first = #start.unwrap_or(#default_first);
+        crate::runtime::__private::#runtime_fn(
+            self,
+            #first,
+            |mut request: Self, #position: i64| {
+                request.#param = ::std::option::Option::Some(#to_param);
+                request.send()
+            },
+            Self::page_len,
+            Self::#bound_fn,
+        )
+    }};
+    Some((pages, bound_helper))
 }
 
 #[cfg(test)]

@@ -21,7 +21,7 @@ pub fn pages(
             Some(last_item(page, items, param, has_more, id, id_type))
         }
         PaginationStyle::Link => Some(link()),
-        PaginationStyle::Token { .. } | PaginationStyle::Offset { .. } => None,
+        PaginationStyle::Token { .. } | PaginationStyle::Offset { .. } | PaginationStyle::PageNumber { .. } => None,
     }
 }
 

@@ -264,9 +264,9 @@ fn rewrite_operation(op: &mut Operation, renames: &IndexMap<String, String>) {
         rewrite(&mut pagination.item_type, renames);
         rewrite(&mut pagination.page_type, renames);
         match &mut pagination.style {
-            PaginationStyle::Offset { total: Some((_, ty)), .. } | PaginationStyle::LastItem { id_type: ty, .. } => {
-                rewrite(ty, renames)
-            }
+            PaginationStyle::Offset { total: Some((_, ty)), .. }
+            | PaginationStyle::PageNumber { last_page: Some((_, ty)), .. }
+            | PaginationStyle::LastItem { id_type: ty, .. } => rewrite(ty, renames),
             _ => {}
         }
     }

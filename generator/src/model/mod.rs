@@ -575,6 +575,14 @@ pub enum PaginationStyle {
         /// Accessor to the total and its type, when declared.
         total: Option<(Vec<FieldHop>, TypeRef)>,
     },
+    /// `page`/`per_page` query params: the page number counts up from the
+    /// caller's (or 1), optional page-count field.
+    PageNumber {
+        /// The page-number parameter's Rust name.
+        page_param: String,
+        /// Accessor to the page count (the last page's number) and its type, when declared.
+        last_page: Option<(Vec<FieldHop>, TypeRef)>,
+    },
     /// Stripe style: while `has_more` is true, the next request's `param`
     /// is the `id` of the page's last item.
     LastItem {

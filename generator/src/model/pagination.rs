@@ -4,6 +4,7 @@
 //! ```yaml
 //! x-pagination: {style: token, items: items, request-token: page_token, response-token: pagination.next_page_token}
 //! x-pagination: {style: offset, items: data, offset: offset, limit: limit, total: pagination.total}
+//! x-pagination: {style: page, items: results, page: page, last-page: total_pages}
 //! ```
 
 use serde_json::Value;
@@ -60,30 +61,33 @@ impl Builder<'_> {
             }
             Some("offset") => {
                 let offset_param = query_param(text("offset").ok_or("missing `offset`")?)?;
-                let offset_is_integer =
-                    operation.params.iter().any(|p| p.rust_name == offset_param && matches!(p.ty, TypeRef::Integer(_)));
-                if !offset_is_integer {
-                    return Err("the offset parameter is not an integer".into());
-                }
-                let total = match text("total") {
-                    Some(path) => {
-                        let (hops, total_type) = self.field_path(&page_type, path)?;
-                        if !matches!(strip_option(&total_type), TypeRef::Integer(_)) {
-                            return Err(format!("`{path}` is not an integer"));
-                        }
-                        Some((hops, strip_option(&total_type).clone()))
-                    }
-                    None => None,
-                };
+                integer_param(operation, &offset_param, "offset")?;
+                let total = text("total").map(|path| self.integer_field(&page_type, path)).transpose()?;
                 PaginationStyle::Offset { offset_param, total }
+            }
+            Some("page") => {
+                let page_param = query_param(text("page").ok_or("missing `page`")?)?;
+                integer_param(operation, &page_param, "page")?;
+                let last_page = text("last-page").map(|path| self.integer_field(&page_type, path)).transpose()?;
+                PaginationStyle::PageNumber { page_param, last_page }
             }
             other => return Err(format!("unknown style {other:?}")),
         };
         let rule = match &style {
             PaginationStyle::Offset { .. } => "x-pagination (offset)",
+            PaginationStyle::PageNumber { .. } => "x-pagination (page)",
             _ => "x-pagination (token)",
         };
         Ok(Pagination { style, items, item_type, page_type, rule: rule.to_string() })
+    }
+
+    /// The accessor to an integer field at `path` (a total, a page count) and its type.
+    fn integer_field(&self, page_type: &TypeRef, path: &str) -> Result<(Vec<FieldHop>, TypeRef), String> {
+        let (hops, ty) = self.field_path(page_type, path)?;
+        match strip_option(&ty) {
+            integer @ TypeRef::Integer(_) => Ok((hops, integer.clone())),
+            _ => Err(format!("`{path}` is not an integer")),
+        }
     }
 
     /// Follows `a.b.c` through struct fields (by wire name) from `root`.
@@ -109,5 +113,52 @@ fn strip_option(ty: &TypeRef) -> &TypeRef {
     match ty {
         TypeRef::Option(inner) | TypeRef::Boxed(inner) => strip_option(inner),
         other => other,
+    }
+}
+
+/// Checks that the parameter named `rust_name` is an integer (`what` names its role in errors).
+fn integer_param(operation: &Operation, rust_name: &str, what: &str) -> Result<(), String> {
+    let integer = operation.params.iter().any(|p| p.rust_name == rust_name && matches!(p.ty, TypeRef::Integer(_)));
+    if integer {
+        Ok(())
+    } else {
+        Err(format!("the {what} parameter is not an integer"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{generate_str, Layout, Options};
+
+    /// `(operationId, rule)` of the paginated operations and the warnings of a
+    /// `GET /rows` declaring `declaration` over a page of `results` and `total_pages`.
+    fn declared(declaration: &str) -> (Vec<(String, String)>, Vec<String>) {
+        let spec = format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /rows:\n    get:\n      operationId: listRows\n      x-pagination: {declaration}\n      parameters: [{{name: page, in: query, schema: {{type: integer}}}}, {{name: cursor, in: query, schema: {{type: string}}}}]\n      responses: {{'200': {{description: ok, content: {{application/json: {{schema: {{type: object, properties: {{results: {{type: array, items: {{type: string}}}}, total_pages: {{type: integer}}, next: {{type: string}}}}}}}}}}}}}}\n"
+        );
+        let options = Options { layout: Layout::Module { name: "t".into() }, preamble: String::new() };
+        let output = generate_str(&spec, "t.yaml", &options).unwrap_or_else(|e| panic!("{e}"));
+        (output.report.paginated, output.report.warnings.iter().map(|w| w.message.clone()).collect())
+    }
+
+    #[test]
+    fn page_numbers_are_declared_with_an_optional_page_count() {
+        let rule = |declaration| declared(declaration).0;
+        let listed = |rule: &str| vec![("listRows".to_string(), rule.to_string())];
+        assert_eq!(
+            rule("{style: page, items: results, page: page, last-page: total_pages}"),
+            listed("x-pagination (page)")
+        );
+        assert_eq!(rule("{style: page, items: results, page: page}"), listed("x-pagination (page)"));
+    }
+
+    #[test]
+    fn a_declaration_that_does_not_fit_is_reported_and_ignored() {
+        let (rules, warnings) = declared("{style: page, items: results, page: cursor}");
+        assert!(rules.is_empty());
+        assert!(warnings.iter().any(|w| w.contains("the page parameter is not an integer")), "{warnings:?}");
+        let (rules, warnings) = declared("{style: page, items: results, page: page, last-page: next}");
+        assert!(rules.is_empty());
+        assert!(warnings.iter().any(|w| w.contains("`next` is not an integer")), "{warnings:?}");
     }
 }

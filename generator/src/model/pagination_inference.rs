@@ -16,10 +16,14 @@
 //!   `total_count`, `total_results`); without a total the stream ends on an
 //!   empty page. The page is an object with one array field, or (with
 //!   `first`/`max`, which name nothing else) the array itself;
+//! - **page**: integer `page` and page-size (`per_page`, `page_size`, `size`,
+//!   `limit`) query parameters, and a page that is an object with one array
+//!   field; at most one integer page count (`total_pages`, `page_count`,
+//!   `last_page`, `num_pages`), else the stream ends on an empty page;
 //! - **link**: the page is an array and the operation documents a `Link`
 //!   response header, or has `page` and `per_page` parameters (GitHub).
 //!
-//! The cursor and offset rules need exactly one array field (the items) in
+//! The cursor, offset and page rules need exactly one array field (the items) in
 //! the page. When no rule or more than one matches, the operation gets no
 //! stream: a wrong stream is worse than none.
 
@@ -51,6 +55,10 @@ const OFFSET_PAIRS: &[(&str, &str, bool)] = &[("offset", "limit", false), ("firs
 const LAST_ITEM_PARAMS: &[&str] = &["startingafter", "after"];
 /// Total-count fields, normalized.
 const TOTAL_FIELDS: &[&str] = &["total", "totalcount", "totalresults"];
+/// Page-size parameters that go with a `page` number, normalized.
+const PAGE_SIZE_PARAMS: &[&str] = &["perpage", "pagesize", "size", "limit"];
+/// Page-count fields (the last page's number), normalized.
+const LAST_PAGE_FIELDS: &[&str] = &["totalpages", "pagecount", "lastpage", "numpages"];
 /// How deep alias chains are followed.
 const MAX_ALIAS_DEPTH: usize = 16;
 
@@ -82,6 +90,7 @@ impl Builder<'_> {
         let candidates: Vec<Pagination> = [
             self.cursor_rule(operation, &page_type),
             self.offset_rule(operation, &page_type),
+            self.page_rule(operation, &page_type),
             self.link_rule(operation, op, &page_type),
         ]
         .into_iter()
@@ -174,6 +183,31 @@ impl Builder<'_> {
             style: PaginationStyle::Offset {
                 offset_param: offset.rust_name.clone(),
                 total: total.map(|total| (total.hops.clone(), strip_option(&total.ty).clone())),
+            },
+            items,
+            item_type,
+            page_type: page_type.clone(),
+        })
+    }
+
+    fn page_rule(&self, operation: &Operation, page_type: &TypeRef) -> Option<Pagination> {
+        let integer = |ty: &TypeRef| matches!(ty, TypeRef::Integer(_));
+        let pages = query_params(operation, &["page"], integer);
+        let sizes = query_params(operation, PAGE_SIZE_PARAMS, integer);
+        let ([page], [size]) = (pages.as_slice(), sizes.as_slice()) else { return None };
+        let (items, item_type) = self.single_items_field(page_type)?;
+        let last_pages = self.find_fields(page_type, LAST_PAGE_FIELDS, integer);
+        let last_page = match last_pages.as_slice() {
+            [last_page] => Some(last_page),
+            [] => None,
+            _ => return None,
+        };
+        let last_page_rule = last_page.map_or("no page count".to_string(), |l| l.path.clone());
+        Some(Pagination {
+            rule: format!("page ({}/{}, {last_page_rule})", page.wire_name, size.wire_name),
+            style: PaginationStyle::PageNumber {
+                page_param: page.rust_name.clone(),
+                last_page: last_page.map(|l| (l.hops.clone(), strip_option(&l.ty).clone())),
             },
             items,
             item_type,
@@ -371,6 +405,44 @@ mod tests {
             ("c", "offset (offset/limit, no total)"),
             ("d", "offset (first/max, no total)"),
         ];
+        let expected: Vec<(String, String)> = expected.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+        assert_eq!(rules, expected);
+    }
+
+    #[test]
+    fn page_numbers_in_an_object_page() {
+        let q = |name: &str, ty: &str| format!("{{name: {name}, in: query, schema: {{type: {ty}}}}}");
+        let with_count = op(
+            "a",
+            &format!("{}, {}", q("page", "integer"), q("per_page", "integer")),
+            &format!("{{type: object, properties: {{{ITEMS}, meta: {{type: object, properties: {{total_pages: {{type: integer}}}}}}}}}}"),
+        );
+        let without_count = op(
+            "b",
+            &format!("{}, {}", q("page", "integer"), q("pageSize", "integer")),
+            &format!("{{type: object, properties: {{{ITEMS}, total_items: {{type: integer}}}}}}"),
+        );
+        // Two page counts: which one is it?
+        let two_counts = op(
+            "c",
+            &format!("{}, {}", q("page", "integer"), q("size", "integer")),
+            &format!("{{type: object, properties: {{{ITEMS}, total_pages: {{type: integer}}, page_count: {{type: integer}}}}}}"),
+        );
+        // A page number without a page size, and a string page: not taken for one.
+        let no_size = op("d", &q("page", "integer"), &format!("{{type: object, properties: {{{ITEMS}}}}}"));
+        let string_page = op(
+            "e",
+            &format!("{}, {}", q("page", "string"), q("per_page", "integer")),
+            &format!("{{type: object, properties: {{{ITEMS}}}}}"),
+        );
+        // Page numbers beside offsets: ambiguous.
+        let with_offset = op(
+            "f",
+            &format!("{}, {}, {}", q("page", "integer"), q("offset", "integer"), q("limit", "integer")),
+            &format!("{{type: object, properties: {{{ITEMS}}}}}"),
+        );
+        let rules = paginated(&[with_count, without_count, two_counts, no_size, string_page, with_offset].concat());
+        let expected = [("a", "page (page/per_page, meta.total_pages)"), ("b", "page (page/pageSize, no page count)")];
         let expected: Vec<(String, String)> = expected.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
         assert_eq!(rules, expected);
     }

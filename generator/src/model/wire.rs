@@ -108,6 +108,7 @@ impl Operation {
             pagination.page_type.names(out);
             match &pagination.style {
                 super::PaginationStyle::Offset { total: Some((_, ty)), .. }
+                | super::PaginationStyle::PageNumber { last_page: Some((_, ty)), .. }
                 | super::PaginationStyle::LastItem { id_type: ty, .. } => ty.names(out),
                 _ => {}
             }
