@@ -48,9 +48,7 @@ pub fn cargo_toml(crate_name: &str, api: &Api, plan: Option<&FeaturePlan>, runti
         }
     }
     for op in &api.operations {
-        op.params.iter().for_each(|p| visit(&p.ty));
-        // Multipart parts and event data name types of their own.
-        op.wire_request_types().into_iter().chain(op.wire_response_types()).for_each(&mut visit);
+        op.type_refs().into_iter().for_each(|(_, ty)| visit(ty));
     }
     let chrono = "{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }";
     let uuid = "{ version = \"1\", features = [\"serde\"] }";

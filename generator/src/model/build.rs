@@ -255,11 +255,8 @@ fn mark_usage(types: &mut IndexMap<String, TypeDef>, operations: &[super::Operat
     let mut request_roots = Vec::new();
     let mut response_roots = Vec::new();
     for op in operations {
-        for param in &op.params {
-            param.ty.names(&mut request_roots);
-        }
-        op.request_type_names(&mut request_roots);
-        op.response_type_names(&mut response_roots);
+        request_roots.extend(op.named_types(super::type_refs::Site::in_request));
+        response_roots.extend(op.named_types(|site| !site.in_request()));
     }
     let in_request: Vec<String> = reachable(types, request_roots).into_iter().map(str::to_string).collect();
     let in_response: Vec<String> = reachable(types, response_roots).into_iter().map(str::to_string).collect();

@@ -20,7 +20,7 @@
 
 use indexmap::IndexMap;
 
-use super::{Operation, PaginationStyle, ResponseKind, TypeDef, TypeKind, TypeRef};
+use super::{Operation, TypeDef, TypeKind, TypeRef};
 
 /// Merges identical types in `types`, rewriting every reference in `types` and
 /// `operations`; returns how many types were removed.
@@ -242,33 +242,10 @@ fn rewrite_kind(kind: &mut TypeKind, renames: &IndexMap<String, String>) {
     }
 }
 
-/// Every type reference an operation holds. A new `TypeRef` field on
-/// `Operation` must be visited here (or in `Operation::wire_types_mut`) and
-/// in `features::operation_roots`.
+/// Every type reference an operation holds (`Operation::type_refs_mut`).
 fn rewrite_operation(op: &mut Operation, renames: &IndexMap<String, String>) {
-    for ty in op.wire_types_mut() {
+    for (_, ty) in op.type_refs_mut() {
         rewrite(ty, renames);
-    }
-    for param in &mut op.params {
-        rewrite(&mut param.ty, renames);
-    }
-    if let Some(body) = &mut op.body {
-        rewrite(&mut body.ty, renames);
-    }
-    for case in op.responses.success.iter_mut().chain(op.responses.errors.iter_mut()) {
-        if let ResponseKind::Json(ty) = &mut case.kind {
-            rewrite(ty, renames);
-        }
-    }
-    if let Some(pagination) = &mut op.pagination {
-        rewrite(&mut pagination.item_type, renames);
-        rewrite(&mut pagination.page_type, renames);
-        match &mut pagination.style {
-            PaginationStyle::Offset { total: Some((_, ty)), .. }
-            | PaginationStyle::PageNumber { last_page: Some((_, ty)), .. }
-            | PaginationStyle::LastItem { id_type: ty, .. } => rewrite(ty, renames),
-            _ => {}
-        }
     }
 }
 
@@ -299,7 +276,10 @@ mod tests {
         assert_eq!(names, ["GetAResponse", "Owner"]);
         assert_eq!(output.report.deduplicated_types, 2);
         let get_b = &output.api.operations[1];
-        assert_eq!(get_b.responses.success[0].kind, ResponseKind::Json(TypeRef::Named("GetAResponse".into())));
+        assert_eq!(
+            get_b.responses.success[0].kind,
+            crate::model::ResponseKind::Json(TypeRef::Named("GetAResponse".into()))
+        );
         assert_eq!(output.api.types["Owner"].docs.text.as_deref(), Some("The owner."));
         assert_eq!(output.api.types["Owner"].name, "Owner");
         let TypeKind::Struct { fields, .. } = &output.api.types["GetAResponse"].kind else { panic!() };

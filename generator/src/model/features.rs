@@ -23,6 +23,7 @@
 use indexmap::{IndexMap, IndexSet};
 
 use super::build::reachable;
+use super::type_refs::Site;
 use super::{Api, Operation};
 use crate::naming::Namespace;
 
@@ -192,19 +193,12 @@ pub fn type_gates(api: &Api) -> IndexMap<String, Gate> {
 }
 
 /// The named types an operation's code mentions: with `client_level`, only
-/// those of its client-level parameters; otherwise everything else. A new
-/// `TypeRef` field on `Operation` belongs in `Operation::request_type_names`
-/// or `Operation::response_type_names` (and in `dedup`).
+/// those of its client-level parameters; otherwise everything else.
 fn operation_roots(op: &Operation, client_level: bool) -> Vec<&str> {
-    let mut out = Vec::new();
-    for param in op.params.iter().filter(|p| p.client_default == client_level) {
-        param.ty.names(&mut out);
-    }
-    if !client_level {
-        op.request_type_names(&mut out);
-        op.response_type_names(&mut out);
-    }
-    out
+    op.named_types(|site| match site {
+        Site::Param { client_level: param_level } => param_level == client_level,
+        _ => !client_level,
+    })
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ mod param_style;
 mod recursion;
 mod schema;
 mod security;
+pub mod type_refs;
 mod unions;
 mod wire;
 

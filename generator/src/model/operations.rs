@@ -306,7 +306,7 @@ impl Builder<'_> {
             },
             BodyEncoding::Text(_) => TypeRef::String,
             BodyEncoding::Bytes(_) => TypeRef::Binary,
-            // The form's parts carry the types (see `Operation::wire_request_types`).
+            // The form's parts carry the types (see `model::type_refs`).
             BodyEncoding::Multipart(_) => TypeRef::Json,
         };
         // `format: binary` under a JSON or form media type: the caller supplies
