@@ -33,6 +33,9 @@ pub struct SurfaceItem {
     pub signature: String,
     /// The `cfg` predicate it compiles under (`feature = "apono-widgets"`), if any.
     pub gate: Option<String>,
+    /// The module whose file defines it (`apono::widgets` for a `Client`
+    /// method written there); names in the signature are relative to it.
+    pub module: String,
 }
 
 impl SurfaceItem {
@@ -195,7 +198,7 @@ impl Walker<'_> {
             let trait_text = rust_text(&trait_path.to_token_stream().to_string());
             if !trait_text.contains("__private") && !is_hidden(&block.attrs) {
                 let signature = format!("impl {trait_text} for {self_ty}");
-                self.out.push(SurfaceItem { path: owner, signature, gate });
+                self.out.push(SurfaceItem { path: owner, signature, gate, module: self.module.clone() });
             }
             return;
         }
@@ -204,12 +207,18 @@ impl Walker<'_> {
                 syn::ImplItem::Fn(f) if is_pub(&f.vis) => {
                     let path = format!("{owner}::{}", f.sig.ident);
                     let gate = combine(gate.as_deref(), cfg_gate(&f.attrs));
-                    self.out.push(SurfaceItem { path, signature: fn_signature(&f.sig), gate });
+                    self.out.push(SurfaceItem {
+                        path,
+                        signature: fn_signature(&f.sig),
+                        gate,
+                        module: self.module.clone(),
+                    });
                 }
                 syn::ImplItem::Const(c) if is_pub(&c.vis) => {
                     let path = format!("{owner}::{}", c.ident);
                     let gate = combine(gate.as_deref(), cfg_gate(&c.attrs));
-                    self.out.push(SurfaceItem { path, signature: const_signature(&c.ident, &c.ty), gate });
+                    let signature = const_signature(&c.ident, &c.ty);
+                    self.out.push(SurfaceItem { path, signature, gate, module: self.module.clone() });
                 }
                 _ => {}
             }
@@ -239,7 +248,7 @@ impl Walker<'_> {
     }
 
     fn push(&mut self, name: &str, signature: String, gate: Option<String>) {
-        self.out.push(SurfaceItem { path: join(&self.module, name), signature, gate });
+        self.out.push(SurfaceItem { path: join(&self.module, name), signature, gate, module: self.module.clone() });
     }
 }
 
@@ -496,6 +505,7 @@ mod tests {
             path: "x".into(),
             signature: "y".into(),
             gate: Some("all(feature = \"a\", any(feature = \"b\", feature = \"a\"))".into()),
+            module: String::new(),
         };
         assert_eq!(item.features(), ["a", "b"]);
     }
