@@ -19,6 +19,7 @@ mod normalize;
 mod positions;
 mod refs;
 pub mod report;
+pub mod rust_surface;
 pub mod surface;
 mod swagger2;
 pub mod untyped;

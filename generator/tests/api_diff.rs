@@ -236,3 +236,35 @@ fn reports_are_deterministic() {
         assert_eq!(case_changes(case), case_changes(case), "{case}");
     }
 }
+
+/// A removed and an added operation with the same method and path: one
+/// renamed method, grouped under its new name, with both signatures, gated
+/// on its tag's feature, and a major verdict.
+#[test]
+fn a_rename_is_one_group_with_both_signatures() {
+    use oapi_gen::diff::report::{api_report, Bump, Level, Side};
+    use oapi_gen::{generate_file_with, TagFeatures};
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/diff_fixtures/rename");
+    let options = Options { layout: Layout::Module { name: "api".into() }, preamble: "// test".into() };
+    let side = |name: &str| generate_file_with(&dir.join(name), &options, TagFeatures::On).expect("fixture generates");
+    let (old, new) = (side("old.yaml"), side("new.yaml"));
+    let surface = |o: &oapi_gen::Output| oapi_gen::rust_surface::items(&o.files).expect("emitted code parses");
+    let (old_surface, new_surface) = (surface(&old), surface(&new));
+    let report = api_report(
+        "rename",
+        Side { api: &old.api, surface: &old_surface },
+        Side { api: &new.api, surface: &new_surface },
+    );
+    assert_eq!(report.items.len(), 1, "{report:#?}");
+    let item = &report.items[0];
+    assert_eq!(item.item, "Client::fetch_pet");
+    assert_eq!(item.endpoint.as_deref(), Some("GET /pets/{id}"));
+    assert_eq!(item.level, Level::Breaking);
+    assert_eq!(item.features, ["api-pets"]);
+    let method = item.signatures.iter().find(|s| s.path == "Client::fetch_pet").expect("method signature");
+    assert_eq!(method.old.as_deref(), Some("pub fn get_pet(&self, id: impl Into<String>) -> GetPet"));
+    assert_eq!(method.new.as_deref(), Some("pub fn fetch_pet(&self, id: impl Into<String>) -> FetchPet"));
+    assert_eq!(report.verdict.bump, Bump::Major);
+    assert_eq!(report.features[0].feature, "api-pets");
+    insta::assert_snapshot!("rename_report", serde_json::to_string_pretty(&report).expect("serializes"));
+}

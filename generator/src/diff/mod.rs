@@ -33,13 +33,15 @@ use crate::model::{
 use crate::surface::type_text;
 
 mod operations;
+pub mod report;
 mod types;
 
 use operations::{call_text, client_changes, operation_changes};
 use types::{kind_name, type_changes};
 
 /// What a change does to code written against the old client.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Class {
     /// Old code may stop compiling or silently stop working.
     Breaking,
@@ -49,7 +51,8 @@ pub enum Class {
 
 /// The kind of a change. The variant order is the order of changes about the
 /// same subject in a report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ChangeKind {
     /// A `Client` builder setter for an `x-client-default` parameter was added.
     ClientParamAdded,
@@ -65,7 +68,9 @@ pub enum ChangeKind {
     OperationAdded,
     /// An operation (client method) was removed.
     OperationRemoved,
-    /// The client method or its request builder type was renamed.
+    /// The client method or its request builder type was renamed, or an
+    /// operation removed and one added with the same HTTP method and path (a
+    /// new operationId) were linked as one renamed operation.
     OperationRenamed,
     /// The operation moved to another tag module (its request builder with it).
     OperationMoved,
@@ -141,6 +146,7 @@ pub enum ChangeKind {
     FieldConstraintsChanged,
     /// A struct field became deprecated or stopped being deprecated.
     FieldDeprecationChanged,
+
     /// The arguments of a request struct's `new()` are in another order.
     ConstructorReordered,
     /// A struct's `additional_properties` map was added, removed or retyped.
@@ -178,6 +184,31 @@ pub struct Change {
 }
 
 impl Change {
+    /// Whether the change keeps the Rust API as it is but changes what the
+    /// client does: a compatible change of a wire name, endpoint, media type,
+    /// validation rule, nullability, documented success status or deprecation.
+    pub fn is_note(&self) -> bool {
+        use ChangeKind::*;
+        self.class == Class::Compatible
+            && matches!(
+                self.kind,
+                BaseUrlChanged
+                    | OperationRenamed
+                    | EndpointChanged
+                    | OperationDeprecationChanged
+                    | ParameterWireChanged
+                    | ParameterRemoved
+                    | BodyMediaTypeChanged
+                    | SuccessResponsesChanged
+                    | TypeDeprecationChanged
+                    | FieldRequirednessChanged
+                    | FieldWireNameChanged
+                    | FieldReadOnlyChanged
+                    | FieldConstraintsChanged
+                    | FieldDeprecationChanged
+            )
+    }
+
     /// Whether the change is breaking.
     pub fn is_breaking(&self) -> bool {
         self.class == Class::Breaking
@@ -195,10 +226,25 @@ impl Change {
 pub fn diff(old: &Api, new: &Api) -> Vec<Change> {
     let mut out = Changes::default();
     client_changes(old, new, &mut out);
+    let renamed = renamed_operations(old, new);
     for old_op in &old.operations {
-        match new.operations.iter().find(|op| op.operation_id == old_op.operation_id) {
-            Some(new_op) => operation_changes(old_op, new_op, &mut out),
-            None => out.push(
+        let same_id = new.operations.iter().find(|op| op.operation_id == old_op.operation_id);
+        let linked = renamed.iter().find(|(o, _)| o.operation_id == old_op.operation_id).map(|(_, n)| *n);
+        match (same_id, linked) {
+            (Some(new_op), _) => operation_changes(old_op, new_op, &mut out),
+            (None, Some(new_op)) => {
+                out.push(
+                    ChangeKind::OperationRenamed,
+                    &new_op.operation_id,
+                    format!(
+                        "operationId changed from `{}` to `{}` ({} {} kept)",
+                        old_op.operation_id, new_op.operation_id, new_op.http_method, new_op.path
+                    ),
+                    Class::Compatible,
+                );
+                operation_changes(old_op, new_op, &mut out);
+            }
+            (None, None) => out.push(
                 ChangeKind::OperationRemoved,
                 &old_op.operation_id,
                 format!("operation removed: `{}` ({} {})", call_text(old_op), old_op.http_method, old_op.path),
@@ -207,7 +253,8 @@ pub fn diff(old: &Api, new: &Api) -> Vec<Change> {
         }
     }
     for new_op in &new.operations {
-        if !old.operations.iter().any(|op| op.operation_id == new_op.operation_id) {
+        let linked = renamed.iter().any(|(_, n)| n.operation_id == new_op.operation_id);
+        if !linked && !old.operations.iter().any(|op| op.operation_id == new_op.operation_id) {
             out.push(
                 ChangeKind::OperationAdded,
                 &new_op.operation_id,
@@ -238,6 +285,25 @@ pub fn diff(old: &Api, new: &Api) -> Vec<Change> {
         (area(a.kind), subject_key(&a.subject), a.kind).cmp(&(area(b.kind), subject_key(&b.subject), b.kind))
     });
     changes
+}
+
+/// Pairs of an operation only the old model has and one only the new model
+/// has, with the same HTTP method and path: one operation whose operationId
+/// changed. An endpoint shared by several such operations is not linked.
+pub(crate) fn renamed_operations<'a>(old: &'a Api, new: &'a Api) -> Vec<(&'a Operation, &'a Operation)> {
+    let gone: Vec<&Operation> =
+        old.operations.iter().filter(|o| !new.operations.iter().any(|n| n.operation_id == o.operation_id)).collect();
+    let fresh: Vec<&Operation> =
+        new.operations.iter().filter(|n| !old.operations.iter().any(|o| o.operation_id == n.operation_id)).collect();
+    let same_endpoint = |a: &Operation, b: &Operation| a.http_method == b.http_method && a.path == b.path;
+    gone.iter()
+        .filter_map(|o| {
+            let mut matches = fresh.iter().filter(|n| same_endpoint(o, n));
+            let n = matches.next()?;
+            let unique = matches.next().is_none() && gone.iter().filter(|g| same_endpoint(g, n)).count() == 1;
+            unique.then_some((*o, *n))
+        })
+        .collect()
 }
 
 /// Whether any change is breaking.
