@@ -118,7 +118,14 @@ pub fn form_item(api: &Api, op: &Operation) -> Option<TokenStream> {
             (false, false) => quote! { #field: ::std::option::Option::None },
         }
     });
-    let setters = form.parts.iter().filter(|p| !p.required).map(setter);
+    // `new` and `to_multipart` are taken: a part of that name gets a numbered setter (`new2`).
+    let mut names = crate::naming::Namespace::with_reserved(&["new", "to_multipart"]);
+    let setters: Vec<TokenStream> = form
+        .parts
+        .iter()
+        .filter(|p| !p.required)
+        .map(|part| setter(part, &names.claim(&crate::naming::setter_name(&part.rust_name))))
+        .collect();
     let too_many = (required.len() > 7).then(|| quote! { #[allow(clippy::too_many_arguments)] });
     // Without required parts every field has an empty value: `new()` is `default()`.
     let default = required.is_empty().then(|| quote! { Default, });
@@ -126,6 +133,7 @@ pub fn form_item(api: &Api, op: &Operation) -> Option<TokenStream> {
     Some(quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, #default)]
+        #[non_exhaustive]
         pub struct #name {
             #( #fields )*
         }
@@ -176,9 +184,9 @@ fn input_type(part: &FormPart) -> TokenStream {
 }
 
 /// `pub fn note(mut self, value: impl Into<String>) -> Self`
-fn setter(part: &FormPart) -> TokenStream {
+fn setter(part: &FormPart, setter: &str) -> TokenStream {
     let field = ident(&part.rust_name);
-    let setter = ident(&crate::naming::setter_name(&part.rust_name));
+    let setter = ident(setter);
     let ty = input_type(part);
     let doc = if part.repeated {
         format!(" Sets the `{}` parts, one per value.", part.wire_name)
