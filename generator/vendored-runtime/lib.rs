@@ -85,8 +85,8 @@ pub mod __private {
     pub use super::request::{Body, Request};
     pub use super::response::{decode_bytes, decode_json, decode_text, is_json_content_type};
     pub use super::sse::SseParser;
-    pub use super::values::unknown_value;
     pub use super::validation::{max_items, max_length, maximum, min_items, min_length, minimum, pattern, Pattern};
+    pub use super::values::unknown_value;
 }
 
 #[cfg(all(test, feature = "tracing"))]

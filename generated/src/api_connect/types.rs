@@ -9,7 +9,7 @@
 
 /// `password` to sign in with a user name and password, `refresh_token` to exchange a refresh token.
 ///
-/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding a [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-authentication")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -371,7 +371,7 @@ impl Error {
 
 /// Object kind discriminator, always `consumer_org`.
 ///
-/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding a [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-organizations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -447,7 +447,7 @@ impl<'de> ::serde::Deserialize<'de> for ConsumerOrgType {
 
 /// Version of the object format.
 ///
-/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding a [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(
     any(
         feature = "api-connect-permissions",
@@ -642,7 +642,7 @@ impl<'de> ::serde::Deserialize<'de> for ApiVersion {
 
 /// Whether the organization is active.
 ///
-/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding a [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(
     any(
         feature = "api-connect-organizations",
@@ -1268,7 +1268,7 @@ impl InvitationResult {
 
 /// Object kind discriminator, always `member_invitation`.
 ///
-/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding a [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-invitations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1654,7 +1654,7 @@ impl MemberInvitationList {
 
 /// Object kind discriminator, always `user`.
 ///
-/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding a [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(
     any(
         feature = "api-connect-associates",
@@ -2060,7 +2060,7 @@ impl UserSearchRequest {
 
 /// Object kind discriminator, always `member`.
 ///
-/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding a [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-members")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2379,7 +2379,7 @@ impl MemberUpdate {
 
 /// Object kind discriminator, always `associate`.
 ///
-/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding a [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-associates")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2593,7 +2593,7 @@ impl Associate {
 
 /// Object kind discriminator, always `role`.
 ///
-/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding a [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-roles")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2850,7 +2850,7 @@ impl RoleUpdate {
 
 /// Object kind discriminator, always `permission`.
 ///
-/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding a [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-permissions")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2926,7 +2926,7 @@ impl<'de> ::serde::Deserialize<'de> for PermissionType {
 
 /// Collection the permission belongs to.
 ///
-/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding a [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-permissions")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -3132,7 +3132,7 @@ impl PermissionList {
 
 /// Object kind discriminator, always `payment_method`.
 ///
-/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding a [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-payment-methods")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -3447,7 +3447,7 @@ impl PaymentMethodUpdate {
 
 /// Object kind discriminator, always `configured_billing`.
 ///
-/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding a [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-billing")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -3712,7 +3712,7 @@ impl IdentityProviderRef {
 
 /// Object kind discriminator, always `configured_catalog_user_registry`.
 ///
-/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding a [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-user-registries")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4082,7 +4082,7 @@ pub type ProductDocument = ::serde_json::Map<::std::string::String, ::serde_json
 
 /// Object kind discriminator, always `product`.
 ///
-/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding a [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-products")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4158,7 +4158,7 @@ impl<'de> ::serde::Deserialize<'de> for ProductType {
 
 /// Lifecycle state visible to consumers.
 ///
-/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding a [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-products")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4461,7 +4461,7 @@ pub type ApiDocument = ::serde_json::Map<::std::string::String, ::serde_json::Va
 
 /// Media type of the decoded content.
 ///
-/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding a [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-apis")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4578,7 +4578,7 @@ impl ApiWsdl {
 
 /// Object kind discriminator, always `api`.
 ///
-/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding a [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-apis")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4654,7 +4654,7 @@ impl<'de> ::serde::Deserialize<'de> for ApiType {
 
 /// Runtime state of the API.
 ///
-/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding a [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-apis")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4746,7 +4746,7 @@ impl<'de> ::serde::Deserialize<'de> for ApiState {
 
 /// Kind of API.
 ///
-/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding a [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-apis")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4843,7 +4843,7 @@ impl<'de> ::serde::Deserialize<'de> for ApiApiType {
 
 /// OpenAPI version of the definition.
 ///
-/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding a [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-apis")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5100,7 +5100,7 @@ impl Api {
 
 /// Object kind discriminator, always `app`.
 ///
-/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding a [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-applications")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5176,7 +5176,7 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationType2 {
 
 /// Whether the application is in development or production mode.
 ///
-/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding a [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-applications")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5256,7 +5256,7 @@ impl<'de> ::serde::Deserialize<'de> for LifecycleState {
 
 /// Requested lifecycle state awaiting approval; set to `production` to ask for promotion.
 ///
-/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding a [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-applications")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5931,7 +5931,7 @@ impl ApplicationList {
 
 /// OAuth client type.
 ///
-/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding a [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-applications")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6011,7 +6011,7 @@ impl<'de> ::serde::Deserialize<'de> for OauthClientTypeClientType {
 
 /// `OauthClientTypeGrantTypesItem` (from `#/components/schemas/OAuthClientType/properties/grant_types/items`).
 ///
-/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding a [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-applications")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6144,7 +6144,7 @@ impl OauthClientType {
 
 /// Object kind discriminator, always `application_type`.
 ///
-/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding a [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-applications")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6334,7 +6334,7 @@ impl ApplicationType {
 
 /// Object kind discriminator, always `credential`.
 ///
-/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding a [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(any(feature = "api-connect-applications", feature = "api-connect-credentials"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6847,7 +6847,7 @@ impl ::std::fmt::Debug for ClientSecretVerification {
 
 /// Object kind discriminator, always `subscription`.
 ///
-/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding a [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-subscriptions")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6923,7 +6923,7 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionType {
 
 /// Subscription state; `pending` while awaiting provider approval.
 ///
-/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding a [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-subscriptions")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7015,7 +7015,7 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionState {
 
 /// State requested but not yet approved.
 ///
-/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding a [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-subscriptions")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]

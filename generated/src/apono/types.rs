@@ -1077,7 +1077,7 @@ impl UpsertOwnerMappingV4 {
 
 /// Lifecycle state of a v2 integration.
 ///
-/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding a [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2064,7 +2064,7 @@ impl IntegrationPermissionList {
 
 /// Discovery state of a resource.
 ///
-/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding a [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2784,7 +2784,7 @@ impl ConnectorV2 {
 
 /// Lifecycle state of an access request.
 ///
-/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding a [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "apono-access-requests")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
