@@ -20,14 +20,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let client = builder.build()?;
 
-    let request = types::CreateAccessRequest::new(
-        env_or("APONO_USER_ID", "user@example.com"),
-        env_or("APONO_INTEGRATION_ID", "integration-id"),
-        vec![env_or("APONO_RESOURCE_ID", "resource-id")],
-        vec![env_or("APONO_PERMISSION", "ReadOnly")],
-        "Investigating an incident",
-    )
-    .duration_in_sec(3600);
+    // Five required fields: a builder, so no two strings can be swapped unnoticed.
+    let request = types::CreateAccessRequest::builder()
+        .user_id(env_or("APONO_USER_ID", "user@example.com"))
+        .integration_id(env_or("APONO_INTEGRATION_ID", "integration-id"))
+        .resource_ids(vec![env_or("APONO_RESOURCE_ID", "resource-id")])
+        .permissions(vec![env_or("APONO_PERMISSION", "ReadOnly")])
+        .justification("Investigating an incident")
+        .duration_in_sec(3600)
+        .build()?;
     let created = client.create_access_request(request).send().await?;
     println!("created {} ({})", created.friendly_request_id, created.status);
 

@@ -100,7 +100,7 @@ fn all_kinds() -> Vec<ChangeKind> {
         TypeAdded,
         TypeRemoved,
         TypeKindChanged,
-        TypeUsageChanged,
+        ConstructorStyleChanged,
         TypeDefaultChanged,
         TypeDeprecationChanged,
         FieldAdded,
@@ -158,7 +158,7 @@ fn all_kinds() -> Vec<ChangeKind> {
             | TypeAdded
             | TypeRemoved
             | TypeKindChanged
-            | TypeUsageChanged
+            | ConstructorStyleChanged
             | TypeDefaultChanged
             | TypeDeprecationChanged
             | FieldAdded
@@ -204,11 +204,17 @@ fn key_classifications() {
     // New required argument breaks; new optional setter does not.
     assert_eq!(find("parameters", ChangeKind::ParameterAdded, "`owner"), Class::Breaking);
     assert_eq!(find("parameters", ChangeKind::ParameterAdded, "`page"), Class::Compatible);
-    // Response models are #[non_exhaustive]: a new field is compatible.
-    assert_eq!(find("fields", ChangeKind::FieldAdded, "Pet.weight"), Class::Compatible);
-    // Request models: a new required field is a new `new()` argument; an optional one a setter.
-    assert_eq!(find("fields", ChangeKind::FieldAdded, "NewPet.owner"), Class::Breaking);
+    // Every struct is #[non_exhaustive] with `new` or a builder, whether sent or
+    // returned: a new optional field is a setter, a new required one breaks
+    // construction (a `new()` argument, or a `build()` that fails without it).
+    assert_eq!(find("fields", ChangeKind::FieldAdded, "Pet.birthday"), Class::Compatible);
     assert_eq!(find("fields", ChangeKind::FieldAdded, "NewPet.color"), Class::Compatible);
+    assert_eq!(find("fields", ChangeKind::FieldAdded, "Pet.weight"), Class::Breaking);
+    assert_eq!(find("fields", ChangeKind::FieldAdded, "NewPet.owner"), Class::Breaking);
+    assert_eq!(find("fields", ChangeKind::FieldRequirednessChanged, "Order.d"), Class::Breaking);
+    // Crossing the builder threshold, either way, replaces the constructor.
+    assert_eq!(find("fields", ChangeKind::ConstructorStyleChanged, "`Order::builder()`"), Class::Breaking);
+    assert_eq!(find("fields", ChangeKind::ConstructorStyleChanged, "`Invoice::new`"), Class::Breaking);
     // Enums are non-exhaustive with an Unknown fallback; unions are exhaustive.
     assert_eq!(find("enums_unions", ChangeKind::EnumValueAdded, "adopted"), Class::Compatible);
     assert_eq!(find("enums_unions", ChangeKind::EnumValueRemoved, "lost"), Class::Breaking);

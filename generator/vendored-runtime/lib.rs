@@ -4,7 +4,8 @@
 //! credentials ([`Secret`]), path encoding, pagination streams,
 //! client-side validation, and the wire formats beyond JSON: uploads
 //! ([`Upload`], [`Multipart`]), streamed downloads ([`ByteStream`]) and
-//! server-sent events ([`EventStream`]).
+//! server-sent events ([`EventStream`]), and the values generated models
+//! hold ([`UnknownValue`], [`MissingField`]).
 //!
 //! The user-facing items are re-exported here, with [`reqwest`] and a
 //! [`prelude`]; what only generated code calls lives in the hidden
@@ -29,6 +30,7 @@ mod token;
 mod transport;
 mod upload;
 mod validation;
+mod values;
 
 // The user-facing API: what appears in generated clients' signatures and
 // what users configure, match on or consume.
@@ -51,6 +53,7 @@ pub use sse::{Event, EventStream};
 pub use stream::ByteStream;
 pub use token::{token_fn, OAuth2, Token, TokenFuture, TokenSource};
 pub use upload::Upload;
+pub use values::{MissingField, UnknownValue};
 
 /// The HTTP client the runtime is built on, re-exported so that users name
 /// its types (`StatusCode`, `HeaderMap`, `reqwest::Client` for
@@ -85,6 +88,7 @@ pub mod __private {
     pub use super::response::{decode_bytes, decode_json, decode_text, is_json_content_type};
     pub use super::sse::SseParser;
     pub use super::validation::{max_items, max_length, maximum, min_items, min_length, minimum, pattern, Pattern};
+    pub use super::values::unknown_value;
 }
 
 #[cfg(all(test, feature = "tracing"))]

@@ -109,8 +109,48 @@ async fn unknown_enum_values_decode_to_the_fallback() {
     );
     let client = apono_client(&serve(app).await).await;
     let request = client.get_access_request("r1").send().await.expect("decodes");
-    assert_eq!(request.status, apono::types::AccessStatus::Unknown("ON_HOLD".into()));
+    let apono::types::AccessStatus::Unknown(value) = &request.status else { panic!("{:?}", request.status) };
+    assert_eq!(value.as_str(), "ON_HOLD");
     assert_eq!(request.status.as_str(), "ON_HOLD");
+    assert_eq!(request.status, apono::types::AccessStatus::from("ON_HOLD"));
+    // Sent back as received, and never equal to a known value.
+    assert_eq!(serde_json::to_value(&request.status).expect("encodes"), json!("ON_HOLD"));
+    assert_ne!(request.status, apono::types::AccessStatus::Pending);
+}
+
+#[test]
+fn known_enum_values_never_become_the_fallback() {
+    use apono::types::AccessStatus;
+    assert_eq!(AccessStatus::from("PENDING"), AccessStatus::Pending);
+    assert_eq!("PENDING".parse::<AccessStatus>(), Ok(AccessStatus::Pending));
+    let decoded: AccessStatus = serde_json::from_value(json!("PENDING")).expect("decodes");
+    assert_eq!(decoded, AccessStatus::Pending);
+    assert!(!matches!(AccessStatus::from("PENDING"), AccessStatus::Unknown(_)));
+}
+
+#[test]
+fn builders_report_the_first_missing_required_field() {
+    use apono::types::CreateAccessRequest;
+    let missing = CreateAccessRequest::builder()
+        .user_id("u")
+        .resource_ids(vec!["r".to_string()])
+        .justification("j")
+        .build()
+        .expect_err("integration_id is unset");
+    assert_eq!(missing.field(), "integration_id");
+    assert_eq!(missing.type_name(), "CreateAccessRequest");
+    assert_eq!(missing.to_string(), "`CreateAccessRequest` needs the required field `integration_id`");
+    let request = CreateAccessRequest::builder()
+        .user_id("u")
+        .integration_id("i")
+        .resource_ids(vec!["r".to_string()])
+        .permissions(vec!["read".to_string()])
+        .justification("j")
+        .duration_in_sec(60)
+        .build()
+        .expect("complete");
+    assert_eq!(request.integration_id, "i");
+    assert_eq!(request.duration_in_sec, Some(60));
 }
 
 #[tokio::test]

@@ -390,14 +390,15 @@ async fn apono_client_matches_spec_under_prism() {
         "listAccessRequests",
         client.list_access_requests().days_offset(7).user_id("user-1").send_with_response().await,
     );
-    let request = t::CreateAccessRequest::new(
-        "user-1",
-        "int-1",
-        strings(&["res-1", "res-2"]),
-        strings(&["read"]),
-        "Investigating incident 42",
-    )
-    .duration_in_sec(3600);
+    let request = t::CreateAccessRequest::builder()
+        .user_id("user-1")
+        .integration_id("int-1")
+        .resource_ids(strings(&["res-1", "res-2"]))
+        .permissions(strings(&["read"]))
+        .justification("Investigating incident 42")
+        .duration_in_sec(3600)
+        .build()
+        .expect("every required field is set");
     c.ok("createAccessRequest", client.create_access_request(request).send_with_response().await);
     c.ok(
         "bulkRevokeAccessRequests",

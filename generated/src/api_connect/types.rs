@@ -8,6 +8,8 @@
 )]
 
 /// `password` to sign in with a user name and password, `refresh_token` to exchange a refresh token.
+///
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-authentication")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -16,8 +18,8 @@ pub enum TokenRequestGrantType {
     Password,
     /// `refresh_token`
     RefreshToken,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
+    /// A value this client does not know yet, kept as sent. Only decoding (or `From<&str>` and `FromStr`, which give every known value its own variant) creates it, so it never equals a known variant; [`as_str`](Self::as_str) reads it.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 #[cfg(feature = "api-connect-authentication")]
@@ -30,7 +32,7 @@ impl TokenRequestGrantType {
         match self {
             Self::Password => "password",
             Self::RefreshToken => "refresh_token",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -48,7 +50,7 @@ impl ::std::convert::From<&str> for TokenRequestGrantType {
         match value {
             "password" => Self::Password,
             "refresh_token" => Self::RefreshToken,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::__private::unknown_value(other)),
         }
     }
 }
@@ -88,6 +90,7 @@ impl<'de> ::serde::Deserialize<'de> for TokenRequestGrantType {
 /// A password or refresh-token grant.
 #[cfg(feature = "api-connect-authentication")]
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TokenRequest {
     /// `password` to sign in with a user name and password, `refresh_token` to exchange a refresh token.
     pub grant_type: TokenRequestGrantType,
@@ -202,6 +205,47 @@ pub struct TokenResponse {
 
 #[cfg(feature = "api-connect-authentication")]
 impl TokenResponse {
+    /// A new value from the required fields; optional fields start unset.
+    pub fn new(
+        access_token: impl ::std::convert::Into<::std::string::String>,
+        expires_in: impl ::std::convert::Into<i64>,
+    ) -> Self {
+        Self {
+            access_token: access_token.into(),
+            token_type: ::std::option::Option::None,
+            expires_in: expires_in.into(),
+            refresh_token: ::std::option::Option::None,
+            refresh_expires_in: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `token_type`.
+    pub fn token_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.token_type = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `refresh_token`.
+    pub fn refresh_token(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.refresh_token = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `refresh_expires_in`.
+    pub fn refresh_expires_in(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.refresh_expires_in = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+
+#[cfg(feature = "api-connect-authentication")]
+impl TokenResponse {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         {
@@ -271,15 +315,71 @@ pub struct Error {
     >,
 }
 
+#[cfg(
+    any(
+        feature = "api-connect-permissions",
+        feature = "api-connect-organizations",
+        feature = "api-connect-invitations",
+        feature = "api-connect-associates",
+        feature = "api-connect-members",
+        feature = "api-connect-roles",
+        feature = "api-connect-payment-methods",
+        feature = "api-connect-billing",
+        feature = "api-connect-user-registries",
+        feature = "api-connect-identity-providers",
+        feature = "api-connect-oauth",
+        feature = "api-connect-products",
+        feature = "api-connect-apis",
+        feature = "api-connect-applications",
+        feature = "api-connect-credentials",
+        feature = "api-connect-subscriptions",
+        feature = "api-connect-authentication"
+    )
+)]
+impl Error {
+    /// A new value with every field unset.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `message`.
+    pub fn message(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.message = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `errors`.
+    pub fn errors(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        >,
+    ) -> Self {
+        self.errors = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+
 /// Object kind discriminator, always `consumer_org`.
+///
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-organizations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ConsumerOrgType {
     /// `consumer_org`
     ConsumerOrg,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
+    /// A value this client does not know yet, kept as sent. Only decoding (or `From<&str>` and `FromStr`, which give every known value its own variant) creates it, so it never equals a known variant; [`as_str`](Self::as_str) reads it.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 #[cfg(feature = "api-connect-organizations")]
@@ -291,7 +391,7 @@ impl ConsumerOrgType {
     pub fn as_str(&self) -> &str {
         match self {
             Self::ConsumerOrg => "consumer_org",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -308,7 +408,7 @@ impl ::std::convert::From<&str> for ConsumerOrgType {
     fn from(value: &str) -> Self {
         match value {
             "consumer_org" => Self::ConsumerOrg,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::__private::unknown_value(other)),
         }
     }
 }
@@ -346,6 +446,8 @@ impl<'de> ::serde::Deserialize<'de> for ConsumerOrgType {
 }
 
 /// Version of the object format.
+///
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(
     any(
         feature = "api-connect-permissions",
@@ -369,8 +471,8 @@ impl<'de> ::serde::Deserialize<'de> for ConsumerOrgType {
 pub enum ApiVersion {
     /// `2.0.0`
     V200,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
+    /// A value this client does not know yet, kept as sent. Only decoding (or `From<&str>` and `FromStr`, which give every known value its own variant) creates it, so it never equals a known variant; [`as_str`](Self::as_str) reads it.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 #[cfg(
@@ -399,7 +501,7 @@ impl ApiVersion {
     pub fn as_str(&self) -> &str {
         match self {
             Self::V200 => "2.0.0",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -450,7 +552,7 @@ impl ::std::convert::From<&str> for ApiVersion {
     fn from(value: &str) -> Self {
         match value {
             "2.0.0" => Self::V200,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::__private::unknown_value(other)),
         }
     }
 }
@@ -539,6 +641,8 @@ impl<'de> ::serde::Deserialize<'de> for ApiVersion {
 }
 
 /// Whether the organization is active.
+///
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(
     any(
         feature = "api-connect-organizations",
@@ -554,8 +658,8 @@ pub enum State {
     Enabled,
     /// `disabled`
     Disabled,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
+    /// A value this client does not know yet, kept as sent. Only decoding (or `From<&str>` and `FromStr`, which give every known value its own variant) creates it, so it never equals a known variant; [`as_str`](Self::as_str) reads it.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 #[cfg(
@@ -575,7 +679,7 @@ impl State {
         match self {
             Self::Enabled => "enabled",
             Self::Disabled => "disabled",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -607,7 +711,7 @@ impl ::std::convert::From<&str> for State {
         match value {
             "enabled" => Self::Enabled,
             "disabled" => Self::Disabled,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::__private::unknown_value(other)),
         }
     }
 }
@@ -721,6 +825,67 @@ pub struct ConsumerOrg {
 
 #[cfg(feature = "api-connect-organizations")]
 impl ConsumerOrg {
+    /// A new value with every field unset.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+
+    /// Sets `name`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `title`.
+    pub fn title(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.title = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `summary`.
+    pub fn summary(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.summary = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `state`.
+    pub fn state(mut self, value: impl ::std::convert::Into<State>) -> Self {
+        self.state = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `state_pending`.
+    pub fn state_pending(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.state_pending = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    pub fn metadata(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        >,
+    ) -> Self {
+        self.metadata = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+
+#[cfg(feature = "api-connect-organizations")]
+impl ConsumerOrg {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
@@ -739,6 +904,7 @@ impl ConsumerOrg {
 /// Fields of a consumer organization that can be changed. Omitted fields keep their current value.
 #[cfg(feature = "api-connect-organizations")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ConsumerOrgUpdate {
     /// Machine-readable name of the organization; unique within its collection.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -831,6 +997,7 @@ impl ConsumerOrgUpdate {
 /// Organization details supplied while registering through, or accepting, an organization invitation.
 #[cfg(feature = "api-connect-invitations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrgTitle {
     /// Human-readable title of the new consumer organization.
     pub title: ::std::string::String,
@@ -859,6 +1026,7 @@ impl OrgTitle {
 /// Account details for the person redeeming an invitation.
 #[cfg(feature = "api-connect-invitations")]
 #[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserRegistration {
     /// Realm of the user registry the account lives in, as `consumer:<provider-org>:<catalog>/<identity-provider>`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -989,6 +1157,7 @@ impl ::std::fmt::Debug for UserRegistration {
 /// Body for registering through, or accepting, an invitation to own a new consumer organization.
 #[cfg(feature = "api-connect-invitations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrgInvitationRequest {
     /// Account details for the person redeeming an invitation.
     pub user: UserRegistration,
@@ -1017,6 +1186,7 @@ impl OrgInvitationRequest {
 /// Credentials of an existing user who accepts an invitation to join an organization.
 #[cfg(feature = "api-connect-invitations")]
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MemberInvitationAcceptRequest {
     /// Realm of the user registry the user signs in with.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -1088,15 +1258,25 @@ pub struct InvitationResult {
     pub url: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "api-connect-invitations")]
+impl InvitationResult {
+    /// A new value with every field unset.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+}
+
 /// Object kind discriminator, always `member_invitation`.
+///
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-invitations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MemberInvitationType {
     /// `member_invitation`
     MemberInvitation,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
+    /// A value this client does not know yet, kept as sent. Only decoding (or `From<&str>` and `FromStr`, which give every known value its own variant) creates it, so it never equals a known variant; [`as_str`](Self::as_str) reads it.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 #[cfg(feature = "api-connect-invitations")]
@@ -1108,7 +1288,7 @@ impl MemberInvitationType {
     pub fn as_str(&self) -> &str {
         match self {
             Self::MemberInvitation => "member_invitation",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -1125,7 +1305,7 @@ impl ::std::convert::From<&str> for MemberInvitationType {
     fn from(value: &str) -> Self {
         match value {
             "member_invitation" => Self::MemberInvitation,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::__private::unknown_value(other)),
         }
     }
 }
@@ -1218,6 +1398,76 @@ pub struct MemberInvitation {
 
 #[cfg(feature = "api-connect-invitations")]
 impl MemberInvitation {
+    /// A new value with every field unset.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+
+    /// Sets `name`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `title`.
+    pub fn title(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.title = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `summary`.
+    pub fn summary(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.summary = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `email`.
+    pub fn email(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.email = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `role_urls`.
+    pub fn role_urls(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.role_urls = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `notify`.
+    pub fn notify(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.notify = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    pub fn metadata(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        >,
+    ) -> Self {
+        self.metadata = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+
+#[cfg(feature = "api-connect-invitations")]
+impl MemberInvitation {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
@@ -1236,6 +1486,7 @@ impl MemberInvitation {
 /// Invitation to create.
 #[cfg(feature = "api-connect-invitations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MemberInvitationCreate {
     /// Email address to invite.
     pub email: ::std::string::String,
@@ -1333,6 +1584,7 @@ impl MemberInvitationCreate {
 /// Options for re-issuing an invitation.
 #[cfg(feature = "api-connect-invitations")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MemberInvitationRegenerate {
     /// Email the new invitation link to the invitee.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -1367,6 +1619,25 @@ pub struct MemberInvitationList {
 
 #[cfg(feature = "api-connect-invitations")]
 impl MemberInvitationList {
+    /// A new value from the required fields; optional fields start unset.
+    pub fn new(
+        results: impl ::std::convert::Into<::std::vec::Vec<MemberInvitation>>,
+    ) -> Self {
+        Self {
+            total_results: ::std::option::Option::None,
+            results: results.into(),
+        }
+    }
+
+    /// Sets `total_results`.
+    pub fn total_results(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.total_results = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+
+#[cfg(feature = "api-connect-invitations")]
+impl MemberInvitationList {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.total_results {
@@ -1382,6 +1653,8 @@ impl MemberInvitationList {
 }
 
 /// Object kind discriminator, always `user`.
+///
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(
     any(
         feature = "api-connect-associates",
@@ -1394,8 +1667,8 @@ impl MemberInvitationList {
 pub enum UserType {
     /// `user`
     User,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
+    /// A value this client does not know yet, kept as sent. Only decoding (or `From<&str>` and `FromStr`, which give every known value its own variant) creates it, so it never equals a known variant; [`as_str`](Self::as_str) reads it.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 #[cfg(
@@ -1413,7 +1686,7 @@ impl UserType {
     pub fn as_str(&self) -> &str {
         match self {
             Self::User => "user",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -1442,7 +1715,7 @@ impl ::std::convert::From<&str> for UserType {
     fn from(value: &str) -> Self {
         match value {
             "user" => Self::User,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::__private::unknown_value(other)),
         }
     }
 }
@@ -1571,6 +1844,112 @@ pub struct User {
     )
 )]
 impl User {
+    /// A new value with every field unset.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+
+    /// Sets `name`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `title`.
+    pub fn title(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.title = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `summary`.
+    pub fn summary(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.summary = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `username`.
+    pub fn username(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.username = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `email`.
+    pub fn email(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.email = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `first_name`.
+    pub fn first_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.first_name = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `last_name`.
+    pub fn last_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.last_name = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `state`.
+    pub fn state(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.state = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `identity_provider`.
+    pub fn identity_provider(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.identity_provider = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    pub fn metadata(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        >,
+    ) -> Self {
+        self.metadata = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+
+#[cfg(
+    any(
+        feature = "api-connect-associates",
+        feature = "api-connect-members",
+        feature = "api-connect-user-registries"
+    )
+)]
+impl User {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
@@ -1600,6 +1979,23 @@ pub struct UserList {
 
 #[cfg(feature = "api-connect-user-registries")]
 impl UserList {
+    /// A new value from the required fields; optional fields start unset.
+    pub fn new(results: impl ::std::convert::Into<::std::vec::Vec<User>>) -> Self {
+        Self {
+            total_results: ::std::option::Option::None,
+            results: results.into(),
+        }
+    }
+
+    /// Sets `total_results`.
+    pub fn total_results(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.total_results = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+
+#[cfg(feature = "api-connect-user-registries")]
+impl UserList {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.total_results {
@@ -1617,6 +2013,7 @@ impl UserList {
 /// Criteria for looking up users in a registry.
 #[cfg(feature = "api-connect-user-registries")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserSearchRequest {
     /// Login name to look for.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -1662,14 +2059,16 @@ impl UserSearchRequest {
 }
 
 /// Object kind discriminator, always `member`.
+///
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-members")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MemberType {
     /// `member`
     Member,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
+    /// A value this client does not know yet, kept as sent. Only decoding (or `From<&str>` and `FromStr`, which give every known value its own variant) creates it, so it never equals a known variant; [`as_str`](Self::as_str) reads it.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 #[cfg(feature = "api-connect-members")]
@@ -1681,7 +2080,7 @@ impl MemberType {
     pub fn as_str(&self) -> &str {
         match self {
             Self::Member => "member",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -1698,7 +2097,7 @@ impl ::std::convert::From<&str> for MemberType {
     fn from(value: &str) -> Self {
         match value {
             "member" => Self::Member,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::__private::unknown_value(other)),
         }
     }
 }
@@ -1791,6 +2190,73 @@ pub struct Member {
 
 #[cfg(feature = "api-connect-members")]
 impl Member {
+    /// A new value with every field unset.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+
+    /// Sets `name`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `title`.
+    pub fn title(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.title = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `summary`.
+    pub fn summary(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.summary = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `state`.
+    pub fn state(mut self, value: impl ::std::convert::Into<State>) -> Self {
+        self.state = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `user`.
+    pub fn user(mut self, value: impl ::std::convert::Into<User>) -> Self {
+        self.user = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `role_urls`.
+    pub fn role_urls(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.role_urls = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    pub fn metadata(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        >,
+    ) -> Self {
+        self.metadata = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+
+#[cfg(feature = "api-connect-members")]
+impl Member {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
@@ -1809,6 +2275,7 @@ impl Member {
 /// Fields of a membership that can be changed.
 #[cfg(feature = "api-connect-members")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MemberUpdate {
     /// Machine-readable name of the member; unique within its collection.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -1911,14 +2378,16 @@ impl MemberUpdate {
 }
 
 /// Object kind discriminator, always `associate`.
+///
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-associates")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AssociateType {
     /// `associate`
     Associate,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
+    /// A value this client does not know yet, kept as sent. Only decoding (or `From<&str>` and `FromStr`, which give every known value its own variant) creates it, so it never equals a known variant; [`as_str`](Self::as_str) reads it.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 #[cfg(feature = "api-connect-associates")]
@@ -1930,7 +2399,7 @@ impl AssociateType {
     pub fn as_str(&self) -> &str {
         match self {
             Self::Associate => "associate",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -1947,7 +2416,7 @@ impl ::std::convert::From<&str> for AssociateType {
     fn from(value: &str) -> Self {
         match value {
             "associate" => Self::Associate,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::__private::unknown_value(other)),
         }
     }
 }
@@ -2040,6 +2509,73 @@ pub struct Associate {
 
 #[cfg(feature = "api-connect-associates")]
 impl Associate {
+    /// A new value with every field unset.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+
+    /// Sets `name`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `title`.
+    pub fn title(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.title = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `summary`.
+    pub fn summary(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.summary = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `state`.
+    pub fn state(mut self, value: impl ::std::convert::Into<State>) -> Self {
+        self.state = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `user`.
+    pub fn user(mut self, value: impl ::std::convert::Into<User>) -> Self {
+        self.user = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `role_urls`.
+    pub fn role_urls(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.role_urls = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    pub fn metadata(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        >,
+    ) -> Self {
+        self.metadata = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+
+#[cfg(feature = "api-connect-associates")]
+impl Associate {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
@@ -2056,14 +2592,16 @@ impl Associate {
 }
 
 /// Object kind discriminator, always `role`.
+///
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-roles")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum RoleType {
     /// `role`
     Role,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
+    /// A value this client does not know yet, kept as sent. Only decoding (or `From<&str>` and `FromStr`, which give every known value its own variant) creates it, so it never equals a known variant; [`as_str`](Self::as_str) reads it.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 #[cfg(feature = "api-connect-roles")]
@@ -2075,7 +2613,7 @@ impl RoleType {
     pub fn as_str(&self) -> &str {
         match self {
             Self::Role => "role",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -2092,7 +2630,7 @@ impl ::std::convert::From<&str> for RoleType {
     fn from(value: &str) -> Self {
         match value {
             "role" => Self::Role,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::__private::unknown_value(other)),
         }
     }
 }
@@ -2171,6 +2709,50 @@ pub struct Role {
 
 #[cfg(feature = "api-connect-roles")]
 impl Role {
+    /// A new value with every field unset.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+
+    /// Sets `name`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `title`.
+    pub fn title(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.title = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `summary`.
+    pub fn summary(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.summary = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `permission_urls`.
+    pub fn permission_urls(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.permission_urls = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+
+#[cfg(feature = "api-connect-roles")]
+impl Role {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
@@ -2189,6 +2771,7 @@ impl Role {
 /// Fields of a role that can be changed.
 #[cfg(feature = "api-connect-roles")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct RoleUpdate {
     /// Machine-readable name of the role; unique within its collection.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -2266,14 +2849,16 @@ impl RoleUpdate {
 }
 
 /// Object kind discriminator, always `permission`.
+///
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-permissions")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PermissionType {
     /// `permission`
     Permission,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
+    /// A value this client does not know yet, kept as sent. Only decoding (or `From<&str>` and `FromStr`, which give every known value its own variant) creates it, so it never equals a known variant; [`as_str`](Self::as_str) reads it.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 #[cfg(feature = "api-connect-permissions")]
@@ -2285,7 +2870,7 @@ impl PermissionType {
     pub fn as_str(&self) -> &str {
         match self {
             Self::Permission => "permission",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -2302,7 +2887,7 @@ impl ::std::convert::From<&str> for PermissionType {
     fn from(value: &str) -> Self {
         match value {
             "permission" => Self::Permission,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::__private::unknown_value(other)),
         }
     }
 }
@@ -2340,6 +2925,8 @@ impl<'de> ::serde::Deserialize<'de> for PermissionType {
 }
 
 /// Collection the permission belongs to.
+///
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-permissions")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2348,8 +2935,8 @@ pub enum PermissionPermissionType {
     Org,
     /// `consumer`
     Consumer,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
+    /// A value this client does not know yet, kept as sent. Only decoding (or `From<&str>` and `FromStr`, which give every known value its own variant) creates it, so it never equals a known variant; [`as_str`](Self::as_str) reads it.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 #[cfg(feature = "api-connect-permissions")]
@@ -2362,7 +2949,7 @@ impl PermissionPermissionType {
         match self {
             Self::Org => "org",
             Self::Consumer => "consumer",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -2380,7 +2967,7 @@ impl ::std::convert::From<&str> for PermissionPermissionType {
         match value {
             "org" => Self::Org,
             "consumer" => Self::Consumer,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::__private::unknown_value(other)),
         }
     }
 }
@@ -2454,6 +3041,50 @@ pub struct Permission {
     pub url: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "api-connect-permissions")]
+impl Permission {
+    /// A new value with every field unset.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+
+    /// Sets `name`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `title`.
+    pub fn title(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.title = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `summary`.
+    pub fn summary(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.summary = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `permission_type`.
+    pub fn permission_type(
+        mut self,
+        value: impl ::std::convert::Into<PermissionPermissionType>,
+    ) -> Self {
+        self.permission_type = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+
 /// One page of permissions. The consumer API wraps every collection in this envelope.
 #[cfg(feature = "api-connect-permissions")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -2464,6 +3095,23 @@ pub struct PermissionList {
     pub total_results: ::std::option::Option<i64>,
     /// The permissions on this page.
     pub results: ::std::vec::Vec<Permission>,
+}
+
+#[cfg(feature = "api-connect-permissions")]
+impl PermissionList {
+    /// A new value from the required fields; optional fields start unset.
+    pub fn new(results: impl ::std::convert::Into<::std::vec::Vec<Permission>>) -> Self {
+        Self {
+            total_results: ::std::option::Option::None,
+            results: results.into(),
+        }
+    }
+
+    /// Sets `total_results`.
+    pub fn total_results(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.total_results = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "api-connect-permissions")]
@@ -2483,14 +3131,16 @@ impl PermissionList {
 }
 
 /// Object kind discriminator, always `payment_method`.
+///
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-payment-methods")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PaymentMethodType {
     /// `payment_method`
     PaymentMethod,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
+    /// A value this client does not know yet, kept as sent. Only decoding (or `From<&str>` and `FromStr`, which give every known value its own variant) creates it, so it never equals a known variant; [`as_str`](Self::as_str) reads it.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 #[cfg(feature = "api-connect-payment-methods")]
@@ -2502,7 +3152,7 @@ impl PaymentMethodType {
     pub fn as_str(&self) -> &str {
         match self {
             Self::PaymentMethod => "payment_method",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -2519,7 +3169,7 @@ impl ::std::convert::From<&str> for PaymentMethodType {
     fn from(value: &str) -> Self {
         match value {
             "payment_method" => Self::PaymentMethod,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::__private::unknown_value(other)),
         }
     }
 }
@@ -2611,6 +3261,63 @@ pub struct PaymentMethod {
 
 #[cfg(feature = "api-connect-payment-methods")]
 impl PaymentMethod {
+    /// A new value with every field unset.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+
+    /// Sets `name`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `title`.
+    pub fn title(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.title = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `summary`.
+    pub fn summary(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.summary = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `configuration`.
+    pub fn configuration(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+    ) -> Self {
+        self.configuration = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    pub fn metadata(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        >,
+    ) -> Self {
+        self.metadata = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+
+#[cfg(feature = "api-connect-payment-methods")]
+impl PaymentMethod {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
@@ -2629,6 +3336,7 @@ impl PaymentMethod {
 /// Fields of a payment method that can be changed.
 #[cfg(feature = "api-connect-payment-methods")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PaymentMethodUpdate {
     /// Machine-readable name of the payment method; unique within its collection.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -2738,14 +3446,16 @@ impl PaymentMethodUpdate {
 }
 
 /// Object kind discriminator, always `configured_billing`.
+///
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-billing")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum BillingType {
     /// `configured_billing`
     ConfiguredBilling,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
+    /// A value this client does not know yet, kept as sent. Only decoding (or `From<&str>` and `FromStr`, which give every known value its own variant) creates it, so it never equals a known variant; [`as_str`](Self::as_str) reads it.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 #[cfg(feature = "api-connect-billing")]
@@ -2757,7 +3467,7 @@ impl BillingType {
     pub fn as_str(&self) -> &str {
         match self {
             Self::ConfiguredBilling => "configured_billing",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -2774,7 +3484,7 @@ impl ::std::convert::From<&str> for BillingType {
     fn from(value: &str) -> Self {
         match value {
             "configured_billing" => Self::ConfiguredBilling,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::__private::unknown_value(other)),
         }
     }
 }
@@ -2880,6 +3590,72 @@ pub struct Billing {
 
 #[cfg(feature = "api-connect-billing")]
 impl Billing {
+    /// A new value with every field unset.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+
+    /// Sets `name`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `title`.
+    pub fn title(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.title = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `summary`.
+    pub fn summary(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.summary = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `payment_method_integration_urls`.
+    pub fn payment_method_integration_urls(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.payment_method_integration_urls = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `configuration`.
+    pub fn configuration(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+    ) -> Self {
+        self.configuration = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    pub fn metadata(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        >,
+    ) -> Self {
+        self.metadata = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+
+#[cfg(feature = "api-connect-billing")]
+impl Billing {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
@@ -2908,15 +3684,43 @@ pub struct IdentityProviderRef {
     pub title: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "api-connect-user-registries")]
+impl IdentityProviderRef {
+    /// A new value with every field unset.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+
+    /// Sets `name`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `title`.
+    pub fn title(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.title = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+
 /// Object kind discriminator, always `configured_catalog_user_registry`.
+///
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-user-registries")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum UserRegistryType {
     /// `configured_catalog_user_registry`
     ConfiguredCatalogUserRegistry,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
+    /// A value this client does not know yet, kept as sent. Only decoding (or `From<&str>` and `FromStr`, which give every known value its own variant) creates it, so it never equals a known variant; [`as_str`](Self::as_str) reads it.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 #[cfg(feature = "api-connect-user-registries")]
@@ -2928,7 +3732,7 @@ impl UserRegistryType {
     pub fn as_str(&self) -> &str {
         match self {
             Self::ConfiguredCatalogUserRegistry => "configured_catalog_user_registry",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -2945,7 +3749,7 @@ impl ::std::convert::From<&str> for UserRegistryType {
     fn from(value: &str) -> Self {
         match value {
             "configured_catalog_user_registry" => Self::ConfiguredCatalogUserRegistry,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::__private::unknown_value(other)),
         }
     }
 }
@@ -3044,6 +3848,100 @@ pub struct UserRegistry {
 
 #[cfg(feature = "api-connect-user-registries")]
 impl UserRegistry {
+    /// A new value with every field unset.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+
+    /// Sets `name`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `title`.
+    pub fn title(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.title = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `summary`.
+    pub fn summary(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.summary = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `registry_type`.
+    pub fn registry_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.registry_type = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `user_managed`.
+    pub fn user_managed(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.user_managed = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `user_registry_managed`.
+    pub fn user_registry_managed(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.user_registry_managed = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `onboarding`.
+    pub fn onboarding(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.onboarding = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `case_sensitive`.
+    pub fn case_sensitive(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.case_sensitive = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `identity_providers`.
+    pub fn identity_providers(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<IdentityProviderRef>>,
+    ) -> Self {
+        self.identity_providers = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    pub fn metadata(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        >,
+    ) -> Self {
+        self.metadata = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+
+#[cfg(feature = "api-connect-user-registries")]
+impl UserRegistry {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
@@ -3081,6 +3979,56 @@ pub struct IdentityProvider {
     pub user_registry_url: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "api-connect-identity-providers")]
+impl IdentityProvider {
+    /// A new value with every field unset.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+
+    /// Sets `name`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `title`.
+    pub fn title(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.title = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `default`.
+    pub fn with_default(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.default = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `realm`.
+    pub fn realm(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.realm = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `user_registry_url`.
+    pub fn user_registry_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_registry_url = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+
 /// One page of identity providers. The consumer API wraps every collection in this envelope.
 #[cfg(feature = "api-connect-identity-providers")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -3091,6 +4039,25 @@ pub struct IdentityProviderList {
     pub total_results: ::std::option::Option<i64>,
     /// The identity providers on this page.
     pub results: ::std::vec::Vec<IdentityProvider>,
+}
+
+#[cfg(feature = "api-connect-identity-providers")]
+impl IdentityProviderList {
+    /// A new value from the required fields; optional fields start unset.
+    pub fn new(
+        results: impl ::std::convert::Into<::std::vec::Vec<IdentityProvider>>,
+    ) -> Self {
+        Self {
+            total_results: ::std::option::Option::None,
+            results: results.into(),
+        }
+    }
+
+    /// Sets `total_results`.
+    pub fn total_results(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.total_results = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "api-connect-identity-providers")]
@@ -3114,14 +4081,16 @@ impl IdentityProviderList {
 pub type ProductDocument = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
 
 /// Object kind discriminator, always `product`.
+///
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-products")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ProductType {
     /// `product`
     Product,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
+    /// A value this client does not know yet, kept as sent. Only decoding (or `From<&str>` and `FromStr`, which give every known value its own variant) creates it, so it never equals a known variant; [`as_str`](Self::as_str) reads it.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 #[cfg(feature = "api-connect-products")]
@@ -3133,7 +4102,7 @@ impl ProductType {
     pub fn as_str(&self) -> &str {
         match self {
             Self::Product => "product",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -3150,7 +4119,7 @@ impl ::std::convert::From<&str> for ProductType {
     fn from(value: &str) -> Self {
         match value {
             "product" => Self::Product,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::__private::unknown_value(other)),
         }
     }
 }
@@ -3188,6 +4157,8 @@ impl<'de> ::serde::Deserialize<'de> for ProductType {
 }
 
 /// Lifecycle state visible to consumers.
+///
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-products")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -3196,8 +4167,8 @@ pub enum ProductState {
     Published,
     /// `deprecated`
     Deprecated,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
+    /// A value this client does not know yet, kept as sent. Only decoding (or `From<&str>` and `FromStr`, which give every known value its own variant) creates it, so it never equals a known variant; [`as_str`](Self::as_str) reads it.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 #[cfg(feature = "api-connect-products")]
@@ -3210,7 +4181,7 @@ impl ProductState {
         match self {
             Self::Published => "published",
             Self::Deprecated => "deprecated",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -3228,7 +4199,7 @@ impl ::std::convert::From<&str> for ProductState {
         match value {
             "published" => Self::Published,
             "deprecated" => Self::Deprecated,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::__private::unknown_value(other)),
         }
     }
 }
@@ -3327,6 +4298,100 @@ pub struct Product {
 
 #[cfg(feature = "api-connect-products")]
 impl Product {
+    /// A new value with every field unset.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+
+    /// Sets `name`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `title`.
+    pub fn title(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.title = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `summary`.
+    pub fn summary(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.summary = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `version`.
+    pub fn version(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.version = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `state`.
+    pub fn state(mut self, value: impl ::std::convert::Into<ProductState>) -> Self {
+        self.state = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `product`.
+    pub fn product(mut self, value: impl ::std::convert::Into<ProductDocument>) -> Self {
+        self.product = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `billing_url`.
+    pub fn billing_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.billing_url = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `supersedes`.
+    pub fn supersedes(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.supersedes = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `superseded_by`.
+    pub fn superseded_by(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.superseded_by = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    pub fn metadata(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        >,
+    ) -> Self {
+        self.metadata = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+
+#[cfg(feature = "api-connect-products")]
+impl Product {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
@@ -3359,6 +4424,23 @@ pub struct ProductList {
 
 #[cfg(feature = "api-connect-products")]
 impl ProductList {
+    /// A new value from the required fields; optional fields start unset.
+    pub fn new(results: impl ::std::convert::Into<::std::vec::Vec<Product>>) -> Self {
+        Self {
+            total_results: ::std::option::Option::None,
+            results: results.into(),
+        }
+    }
+
+    /// Sets `total_results`.
+    pub fn total_results(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.total_results = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+
+#[cfg(feature = "api-connect-products")]
+impl ProductList {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.total_results {
@@ -3378,6 +4460,8 @@ impl ProductList {
 pub type ApiDocument = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
 
 /// Media type of the decoded content.
+///
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-apis")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -3390,8 +4474,8 @@ pub enum ApiWsdlContentType {
     TextXml,
     /// `application/zip`
     ApplicationZip,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
+    /// A value this client does not know yet, kept as sent. Only decoding (or `From<&str>` and `FromStr`, which give every known value its own variant) creates it, so it never equals a known variant; [`as_str`](Self::as_str) reads it.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 #[cfg(feature = "api-connect-apis")]
@@ -3410,7 +4494,7 @@ impl ApiWsdlContentType {
             Self::ApplicationWsdlPlusXml => "application/wsdl+xml",
             Self::TextXml => "text/xml",
             Self::ApplicationZip => "application/zip",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -3430,7 +4514,7 @@ impl ::std::convert::From<&str> for ApiWsdlContentType {
             "application/wsdl+xml" => Self::ApplicationWsdlPlusXml,
             "text/xml" => Self::TextXml,
             "application/zip" => Self::ApplicationZip,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::__private::unknown_value(other)),
         }
     }
 }
@@ -3478,15 +4562,31 @@ pub struct ApiWsdl {
     pub content: crate::runtime::Base64,
 }
 
+#[cfg(feature = "api-connect-apis")]
+impl ApiWsdl {
+    /// A new value from the required fields; optional fields start unset.
+    pub fn new(
+        content_type: impl ::std::convert::Into<ApiWsdlContentType>,
+        content: impl ::std::convert::Into<crate::runtime::Base64>,
+    ) -> Self {
+        Self {
+            content_type: content_type.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// Object kind discriminator, always `api`.
+///
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-apis")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ApiType {
     /// `api`
     Api,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
+    /// A value this client does not know yet, kept as sent. Only decoding (or `From<&str>` and `FromStr`, which give every known value its own variant) creates it, so it never equals a known variant; [`as_str`](Self::as_str) reads it.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 #[cfg(feature = "api-connect-apis")]
@@ -3498,7 +4598,7 @@ impl ApiType {
     pub fn as_str(&self) -> &str {
         match self {
             Self::Api => "api",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -3515,7 +4615,7 @@ impl ::std::convert::From<&str> for ApiType {
     fn from(value: &str) -> Self {
         match value {
             "api" => Self::Api,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::__private::unknown_value(other)),
         }
     }
 }
@@ -3553,6 +4653,8 @@ impl<'de> ::serde::Deserialize<'de> for ApiType {
 }
 
 /// Runtime state of the API.
+///
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-apis")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -3565,8 +4667,8 @@ pub enum ApiState {
     Offline,
     /// `retired`
     Retired,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
+    /// A value this client does not know yet, kept as sent. Only decoding (or `From<&str>` and `FromStr`, which give every known value its own variant) creates it, so it never equals a known variant; [`as_str`](Self::as_str) reads it.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 #[cfg(feature = "api-connect-apis")]
@@ -3585,7 +4687,7 @@ impl ApiState {
             Self::Online => "online",
             Self::Offline => "offline",
             Self::Retired => "retired",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -3605,7 +4707,7 @@ impl ::std::convert::From<&str> for ApiState {
             "online" => Self::Online,
             "offline" => Self::Offline,
             "retired" => Self::Retired,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::__private::unknown_value(other)),
         }
     }
 }
@@ -3643,6 +4745,8 @@ impl<'de> ::serde::Deserialize<'de> for ApiState {
 }
 
 /// Kind of API.
+///
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-apis")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -3657,8 +4761,8 @@ pub enum ApiApiType {
     WsdlToRest,
     /// `wsdl`
     Wsdl,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
+    /// A value this client does not know yet, kept as sent. Only decoding (or `From<&str>` and `FromStr`, which give every known value its own variant) creates it, so it never equals a known variant; [`as_str`](Self::as_str) reads it.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 #[cfg(feature = "api-connect-apis")]
@@ -3679,7 +4783,7 @@ impl ApiApiType {
             Self::Graphql => "graphql",
             Self::WsdlToRest => "wsdl_to_rest",
             Self::Wsdl => "wsdl",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -3700,7 +4804,7 @@ impl ::std::convert::From<&str> for ApiApiType {
             "graphql" => Self::Graphql,
             "wsdl_to_rest" => Self::WsdlToRest,
             "wsdl" => Self::Wsdl,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::__private::unknown_value(other)),
         }
     }
 }
@@ -3738,14 +4842,16 @@ impl<'de> ::serde::Deserialize<'de> for ApiApiType {
 }
 
 /// OpenAPI version of the definition.
+///
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-apis")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ApiOaiVersion {
     /// `openapi2`
     Openapi2,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
+    /// A value this client does not know yet, kept as sent. Only decoding (or `From<&str>` and `FromStr`, which give every known value its own variant) creates it, so it never equals a known variant; [`as_str`](Self::as_str) reads it.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 #[cfg(feature = "api-connect-apis")]
@@ -3757,7 +4863,7 @@ impl ApiOaiVersion {
     pub fn as_str(&self) -> &str {
         match self {
             Self::Openapi2 => "openapi2",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -3774,7 +4880,7 @@ impl ::std::convert::From<&str> for ApiOaiVersion {
     fn from(value: &str) -> Self {
         match value {
             "openapi2" => Self::Openapi2,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::__private::unknown_value(other)),
         }
     }
 }
@@ -3875,6 +4981,105 @@ pub struct Api {
 
 #[cfg(feature = "api-connect-apis")]
 impl Api {
+    /// A new value with every field unset.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+
+    /// Sets `name`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `title`.
+    pub fn title(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.title = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `summary`.
+    pub fn summary(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.summary = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `version`.
+    pub fn version(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.version = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `state`.
+    pub fn state(mut self, value: impl ::std::convert::Into<ApiState>) -> Self {
+        self.state = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `api`.
+    pub fn api(mut self, value: impl ::std::convert::Into<ApiDocument>) -> Self {
+        self.api = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `info`.
+    pub fn info(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+    ) -> Self {
+        self.info = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `wsdl`.
+    pub fn wsdl(mut self, value: impl ::std::convert::Into<ApiWsdl>) -> Self {
+        self.wsdl = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `api_type`.
+    pub fn api_type(mut self, value: impl ::std::convert::Into<ApiApiType>) -> Self {
+        self.api_type = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `oai_version`.
+    pub fn oai_version(
+        mut self,
+        value: impl ::std::convert::Into<ApiOaiVersion>,
+    ) -> Self {
+        self.oai_version = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    pub fn metadata(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        >,
+    ) -> Self {
+        self.metadata = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+
+#[cfg(feature = "api-connect-apis")]
+impl Api {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
@@ -3894,14 +5099,16 @@ impl Api {
 }
 
 /// Object kind discriminator, always `app`.
+///
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-applications")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ApplicationType2 {
     /// `app`
     App,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
+    /// A value this client does not know yet, kept as sent. Only decoding (or `From<&str>` and `FromStr`, which give every known value its own variant) creates it, so it never equals a known variant; [`as_str`](Self::as_str) reads it.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 #[cfg(feature = "api-connect-applications")]
@@ -3913,7 +5120,7 @@ impl ApplicationType2 {
     pub fn as_str(&self) -> &str {
         match self {
             Self::App => "app",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -3930,7 +5137,7 @@ impl ::std::convert::From<&str> for ApplicationType2 {
     fn from(value: &str) -> Self {
         match value {
             "app" => Self::App,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::__private::unknown_value(other)),
         }
     }
 }
@@ -3968,6 +5175,8 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationType2 {
 }
 
 /// Whether the application is in development or production mode.
+///
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-applications")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -3976,8 +5185,8 @@ pub enum LifecycleState {
     Development,
     /// `production`
     Production,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
+    /// A value this client does not know yet, kept as sent. Only decoding (or `From<&str>` and `FromStr`, which give every known value its own variant) creates it, so it never equals a known variant; [`as_str`](Self::as_str) reads it.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 #[cfg(feature = "api-connect-applications")]
@@ -3990,7 +5199,7 @@ impl LifecycleState {
         match self {
             Self::Development => "development",
             Self::Production => "production",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -4008,7 +5217,7 @@ impl ::std::convert::From<&str> for LifecycleState {
         match value {
             "development" => Self::Development,
             "production" => Self::Production,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::__private::unknown_value(other)),
         }
     }
 }
@@ -4046,14 +5255,16 @@ impl<'de> ::serde::Deserialize<'de> for LifecycleState {
 }
 
 /// Requested lifecycle state awaiting approval; set to `production` to ask for promotion.
+///
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-applications")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum LifecycleStatePending {
     /// `production`
     Production,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
+    /// A value this client does not know yet, kept as sent. Only decoding (or `From<&str>` and `FromStr`, which give every known value its own variant) creates it, so it never equals a known variant; [`as_str`](Self::as_str) reads it.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 #[cfg(feature = "api-connect-applications")]
@@ -4065,7 +5276,7 @@ impl LifecycleStatePending {
     pub fn as_str(&self) -> &str {
         match self {
             Self::Production => "production",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -4082,7 +5293,7 @@ impl ::std::convert::From<&str> for LifecycleStatePending {
     fn from(value: &str) -> Self {
         match value {
             "production" => Self::Production,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::__private::unknown_value(other)),
         }
     }
 }
@@ -4205,6 +5416,105 @@ pub struct Application {
 
 #[cfg(feature = "api-connect-applications")]
 impl Application {
+    /// A new value with every field unset.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+
+    /// Sets `name`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `title`.
+    pub fn title(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.title = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `summary`.
+    pub fn summary(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.summary = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `state`.
+    pub fn state(mut self, value: impl ::std::convert::Into<State>) -> Self {
+        self.state = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `lifecycle_state`.
+    pub fn lifecycle_state(
+        mut self,
+        value: impl ::std::convert::Into<LifecycleState>,
+    ) -> Self {
+        self.lifecycle_state = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `lifecycle_state_pending`.
+    pub fn lifecycle_state_pending(
+        mut self,
+        value: impl ::std::convert::Into<LifecycleStatePending>,
+    ) -> Self {
+        self.lifecycle_state_pending = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `redirect_endpoints`.
+    pub fn redirect_endpoints(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.redirect_endpoints = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `application_public_certificate_entry`.
+    pub fn application_public_certificate_entry(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.application_public_certificate_entry = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+
+    /// Sets `image_endpoint`.
+    pub fn image_endpoint(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.image_endpoint = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    pub fn metadata(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        >,
+    ) -> Self {
+        self.metadata = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+
+#[cfg(feature = "api-connect-applications")]
+impl Application {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
@@ -4257,6 +5567,7 @@ impl ::std::fmt::Debug for Application {
 /// Application to create. `title` is what the Developer Portal always sends; `name` is derived from it when omitted.
 #[cfg(feature = "api-connect-applications")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApplicationCreate {
     /// Machine-readable name of the application; unique within its collection.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -4415,6 +5726,7 @@ impl ApplicationCreate {
 /// Fields of an application that can be changed.
 #[cfg(feature = "api-connect-applications")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApplicationUpdate {
     /// Machine-readable name of the application; unique within its collection.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -4584,6 +5896,25 @@ pub struct ApplicationList {
 
 #[cfg(feature = "api-connect-applications")]
 impl ApplicationList {
+    /// A new value from the required fields; optional fields start unset.
+    pub fn new(
+        results: impl ::std::convert::Into<::std::vec::Vec<Application>>,
+    ) -> Self {
+        Self {
+            total_results: ::std::option::Option::None,
+            results: results.into(),
+        }
+    }
+
+    /// Sets `total_results`.
+    pub fn total_results(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.total_results = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+
+#[cfg(feature = "api-connect-applications")]
+impl ApplicationList {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.total_results {
@@ -4599,6 +5930,8 @@ impl ApplicationList {
 }
 
 /// OAuth client type.
+///
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-applications")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4607,8 +5940,8 @@ pub enum OauthClientTypeClientType {
     Public,
     /// `confidential`
     Confidential,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
+    /// A value this client does not know yet, kept as sent. Only decoding (or `From<&str>` and `FromStr`, which give every known value its own variant) creates it, so it never equals a known variant; [`as_str`](Self::as_str) reads it.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 #[cfg(feature = "api-connect-applications")]
@@ -4621,7 +5954,7 @@ impl OauthClientTypeClientType {
         match self {
             Self::Public => "public",
             Self::Confidential => "confidential",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -4639,7 +5972,7 @@ impl ::std::convert::From<&str> for OauthClientTypeClientType {
         match value {
             "public" => Self::Public,
             "confidential" => Self::Confidential,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::__private::unknown_value(other)),
         }
     }
 }
@@ -4677,6 +6010,8 @@ impl<'de> ::serde::Deserialize<'de> for OauthClientTypeClientType {
 }
 
 /// `OauthClientTypeGrantTypesItem` (from `#/components/schemas/OAuthClientType/properties/grant_types/items`).
+///
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-applications")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4689,8 +6024,8 @@ pub enum OauthClientTypeGrantTypesItem {
     AccessCode,
     /// `application`
     Application,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
+    /// A value this client does not know yet, kept as sent. Only decoding (or `From<&str>` and `FromStr`, which give every known value its own variant) creates it, so it never equals a known variant; [`as_str`](Self::as_str) reads it.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 #[cfg(feature = "api-connect-applications")]
@@ -4709,7 +6044,7 @@ impl OauthClientTypeGrantTypesItem {
             Self::Implicit => "implicit",
             Self::AccessCode => "access_code",
             Self::Application => "application",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -4729,7 +6064,7 @@ impl ::std::convert::From<&str> for OauthClientTypeGrantTypesItem {
             "implicit" => Self::Implicit,
             "access_code" => Self::AccessCode,
             "application" => Self::Application,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::__private::unknown_value(other)),
         }
     }
 }
@@ -4781,15 +6116,43 @@ pub struct OauthClientType {
     >,
 }
 
+#[cfg(feature = "api-connect-applications")]
+impl OauthClientType {
+    /// A new value with every field unset.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+
+    /// Sets `client_type`.
+    pub fn client_type(
+        mut self,
+        value: impl ::std::convert::Into<OauthClientTypeClientType>,
+    ) -> Self {
+        self.client_type = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `grant_types`.
+    pub fn grant_types(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<OauthClientTypeGrantTypesItem>>,
+    ) -> Self {
+        self.grant_types = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+
 /// Object kind discriminator, always `application_type`.
+///
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-applications")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ApplicationTypeType {
     /// `application_type`
     ApplicationType,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
+    /// A value this client does not know yet, kept as sent. Only decoding (or `From<&str>` and `FromStr`, which give every known value its own variant) creates it, so it never equals a known variant; [`as_str`](Self::as_str) reads it.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 #[cfg(feature = "api-connect-applications")]
@@ -4801,7 +6164,7 @@ impl ApplicationTypeType {
     pub fn as_str(&self) -> &str {
         match self {
             Self::ApplicationType => "application_type",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -4818,7 +6181,7 @@ impl ::std::convert::From<&str> for ApplicationTypeType {
     fn from(value: &str) -> Self {
         match value {
             "application_type" => Self::ApplicationType,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::__private::unknown_value(other)),
         }
     }
 }
@@ -4899,6 +6262,61 @@ pub struct ApplicationType {
 
 #[cfg(feature = "api-connect-applications")]
 impl ApplicationType {
+    /// A new value with every field unset.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+
+    /// Sets `name`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `title`.
+    pub fn title(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.title = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `summary`.
+    pub fn summary(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.summary = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `oauth_types`.
+    pub fn oauth_types(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<OauthClientType>>,
+    ) -> Self {
+        self.oauth_types = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    pub fn metadata(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        >,
+    ) -> Self {
+        self.metadata = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+
+#[cfg(feature = "api-connect-applications")]
+impl ApplicationType {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
@@ -4915,14 +6333,16 @@ impl ApplicationType {
 }
 
 /// Object kind discriminator, always `credential`.
+///
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(any(feature = "api-connect-applications", feature = "api-connect-credentials"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CredentialType {
     /// `credential`
     Credential,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
+    /// A value this client does not know yet, kept as sent. Only decoding (or `From<&str>` and `FromStr`, which give every known value its own variant) creates it, so it never equals a known variant; [`as_str`](Self::as_str) reads it.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 #[cfg(any(feature = "api-connect-applications", feature = "api-connect-credentials"))]
@@ -4934,7 +6354,7 @@ impl CredentialType {
     pub fn as_str(&self) -> &str {
         match self {
             Self::Credential => "credential",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -4951,7 +6371,7 @@ impl ::std::convert::From<&str> for CredentialType {
     fn from(value: &str) -> Self {
         match value {
             "credential" => Self::Credential,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::__private::unknown_value(other)),
         }
     }
 }
@@ -5047,6 +6467,52 @@ pub struct Credential {
 
 #[cfg(any(feature = "api-connect-applications", feature = "api-connect-credentials"))]
 impl Credential {
+    /// A new value with every field unset.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+
+    /// Sets `name`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `title`.
+    pub fn title(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.title = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `summary`.
+    pub fn summary(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.summary = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    pub fn metadata(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        >,
+    ) -> Self {
+        self.metadata = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+
+#[cfg(any(feature = "api-connect-applications", feature = "api-connect-credentials"))]
+impl Credential {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
@@ -5089,6 +6555,7 @@ impl ::std::fmt::Debug for Credential {
 /// Credential to add to an application. When `client_id`/`client_secret` are omitted the server generates them.
 #[cfg(feature = "api-connect-credentials")]
 #[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CredentialCreate {
     /// Machine-readable name of the credential; unique within its collection.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5210,6 +6677,7 @@ impl ::std::fmt::Debug for CredentialCreate {
 /// Fields of a credential that can be changed.
 #[cfg(feature = "api-connect-credentials")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CredentialUpdate {
     /// Machine-readable name of the credential; unique within its collection.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5304,6 +6772,23 @@ pub struct CredentialList {
 
 #[cfg(feature = "api-connect-credentials")]
 impl CredentialList {
+    /// A new value from the required fields; optional fields start unset.
+    pub fn new(results: impl ::std::convert::Into<::std::vec::Vec<Credential>>) -> Self {
+        Self {
+            total_results: ::std::option::Option::None,
+            results: results.into(),
+        }
+    }
+
+    /// Sets `total_results`.
+    pub fn total_results(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.total_results = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+
+#[cfg(feature = "api-connect-credentials")]
+impl CredentialList {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.total_results {
@@ -5321,6 +6806,7 @@ impl CredentialList {
 /// A client ID and the secret to check against it.
 #[cfg(feature = "api-connect-credentials")]
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ClientSecretVerification {
     /// Client ID of the credential.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5360,14 +6846,16 @@ impl ::std::fmt::Debug for ClientSecretVerification {
 }
 
 /// Object kind discriminator, always `subscription`.
+///
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-subscriptions")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SubscriptionType {
     /// `subscription`
     Subscription,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
+    /// A value this client does not know yet, kept as sent. Only decoding (or `From<&str>` and `FromStr`, which give every known value its own variant) creates it, so it never equals a known variant; [`as_str`](Self::as_str) reads it.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 #[cfg(feature = "api-connect-subscriptions")]
@@ -5379,7 +6867,7 @@ impl SubscriptionType {
     pub fn as_str(&self) -> &str {
         match self {
             Self::Subscription => "subscription",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -5396,7 +6884,7 @@ impl ::std::convert::From<&str> for SubscriptionType {
     fn from(value: &str) -> Self {
         match value {
             "subscription" => Self::Subscription,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::__private::unknown_value(other)),
         }
     }
 }
@@ -5434,6 +6922,8 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionType {
 }
 
 /// Subscription state; `pending` while awaiting provider approval.
+///
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-subscriptions")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5446,8 +6936,8 @@ pub enum SubscriptionState {
     Rejected,
     /// `disabled`
     Disabled,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
+    /// A value this client does not know yet, kept as sent. Only decoding (or `From<&str>` and `FromStr`, which give every known value its own variant) creates it, so it never equals a known variant; [`as_str`](Self::as_str) reads it.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 #[cfg(feature = "api-connect-subscriptions")]
@@ -5466,7 +6956,7 @@ impl SubscriptionState {
             Self::Enabled => "enabled",
             Self::Rejected => "rejected",
             Self::Disabled => "disabled",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -5486,7 +6976,7 @@ impl ::std::convert::From<&str> for SubscriptionState {
             "enabled" => Self::Enabled,
             "rejected" => Self::Rejected,
             "disabled" => Self::Disabled,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::__private::unknown_value(other)),
         }
     }
 }
@@ -5524,14 +7014,16 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionState {
 }
 
 /// State requested but not yet approved.
+///
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-subscriptions")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum StatePending {
     /// `enabled`
     Enabled,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
+    /// A value this client does not know yet, kept as sent. Only decoding (or `From<&str>` and `FromStr`, which give every known value its own variant) creates it, so it never equals a known variant; [`as_str`](Self::as_str) reads it.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 #[cfg(feature = "api-connect-subscriptions")]
@@ -5543,7 +7035,7 @@ impl StatePending {
     pub fn as_str(&self) -> &str {
         match self {
             Self::Enabled => "enabled",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -5560,7 +7052,7 @@ impl ::std::convert::From<&str> for StatePending {
     fn from(value: &str) -> Self {
         match value {
             "enabled" => Self::Enabled,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::__private::unknown_value(other)),
         }
     }
 }
@@ -5668,6 +7160,85 @@ pub struct Subscription {
 
 #[cfg(feature = "api-connect-subscriptions")]
 impl Subscription {
+    /// A new value with every field unset.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+
+    /// Sets `name`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `title`.
+    pub fn title(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.title = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `summary`.
+    pub fn summary(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.summary = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `state`.
+    pub fn state(mut self, value: impl ::std::convert::Into<SubscriptionState>) -> Self {
+        self.state = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `state_pending`.
+    pub fn state_pending(
+        mut self,
+        value: impl ::std::convert::Into<StatePending>,
+    ) -> Self {
+        self.state_pending = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    pub fn metadata(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        >,
+    ) -> Self {
+        self.metadata = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `product_url`.
+    pub fn product_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.product_url = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `plan`.
+    pub fn plan(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.plan = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+
+#[cfg(feature = "api-connect-subscriptions")]
+impl Subscription {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
@@ -5686,6 +7257,7 @@ impl Subscription {
 /// Subscription to create: which product (by its fully qualified URL) and which of its plans.
 #[cfg(feature = "api-connect-subscriptions")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SubscriptionCreate {
     /// Fully qualified URL of the product, as returned in `Product.url`.
     pub product_url: ::std::string::String,
@@ -5806,6 +7378,7 @@ impl SubscriptionCreate {
 /// Fields of a subscription that can be changed; send a new `product_url` and `plan` to migrate the subscription to another plan.
 #[cfg(feature = "api-connect-subscriptions")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SubscriptionUpdate {
     /// Fully qualified URL of the product to move to.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5945,6 +7518,25 @@ pub struct SubscriptionList {
 
 #[cfg(feature = "api-connect-subscriptions")]
 impl SubscriptionList {
+    /// A new value from the required fields; optional fields start unset.
+    pub fn new(
+        results: impl ::std::convert::Into<::std::vec::Vec<Subscription>>,
+    ) -> Self {
+        Self {
+            total_results: ::std::option::Option::None,
+            results: results.into(),
+        }
+    }
+
+    /// Sets `total_results`.
+    pub fn total_results(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.total_results = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+
+#[cfg(feature = "api-connect-subscriptions")]
+impl SubscriptionList {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.total_results {
@@ -5962,6 +7554,7 @@ impl SubscriptionList {
 /// Authorization response posted back by the identity provider (form_post response mode).
 #[cfg(feature = "api-connect-oauth")]
 #[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct OauthRedirectForm {
     /// Authorization code issued by the provider.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

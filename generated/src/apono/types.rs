@@ -17,6 +17,23 @@ pub struct TokenPagination {
     pub next_page_token: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(any(feature = "apono-integrations", feature = "apono-connectors"))]
+impl TokenPagination {
+    /// A new value with every field unset.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+
+    /// Sets `next_page_token`.
+    pub fn next_page_token(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.next_page_token = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+
 /// Offset-style paging information used by the v2 and v3 list endpoints. Every field is optional, since the vendor's own examples of the access-request and selectable-integration lists show an empty `pagination` object.
 #[cfg(
     any(
@@ -39,6 +56,38 @@ pub struct OffsetPagination {
     pub offset: ::std::option::Option<i32>,
 }
 
+#[cfg(
+    any(
+        feature = "apono-integrations",
+        feature = "apono-access-requests",
+        feature = "apono-selectable-integrations"
+    )
+)]
+impl OffsetPagination {
+    /// A new value with every field unset.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+
+    /// Sets `total`.
+    pub fn total(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.total = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `limit`.
+    pub fn limit(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.limit = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `offset`.
+    pub fn offset(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.offset = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+
 /// A plain confirmation message.
 #[cfg(any(feature = "apono-integrations", feature = "apono-access-requests"))]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -46,6 +95,14 @@ pub struct OffsetPagination {
 pub struct MessageResponse {
     /// Human-readable outcome of the operation.
     pub message: ::std::string::String,
+}
+
+#[cfg(any(feature = "apono-integrations", feature = "apono-access-requests"))]
+impl MessageResponse {
+    /// A new value from the required fields; optional fields start unset.
+    pub fn new(message: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self { message: message.into() }
+    }
 }
 
 /// Free-form JSON object whose keys and values depend on the integration type.
@@ -96,6 +153,250 @@ pub struct IntegrationV4 {
 
 #[cfg(feature = "apono-integrations")]
 impl IntegrationV4 {
+    /// A builder with every field unset: set each required field, then
+    /// `build()` (which names the first required field left unset).
+    pub fn builder() -> IntegrationV4Builder {
+        ::std::default::Default::default()
+    }
+
+    /// Sets `connector_id`.
+    pub fn connector_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.connector_id = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `last_sync_time`.
+    pub fn last_sync_time(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.last_sync_time = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `secret_store_config`.
+    pub fn secret_store_config(
+        mut self,
+        value: impl ::std::convert::Into<SecretStoreConfigV4>,
+    ) -> Self {
+        self.secret_store_config = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `connected_resource_types`.
+    pub fn connected_resource_types(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.connected_resource_types = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `custom_access_details`.
+    pub fn custom_access_details(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.custom_access_details = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `owner`.
+    pub fn owner(mut self, value: impl ::std::convert::Into<OwnerV4>) -> Self {
+        self.owner = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `owners_mapping`.
+    pub fn owners_mapping(
+        mut self,
+        value: impl ::std::convert::Into<OwnerMappingV4>,
+    ) -> Self {
+        self.owners_mapping = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+
+/// Builds a [`IntegrationV4`] ([`IntegrationV4::builder`]): a setter per field, then [`build`](Self::build).
+#[cfg(feature = "apono-integrations")]
+#[derive(Debug, Clone, Default)]
+#[must_use]
+pub struct IntegrationV4Builder {
+    id: ::std::option::Option<::std::string::String>,
+    name: ::std::option::Option<::std::string::String>,
+    r#type: ::std::option::Option<::std::string::String>,
+    category: ::std::option::Option<::std::string::String>,
+    connector_id: ::std::option::Option<::std::string::String>,
+    status: ::std::option::Option<::std::string::String>,
+    last_sync_time: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    integration_config: ::std::option::Option<JsonMap>,
+    secret_store_config: ::std::option::Option<SecretStoreConfigV4>,
+    connected_resource_types: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    custom_access_details: ::std::option::Option<::std::string::String>,
+    owner: ::std::option::Option<OwnerV4>,
+    owners_mapping: ::std::option::Option<OwnerMappingV4>,
+}
+
+#[cfg(feature = "apono-integrations")]
+impl IntegrationV4Builder {
+    /// Sets `id`.
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `type`.
+    pub fn r#type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#type = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `category`.
+    pub fn category(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.category = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `connector_id`.
+    pub fn connector_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.connector_id = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `last_sync_time`.
+    pub fn last_sync_time(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.last_sync_time = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `integration_config`.
+    pub fn integration_config(
+        mut self,
+        value: impl ::std::convert::Into<JsonMap>,
+    ) -> Self {
+        self.integration_config = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `secret_store_config`.
+    pub fn secret_store_config(
+        mut self,
+        value: impl ::std::convert::Into<SecretStoreConfigV4>,
+    ) -> Self {
+        self.secret_store_config = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `connected_resource_types`.
+    pub fn connected_resource_types(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.connected_resource_types = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `custom_access_details`.
+    pub fn custom_access_details(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.custom_access_details = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `owner`.
+    pub fn owner(mut self, value: impl ::std::convert::Into<OwnerV4>) -> Self {
+        self.owner = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `owners_mapping`.
+    pub fn owners_mapping(
+        mut self,
+        value: impl ::std::convert::Into<OwnerMappingV4>,
+    ) -> Self {
+        self.owners_mapping = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// The value, or the first required field (in the API's order) left unset.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<IntegrationV4, crate::runtime::MissingField> {
+        ::std::result::Result::Ok(IntegrationV4 {
+            id: self.id.ok_or(crate::runtime::MissingField::new("IntegrationV4", "id"))?,
+            name: self
+                .name
+                .ok_or(crate::runtime::MissingField::new("IntegrationV4", "name"))?,
+            r#type: self
+                .r#type
+                .ok_or(crate::runtime::MissingField::new("IntegrationV4", "type"))?,
+            category: self
+                .category
+                .ok_or(crate::runtime::MissingField::new("IntegrationV4", "category"))?,
+            connector_id: self.connector_id,
+            status: self
+                .status
+                .ok_or(crate::runtime::MissingField::new("IntegrationV4", "status"))?,
+            last_sync_time: self.last_sync_time,
+            integration_config: self
+                .integration_config
+                .ok_or(
+                    crate::runtime::MissingField::new(
+                        "IntegrationV4",
+                        "integration_config",
+                    ),
+                )?,
+            secret_store_config: self.secret_store_config,
+            connected_resource_types: self.connected_resource_types,
+            custom_access_details: self.custom_access_details,
+            owner: self.owner,
+            owners_mapping: self.owners_mapping,
+        })
+    }
+}
+
+#[cfg(feature = "apono-integrations")]
+impl IntegrationV4 {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.custom_access_details {
@@ -116,9 +417,24 @@ pub struct IntegrationV4List {
     pub pagination: TokenPagination,
 }
 
+#[cfg(feature = "apono-integrations")]
+impl IntegrationV4List {
+    /// A new value from the required fields; optional fields start unset.
+    pub fn new(
+        items: impl ::std::convert::Into<::std::vec::Vec<IntegrationV4>>,
+        pagination: impl ::std::convert::Into<TokenPagination>,
+    ) -> Self {
+        Self {
+            items: items.into(),
+            pagination: pagination.into(),
+        }
+    }
+}
+
 /// Body for creating an integration through the admin v4 endpoint.
 #[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateIntegrationV4 {
     /// Unique, human-friendly name of the integration.
     pub name: ::std::string::String,
@@ -235,6 +551,7 @@ impl CreateIntegrationV4 {
 /// Body for updating an integration through the admin v4 endpoint.
 #[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateIntegrationV4 {
     /// Unique, human-friendly name of the integration.
     pub name: ::std::string::String,
@@ -347,6 +664,7 @@ impl UpdateIntegrationV4 {
 /// Where the connector finds the integration's credentials. Set exactly one of the provider-specific members.
 #[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SecretStoreConfigV4 {
     /// `aws`
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -427,6 +745,7 @@ impl SecretStoreConfigV4 {
 /// Credentials kept in AWS Secrets Manager.
 #[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AwsSecretConfigV4 {
     /// AWS region holding the secret.
     pub region: ::std::string::String,
@@ -451,6 +770,7 @@ impl AwsSecretConfigV4 {
 /// Credentials kept in Google Secret Manager.
 #[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct GcpSecretConfigV4 {
     /// Google Cloud project holding the secret.
     pub project: ::std::string::String,
@@ -475,6 +795,7 @@ impl GcpSecretConfigV4 {
 /// Credentials kept in a Kubernetes secret.
 #[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct KubernetesSecretConfigV4 {
     /// Namespace holding the secret.
     pub namespace: ::std::string::String,
@@ -499,6 +820,7 @@ impl KubernetesSecretConfigV4 {
 /// Credentials kept in Azure Key Vault.
 #[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AzureSecretConfigV4 {
     /// URL of the Key Vault holding the secret.
     pub vault_url: ::std::string::String,
@@ -523,6 +845,7 @@ impl AzureSecretConfigV4 {
 /// Credentials kept in HashiCorp Vault.
 #[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct HashicorpVaultSecretConfigV4 {
     /// Vault secret engine holding the secret.
     pub secret_engine: ::std::string::String,
@@ -547,6 +870,7 @@ impl HashicorpVaultSecretConfigV4 {
 /// Credentials stored by Apono itself. Apono advises against this option in favour of an external secret manager.
 #[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AponoSecretConfigV4 {
     /// Credential values; the keys depend on the integration type.
     pub parameters: ::std::collections::BTreeMap<
@@ -586,6 +910,42 @@ pub struct OwnerV4 {
     pub source_integration_name: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "apono-integrations")]
+impl OwnerV4 {
+    /// A new value from the required fields; optional fields start unset.
+    pub fn new(
+        attribute_type: impl ::std::convert::Into<::std::string::String>,
+        attribute_value: impl ::std::convert::Into<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+    ) -> Self {
+        Self {
+            attribute_type: attribute_type.into(),
+            attribute_value: attribute_value.into(),
+            source_integration_id: ::std::option::Option::None,
+            source_integration_name: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `source_integration_id`.
+    pub fn source_integration_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.source_integration_id = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `source_integration_name`.
+    pub fn source_integration_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.source_integration_name = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+
 /// Maps a resource tag to the users or groups that approve access to the resource.
 #[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -603,9 +963,44 @@ pub struct OwnerMappingV4 {
     pub source_integration_name: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "apono-integrations")]
+impl OwnerMappingV4 {
+    /// A new value from the required fields; optional fields start unset.
+    pub fn new(
+        key_name: impl ::std::convert::Into<::std::string::String>,
+        attribute_type: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            key_name: key_name.into(),
+            attribute_type: attribute_type.into(),
+            source_integration_id: ::std::option::Option::None,
+            source_integration_name: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `source_integration_id`.
+    pub fn source_integration_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.source_integration_id = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `source_integration_name`.
+    pub fn source_integration_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.source_integration_name = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+
 /// Fallback approver to set when creating or updating an integration.
 #[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpsertOwnerV4 {
     /// Identity-provider attribute that identifies the owner, such as `user` or `group`.
     pub attribute_type: ::std::string::String,
@@ -645,6 +1040,7 @@ impl UpsertOwnerV4 {
 /// Tag-based owner mapping to set when creating or updating an integration.
 #[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpsertOwnerMappingV4 {
     /// Tag key, in the source integration, whose value names the owner.
     pub key_name: ::std::string::String,
@@ -680,6 +1076,8 @@ impl UpsertOwnerMappingV4 {
 }
 
 /// Lifecycle state of a v2 integration.
+///
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -696,8 +1094,8 @@ pub enum IntegrationStatus {
     Warning,
     /// `Disabled`
     Disabled,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
+    /// A value this client does not know yet, kept as sent. Only decoding (or `From<&str>` and `FromStr`, which give every known value its own variant) creates it, so it never equals a known variant; [`as_str`](Self::as_str) reads it.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 #[cfg(feature = "apono-integrations")]
@@ -720,7 +1118,7 @@ impl IntegrationStatus {
             Self::Error => "Error",
             Self::Warning => "Warning",
             Self::Disabled => "Disabled",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -742,7 +1140,7 @@ impl ::std::convert::From<&str> for IntegrationStatus {
             "Error" => Self::Error,
             "Warning" => Self::Warning,
             "Disabled" => Self::Disabled,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::__private::unknown_value(other)),
         }
     }
 }
@@ -828,6 +1226,234 @@ pub struct IntegrationV2 {
 
 #[cfg(feature = "apono-integrations")]
 impl IntegrationV2 {
+    /// A builder with every field unset: set each required field, then
+    /// `build()` (which names the first required field left unset).
+    pub fn builder() -> IntegrationV2Builder {
+        ::std::default::Default::default()
+    }
+
+    /// Sets `details`.
+    pub fn details(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.details = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `provisioner_id`.
+    pub fn provisioner_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.provisioner_id = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `connection`.
+    pub fn connection(
+        mut self,
+        value: impl ::std::convert::Into<ConnectionMetadata>,
+    ) -> Self {
+        self.connection = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `last_sync_time`.
+    pub fn last_sync_time(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.last_sync_time = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `secret_config`.
+    pub fn secret_config(
+        mut self,
+        value: impl ::std::convert::Into<SecretConfig>,
+    ) -> Self {
+        self.secret_config = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `custom_access_details`.
+    pub fn custom_access_details(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.custom_access_details = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+
+/// Builds a [`IntegrationV2`] ([`IntegrationV2::builder`]): a setter per field, then [`build`](Self::build).
+#[cfg(feature = "apono-integrations")]
+#[derive(Debug, Clone, Default)]
+#[must_use]
+pub struct IntegrationV2Builder {
+    id: ::std::option::Option<::std::string::String>,
+    name: ::std::option::Option<::std::string::String>,
+    r#type: ::std::option::Option<::std::string::String>,
+    status: ::std::option::Option<IntegrationStatus>,
+    details: ::std::option::Option<::std::string::String>,
+    provisioner_id: ::std::option::Option<::std::string::String>,
+    connection: ::std::option::Option<ConnectionMetadata>,
+    last_sync_time: ::std::option::Option<f64>,
+    metadata: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    secret_config: ::std::option::Option<SecretConfig>,
+    connected_resource_types: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    custom_access_details: ::std::option::Option<::std::string::String>,
+}
+
+#[cfg(feature = "apono-integrations")]
+impl IntegrationV2Builder {
+    /// Sets `id`.
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `type`.
+    pub fn r#type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#type = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<IntegrationStatus>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `details`.
+    pub fn details(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.details = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `provisioner_id`.
+    pub fn provisioner_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.provisioner_id = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `connection`.
+    pub fn connection(
+        mut self,
+        value: impl ::std::convert::Into<ConnectionMetadata>,
+    ) -> Self {
+        self.connection = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `last_sync_time`.
+    pub fn last_sync_time(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.last_sync_time = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    pub fn metadata(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+    ) -> Self {
+        self.metadata = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `secret_config`.
+    pub fn secret_config(
+        mut self,
+        value: impl ::std::convert::Into<SecretConfig>,
+    ) -> Self {
+        self.secret_config = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `connected_resource_types`.
+    pub fn connected_resource_types(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.connected_resource_types = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `custom_access_details`.
+    pub fn custom_access_details(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.custom_access_details = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// The value, or the first required field (in the API's order) left unset.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<IntegrationV2, crate::runtime::MissingField> {
+        ::std::result::Result::Ok(IntegrationV2 {
+            id: self.id.ok_or(crate::runtime::MissingField::new("IntegrationV2", "id"))?,
+            name: self
+                .name
+                .ok_or(crate::runtime::MissingField::new("IntegrationV2", "name"))?,
+            r#type: self
+                .r#type
+                .ok_or(crate::runtime::MissingField::new("IntegrationV2", "type"))?,
+            status: self
+                .status
+                .ok_or(crate::runtime::MissingField::new("IntegrationV2", "status"))?,
+            details: self.details,
+            provisioner_id: self.provisioner_id,
+            connection: self.connection,
+            last_sync_time: self.last_sync_time,
+            metadata: self
+                .metadata
+                .ok_or(crate::runtime::MissingField::new("IntegrationV2", "metadata"))?,
+            secret_config: self.secret_config,
+            connected_resource_types: self
+                .connected_resource_types
+                .ok_or(
+                    crate::runtime::MissingField::new(
+                        "IntegrationV2",
+                        "connected_resource_types",
+                    ),
+                )?,
+            custom_access_details: self.custom_access_details,
+        })
+    }
+}
+
+#[cfg(feature = "apono-integrations")]
+impl IntegrationV2 {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.custom_access_details {
@@ -848,9 +1474,24 @@ pub struct IntegrationV2List {
     pub pagination: OffsetPagination,
 }
 
+#[cfg(feature = "apono-integrations")]
+impl IntegrationV2List {
+    /// A new value from the required fields; optional fields start unset.
+    pub fn new(
+        data: impl ::std::convert::Into<::std::vec::Vec<IntegrationV2>>,
+        pagination: impl ::std::convert::Into<OffsetPagination>,
+    ) -> Self {
+        Self {
+            data: data.into(),
+            pagination: pagination.into(),
+        }
+    }
+}
+
 /// Body for creating an integration through the v2 endpoint.
 #[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateIntegrationV2 {
     /// Name of the integration.
     pub name: ::std::string::String,
@@ -946,6 +1587,7 @@ impl CreateIntegrationV2 {
 /// Body for updating an integration through the v2 endpoint.
 #[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateIntegrationV2 {
     /// Name of the integration.
     pub name: ::std::string::String,
@@ -1053,6 +1695,124 @@ pub struct IntegrationConfig {
     pub supported_secret_types: ::std::vec::Vec<::std::string::String>,
 }
 
+#[cfg(feature = "apono-integrations")]
+impl IntegrationConfig {
+    /// A builder with every field unset: set each required field, then
+    /// `build()` (which names the first required field left unset).
+    pub fn builder() -> IntegrationConfigBuilder {
+        ::std::default::Default::default()
+    }
+}
+
+/// Builds a [`IntegrationConfig`] ([`IntegrationConfig::builder`]): a setter per field, then [`build`](Self::build).
+#[cfg(feature = "apono-integrations")]
+#[derive(Debug, Clone, Default)]
+#[must_use]
+pub struct IntegrationConfigBuilder {
+    name: ::std::option::Option<::std::string::String>,
+    r#type: ::std::option::Option<::std::string::String>,
+    description: ::std::option::Option<::std::string::String>,
+    params: ::std::option::Option<::std::vec::Vec<IntegrationConfigParam>>,
+    requires_secret: ::std::option::Option<bool>,
+    supported_secret_types: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+}
+
+#[cfg(feature = "apono-integrations")]
+impl IntegrationConfigBuilder {
+    /// Sets `name`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `type`.
+    pub fn r#type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#type = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `params`.
+    pub fn params(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<IntegrationConfigParam>>,
+    ) -> Self {
+        self.params = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `requires_secret`.
+    pub fn requires_secret(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.requires_secret = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `supported_secret_types`.
+    pub fn supported_secret_types(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.supported_secret_types = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// The value, or the first required field (in the API's order) left unset.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<IntegrationConfig, crate::runtime::MissingField> {
+        ::std::result::Result::Ok(IntegrationConfig {
+            name: self
+                .name
+                .ok_or(crate::runtime::MissingField::new("IntegrationConfig", "name"))?,
+            r#type: self
+                .r#type
+                .ok_or(crate::runtime::MissingField::new("IntegrationConfig", "type"))?,
+            description: self
+                .description
+                .ok_or(
+                    crate::runtime::MissingField::new("IntegrationConfig", "description"),
+                )?,
+            params: self
+                .params
+                .ok_or(
+                    crate::runtime::MissingField::new("IntegrationConfig", "params"),
+                )?,
+            requires_secret: self
+                .requires_secret
+                .ok_or(
+                    crate::runtime::MissingField::new(
+                        "IntegrationConfig",
+                        "requires_secret",
+                    ),
+                )?,
+            supported_secret_types: self
+                .supported_secret_types
+                .ok_or(
+                    crate::runtime::MissingField::new(
+                        "IntegrationConfig",
+                        "supported_secret_types",
+                    ),
+                )?,
+        })
+    }
+}
+
 /// One configuration parameter of an integration type.
 #[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1070,6 +1830,111 @@ pub struct IntegrationConfigParam {
     pub optional: bool,
 }
 
+#[cfg(feature = "apono-integrations")]
+impl IntegrationConfigParam {
+    /// A builder with every field unset: set each required field, then
+    /// `build()` (which names the first required field left unset).
+    pub fn builder() -> IntegrationConfigParamBuilder {
+        ::std::default::Default::default()
+    }
+}
+
+/// Builds a [`IntegrationConfigParam`] ([`IntegrationConfigParam::builder`]): a setter per field, then [`build`](Self::build).
+#[cfg(feature = "apono-integrations")]
+#[derive(Debug, Clone, Default)]
+#[must_use]
+pub struct IntegrationConfigParamBuilder {
+    id: ::std::option::Option<::std::string::String>,
+    label: ::std::option::Option<::std::string::String>,
+    values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    default: ::std::option::Option<::std::string::String>,
+    optional: ::std::option::Option<bool>,
+}
+
+#[cfg(feature = "apono-integrations")]
+impl IntegrationConfigParamBuilder {
+    /// Sets `id`.
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `label`.
+    pub fn label(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.label = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `values`.
+    pub fn values(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.values = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `default`.
+    pub fn with_default(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.default = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `optional`.
+    pub fn optional(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.optional = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// The value, or the first required field (in the API's order) left unset.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<IntegrationConfigParam, crate::runtime::MissingField> {
+        ::std::result::Result::Ok(IntegrationConfigParam {
+            id: self
+                .id
+                .ok_or(
+                    crate::runtime::MissingField::new("IntegrationConfigParam", "id"),
+                )?,
+            label: self
+                .label
+                .ok_or(
+                    crate::runtime::MissingField::new("IntegrationConfigParam", "label"),
+                )?,
+            values: self
+                .values
+                .ok_or(
+                    crate::runtime::MissingField::new("IntegrationConfigParam", "values"),
+                )?,
+            default: self
+                .default
+                .ok_or(
+                    crate::runtime::MissingField::new(
+                        "IntegrationConfigParam",
+                        "default",
+                    ),
+                )?,
+            optional: self
+                .optional
+                .ok_or(
+                    crate::runtime::MissingField::new(
+                        "IntegrationConfigParam",
+                        "optional",
+                    ),
+                )?,
+        })
+    }
+}
+
 /// The integration catalog with offset-style paging information.
 #[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1079,6 +1944,20 @@ pub struct IntegrationConfigList {
     pub data: ::std::vec::Vec<IntegrationConfig>,
     /// Offset-style paging information used by the v2 and v3 list endpoints. Every field is optional, since the vendor's own examples of the access-request and selectable-integration lists show an empty `pagination` object.
     pub pagination: OffsetPagination,
+}
+
+#[cfg(feature = "apono-integrations")]
+impl IntegrationConfigList {
+    /// A new value from the required fields; optional fields start unset.
+    pub fn new(
+        data: impl ::std::convert::Into<::std::vec::Vec<IntegrationConfig>>,
+        pagination: impl ::std::convert::Into<OffsetPagination>,
+    ) -> Self {
+        Self {
+            data: data.into(),
+            pagination: pagination.into(),
+        }
+    }
 }
 
 /// User-defined tags of one integration resource.
@@ -1092,9 +1971,26 @@ pub struct ResourceUserTags {
     pub tags: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
 }
 
+#[cfg(feature = "apono-integrations")]
+impl ResourceUserTags {
+    /// A new value from the required fields; optional fields start unset.
+    pub fn new(
+        resource_id: impl ::std::convert::Into<::std::string::String>,
+        tags: impl ::std::convert::Into<
+            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        >,
+    ) -> Self {
+        Self {
+            resource_id: resource_id.into(),
+            tags: tags.into(),
+        }
+    }
+}
+
 /// Body for setting the user-defined tags of a resource.
 #[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateResourceUserTagsRequest {
     /// Tag keys mapped to their values.
     pub tags: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
@@ -1125,6 +2021,22 @@ pub struct IntegrationPermission {
     pub resource_type: ::std::string::String,
 }
 
+#[cfg(feature = "apono-integrations")]
+impl IntegrationPermission {
+    /// A new value from the required fields; optional fields start unset.
+    pub fn new(
+        name: impl ::std::convert::Into<::std::string::String>,
+        id: impl ::std::convert::Into<::std::string::String>,
+        resource_type: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            id: id.into(),
+            resource_type: resource_type.into(),
+        }
+    }
+}
+
 /// Permissions of an integration with offset-style paging information.
 #[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1136,7 +2048,23 @@ pub struct IntegrationPermissionList {
     pub pagination: OffsetPagination,
 }
 
+#[cfg(feature = "apono-integrations")]
+impl IntegrationPermissionList {
+    /// A new value from the required fields; optional fields start unset.
+    pub fn new(
+        data: impl ::std::convert::Into<::std::vec::Vec<IntegrationPermission>>,
+        pagination: impl ::std::convert::Into<OffsetPagination>,
+    ) -> Self {
+        Self {
+            data: data.into(),
+            pagination: pagination.into(),
+        }
+    }
+}
+
 /// Discovery state of a resource.
+///
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1147,8 +2075,8 @@ pub enum ResourceStatusValue {
     Error,
     /// `Deleted`
     Deleted,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
+    /// A value this client does not know yet, kept as sent. Only decoding (or `From<&str>` and `FromStr`, which give every known value its own variant) creates it, so it never equals a known variant; [`as_str`](Self::as_str) reads it.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 #[cfg(feature = "apono-integrations")]
@@ -1162,7 +2090,7 @@ impl ResourceStatusValue {
             Self::Active => "Active",
             Self::Error => "Error",
             Self::Deleted => "Deleted",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -1181,7 +2109,7 @@ impl ::std::convert::From<&str> for ResourceStatusValue {
             "Active" => Self::Active,
             "Error" => Self::Error,
             "Deleted" => Self::Deleted,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::__private::unknown_value(other)),
         }
     }
 }
@@ -1230,6 +2158,26 @@ pub struct ResourceStatus {
     pub message: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "apono-integrations")]
+impl ResourceStatus {
+    /// A new value from the required fields; optional fields start unset.
+    pub fn new(status: impl ::std::convert::Into<ResourceStatusValue>) -> Self {
+        Self {
+            status: status.into(),
+            message: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets `message`.
+    pub fn message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.message = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+
 /// A resource discovered in an integration.
 #[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1245,6 +2193,88 @@ pub struct IntegrationResource {
     pub status: ResourceStatus,
 }
 
+#[cfg(feature = "apono-integrations")]
+impl IntegrationResource {
+    /// A builder with every field unset: set each required field, then
+    /// `build()` (which names the first required field left unset).
+    pub fn builder() -> IntegrationResourceBuilder {
+        ::std::default::Default::default()
+    }
+}
+
+/// Builds a [`IntegrationResource`] ([`IntegrationResource::builder`]): a setter per field, then [`build`](Self::build).
+#[cfg(feature = "apono-integrations")]
+#[derive(Debug, Clone, Default)]
+#[must_use]
+pub struct IntegrationResourceBuilder {
+    id: ::std::option::Option<::std::string::String>,
+    name: ::std::option::Option<::std::string::String>,
+    r#type: ::std::option::Option<::std::string::String>,
+    status: ::std::option::Option<ResourceStatus>,
+}
+
+#[cfg(feature = "apono-integrations")]
+impl IntegrationResourceBuilder {
+    /// Sets `id`.
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `type`.
+    pub fn r#type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#type = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl ::std::convert::Into<ResourceStatus>) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// The value, or the first required field (in the API's order) left unset.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<IntegrationResource, crate::runtime::MissingField> {
+        ::std::result::Result::Ok(IntegrationResource {
+            id: self
+                .id
+                .ok_or(crate::runtime::MissingField::new("IntegrationResource", "id"))?,
+            name: self
+                .name
+                .ok_or(
+                    crate::runtime::MissingField::new("IntegrationResource", "name"),
+                )?,
+            r#type: self
+                .r#type
+                .ok_or(
+                    crate::runtime::MissingField::new("IntegrationResource", "type"),
+                )?,
+            status: self
+                .status
+                .ok_or(
+                    crate::runtime::MissingField::new("IntegrationResource", "status"),
+                )?,
+        })
+    }
+}
+
 /// Resources of an integration with offset-style paging information.
 #[cfg(feature = "apono-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1254,6 +2284,20 @@ pub struct IntegrationResourceList {
     pub data: ::std::vec::Vec<IntegrationResource>,
     /// Offset-style paging information used by the v2 and v3 list endpoints. Every field is optional, since the vendor's own examples of the access-request and selectable-integration lists show an empty `pagination` object.
     pub pagination: OffsetPagination,
+}
+
+#[cfg(feature = "apono-integrations")]
+impl IntegrationResourceList {
+    /// A new value from the required fields; optional fields start unset.
+    pub fn new(
+        data: impl ::std::convert::Into<::std::vec::Vec<IntegrationResource>>,
+        pagination: impl ::std::convert::Into<OffsetPagination>,
+    ) -> Self {
+        Self {
+            data: data.into(),
+            pagination: pagination.into(),
+        }
+    }
 }
 
 /// A connector as returned by the admin v3 endpoints.
@@ -1281,6 +2325,153 @@ pub struct ConnectorV3 {
     pub sessions: ::std::option::Option<::std::vec::Vec<ConnectorSessionV3>>,
 }
 
+#[cfg(feature = "apono-connectors")]
+impl ConnectorV3 {
+    /// A builder with every field unset: set each required field, then
+    /// `build()` (which names the first required field left unset).
+    pub fn builder() -> ConnectorV3Builder {
+        ::std::default::Default::default()
+    }
+
+    /// Sets `last_connected`.
+    pub fn last_connected(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.last_connected = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `sessions`.
+    pub fn sessions(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<ConnectorSessionV3>>,
+    ) -> Self {
+        self.sessions = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+
+/// Builds a [`ConnectorV3`] ([`ConnectorV3::builder`]): a setter per field, then [`build`](Self::build).
+#[cfg(feature = "apono-connectors")]
+#[derive(Debug, Clone, Default)]
+#[must_use]
+pub struct ConnectorV3Builder {
+    id: ::std::option::Option<::std::string::String>,
+    name: ::std::option::Option<::std::string::String>,
+    status: ::std::option::Option<::std::string::String>,
+    version: ::std::option::Option<::std::string::String>,
+    last_connected: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    is_latest_version: ::std::option::Option<bool>,
+    cloud_provider_type: ::std::option::Option<::std::string::String>,
+    sessions: ::std::option::Option<::std::vec::Vec<ConnectorSessionV3>>,
+}
+
+#[cfg(feature = "apono-connectors")]
+impl ConnectorV3Builder {
+    /// Sets `id`.
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `version`.
+    pub fn version(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.version = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `last_connected`.
+    pub fn last_connected(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.last_connected = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `is_latest_version`.
+    pub fn is_latest_version(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_latest_version = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `cloud_provider_type`.
+    pub fn cloud_provider_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.cloud_provider_type = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `sessions`.
+    pub fn sessions(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<ConnectorSessionV3>>,
+    ) -> Self {
+        self.sessions = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// The value, or the first required field (in the API's order) left unset.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<ConnectorV3, crate::runtime::MissingField> {
+        ::std::result::Result::Ok(ConnectorV3 {
+            id: self.id.ok_or(crate::runtime::MissingField::new("ConnectorV3", "id"))?,
+            name: self
+                .name
+                .ok_or(crate::runtime::MissingField::new("ConnectorV3", "name"))?,
+            status: self
+                .status
+                .ok_or(crate::runtime::MissingField::new("ConnectorV3", "status"))?,
+            version: self
+                .version
+                .ok_or(crate::runtime::MissingField::new("ConnectorV3", "version"))?,
+            last_connected: self.last_connected,
+            is_latest_version: self
+                .is_latest_version
+                .ok_or(
+                    crate::runtime::MissingField::new("ConnectorV3", "is_latest_version"),
+                )?,
+            cloud_provider_type: self
+                .cloud_provider_type
+                .ok_or(
+                    crate::runtime::MissingField::new(
+                        "ConnectorV3",
+                        "cloud_provider_type",
+                    ),
+                )?,
+            sessions: self.sessions,
+        })
+    }
+}
+
 /// State of one running connector instance.
 #[cfg(feature = "apono-connectors")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1294,6 +2485,22 @@ pub struct ConnectorSessionV3 {
     pub last_connected_time: ::chrono::DateTime<::chrono::Utc>,
 }
 
+#[cfg(feature = "apono-connectors")]
+impl ConnectorSessionV3 {
+    /// A new value from the required fields; optional fields start unset.
+    pub fn new(
+        id: impl ::std::convert::Into<::std::string::String>,
+        metadata: impl ::std::convert::Into<ConnectorSessionMetadataV3>,
+        last_connected_time: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            metadata: metadata.into(),
+            last_connected_time: last_connected_time.into(),
+        }
+    }
+}
+
 /// Installation details reported by a connector instance.
 #[cfg(feature = "apono-connectors")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -1305,6 +2512,32 @@ pub struct ConnectorSessionMetadataV3 {
     /// Version of the installed connector.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connector_version: ::std::option::Option<::std::string::String>,
+}
+
+#[cfg(feature = "apono-connectors")]
+impl ConnectorSessionMetadataV3 {
+    /// A new value with every field unset.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+
+    /// Sets `cloud_provider_metadata`.
+    pub fn cloud_provider_metadata(
+        mut self,
+        value: impl ::std::convert::Into<ConnectorCloudProviderMetadataV3>,
+    ) -> Self {
+        self.cloud_provider_metadata = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `connector_version`.
+    pub fn connector_version(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.connector_version = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 /// Details of the environment the connector instance is installed in.
@@ -1353,6 +2586,125 @@ pub struct ConnectorCloudProviderMetadataV3 {
     pub is_azure_admin: ::std::option::Option<bool>,
 }
 
+#[cfg(feature = "apono-connectors")]
+impl ConnectorCloudProviderMetadataV3 {
+    /// A new value with every field unset.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+
+    /// Sets `kubernetes_type`.
+    pub fn kubernetes_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.kubernetes_type = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `kubernetes_version`.
+    pub fn kubernetes_version(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.kubernetes_version = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `is_kubernetes_admin`.
+    pub fn is_kubernetes_admin(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.is_kubernetes_admin = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `local_deploy`.
+    pub fn local_deploy(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.local_deploy = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `aws_account_id`.
+    pub fn aws_account_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.aws_account_id = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `region`.
+    pub fn region(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.region = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `availability_zone`.
+    pub fn availability_zone(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.availability_zone = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `project_id`.
+    pub fn project_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.project_id = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `organization_id`.
+    pub fn organization_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.organization_id = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `zone`.
+    pub fn zone(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.zone = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `subscription_id`.
+    pub fn subscription_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.subscription_id = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `resource_group`.
+    pub fn resource_group(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.resource_group = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `is_azure_admin`.
+    pub fn is_azure_admin(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_azure_admin = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+
 /// One page of admin v3 connectors.
 #[cfg(feature = "apono-connectors")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1364,9 +2716,24 @@ pub struct ConnectorV3List {
     pub pagination: TokenPagination,
 }
 
+#[cfg(feature = "apono-connectors")]
+impl ConnectorV3List {
+    /// A new value from the required fields; optional fields start unset.
+    pub fn new(
+        items: impl ::std::convert::Into<::std::vec::Vec<ConnectorV3>>,
+        pagination: impl ::std::convert::Into<TokenPagination>,
+    ) -> Self {
+        Self {
+            items: items.into(),
+            pagination: pagination.into(),
+        }
+    }
+}
+
 /// Body for updating a connector.
 #[cfg(feature = "apono-connectors")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateConnectorV3 {
     /// New unique, human-friendly name of the connector.
     pub name: ::std::string::String,
@@ -1394,7 +2761,30 @@ pub struct ConnectorV2 {
     pub status: ::std::string::String,
 }
 
+#[cfg(feature = "apono-connectors")]
+impl ConnectorV2 {
+    /// A new value from the required fields; optional fields start unset.
+    pub fn new(
+        connector_id: impl ::std::convert::Into<::std::string::String>,
+        status: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            connector_id: connector_id.into(),
+            last_connected: ::std::option::Option::None,
+            status: status.into(),
+        }
+    }
+
+    /// Sets `last_connected`.
+    pub fn last_connected(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.last_connected = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+
 /// Lifecycle state of an access request.
+///
+/// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "apono-access-requests")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1413,8 +2803,8 @@ pub enum AccessStatus {
     Expired,
     /// `FAILED`
     Failed,
-    /// A value this client does not know yet.
-    Unknown(::std::string::String),
+    /// A value this client does not know yet, kept as sent. Only decoding (or `From<&str>` and `FromStr`, which give every known value its own variant) creates it, so it never equals a known variant; [`as_str`](Self::as_str) reads it.
+    Unknown(crate::runtime::UnknownValue),
 }
 
 #[cfg(feature = "apono-access-requests")]
@@ -1439,7 +2829,7 @@ impl AccessStatus {
             Self::Revoking => "REVOKING",
             Self::Expired => "EXPIRED",
             Self::Failed => "FAILED",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -1462,7 +2852,7 @@ impl ::std::convert::From<&str> for AccessStatus {
             "REVOKING" => Self::Revoking,
             "EXPIRED" => Self::Expired,
             "FAILED" => Self::Failed,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::runtime::__private::unknown_value(other)),
         }
     }
 }
@@ -1522,6 +2912,149 @@ pub struct AccessRequest {
     pub justification: ::std::string::String,
 }
 
+#[cfg(feature = "apono-access-requests")]
+impl AccessRequest {
+    /// A builder with every field unset: set each required field, then
+    /// `build()` (which names the first required field left unset).
+    pub fn builder() -> AccessRequestBuilder {
+        ::std::default::Default::default()
+    }
+}
+
+/// Builds a [`AccessRequest`] ([`AccessRequest::builder`]): a setter per field, then [`build`](Self::build).
+#[cfg(feature = "apono-access-requests")]
+#[derive(Debug, Clone, Default)]
+#[must_use]
+pub struct AccessRequestBuilder {
+    request_id: ::std::option::Option<::std::string::String>,
+    friendly_request_id: ::std::option::Option<::std::string::String>,
+    user_id: ::std::option::Option<::std::string::String>,
+    status: ::std::option::Option<AccessStatus>,
+    integration_id: ::std::option::Option<::std::string::String>,
+    resource_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    permissions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    justification: ::std::option::Option<::std::string::String>,
+}
+
+#[cfg(feature = "apono-access-requests")]
+impl AccessRequestBuilder {
+    /// Sets `request_id`.
+    pub fn request_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.request_id = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `friendly_request_id`.
+    pub fn friendly_request_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.friendly_request_id = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `user_id`.
+    pub fn user_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_id = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl ::std::convert::Into<AccessStatus>) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `integration_id`.
+    pub fn integration_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.integration_id = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `resource_ids`.
+    pub fn resource_ids(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.resource_ids = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `permissions`.
+    pub fn permissions(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.permissions = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `justification`.
+    pub fn justification(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.justification = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// The value, or the first required field (in the API's order) left unset.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<AccessRequest, crate::runtime::MissingField> {
+        ::std::result::Result::Ok(AccessRequest {
+            request_id: self
+                .request_id
+                .ok_or(
+                    crate::runtime::MissingField::new("AccessRequest", "request_id"),
+                )?,
+            friendly_request_id: self
+                .friendly_request_id
+                .ok_or(
+                    crate::runtime::MissingField::new(
+                        "AccessRequest",
+                        "friendly_request_id",
+                    ),
+                )?,
+            user_id: self
+                .user_id
+                .ok_or(crate::runtime::MissingField::new("AccessRequest", "user_id"))?,
+            status: self
+                .status
+                .ok_or(crate::runtime::MissingField::new("AccessRequest", "status"))?,
+            integration_id: self
+                .integration_id
+                .ok_or(
+                    crate::runtime::MissingField::new("AccessRequest", "integration_id"),
+                )?,
+            resource_ids: self
+                .resource_ids
+                .ok_or(
+                    crate::runtime::MissingField::new("AccessRequest", "resource_ids"),
+                )?,
+            permissions: self
+                .permissions
+                .ok_or(
+                    crate::runtime::MissingField::new("AccessRequest", "permissions"),
+                )?,
+            justification: self
+                .justification
+                .ok_or(
+                    crate::runtime::MissingField::new("AccessRequest", "justification"),
+                )?,
+        })
+    }
+}
+
 /// Access requests with offset-style paging information.
 #[cfg(feature = "apono-access-requests")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1533,9 +3066,24 @@ pub struct AccessRequestList {
     pub pagination: OffsetPagination,
 }
 
+#[cfg(feature = "apono-access-requests")]
+impl AccessRequestList {
+    /// A new value from the required fields; optional fields start unset.
+    pub fn new(
+        data: impl ::std::convert::Into<::std::vec::Vec<AccessRequest>>,
+        pagination: impl ::std::convert::Into<OffsetPagination>,
+    ) -> Self {
+        Self {
+            data: data.into(),
+            pagination: pagination.into(),
+        }
+    }
+}
+
 /// Body for creating an access request.
 #[cfg(feature = "apono-access-requests")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateAccessRequest {
     /// User the access is for.
     pub user_id: ::std::string::String,
@@ -1554,22 +3102,10 @@ pub struct CreateAccessRequest {
 
 #[cfg(feature = "apono-access-requests")]
 impl CreateAccessRequest {
-    /// A new value from the required fields; optional fields start unset.
-    pub fn new(
-        user_id: impl ::std::convert::Into<::std::string::String>,
-        integration_id: impl ::std::convert::Into<::std::string::String>,
-        resource_ids: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-        permissions: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-        justification: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        Self {
-            user_id: user_id.into(),
-            integration_id: integration_id.into(),
-            resource_ids: resource_ids.into(),
-            permissions: permissions.into(),
-            justification: justification.into(),
-            duration_in_sec: ::std::option::Option::None,
-        }
+    /// A builder with every field unset: set each required field, then
+    /// `build()` (which names the first required field left unset).
+    pub fn builder() -> CreateAccessRequestBuilder {
+        ::std::default::Default::default()
     }
 
     /// Sets `duration_in_sec`.
@@ -1579,9 +3115,123 @@ impl CreateAccessRequest {
     }
 }
 
+/// Builds a [`CreateAccessRequest`] ([`CreateAccessRequest::builder`]): a setter per field, then [`build`](Self::build).
+#[cfg(feature = "apono-access-requests")]
+#[derive(Debug, Clone, Default)]
+#[must_use]
+pub struct CreateAccessRequestBuilder {
+    user_id: ::std::option::Option<::std::string::String>,
+    integration_id: ::std::option::Option<::std::string::String>,
+    resource_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    permissions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    justification: ::std::option::Option<::std::string::String>,
+    duration_in_sec: ::std::option::Option<i32>,
+}
+
+#[cfg(feature = "apono-access-requests")]
+impl CreateAccessRequestBuilder {
+    /// Sets `user_id`.
+    pub fn user_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_id = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `integration_id`.
+    pub fn integration_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.integration_id = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `resource_ids`.
+    pub fn resource_ids(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.resource_ids = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `permissions`.
+    pub fn permissions(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.permissions = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `justification`.
+    pub fn justification(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.justification = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `duration_in_sec`.
+    pub fn duration_in_sec(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.duration_in_sec = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// The value, or the first required field (in the API's order) left unset.
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<CreateAccessRequest, crate::runtime::MissingField> {
+        ::std::result::Result::Ok(CreateAccessRequest {
+            user_id: self
+                .user_id
+                .ok_or(
+                    crate::runtime::MissingField::new("CreateAccessRequest", "user_id"),
+                )?,
+            integration_id: self
+                .integration_id
+                .ok_or(
+                    crate::runtime::MissingField::new(
+                        "CreateAccessRequest",
+                        "integration_id",
+                    ),
+                )?,
+            resource_ids: self
+                .resource_ids
+                .ok_or(
+                    crate::runtime::MissingField::new(
+                        "CreateAccessRequest",
+                        "resource_ids",
+                    ),
+                )?,
+            permissions: self
+                .permissions
+                .ok_or(
+                    crate::runtime::MissingField::new(
+                        "CreateAccessRequest",
+                        "permissions",
+                    ),
+                )?,
+            justification: self
+                .justification
+                .ok_or(
+                    crate::runtime::MissingField::new(
+                        "CreateAccessRequest",
+                        "justification",
+                    ),
+                )?,
+            duration_in_sec: self.duration_in_sec,
+        })
+    }
+}
+
 /// Body for revoking several access requests at once.
 #[cfg(feature = "apono-access-requests")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct BulkRevokeAccessRequests {
     /// Identifiers of the access requests to revoke.
     pub request_ids: ::std::vec::Vec<::std::string::String>,
@@ -1608,6 +3258,14 @@ pub struct AccessDetails {
     pub details: ::std::string::String,
 }
 
+#[cfg(feature = "apono-access-requests")]
+impl AccessDetails {
+    /// A new value from the required fields; optional fields start unset.
+    pub fn new(details: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self { details: details.into() }
+    }
+}
+
 /// An integration a user may request access to.
 #[cfg(feature = "apono-selectable-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1615,6 +3273,14 @@ pub struct AccessDetails {
 pub struct SelectableIntegration {
     /// Identifier of the integration.
     pub id: ::std::string::String,
+}
+
+#[cfg(feature = "apono-selectable-integrations")]
+impl SelectableIntegration {
+    /// A new value from the required fields; optional fields start unset.
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self { id: id.into() }
+    }
 }
 
 /// Selectable integrations with offset-style paging information.
@@ -1628,6 +3294,20 @@ pub struct SelectableIntegrationList {
     pub pagination: OffsetPagination,
 }
 
+#[cfg(feature = "apono-selectable-integrations")]
+impl SelectableIntegrationList {
+    /// A new value from the required fields; optional fields start unset.
+    pub fn new(
+        data: impl ::std::convert::Into<::std::vec::Vec<SelectableIntegration>>,
+        pagination: impl ::std::convert::Into<OffsetPagination>,
+    ) -> Self {
+        Self {
+            data: data.into(),
+            pagination: pagination.into(),
+        }
+    }
+}
+
 /// A resource type a user may request access to.
 #[cfg(feature = "apono-selectable-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1639,6 +3319,20 @@ pub struct SelectableResourceType {
     pub name: ::std::string::String,
 }
 
+#[cfg(feature = "apono-selectable-integrations")]
+impl SelectableResourceType {
+    /// A new value from the required fields; optional fields start unset.
+    pub fn new(
+        id: impl ::std::convert::Into<::std::string::String>,
+        name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+        }
+    }
+}
+
 /// Selectable resource types with offset-style paging information.
 #[cfg(feature = "apono-selectable-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1648,6 +3342,20 @@ pub struct SelectableResourceTypeList {
     pub data: ::std::vec::Vec<SelectableResourceType>,
     /// Offset-style paging information used by the v2 and v3 list endpoints. Every field is optional, since the vendor's own examples of the access-request and selectable-integration lists show an empty `pagination` object.
     pub pagination: OffsetPagination,
+}
+
+#[cfg(feature = "apono-selectable-integrations")]
+impl SelectableResourceTypeList {
+    /// A new value from the required fields; optional fields start unset.
+    pub fn new(
+        data: impl ::std::convert::Into<::std::vec::Vec<SelectableResourceType>>,
+        pagination: impl ::std::convert::Into<OffsetPagination>,
+    ) -> Self {
+        Self {
+            data: data.into(),
+            pagination: pagination.into(),
+        }
+    }
 }
 
 /// Selectable permission names with paging information.
@@ -1663,6 +3371,22 @@ pub struct SelectablePermissionList {
     pub allow_multiple: bool,
 }
 
+#[cfg(feature = "apono-selectable-integrations")]
+impl SelectablePermissionList {
+    /// A new value from the required fields; optional fields start unset.
+    pub fn new(
+        data: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        pagination: impl ::std::convert::Into<OffsetPagination>,
+        allow_multiple: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        Self {
+            data: data.into(),
+            pagination: pagination.into(),
+            allow_multiple: allow_multiple.into(),
+        }
+    }
+}
+
 /// A resource a user may request access to.
 #[cfg(feature = "apono-selectable-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1676,6 +3400,22 @@ pub struct SelectableResource {
     pub name: ::std::string::String,
 }
 
+#[cfg(feature = "apono-selectable-integrations")]
+impl SelectableResource {
+    /// A new value from the required fields; optional fields start unset.
+    pub fn new(
+        id: impl ::std::convert::Into<::std::string::String>,
+        r#type: impl ::std::convert::Into<::std::string::String>,
+        name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            r#type: r#type.into(),
+            name: name.into(),
+        }
+    }
+}
+
 /// Selectable resources with offset-style paging information.
 #[cfg(feature = "apono-selectable-integrations")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1685,4 +3425,18 @@ pub struct SelectableResourceList {
     pub data: ::std::vec::Vec<SelectableResource>,
     /// Offset-style paging information used by the v2 and v3 list endpoints. Every field is optional, since the vendor's own examples of the access-request and selectable-integration lists show an empty `pagination` object.
     pub pagination: OffsetPagination,
+}
+
+#[cfg(feature = "apono-selectable-integrations")]
+impl SelectableResourceList {
+    /// A new value from the required fields; optional fields start unset.
+    pub fn new(
+        data: impl ::std::convert::Into<::std::vec::Vec<SelectableResource>>,
+        pagination: impl ::std::convert::Into<OffsetPagination>,
+    ) -> Self {
+        Self {
+            data: data.into(),
+            pagination: pagination.into(),
+        }
+    }
 }

@@ -124,8 +124,8 @@ pub enum ChangeKind {
     TypeRemoved,
     /// A named type changed shape (struct, enum, union, alias).
     TypeKindChanged,
-    /// A struct gained or lost its constructor or `#[non_exhaustive]`.
-    TypeUsageChanged,
+    /// A struct crossed the builder threshold: `new(…)` became `builder()` or back.
+    ConstructorStyleChanged,
     /// A struct gained or lost `Default`.
     TypeDefaultChanged,
     /// A type became deprecated or stopped being deprecated.

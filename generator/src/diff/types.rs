@@ -2,6 +2,7 @@
 
 use super::operations::reordered;
 use super::*;
+use crate::model::{is_required_field, uses_builder};
 
 pub(crate) fn kind_name(kind: &TypeKind) -> &'static str {
     match kind {
@@ -11,11 +12,6 @@ pub(crate) fn kind_name(kind: &TypeKind) -> &'static str {
         TypeKind::Alias(_) => "alias",
         TypeKind::Responses { .. } => "success enum",
     }
-}
-
-/// Response-only structs are `#[non_exhaustive]`.
-pub(crate) fn is_non_exhaustive(def: &TypeDef) -> bool {
-    def.in_response && !def.in_request
 }
 
 pub(crate) fn is_option(ty: &TypeRef) -> bool {
@@ -45,10 +41,10 @@ pub(crate) fn type_changes(old: &TypeDef, new: &TypeDef, out: &mut Changes) {
             TypeKind::Struct { fields: old_fields, additional: old_additional },
             TypeKind::Struct { fields: new_fields, additional: new_additional },
         ) => {
-            struct_usage_changes(old, new, out);
+            constructor_style_changes(name, old_fields, new_fields, out);
             for old_field in old_fields {
                 match new_fields.iter().find(|f| f.rust_name == old_field.rust_name) {
-                    Some(new_field) => field_changes(new, old_field, new_field, out),
+                    Some(new_field) => field_changes(new, (old_fields, new_fields), old_field, new_field, out),
                     None => out.push(
                         ChangeKind::FieldRemoved,
                         &format!("{name}.{}", old_field.rust_name),
@@ -59,10 +55,10 @@ pub(crate) fn type_changes(old: &TypeDef, new: &TypeDef, out: &mut Changes) {
             }
             for new_field in new_fields {
                 if !old_fields.iter().any(|f| f.rust_name == new_field.rust_name) {
-                    field_added(new, new_field, out);
+                    field_added(new, new_fields, new_field, out);
                 }
             }
-            if old.in_request && new.in_request {
+            if !uses_builder(old_fields) && !uses_builder(new_fields) {
                 if let Some(description) = reordered(&constructor_args(old_fields), &constructor_args(new_fields)) {
                     out.push(
                         ChangeKind::ConstructorReordered,
@@ -94,7 +90,8 @@ pub(crate) fn type_changes(old: &TypeDef, new: &TypeDef, out: &mut Changes) {
                     ChangeKind::AdditionalPropertiesChanged,
                     name,
                     format!("`additional_properties: Map<{}>` added", type_text(ty)),
-                    if is_non_exhaustive(new) || new.in_request { Class::Compatible } else { Class::Breaking },
+                    // Every struct is `#[non_exhaustive]`: no struct literal to break.
+                    Class::Compatible,
                 ),
                 (Some(old_ty), Some(new_ty)) if old_ty != new_ty => out.push(
                     ChangeKind::AdditionalPropertiesChanged,
@@ -184,59 +181,64 @@ pub(crate) fn type_changes(old: &TypeDef, new: &TypeDef, out: &mut Changes) {
     }
 }
 
-/// The arguments of a request struct's `new()`: its non-`Option` fields, in order.
+/// The arguments of a struct's `new()`: its non-`Option` fields, in order.
 pub(crate) fn constructor_args(fields: &[Field]) -> Vec<&str> {
-    fields.iter().filter(|f| !is_option(&f.ty)).map(|f| f.rust_name.as_str()).collect()
+    fields.iter().filter(|f| is_required_field(f)).map(|f| f.rust_name.as_str()).collect()
 }
 
-/// A struct's constructor comes with `in_request`; `#[non_exhaustive]` with
-/// "response only".
-pub(crate) fn struct_usage_changes(old: &TypeDef, new: &TypeDef, out: &mut Changes) {
-    let name = new.name.as_str();
-    if old.in_request && !new.in_request {
-        out.push(
-            ChangeKind::TypeUsageChanged,
-            name,
-            format!("no longer sent in requests: `{name}::new` and its setters are gone"),
-            Class::Breaking,
-        );
-    } else if !old.in_request && new.in_request {
-        out.push(
-            ChangeKind::TypeUsageChanged,
-            name,
-            format!("now sent in requests: gains `{name}::new` and setters"),
-            Class::Compatible,
-        );
-    }
-    let (old_ne, new_ne) = (is_non_exhaustive(old), is_non_exhaustive(new));
-    if !old_ne && new_ne && !old.in_request {
-        // With a constructor lost, the line above already says it breaks.
-        out.push(
-            ChangeKind::TypeUsageChanged,
-            name,
-            "now `#[non_exhaustive]`: struct literals stop compiling".into(),
-            Class::Breaking,
-        );
-    } else if old_ne && !new_ne {
-        out.push(ChangeKind::TypeUsageChanged, name, "no longer `#[non_exhaustive]`".into(), Class::Compatible);
+/// How a struct with these fields is constructed, for descriptions.
+fn constructor_text(name: &str, fields: &[Field]) -> String {
+    if uses_builder(fields) {
+        format!("`{name}::builder()`")
+    } else {
+        format!("`{name}::new`")
     }
 }
 
-pub(crate) fn field_added(def: &TypeDef, field: &Field, out: &mut Changes) {
-    let subject = format!("{}.{}", def.name, field.rust_name);
-    let optional = is_option(&field.ty);
-    let which = if optional { "optional" } else { "required" };
-    let (description, class) = if def.in_request && !optional {
-        (
+/// Every struct is `#[non_exhaustive]` and constructed the same way whether
+/// requests send it or responses return it: `new(required…)` up to
+/// [`MAX_CONSTRUCTOR_ARGS`](crate::model::MAX_CONSTRUCTOR_ARGS) required
+/// fields, `builder()` above. Crossing that line replaces one by the other.
+pub(crate) fn constructor_style_changes(name: &str, old: &[Field], new: &[Field], out: &mut Changes) {
+    match (uses_builder(old), uses_builder(new)) {
+        (false, true) => out.push(
+            ChangeKind::ConstructorStyleChanged,
+            name,
             format!(
-                "required field `{}: {}` added: `{}::new` gains an argument",
-                field.rust_name,
-                type_text(&field.ty),
-                def.name
+                "more than {} required fields: `{name}::new` is replaced by `{name}::builder()`",
+                crate::model::MAX_CONSTRUCTOR_ARGS
             ),
             Class::Breaking,
+        ),
+        (true, false) => out.push(
+            ChangeKind::ConstructorStyleChanged,
+            name,
+            format!(
+                "at most {} required fields: `{name}::builder()` is replaced by `{name}::new`",
+                crate::model::MAX_CONSTRUCTOR_ARGS
+            ),
+            Class::Breaking,
+        ),
+        _ => {}
+    }
+}
+
+pub(crate) fn field_added(def: &TypeDef, fields: &[Field], field: &Field, out: &mut Changes) {
+    let subject = format!("{}.{}", def.name, field.rust_name);
+    let constructor = constructor_text(&def.name, fields);
+    let (description, class) = if is_required_field(field) {
+        let consequence = if uses_builder(fields) {
+            format!("{constructor}…`.build()` fails until it is set")
+        } else {
+            format!("{constructor} gains an argument")
+        };
+        (
+            format!("required field `{}: {}` added: {consequence}", field.rust_name, type_text(&field.ty)),
+            Class::Breaking,
         )
-    } else if def.in_request {
+    } else if field.read_only {
+        (format!("optional read-only field `{}: {}` added", field.rust_name, type_text(&field.ty)), Class::Compatible)
+    } else {
         (
             format!(
                 "optional field `{}: {}` added: setter `.{}()`",
@@ -246,16 +248,12 @@ pub(crate) fn field_added(def: &TypeDef, field: &Field, out: &mut Changes) {
             ),
             Class::Compatible,
         )
-    } else {
-        (
-            format!("{which} field `{}: {}` added (response model)", field.rust_name, type_text(&field.ty)),
-            Class::Compatible,
-        )
     };
     out.push(ChangeKind::FieldAdded, &subject, description, class);
 }
 
-pub(crate) fn field_changes(def: &TypeDef, old: &Field, new: &Field, out: &mut Changes) {
+/// `fields`: the struct's old and new fields (which decide how it is constructed).
+pub(crate) fn field_changes(def: &TypeDef, fields: (&[Field], &[Field]), old: &Field, new: &Field, out: &mut Changes) {
     let subject = format!("{}.{}", def.name, new.rust_name);
     let (old_inner, new_inner) = (strip_option(&old.ty), strip_option(&new.ty));
     if old_inner != new_inner {
@@ -267,14 +265,12 @@ pub(crate) fn field_changes(def: &TypeDef, old: &Field, new: &Field, out: &mut C
         );
     }
     if is_option(&old.ty) != is_option(&new.ty) {
-        let constructor = if def.in_request {
-            if is_option(&new.ty) {
-                format!("; no longer an argument of `{}::new`", def.name)
-            } else {
-                format!("; a new argument of `{}::new`", def.name)
-            }
-        } else {
-            String::new()
+        // Optional now: what the old constructor did with it; required now: the new one.
+        let constructor = match (is_option(&new.ty), uses_builder(fields.0), uses_builder(fields.1)) {
+            (true, false, _) => format!("; no longer an argument of `{}::new`", def.name),
+            (true, true, _) => format!("; no longer checked by `{}::builder()`…`.build()`", def.name),
+            (false, _, false) => format!("; a new argument of `{}::new`", def.name),
+            (false, _, true) => format!("; `{}::builder()`…`.build()` fails until it is set", def.name),
         };
         let description = if is_option(&new.ty) {
             format!("now optional: `{}` (was `{}`){constructor}", type_text(&new.ty), type_text(&old.ty))
@@ -300,8 +296,8 @@ pub(crate) fn field_changes(def: &TypeDef, old: &Field, new: &Field, out: &mut C
         );
     }
     if old.read_only != new.read_only {
-        // Only optional fields of request structs have setters, and read-only ones none.
-        let has_setter = def.in_request && is_option(&new.ty);
+        // Optional fields have setters, read-only ones none.
+        let has_setter = is_option(&new.ty);
         let (description, class) = match (new.read_only, has_setter) {
             (true, true) => (
                 format!("now read-only: setter `.{}()` is gone", crate::naming::setter_name(&new.rust_name)),

@@ -89,10 +89,15 @@ pub fn form_item(api: &Api, op: &Operation) -> Option<TokenStream> {
     let name = format_ident!("{}", form.name);
     let method = &op.method_name;
     // Written as is, not through `doc_attrs`: that escapes spec prose's brackets, and these are links.
-    let doc = format!(
-        " The `multipart/form-data` body of [`Client::{method}`](super::Client::{method}): `new` takes the required parts, setters the others. A file part is an [`Upload`](crate::runtime::Upload) from bytes, a path or a stream, with an optional file name and content type."
-    );
     let required: Vec<&FormPart> = form.parts.iter().filter(|p| p.required).collect();
+    let construction = if required.len() > crate::model::MAX_CONSTRUCTOR_ARGS {
+        "`builder()` takes every part by name, `build()` checks the required ones"
+    } else {
+        "`new` takes the required parts, setters the others"
+    };
+    let doc = format!(
+        " The `multipart/form-data` body of [`Client::{method}`](super::Client::{method}): {construction}. A file part is an [`Upload`](crate::runtime::Upload) from bytes, a path or a stream, with an optional file name and content type."
+    );
     let fields = form.parts.iter().map(|part| {
         let field = ident(&part.rust_name);
         let ty = field_type(part);
@@ -118,24 +123,56 @@ pub fn form_item(api: &Api, op: &Operation) -> Option<TokenStream> {
             (false, false) => quote! { #field: ::std::option::Option::None },
         }
     });
-    let setters = form.parts.iter().filter(|p| !p.required).map(setter);
-    let too_many = (required.len() > 7).then(|| quote! { #[allow(clippy::too_many_arguments)] });
+    // `new` (or `builder`) and `to_multipart` are taken: a part of that name gets
+    // a numbered setter (`new2`).
+    let use_builder = required.len() > crate::model::MAX_CONSTRUCTOR_ARGS;
+    // Beside a builder, `build` too: the form and its builder share setter names.
+    let reserved: &[&str] = if use_builder { &["builder", "build", "to_multipart"] } else { &["new", "to_multipart"] };
+    let mut names = crate::naming::Namespace::with_reserved(reserved);
+    let setter_names: Vec<Option<String>> = form
+        .parts
+        .iter()
+        .map(|part| (!part.required).then(|| names.claim(&crate::naming::setter_name(&part.rust_name))))
+        .collect();
+    let setters: Vec<TokenStream> = form
+        .parts
+        .iter()
+        .zip(&setter_names)
+        .filter_map(|(part, name)| name.as_deref().map(|name| setter(part, name)))
+        .collect();
     // Without required parts every field has an empty value: `new()` is `default()`.
     let default = required.is_empty().then(|| quote! { Default, });
     let encode = to_multipart(api, &form.parts);
+    let (constructor, builder) = if use_builder {
+        let builder_name = format_ident!("{}Builder", form.name);
+        let builder = form_builder(&form.name, &builder_name, &form.parts, &setter_names);
+        let constructor = quote! {
+            /// A builder with every part unset: set each required part, then
+            /// `build()` (which names the first required part left unset).
+            pub fn builder() -> #builder_name {
+                ::std::default::Default::default()
+            }
+        };
+        (constructor, Some(builder))
+    } else {
+        let constructor = quote! {
+            /// A form with its required parts; the setters add the others.
+            pub fn new(#( #args ),*) -> Self {
+                #name { #( #inits, )* }
+            }
+        };
+        (constructor, None)
+    };
     Some(quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, #default)]
+        #[non_exhaustive]
         pub struct #name {
             #( #fields )*
         }
 
         impl #name {
-            /// A form with its required parts; the setters add the others.
-            #too_many
-            pub fn new(#( #args ),*) -> Self {
-                #name { #( #inits, )* }
-            }
+            #constructor
 
             #( #setters )*
 
@@ -144,7 +181,103 @@ pub fn form_item(api: &Api, op: &Operation) -> Option<TokenStream> {
                 #encode
             }
         }
+
+        #builder
     })
+}
+
+/// The builder of a form with more than
+/// [`MAX_CONSTRUCTOR_ARGS`](crate::model::MAX_CONSTRUCTOR_ARGS) required parts,
+/// by the rule structs follow: a setter per part (the form's names for the
+/// optional ones; `build` is taken) and `build()`.
+///
+/// ```text
+/// #[derive(Debug, Clone, Default)]
+/// pub struct UploadFileFormBuilder { file: Option<crate::runtime::Upload>, tags: Option<Vec<String>>, note: Option<String> }
+/// impl UploadFileFormBuilder {
+///     pub fn file(self, value: impl Into<crate::runtime::Upload>) -> Self;
+///     pub fn build(self) -> Result<UploadFileForm, crate::runtime::MissingField>;
+/// }
+/// ```
+fn form_builder(
+    form_name: &str,
+    builder_name: &proc_macro2::Ident,
+    parts: &[FormPart],
+    setter_names: &[Option<String>],
+) -> TokenStream {
+    let name = format_ident!("{form_name}");
+    let mut names = crate::naming::Namespace::with_reserved(&["build"]);
+    let slots = parts.iter().map(|part| {
+        let field = ident(&part.rust_name);
+        let ty = field_type(part);
+        if part.required {
+            quote! { #field: ::std::option::Option<#ty>, }
+        } else {
+            quote! { #field: #ty, }
+        }
+    });
+    let setters: Vec<TokenStream> = parts
+        .iter()
+        .zip(setter_names)
+        .map(|(part, form_setter)| {
+            let wanted = form_setter.clone().unwrap_or_else(|| crate::naming::setter_name(&part.rust_name));
+            let setter_name = names.claim(&wanted);
+            if !part.required {
+                return setter(part, &setter_name);
+            }
+            let field = ident(&part.rust_name);
+            let setter_ident = ident(&setter_name);
+            let ty = input_type(part);
+            if part.repeated {
+                let doc = format!(" Sets the `{}` parts, one per value.", part.wire_name);
+                quote! {
+                    #[doc = #doc]
+                    pub fn #setter_ident(mut self, values: #ty) -> Self {
+                        self.#field = ::std::option::Option::Some(values.into_iter().map(::std::convert::Into::into).collect());
+                        self
+                    }
+                }
+            } else {
+                let doc = format!(" Sets the `{}` part.", part.wire_name);
+                quote! {
+                    #[doc = #doc]
+                    pub fn #setter_ident(mut self, value: #ty) -> Self {
+                        self.#field = ::std::option::Option::Some(value.into());
+                        self
+                    }
+                }
+            }
+        })
+        .collect();
+    let inits = parts.iter().map(|part| {
+        let field = ident(&part.rust_name);
+        let label = &part.rust_name;
+        if part.required {
+            quote! { #field: self.#field.ok_or(crate::runtime::MissingField::new(#form_name, #label))? }
+        } else {
+            quote! { #field: self.#field }
+        }
+    });
+    let doc = format!(
+        " Builds a [`{form_name}`] ([`{form_name}::builder`]): a setter per part, then [`build`](Self::build)."
+    );
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, Default)]
+        #[must_use]
+        pub struct #builder_name {
+            #( #slots )*
+        }
+
+        impl #builder_name {
+            #( #setters )*
+
+            /// The form, or the first required part (in the API's order) left unset.
+            pub fn build(self) -> ::std::result::Result<#name, crate::runtime::MissingField> {
+                ::std::result::Result::Ok(#name { #( #inits, )* })
+            }
+        }
+    }
 }
 
 /// One element of a part: `crate::runtime::Upload` or the schema's type.
@@ -176,9 +309,9 @@ fn input_type(part: &FormPart) -> TokenStream {
 }
 
 /// `pub fn note(mut self, value: impl Into<String>) -> Self`
-fn setter(part: &FormPart) -> TokenStream {
+fn setter(part: &FormPart, setter: &str) -> TokenStream {
     let field = ident(&part.rust_name);
-    let setter = ident(&crate::naming::setter_name(&part.rust_name));
+    let setter = ident(setter);
     let ty = input_type(part);
     let doc = if part.repeated {
         format!(" Sets the `{}` parts, one per value.", part.wire_name)

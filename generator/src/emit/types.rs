@@ -5,31 +5,37 @@ use quote::{format_ident, quote};
 
 use super::docs::doc_from_parts;
 use super::rust_type::{ident, rust_type, Position, Scope};
-use crate::model::{Api, EnumValue, Field, TypeDef, TypeKind, TypeRef, Variant};
+use crate::model::{is_required_field, uses_builder, Api, EnumValue, Field, TypeDef, TypeKind, TypeRef, Variant};
 use crate::naming::Namespace;
 
 /// All type items of an API.
 pub fn types_module(api: &Api) -> Vec<TokenStream> {
-    api.types.values().map(type_item).collect()
+    api.types.values().map(|def| type_item(api, def)).collect()
 }
 
-fn type_item(def: &TypeDef) -> TokenStream {
+fn type_item(api: &Api, def: &TypeDef) -> TokenStream {
     let fallback = format!("`{}` (from `#{}`).", def.name, def.pointer);
     let docs = doc_from_parts(&[def.docs.text.as_deref()], &fallback);
     let deprecated = def.docs.deprecated.then(|| quote! { #[deprecated] });
     let name = format_ident!("{}", def.name);
     match &def.kind {
         TypeKind::Struct { fields, additional } => {
-            let body = struct_item(def, fields, additional.as_ref());
+            let body = struct_item(api, def, fields, additional.as_ref());
             quote! { #docs #deprecated #body }
         }
         TypeKind::Enum { values } => {
             let body = enum_item(&name, values);
-            quote! { #docs #deprecated #body }
+            let fallback = " Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.";
+            quote! { #docs #[doc = ""] #[doc = #fallback] #deprecated #body }
         }
         TypeKind::Union { variants, discriminator } => {
-            let body = union_item(&name, variants, discriminator.as_deref());
-            quote! { #docs #deprecated #body }
+            let body = union_item(api, &name, variants, discriminator.as_deref());
+            let fallback = match discriminator {
+                Some(property) => format!(" A value whose `{property}` names none of the variants decodes as `Other`, holding the JSON as sent, instead of failing."),
+                None if variants.iter().any(|v| !v.guards.is_empty()) => " A value matching none of the variants decodes as `Other`, holding the JSON as sent, instead of failing (one that carries a variant's own fixed property values but does not decode as it is an error naming it).".to_string(),
+                None => " A value matching none of the variants decodes as `Other`, holding the JSON as sent, instead of failing.".to_string(),
+            };
+            quote! { #docs #[doc = ""] #[doc = #fallback] #deprecated #body }
         }
         TypeKind::Responses { variants } => {
             let body = responses_item(&name, variants);
@@ -49,14 +55,14 @@ fn field_type(field: &Field) -> TokenStream {
 
 /// ```text
 /// #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-/// #[non_exhaustive]                         // response-only models
+/// #[non_exhaustive]                         // every struct: new fields stay compatible
 /// pub struct Pet {
 ///     #[serde(rename = "petType", default, skip_serializing_if = "Option::is_none")]
 ///     pub pet_type: Option<String>,
 /// }
 /// impl Pet { pub fn new(…) -> Self; pub fn pet_type(self, …) -> Self; pub fn validate(&self) … }
 /// ```
-fn struct_item(def: &TypeDef, fields: &[Field], additional: Option<&TypeRef>) -> TokenStream {
+fn struct_item(api: &Api, def: &TypeDef, fields: &[Field], additional: Option<&TypeRef>) -> TokenStream {
     let name = format_ident!("{}", def.name);
     let field_items = fields.iter().map(|field| {
         let docs = doc_from_parts(&[field.docs.text.as_deref()], &format!("`{}`", field.wire_name));
@@ -89,10 +95,9 @@ fn struct_item(def: &TypeDef, fields: &[Field], additional: Option<&TypeRef>) ->
             pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #value>,
         }
     });
-    let non_exhaustive = (def.in_response && !def.in_request).then(|| quote! { #[non_exhaustive] });
     let all_optional = fields.iter().all(|f| matches!(f.ty, TypeRef::Option(_)));
     let default = (all_optional).then(|| quote! { Default, });
-    let constructor = def.in_request.then(|| constructor_and_setters(&name, fields, additional.is_some()));
+    let constructor = constructor_and_setters(api, &name, fields, additional.is_some());
     let validate = validate_fn(fields);
     let validate_impl = validate.map(|body| {
         quote! {
@@ -110,7 +115,7 @@ fn struct_item(def: &TypeDef, fields: &[Field], additional: Option<&TypeRef>) ->
     let redacted_debug = has_secrets.then(|| redacted_debug_impl(&name, fields, additional.is_some()));
     quote! {
         #[derive(#derive_debug Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
-        #non_exhaustive
+        #[non_exhaustive]
         pub struct #name {
             #( #field_items )*
             #additional_field
@@ -154,10 +159,86 @@ fn redacted_debug_impl(name: &proc_macro2::Ident, fields: &[Field], has_addition
     }
 }
 
-/// `new(required…)` plus one chained setter per optional field.
-fn constructor_and_setters(name: &proc_macro2::Ident, fields: &[Field], has_additional: bool) -> TokenStream {
-    let mut setter_names = Namespace::with_reserved(&["new", "validate"]);
-    let required: Vec<&Field> = fields.iter().filter(|f| !matches!(f.ty, TypeRef::Option(_))).collect();
+/// The name of a struct's builder: `{Name}Builder`, numbered (`{Name}Builder2`)
+/// when the API already has a type of that name.
+pub fn builder_name(api: &Api, name: &str) -> String {
+    let wanted = format!("{name}Builder");
+    if !api.types.contains_key(&wanted) {
+        return wanted;
+    }
+    (2..).map(|n| format!("{wanted}{n}")).find(|candidate| !api.types.contains_key(candidate)).unwrap_or(wanted)
+}
+
+/// The setter of every field that has one, by field, in field order:
+/// optional fields that are not read-only. `new`, `validate` and, when the
+/// struct has a builder, `builder` and `build` (so that the struct and its
+/// builder share setter names) are taken: a field of that name gets a
+/// numbered setter (`new2`).
+fn struct_setter_names(fields: &[Field]) -> Vec<Option<String>> {
+    let mut reserved = vec!["new", "validate"];
+    if uses_builder(fields) {
+        reserved.extend(["builder", "build"]);
+    }
+    let mut names = Namespace::with_reserved(&reserved);
+    fields
+        .iter()
+        .map(|f| {
+            (!is_required_field(f) && !f.read_only).then(|| names.claim(&crate::naming::setter_name(&f.rust_name)))
+        })
+        .collect()
+}
+
+/// `Some(value.into())` setters for the optional fields of a struct (or of
+/// its builder, whose required fields are `Option`s too).
+fn option_setter(setter: &str, field: &Field, inner: &TypeRef) -> TokenStream {
+    let setter = ident(setter);
+    let field_ident = ident(&field.rust_name);
+    let inner = rust_type(inner, Scope::Types, Position::InJson);
+    let doc = format!(" Sets `{}`.", field.wire_name);
+    quote! {
+        #[doc = #doc]
+        pub fn #setter(mut self, value: impl ::std::convert::Into<#inner>) -> Self {
+            self.#field_ident = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+}
+
+/// `new(required…)` (at most [`MAX_CONSTRUCTOR_ARGS`](crate::model::MAX_CONSTRUCTOR_ARGS) of them) or
+/// `builder()`, plus one chained setter per optional field.
+///
+/// ```text
+/// impl Pet { pub fn new(name: impl Into<String>) -> Self; pub fn tag(self, value: impl Into<String>) -> Self }
+/// // more than three required fields:
+/// impl CreateAccessRequest { pub fn builder() -> CreateAccessRequestBuilder; pub fn justification(self, …) -> Self }
+/// ```
+fn constructor_and_setters(
+    api: &Api,
+    name: &proc_macro2::Ident,
+    fields: &[Field],
+    has_additional: bool,
+) -> TokenStream {
+    let setter_names = struct_setter_names(fields);
+    let setters = fields.iter().zip(&setter_names).filter_map(|(field, setter)| {
+        let (TypeRef::Option(inner), Some(setter)) = (&field.ty, setter) else { return None };
+        Some(option_setter(setter, field, inner))
+    });
+    if uses_builder(fields) {
+        let builder = builder_item(api, name, fields, has_additional);
+        let builder_ident = format_ident!("{}", builder_name(api, &name.to_string()));
+        return quote! {
+            impl #name {
+                /// A builder with every field unset: set each required field, then
+                /// `build()` (which names the first required field left unset).
+                pub fn builder() -> #builder_ident {
+                    ::std::default::Default::default()
+                }
+                #( #setters )*
+            }
+            #builder
+        };
+    }
+    let required: Vec<&Field> = fields.iter().filter(|f| is_required_field(f)).collect();
     let args = required.iter().map(|field| {
         let arg = ident(&field.rust_name);
         let ty = field_type(field);
@@ -165,33 +246,13 @@ fn constructor_and_setters(name: &proc_macro2::Ident, fields: &[Field], has_addi
     });
     let inits = fields.iter().map(|field| {
         let field_ident = ident(&field.rust_name);
-        if matches!(field.ty, TypeRef::Option(_)) {
-            quote! { #field_ident: ::std::option::Option::None }
-        } else {
+        if is_required_field(field) {
             quote! { #field_ident: #field_ident.into() }
+        } else {
+            quote! { #field_ident: ::std::option::Option::None }
         }
     });
     let additional_init = has_additional.then(|| quote! { additional_properties: ::std::default::Default::default(), });
-    let too_many = (required.len() > 7).then(|| {
-        quote! {
-            // Every required field is an argument, so a missing one is a compile error.
-            #[allow(clippy::too_many_arguments)]
-        }
-    });
-    let setters = fields.iter().filter(|f| matches!(f.ty, TypeRef::Option(_)) && !f.read_only).map(|field| {
-        let TypeRef::Option(inner) = &field.ty else { return quote! {} };
-        let setter = ident(&setter_names.claim(&crate::naming::setter_name(&field.rust_name)));
-        let field_ident = ident(&field.rust_name);
-        let inner = rust_type(inner, Scope::Types, Position::InJson);
-        let doc = format!(" Sets `{}`.", field.wire_name);
-        quote! {
-            #[doc = #doc]
-            pub fn #setter(mut self, value: impl ::std::convert::Into<#inner>) -> Self {
-                self.#field_ident = ::std::option::Option::Some(value.into());
-                self
-            }
-        }
-    });
     let new = if required.is_empty() {
         quote! {
             /// A new value with every field unset.
@@ -202,7 +263,6 @@ fn constructor_and_setters(name: &proc_macro2::Ident, fields: &[Field], has_addi
     } else {
         quote! {
             /// A new value from the required fields; optional fields start unset.
-            #too_many
             pub fn new(#( #args ),*) -> Self {
                 Self { #( #inits, )* #additional_init }
             }
@@ -212,6 +272,86 @@ fn constructor_and_setters(name: &proc_macro2::Ident, fields: &[Field], has_addi
         impl #name {
             #new
             #( #setters )*
+        }
+    }
+}
+
+/// The builder of a struct with more than [`MAX_CONSTRUCTOR_ARGS`](crate::model::MAX_CONSTRUCTOR_ARGS) required
+/// fields: one setter per required field and per optional field that is not
+/// read-only (the struct's setter names: `build` is taken on both, so a field
+/// of that name gets `build2`), and `build()`.
+///
+/// ```text
+/// #[derive(Debug, Clone, Default)]
+/// pub struct CreateAccessRequestBuilder { account_id: Option<String>, justification: Option<String>, … }
+/// impl CreateAccessRequestBuilder {
+///     pub fn account_id(self, value: impl Into<String>) -> Self;
+///     pub fn build(self) -> Result<CreateAccessRequest, crate::runtime::MissingField>;
+/// }
+/// ```
+fn builder_item(api: &Api, name: &proc_macro2::Ident, fields: &[Field], has_additional: bool) -> TokenStream {
+    let type_name = name.to_string();
+    let builder = format_ident!("{}", builder_name(api, &type_name));
+    let struct_setters = struct_setter_names(fields);
+    let mut names = Namespace::with_reserved(&["build"]);
+    let slots = fields.iter().map(|field| {
+        let field_ident = ident(&field.rust_name);
+        let ty = match &field.ty {
+            TypeRef::Option(_) => field_type(field),
+            _ => {
+                let ty = field_type(field);
+                quote! { ::std::option::Option<#ty> }
+            }
+        };
+        quote! { #field_ident: #ty, }
+    });
+    let setters: Vec<TokenStream> = fields
+        .iter()
+        .zip(&struct_setters)
+        .filter_map(|(field, struct_setter)| {
+            let wanted = match struct_setter {
+                Some(setter) => setter.clone(),
+                None if is_required_field(field) => crate::naming::setter_name(&field.rust_name),
+                None => return None,
+            };
+            let setter = names.claim(&wanted);
+            Some(match &field.ty {
+                TypeRef::Option(inner) => option_setter(&setter, field, inner),
+                other => option_setter(&setter, field, other),
+            })
+        })
+        .collect();
+    let inits = fields.iter().map(|field| {
+        let field_ident = ident(&field.rust_name);
+        let label = &field.rust_name;
+        if is_required_field(field) {
+            quote! {
+                #field_ident: self.#field_ident.ok_or(crate::runtime::MissingField::new(#type_name, #label))?
+            }
+        } else {
+            quote! { #field_ident: self.#field_ident }
+        }
+    });
+    let additional_init = has_additional.then(|| quote! { additional_properties: ::std::default::Default::default(), });
+    let derive_debug = (!fields.iter().any(|f| f.secret)).then(|| quote! { Debug, });
+    let doc = format!(
+        " Builds a [`{type_name}`] ([`{type_name}::builder`]): a setter per field, then [`build`](Self::build)."
+    );
+    quote! {
+        #[doc = #doc]
+        #[derive(#derive_debug Clone, Default)]
+        #[must_use]
+        pub struct #builder {
+            #( #slots )*
+        }
+
+        impl #builder {
+            #( #setters )*
+
+            /// The value, or the first required field (in the API's order) left unset.
+            pub fn build(self) -> ::std::result::Result<#name, crate::runtime::MissingField> {
+                ::std::result::Result::Ok(#name { #( #inits, )* #additional_init })
+            }
         }
     }
 }
@@ -241,7 +381,7 @@ fn field_checks(field: &Field) -> Option<TokenStream> {
 
 /// ```text
 /// #[non_exhaustive]
-/// pub enum Status { Active, Unknown(String) }
+/// pub enum Status { Active, Unknown(crate::runtime::UnknownValue) }
 /// impl Status { pub const KNOWN: &[&str]; pub fn as_str(&self) -> &str }
 /// impl Display, FromStr, From<&str>, Serialize, Deserialize (never fails)
 /// ```
@@ -249,13 +389,14 @@ fn enum_item(name: &proc_macro2::Ident, values: &[EnumValue]) -> TokenStream {
     let variants: Vec<proc_macro2::Ident> = values.iter().map(|v| format_ident!("{}", v.rust_name)).collect();
     let wires: Vec<&str> = values.iter().map(|v| v.wire.as_str()).collect();
     let variant_docs = wires.iter().map(|w| format!(" `{}`", w.replace('`', "'")));
+    let fallback_doc = " A value this client does not know yet, kept as sent. Only decoding (or `From<&str>` and `FromStr`, which give every known value its own variant) creates it, so it never equals a known variant; [`as_str`](Self::as_str) reads it.";
     quote! {
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum #name {
             #( #[doc = #variant_docs] #variants, )*
-            /// A value this client does not know yet.
-            Unknown(::std::string::String),
+            #[doc = #fallback_doc]
+            Unknown(crate::runtime::UnknownValue),
         }
 
         impl #name {
@@ -266,7 +407,7 @@ fn enum_item(name: &proc_macro2::Ident, values: &[EnumValue]) -> TokenStream {
             pub fn as_str(&self) -> &str {
                 match self {
                     #( Self::#variants => #wires, )*
-                    Self::Unknown(value) => value,
+                    Self::Unknown(value) => value.as_str(),
                 }
             }
         }
@@ -281,7 +422,7 @@ fn enum_item(name: &proc_macro2::Ident, values: &[EnumValue]) -> TokenStream {
             fn from(value: &str) -> Self {
                 match value {
                     #( #wires => Self::#variants, )*
-                    other => Self::Unknown(other.to_owned()),
+                    other => Self::Unknown(crate::runtime::__private::unknown_value(other)),
                 }
             }
         }
@@ -330,7 +471,71 @@ fn wraps_in_box(variant: &Variant) -> bool {
 /// ```
 /// With a discriminator, `Deserialize` reads the tag and decodes the mapped
 /// variant; an unknown tag lands in `Other` instead of failing.
-fn union_item(name: &proc_macro2::Ident, variants: &[Variant], discriminator: Option<&str>) -> TokenStream {
+fn union_item(api: &Api, name: &proc_macro2::Ident, variants: &[Variant], discriminator: Option<&str>) -> TokenStream {
+    let conversions = union_from_impls(api, name, variants);
+    let body = union_body(name, variants, discriminator);
+    quote! { #body #conversions }
+}
+
+/// The type behind aliases (to a bounded depth), so that two payloads the
+/// compiler sees as one type are recognized as one.
+fn resolved(api: &Api, ty: &TypeRef, depth: usize) -> TypeRef {
+    let next = |inner: &TypeRef| Box::new(resolved(api, inner, depth + 1));
+    match ty {
+        _ if depth > 32 => ty.clone(),
+        TypeRef::Named(name) => match api.types.get(name).map(|def| &def.kind) {
+            Some(TypeKind::Alias(target)) => resolved(api, target, depth + 1),
+            _ => ty.clone(),
+        },
+        TypeRef::Vec(inner) => TypeRef::Vec(next(inner)),
+        TypeRef::Map(inner) => TypeRef::Map(next(inner)),
+        TypeRef::Option(inner) => TypeRef::Option(next(inner)),
+        TypeRef::Boxed(inner) => TypeRef::Boxed(next(inner)),
+        TypeRef::Tuple(items) => TypeRef::Tuple(items.iter().map(|item| resolved(api, item, depth + 1)).collect()),
+        other => other.clone(),
+    }
+}
+
+/// `impl From<Cat> for Pet`: one per variant whose payload type no other
+/// variant shares (after aliases), so `let pet: Pet = cat.into();` works.
+/// Skipped: payloads two variants share (neither gets one, whichever comes
+/// first: the choice would be arbitrary), JSON values (`Other` holds those
+/// too, so a conversion would hide which one is meant) and the union itself.
+///
+/// ```text
+/// impl From<Cat> for Pet { fn from(value: Cat) -> Self { Self::Cat(Box::new(value)) } }
+/// ```
+fn union_from_impls(api: &Api, name: &proc_macro2::Ident, variants: &[Variant]) -> TokenStream {
+    let keys: Vec<TypeRef> = variants.iter().map(|v| resolved(api, &v.ty, 0)).collect();
+    let self_name = name.to_string();
+    let impls = variants.iter().zip(&keys).filter_map(|(variant, key)| {
+        if keys.iter().filter(|other| *other == key).count() > 1 {
+            return None;
+        }
+        if *key == TypeRef::Json || *key == TypeRef::Named(self_name.clone()) {
+            return None;
+        }
+        let ty = rust_type(&variant.ty, Scope::Types, Position::InJson);
+        let ident = format_ident!("{}", variant.rust_name);
+        let value = if wraps_in_box(variant) {
+            quote! { ::std::boxed::Box::new(value) }
+        } else {
+            quote! { value }
+        };
+        let doc = format!(" The `{}` variant.", variant.rust_name);
+        Some(quote! {
+            impl ::std::convert::From<#ty> for #name {
+                #[doc = #doc]
+                fn from(value: #ty) -> Self {
+                    Self::#ident(#value)
+                }
+            }
+        })
+    });
+    quote! { #( #impls )* }
+}
+
+fn union_body(name: &proc_macro2::Ident, variants: &[Variant], discriminator: Option<&str>) -> TokenStream {
     let variant_idents: Vec<proc_macro2::Ident> = variants.iter().map(|v| format_ident!("{}", v.rust_name)).collect();
     let variant_types: Vec<TokenStream> = variants.iter().map(variant_type).collect();
     let variant_docs = variants.iter().map(|v| match v.tags.as_slice() {
@@ -467,5 +672,97 @@ fn responses_item(name: &proc_macro2::Ident, variants: &[Variant]) -> TokenStrea
         pub enum #name {
             #( #items )*
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{generate_str, Layout, Options};
+
+    const SPEC: &str = r#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    Small:
+      type: object
+      required: [a, b, c]
+      properties:
+        a: {type: string}
+        b: {type: string}
+        c: {type: string}
+        new: {type: string}
+        builder: {type: string}
+    Big:
+      type: object
+      required: [a, b, c, build]
+      properties:
+        a: {type: string}
+        b: {type: string}
+        c: {type: string}
+        build: {type: string}
+        builder: {type: string}
+        note: {type: string}
+    BigBuilder:
+      type: object
+      properties:
+        x: {type: string}
+    Label: {type: string}
+    Leaf: {type: object, properties: {v: {type: integer}}}
+    Mixed:
+      oneOf:
+        - $ref: '#/components/schemas/Leaf'
+        - {type: string}
+        - $ref: '#/components/schemas/Label'
+        - {type: integer, format: int64}
+        - {type: array, items: {type: boolean}}
+        - {}
+"#;
+
+    fn types_text() -> String {
+        let options = Options { layout: Layout::Module { name: "t".into() }, preamble: String::new() };
+        let output = generate_str(SPEC, "t.yaml", &options).unwrap_or_else(|e| panic!("{e}"));
+        let (_, text) = output.files.iter().find(|(path, _)| path.ends_with("types.rs")).expect("a types file");
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn three_required_fields_take_new_and_setters_avoid_its_name() {
+        let text = types_text();
+        assert!(text.contains("impl Small { /// A new value from the required fields"), "{text}");
+        assert!(text.contains("pub fn new( a: impl ::std::convert::Into<::std::string::String>, b:"));
+        // `new` is the constructor: the field's setter is numbered; `builder` is free here.
+        assert!(text.contains("pub fn new2( mut self"));
+        assert!(text.contains("pub fn builder( mut self"));
+        assert!(!text.contains("SmallBuilder"));
+    }
+
+    #[test]
+    fn more_required_fields_take_a_builder_with_a_free_name() {
+        let text = types_text();
+        // `BigBuilder` is a schema of the API: the builder is numbered.
+        assert!(text.contains("pub fn builder() -> BigBuilder2"), "{text}");
+        assert!(text.contains("pub struct BigBuilder2 {"));
+        assert!(!text.contains("impl Big { /// A new value"));
+        // The `builder` and `build` fields get numbered setters, on the struct and its builder alike.
+        assert_eq!(text.matches("pub fn builder2( mut self").count(), 2, "{text}");
+        assert_eq!(text.matches("pub fn build2( mut self").count(), 1);
+        assert!(text.contains("pub fn build(self) -> ::std::result::Result<Big, crate::runtime::MissingField>"));
+        assert!(text.contains(r#"crate::runtime::MissingField::new("Big", "build")"#));
+        assert!(text.contains("#[non_exhaustive] pub struct Big {"));
+    }
+
+    #[test]
+    fn unions_convert_from_payloads_no_other_variant_shares() {
+        let text = types_text();
+        assert!(text.contains("impl ::std::convert::From<Leaf> for Mixed"), "{text}");
+        assert!(text.contains("impl ::std::convert::From<i64> for Mixed"));
+        assert!(text.contains("impl ::std::convert::From<::std::vec::Vec<bool>> for Mixed"));
+        // `String` and `Label` (an alias of it) are one type to the compiler: neither
+        // converts; nor does a JSON value, which `Other` holds too.
+        assert!(!text.contains("From<::std::string::String> for Mixed"));
+        assert!(!text.contains("From<Label> for Mixed"));
+        assert!(!text.contains("From<::serde_json::Value> for Mixed"));
     }
 }

@@ -26,6 +26,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("transport.rs", include_str!("../../vendored-runtime/transport.rs")),
     ("upload.rs", include_str!("../../vendored-runtime/upload.rs")),
     ("validation.rs", include_str!("../../vendored-runtime/validation.rs")),
+    ("values.rs", include_str!("../../vendored-runtime/values.rs")),
 ];
 
 /// The runtime's `[features]`, `default` aside: `(name, TOML value)`.

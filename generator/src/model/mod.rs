@@ -261,6 +261,24 @@ impl Constraints {
     }
 }
 
+/// The most required fields a struct's positional `new(…)` takes. Above it
+/// the struct gets `Type::builder()` instead: four or more positional
+/// arguments (often all `String`s, like an account, a user, an integration
+/// and a justification) are too easy to pass in the wrong order, and named
+/// builder setters cannot be swapped silently.
+pub const MAX_CONSTRUCTOR_ARGS: usize = 3;
+
+/// A struct field `new(…)` takes (or the builder requires): not an `Option`.
+pub fn is_required_field(field: &Field) -> bool {
+    !matches!(field.ty, TypeRef::Option(_))
+}
+
+/// Whether a struct with these fields is built with `Type::builder()` rather
+/// than `Type::new(…)` (more than [`MAX_CONSTRUCTOR_ARGS`] required fields).
+pub fn uses_builder(fields: &[Field]) -> bool {
+    fields.iter().filter(|f| is_required_field(f)).count() > MAX_CONSTRUCTOR_ARGS
+}
+
 /// A named type.
 #[derive(Debug, Clone)]
 pub struct TypeDef {
