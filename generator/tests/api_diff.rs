@@ -248,7 +248,7 @@ fn reports_are_deterministic() {
 /// on its tag's feature, and a major verdict.
 #[test]
 fn a_rename_is_one_group_with_both_signatures() {
-    use oapi_gen::diff::report::{api_report, Bump, Level, Side};
+    use oapi_gen::diff::report::{api_report, Bump, DiffReport, Format, Level, Side};
     use oapi_gen::{generate_file_with, TagFeatures};
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/diff_fixtures/rename");
     let options = Options { layout: Layout::Module { name: "api".into() }, preamble: "// test".into() };
@@ -273,4 +273,17 @@ fn a_rename_is_one_group_with_both_signatures() {
     assert_eq!(report.verdict.bump, Bump::Major);
     assert_eq!(report.features[0].feature, "api-pets");
     insta::assert_snapshot!("rename_report", serde_json::to_string_pretty(&report).expect("serializes"));
+
+    // The three printed forms of the crate-level report.
+    let crate_report = DiffReport::new("origin/main", vec![report]);
+    let markdown = crate_report.render(Format::Markdown);
+    assert!(markdown.starts_with("### API diff since `origin/main`: major: "), "{markdown}");
+    assert!(markdown.contains("<details><summary><b>rename</b>"), "{markdown}");
+    assert!(markdown.contains("- pub fn get_pet(&self, id: impl Into<String>) -> GetPet"), "{markdown}");
+    insta::assert_snapshot!("rename_report_markdown", markdown);
+    insta::assert_snapshot!("rename_report_text", crate_report.render(Format::Text));
+    let json: serde_json::Value = serde_json::from_str(&crate_report.render(Format::Json)).expect("valid JSON");
+    assert_eq!(json["version"], 1);
+    assert_eq!(json["verdict"]["bump"], "major");
+    assert_eq!(json["apis"][0]["items"][0]["item"], "Client::fetch_pet");
 }

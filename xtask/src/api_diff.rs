@@ -1,4 +1,4 @@
-//! `cargo xtask api-diff --base <git-rev> [API…] [--fail-on-breaking]`: what
+//! `cargo xtask api-diff --base <git-rev> [API…] [--format text|markdown|json] [--fail-on-breaking]`: what
 //! changed for users of the generated crate since a git revision.
 //!
 //! For each API of [`APIS`], the spec is read at the revision
@@ -15,6 +15,7 @@
 use std::path::Path;
 use std::process::Command;
 
+use oapi_gen::diff::report::{self as grouped, api_report, failed_report, Format, Side};
 use oapi_gen::diff::{diff, has_breaking, render, Change};
 use oapi_gen::model::Api;
 
@@ -26,12 +27,14 @@ use crate::project_root;
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut base = None;
     let mut fail_on_breaking = false;
+    let mut format = Format::Text;
     let mut names = Vec::new();
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--base" => base = Some(args.next().ok_or("--base needs a git revision")?.clone()),
             "--fail-on-breaking" => fail_on_breaking = true,
+            "--format" => format = args.next().ok_or("--format needs text, markdown or json")?.parse()?,
             flag if flag.starts_with("--") => return Err(format!("unknown option {flag:?}")),
             name => names.push(name),
         }
@@ -43,7 +46,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
         return Err(format!("{base:?} is not a git revision of {}", root.display()));
     }
     let report = report(&root, &base, &selected);
-    print!("{}", report.text);
+    match format {
+        Format::Text => print!("{}", report.text),
+        format => print!("{}", report.grouped.render(format)),
+    }
     let DiffReport { breaking, failed, .. } = report;
     if !failed.is_empty() {
         return Err(format!("no API diff since {base} for: {}", failed.join(", ")));
@@ -62,16 +68,27 @@ pub struct DiffReport {
     pub breaking: Vec<&'static str>,
     /// The APIs that could not be diffed (a spec that fails to generate).
     pub failed: Vec<&'static str>,
+    /// The same changes grouped per Rust item with signatures and verdicts,
+    /// for `--format markdown|json`.
+    pub grouped: grouped::DiffReport,
 }
 
 /// The diff of each of `apis` from its spec at `base` to the work tree. One
 /// API whose spec cannot be generated (at the base or now) does not hide the
 /// others' reports; it is named in `failed`.
 pub fn report(root: &Path, base: &str, apis: &[&ApiSpec]) -> DiffReport {
-    let mut out = DiffReport { text: String::new(), breaking: Vec::new(), failed: Vec::new() };
+    let mut out = DiffReport {
+        text: String::new(),
+        breaking: Vec::new(),
+        failed: Vec::new(),
+        grouped: grouped::DiffReport::new(base, Vec::new()),
+    };
+    let mut api_reports = Vec::new();
     for api in apis {
         match api_changes(root, base, api) {
-            Ok(ApiChanges { changes, base_warnings }) => {
+            Ok(ApiChanges { changes, base_warnings, mut report }) => {
+                report.base_warnings.clone_from(&base_warnings);
+                api_reports.push(report);
                 for warning in &base_warnings {
                     out.text.push_str(&format!("{}: base spec {warning}\n", api.name));
                 }
@@ -83,9 +100,11 @@ pub fn report(root: &Path, base: &str, apis: &[&ApiSpec]) -> DiffReport {
             Err(message) => {
                 out.text.push_str(&format!("{}: cannot be diffed: {message}\n", api.name));
                 out.failed.push(api.name);
+                api_reports.push(failed_report(api.name, &message));
             }
         }
     }
+    out.grouped = grouped::DiffReport::new(base, api_reports);
     out
 }
 
@@ -113,6 +132,8 @@ pub struct ApiChanges {
     pub changes: Vec<Change>,
     /// `at POINTER: message` of each warning only the base spec has.
     pub base_warnings: Vec<String>,
+    /// The changes grouped per Rust item, with the emitted code's signatures.
+    pub report: grouped::ApiReport,
 }
 
 /// The changes of `api` from its spec at `rev` to its spec in the work tree.
@@ -120,6 +141,9 @@ pub fn api_changes(root: &Path, rev: &str, api: &ApiSpec) -> Result<ApiChanges, 
     let options = options_for(api);
     let current_path = root.join(api.spec);
     let current = oapi_gen::generate_file(&current_path, &options).map_err(|e| e.to_string())?;
+    let surface = |files| oapi_gen::rust_surface::items(files).map_err(|e| format!("{}: {e}", api.spec));
+    let current_surface = surface(&current.files)?;
+    let mut old_surface = Vec::new();
     let (old, base_warnings) = match spec_at(root, rev, api.spec)? {
         Some(text) => {
             let label = format!("{rev}:{}", api.spec);
@@ -134,11 +158,17 @@ pub fn api_changes(root: &Path, rev: &str, api: &ApiSpec) -> Result<ApiChanges, 
                 .filter(|w| !known(&w.location.pointer, &w.message))
                 .map(|w| format!("warning at #{}: {}", w.location.pointer, w.message))
                 .collect();
+            old_surface = surface(&old.files)?;
             (old.api, only_base)
         }
         None => (empty_like(&current.api), Vec::new()),
     };
-    Ok(ApiChanges { changes: diff(&old, &current.api), base_warnings })
+    let report = api_report(
+        api.name,
+        Side { api: &old, surface: &old_surface },
+        Side { api: &current.api, surface: &current_surface },
+    );
+    Ok(ApiChanges { changes: diff(&old, &current.api), base_warnings, report })
 }
 
 /// Whether `rev` names a commit (false as well when git is missing or `root`

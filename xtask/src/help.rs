@@ -43,14 +43,15 @@ pub const COMMANDS: &[Command] = &[
     },
     Command {
         name: "api-diff",
-        synopsis: "--base REV [API…] [--fail-on-breaking]",
+        synopsis: "--base REV [API…] [--format text|markdown|json] [--fail-on-breaking]",
         summary: "what changed for users of the generated crate since a git revision",
         options: &[
             ("--base REV", "the git revision whose specs are compared with the working tree (required)"),
             ("API…", "only these APIs"),
+            ("--format FORMAT", "text (default), markdown (a pull-request comment, grouped per Rust item with signatures and semver verdicts) or json"),
             ("--fail-on-breaking", "exit non-zero when any change is breaking"),
         ],
-        example: "cargo xtask api-diff --base origin/main --fail-on-breaking",
+        example: "cargo xtask api-diff --base origin/main --format markdown > api-diff.md",
     },
     Command {
         name: "bench",

@@ -17,6 +17,7 @@
 //! with the fields documented on each type here; enums are `snake_case` strings.
 
 use std::collections::BTreeSet;
+use std::fmt::Write;
 
 use serde::Serialize;
 
@@ -468,4 +469,140 @@ mod tests {
         assert_eq!(short_path("Client::x"), "Client::x");
         assert_eq!(short_path("Pet"), "Pet");
     }
+}
+
+/// The three ways a [`DiffReport`] is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Readable text for a terminal.
+    Text,
+    /// A pull-request comment: the verdict, then a collapsible section per API.
+    Markdown,
+    /// The [`DiffReport`] structure as JSON, for tools.
+    Json,
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+
+    fn from_str(name: &str) -> Result<Self, String> {
+        match name {
+            "text" => Ok(Format::Text),
+            "markdown" => Ok(Format::Markdown),
+            "json" => Ok(Format::Json),
+            other => Err(format!("unknown format {other:?} (expected text, markdown or json)")),
+        }
+    }
+}
+
+impl DiffReport {
+    /// The report in `format`.
+    pub fn render(&self, format: Format) -> String {
+        match format {
+            Format::Text => self.to_text(),
+            Format::Markdown => self.to_markdown(),
+            Format::Json => {
+                // Plain data (strings, numbers, enums): serializing cannot fail.
+                let mut json = serde_json::to_string_pretty(self).unwrap_or_default();
+                json.push('\n');
+                json
+            }
+        }
+    }
+
+    /// `API: verdict`, then per item its changes and signatures, indented.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        for api in &self.apis {
+            let _ = writeln!(out, "{}: {}", api.api, api.verdict.reason);
+            for warning in &api.base_warnings {
+                let _ = writeln!(out, "  base spec {warning}");
+            }
+            if let Some(error) = &api.error {
+                let _ = writeln!(out, "  cannot be diffed: {error}");
+            }
+            for item in &api.items {
+                let _ = writeln!(out, "  {} {}{}", level_word(item.level), item.item, item_context(item));
+                for change in &item.changes {
+                    let _ = writeln!(out, "    - {}: {}", level_word(change.level), change.text);
+                }
+                for signature in &item.signatures {
+                    if let Some(old) = &signature.old {
+                        let _ = writeln!(out, "    old {old}");
+                    }
+                    if let Some(new) = &signature.new {
+                        let _ = writeln!(out, "    new {new}");
+                    }
+                }
+            }
+            for feature in &api.features {
+                let _ = writeln!(out, "  feature `{}`: {}", feature.feature, feature.verdict.reason);
+            }
+        }
+        let _ = writeln!(out, "crate: {}", self.verdict.reason);
+        out
+    }
+
+    /// A pull-request comment.
+    pub fn to_markdown(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "### API diff since `{}`: {}\n", self.base, self.verdict.reason);
+        for api in &self.apis {
+            let _ = writeln!(out, "<details><summary><b>{}</b>: {}</summary>\n", api.api, api.verdict.reason);
+            if let Some(error) = &api.error {
+                let _ = writeln!(out, "Cannot be diffed: `{error}`\n");
+            }
+            for warning in &api.base_warnings {
+                let _ = writeln!(out, "- base spec {warning}");
+            }
+            for item in &api.items {
+                let _ = writeln!(out, "#### {} `{}`{}\n", level_word(item.level), item.item, item_context(item));
+                for change in &item.changes {
+                    let _ = writeln!(out, "- **{}**: {}", level_word(change.level), change.text);
+                }
+                if !item.signatures.is_empty() {
+                    let _ = writeln!(out, "\n```diff");
+                    for signature in &item.signatures {
+                        if let Some(old) = &signature.old {
+                            let _ = writeln!(out, "- {old}");
+                        }
+                        if let Some(new) = &signature.new {
+                            let _ = writeln!(out, "+ {new}");
+                        }
+                    }
+                    let _ = writeln!(out, "```");
+                }
+                out.push('\n');
+            }
+            if !api.features.is_empty() {
+                let _ = writeln!(out, "| cargo feature | verdict |\n|---|---|");
+                for feature in &api.features {
+                    let _ = writeln!(out, "| `{}` | {} |", feature.feature, feature.verdict.reason);
+                }
+                out.push('\n');
+            }
+            let _ = writeln!(out, "</details>\n");
+        }
+        out
+    }
+}
+
+fn level_word(level: Level) -> &'static str {
+    match level {
+        Level::Breaking => "breaking",
+        Level::Compatible => "compatible",
+        Level::Note => "note",
+    }
+}
+
+/// ` (GET /widgets) [feature-a, feature-b]`, the parts an item has.
+fn item_context(item: &ItemReport) -> String {
+    let mut out = String::new();
+    if let Some(endpoint) = &item.endpoint {
+        let _ = write!(out, " ({endpoint})");
+    }
+    if !item.features.is_empty() {
+        let _ = write!(out, " [{}]", item.features.join(", "));
+    }
+    out
 }
