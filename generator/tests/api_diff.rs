@@ -79,6 +79,7 @@ fn all_kinds() -> Vec<ChangeKind> {
         OperationDeprecationChanged,
         ParameterAdded,
         ParameterRemoved,
+        ParameterDeprecationChanged,
         ParameterRetyped,
         ParameterRequirednessChanged,
         ParameterClientDefaultChanged,
@@ -107,6 +108,7 @@ fn all_kinds() -> Vec<ChangeKind> {
         FieldRemoved,
         FieldRetyped,
         FieldRequirednessChanged,
+        FieldNullabilityChanged,
         FieldWireNameChanged,
         FieldReadOnlyChanged,
         FieldConstraintsChanged,
@@ -137,6 +139,7 @@ fn all_kinds() -> Vec<ChangeKind> {
             | OperationDeprecationChanged
             | ParameterAdded
             | ParameterRemoved
+            | ParameterDeprecationChanged
             | ParameterRetyped
             | ParameterRequirednessChanged
             | ParameterClientDefaultChanged
@@ -165,6 +168,7 @@ fn all_kinds() -> Vec<ChangeKind> {
             | FieldRemoved
             | FieldRetyped
             | FieldRequirednessChanged
+            | FieldNullabilityChanged
             | FieldWireNameChanged
             | FieldReadOnlyChanged
             | FieldConstraintsChanged
@@ -212,6 +216,11 @@ fn key_classifications() {
     assert_eq!(find("fields", ChangeKind::FieldAdded, "Pet.weight"), Class::Breaking);
     assert_eq!(find("fields", ChangeKind::FieldAdded, "NewPet.owner"), Class::Breaking);
     assert_eq!(find("fields", ChangeKind::FieldRequirednessChanged, "Order.d"), Class::Breaking);
+    assert_eq!(find("fields", ChangeKind::FieldNullabilityChanged, "Pet.color"), Class::Compatible);
+    assert_eq!(
+        find("parameters", ChangeKind::ParameterDeprecationChanged, "`locale` is now deprecated"),
+        Class::Compatible
+    );
     // Crossing the builder threshold, either way, replaces the constructor.
     assert_eq!(find("fields", ChangeKind::ConstructorStyleChanged, "`Order::builder()`"), Class::Breaking);
     assert_eq!(find("fields", ChangeKind::ConstructorStyleChanged, "`Invoice::new`"), Class::Breaking);

@@ -271,6 +271,11 @@ mod tests {
             report.text
         );
         assert!(report.text.contains(&format!("{}: no API changes", kept.name)), "{}", report.text);
+        // The grouped report (markdown, json) says the same.
+        assert_eq!(report.grouped.failed(), vec![broken.name]);
+        let markdown = report.grouped.render(Format::Markdown);
+        assert!(markdown.contains(&format!("Cannot be diffed: `HEAD:{}", broken.spec)), "{markdown}");
+        assert!(markdown.contains(&format!("<b>{}</b>: none: no API changes", kept.name)), "{markdown}");
     }
 
     #[test]

@@ -82,6 +82,8 @@ pub enum ChangeKind {
     ParameterAdded,
     /// A parameter was removed.
     ParameterRemoved,
+    /// A parameter became deprecated or stopped being deprecated.
+    ParameterDeprecationChanged,
     /// A parameter's type changed.
     ParameterRetyped,
     /// A parameter became required (an argument) or optional (a setter).
@@ -138,6 +140,9 @@ pub enum ChangeKind {
     FieldRetyped,
     /// A struct field became required or optional.
     FieldRequirednessChanged,
+    /// An optional struct field became nullable or stopped being nullable
+    /// (its Rust type stays `Option`; whether the server may send `null` changed).
+    FieldNullabilityChanged,
     /// A struct field's JSON name changed.
     FieldWireNameChanged,
     /// A struct field became read-only or writable.
@@ -197,11 +202,13 @@ impl Change {
                     | EndpointChanged
                     | OperationDeprecationChanged
                     | ParameterWireChanged
+                    | ParameterDeprecationChanged
                     | ParameterRemoved
                     | BodyMediaTypeChanged
                     | SuccessResponsesChanged
                     | TypeDeprecationChanged
                     | FieldRequirednessChanged
+                    | FieldNullabilityChanged
                     | FieldWireNameChanged
                     | FieldReadOnlyChanged
                     | FieldConstraintsChanged
@@ -368,6 +375,7 @@ pub(crate) fn area(kind: ChangeKind) -> u8 {
         | ParameterRequirednessChanged
         | ParameterClientDefaultChanged
         | ParameterWireChanged
+        | ParameterDeprecationChanged
         | ArgumentsReordered
         | BodyAdded
         | BodyRemoved

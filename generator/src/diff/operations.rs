@@ -217,6 +217,15 @@ pub(crate) fn param_changes(old: &Operation, new: &Operation, out: &mut Changes)
                 Class::Compatible,
             );
         }
+        if old_param.docs.deprecated != new_param.docs.deprecated {
+            let now = if new_param.docs.deprecated { "now deprecated" } else { "no longer deprecated" };
+            out.push(
+                ChangeKind::ParameterDeprecationChanged,
+                id,
+                format!("parameter `{name}` is {now}"),
+                Class::Compatible,
+            );
+        }
     }
     for new_param in &new.params {
         let name = &new_param.rust_name;

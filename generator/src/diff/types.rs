@@ -287,6 +287,15 @@ pub(crate) fn field_changes(def: &TypeDef, fields: (&[Field], &[Field]), old: &F
             Class::Compatible,
         );
     }
+    let same_rust_type = old_inner == new_inner && is_option(&old.ty) == is_option(&new.ty);
+    if old.nullable != new.nullable && same_rust_type {
+        let description = if new.nullable {
+            format!("now nullable: the server may send `null` (still `{}`)", type_text(&new.ty))
+        } else {
+            format!("no longer nullable (still `{}`)", type_text(&new.ty))
+        };
+        out.push(ChangeKind::FieldNullabilityChanged, &subject, description, Class::Compatible);
+    }
     if old.wire_name != new.wire_name {
         out.push(
             ChangeKind::FieldWireNameChanged,
