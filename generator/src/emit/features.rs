@@ -8,7 +8,6 @@ use quote::{quote, ToTokens};
 use syn::parse::Parser;
 
 use crate::model::features::FeaturePlan;
-use crate::model::Api;
 
 /// `#[cfg(feature = "a")]` or `#[cfg(any(feature = "a", feature = "b"))]`;
 /// `None` for an empty list (never gated).
@@ -26,24 +25,14 @@ pub fn tag_module_cfg(plan: &FeaturePlan, module: &str) -> Option<TokenStream> {
     cfg_attribute(&[feature.as_str()])
 }
 
-/// Gates the items of each type (`items[i]` holds every item of the i-th type
-/// of `api.types`: the type and its impls) on the features that need it.
-pub fn gate_types(api: &Api, plan: &FeaturePlan, items: Vec<TokenStream>) -> Vec<TokenStream> {
-    if items.len() != api.types.len() {
-        // Not one entry per type: gating by position would misattribute; leave it all ungated.
-        return items;
+/// Gates the items of type `name` (the type and its impls) on the features
+/// that need it; a type every build needs stays ungated.
+pub fn gate_type(plan: &FeaturePlan, name: &str, items: TokenStream) -> TokenStream {
+    let features = plan.gates.get(name).and_then(|gate| plan.features_of(gate));
+    match features.and_then(|features| cfg_attribute(&features)) {
+        Some(attribute) => gate_items(items, &attribute),
+        None => items,
     }
-    items
-        .into_iter()
-        .zip(api.types.keys())
-        .map(|(tokens, name)| {
-            let features = plan.gates.get(name).and_then(|gate| plan.features_of(gate));
-            match features.and_then(|features| cfg_attribute(&features)) {
-                Some(attribute) => gate_items(tokens, &attribute),
-                None => tokens,
-            }
-        })
-        .collect()
 }
 
 /// Puts `attribute` on every item of `tokens`, after the item's doc comments.

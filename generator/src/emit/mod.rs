@@ -78,27 +78,30 @@ pub fn emit_with_features(
     file_label: &str,
     plan: Option<&FeaturePlan>,
 ) -> Result<Files, Error> {
-    let mut files = Files::new();
     let (root_file, module_dir) = match layout {
         Layout::Module { name } => (format!("src/{name}/mod.rs"), format!("src/{name}")),
         Layout::Standalone { .. } => ("src/lib.rs".to_string(), "src".to_string()),
     };
-    let format = |tokens: TokenStream, path: &str| format_file(tokens, preamble, file_label, path);
-
-    files.insert(root_file.clone(), format(root_module(api, layout, plan), &root_file)?);
-    let types_file = format!("{module_dir}/types.rs");
-    files.insert(types_file.clone(), format(types_file_tokens(api, plan), &types_file)?);
-    for (module, tag) in &api.tags {
-        let path = format!("{module_dir}/{module}.rs");
-        let doc = match &tag.description {
-            Some(description) => format!("Operations tagged `{}`.\n\n{description}", tag.name),
-            None => format!("Operations tagged `{}`.", tag.name),
-        };
-        let docs = inner_docs(&doc);
-        let allow = allow_attributes(api);
-        let items = operations::tag_module(api, module);
-        files.insert(path.clone(), format(quote! { #docs #allow #( #items )* }, &path)?);
+    // Each file is one or more pieces (the types file is split into runs of
+    // types): pieces are built and formatted on every core, then joined in order.
+    let mut pieces = vec![(root_file, Piece::Root), (format!("{module_dir}/types.rs"), Piece::TypesHeader)];
+    let type_count = api.types.len();
+    for start in (0..type_count).step_by(TYPES_PER_PIECE) {
+        let end = (start + TYPES_PER_PIECE).min(type_count);
+        pieces.push((format!("{module_dir}/types.rs"), Piece::Types(start..end)));
     }
+    for module in api.tags.keys() {
+        pieces.push((format!("{module_dir}/{module}.rs"), Piece::Tag(module)));
+    }
+    let formatted = in_parallel(&pieces, |(path, piece)| {
+        format_tokens(piece_tokens(api, layout, plan, piece), file_label, path)
+    });
+    let mut bodies: IndexMap<&str, String> = IndexMap::new();
+    for ((path, _), text) in pieces.iter().zip(formatted) {
+        bodies.entry(path.as_str()).or_default().push_str(&text?);
+    }
+    let mut files: Files =
+        bodies.into_iter().map(|(path, body)| (path.to_string(), format!("{preamble}\n\n{}", separate_items(&body)))).collect();
     if let Layout::Standalone { crate_name, runtime } = layout {
         files.insert("Cargo.toml".to_string(), standalone::cargo_toml(crate_name, api, plan, runtime));
         if *runtime == RuntimeSource::Vendored {
@@ -132,19 +135,6 @@ fn allow_attributes(api: &Api) -> TokenStream {
         // Docs are the spec's own prose (lists, line breaks) and names come from its values.
         #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::enum_variant_names)]
     }
-}
-
-fn types_file_tokens(api: &Api, plan: Option<&FeaturePlan>) -> TokenStream {
-    let docs = inner_docs(&format!(
-        "Models of the {}: request and response bodies, enums and shared schemas.",
-        api.title.trim()
-    ));
-    let allow = allow_attributes(api);
-    let mut items = types::types_module(api);
-    if let Some(plan) = plan {
-        items = features::gate_types(api, plan, items);
-    }
-    quote! { #docs #allow #( #items )* }
 }
 
 fn root_module(api: &Api, layout: &Layout, plan: Option<&FeaturePlan>) -> TokenStream {
@@ -198,16 +188,110 @@ fn root_module(api: &Api, layout: &Layout, plan: Option<&FeaturePlan>) -> TokenS
     }
 }
 
+/// How many types one piece of the types file holds: small enough to spread
+/// a large spec's types over the cores, large enough that a piece's overhead
+/// (one `syn::File`) does not matter.
+const TYPES_PER_PIECE: usize = 32;
+
+/// A unit of formatting work: a file, or a file's header or run of items.
+/// Pieces of one file are formatted separately and concatenated, which
+/// prints the same text as formatting the whole file at once: prettyplease
+/// prints each item on its own, ending it with a line break.
+enum Piece<'a> {
+    /// The root module (`mod.rs` or `lib.rs`).
+    Root,
+    /// The types file's inner docs and lint attributes.
+    TypesHeader,
+    /// These types of `api.types`, in order.
+    Types(std::ops::Range<usize>),
+    /// The module of one tag's operations.
+    Tag(&'a str),
+}
+
+/// The tokens of one piece. Built on the thread that formats them, since
+/// token streams cannot cross threads.
+fn piece_tokens(api: &Api, layout: &Layout, plan: Option<&FeaturePlan>, piece: &Piece) -> TokenStream {
+    match piece {
+        Piece::Root => root_module(api, layout, plan),
+        Piece::TypesHeader => {
+            let docs = inner_docs(&format!(
+                "Models of the {}: request and response bodies, enums and shared schemas.",
+                api.title.trim()
+            ));
+            let allow = allow_attributes(api);
+            quote! { #docs #allow }
+        }
+        Piece::Types(range) => {
+            let items = api.types.values().skip(range.start).take(range.len()).map(|def| {
+                let item = types::type_item(api, def);
+                match plan {
+                    Some(plan) => features::gate_type(plan, &def.name, item),
+                    None => item,
+                }
+            });
+            quote! { #( #items )* }
+        }
+        Piece::Tag(module) => {
+            let tag = &api.tags[*module];
+            let doc = match &tag.description {
+                Some(description) => format!("Operations tagged `{}`.\n\n{description}", tag.name),
+                None => format!("Operations tagged `{}`.", tag.name),
+            };
+            let docs = inner_docs(&doc);
+            let allow = allow_attributes(api);
+            let items = operations::tag_module(api, module);
+            quote! { #docs #allow #( #items )* }
+        }
+    }
+}
+
+/// `work` applied to every input on all available cores, results in input
+/// order. Work is handed out one input at a time, so a slow input does not
+/// hold up a core's share.
+fn in_parallel<T: Sync, R: Send>(inputs: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from).min(inputs.len());
+    if threads <= 1 {
+        return inputs.iter().map(work).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut results = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(input) = inputs.get(index) else { break };
+                        results.push((index, work(input)));
+                    }
+                    results
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    });
+    done.sort_unstable_by_key(|(index, _)| *index);
+    done.into_iter().map(|(_, result)| result).collect()
+}
+
 /// Parses, pretty-prints and prefixes the preamble.
 fn format_file(tokens: TokenStream, preamble: &str, file_label: &str, path: &str) -> Result<String, Error> {
+    let body = separate_items(&format_tokens(tokens, file_label, path)?);
+    Ok(format!("{preamble}\n\n{body}"))
+}
+
+/// Parses the tokens and pretty-prints them.
+fn format_tokens(tokens: TokenStream, file_label: &str, path: &str) -> Result<String, Error> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| {
         Error::invalid(
             Location { file: file_label.to_string(), ..Location::default() },
             format!("internal error: generated {path} does not parse ({e}); please report this with the spec"),
         )
     })?;
-    let body = separate_items(&prettyplease::unparse(&file));
-    Ok(format!("{preamble}\n\n{body}"))
+    Ok(prettyplease::unparse(&file))
 }
 
 /// Puts one blank line between items (and after the inner attributes), as
@@ -275,7 +359,32 @@ fn indent(line: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::separate_items;
+    use super::*;
+
+    /// The types file of two fixtures and of the IBM spec (more types than one
+    /// piece holds), formatted in pieces as `emit` does and formatted whole:
+    /// the texts are the same.
+    #[test]
+    fn a_file_formatted_in_pieces_reads_as_formatted_whole() {
+        let mut most_types = 0;
+        for fixture in ["tests/fixtures/objects.yaml", "tests/fixtures/composition.yaml", "spec/api-connect.yaml"] {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(fixture);
+            let text = std::fs::read_to_string(&path).expect("fixture exists");
+            let mut diagnostics = crate::diagnostics::Diagnostics::new(fixture);
+            let tree = crate::load::parse_tree(&text, fixture).expect("fixture parses");
+            let document = crate::load::load_document(tree, &mut diagnostics).expect("fixture loads");
+            let api = crate::model::build(&document, &mut diagnostics).expect("fixture builds");
+            let layout = Layout::Module { name: "fixture".to_string() };
+            let pieced = emit(&api, &layout, "// preamble", fixture).expect("emits");
+
+            let header = piece_tokens(&api, &layout, None, &Piece::TypesHeader);
+            let items = piece_tokens(&api, &layout, None, &Piece::Types(0..api.types.len()));
+            let whole = format_file(quote! { #header #items }, "// preamble", fixture, "types.rs").expect("formats");
+            assert_eq!(pieced["src/fixture/types.rs"], whole, "{fixture}");
+            most_types = most_types.max(api.types.len());
+        }
+        assert!(most_types > TYPES_PER_PIECE, "no fixture spans several pieces ({most_types} types)");
+    }
 
     #[test]
     fn items_get_blank_lines_but_statements_do_not() {

@@ -8,12 +8,8 @@ use super::rust_type::{ident, rust_type, Position, Scope};
 use crate::model::{is_required_field, uses_builder, Api, EnumValue, Field, TypeDef, TypeKind, TypeRef, Variant};
 use crate::naming::Namespace;
 
-/// All type items of an API.
-pub fn types_module(api: &Api) -> Vec<TokenStream> {
-    api.types.values().map(|def| type_item(api, def)).collect()
-}
-
-fn type_item(api: &Api, def: &TypeDef) -> TokenStream {
+/// Every item of one type: the type itself and its impls.
+pub fn type_item(api: &Api, def: &TypeDef) -> TokenStream {
     let fallback = format!("`{}` (from `#{}`).", def.name, def.pointer);
     let docs = doc_from_parts(&[def.docs.text.as_deref()], &fallback);
     let deprecated = def.docs.deprecated.then(|| quote! { #[deprecated] });
