@@ -177,6 +177,40 @@ pub fn is_keyword(ident: &str) -> bool {
     KEYWORDS.contains(&ident)
 }
 
+/// `ConsumerOrgApiVersion` → `[Consumer, Org, Api, Version]` (digits stay with their word).
+pub fn camel_words(name: &str) -> Vec<&str> {
+    let mut words = Vec::new();
+    let mut start = 0;
+    for (index, c) in name.char_indices().skip(1) {
+        if c.is_ascii_uppercase() {
+            words.push(&name[start..index]);
+            start = index;
+        }
+    }
+    words.push(&name[start..]);
+    words
+}
+
+/// The name of a type found under `parent` as `child` (both `UpperCamelCase`),
+/// without stutter: the child's leading words that repeat the parent's trailing
+/// ones are written once (`Api` + `ApiType` → `ApiType`, `PermissionSet` +
+/// `SetItems` → `PermissionSetItems`). A child that is nothing but the parent's
+/// tail (`ApplicationType` + `Type`) keeps both, since the result would be the
+/// parent's own name.
+pub fn join_name(parent: &str, child: &str) -> String {
+    let parent_words = camel_words(parent);
+    let child_words = camel_words(child);
+    let overlap = (1..=parent_words.len().min(child_words.len()))
+        .rev()
+        .find(|&n| parent_words[parent_words.len() - n..] == child_words[..n])
+        .unwrap_or(0);
+    if overlap == 0 || overlap == child_words.len() {
+        return format!("{parent}{child}");
+    }
+    let kept = parent_words[..parent_words.len() - overlap].concat();
+    format!("{kept}{child}")
+}
+
 /// Hands out names unique within one scope, in a deterministic order:
 /// the first claimant keeps `Name`, later ones get `Name2`, `Name3`, ….
 #[derive(Debug, Default, Clone)]
@@ -188,6 +222,11 @@ impl Namespace {
     /// A namespace where `reserved` names are already taken.
     pub fn with_reserved(reserved: &[&str]) -> Self {
         Namespace { taken: reserved.iter().map(|s| s.to_string()).collect() }
+    }
+
+    /// Whether `name` is already claimed.
+    pub fn is_taken(&self, name: &str) -> bool {
+        self.taken.contains(name)
     }
 
     /// Claims `wanted`, or the first free numbered variant of it.
@@ -247,5 +286,18 @@ mod tests {
         assert_eq!(names.claim("Pet"), "Pet3");
         assert_eq!(names.claim("Self_"), "Self_");
         assert_eq!(names.claim("Self_"), "Self2");
+    }
+
+    #[test]
+    fn child_names_do_not_stutter() {
+        assert_eq!(join_name("Api", "ApiType"), "ApiType");
+        assert_eq!(join_name("Permission", "PermissionType"), "PermissionType");
+        assert_eq!(join_name("UserPermission", "PermissionType"), "UserPermissionType");
+        assert_eq!(join_name("PermissionSet", "SetItems"), "PermissionSetItems");
+        assert_eq!(join_name("Pet", "Owner"), "PetOwner");
+        // The child is the parent's tail: joining would give the parent's own name.
+        assert_eq!(join_name("ApplicationType", "Type"), "ApplicationTypeType");
+        assert_eq!(join_name("Api", "Api"), "ApiApi");
+        assert_eq!(camel_words("PostBResponseV201"), ["Post", "B", "Response", "V201"]);
     }
 }
