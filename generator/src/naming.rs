@@ -211,6 +211,43 @@ pub fn join_name(parent: &str, child: &str) -> String {
     format!("{kept}{child}")
 }
 
+/// How many generated names read badly, for the corpus names report.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct NameCounts {
+    /// `Variant3`, or a name that is another one plus a number (`Type2` beside `Type`).
+    pub numbered: usize,
+    /// Longer than [`LONG_NAME`] characters.
+    pub long: usize,
+    /// A word written twice in a row (`ApiApiType`).
+    pub stutter: usize,
+}
+
+/// Names longer than this are counted as long.
+pub const LONG_NAME: usize = 50;
+
+impl NameCounts {
+    /// Counts over `names` (types and union variants alike).
+    pub fn of<'a>(names: impl IntoIterator<Item = &'a str>) -> Self {
+        let names: Vec<&str> = names.into_iter().collect();
+        let set: IndexSet<&str> = names.iter().copied().collect();
+        let mut counts = NameCounts::default();
+        for name in &names {
+            let stem = name.trim_end_matches(|c: char| c.is_ascii_digit());
+            let numbered_variant = stem.ends_with("Variant") && stem.len() < name.len();
+            if numbered_variant || (stem.len() < name.len() && !stem.is_empty() && set.contains(stem)) {
+                counts.numbered += 1;
+            }
+            if name.len() > LONG_NAME {
+                counts.long += 1;
+            }
+            if camel_words(name).windows(2).any(|pair| pair[0] == pair[1]) {
+                counts.stutter += 1;
+            }
+        }
+        counts
+    }
+}
+
 /// Hands out names unique within one scope, in a deterministic order:
 /// the first claimant keeps `Name`, later ones get `Name2`, `Name3`, ….
 #[derive(Debug, Default, Clone)]
@@ -299,5 +336,11 @@ mod tests {
         assert_eq!(join_name("ApplicationType", "Type"), "ApplicationTypeType");
         assert_eq!(join_name("Api", "Api"), "ApiApi");
         assert_eq!(camel_words("PostBResponseV201"), ["Post", "B", "Response", "V201"]);
+    }
+
+    #[test]
+    fn name_counts_find_numbers_length_and_stutter() {
+        let counts = NameCounts::of(["PetVariant2", "Type", "Type2", "Oauth2", "ApiApiType", &"Long".repeat(13)]);
+        assert_eq!(counts, NameCounts { numbered: 2, long: 1, stutter: 1 });
     }
 }
