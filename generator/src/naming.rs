@@ -177,6 +177,77 @@ pub fn is_keyword(ident: &str) -> bool {
     KEYWORDS.contains(&ident)
 }
 
+/// `ConsumerOrgApiVersion` → `[Consumer, Org, Api, Version]` (digits stay with their word).
+pub fn camel_words(name: &str) -> Vec<&str> {
+    let mut words = Vec::new();
+    let mut start = 0;
+    for (index, c) in name.char_indices().skip(1) {
+        if c.is_ascii_uppercase() {
+            words.push(&name[start..index]);
+            start = index;
+        }
+    }
+    words.push(&name[start..]);
+    words
+}
+
+/// The name of a type found under `parent` as `child` (both `UpperCamelCase`),
+/// without stutter: the child's leading words that repeat the parent's trailing
+/// ones are written once (`Api` + `ApiType` → `ApiType`, `PermissionSet` +
+/// `SetItems` → `PermissionSetItems`). A child that is nothing but the parent's
+/// tail (`ApplicationType` + `Type`) keeps both, since the result would be the
+/// parent's own name.
+pub fn join_name(parent: &str, child: &str) -> String {
+    let parent_words = camel_words(parent);
+    let child_words = camel_words(child);
+    let overlap = (1..=parent_words.len().min(child_words.len()))
+        .rev()
+        .find(|&n| parent_words[parent_words.len() - n..] == child_words[..n])
+        .unwrap_or(0);
+    if overlap == 0 || overlap == child_words.len() {
+        return format!("{parent}{child}");
+    }
+    let kept = parent_words[..parent_words.len() - overlap].concat();
+    format!("{kept}{child}")
+}
+
+/// How many generated names read badly, for the corpus names report.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct NameCounts {
+    /// `Variant3`, or a name that is another one plus a number (`Type2` beside `Type`).
+    pub numbered: usize,
+    /// Longer than [`LONG_NAME`] characters.
+    pub long: usize,
+    /// A word written twice in a row (`ApiApiType`).
+    pub stutter: usize,
+}
+
+/// Names longer than this are counted as long.
+pub const LONG_NAME: usize = 50;
+
+impl NameCounts {
+    /// Counts over `names` (types and union variants alike).
+    pub fn of<'a>(names: impl IntoIterator<Item = &'a str>) -> Self {
+        let names: Vec<&str> = names.into_iter().collect();
+        let set: IndexSet<&str> = names.iter().copied().collect();
+        let mut counts = NameCounts::default();
+        for name in &names {
+            let stem = name.trim_end_matches(|c: char| c.is_ascii_digit());
+            let numbered_variant = stem.ends_with("Variant") && stem.len() < name.len();
+            if numbered_variant || (stem.len() < name.len() && !stem.is_empty() && set.contains(stem)) {
+                counts.numbered += 1;
+            }
+            if name.len() > LONG_NAME {
+                counts.long += 1;
+            }
+            if camel_words(name).windows(2).any(|pair| pair[0] == pair[1]) {
+                counts.stutter += 1;
+            }
+        }
+        counts
+    }
+}
+
 /// Hands out names unique within one scope, in a deterministic order:
 /// the first claimant keeps `Name`, later ones get `Name2`, `Name3`, ….
 #[derive(Debug, Default, Clone)]
@@ -188,6 +259,11 @@ impl Namespace {
     /// A namespace where `reserved` names are already taken.
     pub fn with_reserved(reserved: &[&str]) -> Self {
         Namespace { taken: reserved.iter().map(|s| s.to_string()).collect() }
+    }
+
+    /// Whether `name` is already claimed.
+    pub fn is_taken(&self, name: &str) -> bool {
+        self.taken.contains(name)
     }
 
     /// Claims `wanted`, or the first free numbered variant of it.
@@ -247,5 +323,24 @@ mod tests {
         assert_eq!(names.claim("Pet"), "Pet3");
         assert_eq!(names.claim("Self_"), "Self_");
         assert_eq!(names.claim("Self_"), "Self2");
+    }
+
+    #[test]
+    fn child_names_do_not_stutter() {
+        assert_eq!(join_name("Api", "ApiType"), "ApiType");
+        assert_eq!(join_name("Permission", "PermissionType"), "PermissionType");
+        assert_eq!(join_name("UserPermission", "PermissionType"), "UserPermissionType");
+        assert_eq!(join_name("PermissionSet", "SetItems"), "PermissionSetItems");
+        assert_eq!(join_name("Pet", "Owner"), "PetOwner");
+        // The child is the parent's tail: joining would give the parent's own name.
+        assert_eq!(join_name("ApplicationType", "Type"), "ApplicationTypeType");
+        assert_eq!(join_name("Api", "Api"), "ApiApi");
+        assert_eq!(camel_words("PostBResponseV201"), ["Post", "B", "Response", "V201"]);
+    }
+
+    #[test]
+    fn name_counts_find_numbers_length_and_stutter() {
+        let counts = NameCounts::of(["PetVariant2", "Type", "Type2", "Oauth2", "ApiApiType", &format!("L{}", "o".repeat(55))]);
+        assert_eq!(counts, NameCounts { numbered: 2, long: 1, stutter: 1 });
     }
 }

@@ -107,7 +107,9 @@ fn references_into_sub_schemas_resolve_and_share_one_type() {
     let create = &api.operations[0];
     assert_eq!(create.body.as_ref().map(|b| &b.ty), Some(&named("TagPart1")));
     // The `allOf` member is still part of `Tag`.
-    assert_eq!(field(api, "Tag", "color").ty, optional(named("Color")));
+    // It keeps its own name, whichever identical type holds the definition.
+    assert_eq!(field(api, "Tag", "color").ty, optional(named("TagColor")));
+    assert!(api.types.contains_key("TagColor"));
     assert_eq!(field(api, "Tag", "id").ty, optional(TypeRef::Integer(oapi_gen::model::IntWidth::I64)));
     assert_eq!(field(api, "Conflict", "message").ty, TypeRef::String);
     // A reference to a response's own schema, recursive through `items`.

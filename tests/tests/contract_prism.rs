@@ -504,7 +504,7 @@ async fn api_connect_client_matches_spec_under_prism() {
     let org_update = t::ConsumerOrgUpdate::new()
         .title("Acme Developers")
         .summary("Everyone building on the weather API")
-        .state(t::State::Enabled)
+        .state(t::ConsumerOrgUpdateState::Enabled)
         .metadata(string_map(&[("tier", "\"gold\"")]));
     c.ok("updateOrg", client.update_org(ORG, org_update).fields("name,title").send_with_response().await);
     c.ok("deleteOrg", client.delete_org(ORG).send_with_response().await);
@@ -554,7 +554,7 @@ async fn api_connect_client_matches_spec_under_prism() {
     // ---- Associates, members, roles ----
     c.ok("getAssociate", client.get_associate(ORG, "jdoe").fields("username").send_with_response().await);
     c.ok("getMember", client.get_member(ORG, "jdoe").send_with_response().await);
-    let member_update = t::MemberUpdate::new().role_urls(role_urls.clone()).state(t::State::Enabled);
+    let member_update = t::MemberUpdate::new().role_urls(role_urls.clone()).state(t::MemberUpdateState::Enabled);
     c.ok("updateMember", client.update_member(ORG, "jdoe", member_update).send_with_response().await);
     c.ok("deleteMember", client.delete_member(ORG, "jdoe").cascade(false).send_with_response().await);
     let role_update = t::RoleUpdate::new()
@@ -632,15 +632,15 @@ async fn api_connect_client_matches_spec_under_prism() {
         .name(APP)
         .title("Weather app")
         .summary("Shows the weather")
-        .state(t::State::Enabled)
-        .lifecycle_state(t::LifecycleState::Development)
+        .state(t::ApplicationCreateState::Enabled)
+        .lifecycle_state(t::ApplicationCreateLifecycleState::Development)
         .redirect_endpoints(strings(&["https://weather.example.com/callback"]))
         .metadata(string_map(&[("team", "\"frontend\"")]));
     c.ok("createApp", client.create_app(ORG, app_create).send_with_response().await);
     c.ok("listApps", client.list_apps(ORG).limit(10).offset(0).fields("name").send_with_response().await);
     c.ok("getApp", client.get_app(ORG, APP).send_with_response().await);
     let app_update =
-        t::ApplicationUpdate::new().title("Weather app (prod)").lifecycle_state(t::LifecycleState::Production);
+        t::ApplicationUpdate::new().title("Weather app (prod)").lifecycle_state(t::ApplicationUpdateLifecycleState::Production);
     c.ok("updateApp", client.update_app(ORG, APP, app_update).send_with_response().await);
     c.ok("deleteApp", client.delete_app(ORG, APP).send_with_response().await);
     c.ok("getApplicationType", client.get_application_type("confidential").fields("name").send_with_response().await);

@@ -51,7 +51,14 @@ struct UntypedCounts {
 
 enum Outcome {
     /// Generated; the compile result is filled in later.
-    Generated { operations: usize, types: usize, warnings: usize, untyped: UntypedCounts, elapsed: Duration },
+    Generated {
+        operations: usize,
+        types: usize,
+        warnings: usize,
+        untyped: UntypedCounts,
+        names: oapi_gen::naming::NameCounts,
+        elapsed: Duration,
+    },
     /// The generator rejected the document.
     GenerationFailed(String),
     /// A Swagger 2.0 document: not converted, so neither passed nor failed.
@@ -267,9 +274,23 @@ fn generate(spec: &Path, work: &Path, dirs: &mut BTreeSet<String>) -> Result<Ent
             types: report.types,
             warnings: report.warnings.len(),
             untyped,
+            names: name_counts(&output.api),
             elapsed: report.timings.total(),
         },
     })
+}
+
+/// The names report of one API: its type names and union variant names.
+fn name_counts(api: &oapi_gen::model::Api) -> oapi_gen::naming::NameCounts {
+    let mut names: Vec<&str> = api.types.keys().map(String::as_str).collect();
+    for def in api.types.values() {
+        if let oapi_gen::model::TypeKind::Union { variants, .. } | oapi_gen::model::TypeKind::Responses { variants } =
+            &def.kind
+        {
+            names.extend(variants.iter().map(|v| v.rust_name.as_str()));
+        }
+    }
+    oapi_gen::naming::NameCounts::of(names)
 }
 
 /// One line per spec with page streams: how many, by rule (`cursor`,
@@ -388,8 +409,8 @@ fn print_table(entries: &[Entry], checks: &BTreeMap<String, CheckResult>, tool: 
     let width = entries.iter().map(|e| e.file.len()).max().unwrap_or(4).max(4);
     println!();
     println!(
-        "{:<width$}  {:>10}  {:>6}  {:>8}  {:>9}  {:>10}  {:>9}  result",
-        "spec", "operations", "types", "warnings", "Value any", "Value lost", "gen ms"
+        "{:<width$}  {:>10}  {:>6}  {:>8}  {:>9}  {:>10}  {:>8}  {:>5}  {:>7}  {:>9}  result",
+        "spec", "operations", "types", "warnings", "Value any", "Value lost", "numbered", "long", "stutter", "gen ms"
     );
     let (mut total_any, mut total_lost) = (0, 0);
     let (mut passed, mut failed, mut skipped) = (0, 0, 0);
@@ -399,19 +420,19 @@ fn print_table(entries: &[Entry], checks: &BTreeMap<String, CheckResult>, tool: 
             Outcome::SkippedSwagger2 => {
                 skipped += 1;
                 println!(
-                    "{:<width$}  {:>10}  {:>6}  {:>8}  {:>9}  {:>10}  {:>9}  skipped (Swagger 2.0)",
-                    entry.file, "-", "-", "-", "-", "-", "-"
+                    "{:<width$}  {:>10}  {:>6}  {:>8}  {:>9}  {:>10}  {:>8}  {:>5}  {:>7}  {:>9}  skipped (Swagger 2.0)",
+                    entry.file, "-", "-", "-", "-", "-", "-", "-", "-", "-"
                 );
             }
             Outcome::GenerationFailed(message) => {
                 failed += 1;
                 println!(
-                    "{:<width$}  {:>10}  {:>6}  {:>8}  {:>9}  {:>10}  {:>9}  FAILED (generation)",
-                    entry.file, "-", "-", "-", "-", "-", "-"
+                    "{:<width$}  {:>10}  {:>6}  {:>8}  {:>9}  {:>10}  {:>8}  {:>5}  {:>7}  {:>9}  FAILED (generation)",
+                    entry.file, "-", "-", "-", "-", "-", "-", "-", "-", "-"
                 );
                 details.push(format!("{}: {message}", entry.file));
             }
-            Outcome::Generated { operations, types, warnings, untyped, elapsed } => {
+            Outcome::Generated { operations, types, warnings, untyped, names, elapsed } => {
                 total_any += untyped.any;
                 total_lost += untyped.lost;
                 let check = checks.get(&entry.dir);
@@ -445,8 +466,9 @@ fn print_table(entries: &[Entry], checks: &BTreeMap<String, CheckResult>, tool: 
                 };
                 let ms = elapsed.as_secs_f64() * 1000.0;
                 let (any, lost) = (untyped.any, untyped.lost);
+                let (numbered, long, stutter) = (names.numbered, names.long, names.stutter);
                 println!(
-                    "{:<width$}  {operations:>10}  {types:>6}  {warnings:>8}  {any:>9}  {lost:>10}  {ms:>9.1}  {result}",
+                    "{:<width$}  {operations:>10}  {types:>6}  {warnings:>8}  {any:>9}  {lost:>10}  {numbered:>8}  {long:>5}  {stutter:>7}  {ms:>9.1}  {result}",
                     entry.file
                 );
             }

@@ -468,7 +468,7 @@ impl<'de> ::serde::Deserialize<'de> for ConsumerOrgType {
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ApiVersion {
+pub enum ConsumerOrgApiVersion {
     /// `2.0.0`
     V200,
     /// A value this client does not know yet, kept as sent. Only decoding (or `From<&str>` and `FromStr`, which give every known value its own variant) creates it, so it never equals a known variant; [`as_str`](Self::as_str) reads it.
@@ -493,7 +493,7 @@ pub enum ApiVersion {
         feature = "api-connect-subscriptions"
     )
 )]
-impl ApiVersion {
+impl ConsumerOrgApiVersion {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["2.0.0"];
 
@@ -524,7 +524,7 @@ impl ApiVersion {
         feature = "api-connect-subscriptions"
     )
 )]
-impl ::std::fmt::Display for ApiVersion {
+impl ::std::fmt::Display for ConsumerOrgApiVersion {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -548,7 +548,7 @@ impl ::std::fmt::Display for ApiVersion {
         feature = "api-connect-subscriptions"
     )
 )]
-impl ::std::convert::From<&str> for ApiVersion {
+impl ::std::convert::From<&str> for ConsumerOrgApiVersion {
     fn from(value: &str) -> Self {
         match value {
             "2.0.0" => Self::V200,
@@ -575,7 +575,7 @@ impl ::std::convert::From<&str> for ApiVersion {
         feature = "api-connect-subscriptions"
     )
 )]
-impl ::std::str::FromStr for ApiVersion {
+impl ::std::str::FromStr for ConsumerOrgApiVersion {
     type Err = ::std::convert::Infallible;
 
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -601,7 +601,7 @@ impl ::std::str::FromStr for ApiVersion {
         feature = "api-connect-subscriptions"
     )
 )]
-impl ::serde::Serialize for ApiVersion {
+impl ::serde::Serialize for ConsumerOrgApiVersion {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -628,7 +628,7 @@ impl ::serde::Serialize for ApiVersion {
         feature = "api-connect-subscriptions"
     )
 )]
-impl<'de> ::serde::Deserialize<'de> for ApiVersion {
+impl<'de> ::serde::Deserialize<'de> for ConsumerOrgApiVersion {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -653,7 +653,7 @@ impl<'de> ::serde::Deserialize<'de> for ApiVersion {
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum State {
+pub enum ConsumerOrgState {
     /// `enabled`
     Enabled,
     /// `disabled`
@@ -670,7 +670,7 @@ pub enum State {
         feature = "api-connect-applications"
     )
 )]
-impl State {
+impl ConsumerOrgState {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["enabled", "disabled"];
 
@@ -692,7 +692,7 @@ impl State {
         feature = "api-connect-applications"
     )
 )]
-impl ::std::fmt::Display for State {
+impl ::std::fmt::Display for ConsumerOrgState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -706,7 +706,7 @@ impl ::std::fmt::Display for State {
         feature = "api-connect-applications"
     )
 )]
-impl ::std::convert::From<&str> for State {
+impl ::std::convert::From<&str> for ConsumerOrgState {
     fn from(value: &str) -> Self {
         match value {
             "enabled" => Self::Enabled,
@@ -724,7 +724,7 @@ impl ::std::convert::From<&str> for State {
         feature = "api-connect-applications"
     )
 )]
-impl ::std::str::FromStr for State {
+impl ::std::str::FromStr for ConsumerOrgState {
     type Err = ::std::convert::Infallible;
 
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -740,7 +740,7 @@ impl ::std::str::FromStr for State {
         feature = "api-connect-applications"
     )
 )]
-impl ::serde::Serialize for State {
+impl ::serde::Serialize for ConsumerOrgState {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -757,7 +757,7 @@ impl ::serde::Serialize for State {
         feature = "api-connect-applications"
     )
 )]
-impl<'de> ::serde::Deserialize<'de> for State {
+impl<'de> ::serde::Deserialize<'de> for ConsumerOrgState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -779,7 +779,7 @@ pub struct ConsumerOrg {
     pub r#type: ::std::option::Option<ConsumerOrgType>,
     /// Version of the object format.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_version: ::std::option::Option<ApiVersion>,
+    pub api_version: ::std::option::Option<ConsumerOrgApiVersion>,
     /// Server-assigned identifier (UUID) of the organization.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -794,7 +794,7 @@ pub struct ConsumerOrg {
     pub summary: ::std::option::Option<::std::string::String>,
     /// Whether the organization is active.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub state: ::std::option::Option<State>,
+    pub state: ::std::option::Option<ConsumerOrgState>,
     /// Target state awaiting approval, if any.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state_pending: ::std::option::Option<::std::string::String>,
@@ -858,7 +858,7 @@ impl ConsumerOrg {
     }
 
     /// Sets `state`.
-    pub fn state(mut self, value: impl ::std::convert::Into<State>) -> Self {
+    pub fn state(mut self, value: impl ::std::convert::Into<ConsumerOrgState>) -> Self {
         self.state = ::std::option::Option::Some(value.into());
         self
     }
@@ -901,6 +901,10 @@ impl ConsumerOrg {
     }
 }
 
+/// Enable or disable the organization.
+#[cfg(feature = "api-connect-organizations")]
+pub type ConsumerOrgUpdateState = ConsumerOrgState;
+
 /// Fields of a consumer organization that can be changed. Omitted fields keep their current value.
 #[cfg(feature = "api-connect-organizations")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -917,7 +921,7 @@ pub struct ConsumerOrgUpdate {
     pub summary: ::std::option::Option<::std::string::String>,
     /// Enable or disable the organization.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub state: ::std::option::Option<State>,
+    pub state: ::std::option::Option<ConsumerOrgUpdateState>,
     /// Custom metadata as string key/value pairs (the Developer Portal stores custom field values here, each JSON-encoded into a string).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
@@ -960,7 +964,10 @@ impl ConsumerOrgUpdate {
     }
 
     /// Sets `state`.
-    pub fn state(mut self, value: impl ::std::convert::Into<State>) -> Self {
+    pub fn state(
+        mut self,
+        value: impl ::std::convert::Into<ConsumerOrgUpdateState>,
+    ) -> Self {
         self.state = ::std::option::Option::Some(value.into());
         self
     }
@@ -1342,6 +1349,10 @@ impl<'de> ::serde::Deserialize<'de> for MemberInvitationType {
     }
 }
 
+/// Version of the object format.
+#[cfg(feature = "api-connect-invitations")]
+pub type MemberInvitationApiVersion = ConsumerOrgApiVersion;
+
 /// An invitation for a person to join a consumer organization with a set of roles.
 #[cfg(feature = "api-connect-invitations")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -1352,7 +1363,7 @@ pub struct MemberInvitation {
     pub r#type: ::std::option::Option<MemberInvitationType>,
     /// Version of the object format.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_version: ::std::option::Option<ApiVersion>,
+    pub api_version: ::std::option::Option<MemberInvitationApiVersion>,
     /// Server-assigned identifier (UUID) of the invitation.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -1770,6 +1781,16 @@ impl<'de> ::serde::Deserialize<'de> for UserType {
     }
 }
 
+/// Version of the object format.
+#[cfg(
+    any(
+        feature = "api-connect-associates",
+        feature = "api-connect-members",
+        feature = "api-connect-user-registries"
+    )
+)]
+pub type UserApiVersion = ConsumerOrgApiVersion;
+
 /// A user account in a user registry.
 #[cfg(
     any(
@@ -1786,7 +1807,7 @@ pub struct User {
     pub r#type: ::std::option::Option<UserType>,
     /// Version of the object format.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_version: ::std::option::Option<ApiVersion>,
+    pub api_version: ::std::option::Option<UserApiVersion>,
     /// Server-assigned identifier (UUID) of the user.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -2134,6 +2155,14 @@ impl<'de> ::serde::Deserialize<'de> for MemberType {
     }
 }
 
+/// Version of the object format.
+#[cfg(feature = "api-connect-members")]
+pub type MemberApiVersion = ConsumerOrgApiVersion;
+
+/// Whether the membership is active.
+#[cfg(feature = "api-connect-members")]
+pub type MemberState = ConsumerOrgState;
+
 /// Membership of a user in a consumer organization.
 #[cfg(feature = "api-connect-members")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -2144,7 +2173,7 @@ pub struct Member {
     pub r#type: ::std::option::Option<MemberType>,
     /// Version of the object format.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_version: ::std::option::Option<ApiVersion>,
+    pub api_version: ::std::option::Option<MemberApiVersion>,
     /// Server-assigned identifier (UUID) of the member.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -2159,7 +2188,7 @@ pub struct Member {
     pub summary: ::std::option::Option<::std::string::String>,
     /// Whether the membership is active.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub state: ::std::option::Option<State>,
+    pub state: ::std::option::Option<MemberState>,
     /// A user account in a user registry.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user: ::std::option::Option<User>,
@@ -2223,7 +2252,7 @@ impl Member {
     }
 
     /// Sets `state`.
-    pub fn state(mut self, value: impl ::std::convert::Into<State>) -> Self {
+    pub fn state(mut self, value: impl ::std::convert::Into<MemberState>) -> Self {
         self.state = ::std::option::Option::Some(value.into());
         self
     }
@@ -2272,6 +2301,10 @@ impl Member {
     }
 }
 
+/// Enable or disable the membership.
+#[cfg(feature = "api-connect-members")]
+pub type MemberUpdateState = ConsumerOrgState;
+
 /// Fields of a membership that can be changed.
 #[cfg(feature = "api-connect-members")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -2288,7 +2321,7 @@ pub struct MemberUpdate {
     pub summary: ::std::option::Option<::std::string::String>,
     /// Enable or disable the membership.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub state: ::std::option::Option<State>,
+    pub state: ::std::option::Option<MemberUpdateState>,
     /// Fully qualified URLs of the roles the member should hold (replaces the current set).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub role_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -2334,7 +2367,7 @@ impl MemberUpdate {
     }
 
     /// Sets `state`.
-    pub fn state(mut self, value: impl ::std::convert::Into<State>) -> Self {
+    pub fn state(mut self, value: impl ::std::convert::Into<MemberUpdateState>) -> Self {
         self.state = ::std::option::Option::Some(value.into());
         self
     }
@@ -2453,6 +2486,14 @@ impl<'de> ::serde::Deserialize<'de> for AssociateType {
     }
 }
 
+/// Version of the object format.
+#[cfg(feature = "api-connect-associates")]
+pub type AssociateApiVersion = ConsumerOrgApiVersion;
+
+/// Whether the association is active.
+#[cfg(feature = "api-connect-associates")]
+pub type AssociateState = ConsumerOrgState;
+
 /// A user associated with a consumer organization, as seen from that organization.
 #[cfg(feature = "api-connect-associates")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -2463,7 +2504,7 @@ pub struct Associate {
     pub r#type: ::std::option::Option<AssociateType>,
     /// Version of the object format.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_version: ::std::option::Option<ApiVersion>,
+    pub api_version: ::std::option::Option<AssociateApiVersion>,
     /// Server-assigned identifier (UUID) of the associate.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -2478,7 +2519,7 @@ pub struct Associate {
     pub summary: ::std::option::Option<::std::string::String>,
     /// Whether the association is active.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub state: ::std::option::Option<State>,
+    pub state: ::std::option::Option<AssociateState>,
     /// A user account in a user registry.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user: ::std::option::Option<User>,
@@ -2542,7 +2583,7 @@ impl Associate {
     }
 
     /// Sets `state`.
-    pub fn state(mut self, value: impl ::std::convert::Into<State>) -> Self {
+    pub fn state(mut self, value: impl ::std::convert::Into<AssociateState>) -> Self {
         self.state = ::std::option::Option::Some(value.into());
         self
     }
@@ -2667,6 +2708,10 @@ impl<'de> ::serde::Deserialize<'de> for RoleType {
     }
 }
 
+/// Version of the object format.
+#[cfg(feature = "api-connect-roles")]
+pub type RoleApiVersion = ConsumerOrgApiVersion;
+
 /// A named set of permissions that can be given to organization members.
 #[cfg(feature = "api-connect-roles")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -2677,7 +2722,7 @@ pub struct Role {
     pub r#type: ::std::option::Option<RoleType>,
     /// Version of the object format.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_version: ::std::option::Option<ApiVersion>,
+    pub api_version: ::std::option::Option<RoleApiVersion>,
     /// Server-assigned identifier (UUID) of the role.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -2924,6 +2969,10 @@ impl<'de> ::serde::Deserialize<'de> for PermissionType {
     }
 }
 
+/// Version of the object format.
+#[cfg(feature = "api-connect-permissions")]
+pub type PermissionApiVersion = ConsumerOrgApiVersion;
+
 /// Collection the permission belongs to.
 ///
 /// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
@@ -3014,7 +3063,7 @@ pub struct Permission {
     pub r#type: ::std::option::Option<PermissionType>,
     /// Version of the object format.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_version: ::std::option::Option<ApiVersion>,
+    pub api_version: ::std::option::Option<PermissionApiVersion>,
     /// Server-assigned identifier (UUID) of the permission.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -3206,6 +3255,10 @@ impl<'de> ::serde::Deserialize<'de> for PaymentMethodType {
     }
 }
 
+/// Version of the object format.
+#[cfg(feature = "api-connect-payment-methods")]
+pub type PaymentMethodApiVersion = ConsumerOrgApiVersion;
+
 /// A payment method (for example a card) registered by a consumer organization to pay for billed plans.
 #[cfg(feature = "api-connect-payment-methods")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -3216,7 +3269,7 @@ pub struct PaymentMethod {
     pub r#type: ::std::option::Option<PaymentMethodType>,
     /// Version of the object format.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_version: ::std::option::Option<ApiVersion>,
+    pub api_version: ::std::option::Option<PaymentMethodApiVersion>,
     /// Server-assigned identifier (UUID) of the payment method.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -3521,6 +3574,10 @@ impl<'de> ::serde::Deserialize<'de> for BillingType {
     }
 }
 
+/// Version of the object format.
+#[cfg(feature = "api-connect-billing")]
+pub type BillingApiVersion = ConsumerOrgApiVersion;
+
 /// A billing integration configured for the catalog, as visible to a consumer organization.
 #[cfg(feature = "api-connect-billing")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -3531,7 +3588,7 @@ pub struct Billing {
     pub r#type: ::std::option::Option<BillingType>,
     /// Version of the object format.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_version: ::std::option::Option<ApiVersion>,
+    pub api_version: ::std::option::Option<BillingApiVersion>,
     /// Server-assigned identifier (UUID) of the billing integration.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -3786,6 +3843,10 @@ impl<'de> ::serde::Deserialize<'de> for UserRegistryType {
     }
 }
 
+/// Version of the object format.
+#[cfg(feature = "api-connect-user-registries")]
+pub type UserRegistryApiVersion = ConsumerOrgApiVersion;
+
 /// A user registry configured for the catalog that consumers can sign in with.
 #[cfg(feature = "api-connect-user-registries")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -3796,7 +3857,7 @@ pub struct UserRegistry {
     pub r#type: ::std::option::Option<UserRegistryType>,
     /// Version of the object format.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_version: ::std::option::Option<ApiVersion>,
+    pub api_version: ::std::option::Option<UserRegistryApiVersion>,
     /// Server-assigned identifier (UUID) of the user registry.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -4156,6 +4217,10 @@ impl<'de> ::serde::Deserialize<'de> for ProductType {
     }
 }
 
+/// Version of the object format.
+#[cfg(feature = "api-connect-products")]
+pub type ProductApiVersion = ConsumerOrgApiVersion;
+
 /// Lifecycle state visible to consumers.
 ///
 /// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
@@ -4246,7 +4311,7 @@ pub struct Product {
     pub r#type: ::std::option::Option<ProductType>,
     /// Version of the object format.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_version: ::std::option::Option<ApiVersion>,
+    pub api_version: ::std::option::Option<ProductApiVersion>,
     /// Server-assigned identifier (UUID) of the product.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -4651,6 +4716,10 @@ impl<'de> ::serde::Deserialize<'de> for ApiType {
         ::std::result::Result::Ok(Self::from(value.as_ref()))
     }
 }
+
+/// Version of the object format.
+#[cfg(feature = "api-connect-apis")]
+pub type ApiVersion = ConsumerOrgApiVersion;
 
 /// Runtime state of the API.
 ///
@@ -5174,13 +5243,21 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationType2 {
     }
 }
 
+/// Version of the object format.
+#[cfg(feature = "api-connect-applications")]
+pub type ApplicationApiVersion = ConsumerOrgApiVersion;
+
+/// Whether the application can call APIs.
+#[cfg(feature = "api-connect-applications")]
+pub type ApplicationState = ConsumerOrgState;
+
 /// Whether the application is in development or production mode.
 ///
 /// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
 #[cfg(feature = "api-connect-applications")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum LifecycleState {
+pub enum ApplicationLifecycleState {
     /// `development`
     Development,
     /// `production`
@@ -5190,7 +5267,7 @@ pub enum LifecycleState {
 }
 
 #[cfg(feature = "api-connect-applications")]
-impl LifecycleState {
+impl ApplicationLifecycleState {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["development", "production"];
 
@@ -5205,14 +5282,14 @@ impl LifecycleState {
 }
 
 #[cfg(feature = "api-connect-applications")]
-impl ::std::fmt::Display for LifecycleState {
+impl ::std::fmt::Display for ApplicationLifecycleState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "api-connect-applications")]
-impl ::std::convert::From<&str> for LifecycleState {
+impl ::std::convert::From<&str> for ApplicationLifecycleState {
     fn from(value: &str) -> Self {
         match value {
             "development" => Self::Development,
@@ -5223,7 +5300,7 @@ impl ::std::convert::From<&str> for LifecycleState {
 }
 
 #[cfg(feature = "api-connect-applications")]
-impl ::std::str::FromStr for LifecycleState {
+impl ::std::str::FromStr for ApplicationLifecycleState {
     type Err = ::std::convert::Infallible;
 
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -5232,7 +5309,7 @@ impl ::std::str::FromStr for LifecycleState {
 }
 
 #[cfg(feature = "api-connect-applications")]
-impl ::serde::Serialize for LifecycleState {
+impl ::serde::Serialize for ApplicationLifecycleState {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -5242,7 +5319,7 @@ impl ::serde::Serialize for LifecycleState {
 }
 
 #[cfg(feature = "api-connect-applications")]
-impl<'de> ::serde::Deserialize<'de> for LifecycleState {
+impl<'de> ::serde::Deserialize<'de> for ApplicationLifecycleState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -5260,7 +5337,7 @@ impl<'de> ::serde::Deserialize<'de> for LifecycleState {
 #[cfg(feature = "api-connect-applications")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum LifecycleStatePending {
+pub enum ApplicationLifecycleStatePending {
     /// `production`
     Production,
     /// A value this client does not know yet, kept as sent. Only decoding (or `From<&str>` and `FromStr`, which give every known value its own variant) creates it, so it never equals a known variant; [`as_str`](Self::as_str) reads it.
@@ -5268,7 +5345,7 @@ pub enum LifecycleStatePending {
 }
 
 #[cfg(feature = "api-connect-applications")]
-impl LifecycleStatePending {
+impl ApplicationLifecycleStatePending {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["production"];
 
@@ -5282,14 +5359,14 @@ impl LifecycleStatePending {
 }
 
 #[cfg(feature = "api-connect-applications")]
-impl ::std::fmt::Display for LifecycleStatePending {
+impl ::std::fmt::Display for ApplicationLifecycleStatePending {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "api-connect-applications")]
-impl ::std::convert::From<&str> for LifecycleStatePending {
+impl ::std::convert::From<&str> for ApplicationLifecycleStatePending {
     fn from(value: &str) -> Self {
         match value {
             "production" => Self::Production,
@@ -5299,7 +5376,7 @@ impl ::std::convert::From<&str> for LifecycleStatePending {
 }
 
 #[cfg(feature = "api-connect-applications")]
-impl ::std::str::FromStr for LifecycleStatePending {
+impl ::std::str::FromStr for ApplicationLifecycleStatePending {
     type Err = ::std::convert::Infallible;
 
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -5308,7 +5385,7 @@ impl ::std::str::FromStr for LifecycleStatePending {
 }
 
 #[cfg(feature = "api-connect-applications")]
-impl ::serde::Serialize for LifecycleStatePending {
+impl ::serde::Serialize for ApplicationLifecycleStatePending {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -5318,7 +5395,7 @@ impl ::serde::Serialize for LifecycleStatePending {
 }
 
 #[cfg(feature = "api-connect-applications")]
-impl<'de> ::serde::Deserialize<'de> for LifecycleStatePending {
+impl<'de> ::serde::Deserialize<'de> for ApplicationLifecycleStatePending {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -5340,7 +5417,7 @@ pub struct Application {
     pub r#type: ::std::option::Option<ApplicationType2>,
     /// Version of the object format.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_version: ::std::option::Option<ApiVersion>,
+    pub api_version: ::std::option::Option<ApplicationApiVersion>,
     /// Server-assigned identifier (UUID) of the application.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -5355,13 +5432,13 @@ pub struct Application {
     pub summary: ::std::option::Option<::std::string::String>,
     /// Whether the application can call APIs.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub state: ::std::option::Option<State>,
+    pub state: ::std::option::Option<ApplicationState>,
     /// Whether the application is in development or production mode.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub lifecycle_state: ::std::option::Option<LifecycleState>,
+    pub lifecycle_state: ::std::option::Option<ApplicationLifecycleState>,
     /// Requested lifecycle state awaiting approval; set to `production` to ask for promotion.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub lifecycle_state_pending: ::std::option::Option<LifecycleStatePending>,
+    pub lifecycle_state_pending: ::std::option::Option<ApplicationLifecycleStatePending>,
     /// OAuth redirect URLs registered for the application.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub redirect_endpoints: ::std::option::Option<
@@ -5449,7 +5526,7 @@ impl Application {
     }
 
     /// Sets `state`.
-    pub fn state(mut self, value: impl ::std::convert::Into<State>) -> Self {
+    pub fn state(mut self, value: impl ::std::convert::Into<ApplicationState>) -> Self {
         self.state = ::std::option::Option::Some(value.into());
         self
     }
@@ -5457,7 +5534,7 @@ impl Application {
     /// Sets `lifecycle_state`.
     pub fn lifecycle_state(
         mut self,
-        value: impl ::std::convert::Into<LifecycleState>,
+        value: impl ::std::convert::Into<ApplicationLifecycleState>,
     ) -> Self {
         self.lifecycle_state = ::std::option::Option::Some(value.into());
         self
@@ -5466,7 +5543,7 @@ impl Application {
     /// Sets `lifecycle_state_pending`.
     pub fn lifecycle_state_pending(
         mut self,
-        value: impl ::std::convert::Into<LifecycleStatePending>,
+        value: impl ::std::convert::Into<ApplicationLifecycleStatePending>,
     ) -> Self {
         self.lifecycle_state_pending = ::std::option::Option::Some(value.into());
         self
@@ -5564,6 +5641,18 @@ impl ::std::fmt::Debug for Application {
     }
 }
 
+/// Whether the application can call APIs.
+#[cfg(feature = "api-connect-applications")]
+pub type ApplicationCreateState = ConsumerOrgState;
+
+/// Whether the application is in development or production mode.
+#[cfg(feature = "api-connect-applications")]
+pub type ApplicationCreateLifecycleState = ApplicationLifecycleState;
+
+/// Requested lifecycle state awaiting approval; set to `production` to ask for promotion.
+#[cfg(feature = "api-connect-applications")]
+pub type ApplicationCreateLifecycleStatePending = ApplicationLifecycleStatePending;
+
 /// Application to create. `title` is what the Developer Portal always sends; `name` is derived from it when omitted.
 #[cfg(feature = "api-connect-applications")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -5580,13 +5669,15 @@ pub struct ApplicationCreate {
     pub summary: ::std::option::Option<::std::string::String>,
     /// Whether the application can call APIs.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub state: ::std::option::Option<State>,
+    pub state: ::std::option::Option<ApplicationCreateState>,
     /// Whether the application is in development or production mode.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub lifecycle_state: ::std::option::Option<LifecycleState>,
+    pub lifecycle_state: ::std::option::Option<ApplicationCreateLifecycleState>,
     /// Requested lifecycle state awaiting approval; set to `production` to ask for promotion.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub lifecycle_state_pending: ::std::option::Option<LifecycleStatePending>,
+    pub lifecycle_state_pending: ::std::option::Option<
+        ApplicationCreateLifecycleStatePending,
+    >,
     /// OAuth redirect URLs registered for the application.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub redirect_endpoints: ::std::option::Option<
@@ -5642,7 +5733,10 @@ impl ApplicationCreate {
     }
 
     /// Sets `state`.
-    pub fn state(mut self, value: impl ::std::convert::Into<State>) -> Self {
+    pub fn state(
+        mut self,
+        value: impl ::std::convert::Into<ApplicationCreateState>,
+    ) -> Self {
         self.state = ::std::option::Option::Some(value.into());
         self
     }
@@ -5650,7 +5744,7 @@ impl ApplicationCreate {
     /// Sets `lifecycle_state`.
     pub fn lifecycle_state(
         mut self,
-        value: impl ::std::convert::Into<LifecycleState>,
+        value: impl ::std::convert::Into<ApplicationCreateLifecycleState>,
     ) -> Self {
         self.lifecycle_state = ::std::option::Option::Some(value.into());
         self
@@ -5659,7 +5753,7 @@ impl ApplicationCreate {
     /// Sets `lifecycle_state_pending`.
     pub fn lifecycle_state_pending(
         mut self,
-        value: impl ::std::convert::Into<LifecycleStatePending>,
+        value: impl ::std::convert::Into<ApplicationCreateLifecycleStatePending>,
     ) -> Self {
         self.lifecycle_state_pending = ::std::option::Option::Some(value.into());
         self
@@ -5723,6 +5817,18 @@ impl ApplicationCreate {
     }
 }
 
+/// Whether the application can call APIs.
+#[cfg(feature = "api-connect-applications")]
+pub type ApplicationUpdateState = ConsumerOrgState;
+
+/// Whether the application is in development or production mode.
+#[cfg(feature = "api-connect-applications")]
+pub type ApplicationUpdateLifecycleState = ApplicationLifecycleState;
+
+/// Requested lifecycle state awaiting approval; set to `production` to ask for promotion.
+#[cfg(feature = "api-connect-applications")]
+pub type ApplicationUpdateLifecycleStatePending = ApplicationLifecycleStatePending;
+
 /// Fields of an application that can be changed.
 #[cfg(feature = "api-connect-applications")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -5739,13 +5845,15 @@ pub struct ApplicationUpdate {
     pub summary: ::std::option::Option<::std::string::String>,
     /// Whether the application can call APIs.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub state: ::std::option::Option<State>,
+    pub state: ::std::option::Option<ApplicationUpdateState>,
     /// Whether the application is in development or production mode.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub lifecycle_state: ::std::option::Option<LifecycleState>,
+    pub lifecycle_state: ::std::option::Option<ApplicationUpdateLifecycleState>,
     /// Requested lifecycle state awaiting approval; set to `production` to ask for promotion.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub lifecycle_state_pending: ::std::option::Option<LifecycleStatePending>,
+    pub lifecycle_state_pending: ::std::option::Option<
+        ApplicationUpdateLifecycleStatePending,
+    >,
     /// OAuth redirect URLs registered for the application.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub redirect_endpoints: ::std::option::Option<
@@ -5801,7 +5909,10 @@ impl ApplicationUpdate {
     }
 
     /// Sets `state`.
-    pub fn state(mut self, value: impl ::std::convert::Into<State>) -> Self {
+    pub fn state(
+        mut self,
+        value: impl ::std::convert::Into<ApplicationUpdateState>,
+    ) -> Self {
         self.state = ::std::option::Option::Some(value.into());
         self
     }
@@ -5809,7 +5920,7 @@ impl ApplicationUpdate {
     /// Sets `lifecycle_state`.
     pub fn lifecycle_state(
         mut self,
-        value: impl ::std::convert::Into<LifecycleState>,
+        value: impl ::std::convert::Into<ApplicationUpdateLifecycleState>,
     ) -> Self {
         self.lifecycle_state = ::std::option::Option::Some(value.into());
         self
@@ -5818,7 +5929,7 @@ impl ApplicationUpdate {
     /// Sets `lifecycle_state_pending`.
     pub fn lifecycle_state_pending(
         mut self,
-        value: impl ::std::convert::Into<LifecycleStatePending>,
+        value: impl ::std::convert::Into<ApplicationUpdateLifecycleStatePending>,
     ) -> Self {
         self.lifecycle_state_pending = ::std::option::Option::Some(value.into());
         self
@@ -6218,6 +6329,10 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationTypeType {
     }
 }
 
+/// Version of the object format.
+#[cfg(feature = "api-connect-applications")]
+pub type ApplicationTypeApiVersion = ConsumerOrgApiVersion;
+
 /// An application type defined for the catalog, restricting which OAuth client types and grants applications of that type may use.
 #[cfg(feature = "api-connect-applications")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -6228,7 +6343,7 @@ pub struct ApplicationType {
     pub r#type: ::std::option::Option<ApplicationTypeType>,
     /// Version of the object format.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_version: ::std::option::Option<ApiVersion>,
+    pub api_version: ::std::option::Option<ApplicationTypeApiVersion>,
     /// Server-assigned identifier (UUID) of the application type.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -6408,6 +6523,10 @@ impl<'de> ::serde::Deserialize<'de> for CredentialType {
     }
 }
 
+/// Version of the object format.
+#[cfg(any(feature = "api-connect-applications", feature = "api-connect-credentials"))]
+pub type CredentialApiVersion = ConsumerOrgApiVersion;
+
 /// A client ID / client secret pair belonging to an application.
 #[cfg(any(feature = "api-connect-applications", feature = "api-connect-credentials"))]
 #[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -6418,7 +6537,7 @@ pub struct Credential {
     pub r#type: ::std::option::Option<CredentialType>,
     /// Version of the object format.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_version: ::std::option::Option<ApiVersion>,
+    pub api_version: ::std::option::Option<CredentialApiVersion>,
     /// Server-assigned identifier (UUID) of the credential.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -6921,6 +7040,10 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionType {
     }
 }
 
+/// Version of the object format.
+#[cfg(feature = "api-connect-subscriptions")]
+pub type SubscriptionApiVersion = ConsumerOrgApiVersion;
+
 /// Subscription state; `pending` while awaiting provider approval.
 ///
 /// Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.
@@ -7019,7 +7142,7 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionState {
 #[cfg(feature = "api-connect-subscriptions")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum StatePending {
+pub enum SubscriptionStatePending {
     /// `enabled`
     Enabled,
     /// A value this client does not know yet, kept as sent. Only decoding (or `From<&str>` and `FromStr`, which give every known value its own variant) creates it, so it never equals a known variant; [`as_str`](Self::as_str) reads it.
@@ -7027,7 +7150,7 @@ pub enum StatePending {
 }
 
 #[cfg(feature = "api-connect-subscriptions")]
-impl StatePending {
+impl SubscriptionStatePending {
     /// The values this client knows, in spec order.
     pub const KNOWN: &'static [&'static str] = &["enabled"];
 
@@ -7041,14 +7164,14 @@ impl StatePending {
 }
 
 #[cfg(feature = "api-connect-subscriptions")]
-impl ::std::fmt::Display for StatePending {
+impl ::std::fmt::Display for SubscriptionStatePending {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "api-connect-subscriptions")]
-impl ::std::convert::From<&str> for StatePending {
+impl ::std::convert::From<&str> for SubscriptionStatePending {
     fn from(value: &str) -> Self {
         match value {
             "enabled" => Self::Enabled,
@@ -7058,7 +7181,7 @@ impl ::std::convert::From<&str> for StatePending {
 }
 
 #[cfg(feature = "api-connect-subscriptions")]
-impl ::std::str::FromStr for StatePending {
+impl ::std::str::FromStr for SubscriptionStatePending {
     type Err = ::std::convert::Infallible;
 
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -7067,7 +7190,7 @@ impl ::std::str::FromStr for StatePending {
 }
 
 #[cfg(feature = "api-connect-subscriptions")]
-impl ::serde::Serialize for StatePending {
+impl ::serde::Serialize for SubscriptionStatePending {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -7077,7 +7200,7 @@ impl ::serde::Serialize for StatePending {
 }
 
 #[cfg(feature = "api-connect-subscriptions")]
-impl<'de> ::serde::Deserialize<'de> for StatePending {
+impl<'de> ::serde::Deserialize<'de> for SubscriptionStatePending {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -7099,7 +7222,7 @@ pub struct Subscription {
     pub r#type: ::std::option::Option<SubscriptionType>,
     /// Version of the object format.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub api_version: ::std::option::Option<ApiVersion>,
+    pub api_version: ::std::option::Option<SubscriptionApiVersion>,
     /// Server-assigned identifier (UUID) of the subscription.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -7117,7 +7240,7 @@ pub struct Subscription {
     pub state: ::std::option::Option<SubscriptionState>,
     /// State requested but not yet approved.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub state_pending: ::std::option::Option<StatePending>,
+    pub state_pending: ::std::option::Option<SubscriptionStatePending>,
     /// Custom metadata as string key/value pairs (the Developer Portal stores custom field values here, each JSON-encoded into a string).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
@@ -7201,7 +7324,7 @@ impl Subscription {
     /// Sets `state_pending`.
     pub fn state_pending(
         mut self,
-        value: impl ::std::convert::Into<StatePending>,
+        value: impl ::std::convert::Into<SubscriptionStatePending>,
     ) -> Self {
         self.state_pending = ::std::option::Option::Some(value.into());
         self
@@ -7254,6 +7377,14 @@ impl Subscription {
     }
 }
 
+/// Subscription state; `pending` while awaiting provider approval.
+#[cfg(feature = "api-connect-subscriptions")]
+pub type SubscriptionCreateState = SubscriptionState;
+
+/// State requested but not yet approved.
+#[cfg(feature = "api-connect-subscriptions")]
+pub type SubscriptionCreateStatePending = SubscriptionStatePending;
+
 /// Subscription to create: which product (by its fully qualified URL) and which of its plans.
 #[cfg(feature = "api-connect-subscriptions")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -7274,10 +7405,10 @@ pub struct SubscriptionCreate {
     pub summary: ::std::option::Option<::std::string::String>,
     /// Subscription state; `pending` while awaiting provider approval.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub state: ::std::option::Option<SubscriptionState>,
+    pub state: ::std::option::Option<SubscriptionCreateState>,
     /// State requested but not yet approved.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub state_pending: ::std::option::Option<StatePending>,
+    pub state_pending: ::std::option::Option<SubscriptionCreateStatePending>,
     /// Custom metadata as string key/value pairs (the Developer Portal stores custom field values here, each JSON-encoded into a string).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
@@ -7332,7 +7463,10 @@ impl SubscriptionCreate {
     }
 
     /// Sets `state`.
-    pub fn state(mut self, value: impl ::std::convert::Into<SubscriptionState>) -> Self {
+    pub fn state(
+        mut self,
+        value: impl ::std::convert::Into<SubscriptionCreateState>,
+    ) -> Self {
         self.state = ::std::option::Option::Some(value.into());
         self
     }
@@ -7340,7 +7474,7 @@ impl SubscriptionCreate {
     /// Sets `state_pending`.
     pub fn state_pending(
         mut self,
-        value: impl ::std::convert::Into<StatePending>,
+        value: impl ::std::convert::Into<SubscriptionCreateStatePending>,
     ) -> Self {
         self.state_pending = ::std::option::Option::Some(value.into());
         self
@@ -7375,6 +7509,14 @@ impl SubscriptionCreate {
     }
 }
 
+/// Subscription state; `pending` while awaiting provider approval.
+#[cfg(feature = "api-connect-subscriptions")]
+pub type SubscriptionUpdateState = SubscriptionState;
+
+/// State requested but not yet approved.
+#[cfg(feature = "api-connect-subscriptions")]
+pub type SubscriptionUpdateStatePending = SubscriptionStatePending;
+
 /// Fields of a subscription that can be changed; send a new `product_url` and `plan` to migrate the subscription to another plan.
 #[cfg(feature = "api-connect-subscriptions")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -7397,10 +7539,10 @@ pub struct SubscriptionUpdate {
     pub summary: ::std::option::Option<::std::string::String>,
     /// Subscription state; `pending` while awaiting provider approval.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub state: ::std::option::Option<SubscriptionState>,
+    pub state: ::std::option::Option<SubscriptionUpdateState>,
     /// State requested but not yet approved.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub state_pending: ::std::option::Option<StatePending>,
+    pub state_pending: ::std::option::Option<SubscriptionUpdateStatePending>,
     /// Custom metadata as string key/value pairs (the Developer Portal stores custom field values here, each JSON-encoded into a string).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
@@ -7461,7 +7603,10 @@ impl SubscriptionUpdate {
     }
 
     /// Sets `state`.
-    pub fn state(mut self, value: impl ::std::convert::Into<SubscriptionState>) -> Self {
+    pub fn state(
+        mut self,
+        value: impl ::std::convert::Into<SubscriptionUpdateState>,
+    ) -> Self {
         self.state = ::std::option::Option::Some(value.into());
         self
     }
@@ -7469,7 +7614,7 @@ impl SubscriptionUpdate {
     /// Sets `state_pending`.
     pub fn state_pending(
         mut self,
-        value: impl ::std::convert::Into<StatePending>,
+        value: impl ::std::convert::Into<SubscriptionUpdateStatePending>,
     ) -> Self {
         self.state_pending = ::std::option::Option::Some(value.into());
         self

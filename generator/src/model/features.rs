@@ -259,7 +259,7 @@ components:
         }
         // The response enum of `postB` and its inline 201 body.
         let b_only: Vec<&String> = gates.iter().filter(|(_, g)| **g == tags(&["b"])).map(|(n, _)| n).collect();
-        assert_eq!(b_only, ["PostBResponseV201", "PostBResponse"]);
+        assert_eq!(b_only, ["PostBCreatedResponse", "PostBResponse"]);
         assert_eq!(gates["Orphan"], Gate::Unused);
         assert_eq!(gates.len(), api.types.len());
     }

@@ -346,7 +346,8 @@ impl Builder<'_> {
             let hint = if success && success_count <= 1 {
                 format!("{builder_name}Response")
             } else if success {
-                format!("{builder_name}Response{}", camel(key))
+                // By reason phrase: `CreatePetCreatedResponse`, never `…ResponseV201`.
+                format!("{builder_name}{}Response", status_variant(key))
             } else {
                 // Named after the operation and the status's reason phrase:
                 // `DownloadFileNotFoundError`, never `…ErrorV404`.
@@ -490,7 +491,7 @@ fn status_variant(key: &str) -> String {
         "206" => "PartialContent",
         "2XX" => "Success",
         "default" => "Default",
-        other => return format!("Status{other}"),
+        other => return error_variant(other),
     }
     .to_string()
 }

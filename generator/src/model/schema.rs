@@ -12,7 +12,7 @@ use openapiv3::{
 use super::build::Builder;
 use super::{Constraints, Docs, EnumValue, Field, IntWidth, TypeDef, TypeKind, TypeRef, Variant};
 use crate::diagnostics::escape_pointer_token;
-use crate::naming::{camel, snake, Namespace};
+use crate::naming::{camel, join_name, snake, Namespace};
 use crate::normalize::TUPLE_EXTENSION;
 
 /// Properties and required names gathered from an object schema (and `allOf` parts).
@@ -22,6 +22,38 @@ struct ObjectParts {
     required: Vec<String>,
     /// `additionalProperties` and the pointer of the schema declaring it.
     additional: Option<(AdditionalProperties, String)>,
+}
+
+/// The property names an object schema declares (none for other schemas).
+fn object_properties(schema: &Schema) -> Vec<String> {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(object)) => object.properties.keys().cloned().collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// What an inline union branch is called when it has no `$ref`, so that a
+/// variant is `VariantN` only as a last resort: its `title`, its one
+/// discriminator value, the first required property no other branch declares
+/// (`{url: …}` → `Url`), else `Object` for an object. `None` leaves the choice
+/// to its Rust type (`String`, `Integer`, `Array`…).
+fn inline_variant_name(schema: &Schema, tags: &[String], others: &[&String]) -> Option<String> {
+    if let Some(title) = schema.schema_data.title.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let name = camel(title);
+        if name.len() <= 40 {
+            return Some(name);
+        }
+    }
+    if let [tag] = tags {
+        if tag.chars().any(|c| c.is_ascii_alphabetic()) {
+            return Some(camel(tag));
+        }
+    }
+    let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else { return None };
+    if let Some(unique) = object.required.iter().find(|r| object.properties.contains_key(*r) && !others.contains(r)) {
+        return Some(camel(unique));
+    }
+    Some("Object".to_string())
 }
 
 /// Docs from a schema's `title` and `description`.
@@ -425,7 +457,10 @@ impl Builder<'_> {
         let mut fields = Vec::with_capacity(parts.properties.len());
         for (wire_name, (property, pointer)) in parts.properties {
             let required = parts.required.contains(&wire_name);
-            let hint = format!("{name}{}", camel(&wire_name));
+            // Without stutter (`Api` + `ApiType` → `ApiType`) unless that name is
+            // taken: a numbered `ApiType2` would say less than `ApiApiType`.
+            let joined = join_name(name, &camel(&wire_name));
+            let hint = if self.type_names.is_taken(&joined) { format!("{name}{}", camel(&wire_name)) } else { joined };
             let resolved = self.resolve_schema(&property);
             let (docs, constraints, read_only, nullable, allowed, password) = match resolved {
                 Some(s) => (
@@ -484,22 +519,39 @@ impl Builder<'_> {
         let discriminator = schema.schema_data.discriminator.as_ref().or(inherited.as_ref());
         let mut variant_names = Namespace::with_reserved(&["Other", "Unknown"]);
         let mut variants = Vec::with_capacity(branches.len());
+        // Property names each branch declares, to find what tells a variant apart.
+        let declared: Vec<Vec<String>> =
+            branches.iter().map(|b| self.resolve_schema(b).map(object_properties).unwrap_or_default()).collect();
         for (index, branch) in branches.iter().enumerate() {
             let branch_pointer = format!("{pointer}/{key}/{index}");
-            let ty = self.type_of(branch, &format!("{name}Variant{}", index + 1), &branch_pointer);
-            let base = match (&ty, branch) {
-                (_, ReferenceOr::Reference { reference }) => camel(reference.rsplit('/').next().unwrap_or("Variant")),
-                (TypeRef::String, _) => "String".to_string(),
-                (TypeRef::Integer(_), _) => "Integer".to_string(),
-                (TypeRef::Float(_), _) => "Number".to_string(),
-                (TypeRef::Bool, _) => "Boolean".to_string(),
-                (TypeRef::Vec(_), _) => "Array".to_string(),
-                (TypeRef::Named(inner), _) => {
+            let tags = discriminator.map(|d| self.variant_tags(d, branch, 0)).unwrap_or_default();
+            let distinguishing = match branch {
+                ReferenceOr::Item(item) => {
+                    let others: Vec<&String> =
+                        declared.iter().enumerate().filter(|(i, _)| *i != index).flat_map(|(_, p)| p).collect();
+                    inline_variant_name(item.as_schema(), &tags, &others)
+                }
+                ReferenceOr::Reference { .. } => None,
+            };
+            let fallback = format!("Variant{}", index + 1);
+            let hint_word = distinguishing.clone().unwrap_or_else(|| fallback.clone());
+            let ty = self.type_of(branch, &format!("{name}{hint_word}"), &branch_pointer);
+            let base = match (&ty, branch, distinguishing) {
+                (_, ReferenceOr::Reference { reference }, _) => {
+                    camel(reference.rsplit('/').next().unwrap_or("Variant"))
+                }
+                (_, _, Some(word)) => word,
+                (TypeRef::String, _, _) => "String".to_string(),
+                (TypeRef::Integer(_), _, _) => "Integer".to_string(),
+                (TypeRef::Float(_), _, _) => "Number".to_string(),
+                (TypeRef::Bool, _, _) => "Boolean".to_string(),
+                (TypeRef::Vec(_), _, _) => "Array".to_string(),
+                (TypeRef::Map(_), _, _) => "Map".to_string(),
+                (TypeRef::Named(inner), _, _) => {
                     inner.strip_prefix(name).filter(|s| !s.is_empty()).unwrap_or(inner).to_string()
                 }
-                _ => format!("Variant{}", index + 1),
+                _ => fallback,
             };
-            let tags = discriminator.map(|d| self.variant_tags(d, branch, 0)).unwrap_or_default();
             variants.push(Variant { rust_name: variant_names.claim(&base), ty, tags, guards: Vec::new() });
         }
         // A value two variants claim (a shared parent's enum) selects the first, as
