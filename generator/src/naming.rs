@@ -340,7 +340,8 @@ mod tests {
 
     #[test]
     fn name_counts_find_numbers_length_and_stutter() {
-        let counts = NameCounts::of(["PetVariant2", "Type", "Type2", "Oauth2", "ApiApiType", &format!("L{}", "o".repeat(55))]);
+        let counts =
+            NameCounts::of(["PetVariant2", "Type", "Type2", "Oauth2", "ApiApiType", &format!("L{}", "o".repeat(55))]);
         assert_eq!(counts, NameCounts { numbered: 2, long: 1, stutter: 1 });
     }
 }

@@ -639,8 +639,9 @@ async fn api_connect_client_matches_spec_under_prism() {
     c.ok("createApp", client.create_app(ORG, app_create).send_with_response().await);
     c.ok("listApps", client.list_apps(ORG).limit(10).offset(0).fields("name").send_with_response().await);
     c.ok("getApp", client.get_app(ORG, APP).send_with_response().await);
-    let app_update =
-        t::ApplicationUpdate::new().title("Weather app (prod)").lifecycle_state(t::ApplicationUpdateLifecycleState::Production);
+    let app_update = t::ApplicationUpdate::new()
+        .title("Weather app (prod)")
+        .lifecycle_state(t::ApplicationUpdateLifecycleState::Production);
     c.ok("updateApp", client.update_app(ORG, APP, app_update).send_with_response().await);
     c.ok("deleteApp", client.delete_app(ORG, APP).send_with_response().await);
     c.ok("getApplicationType", client.get_application_type("confidential").fields("name").send_with_response().await);

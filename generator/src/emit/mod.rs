@@ -93,15 +93,16 @@ pub fn emit_with_features(
     for module in api.tags.keys() {
         pieces.push((format!("{module_dir}/{module}.rs"), Piece::Tag(module)));
     }
-    let formatted = in_parallel(&pieces, |(path, piece)| {
-        format_tokens(piece_tokens(api, layout, plan, piece), file_label, path)
-    });
+    let formatted =
+        in_parallel(&pieces, |(path, piece)| format_tokens(piece_tokens(api, layout, plan, piece), file_label, path));
     let mut bodies: IndexMap<&str, String> = IndexMap::new();
     for ((path, _), text) in pieces.iter().zip(formatted) {
         bodies.entry(path.as_str()).or_default().push_str(&text?);
     }
-    let mut files: Files =
-        bodies.into_iter().map(|(path, body)| (path.to_string(), format!("{preamble}\n\n{}", separate_items(&body)))).collect();
+    let mut files: Files = bodies
+        .into_iter()
+        .map(|(path, body)| (path.to_string(), format!("{preamble}\n\n{}", separate_items(&body))))
+        .collect();
     if let Layout::Standalone { crate_name, runtime } = layout {
         files.insert("Cargo.toml".to_string(), standalone::cargo_toml(crate_name, api, plan, runtime));
         if *runtime == RuntimeSource::Vendored {

@@ -67,7 +67,10 @@ fn resolve<'a>(canonical: &'a IndexMap<String, String>, mut name: &'a str) -> &'
 /// merges so far) → the group's first member. The first is its first component,
 /// else its first type; two identical components are both kept (both names are
 /// the spec's), inline copies of a component alias that component.
-fn find_duplicates(types: &IndexMap<String, TypeDef>, canonical: &IndexMap<String, String>) -> IndexMap<String, String> {
+fn find_duplicates(
+    types: &IndexMap<String, TypeDef>,
+    canonical: &IndexMap<String, String>,
+) -> IndexMap<String, String> {
     let mut groups: IndexMap<String, Vec<&str>> = IndexMap::new();
     // Components first, so that an inline copy of a component aliases the component.
     for components in [true, false] {
@@ -223,7 +226,10 @@ mod tests {
         let TypeKind::Struct { fields, .. } = &before.api.types["GetBResponse"].kind else { panic!() };
         assert_eq!(fields[0].ty, TypeRef::Option(Box::new(TypeRef::Named("GetBResponseOwner".into()))));
         assert_eq!(alias_of(&after, "GetBResponseOwner").as_deref(), Some("GetAResponseOwner"));
-        assert_eq!(after.api.operations[1].responses.success[0].kind, before.api.operations[1].responses.success[0].kind);
+        assert_eq!(
+            after.api.operations[1].responses.success[0].kind,
+            before.api.operations[1].responses.success[0].kind
+        );
     }
 
     #[test]
