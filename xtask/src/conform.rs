@@ -12,9 +12,12 @@
 //! and the rest; details name the first finding per operation, and every
 //! line goes to `target/conform/results.tsv`.
 //!
-//! Findings listed in `tests/conform-known.tsv` (spec, operationId, outcome,
-//! and why) are reported as known and do not fail the run; any other
-//! rejection, decode failure, fallback, unbuildable argument or error does.
+//! A mock that stops answering (Prism busy forever on one random response)
+//! is restarted and the driver resumes after that call. Outcomes that are the
+//! spec's or the mock's doing (see [`NOT_THE_CLIENTS`]) are shown but do not
+//! fail the run, nor do findings listed in `tests/conform-known.tsv` (spec,
+//! operationId, outcome, and why); any other rejection, decode failure,
+//! fallback, unbuildable argument or error does.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -32,6 +35,8 @@ use crate::project_root;
 const DEFAULT_PASSES: usize = 3;
 /// How long Prism may take to load a spec and listen.
 const PRISM_STARTUP: Duration = Duration::from_secs(120);
+/// How often a mock that stopped answering is restarted within one pass.
+const MAX_RESTARTS: usize = 8;
 /// How long one run of a driver may take.
 const DRIVER_TIMEOUT: Duration = Duration::from_secs(300);
 
@@ -84,6 +89,11 @@ enum SpecStatus {
 
 /// Outcomes that are findings (everything but `ok`, `status` and `note`).
 const FINDINGS: &[&str] = &["rejected", "decode", "fallback", "unbuildable", "error"];
+/// Outcomes that are the spec's or the mock's own doing, shown but never
+/// failing a run: Prism's response violates the spec (`mock`), Prism stopped
+/// answering on a call (`stalled`), the spec's example contradicts its schema
+/// (`example`), a path another path of the same shape shadows (`ambiguous`).
+const NOT_THE_CLIENTS: &[&str] = &["mock", "stalled", "example", "ambiguous"];
 
 /// Runs the conformance mode on the spec files `specs`.
 pub fn run(specs: &[PathBuf], options: &ConformOptions) -> Result<(), String> {
@@ -252,34 +262,86 @@ fn exercise(
         };
         let rounds = if dynamic { 1..=passes } else { 0..=0 };
         for pass in rounds {
-            let (stdout, result) = run_driver(binary, &mock.base_url);
-            let prism_gone = matches!(mock.child.try_wait(), Ok(Some(_)));
-            let stopped = result.as_ref().err().is_some_and(|e| e.contains("stopped answering"));
-            for line in stdout.lines() {
-                let mut fields = line.splitn(4, '\t');
-                if fields.next() != Some("conform") {
-                    continue;
+            let mut resume_after: Option<String> = None;
+            let mut restarts = 0;
+            loop {
+                let (stdout, result) = run_driver(binary, &mock.base_url, dynamic, resume_after.as_deref());
+                let prism_gone = matches!(mock.child.try_wait(), Ok(Some(_)));
+                let stopped = result.as_ref().err().is_some_and(|e| e.contains("stopped answering"));
+                let lines = driver_lines(&stdout);
+                let stalled_on = (prism_gone || stopped).then(|| first_of_last_errors(&lines)).flatten();
+                for (op, kind, detail) in lines {
+                    // The calls that found the server gone say nothing about the client.
+                    if (prism_gone || stopped) && kind == "error" {
+                        continue;
+                    }
+                    run.lines.push((op, kind, detail, pass));
                 }
-                let op = fields.next().unwrap_or_default().to_string();
-                let kind = fields.next().unwrap_or_default().to_string();
-                // The calls that found the server gone say nothing about the client.
-                if (prism_gone || stopped) && kind == "error" {
-                    continue;
+                let Err(message) = result else { break };
+                if !(prism_gone || stopped) {
+                    run.status = SpecStatus::Failed(message);
+                    return;
                 }
-                let detail = fields.next().unwrap_or_default().to_string();
-                run.lines.push((op, kind, detail, pass));
-            }
-            if let Err(message) = result {
-                run.status = if prism_gone || stopped {
-                    // Out of memory on a large spec, typically in dynamic mode.
-                    SpecStatus::PrismCrashed(format!("{} pass {pass}: {message}", mode(dynamic)))
-                } else {
-                    SpecStatus::Failed(message)
-                };
-                return;
+                // Prism out of memory, or busy forever on one response (a large
+                // recursive schema in dynamic mode): the call it stalled on is
+                // Prism's finding; a fresh Prism takes the calls after it.
+                match stalled_on {
+                    Some(op) if restarts < MAX_RESTARTS => {
+                        run.lines.push((
+                            op.clone(),
+                            "stalled".into(),
+                            format!(
+                                "the mock stopped answering from this call on; a fresh mock took the calls after it \
+                                 ({message})"
+                            ),
+                            pass,
+                        ));
+                        restarts += 1;
+                        drop(mock);
+                        mock = match Mock::start(prism, root, spec, dynamic, &log) {
+                            Ok(mock) => mock,
+                            Err(message) => {
+                                run.status = SpecStatus::PrismCrashed(format!(
+                                    "{} pass {pass}: restart: {message}",
+                                    mode(dynamic)
+                                ));
+                                return;
+                            }
+                        };
+                        resume_after = Some(op);
+                    }
+                    _ => {
+                        run.status = SpecStatus::PrismCrashed(format!("{} pass {pass}: {message}", mode(dynamic)));
+                        return;
+                    }
+                }
             }
         }
     }
+}
+
+/// `(operationId, outcome, detail)` of each `conform` line a driver printed.
+fn driver_lines(stdout: &str) -> Vec<(String, String, String)> {
+    stdout
+        .lines()
+        .filter_map(|line| {
+            let mut fields = line.splitn(4, '\t');
+            if fields.next() != Some("conform") {
+                return None;
+            }
+            let op = fields.next().unwrap_or_default().to_string();
+            let kind = fields.next().unwrap_or_default().to_string();
+            let detail = fields.next().unwrap_or_default().to_string();
+            Some((op, kind, detail))
+        })
+        .collect()
+}
+
+/// The operation that began the trailing run of `error` lines: the call a
+/// mock stopped answering on.
+fn first_of_last_errors(lines: &[(String, String, String)]) -> Option<String> {
+    let trailing = lines.iter().rev().take_while(|(_, kind, _)| kind == "error").count();
+    (trailing > 0).then(|| lines[lines.len() - trailing].0.clone())
 }
 
 fn mode(dynamic: bool) -> &'static str {
@@ -292,9 +354,19 @@ fn mode(dynamic: bool) -> &'static str {
 
 /// Runs a driver, killing it after [`DRIVER_TIMEOUT`]: what it printed, and
 /// whether it finished.
-fn run_driver(binary: &Path, base_url: &str) -> (String, Result<(), String>) {
-    let spawned = Command::new(binary)
+fn run_driver(
+    binary: &Path,
+    base_url: &str,
+    dynamic: bool,
+    resume_after: Option<&str>,
+) -> (String, Result<(), String>) {
+    let mut command = Command::new(binary);
+    if let Some(op) = resume_after {
+        command.env("CONFORM_RESUME_AFTER", op);
+    }
+    let spawned = command
         .env("CONFORM_BASE_URL", base_url)
+        .env("CONFORM_MODE", mode(dynamic))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -429,7 +501,7 @@ fn by_outcome(run: &SpecRun) -> BTreeMap<&str, BTreeMap<&str, &str>> {
     let mut out: BTreeMap<&str, BTreeMap<&str, &str>> = BTreeMap::new();
     for (op, kind, detail, pass) in &run.lines {
         // Request-side outcomes count in the static pass only: dynamic passes send the same requests.
-        if *pass > 0 && matches!(kind.as_str(), "rejected" | "unbuildable" | "skipped" | "note") {
+        if *pass > 0 && matches!(kind.as_str(), "rejected" | "ambiguous" | "unbuildable" | "skipped" | "note") {
             continue;
         }
         out.entry(kind.as_str()).or_default().entry(op.as_str()).or_insert(detail.as_str());
@@ -442,8 +514,8 @@ fn print_table(runs: &[SpecRun], known: &BTreeSet<(String, String, String)>) -> 
     let width = runs.iter().map(|r| r.file.len()).max().unwrap_or(4).max(4);
     println!();
     println!(
-        "{:<width$}  {:>4}  {:>6}  {:>8}  {:>6}  {:>8}  {:>4}  {:>6}  {:>7}  {:>5}  {:>5}  result",
-        "spec", "ops", "called", "rejected", "decode", "fallback", "mock", "status", "unbuilt", "error", "secs"
+        "{:<width$}  {:>4}  {:>6}  {:>8}  {:>6}  {:>8}  {:>4}  {:>4}  {:>6}  {:>7}  {:>5}  {:>5}  result",
+        "spec", "ops", "called", "rejected", "decode", "fallback", "mock", "spec", "status", "unbuilt", "error", "secs"
     );
     let mut unexpected = 0;
     let mut details = Vec::new();
@@ -457,15 +529,16 @@ fn print_table(runs: &[SpecRun], known: &BTreeSet<(String, String, String)>) -> 
             }
         }
         let mut spec_unexpected = 0;
-        for kind in FINDINGS.iter().chain(&["mock"]) {
+        for kind in FINDINGS.iter().chain(NOT_THE_CLIENTS) {
             for (op, detail) in outcomes.get(kind).into_iter().flatten() {
-                // The spec's own inconsistency, shown but never failing the run.
-                let is_known = *kind == "mock" || known.contains(&(run.file.clone(), op.to_string(), kind.to_string()));
+                let not_the_clients = NOT_THE_CLIENTS.contains(kind);
+                let is_known = not_the_clients || known.contains(&(run.file.clone(), op.to_string(), kind.to_string()));
                 if !is_known {
                     spec_unexpected += 1;
                 }
                 let mark = match (*kind, is_known) {
-                    ("mock", _) => " (the spec's)",
+                    ("stalled", _) => " (the mock's)",
+                    _ if not_the_clients => " (the spec's)",
                     (_, true) => " (known)",
                     _ => "",
                 };
@@ -485,14 +558,15 @@ fn print_table(runs: &[SpecRun], known: &BTreeSet<(String, String, String)>) -> 
         };
         unexpected += spec_unexpected;
         println!(
-            "{:<width$}  {:>4}  {:>6}  {:>8}  {:>6}  {:>8}  {:>4}  {:>6}  {:>7}  {:>5}  {:>5.0}  {result}",
+            "{:<width$}  {:>4}  {:>6}  {:>8}  {:>6}  {:>8}  {:>4}  {:>4}  {:>6}  {:>7}  {:>5}  {:>5.0}  {result}",
             run.file,
             run.operations,
             called.len(),
             count("rejected"),
             count("decode"),
             count("fallback"),
-            count("mock"),
+            count("mock") + count("stalled"),
+            count("example") + count("ambiguous"),
             count("status"),
             count("unbuildable"),
             count("error"),
@@ -508,7 +582,9 @@ fn print_table(runs: &[SpecRun], known: &BTreeSet<(String, String, String)>) -> 
     println!();
     println!(
         "rejected: Prism answered 422 or with request sl-violations (static pass); decode, fallback: in any pass; \
-         mock: Prism's own response violates the spec (its example or schema); status: another status; \
+         mock: Prism's own response violates the spec (its example or schema), or Prism stopped answering on the call; \
+         spec: the spec's example contradicts its schema where decoding failed (static pass), or a path of the same \
+         shape as another was routed to that one; status: another status; \
          unbuilt: a synthesized argument the Rust type cannot hold"
     );
     unexpected

@@ -20,6 +20,7 @@ mod wire;
 use indexmap::IndexMap;
 
 pub use build::build;
+pub use operations::{is_json, route_shape};
 pub use wire::{FormPart, MultipartForm, PartKind};
 
 /// One API: everything the emitter needs.

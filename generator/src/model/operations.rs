@@ -55,8 +55,22 @@ impl Builder<'_> {
         let declared_tags: IndexMap<&str, Option<&String>> =
             doc.tags.iter().map(|t| (t.name.as_str(), t.description.as_ref())).collect();
 
+        // Route shape → the first path with it (see `route_shape`).
+        let mut routes: IndexMap<String, &str> = IndexMap::new();
         for (path, item) in doc.paths.paths.iter() {
             let path_pointer = format!("/paths/{}", escape_pointer_token(path));
+            if let Some(first) = routes.get(&route_shape(path)) {
+                self.current_operation = None;
+                self.warn(
+                    &path_pointer,
+                    format!(
+                        "this path has the same hierarchy as `{first}` (only the template names differ), which \
+                         OpenAPI forbids: a server or mock cannot tell the two apart by the URL"
+                    ),
+                );
+            } else {
+                routes.insert(route_shape(path), path);
+            }
             let item = match item {
                 ReferenceOr::Item(item) => item,
                 ReferenceOr::Reference { reference } => {
@@ -581,6 +595,21 @@ fn parent_pointer(pointer: &str) -> &str {
     pointer.rsplit_once('/').map(|(parent, _)| parent).unwrap_or(pointer)
 }
 
+/// A path template with its names left out (`/pets/{petId}` → `/pets/{}`):
+/// two paths of one shape match the same URLs.
+pub fn route_shape(path: &str) -> String {
+    let mut shape = String::with_capacity(path.len());
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let Some(end) = rest[start..].find('}') else { break };
+        shape.push_str(&rest[..start]);
+        shape.push_str("{}");
+        rest = &rest[start + end + 1..];
+    }
+    shape.push_str(rest);
+    shape
+}
+
 /// The `{name}`s of a path template, in order.
 pub fn path_template_names(path: &str) -> Vec<String> {
     let mut names = Vec::new();
@@ -616,6 +645,28 @@ mod tests {
     fn template_names_in_order() {
         assert_eq!(path_template_names("/apps/{org}/{app}/subscriptions"), vec!["org", "app"]);
         assert!(path_template_names("/pets").is_empty());
+    }
+
+    #[test]
+    fn route_shapes_leave_out_template_names() {
+        assert_eq!(route_shape("/a/{id}/b/{name}.json"), "/a/{}/b/{}.json");
+        assert_eq!(route_shape("/a/{id"), "/a/{id");
+        assert_eq!(route_shape("/plain"), "/plain");
+    }
+
+    #[test]
+    fn paths_of_one_hierarchy_are_warned_about() {
+        let output = generate(
+            "  /pets/{petId}:\n    get:\n      operationId: getPet\n      parameters: [{name: petId, in: path, required: true, schema: {type: string}}]\n      responses: {'204': {description: ok}}\n  /pets/{name}:\n    get:\n      operationId: getPetByName\n      parameters: [{name: name, in: path, required: true, schema: {type: string}}]\n      responses: {'204': {description: ok}}\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let warnings: Vec<String> = output.report.warnings.iter().map(|w| w.to_string()).collect();
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.contains("#/paths/~1pets~1{name}") && w.contains("same hierarchy as `/pets/{petId}`")),
+            "{warnings:?}"
+        );
     }
 
     #[test]

@@ -40,9 +40,12 @@ pub fn driver_file(
 
 fn driver_tokens(api: &Api, doc: &Value, crate_name: &str) -> TokenStream {
     let synth = Synth::new(doc);
+    let plain = Synth::schema_only(doc);
     let krate = format_ident!("{}", crate_name.replace('-', "_"));
-    let calls: Vec<TokenStream> = api.operations.iter().map(|op| operation_call(&synth, doc, op)).collect();
+    let calls: Vec<TokenStream> =
+        api.operations.iter().map(|op| operation_call(&synth, &plain, doc, op, same_route(api, op))).collect();
     let names: Vec<proc_macro2::Ident> = api.operations.iter().map(|op| ident(&op.method_name)).collect();
+    let ids = api.operations.iter().map(|op| op.operation_id.as_str());
     let credentials = credentials(&api.security);
     let client_params = api.client_params.iter().map(|param| {
         let wire = &param.wire_name;
@@ -95,7 +98,10 @@ fn driver_tokens(api: &Api, doc: &Value, crate_name: &str) -> TokenStream {
                     ::std::process::exit(2);
                 }
             };
-            #( calls::#names(&client).await; )*
+            // After a mock that stopped answering was restarted: go on after the call it stalled on.
+            let resume_after = ::std::env::var("CONFORM_RESUME_AFTER").ok();
+            let mut started = resume_after.is_none();
+            #( if go(&mut started, resume_after.as_deref(), #ids) { calls::#names(&client).await; } )*
         }
 
         #support
@@ -131,17 +137,78 @@ fn client_param_value(synth: &Synth<'_>, doc: &Value, api: &Api, wire: &str) -> 
     }
 }
 
+/// Another operation of the same method whose path differs from `op`'s only
+/// in its template names (`/a/{id}` and `/a/{number}`): a server routes both
+/// URLs to whichever it declares first.
+fn same_route<'a>(api: &'a Api, op: &Operation) -> Option<&'a str> {
+    let shape = crate::model::route_shape(&op.path);
+    api.operations
+        .iter()
+        .find(|other| {
+            other.http_method == op.http_method
+                && other.path != op.path
+                && crate::model::route_shape(&other.path) == shape
+        })
+        .map(|other| other.path.as_str())
+}
+
+/// The JSON examples of `op`'s responses by status key (`200`, `4XX`,
+/// `default`): what a static mock sends back.
+fn response_examples(synth: &Synth<'_>, doc: &Value, op: &Operation) -> Vec<(String, String)> {
+    let Some(responses) = doc.pointer(&op.pointer).and_then(|o| o.get("responses")).and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    let mut examples = Vec::new();
+    for (status, response) in responses {
+        let Some(content) = synth.resolve(response).and_then(|r| r.get("content")).and_then(Value::as_object) else {
+            continue;
+        };
+        let Some(media) = content.iter().find(|(media_type, _)| crate::model::is_json(media_type)).map(|(_, m)| m)
+        else {
+            continue;
+        };
+        let example = media.get("example").filter(|v| !v.is_null()).or_else(|| {
+            let first = media.get("examples").and_then(Value::as_object)?.values().next()?;
+            synth.resolve(first)?.get("value")
+        });
+        if let Some(example) = example {
+            examples.push((status.clone(), example.to_string()));
+        }
+    }
+    examples
+}
+
+/// The JSON texts to try for one argument: from the spec's examples first,
+/// then from the schema alone when that differs.
+fn candidates(ty: &TypeRef, schema: Option<&Value>, synth: &Synth<'_>, plain: &Synth<'_>) -> TokenStream {
+    let Some(schema) = schema else { return quote! { &["null"] } };
+    let first = fit(ty, synth.value(schema)).to_string();
+    let second = fit(ty, plain.value(schema)).to_string();
+    if first == second {
+        quote! { &[#first] }
+    } else {
+        quote! { &[#first, #second] }
+    }
+}
+
 /// ```text
 /// /// `GET /pets/{id}`
 /// pub async fn get_pet(client: &krate::Client) {
 ///     const OP: &str = "getPet";
-///     let Some(a_id) = super::arg::<String>(OP, "id", "\"conform\"") else { return };
+///     const FACTS: super::Facts = super::Facts { same_route_as: None, examples: &[("200", "{\"name\":\"Rex\"}")] };
+///     let Some(a_id) = super::arg::<String>(OP, "id", &["\"conform\""]) else { return };
 ///     let mut request = client.get_pet(a_id);
-///     if let Some(value) = super::optional_arg::<i64>(OP, "limit", "1") { request = request.limit(value); }
-///     super::report(OP, request.send_with_response().await);
+///     if let Some(value) = super::optional_arg::<i64>(OP, "limit", &["5", "1"]) { request = request.limit(value); }
+///     super::report(OP, &FACTS, request.send_with_response().await);
 /// }
 /// ```
-fn operation_call(synth: &Synth<'_>, doc: &Value, op: &Operation) -> TokenStream {
+fn operation_call(
+    synth: &Synth<'_>,
+    plain: &Synth<'_>,
+    doc: &Value,
+    op: &Operation,
+    same_route_as: Option<&str>,
+) -> TokenStream {
     let name = ident(&op.method_name);
     let op_id = &op.operation_id;
     let doc_line = format!(" `{} {}`", op.http_method, op.path);
@@ -149,8 +216,7 @@ fn operation_call(synth: &Synth<'_>, doc: &Value, op: &Operation) -> TokenStream
     let mut args = Vec::new();
     let mut setters = Vec::new();
     for param in op.params.iter().filter(|p| !p.client_default) {
-        let json = param_schema(synth, doc, op, param).map(|s| fit(&param.ty, synth.value(s))).unwrap_or(Value::Null);
-        let text = json.to_string();
+        let text = candidates(&param.ty, param_schema(synth, doc, op, param), synth, plain);
         let wire = &param.wire_name;
         let ty = rust_type(&param.ty, Scope::Operations, Position::InJson);
         let var = format_ident!("a_{}", param.rust_name);
@@ -189,10 +255,7 @@ fn operation_call(synth: &Synth<'_>, doc: &Value, op: &Operation) -> TokenStream
                 }
             }
             _ => {
-                let json = body_schema(synth, doc, op, &body.media_type)
-                    .map(|s| fit(&body.ty, synth.value(s)))
-                    .unwrap_or(Value::Null);
-                let text = json.to_string();
+                let text = candidates(&body.ty, body_schema(synth, doc, op, &body.media_type), synth, plain);
                 let ty = rust_type(&body.ty, Scope::Operations, Position::Body);
                 if body.required {
                     lets.push(quote! { let ::std::option::Option::Some(a_body) = super::arg::<#ty>(OP, "body", #text) else { return }; });
@@ -207,14 +270,20 @@ fn operation_call(synth: &Synth<'_>, doc: &Value, op: &Operation) -> TokenStream
             }
         }
     }
+    let same_route_as = match same_route_as {
+        Some(path) => quote! { ::std::option::Option::Some(#path) },
+        None => quote! { ::std::option::Option::None },
+    };
+    let examples = response_examples(synth, doc, op).into_iter().map(|(status, json)| quote! { (#status, #json) });
     quote! {
         #[doc = #doc_line]
         pub async fn #name(client: &super::Client) {
             const OP: &str = #op_id;
+            const FACTS: super::Facts = super::Facts { same_route_as: #same_route_as, examples: &[#( #examples ),*] };
             #( #lets )*
             let mut request = client.#name(#( #args ),*);
             #( #setters )*
-            super::report(OP, request.send_with_response().await);
+            super::report(OP, &FACTS, request.send_with_response().await);
         }
     }
 }
@@ -279,27 +348,140 @@ fn body_schema<'a>(synth: &Synth<'a>, doc: &'a Value, op: &Operation, media_type
 fn support() -> TokenStream {
     {
         quote! {
-            /// A required argument from its JSON text; prints `unbuildable` when the
-            /// operation's Rust type cannot hold the synthesized value.
-            fn arg<T: ::serde::de::DeserializeOwned>(op: &str, name: &str, json: &str) -> ::std::option::Option<T> {
-                match ::serde_json::from_str(json) {
+            /// What the driver knows of one operation besides its types.
+            pub struct Facts {
+                /// Another path of the same method and shape (`/a/{id}` beside
+                /// `/a/{number}`), which a server cannot tell from this one.
+                pub same_route_as: ::std::option::Option<&'static str>,
+                /// The spec's JSON example per response status key: what a
+                /// static mock sends.
+                pub examples: &'static [(&'static str, &'static str)],
+            }
+
+            /// The first of `candidates` (JSON texts: from the spec's examples,
+            /// then from the schema alone) that the Rust type holds. A later one
+            /// taken is noted: the spec's example contradicts its schema.
+            fn first_fit<T: ::serde::de::DeserializeOwned>(
+                op: &str,
+                name: &str,
+                candidates: &[&str],
+            ) -> ::std::result::Result<T, ::std::string::String> {
+                let mut first_error = ::std::option::Option::None;
+                for (index, json) in candidates.iter().enumerate() {
+                    match ::serde_json::from_str(json) {
+                        ::std::result::Result::Ok(value) => {
+                            if let ::std::option::Option::Some(error) = first_error {
+                                line(op, "note", &format!("the spec's example for `{name}` does not fit its type ({error}); sent a value built from the schema"));
+                            }
+                            return ::std::result::Result::Ok(value);
+                        }
+                        ::std::result::Result::Err(error) if index == 0 => {
+                            first_error = ::std::option::Option::Some(format!("{error}; value {json}"));
+                        }
+                        ::std::result::Result::Err(_) => {}
+                    }
+                }
+                ::std::result::Result::Err(first_error.unwrap_or_default())
+            }
+
+            /// A required argument; prints `unbuildable` when the operation's Rust
+            /// type cannot hold any synthesized value.
+            fn arg<T: ::serde::de::DeserializeOwned>(op: &str, name: &str, candidates: &[&str]) -> ::std::option::Option<T> {
+                match first_fit(op, name, candidates) {
                     ::std::result::Result::Ok(value) => ::std::option::Option::Some(value),
                     ::std::result::Result::Err(error) => {
-                        line(op, "unbuildable", &format!("argument `{name}`: {error}; value {json}"));
+                        line(op, "unbuildable", &format!("argument `{name}`: {error}"));
                         ::std::option::Option::None
                     }
                 }
             }
 
             /// An optional argument: left unset (with a note) when it cannot be built.
-            fn optional_arg<T: ::serde::de::DeserializeOwned>(op: &str, name: &str, json: &str) -> ::std::option::Option<T> {
-                match ::serde_json::from_str(json) {
+            fn optional_arg<T: ::serde::de::DeserializeOwned>(op: &str, name: &str, candidates: &[&str]) -> ::std::option::Option<T> {
+                match first_fit(op, name, candidates) {
                     ::std::result::Result::Ok(value) => ::std::option::Option::Some(value),
                     ::std::result::Result::Err(error) => {
-                        line(op, "note", &format!("optional `{name}` left unset: {error}; value {json}"));
+                        line(op, "note", &format!("optional `{name}` left unset: {error}"));
                         ::std::option::Option::None
                     }
                 }
+            }
+
+            /// Whether the calls go to a static mock (`CONFORM_MODE` is not
+            /// `dynamic`), which answers with the spec's examples.
+            fn static_mock() -> bool {
+                ::std::env::var("CONFORM_MODE").map_or(true, |mode| mode != "dynamic")
+            }
+
+            /// The spec's example for `status`: the exact code, then its range
+            /// (`4XX`), then `default`.
+            fn example_for(facts: &Facts, status: u16) -> ::std::option::Option<::serde_json::Value> {
+                let code = status.to_string();
+                let range = format!("{}XX", status / 100);
+                [code.as_str(), range.as_str(), "default"].iter().find_map(|key| {
+                    let (_, json) = facts.examples.iter().find(|(status, _)| status.eq_ignore_ascii_case(key))?;
+                    ::serde_json::from_str(json).ok()
+                })
+            }
+
+            /// Whether a decoder path (`Items[0].Name`, `.` for the root) names a
+            /// value inside `value`.
+            fn path_exists(value: &::serde_json::Value, path: &str) -> bool {
+                if path == "." || path.is_empty() {
+                    return true;
+                }
+                let mut node = value;
+                for segment in path.split('.') {
+                    let (key, indices) = segment.split_once('[').map_or((segment, ""), |(key, rest)| (key, rest));
+                    if !key.is_empty() {
+                        match node.get(key) {
+                            ::std::option::Option::Some(next) => node = next,
+                            ::std::option::Option::None => return false,
+                        }
+                    }
+                    for index in indices.split('[').filter(|i| !i.is_empty()) {
+                        let index: ::std::option::Option<usize> = index.trim_end_matches(']').parse().ok();
+                        match index.and_then(|i| node.get(i)) {
+                            ::std::option::Option::Some(next) => node = next,
+                            ::std::option::Option::None => return false,
+                        }
+                    }
+                }
+                true
+            }
+
+            /// Where a rejection's first violation is (`path`, `query`, `body`…),
+            /// from Prism's `sl-violations` text or its 422 problem body.
+            fn violation_location(text: &str) -> ::std::string::String {
+                let parsed: ::std::option::Option<::serde_json::Value> = ::serde_json::from_str(text).ok();
+                let first = parsed.as_ref().and_then(|v| v.get("validation").or(::std::option::Option::Some(v))).and_then(|v| v.as_array()).and_then(|v| v.first());
+                first
+                    .and_then(|f| f.get("location"))
+                    .and_then(|l| l.as_array())
+                    .and_then(|l| l.first())
+                    .and_then(|l| l.as_str())
+                    .unwrap_or_default()
+                    .to_owned()
+            }
+
+            /// `rejected`, or `ambiguous` when the violation is in the path of an
+            /// operation whose URL another path also matches.
+            fn rejection(facts: &Facts, violations: &str) -> (&'static str, ::std::string::String) {
+                match facts.same_route_as {
+                    ::std::option::Option::Some(other) if violation_location(violations) == "path" => {
+                        ("ambiguous", format!("the mock routed it as `{other}`, a path of the same shape: "))
+                    }
+                    _ => ("rejected", ::std::string::String::new()),
+                }
+            }
+
+            /// Whether to make the call `op`: every call, or those after `resume_after`.
+            fn go(started: &mut bool, resume_after: ::std::option::Option<&str>, op: &str) -> bool {
+                if !*started && resume_after == ::std::option::Option::Some(op) {
+                    *started = true;
+                    return false;
+                }
+                *started
             }
 
             /// Prints one outcome line.
@@ -334,6 +516,7 @@ fn support() -> TokenStream {
             /// Classifies a call's result and prints it.
             fn report<T: ::std::fmt::Debug, E: runtime::OperationError>(
                 op: &str,
+                facts: &Facts,
                 result: ::std::result::Result<runtime::Response<T>, runtime::Error<E>>,
             ) {
                 let no_answer = |error: &runtime::Error<E>| {
@@ -356,23 +539,37 @@ fn support() -> TokenStream {
                         if let ::std::option::Option::Some(value) = api.headers.get("sl-violations") {
                             let first = first_violation(value);
                             // Prism flags its own response when the spec's example or schema is inconsistent.
-                            let kind = if first.starts_with("response") { "mock" } else { "rejected" };
-                            line(op, kind, &format!("{}: {first}", api.status.as_u16()));
+                            let (kind, why) = if first.starts_with("response") {
+                                ("mock", ::std::string::String::new())
+                            } else {
+                                rejection(facts, &::std::string::String::from_utf8_lossy(value.as_bytes()))
+                            };
+                            line(op, kind, &format!("{why}{}: {first}", api.status.as_u16()));
                         } else if api.status.as_u16() == 422 {
-                            line(op, "rejected", &format!("422: {}", api.snippet()));
+                            let (kind, why) = rejection(facts, &api.snippet());
+                            line(op, kind, &format!("{why}422: {}", api.snippet()));
                         } else {
                             line(op, "status", &format!("{}: {}", api.status.as_u16(), api.snippet()));
                         }
                     }
                     runtime::ErrorKind::Decode(decode) => {
-                        line(op, "decode", &format!("{} at `{}`: {}", decode.status.as_u16(), decode.path, decode.source));
+                        let path = decode.path.to_string();
+                        // A static mock sends the spec's example: one that does not fit
+                        // the schema where decoding failed is the spec's inconsistency.
+                        let spec_example = static_mock()
+                            && example_for(facts, decode.status.as_u16()).is_some_and(|example| path_exists(&example, &path));
+                        let (kind, why) = if spec_example { ("example", "the spec's example does not fit its schema: ") } else { ("decode", "") };
+                        line(op, kind, &format!("{why}{} at `{path}`: {}", decode.status.as_u16(), decode.source));
                     }
                     _ => {
                         if no_answer(&error) {
                             // A server that stopped answering (a mock out of memory) fails every
                             // later call the same way: stop, and say so.
                             let failures = FAILURES.fetch_add(1, ::std::sync::atomic::Ordering::Relaxed) + 1;
-                            if failures >= 3 {
+                            // A mock making up random responses that does not answer one call
+                            // is stuck on it (a large recursive schema): stop at once.
+                            let limit = if static_mock() { 3 } else { 1 };
+                            if failures >= limit {
                                 eprintln!("the server stopped answering: {error}");
                                 ::std::process::exit(3);
                             }
@@ -453,6 +650,28 @@ fn support() -> TokenStream {
 #[cfg(test)]
 mod tests {
     #[test]
+    fn the_driver_knows_examples_shadowed_paths_and_a_schema_fallback() {
+        let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /pets/{id}:\n    get:\n      operationId: getPet\n      parameters:\n        - {name: id, in: path, required: true, schema: {type: integer}}\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {type: object, properties: {age: {type: integer}}}, example: {age: '3'}}}}\n  /pets/{name}:\n    get:\n      operationId: getPetByName\n      parameters:\n        - {name: name, in: path, required: true, schema: {type: string, minLength: 2, example: 7}}\n      responses: {'204': {description: none}}\n";
+        let options = crate::Options {
+            layout: crate::Layout::Standalone { crate_name: "t".into(), runtime: crate::RuntimeSource::Vendored },
+            preamble: String::new(),
+        };
+        let text = crate::conform_driver_str(spec, "t.yaml", &options).unwrap_or_else(|e| panic!("{e}"));
+        let flat: String = text.split_whitespace().collect();
+        for expected in [
+            // The example `age: '3'` is what a static mock sends for 200.
+            r#"examples:&[("200","{\"age\":\"3\"}")]"#,
+            // Each path shadows the other.
+            r#"same_route_as:::std::option::Option::Some("/pets/{name}")"#,
+            r#"same_route_as:::std::option::Option::Some("/pets/{id}")"#,
+            // The example 7 of a string is sent as its JSON text "7"; the schema alone gives "conform".
+            r#"super::arg::<::std::string::String,>(OP,"name",&["\"7\"","\"conform\""])"#,
+        ] {
+            assert!(flat.contains(expected), "{expected} not in\n{text}");
+        }
+    }
+
+    #[test]
     fn the_driver_calls_every_operation() {
         let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /pets/{id}:\n    get:\n      operationId: getPet\n      parameters:\n        - {name: id, in: path, required: true, schema: {type: integer, minimum: 3}}\n        - {name: kind, in: query, schema: {type: string, enum: [cat, dog]}}\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {type: object, properties: {name: {type: string}}}}}}\n    put:\n      operationId: putPet\n      parameters:\n        - {name: id, in: path, required: true, schema: {type: integer}}\n      requestBody:\n        required: true\n        content: {application/json: {schema: {type: object, required: [name], properties: {name: {type: string, pattern: '^[a-z]{3}$'}}}}}\n      responses: {'204': {description: done}}\n";
         let options = crate::Options {
@@ -465,9 +684,9 @@ mod tests {
         for expected in [
             "calls::get_pet(&client).await;",
             "calls::put_pet(&client).await;",
-            r#"super::arg::<i64>(OP,"id","3")"#,
-            r#"super::optional_arg::<super::types::GetPetKind,>(OP,"kind","\"cat\"")"#,
-            r#"super::arg::<super::types::PutPetBody,>(OP,"body","{\"name\":\"aaa\"}")"#,
+            r#"super::arg::<i64>(OP,"id",&["3"])"#,
+            r#"super::optional_arg::<super::types::GetPetKind,>(OP,"kind",&["\"cat\""])"#,
+            r#"super::arg::<super::types::PutPetBody,>(OP,"body",&["{\"name\":\"aaa\"}"])"#,
         ] {
             assert!(flat.contains(expected), "{expected} not in\n{text}");
         }

@@ -19,12 +19,21 @@ const MAX_DEPTH: usize = 8;
 /// Synthesizes values for schemas of one document.
 pub struct Synth<'a> {
     doc: &'a Value,
+    /// Whether the spec's `example` and `default` values are taken before
+    /// a value built from the schema's own keywords.
+    examples: bool,
 }
 
 impl<'a> Synth<'a> {
-    /// A synthesizer resolving `$ref`s in `doc`.
+    /// A synthesizer resolving `$ref`s in `doc`, preferring the spec's examples.
     pub fn new(doc: &'a Value) -> Self {
-        Synth { doc }
+        Synth { doc, examples: true }
+    }
+
+    /// One that ignores `example` and `default`: the fallback when a spec's
+    /// example contradicts its own schema (an integer example of a string).
+    pub fn schema_only(doc: &'a Value) -> Self {
+        Synth { doc, examples: false }
     }
 
     /// Follows `$ref` chains (local only); `None` for a dangling one.
@@ -52,11 +61,13 @@ impl<'a> Synth<'a> {
         {
             return first.clone();
         }
-        if let Some(example) = schema.get("example").filter(|v| !v.is_null()) {
-            return example.clone();
-        }
-        if let Some(default) = schema.get("default").filter(|v| !v.is_null()) {
-            return default.clone();
+        if self.examples {
+            if let Some(example) = schema.get("example").filter(|v| !v.is_null()) {
+                return example.clone();
+            }
+            if let Some(default) = schema.get("default").filter(|v| !v.is_null()) {
+                return default.clone();
+            }
         }
         if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
             return self.all_of(schema, parts, depth);
