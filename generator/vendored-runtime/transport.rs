@@ -509,8 +509,15 @@ pub(super) mod trace {
             ))
         }
 
+        /// `future` inside the span, or as it is when no subscriber wants the
+        /// span: entering and leaving a disabled span on every poll is
+        /// measurable on a loopback call (BENCHMARKS.md, call overhead).
         pub(crate) fn instrument<F: Future>(&self, future: F) -> impl Future<Output = F::Output> {
-            future.instrument(self.0.clone())
+            if self.0.is_disabled() {
+                futures::future::Either::Left(future)
+            } else {
+                futures::future::Either::Right(future.instrument(self.0.clone()))
+            }
         }
 
         pub(crate) fn attempt(&self, attempt: u32) {
