@@ -4,6 +4,13 @@ use super::operations::reordered;
 use super::*;
 use crate::model::{is_required_field, uses_builder};
 
+fn views<'a, V>(variants: &'a [V]) -> Vec<VariantView<'a>>
+where
+    VariantView<'a>: From<&'a V>,
+{
+    variants.iter().map(VariantView::from).collect()
+}
+
 pub(crate) fn kind_name(kind: &TypeKind) -> &'static str {
     match kind {
         TypeKind::Struct { .. } => "struct",
@@ -157,10 +164,10 @@ pub(crate) fn type_changes(old: &TypeDef, new: &TypeDef, out: &mut Changes) {
                     Class::Compatible,
                 );
             }
-            variant_changes(name, old_variants, new_variants, false, out);
+            variant_changes(name, &views(old_variants), &views(new_variants), false, out);
         }
         (TypeKind::Responses { variants: old_variants }, TypeKind::Responses { variants: new_variants }) => {
-            variant_changes(name, old_variants, new_variants, true, out);
+            variant_changes(name, &views(old_variants), &views(new_variants), true, out);
         }
         (TypeKind::Alias(old_target), TypeKind::Alias(new_target)) => {
             if old_target != new_target {
@@ -369,18 +376,53 @@ pub(crate) fn constraints_text(constraints: &Constraints, allowed: &[String]) ->
     }
 }
 
-/// `Cat(Cat)`, or `NoContent` for a success enum's body-less status.
-pub(crate) fn variant_text(variant: &Variant, success_enum: bool) -> String {
-    if success_enum && variant.ty == TypeRef::Option(Box::new(TypeRef::Json)) {
-        variant.rust_name.clone()
-    } else {
-        format!("{}({})", variant.rust_name, type_text(&variant.ty))
+/// What the comparison of variants reads of a union's variant or a success
+/// enum's: its name, its payload (none for a body-less status) and the
+/// discriminator values or statuses that select it.
+pub(crate) struct VariantView<'a> {
+    rust_name: &'a str,
+    payload: Option<&'a TypeRef>,
+    tags: &'a [String],
+}
+
+impl<'a> From<&'a Variant> for VariantView<'a> {
+    fn from(variant: &'a Variant) -> Self {
+        VariantView { rust_name: &variant.rust_name, payload: Some(&variant.ty), tags: &variant.tags }
     }
+}
+
+impl<'a> From<&'a SuccessVariant> for VariantView<'a> {
+    fn from(variant: &'a SuccessVariant) -> Self {
+        VariantView {
+            rust_name: &variant.rust_name,
+            payload: variant.body.as_ref(),
+            tags: std::slice::from_ref(&variant.status),
+        }
+    }
+}
+
+/// `Cat(Cat)`, or `NoContent` for a success enum's body-less status.
+fn variant_text(variant: &VariantView) -> String {
+    match variant.payload {
+        Some(ty) => format!("{}({})", variant.rust_name, type_text(ty)),
+        None => variant.rust_name.to_string(),
+    }
+}
+
+/// A payload's type, `()` for none.
+fn payload_text(payload: Option<&TypeRef>) -> String {
+    payload.map_or_else(|| "()".to_string(), type_text)
 }
 
 /// Variants of a union (exhaustive: a new variant breaks `match`) or of a
 /// success enum (`#[non_exhaustive]`), matched by Rust name.
-pub(crate) fn variant_changes(name: &str, old: &[Variant], new: &[Variant], success_enum: bool, out: &mut Changes) {
+pub(crate) fn variant_changes(
+    name: &str,
+    old: &[VariantView],
+    new: &[VariantView],
+    success_enum: bool,
+    out: &mut Changes,
+) {
     let (added_class, tags_label) =
         if success_enum { (Class::Compatible, "statuses") } else { (Class::Breaking, "discriminator values") };
     for old_variant in old {
@@ -388,20 +430,20 @@ pub(crate) fn variant_changes(name: &str, old: &[Variant], new: &[Variant], succ
             out.push(
                 ChangeKind::VariantRemoved,
                 name,
-                format!("variant `{}` removed", variant_text(old_variant, success_enum)),
+                format!("variant `{}` removed", variant_text(old_variant)),
                 Class::Breaking,
             );
             continue;
         };
-        if old_variant.ty != new_variant.ty {
+        if old_variant.payload != new_variant.payload {
             out.push(
                 ChangeKind::VariantRetyped,
                 name,
                 format!(
                     "variant `{}` payload changed from `{}` to `{}`",
                     new_variant.rust_name,
-                    type_text(&old_variant.ty),
-                    type_text(&new_variant.ty)
+                    payload_text(old_variant.payload),
+                    payload_text(new_variant.payload)
                 ),
                 Class::Breaking,
             );
@@ -429,7 +471,7 @@ pub(crate) fn variant_changes(name: &str, old: &[Variant], new: &[Variant], succ
             out.push(
                 ChangeKind::VariantAdded,
                 name,
-                format!("variant `{}` added{note}", variant_text(new_variant, success_enum)),
+                format!("variant `{}` added{note}", variant_text(new_variant)),
                 added_class,
             );
         }

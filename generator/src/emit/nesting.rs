@@ -11,7 +11,7 @@
 
 use indexmap::IndexMap;
 
-use crate::model::{Api, TypeKind, TypeRef};
+use crate::model::{Api, TypeRef};
 
 /// Type hops beyond which the default limit (128) may be reached: each hop
 /// costs about five levels (`Option<Vec<T>>`, the vector's buffer, the
@@ -36,17 +36,7 @@ pub fn nesting_bound(api: &Api) -> usize {
         .map(|def| {
             let mut out = Vec::new();
             let mut add = |ty: &TypeRef| named_in(ty, &mut |name| out.extend(names.get(name).copied()));
-            match &def.kind {
-                TypeKind::Struct { fields, additional } => {
-                    fields.iter().for_each(|f| add(&f.ty));
-                    additional.iter().for_each(&mut add);
-                }
-                TypeKind::Union { variants, .. } | TypeKind::Responses { variants } => {
-                    variants.iter().for_each(|v| add(&v.ty));
-                }
-                TypeKind::Alias(target) => add(target),
-                TypeKind::Enum { .. } => {}
-            }
+            def.kind.type_refs().into_iter().for_each(&mut add);
             out.sort_unstable();
             out.dedup();
             out

@@ -133,7 +133,7 @@ fn builder_item(api: &Api, op: &Operation) -> TokenStream {
             }
         }
     });
-    let (output, decode) = success_output(api, op);
+    let (output, decode) = success_output(op);
     let redirects_succeed = op.responses.success.iter().any(|case| case.status.starts_with('3'));
     let is_success = if redirects_succeed {
         quote! { raw.status.is_redirection() }
@@ -495,21 +495,25 @@ fn case_output(case: &ResponseCase) -> TokenStream {
 }
 
 /// The success type and the expression decoding `raw` into it.
-fn success_output(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
+fn success_output(op: &Operation) -> (TokenStream, TokenStream) {
     let cases = &op.responses.success;
     match (&op.responses.success_enum, cases.first()) {
-        (None, None) => (quote! { () }, quote! { () }),
+        // No documented success (a success enum always has cases).
+        (_, None) => (quote! { () }, quote! { () }),
         (None, Some(case)) => (case_output(case), decode_case(case)),
         (Some(name), Some(first)) => {
             let enum_ident = format_ident!("{}", name);
-            let boxed = |case: &ResponseCase| matches!(&case.kind, ResponseKind::Json(TypeRef::Named(_)));
+            // The success enum's variant for each case (`model::SuccessVariant`):
+            // a unit variant without a body, the payload boxed as the type has it.
             let construct = |case: &ResponseCase| {
                 let variant = format_ident!("{}", case.variant);
                 let decode = decode_case(case);
-                match &case.kind {
-                    ResponseKind::Empty => quote! { super::types::#enum_ident::#variant },
-                    _ if boxed(case) => quote! { super::types::#enum_ident::#variant(::std::boxed::Box::new(#decode)) },
-                    _ => quote! { super::types::#enum_ident::#variant(#decode) },
+                match case.kind.payload() {
+                    None => quote! { super::types::#enum_ident::#variant },
+                    Some(ty) if super::types::boxes_payload(&ty) => {
+                        quote! { super::types::#enum_ident::#variant(::std::boxed::Box::new(#decode)) }
+                    }
+                    Some(_) => quote! { super::types::#enum_ident::#variant(#decode) },
                 }
             };
             let arms = cases.iter().filter_map(|case| {
@@ -518,7 +522,6 @@ fn success_output(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
                 Some(quote! { #pattern => #value, })
             });
             let fallback = construct(first);
-            let _ = api;
             (
                 quote! { super::types::#enum_ident },
                 quote! {
@@ -529,7 +532,6 @@ fn success_output(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
                 },
             )
         }
-        (Some(_), None) => (quote! { () }, quote! { () }),
     }
 }
 

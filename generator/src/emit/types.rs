@@ -5,7 +5,9 @@ use quote::{format_ident, quote};
 
 use super::docs::doc_from_parts;
 use super::rust_type::{ident, rust_type, Position, Scope};
-use crate::model::{is_required_field, uses_builder, Api, EnumValue, Field, TypeDef, TypeKind, TypeRef, Variant};
+use crate::model::{
+    is_required_field, uses_builder, Api, EnumValue, Field, SuccessVariant, TypeDef, TypeKind, TypeRef, Variant,
+};
 use crate::naming::Namespace;
 
 /// Every item of one type: the type itself and its impls.
@@ -447,18 +449,27 @@ fn enum_item(name: &proc_macro2::Ident, values: &[EnumValue]) -> TokenStream {
 }
 
 fn variant_type(variant: &Variant) -> TokenStream {
-    // Struct-like payloads are boxed so that variant sizes stay balanced.
-    match &variant.ty {
-        TypeRef::Named(_) => {
-            let ty = rust_type(&variant.ty, Scope::Types, Position::InJson);
-            quote! { ::std::boxed::Box<#ty> }
-        }
-        other => rust_type(other, Scope::Types, Position::InJson),
+    payload_type(&variant.ty)
+}
+
+/// An enum variant's payload type, boxed when [`boxes_payload`].
+fn payload_type(ty: &TypeRef) -> TokenStream {
+    let tokens = rust_type(ty, Scope::Types, Position::InJson);
+    if boxes_payload(ty) {
+        quote! { ::std::boxed::Box<#tokens> }
+    } else {
+        tokens
     }
 }
 
 fn wraps_in_box(variant: &Variant) -> bool {
-    matches!(variant.ty, TypeRef::Named(_))
+    boxes_payload(&variant.ty)
+}
+
+/// Whether a union's or success enum's variant holds its payload in a `Box`:
+/// struct-like (named) payloads are, so that variant sizes stay balanced.
+pub(super) fn boxes_payload(ty: &TypeRef) -> bool {
+    matches!(ty, TypeRef::Named(_))
 }
 
 /// ```text
@@ -648,18 +659,20 @@ fn guarded_deserialize(name: &proc_macro2::Ident, variants: &[Variant], idents: 
 /// ```text
 /// pub enum CreatePetResponse { Ok(Pet), Created(Box<Pet>), NoContent }
 /// ```
-fn responses_item(name: &proc_macro2::Ident, variants: &[Variant]) -> TokenStream {
+fn responses_item(name: &proc_macro2::Ident, variants: &[SuccessVariant]) -> TokenStream {
     let items = variants.iter().map(|variant| {
         let ident = format_ident!("{}", variant.rust_name);
-        let doc = format!(" Status `{}`.", variant.tags.join("`, `"));
-        if variant.ty == TypeRef::Option(Box::new(TypeRef::Json)) {
-            quote! { #[doc = #doc] #ident, }
-        } else {
-            let ty = match &variant.ty {
-                TypeRef::Binary => rust_type(&variant.ty, Scope::Types, Position::Body),
-                _ => variant_type(variant),
-            };
-            quote! { #[doc = #doc] #ident(#ty), }
+        let doc = format!(" Status `{}`.", variant.status);
+        match &variant.body {
+            None => quote! { #[doc = #doc] #ident, },
+            Some(body) => {
+                let ty = match body {
+                    // `bytes::Bytes`, as the operation decodes a raw body.
+                    TypeRef::Binary => rust_type(body, Scope::Types, Position::Body),
+                    _ => payload_type(body),
+                };
+                quote! { #[doc = #doc] #ident(#ty), }
+            }
         }
     });
     quote! {

@@ -324,9 +324,37 @@ pub enum TypeKind {
     /// The successful responses of one operation when they differ in type:
     /// one variant per status, built by the operation, never by serde.
     Responses {
-        /// One variant per documented success status (`tags` holds the status key).
-        variants: Vec<Variant>,
+        /// One variant per documented success status.
+        variants: Vec<SuccessVariant>,
     },
+}
+
+impl TypeKind {
+    /// Every type reference of the definition: fields and additional
+    /// properties, variant payloads, the alias target. Walks that follow a
+    /// type's references (reachability, nesting depth, optional
+    /// dependencies) go through this, so a new kind is added in one place.
+    pub fn type_refs(&self) -> Vec<&TypeRef> {
+        match self {
+            TypeKind::Struct { fields, additional } => fields.iter().map(|f| &f.ty).chain(additional).collect(),
+            TypeKind::Union { variants, .. } => variants.iter().map(|v| &v.ty).collect(),
+            TypeKind::Responses { variants } => variants.iter().filter_map(|v| v.body.as_ref()).collect(),
+            TypeKind::Alias(target) => vec![target],
+            TypeKind::Enum { .. } => Vec::new(),
+        }
+    }
+}
+
+/// A variant of a success enum ([`TypeKind::Responses`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SuccessVariant {
+    /// The variant name (`Ok`, `Created`).
+    pub rust_name: String,
+    /// The status key it stands for (`200`, `2XX`, `default`).
+    pub status: String,
+    /// The payload (`String` for a text body, `Binary` for bytes); `None` for
+    /// a status without a body, a unit variant.
+    pub body: Option<TypeRef>,
 }
 
 /// A struct field.
@@ -519,6 +547,19 @@ pub enum ResponseKind {
     Text,
     /// Bytes.
     Bytes,
+}
+
+impl ResponseKind {
+    /// The type the body is read as: `String` for text, `Binary` for bytes,
+    /// `None` without a body.
+    pub fn payload(&self) -> Option<TypeRef> {
+        match self {
+            ResponseKind::Empty => None,
+            ResponseKind::Json(ty) => Some(ty.clone()),
+            ResponseKind::Text => Some(TypeRef::String),
+            ResponseKind::Bytes => Some(TypeRef::Binary),
+        }
+    }
 }
 
 /// One documented response.

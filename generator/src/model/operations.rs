@@ -9,7 +9,7 @@ use super::build::Builder;
 use super::schema::{constraints_of, docs_of};
 use super::{
     BodyEncoding, Docs, Operation, Param, ParamLocation, RequestBody as ModelBody, ResponseCase, ResponseKind,
-    Responses, TypeKind, TypeRef, Variant,
+    Responses, SuccessVariant, TypeKind, TypeRef,
 };
 use crate::diagnostics::{escape_pointer_token, Error};
 use crate::naming::{camel, snake, Namespace};
@@ -376,16 +376,10 @@ impl Builder<'_> {
             let variants = out
                 .success
                 .iter()
-                .map(|case| Variant {
+                .map(|case| SuccessVariant {
                     rust_name: case.variant.clone(),
-                    ty: match &case.kind {
-                        ResponseKind::Json(ty) => ty.clone(),
-                        ResponseKind::Empty => TypeRef::Option(Box::new(TypeRef::Json)),
-                        ResponseKind::Text => TypeRef::String,
-                        ResponseKind::Bytes => TypeRef::Binary,
-                    },
-                    tags: vec![case.status.clone()],
-                    guards: Vec::new(),
+                    status: case.status.clone(),
+                    body: case.kind.payload(),
                 })
                 .collect();
             let schema = openapiv3::Schema {
