@@ -327,16 +327,15 @@ pub(crate) fn field_changes(def: &TypeDef, fields: (&[Field], &[Field]), old: &F
         };
         out.push(ChangeKind::FieldReadOnlyChanged, &subject, description, class);
     }
-    // Allowed values of a named enum are reported on the enum itself.
-    let allowed_changed = old.allowed != new.allowed && !matches!(new_inner, TypeRef::Named(_));
-    if old.constraints != new.constraints || allowed_changed {
+    // A string enum's values are reported on the enum type itself.
+    if old.constraints != new.constraints {
         out.push(
             ChangeKind::FieldConstraintsChanged,
             &subject,
             format!(
                 "validation changed from {} to {}",
-                constraints_text(&old.constraints, &old.allowed),
-                constraints_text(&new.constraints, &new.allowed)
+                constraints_text(&old.constraints),
+                constraints_text(&new.constraints)
             ),
             Class::Compatible,
         );
@@ -351,8 +350,8 @@ pub(crate) fn field_changes(def: &TypeDef, fields: (&[Field], &[Field]), old: &F
     }
 }
 
-/// `{minLength 1, maxLength 10}`, `{one of a, b}` or `{none}`.
-pub(crate) fn constraints_text(constraints: &Constraints, allowed: &[String]) -> String {
+/// `{minLength 1, maxLength 10}` or `{none}`.
+pub(crate) fn constraints_text(constraints: &Constraints) -> String {
     let bound = |name: &str, value: Option<(f64, bool)>| {
         value.map(|(v, exclusive)| format!("{name}{} {v}", if exclusive { " (exclusive)" } else { "" }))
     };
@@ -364,7 +363,6 @@ pub(crate) fn constraints_text(constraints: &Constraints, allowed: &[String]) ->
         constraints.min_items.map(|v| format!("minItems {v}")),
         constraints.max_items.map(|v| format!("maxItems {v}")),
         constraints.pattern.as_ref().map(|v| format!("pattern `{v}`")),
-        (!allowed.is_empty()).then(|| format!("one of {}", allowed.join(", "))),
     ]
     .into_iter()
     .flatten()

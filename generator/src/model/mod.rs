@@ -376,8 +376,6 @@ pub struct Field {
     pub docs: Docs,
     /// Validation rules.
     pub constraints: Constraints,
-    /// Allowed string values, when the field is an enum validated as such.
-    pub allowed: Vec<String>,
     /// A credential (`format: password`, or a name like `client_secret`):
     /// redacted in `Debug`.
     pub secret: bool,

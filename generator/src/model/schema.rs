@@ -462,16 +462,15 @@ impl Builder<'_> {
             let joined = join_name(name, &camel(&wire_name));
             let hint = if self.type_names.is_taken(&joined) { format!("{name}{}", camel(&wire_name)) } else { joined };
             let resolved = self.resolve_schema(&property);
-            let (docs, constraints, read_only, nullable, allowed, password) = match resolved {
+            let (docs, constraints, read_only, nullable, password) = match resolved {
                 Some(s) => (
                     docs_of(s),
                     constraints_of(s),
                     s.schema_data.read_only,
                     s.schema_data.nullable,
-                    string_enum_values(s),
                     is_password_format(s),
                 ),
-                None => (Docs::default(), Constraints::default(), false, false, Vec::new(), false),
+                None => (Docs::default(), Constraints::default(), false, false, false),
             };
             let constraints = self.checked_pattern(constraints, &pointer);
             let mut ty = self.type_of(&property, &hint, &pointer);
@@ -490,7 +489,6 @@ impl Builder<'_> {
                 read_only,
                 docs,
                 constraints,
-                allowed,
                 secret,
             });
         }
