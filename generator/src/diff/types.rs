@@ -25,14 +25,6 @@ pub(crate) fn is_option(ty: &TypeRef) -> bool {
     matches!(ty, TypeRef::Option(_))
 }
 
-/// The type without its outer `Option`.
-pub(crate) fn strip_option(ty: &TypeRef) -> &TypeRef {
-    match ty {
-        TypeRef::Option(inner) => inner,
-        other => other,
-    }
-}
-
 pub(crate) fn type_changes(old: &TypeDef, new: &TypeDef, out: &mut Changes) {
     let name = new.name.as_str();
     if old.docs.deprecated != new.docs.deprecated {
@@ -262,7 +254,7 @@ pub(crate) fn field_added(def: &TypeDef, fields: &[Field], field: &Field, out: &
 /// `fields`: the struct's old and new fields (which decide how it is constructed).
 pub(crate) fn field_changes(def: &TypeDef, fields: (&[Field], &[Field]), old: &Field, new: &Field, out: &mut Changes) {
     let subject = format!("{}.{}", def.name, new.rust_name);
-    let (old_inner, new_inner) = (strip_option(&old.ty), strip_option(&new.ty));
+    let (old_inner, new_inner) = (old.ty.non_optional(), new.ty.non_optional());
     if old_inner != new_inner {
         out.push(
             ChangeKind::FieldRetyped,

@@ -134,12 +134,7 @@ fn builder_item(api: &Api, op: &Operation) -> TokenStream {
         }
     });
     let (output, decode) = success_output(op);
-    let redirects_succeed = op.responses.success.iter().any(|case| case.status.starts_with('3'));
-    let is_success = if redirects_succeed {
-        quote! { raw.status.is_redirection() }
-    } else {
-        quote! { raw.status.is_success() }
-    };
+    let is_success = success_check(op, quote! { raw.status });
     let request = build_request(api, op);
     // Every non-success response becomes `Error<{Op}Error>`: the
     // documented case (typed body decoded within the body cap) or `Other`.
@@ -407,7 +402,7 @@ fn validation(api: &Api, op: &Operation) -> Vec<TokenStream> {
     if let Some(body) = &op.body {
         if let Some(name) = body.ty.direct_name() {
             let validated = matches!(&api.types.get(name).map(|d| &d.kind), Some(TypeKind::Struct { fields, .. })
-                if fields.iter().any(|f| !super::validation::checks(&f.wire_name, strip(&f.ty), &f.constraints).is_empty()));
+                if super::types::has_validate(fields));
             if validated {
                 checks.push(if body.required {
                     quote! { self.body.validate()?; }
@@ -430,13 +425,6 @@ fn validation(api: &Api, op: &Operation) -> Vec<TokenStream> {
         });
     }
     checks
-}
-
-fn strip(ty: &TypeRef) -> &TypeRef {
-    match ty {
-        TypeRef::Option(inner) => strip(inner),
-        other => other,
-    }
 }
 
 /// `["/pets/", &crate::runtime::__private::path_segment(&self.id)].concat()`, or a literal.
@@ -532,6 +520,16 @@ fn success_output(op: &Operation) -> (TokenStream, TokenStream) {
                 },
             )
         }
+    }
+}
+
+/// `status.is_success()`, or `status.is_redirection()` for an operation whose
+/// successes are its redirects (see [`Responses::redirects_succeed`]).
+pub(super) fn success_check(op: &Operation, status: TokenStream) -> TokenStream {
+    if op.responses.redirects_succeed() {
+        quote! { #status.is_redirection() }
+    } else {
+        quote! { #status.is_success() }
     }
 }
 

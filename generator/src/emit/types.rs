@@ -369,6 +369,12 @@ fn builder_item(
     }
 }
 
+/// Whether a struct with these fields has a `validate()` (some field has a
+/// rule to check), which the operation sending it calls.
+pub(super) fn has_validate(fields: &[Field]) -> bool {
+    fields.iter().any(|field| field_checks(field).is_some())
+}
+
 /// The body of `validate()`, or `None` when no field has a rule.
 fn validate_fn(fields: &[Field]) -> Option<TokenStream> {
     let checks: Vec<TokenStream> = fields.iter().filter_map(field_checks).collect();
@@ -376,10 +382,7 @@ fn validate_fn(fields: &[Field]) -> Option<TokenStream> {
 }
 
 fn field_checks(field: &Field) -> Option<TokenStream> {
-    let (optional, inner) = match &field.ty {
-        TypeRef::Option(inner) => (true, inner.as_ref()),
-        other => (false, other),
-    };
+    let (optional, inner) = (matches!(field.ty, TypeRef::Option(_)), field.ty.non_optional());
     let checks = super::validation::checks(&field.wire_name, inner, &field.constraints);
     if checks.is_empty() {
         return None;

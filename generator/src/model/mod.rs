@@ -20,7 +20,7 @@ mod wire;
 use indexmap::IndexMap;
 
 pub use build::build;
-pub use wire::{FormPart, MultipartForm, PartKind};
+pub use wire::{is_event_stream, FormPart, MultipartForm, PartKind};
 
 /// One API: everything the emitter needs.
 #[derive(Debug, Clone)]
@@ -184,10 +184,34 @@ impl TypeRef {
 
     /// The named type this refers to through `Option`/`Box` (not through collections).
     pub fn direct_name(&self) -> Option<&str> {
-        match self {
+        match self.unwrapped() {
             TypeRef::Named(name) => Some(name),
-            TypeRef::Option(inner) | TypeRef::Boxed(inner) => inner.direct_name(),
             _ => None,
+        }
+    }
+
+    /// The type inside `Option` (itself when not optional).
+    pub fn non_optional(&self) -> &TypeRef {
+        match self {
+            TypeRef::Option(inner) => inner.non_optional(),
+            other => other,
+        }
+    }
+
+    /// [`non_optional`](Self::non_optional), by value.
+    pub fn into_non_optional(self) -> TypeRef {
+        match self {
+            TypeRef::Option(inner) => inner.into_non_optional(),
+            other => other,
+        }
+    }
+
+    /// The type inside `Option` and `Box`, which change how a value is held,
+    /// not what it is.
+    pub fn unwrapped(&self) -> &TypeRef {
+        match self {
+            TypeRef::Option(inner) | TypeRef::Boxed(inner) => inner.unwrapped(),
+            other => other,
         }
     }
 
@@ -277,6 +301,27 @@ pub fn is_required_field(field: &Field) -> bool {
 /// than `Type::new(…)` (more than [`MAX_CONSTRUCTOR_ARGS`] required fields).
 pub fn uses_builder(fields: &[Field]) -> bool {
     fields.iter().filter(|f| is_required_field(f)).count() > MAX_CONSTRUCTOR_ARGS
+}
+
+/// How many aliases a walk follows from one type reference: a chain of
+/// aliases cannot loop (`recursion::break_alias_cycles`), but a spec can make
+/// one long, and no walk may take time by it.
+pub const MAX_ALIAS_DEPTH: usize = 16;
+
+/// The type `ty` stands for behind aliases (`pub type A = B;`), up to
+/// [`MAX_ALIAS_DEPTH`] of them: a type that is not a named alias is itself.
+pub fn through_aliases<'a>(types: &'a IndexMap<String, TypeDef>, ty: &'a TypeRef) -> &'a TypeRef {
+    let mut ty = ty;
+    for _ in 0..MAX_ALIAS_DEPTH {
+        match ty {
+            TypeRef::Named(name) => match types.get(name).map(|def| &def.kind) {
+                Some(TypeKind::Alias(target)) => ty = target,
+                _ => break,
+            },
+            _ => break,
+        }
+    }
+    ty
 }
 
 /// A named type.
@@ -589,6 +634,14 @@ pub struct Responses {
     pub errors: Vec<ResponseCase>,
     /// Name of the generated enum when success cases differ in type.
     pub success_enum: Option<String>,
+}
+
+impl Responses {
+    /// Whether the successes are redirects: an operation documenting only
+    /// redirects (an OAuth redirect endpoint, say) succeeds with its 3xx.
+    pub fn redirects_succeed(&self) -> bool {
+        self.success.iter().any(|case| case.status.starts_with('3'))
+    }
 }
 
 /// Declared pagination (`x-pagination`).

@@ -209,10 +209,8 @@ impl Builder<'_> {
                     (ty, Docs { text: data.description.clone(), deprecated: false }, Default::default())
                 }
             };
-            let ty = match ty {
-                TypeRef::Option(inner) => *inner,
-                other => other,
-            };
+            // `required` says whether a parameter is optional, not its type.
+            let ty = ty.into_non_optional();
             let client_default = data.extensions.get("x-client-default") == Some(&serde_json::Value::Bool(true))
                 && location == ParamLocation::Header;
             let required = data.required || location == ParamLocation::Path;
@@ -311,7 +309,7 @@ impl Builder<'_> {
         };
         // `format: binary` under a JSON or form media type: the caller supplies
         // the encoded document, so it is sent as is rather than serialized.
-        if is_binary(&ty) {
+        if *ty.non_optional() == TypeRef::Binary {
             encoding = BodyEncoding::Bytes(media_type.to_string());
             ty = TypeRef::Binary;
         }
@@ -422,7 +420,7 @@ impl Builder<'_> {
                     let schema_pointer = format!("{pointer}/content/{}/schema", escape_pointer_token(media_type));
                     match self.type_of(schema, hint, &schema_pointer) {
                         // A JSON media type with a `format: binary` schema: the raw document.
-                        ty if is_binary(&ty) => ResponseKind::Bytes,
+                        ty if *ty.non_optional() == TypeRef::Binary => ResponseKind::Bytes,
                         ty => ResponseKind::Json(ty),
                     }
                 }
@@ -434,15 +432,6 @@ impl Builder<'_> {
             ResponseKind::Bytes
         };
         (kind, Some(media_type.to_string()))
-    }
-}
-
-/// `format: binary` (nullable or not) at the top of a body schema.
-fn is_binary(ty: &TypeRef) -> bool {
-    match ty {
-        TypeRef::Binary => true,
-        TypeRef::Option(inner) => is_binary(inner),
-        _ => false,
     }
 }
 
