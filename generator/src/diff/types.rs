@@ -2,7 +2,7 @@
 
 use super::operations::reordered;
 use super::*;
-use crate::model::{is_required_field, uses_builder};
+use crate::model::{is_required_field, uses_builder, EnumValue};
 
 fn views<'a, V>(variants: &'a [V]) -> Vec<VariantView<'a>>
 where
@@ -40,108 +40,11 @@ pub(crate) fn type_changes(old: &TypeDef, new: &TypeDef, out: &mut Changes) {
             TypeKind::Struct { fields: old_fields, additional: old_additional },
             TypeKind::Struct { fields: new_fields, additional: new_additional },
         ) => {
-            constructor_style_changes(name, old_fields, new_fields, out);
-            for old_field in old_fields {
-                match new_fields.iter().find(|f| f.rust_name == old_field.rust_name) {
-                    Some(new_field) => field_changes(new, (old_fields, new_fields), old_field, new_field, out),
-                    None => out.push(
-                        ChangeKind::FieldRemoved,
-                        &format!("{name}.{}", old_field.rust_name),
-                        format!("field removed (`{}: {}`)", old_field.rust_name, type_text(&old_field.ty)),
-                        Class::Breaking,
-                    ),
-                }
-            }
-            for new_field in new_fields {
-                if !old_fields.iter().any(|f| f.rust_name == new_field.rust_name) {
-                    field_added(new, new_fields, new_field, out);
-                }
-            }
-            if !uses_builder(old_fields) && !uses_builder(new_fields) {
-                if let Some(description) = reordered(&constructor_args(old_fields), &constructor_args(new_fields)) {
-                    out.push(
-                        ChangeKind::ConstructorReordered,
-                        name,
-                        format!("arguments of `{name}::new` reordered: {description}"),
-                        Class::Breaking,
-                    );
-                }
-            }
-            let all_optional = |fields: &[Field]| fields.iter().all(|f| is_option(&f.ty));
-            let (old_default, new_default) = (all_optional(old_fields), all_optional(new_fields));
-            if old_default != new_default {
-                let (description, class) = if new_default {
-                    ("now implements `Default` (every field is optional)".to_string(), Class::Compatible)
-                } else {
-                    (format!("no longer implements `Default`: `{name}::default()` stops compiling"), Class::Breaking)
-                };
-                out.push(ChangeKind::TypeDefaultChanged, name, description, class);
-            }
-            match (old_additional, new_additional) {
-                (None, None) => {}
-                (Some(ty), None) => out.push(
-                    ChangeKind::AdditionalPropertiesChanged,
-                    name,
-                    format!("`additional_properties: Map<{}>` removed", type_text(ty)),
-                    Class::Breaking,
-                ),
-                (None, Some(ty)) => out.push(
-                    ChangeKind::AdditionalPropertiesChanged,
-                    name,
-                    format!("`additional_properties: Map<{}>` added", type_text(ty)),
-                    // Every struct is `#[non_exhaustive]`: no struct literal to break.
-                    Class::Compatible,
-                ),
-                (Some(old_ty), Some(new_ty)) if old_ty != new_ty => out.push(
-                    ChangeKind::AdditionalPropertiesChanged,
-                    name,
-                    format!(
-                        "`additional_properties` changed from `Map<{}>` to `Map<{}>`",
-                        type_text(old_ty),
-                        type_text(new_ty)
-                    ),
-                    Class::Breaking,
-                ),
-                _ => {}
-            }
+            struct_changes(new, (old_fields, new_fields), out);
+            additional_changes(name, old_additional.as_ref(), new_additional.as_ref(), out);
         }
         (TypeKind::Enum { values: old_values }, TypeKind::Enum { values: new_values }) => {
-            for old_value in old_values {
-                match new_values.iter().find(|v| v.wire == old_value.wire) {
-                    None => out.push(
-                        ChangeKind::EnumValueRemoved,
-                        name,
-                        format!(
-                            "value {:?} removed: variant `{name}::{}` is gone",
-                            old_value.wire, old_value.rust_name
-                        ),
-                        Class::Breaking,
-                    ),
-                    Some(new_value) if new_value.rust_name != old_value.rust_name => out.push(
-                        ChangeKind::EnumValueRenamed,
-                        name,
-                        format!(
-                            "variant for {:?} renamed from `{}` to `{}`",
-                            old_value.wire, old_value.rust_name, new_value.rust_name
-                        ),
-                        Class::Breaking,
-                    ),
-                    Some(_) => {}
-                }
-            }
-            for new_value in new_values {
-                if !old_values.iter().any(|v| v.wire == new_value.wire) {
-                    out.push(
-                        ChangeKind::EnumValueAdded,
-                        name,
-                        format!(
-                            "value {:?} added: variant `{name}::{}` (the enum is non-exhaustive)",
-                            new_value.wire, new_value.rust_name
-                        ),
-                        Class::Compatible,
-                    );
-                }
-            }
+            enum_value_changes(name, old_values, new_values, out);
         }
         (
             TypeKind::Union { variants: old_variants, discriminator: old_discriminator },
@@ -177,6 +80,117 @@ pub(crate) fn type_changes(old: &TypeDef, new: &TypeDef, out: &mut Changes) {
             format!("changed from {} to {}", kind_name(old_kind), kind_name(new_kind)),
             Class::Breaking,
         ),
+    }
+}
+
+/// Fields removed, added and changed, and what follows for the constructor
+/// and `Default`.
+fn struct_changes(new: &TypeDef, (old_fields, new_fields): (&[Field], &[Field]), out: &mut Changes) {
+    let name = new.name.as_str();
+    constructor_style_changes(name, old_fields, new_fields, out);
+    for old_field in old_fields {
+        match new_fields.iter().find(|f| f.rust_name == old_field.rust_name) {
+            Some(new_field) => field_changes(new, (old_fields, new_fields), old_field, new_field, out),
+            None => out.push(
+                ChangeKind::FieldRemoved,
+                &format!("{name}.{}", old_field.rust_name),
+                format!("field removed (`{}: {}`)", old_field.rust_name, type_text(&old_field.ty)),
+                Class::Breaking,
+            ),
+        }
+    }
+    for new_field in new_fields {
+        if !old_fields.iter().any(|f| f.rust_name == new_field.rust_name) {
+            field_added(new, new_fields, new_field, out);
+        }
+    }
+    if !uses_builder(old_fields) && !uses_builder(new_fields) {
+        if let Some(description) = reordered(&constructor_args(old_fields), &constructor_args(new_fields)) {
+            out.push(
+                ChangeKind::ConstructorReordered,
+                name,
+                format!("arguments of `{name}::new` reordered: {description}"),
+                Class::Breaking,
+            );
+        }
+    }
+    let all_optional = |fields: &[Field]| fields.iter().all(|f| is_option(&f.ty));
+    let (old_default, new_default) = (all_optional(old_fields), all_optional(new_fields));
+    if old_default != new_default {
+        let (description, class) = if new_default {
+            ("now implements `Default` (every field is optional)".to_string(), Class::Compatible)
+        } else {
+            (format!("no longer implements `Default`: `{name}::default()` stops compiling"), Class::Breaking)
+        };
+        out.push(ChangeKind::TypeDefaultChanged, name, description, class);
+    }
+}
+
+/// The typed map of `additionalProperties` added, removed or retyped.
+fn additional_changes(name: &str, old: Option<&TypeRef>, new: Option<&TypeRef>, out: &mut Changes) {
+    match (old, new) {
+        (None, None) => {}
+        (Some(ty), None) => out.push(
+            ChangeKind::AdditionalPropertiesChanged,
+            name,
+            format!("`additional_properties: Map<{}>` removed", type_text(ty)),
+            Class::Breaking,
+        ),
+        (None, Some(ty)) => out.push(
+            ChangeKind::AdditionalPropertiesChanged,
+            name,
+            format!("`additional_properties: Map<{}>` added", type_text(ty)),
+            // Every struct is `#[non_exhaustive]`: no struct literal to break.
+            Class::Compatible,
+        ),
+        (Some(old_ty), Some(new_ty)) if old_ty != new_ty => out.push(
+            ChangeKind::AdditionalPropertiesChanged,
+            name,
+            format!(
+                "`additional_properties` changed from `Map<{}>` to `Map<{}>`",
+                type_text(old_ty),
+                type_text(new_ty)
+            ),
+            Class::Breaking,
+        ),
+        _ => {}
+    }
+}
+
+/// Values of an open string enum, matched by wire value.
+fn enum_value_changes(name: &str, old_values: &[EnumValue], new_values: &[EnumValue], out: &mut Changes) {
+    for old_value in old_values {
+        match new_values.iter().find(|v| v.wire == old_value.wire) {
+            None => out.push(
+                ChangeKind::EnumValueRemoved,
+                name,
+                format!("value {:?} removed: variant `{name}::{}` is gone", old_value.wire, old_value.rust_name),
+                Class::Breaking,
+            ),
+            Some(new_value) if new_value.rust_name != old_value.rust_name => out.push(
+                ChangeKind::EnumValueRenamed,
+                name,
+                format!(
+                    "variant for {:?} renamed from `{}` to `{}`",
+                    old_value.wire, old_value.rust_name, new_value.rust_name
+                ),
+                Class::Breaking,
+            ),
+            Some(_) => {}
+        }
+    }
+    for new_value in new_values {
+        if !old_values.iter().any(|v| v.wire == new_value.wire) {
+            out.push(
+                ChangeKind::EnumValueAdded,
+                name,
+                format!(
+                    "value {:?} added: variant `{name}::{}` (the enum is non-exhaustive)",
+                    new_value.wire, new_value.rust_name
+                ),
+                Class::Compatible,
+            );
+        }
     }
 }
 
