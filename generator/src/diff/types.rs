@@ -266,6 +266,7 @@ pub(crate) fn field_added(def: &TypeDef, fields: &[Field], field: &Field, out: &
 }
 
 /// `fields`: the struct's old and new fields (which decide how it is constructed).
+// Long: a list of independent checks on one field, each one push.
 pub(crate) fn field_changes(def: &TypeDef, fields: (&[Field], &[Field]), old: &Field, new: &Field, out: &mut Changes) {
     let subject = format!("{}.{}", def.name, new.rust_name);
     let (old_inner, new_inner) = (old.ty.non_optional(), new.ty.non_optional());

@@ -42,6 +42,7 @@ pub type TagModules = IndexMap<String, (String, Option<String>)>;
 
 impl Builder<'_> {
     /// Builds every operation, in path order and then method order.
+    // Long: one pass in spec order claims module, method and builder names, which must happen in that order.
     pub fn operations(&mut self) -> Result<(TagModules, Vec<Operation>), Error> {
         let doc = self.doc;
         let mut tags = TagModules::new();
@@ -136,6 +137,7 @@ impl Builder<'_> {
         Ok((tags, operations))
     }
 
+    // Long: merging, resolving and typing share each parameter's pointer, for located warnings.
     fn parameters(
         &mut self,
         item: &PathItem,
