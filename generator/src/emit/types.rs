@@ -472,10 +472,6 @@ fn enum_item(name: &proc_macro2::Ident, values: &[EnumValue], gate: Cfg) -> Toke
     }
 }
 
-fn variant_type(variant: &Variant) -> TokenStream {
-    payload_type(&variant.ty)
-}
-
 /// An enum variant's payload type, boxed when [`boxes_payload`].
 fn payload_type(ty: &TypeRef) -> TokenStream {
     let tokens = rust_type(ty, Scope::Types, Position::InJson);
@@ -484,10 +480,6 @@ fn payload_type(ty: &TypeRef) -> TokenStream {
     } else {
         tokens
     }
-}
-
-fn wraps_in_box(variant: &Variant) -> bool {
-    boxes_payload(&variant.ty)
 }
 
 /// Whether a union's or success enum's variant holds its payload in a `Box`:
@@ -554,7 +546,7 @@ fn union_from_impls(api: &Api, name: &proc_macro2::Ident, variants: &[Variant], 
         }
         let ty = rust_type(&variant.ty, Scope::Types, Position::InJson);
         let ident = format_ident!("{}", variant.rust_name);
-        let value = if wraps_in_box(variant) {
+        let value = if boxes_payload(&variant.ty) {
             quote! { ::std::boxed::Box::new(value) }
         } else {
             quote! { value }
@@ -575,7 +567,7 @@ fn union_from_impls(api: &Api, name: &proc_macro2::Ident, variants: &[Variant], 
 
 fn union_body(name: &proc_macro2::Ident, variants: &[Variant], discriminator: Option<&str>, gate: Cfg) -> TokenStream {
     let variant_idents: Vec<proc_macro2::Ident> = variants.iter().map(|v| format_ident!("{}", v.rust_name)).collect();
-    let variant_types: Vec<TokenStream> = variants.iter().map(variant_type).collect();
+    let variant_types: Vec<TokenStream> = variants.iter().map(|v| payload_type(&v.ty)).collect();
     let variant_docs = variants.iter().map(|v| match v.tags.as_slice() {
         [] => format!(" The `{}` shape.", v.rust_name),
         tags => format!(" Selected by `{}`.", tags.join("`, `")),
@@ -598,7 +590,7 @@ fn union_body(name: &proc_macro2::Ident, variants: &[Variant], discriminator: Op
     let Some(property) = discriminator else { return untagged_derive };
     let arms = variants.iter().zip(&variant_idents).map(|(variant, ident)| {
         let tags = &variant.tags;
-        let wrap = if wraps_in_box(variant) {
+        let wrap = if boxes_payload(&variant.ty) {
             quote! { |value| Self::#ident(::std::boxed::Box::new(value)) }
         } else {
             quote! { Self::#ident }
@@ -650,7 +642,7 @@ fn guarded_deserialize(
 ) -> TokenStream {
     let attempts = variants.iter().zip(idents).map(|(variant, ident)| {
         let ty = rust_type(&variant.ty, Scope::Types, Position::InJson);
-        let wrap = if wraps_in_box(variant) {
+        let wrap = if boxes_payload(&variant.ty) {
             quote! { |value| Self::#ident(::std::boxed::Box::new(value)) }
         } else {
             quote! { Self::#ident }
