@@ -267,6 +267,7 @@ fn find_unreadable(tree: &Value) -> Option<Unreadable> {
 
 /// Replaces (or removes) an unreadable node with the most that can be kept,
 /// and says so at its pointer.
+// Long: one arm per kind of node, each saying what is kept of it.
 fn degrade(tree: &mut Value, unreadable: &Unreadable, diagnostics: &mut Diagnostics) -> Result<(), Error> {
     let Unreadable { pointer, kind, message } = unreadable;
     let operation = operation_id_at(tree, pointer);

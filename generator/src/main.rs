@@ -30,6 +30,7 @@ fn main() -> ExitCode {
     }
 }
 
+// Long: the CLI's flags, then one generation; splitting would only pass the flags around.
 fn run() -> Result<(), String> {
     let mut spec = None;
     let mut out = None;

@@ -234,6 +234,7 @@ fn section_of(kind: Kind) -> Option<&'static str> {
 /// A component name for the node at `pointer`, from the names along the way
 /// (`/components/schemas/Tag/allOf/0` → `TagPart1`, `/paths/~1a/get/responses/409/…/schema`
 /// → `<operationId>Response409`), not yet used in `section`.
+// Long: one walk over the pointer's tokens, a case per OpenAPI position that contributes a word.
 fn hoisted_name(tree: &Value, pointer: &str, section: &str) -> String {
     let tokens: Vec<String> = pointer.split('/').skip(1).map(positions::unescape).collect();
     let mut parts: Vec<String> = Vec::new();

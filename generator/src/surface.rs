@@ -104,8 +104,13 @@ pub fn type_line(def: &TypeDef) -> String {
             }
         }
         TypeKind::Responses { variants } => {
-            let variants: Vec<String> =
-                variants.iter().map(|v| format!("{}({})", v.rust_name, type_text(&v.ty))).collect();
+            let variants: Vec<String> = variants
+                .iter()
+                .map(|v| match &v.body {
+                    Some(ty) => format!("{}({})", v.rust_name, type_text(ty)),
+                    None => v.rust_name.clone(),
+                })
+                .collect();
             format!("responses {{ {} }}", variants.join(" | "))
         }
         TypeKind::Alias(target) => format!("= {}", type_text(target)),

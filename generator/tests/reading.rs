@@ -176,3 +176,31 @@ fn pagination_is_inferred_from_each_shape() {
         ]
     );
 }
+
+/// A `nullable: true` schema of no type beside other success statuses: its
+/// variant holds the optional value and the body-less status is a unit
+/// variant; the two used to be one sentinel type (`Option<Value>`), so the
+/// first was emitted as a unit variant that the operation then constructed
+/// with a payload, and the crate did not compile.
+#[test]
+fn a_nullable_success_body_is_a_payload_and_no_body_a_unit_variant() {
+    let output = generate("nullable_success.yaml");
+    let TypeKind::Responses { variants } = &output.api.types["GetThingResponse"].kind else { panic!() };
+    let summary: Vec<(&str, &str, Option<&TypeRef>)> =
+        variants.iter().map(|v| (v.rust_name.as_str(), v.status.as_str(), v.body.as_ref())).collect();
+    let nullable = optional(TypeRef::Json);
+    let thing = named("Thing");
+    assert_eq!(summary, [("Ok", "200", Some(&nullable)), ("Created", "201", Some(&thing)), ("NoContent", "204", None)]);
+    let text = |suffix: &str| {
+        let (_, text) = output.files.iter().find(|(path, _)| path.ends_with(suffix)).expect("a file");
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    let types = text("types.rs");
+    assert!(types.contains("Ok(::std::option::Option<::serde_json::Value>),"), "{types}");
+    assert!(types.contains("NoContent, }"), "{types}");
+    let operations = text("default.rs");
+    let decode_nullable = "GetThingResponse::Ok( crate::runtime::__private::decode_json::< ::std::option::Option<::serde_json::Value>, >(&raw)?, )";
+    assert!(operations.contains(&format!("200u16 => {{ super::types::{decode_nullable} }}")), "{operations}");
+    assert!(operations.contains("204u16 => super::types::GetThingResponse::NoContent,"), "{operations}");
+    assert!(warnings(&output).is_empty(), "{:#?}", warnings(&output));
+}

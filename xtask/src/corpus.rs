@@ -284,10 +284,14 @@ fn generate(spec: &Path, work: &Path, dirs: &mut BTreeSet<String>) -> Result<Ent
 fn name_counts(api: &oapi_gen::model::Api) -> oapi_gen::naming::NameCounts {
     let mut names: Vec<&str> = api.types.keys().map(String::as_str).collect();
     for def in api.types.values() {
-        if let oapi_gen::model::TypeKind::Union { variants, .. } | oapi_gen::model::TypeKind::Responses { variants } =
-            &def.kind
-        {
-            names.extend(variants.iter().map(|v| v.rust_name.as_str()));
+        match &def.kind {
+            oapi_gen::model::TypeKind::Union { variants, .. } => {
+                names.extend(variants.iter().map(|v| v.rust_name.as_str()))
+            }
+            oapi_gen::model::TypeKind::Responses { variants } => {
+                names.extend(variants.iter().map(|v| v.rust_name.as_str()))
+            }
+            _ => {}
         }
     }
     oapi_gen::naming::NameCounts::of(names)

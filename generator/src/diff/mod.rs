@@ -27,8 +27,8 @@
 use std::fmt::Write;
 
 use crate::model::{
-    Api, Constraints, Field, Operation, Param, ParamLocation, ResponseCase, ResponseKind, SecurityScheme, TypeDef,
-    TypeKind, TypeRef, Variant,
+    Api, Constraints, Field, Operation, Param, ParamLocation, ResponseCase, ResponseKind, SecurityScheme,
+    SuccessVariant, TypeDef, TypeKind, TypeRef, Variant,
 };
 use crate::surface::type_text;
 

@@ -151,6 +151,7 @@ pub(crate) fn operation_changes(old: &Operation, new: &Operation, out: &mut Chan
     pagination_changes(old, new, out);
 }
 
+// Long: a list of independent checks (removed, client-level, required, retyped, wire form, deprecated, added, argument order), each one push.
 pub(crate) fn param_changes(old: &Operation, new: &Operation, out: &mut Changes) {
     let id = new.operation_id.as_str();
     let method = new.method_name.as_str();

@@ -2,7 +2,14 @@
 
 use super::operations::reordered;
 use super::*;
-use crate::model::{is_required_field, uses_builder};
+use crate::model::{is_required_field, uses_builder, EnumValue};
+
+fn views<'a, V>(variants: &'a [V]) -> Vec<VariantView<'a>>
+where
+    VariantView<'a>: From<&'a V>,
+{
+    variants.iter().map(VariantView::from).collect()
+}
 
 pub(crate) fn kind_name(kind: &TypeKind) -> &'static str {
     match kind {
@@ -16,14 +23,6 @@ pub(crate) fn kind_name(kind: &TypeKind) -> &'static str {
 
 pub(crate) fn is_option(ty: &TypeRef) -> bool {
     matches!(ty, TypeRef::Option(_))
-}
-
-/// The type without its outer `Option`.
-pub(crate) fn strip_option(ty: &TypeRef) -> &TypeRef {
-    match ty {
-        TypeRef::Option(inner) => inner,
-        other => other,
-    }
 }
 
 pub(crate) fn type_changes(old: &TypeDef, new: &TypeDef, out: &mut Changes) {
@@ -41,108 +40,11 @@ pub(crate) fn type_changes(old: &TypeDef, new: &TypeDef, out: &mut Changes) {
             TypeKind::Struct { fields: old_fields, additional: old_additional },
             TypeKind::Struct { fields: new_fields, additional: new_additional },
         ) => {
-            constructor_style_changes(name, old_fields, new_fields, out);
-            for old_field in old_fields {
-                match new_fields.iter().find(|f| f.rust_name == old_field.rust_name) {
-                    Some(new_field) => field_changes(new, (old_fields, new_fields), old_field, new_field, out),
-                    None => out.push(
-                        ChangeKind::FieldRemoved,
-                        &format!("{name}.{}", old_field.rust_name),
-                        format!("field removed (`{}: {}`)", old_field.rust_name, type_text(&old_field.ty)),
-                        Class::Breaking,
-                    ),
-                }
-            }
-            for new_field in new_fields {
-                if !old_fields.iter().any(|f| f.rust_name == new_field.rust_name) {
-                    field_added(new, new_fields, new_field, out);
-                }
-            }
-            if !uses_builder(old_fields) && !uses_builder(new_fields) {
-                if let Some(description) = reordered(&constructor_args(old_fields), &constructor_args(new_fields)) {
-                    out.push(
-                        ChangeKind::ConstructorReordered,
-                        name,
-                        format!("arguments of `{name}::new` reordered: {description}"),
-                        Class::Breaking,
-                    );
-                }
-            }
-            let all_optional = |fields: &[Field]| fields.iter().all(|f| is_option(&f.ty));
-            let (old_default, new_default) = (all_optional(old_fields), all_optional(new_fields));
-            if old_default != new_default {
-                let (description, class) = if new_default {
-                    ("now implements `Default` (every field is optional)".to_string(), Class::Compatible)
-                } else {
-                    (format!("no longer implements `Default`: `{name}::default()` stops compiling"), Class::Breaking)
-                };
-                out.push(ChangeKind::TypeDefaultChanged, name, description, class);
-            }
-            match (old_additional, new_additional) {
-                (None, None) => {}
-                (Some(ty), None) => out.push(
-                    ChangeKind::AdditionalPropertiesChanged,
-                    name,
-                    format!("`additional_properties: Map<{}>` removed", type_text(ty)),
-                    Class::Breaking,
-                ),
-                (None, Some(ty)) => out.push(
-                    ChangeKind::AdditionalPropertiesChanged,
-                    name,
-                    format!("`additional_properties: Map<{}>` added", type_text(ty)),
-                    // Every struct is `#[non_exhaustive]`: no struct literal to break.
-                    Class::Compatible,
-                ),
-                (Some(old_ty), Some(new_ty)) if old_ty != new_ty => out.push(
-                    ChangeKind::AdditionalPropertiesChanged,
-                    name,
-                    format!(
-                        "`additional_properties` changed from `Map<{}>` to `Map<{}>`",
-                        type_text(old_ty),
-                        type_text(new_ty)
-                    ),
-                    Class::Breaking,
-                ),
-                _ => {}
-            }
+            struct_changes(new, (old_fields, new_fields), out);
+            additional_changes(name, old_additional.as_ref(), new_additional.as_ref(), out);
         }
         (TypeKind::Enum { values: old_values }, TypeKind::Enum { values: new_values }) => {
-            for old_value in old_values {
-                match new_values.iter().find(|v| v.wire == old_value.wire) {
-                    None => out.push(
-                        ChangeKind::EnumValueRemoved,
-                        name,
-                        format!(
-                            "value {:?} removed: variant `{name}::{}` is gone",
-                            old_value.wire, old_value.rust_name
-                        ),
-                        Class::Breaking,
-                    ),
-                    Some(new_value) if new_value.rust_name != old_value.rust_name => out.push(
-                        ChangeKind::EnumValueRenamed,
-                        name,
-                        format!(
-                            "variant for {:?} renamed from `{}` to `{}`",
-                            old_value.wire, old_value.rust_name, new_value.rust_name
-                        ),
-                        Class::Breaking,
-                    ),
-                    Some(_) => {}
-                }
-            }
-            for new_value in new_values {
-                if !old_values.iter().any(|v| v.wire == new_value.wire) {
-                    out.push(
-                        ChangeKind::EnumValueAdded,
-                        name,
-                        format!(
-                            "value {:?} added: variant `{name}::{}` (the enum is non-exhaustive)",
-                            new_value.wire, new_value.rust_name
-                        ),
-                        Class::Compatible,
-                    );
-                }
-            }
+            enum_value_changes(name, old_values, new_values, out);
         }
         (
             TypeKind::Union { variants: old_variants, discriminator: old_discriminator },
@@ -157,10 +59,10 @@ pub(crate) fn type_changes(old: &TypeDef, new: &TypeDef, out: &mut Changes) {
                     Class::Compatible,
                 );
             }
-            variant_changes(name, old_variants, new_variants, false, out);
+            variant_changes(name, &views(old_variants), &views(new_variants), false, out);
         }
         (TypeKind::Responses { variants: old_variants }, TypeKind::Responses { variants: new_variants }) => {
-            variant_changes(name, old_variants, new_variants, true, out);
+            variant_changes(name, &views(old_variants), &views(new_variants), true, out);
         }
         (TypeKind::Alias(old_target), TypeKind::Alias(new_target)) => {
             if old_target != new_target {
@@ -178,6 +80,117 @@ pub(crate) fn type_changes(old: &TypeDef, new: &TypeDef, out: &mut Changes) {
             format!("changed from {} to {}", kind_name(old_kind), kind_name(new_kind)),
             Class::Breaking,
         ),
+    }
+}
+
+/// Fields removed, added and changed, and what follows for the constructor
+/// and `Default`.
+fn struct_changes(new: &TypeDef, (old_fields, new_fields): (&[Field], &[Field]), out: &mut Changes) {
+    let name = new.name.as_str();
+    constructor_style_changes(name, old_fields, new_fields, out);
+    for old_field in old_fields {
+        match new_fields.iter().find(|f| f.rust_name == old_field.rust_name) {
+            Some(new_field) => field_changes(new, (old_fields, new_fields), old_field, new_field, out),
+            None => out.push(
+                ChangeKind::FieldRemoved,
+                &format!("{name}.{}", old_field.rust_name),
+                format!("field removed (`{}: {}`)", old_field.rust_name, type_text(&old_field.ty)),
+                Class::Breaking,
+            ),
+        }
+    }
+    for new_field in new_fields {
+        if !old_fields.iter().any(|f| f.rust_name == new_field.rust_name) {
+            field_added(new, new_fields, new_field, out);
+        }
+    }
+    if !uses_builder(old_fields) && !uses_builder(new_fields) {
+        if let Some(description) = reordered(&constructor_args(old_fields), &constructor_args(new_fields)) {
+            out.push(
+                ChangeKind::ConstructorReordered,
+                name,
+                format!("arguments of `{name}::new` reordered: {description}"),
+                Class::Breaking,
+            );
+        }
+    }
+    let all_optional = |fields: &[Field]| fields.iter().all(|f| is_option(&f.ty));
+    let (old_default, new_default) = (all_optional(old_fields), all_optional(new_fields));
+    if old_default != new_default {
+        let (description, class) = if new_default {
+            ("now implements `Default` (every field is optional)".to_string(), Class::Compatible)
+        } else {
+            (format!("no longer implements `Default`: `{name}::default()` stops compiling"), Class::Breaking)
+        };
+        out.push(ChangeKind::TypeDefaultChanged, name, description, class);
+    }
+}
+
+/// The typed map of `additionalProperties` added, removed or retyped.
+fn additional_changes(name: &str, old: Option<&TypeRef>, new: Option<&TypeRef>, out: &mut Changes) {
+    match (old, new) {
+        (None, None) => {}
+        (Some(ty), None) => out.push(
+            ChangeKind::AdditionalPropertiesChanged,
+            name,
+            format!("`additional_properties: Map<{}>` removed", type_text(ty)),
+            Class::Breaking,
+        ),
+        (None, Some(ty)) => out.push(
+            ChangeKind::AdditionalPropertiesChanged,
+            name,
+            format!("`additional_properties: Map<{}>` added", type_text(ty)),
+            // Every struct is `#[non_exhaustive]`: no struct literal to break.
+            Class::Compatible,
+        ),
+        (Some(old_ty), Some(new_ty)) if old_ty != new_ty => out.push(
+            ChangeKind::AdditionalPropertiesChanged,
+            name,
+            format!(
+                "`additional_properties` changed from `Map<{}>` to `Map<{}>`",
+                type_text(old_ty),
+                type_text(new_ty)
+            ),
+            Class::Breaking,
+        ),
+        _ => {}
+    }
+}
+
+/// Values of an open string enum, matched by wire value.
+fn enum_value_changes(name: &str, old_values: &[EnumValue], new_values: &[EnumValue], out: &mut Changes) {
+    for old_value in old_values {
+        match new_values.iter().find(|v| v.wire == old_value.wire) {
+            None => out.push(
+                ChangeKind::EnumValueRemoved,
+                name,
+                format!("value {:?} removed: variant `{name}::{}` is gone", old_value.wire, old_value.rust_name),
+                Class::Breaking,
+            ),
+            Some(new_value) if new_value.rust_name != old_value.rust_name => out.push(
+                ChangeKind::EnumValueRenamed,
+                name,
+                format!(
+                    "variant for {:?} renamed from `{}` to `{}`",
+                    old_value.wire, old_value.rust_name, new_value.rust_name
+                ),
+                Class::Breaking,
+            ),
+            Some(_) => {}
+        }
+    }
+    for new_value in new_values {
+        if !old_values.iter().any(|v| v.wire == new_value.wire) {
+            out.push(
+                ChangeKind::EnumValueAdded,
+                name,
+                format!(
+                    "value {:?} added: variant `{name}::{}` (the enum is non-exhaustive)",
+                    new_value.wire, new_value.rust_name
+                ),
+                Class::Compatible,
+            );
+        }
     }
 }
 
@@ -253,9 +266,10 @@ pub(crate) fn field_added(def: &TypeDef, fields: &[Field], field: &Field, out: &
 }
 
 /// `fields`: the struct's old and new fields (which decide how it is constructed).
+// Long: a list of independent checks on one field, each one push.
 pub(crate) fn field_changes(def: &TypeDef, fields: (&[Field], &[Field]), old: &Field, new: &Field, out: &mut Changes) {
     let subject = format!("{}.{}", def.name, new.rust_name);
-    let (old_inner, new_inner) = (strip_option(&old.ty), strip_option(&new.ty));
+    let (old_inner, new_inner) = (old.ty.non_optional(), new.ty.non_optional());
     if old_inner != new_inner {
         out.push(
             ChangeKind::FieldRetyped,
@@ -320,16 +334,15 @@ pub(crate) fn field_changes(def: &TypeDef, fields: (&[Field], &[Field]), old: &F
         };
         out.push(ChangeKind::FieldReadOnlyChanged, &subject, description, class);
     }
-    // Allowed values of a named enum are reported on the enum itself.
-    let allowed_changed = old.allowed != new.allowed && !matches!(new_inner, TypeRef::Named(_));
-    if old.constraints != new.constraints || allowed_changed {
+    // A string enum's values are reported on the enum type itself.
+    if old.constraints != new.constraints {
         out.push(
             ChangeKind::FieldConstraintsChanged,
             &subject,
             format!(
                 "validation changed from {} to {}",
-                constraints_text(&old.constraints, &old.allowed),
-                constraints_text(&new.constraints, &new.allowed)
+                constraints_text(&old.constraints),
+                constraints_text(&new.constraints)
             ),
             Class::Compatible,
         );
@@ -344,8 +357,8 @@ pub(crate) fn field_changes(def: &TypeDef, fields: (&[Field], &[Field]), old: &F
     }
 }
 
-/// `{minLength 1, maxLength 10}`, `{one of a, b}` or `{none}`.
-pub(crate) fn constraints_text(constraints: &Constraints, allowed: &[String]) -> String {
+/// `{minLength 1, maxLength 10}` or `{none}`.
+pub(crate) fn constraints_text(constraints: &Constraints) -> String {
     let bound = |name: &str, value: Option<(f64, bool)>| {
         value.map(|(v, exclusive)| format!("{name}{} {v}", if exclusive { " (exclusive)" } else { "" }))
     };
@@ -357,7 +370,6 @@ pub(crate) fn constraints_text(constraints: &Constraints, allowed: &[String]) ->
         constraints.min_items.map(|v| format!("minItems {v}")),
         constraints.max_items.map(|v| format!("maxItems {v}")),
         constraints.pattern.as_ref().map(|v| format!("pattern `{v}`")),
-        (!allowed.is_empty()).then(|| format!("one of {}", allowed.join(", "))),
     ]
     .into_iter()
     .flatten()
@@ -369,18 +381,53 @@ pub(crate) fn constraints_text(constraints: &Constraints, allowed: &[String]) ->
     }
 }
 
-/// `Cat(Cat)`, or `NoContent` for a success enum's body-less status.
-pub(crate) fn variant_text(variant: &Variant, success_enum: bool) -> String {
-    if success_enum && variant.ty == TypeRef::Option(Box::new(TypeRef::Json)) {
-        variant.rust_name.clone()
-    } else {
-        format!("{}({})", variant.rust_name, type_text(&variant.ty))
+/// What the comparison of variants reads of a union's variant or a success
+/// enum's: its name, its payload (none for a body-less status) and the
+/// discriminator values or statuses that select it.
+pub(crate) struct VariantView<'a> {
+    rust_name: &'a str,
+    payload: Option<&'a TypeRef>,
+    tags: &'a [String],
+}
+
+impl<'a> From<&'a Variant> for VariantView<'a> {
+    fn from(variant: &'a Variant) -> Self {
+        VariantView { rust_name: &variant.rust_name, payload: Some(&variant.ty), tags: &variant.tags }
     }
+}
+
+impl<'a> From<&'a SuccessVariant> for VariantView<'a> {
+    fn from(variant: &'a SuccessVariant) -> Self {
+        VariantView {
+            rust_name: &variant.rust_name,
+            payload: variant.body.as_ref(),
+            tags: std::slice::from_ref(&variant.status),
+        }
+    }
+}
+
+/// `Cat(Cat)`, or `NoContent` for a success enum's body-less status.
+fn variant_text(variant: &VariantView) -> String {
+    match variant.payload {
+        Some(ty) => format!("{}({})", variant.rust_name, type_text(ty)),
+        None => variant.rust_name.to_string(),
+    }
+}
+
+/// A payload's type, `()` for none.
+fn payload_text(payload: Option<&TypeRef>) -> String {
+    payload.map_or_else(|| "()".to_string(), type_text)
 }
 
 /// Variants of a union (exhaustive: a new variant breaks `match`) or of a
 /// success enum (`#[non_exhaustive]`), matched by Rust name.
-pub(crate) fn variant_changes(name: &str, old: &[Variant], new: &[Variant], success_enum: bool, out: &mut Changes) {
+pub(crate) fn variant_changes(
+    name: &str,
+    old: &[VariantView],
+    new: &[VariantView],
+    success_enum: bool,
+    out: &mut Changes,
+) {
     let (added_class, tags_label) =
         if success_enum { (Class::Compatible, "statuses") } else { (Class::Breaking, "discriminator values") };
     for old_variant in old {
@@ -388,20 +435,20 @@ pub(crate) fn variant_changes(name: &str, old: &[Variant], new: &[Variant], succ
             out.push(
                 ChangeKind::VariantRemoved,
                 name,
-                format!("variant `{}` removed", variant_text(old_variant, success_enum)),
+                format!("variant `{}` removed", variant_text(old_variant)),
                 Class::Breaking,
             );
             continue;
         };
-        if old_variant.ty != new_variant.ty {
+        if old_variant.payload != new_variant.payload {
             out.push(
                 ChangeKind::VariantRetyped,
                 name,
                 format!(
                     "variant `{}` payload changed from `{}` to `{}`",
                     new_variant.rust_name,
-                    type_text(&old_variant.ty),
-                    type_text(&new_variant.ty)
+                    payload_text(old_variant.payload),
+                    payload_text(new_variant.payload)
                 ),
                 Class::Breaking,
             );
@@ -429,7 +476,7 @@ pub(crate) fn variant_changes(name: &str, old: &[Variant], new: &[Variant], succ
             out.push(
                 ChangeKind::VariantAdded,
                 name,
-                format!("variant `{}` added{note}", variant_text(new_variant, success_enum)),
+                format!("variant `{}` added{note}", variant_text(new_variant)),
                 added_class,
             );
         }

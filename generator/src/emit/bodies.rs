@@ -84,6 +84,7 @@ pub fn encode(body: &RequestBody, value: &TokenStream) -> Option<TokenStream> {
 ///     pub fn to_multipart(&self) -> Result<crate::runtime::Multipart, crate::runtime::Error>
 /// }
 /// ```
+// Long: one template of the form struct, its constructor or builder, setters and `to_multipart`.
 pub fn form_item(api: &Api, op: &Operation) -> Option<TokenStream> {
     let form = op.form()?;
     let name = format_ident!("{}", form.name);

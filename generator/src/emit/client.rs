@@ -73,6 +73,7 @@ fn api_key_setters(api: &Api) -> Vec<(TokenStream, TokenStream)> {
 /// pub trait ClientBuilderExt { fn consumer_context(self, …) -> Self; }   // x-client-default params,
 /// impl ClientBuilderExt for crate::runtime::ClientBuilder<Client> { … }  // implemented on the runtime's builder
 /// ```
+// Long: one template of the client's items; the docs and parts it interpolates are computed just above it.
 pub fn client_items(api: &Api) -> TokenStream {
     let base_url = api.default_base_url.clone().unwrap_or_default();
     let base_url_doc = match &api.default_base_url {

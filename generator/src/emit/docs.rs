@@ -116,6 +116,7 @@ fn expand_tabs(line: &str) -> String {
 
 /// The HTML tags spec prose uses for layout, rewritten as markdown. Tags it
 /// does not know are left for [`escape_inline`] to show as text.
+// Long: one scanner; the states it carries (`<pre>`, `<code>`, an open link) are shared by every tag's case.
 fn html_to_markdown(text: &str) -> String {
     if !text.contains('<') {
         return text.to_string();

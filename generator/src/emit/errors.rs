@@ -90,6 +90,7 @@ fn payload(case: &ResponseCase) -> Option<TokenStream> {
 }
 
 /// The operation's error enum and its `OperationError` impl.
+// Long: the enum and its `OperationError` impl are one template over the same per-case arms.
 pub fn error_enum(op: &Operation) -> TokenStream {
     let name = format_ident!("{}", op.error_name);
     let method = &op.method_name;

@@ -4,8 +4,7 @@
 //! exactly what it was before features existed.
 
 use proc_macro2::TokenStream;
-use quote::{quote, ToTokens};
-use syn::parse::Parser;
+use quote::quote;
 
 use crate::model::features::FeaturePlan;
 
@@ -25,59 +24,15 @@ pub fn tag_module_cfg(plan: &FeaturePlan, module: &str) -> Option<TokenStream> {
     cfg_attribute(&[feature.as_str()])
 }
 
-/// Gates the items of type `name` (the type and its impls) on the features
-/// that need it; a type every build needs stays ungated.
-pub fn gate_type(plan: &FeaturePlan, name: &str, items: TokenStream) -> TokenStream {
-    let features = plan.gates.get(name).and_then(|gate| plan.features_of(gate));
-    match features.and_then(|features| cfg_attribute(&features)) {
-        Some(attribute) => gate_items(items, &attribute),
-        None => items,
-    }
-}
+/// The `#[cfg]` attribute an item carries; `None` when it is not gated.
+/// Item emitters put it on each item they write, after its doc comments.
+pub type Cfg<'a> = Option<&'a TokenStream>;
 
-/// Puts `attribute` on every item of `tokens`, after the item's doc comments.
-///
-/// ```text
-/// /// A pet.                           /// A pet.
-/// pub struct Pet { … }          →      #[cfg(feature = "pets")]
-/// impl Pet { … }                       pub struct Pet { … }
-///                                      #[cfg(feature = "pets")]
-///                                      impl Pet { … }
-/// ```
-pub fn gate_items(tokens: TokenStream, attribute: &TokenStream) -> TokenStream {
-    let Ok(mut file) = syn::parse2::<syn::File>(tokens.clone()) else {
-        // Unparsable tokens fail later, in formatting, with a located error.
-        return tokens;
-    };
-    for item in &mut file.items {
-        let Some(attrs) = item_attributes(item) else { continue };
-        let Ok(parsed) = syn::Attribute::parse_outer.parse2(attribute.clone()) else { return tokens };
-        let after_docs = attrs.iter().take_while(|a| a.path().is_ident("doc")).count();
-        attrs.splice(after_docs..after_docs, parsed);
-    }
-    file.items.iter().map(ToTokens::to_token_stream).collect()
-}
-
-fn item_attributes(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
-    use syn::Item;
-    Some(match item {
-        Item::Const(i) => &mut i.attrs,
-        Item::Enum(i) => &mut i.attrs,
-        Item::ExternCrate(i) => &mut i.attrs,
-        Item::Fn(i) => &mut i.attrs,
-        Item::ForeignMod(i) => &mut i.attrs,
-        Item::Impl(i) => &mut i.attrs,
-        Item::Macro(i) => &mut i.attrs,
-        Item::Mod(i) => &mut i.attrs,
-        Item::Static(i) => &mut i.attrs,
-        Item::Struct(i) => &mut i.attrs,
-        Item::Trait(i) => &mut i.attrs,
-        Item::TraitAlias(i) => &mut i.attrs,
-        Item::Type(i) => &mut i.attrs,
-        Item::Union(i) => &mut i.attrs,
-        Item::Use(i) => &mut i.attrs,
-        _ => return None,
-    })
+/// The attribute of the items of type `name` (the type and its impls): the
+/// features that need it; `None` for a type every build needs.
+pub fn type_gate(plan: &FeaturePlan, name: &str) -> Option<TokenStream> {
+    let features = plan.gates.get(name).and_then(|gate| plan.features_of(gate))?;
+    cfg_attribute(&features)
 }
 
 /// A TOML array of strings, one per line when long.
@@ -130,6 +85,7 @@ pub fn module_features(plan: &FeaturePlan, title: &str) -> String {
 mod tests {
     use super::*;
     use crate::model::features::TagFeatures;
+    use crate::model::TypeKind;
     use crate::{generate_str_with, Layout, Options};
 
     const SPEC: &str = "openapi: 3.0.3
@@ -178,6 +134,76 @@ components:
         let manifest = &files["Cargo.toml"];
         assert!(manifest.contains("default = [\"full\", \"rustls\", \"tracing\"]"), "{manifest}");
         assert!(manifest.contains("full = [\"a\", \"b\"]\na = []\nb = []\n"), "{manifest}");
+    }
+
+    /// A type of every kind and every impl an emitter writes beside it: a
+    /// struct with a builder, `validate()` and a redacting `Debug`; an enum;
+    /// a tagged union (its `From` impls) and a guarded one; an alias; a
+    /// success enum.
+    const EVERY_KIND: &str = "openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /a:
+    post:
+      operationId: postA
+      tags: [a]
+      requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/Login'}}}}
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}}}
+        '201': {description: made, content: {text/plain: {schema: {type: string}}}}
+        '204': {description: none}
+components:
+  schemas:
+    Login:
+      type: object
+      required: [a, b, c, password]
+      properties:
+        a: {type: string, maxLength: 8}
+        b: {type: string}
+        c: {type: string}
+        password: {type: string, format: password}
+    Cat: {type: object, required: [kind], properties: {kind: {type: string}}}
+    Dog: {type: object, required: [kind], properties: {kind: {type: string}}}
+    Pet:
+      oneOf: [{$ref: '#/components/schemas/Cat'}, {$ref: '#/components/schemas/Dog'}]
+      discriminator: {propertyName: kind}
+    Range: {type: object, required: [type], properties: {type: {type: string, enum: [range]}, lo: {type: integer}}}
+    Filter: {oneOf: [{$ref: '#/components/schemas/Range'}, {type: string}]}
+    Names: {type: array, items: {type: string}}
+";
+
+    /// Each emitter puts the gate on every item it writes: nothing in the
+    /// types file of a crate whose every type is gated is left without one.
+    #[test]
+    fn every_item_of_a_gated_type_carries_the_gate() {
+        let options = Options {
+            layout: Layout::Standalone { crate_name: "t".into(), runtime: crate::RuntimeSource::Vendored },
+            preamble: "// test".into(),
+        };
+        let output =
+            generate_str_with(EVERY_KIND, "t.yaml", &options, TagFeatures::On).unwrap_or_else(|e| panic!("{e}"));
+        let kinds: Vec<&str> = output
+            .api
+            .types
+            .values()
+            .map(|def| match def.kind {
+                TypeKind::Struct { .. } => "struct",
+                TypeKind::Enum { .. } => "enum",
+                TypeKind::Union { .. } => "union",
+                TypeKind::Alias(_) => "alias",
+                TypeKind::Responses { .. } => "success enum",
+            })
+            .collect();
+        for kind in ["struct", "enum", "union", "alias", "success enum"] {
+            assert!(kinds.contains(&kind), "no {kind} in {kinds:?}");
+        }
+        let types = &output.files["src/types.rs"];
+        let file = syn::parse_file(types).unwrap_or_else(|e| panic!("{e}"));
+        assert!(file.items.len() > 20, "{types}");
+        for item in &file.items {
+            let text = quote::ToTokens::to_token_stream(item).to_string();
+            assert!(text.contains("# [cfg (feature ="), "ungated: {text}");
+        }
     }
 
     #[test]

@@ -224,11 +224,8 @@ fn piece_tokens(api: &Api, layout: &Layout, plan: Option<&FeaturePlan>, piece: &
         }
         Piece::Types(range) => {
             let items = api.types.values().skip(range.start).take(range.len()).map(|def| {
-                let item = types::type_item(api, def);
-                match plan {
-                    Some(plan) => features::gate_type(plan, &def.name, item),
-                    None => item,
-                }
+                let gate = plan.and_then(|plan| features::type_gate(plan, &def.name));
+                types::type_item(api, def, gate.as_ref())
             });
             quote! { #( #items )* }
         }

@@ -11,7 +11,7 @@
 
 use indexmap::IndexMap;
 
-use crate::model::{Api, TypeKind, TypeRef};
+use crate::model::Api;
 
 /// Type hops beyond which the default limit (128) may be reached: each hop
 /// costs about five levels (`Option<Vec<T>>`, the vector's buffer, the
@@ -34,19 +34,9 @@ pub fn nesting_bound(api: &Api) -> usize {
         .types
         .values()
         .map(|def| {
-            let mut out = Vec::new();
-            let mut add = |ty: &TypeRef| named_in(ty, &mut |name| out.extend(names.get(name).copied()));
-            match &def.kind {
-                TypeKind::Struct { fields, additional } => {
-                    fields.iter().for_each(|f| add(&f.ty));
-                    additional.iter().for_each(&mut add);
-                }
-                TypeKind::Union { variants, .. } | TypeKind::Responses { variants } => {
-                    variants.iter().for_each(|v| add(&v.ty));
-                }
-                TypeKind::Alias(target) => add(target),
-                TypeKind::Enum { .. } => {}
-            }
+            let mut mentioned = Vec::new();
+            def.kind.type_refs().into_iter().for_each(|ty| ty.names(&mut mentioned));
+            let mut out: Vec<usize> = mentioned.into_iter().filter_map(|name| names.get(name).copied()).collect();
             out.sort_unstable();
             out.dedup();
             out
@@ -72,14 +62,6 @@ pub fn nesting_bound(api: &Api) -> usize {
         longest[c] = size[c] + below;
     }
     longest.into_iter().max().unwrap_or(0)
-}
-
-/// Calls `f` with each named type `ty` mentions.
-fn named_in(ty: &TypeRef, f: &mut dyn FnMut(&str)) {
-    match ty {
-        TypeRef::Named(name) => f(name),
-        other => other.children().iter().for_each(|child| named_in(child, f)),
-    }
 }
 
 /// Tarjan's strongly connected components (iterative): the component of each

@@ -8,7 +8,7 @@ use super::docs::{doc_attrs, doc_from_parts};
 use super::param_text::{is_styled, path_text, style_tokens, value_text};
 use super::rust_type::{ident, rust_type, Position, Scope};
 use crate::model::{
-    Api, BodyEncoding, FieldHop, IntWidth, Operation, PaginationStyle, Param, ParamLocation, ResponseCase,
+    Api, BodyEncoding, FieldHop, IntWidth, Operation, PaginationStyle, Param, ParamLocation, RequestBody, ResponseCase,
     ResponseKind, TypeKind, TypeRef,
 };
 
@@ -103,25 +103,8 @@ fn builder_item(api: &Api, op: &Operation) -> TokenStream {
     let method = &op.method_name;
     let doc =
         format!(" The request of [`Client::{method}`](super::Client::{method}): set optional inputs, then `send()`.");
-    let mut fields = Vec::new();
-    for param in arguments(op) {
-        let name = ident(&param.rust_name);
-        let ty = param_type(param);
-        fields.push(quote! { #name: #ty });
-    }
-    for param in optional_params(op) {
-        let name = ident(&param.rust_name);
-        let ty = param_type(param);
-        fields.push(quote! { #name: ::std::option::Option<#ty> });
-    }
-    if let Some(body) = &op.body {
-        let ty = super::bodies::body_type(body);
-        fields.push(if body.required {
-            quote! { body: #ty }
-        } else {
-            quote! { body: ::std::option::Option<#ty> }
-        });
-    }
+    let fields = builder_fields(op);
+    let call_option_setters = call_option_setters();
     let setters = optional_params(op).map(setter);
     let body_setter = op.body.as_ref().filter(|b| !b.required).map(|body| {
         let (ty, init) = super::bodies::body_argument(body);
@@ -133,13 +116,8 @@ fn builder_item(api: &Api, op: &Operation) -> TokenStream {
             }
         }
     });
-    let (output, decode) = success_output(api, op);
-    let redirects_succeed = op.responses.success.iter().any(|case| case.status.starts_with('3'));
-    let is_success = if redirects_succeed {
-        quote! { raw.status.is_redirection() }
-    } else {
-        quote! { raw.status.is_success() }
-    };
+    let (output, decode) = success_output(op);
+    let is_success = success_check(op, quote! { raw.status });
     let request = build_request(api, op);
     // Every non-success response becomes `Error<{Op}Error>`: the
     // documented case (typed body decoded within the body cap) or `Other`.
@@ -160,38 +138,7 @@ fn builder_item(api: &Api, op: &Operation) -> TokenStream {
         impl #builder {
             #( #setters )*
             #body_setter
-
-            /// Bounds the whole call: every attempt and the backoff between
-            /// them (the client's default bounds each attempt only).
-            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-                self.options = self.options.call_timeout(timeout);
-                self
-            }
-
-            /// Bounds each attempt of this call, instead of the client's timeout.
-            pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-                self.options = self.options.timeout(timeout);
-                self
-            }
-
-            /// Retries this call under `policy` instead of the client's.
-            pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-                self.options = self.options.retry(policy);
-                self
-            }
-
-            /// Adds a header to this call, beside the client's default headers
-            /// (replacing one of the same name).
-            pub fn header(mut self, name: impl ::std::convert::Into<::std::string::String>, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-                self.options = self.options.header(name, value);
-                self
-            }
-
-            /// Replaces this call's options (timeouts, retry policy, headers) at once.
-            pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
-                self.options = options;
-                self
-            }
+            #call_option_setters
 
             /// Sends the request and decodes the documented success body.
             pub async fn send(self) -> ::std::result::Result<#output, crate::runtime::Error<#error_ty>> {
@@ -212,6 +159,68 @@ fn builder_item(api: &Api, op: &Operation) -> TokenStream {
             #pagination
 
             #streaming
+        }
+    }
+}
+
+/// The builder's fields: required parameters, optional ones (`Option`), the body.
+fn builder_fields(op: &Operation) -> Vec<TokenStream> {
+    let mut fields = Vec::new();
+    for param in arguments(op) {
+        let name = ident(&param.rust_name);
+        let ty = param_type(param);
+        fields.push(quote! { #name: #ty });
+    }
+    for param in optional_params(op) {
+        let name = ident(&param.rust_name);
+        let ty = param_type(param);
+        fields.push(quote! { #name: ::std::option::Option<#ty> });
+    }
+    if let Some(body) = &op.body {
+        let ty = super::bodies::body_type(body);
+        fields.push(if body.required {
+            quote! { body: #ty }
+        } else {
+            quote! { body: ::std::option::Option<#ty> }
+        });
+    }
+    fields
+}
+
+/// The setters of this call's `CallOptions`, the same on every builder
+/// (`naming::builder_setter_name` keeps parameters off their names).
+fn call_option_setters() -> TokenStream {
+    quote! {
+        /// Bounds the whole call: every attempt and the backoff between
+        /// them (the client's default bounds each attempt only).
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options = self.options.call_timeout(timeout);
+            self
+        }
+
+        /// Bounds each attempt of this call, instead of the client's timeout.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options = self.options.timeout(timeout);
+            self
+        }
+
+        /// Retries this call under `policy` instead of the client's.
+        pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+            self.options = self.options.retry(policy);
+            self
+        }
+
+        /// Adds a header to this call, beside the client's default headers
+        /// (replacing one of the same name).
+        pub fn header(mut self, name: impl ::std::convert::Into<::std::string::String>, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+            self.options = self.options.header(name, value);
+            self
+        }
+
+        /// Replaces this call's options (timeouts, retry policy, headers) at once.
+        pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
+            self.options = options;
+            self
         }
     }
 }
@@ -254,129 +263,9 @@ fn build_request(api: &Api, op: &Operation) -> TokenStream {
     let template = &op.path;
     let method = format_ident!("{}", op.http_method);
     let path = path_expression(api, op);
-    let mut statements = Vec::new();
-    for param in &op.params {
-        let name = ident(&param.rust_name);
-        let wire = &param.wire_name;
-        match param.location {
-            ParamLocation::Path => {}
-            _ if is_styled(api, param) => {
-                let style = style_tokens(param.style);
-                let explode = param.explode;
-                // request.query_encoded(crate::runtime::__private::query_param("filter", value, ParamStyle::DeepObject, true));
-                // request.header("X-Color", crate::runtime::__private::header_param(value, false));
-                // request.header("cookie", ["color", "=", &crate::runtime::__private::cookie_param(value)].concat());
-                let send = match param.location {
-                    ParamLocation::Query => quote! {
-                        request.query_encoded(crate::runtime::__private::query_param(#wire, value, #style, #explode));
-                    },
-                    ParamLocation::Header => {
-                        quote! { request.header(#wire, crate::runtime::__private::header_param(value, #explode)); }
-                    }
-                    _ => quote! {
-                        request.header("cookie", [#wire, "=", &crate::runtime::__private::cookie_param(value)].concat());
-                    },
-                };
-                statements.push(if param.required {
-                    quote! { { let value = &self.#name; #send } }
-                } else {
-                    quote! { if let ::std::option::Option::Some(value) = &self.#name { #send } }
-                });
-            }
-            ParamLocation::Query => {
-                let push = |value: TokenStream| -> TokenStream {
-                    if let TypeRef::Vec(item) = &param.ty {
-                        let item_text = value_text(api, item, quote! { item });
-                        if param.explode {
-                            quote! { for item in #value { request.query(#wire, #item_text); } }
-                        } else {
-                            quote! {
-                                let joined: ::std::vec::Vec<::std::string::String> = #value.iter().map(|item| #item_text.to_string()).collect();
-                                request.query(#wire, joined.join(","));
-                            }
-                        }
-                    } else {
-                        let text = value_text(api, &param.ty, value);
-                        quote! { request.query(#wire, #text); }
-                    }
-                };
-                if param.required {
-                    // Bound to `value` like optional ones: `&self.x` in a generic
-                    // argument trips clippy's `needless_borrows_for_generic_args`.
-                    let inner = push(quote! { value });
-                    statements.push(quote! { { let value = &self.#name; #inner } });
-                } else {
-                    let inner = push(quote! { value });
-                    statements.push(quote! { if let ::std::option::Option::Some(value) = &self.#name { #inner } });
-                }
-            }
-            ParamLocation::Header | ParamLocation::Cookie => {
-                let send = |value: TokenStream| -> TokenStream {
-                    let text = if let TypeRef::Vec(item) = &param.ty {
-                        let item_text = value_text(api, item, quote! { item });
-                        quote! { #value.iter().map(|item| #item_text.to_string()).collect::<::std::vec::Vec<_>>().join(",") }
-                    } else {
-                        value_text(api, &param.ty, value)
-                    };
-                    if param.location == ParamLocation::Cookie {
-                        quote! { request.header("cookie", [#wire, "=", &#text.to_string()].concat()); }
-                    } else {
-                        quote! { request.header(#wire, #text); }
-                    }
-                };
-                if param.client_default {
-                    let text = send(quote! { value });
-                    let missing = param.required.then(|| {
-                        let setter = &api
-                            .client_params
-                            .iter()
-                            .find(|c| c.wire_name == param.wire_name)
-                            .map(|c| c.rust_name.clone())
-                            .unwrap_or_default();
-                        let rule = format!("required: set it once with `ClientBuilderExt::{setter}`");
-                        quote! {
-                            else {
-                                return ::std::result::Result::Err(crate::runtime::Error::invalid_request(#wire, #rule).into());
-                            }
-                        }
-                    });
-                    statements.push(quote! {
-                        if let ::std::option::Option::Some(value) = self.client.core.client_param(#wire) { #text } #missing
-                    });
-                } else if param.required {
-                    let inner = send(quote! { value });
-                    statements.push(quote! { { let value = &self.#name; #inner } });
-                } else {
-                    let inner = send(quote! { value });
-                    statements.push(quote! { if let ::std::option::Option::Some(value) = &self.#name { #inner } });
-                }
-            }
-        }
-    }
+    let mut statements: Vec<TokenStream> = op.params.iter().filter_map(|param| param_statement(api, param)).collect();
     statements.extend(validation(api, op));
-    if let Some(body) = &op.body {
-        let encode = |value: TokenStream| -> TokenStream {
-            match &body.encoding {
-                BodyEncoding::Json => quote! { crate::runtime::__private::Body::json(#value)? },
-                BodyEncoding::Form => quote! { crate::runtime::__private::Body::form(#value)? },
-                // `value` is a reference (`&self.body`, `body`): clone through the type, not the reference.
-                BodyEncoding::Text(content_type) => quote! {
-                    crate::runtime::__private::Body::Bytes { content_type: #content_type.into(), data: ::bytes::Bytes::from(::std::string::String::clone(#value)) }
-                },
-                // Uploads (bytes, files, streams) and multipart forms.
-                BodyEncoding::Bytes(_) | BodyEncoding::Multipart(_) => {
-                    super::bodies::encode(body, &value).unwrap_or_default()
-                }
-            }
-        };
-        statements.push(if body.required {
-            let encoded = encode(quote! { &self.body });
-            quote! { request.body = #encoded; }
-        } else {
-            let encoded = encode(quote! { body });
-            quote! { if let ::std::option::Option::Some(body) = &self.body { request.body = #encoded; } }
-        });
-    }
+    statements.extend(op.body.as_ref().map(body_statement));
     // request.security(&[&[SecurityScheme::Bearer], &[SecurityScheme::ApiKeyHeader("X-Key")]]);  // `&[]`: anonymous
     if let Some(alternatives) = &op.security {
         let alternatives = alternatives.iter().map(|all| {
@@ -401,13 +290,144 @@ fn build_request(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
+/// The statement adding `param` to `request` (query pair, header or
+/// cookie); `None` for a path parameter, which the path expression holds.
+fn param_statement(api: &Api, param: &Param) -> Option<TokenStream> {
+    let name = ident(&param.rust_name);
+    let wire = &param.wire_name;
+    Some(match param.location {
+        // In the path expression.
+        ParamLocation::Path => return None,
+        _ if is_styled(api, param) => styled_param_statement(param),
+        ParamLocation::Query => {
+            let push = |value: TokenStream| -> TokenStream {
+                if let TypeRef::Vec(item) = &param.ty {
+                    let item_text = value_text(api, item, quote! { item });
+                    if param.explode {
+                        quote! { for item in #value { request.query(#wire, #item_text); } }
+                    } else {
+                        quote! {
+                            let joined: ::std::vec::Vec<::std::string::String> = #value.iter().map(|item| #item_text.to_string()).collect();
+                            request.query(#wire, joined.join(","));
+                        }
+                    }
+                } else {
+                    let text = value_text(api, &param.ty, value);
+                    quote! { request.query(#wire, #text); }
+                }
+            };
+            // Bound to `value` like optional ones: `&self.x` in a generic
+            // argument trips clippy's `needless_borrows_for_generic_args`.
+            let inner = push(quote! { value });
+            if param.required {
+                quote! { { let value = &self.#name; #inner } }
+            } else {
+                quote! { if let ::std::option::Option::Some(value) = &self.#name { #inner } }
+            }
+        }
+        ParamLocation::Header | ParamLocation::Cookie => {
+            let send = |value: TokenStream| -> TokenStream {
+                let text = if let TypeRef::Vec(item) = &param.ty {
+                    let item_text = value_text(api, item, quote! { item });
+                    quote! { #value.iter().map(|item| #item_text.to_string()).collect::<::std::vec::Vec<_>>().join(",") }
+                } else {
+                    value_text(api, &param.ty, value)
+                };
+                if param.location == ParamLocation::Cookie {
+                    quote! { request.header("cookie", [#wire, "=", &#text.to_string()].concat()); }
+                } else {
+                    quote! { request.header(#wire, #text); }
+                }
+            };
+            if param.client_default {
+                let text = send(quote! { value });
+                let missing = param.required.then(|| {
+                    let setter = &api
+                        .client_params
+                        .iter()
+                        .find(|c| c.wire_name == param.wire_name)
+                        .map(|c| c.rust_name.clone())
+                        .unwrap_or_default();
+                    let rule = format!("required: set it once with `ClientBuilderExt::{setter}`");
+                    quote! {
+                        else {
+                            return ::std::result::Result::Err(crate::runtime::Error::invalid_request(#wire, #rule).into());
+                        }
+                    }
+                });
+                quote! {
+                    if let ::std::option::Option::Some(value) = self.client.core.client_param(#wire) { #text } #missing
+                }
+            } else if param.required {
+                let inner = send(quote! { value });
+                quote! { { let value = &self.#name; #inner } }
+            } else {
+                let inner = send(quote! { value });
+                quote! { if let ::std::option::Option::Some(value) = &self.#name { #inner } }
+            }
+        }
+    })
+}
+
+/// [`param_statement`] for a parameter the runtime's style writers serialize.
+fn styled_param_statement(param: &Param) -> TokenStream {
+    let name = ident(&param.rust_name);
+    let wire = &param.wire_name;
+    let style = style_tokens(param.style);
+    let explode = param.explode;
+    // request.query_encoded(crate::runtime::__private::query_param("filter", value, ParamStyle::DeepObject, true));
+    // request.header("X-Color", crate::runtime::__private::header_param(value, false));
+    // request.header("cookie", ["color", "=", &crate::runtime::__private::cookie_param(value)].concat());
+    let send = match param.location {
+        ParamLocation::Query => quote! {
+            request.query_encoded(crate::runtime::__private::query_param(#wire, value, #style, #explode));
+        },
+        ParamLocation::Header => {
+            quote! { request.header(#wire, crate::runtime::__private::header_param(value, #explode)); }
+        }
+        _ => quote! {
+            request.header("cookie", [#wire, "=", &crate::runtime::__private::cookie_param(value)].concat());
+        },
+    };
+    if param.required {
+        quote! { { let value = &self.#name; #send } }
+    } else {
+        quote! { if let ::std::option::Option::Some(value) = &self.#name { #send } }
+    }
+}
+
+/// `request.body = …;`: the body encoded as its media type says.
+fn body_statement(body: &RequestBody) -> TokenStream {
+    let encode = |value: TokenStream| -> TokenStream {
+        match &body.encoding {
+            BodyEncoding::Json => quote! { crate::runtime::__private::Body::json(#value)? },
+            BodyEncoding::Form => quote! { crate::runtime::__private::Body::form(#value)? },
+            // `value` is a reference (`&self.body`, `body`): clone through the type, not the reference.
+            BodyEncoding::Text(content_type) => quote! {
+                crate::runtime::__private::Body::Bytes { content_type: #content_type.into(), data: ::bytes::Bytes::from(::std::string::String::clone(#value)) }
+            },
+            // Uploads (bytes, files, streams) and multipart forms.
+            BodyEncoding::Bytes(_) | BodyEncoding::Multipart(_) => {
+                super::bodies::encode(body, &value).unwrap_or_default()
+            }
+        }
+    };
+    if body.required {
+        let encoded = encode(quote! { &self.body });
+        quote! { request.body = #encoded; }
+    } else {
+        let encoded = encode(quote! { body });
+        quote! { if let ::std::option::Option::Some(body) = &self.body { request.body = #encoded; } }
+    }
+}
+
 /// Client-side checks of the spec's constraints, before anything is sent.
 fn validation(api: &Api, op: &Operation) -> Vec<TokenStream> {
     let mut checks = Vec::new();
     if let Some(body) = &op.body {
         if let Some(name) = body.ty.direct_name() {
             let validated = matches!(&api.types.get(name).map(|d| &d.kind), Some(TypeKind::Struct { fields, .. })
-                if fields.iter().any(|f| !super::validation::checks(&f.wire_name, strip(&f.ty), &f.constraints).is_empty()));
+                if super::types::has_validate(fields));
             if validated {
                 checks.push(if body.required {
                     quote! { self.body.validate()?; }
@@ -430,13 +450,6 @@ fn validation(api: &Api, op: &Operation) -> Vec<TokenStream> {
         });
     }
     checks
-}
-
-fn strip(ty: &TypeRef) -> &TypeRef {
-    match ty {
-        TypeRef::Option(inner) => strip(inner),
-        other => other,
-    }
 }
 
 /// `["/pets/", &crate::runtime::__private::path_segment(&self.id)].concat()`, or a literal.
@@ -495,21 +508,25 @@ fn case_output(case: &ResponseCase) -> TokenStream {
 }
 
 /// The success type and the expression decoding `raw` into it.
-fn success_output(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
+fn success_output(op: &Operation) -> (TokenStream, TokenStream) {
     let cases = &op.responses.success;
     match (&op.responses.success_enum, cases.first()) {
-        (None, None) => (quote! { () }, quote! { () }),
+        // No documented success (a success enum always has cases).
+        (_, None) => (quote! { () }, quote! { () }),
         (None, Some(case)) => (case_output(case), decode_case(case)),
         (Some(name), Some(first)) => {
             let enum_ident = format_ident!("{}", name);
-            let boxed = |case: &ResponseCase| matches!(&case.kind, ResponseKind::Json(TypeRef::Named(_)));
+            // The success enum's variant for each case (`model::SuccessVariant`):
+            // a unit variant without a body, the payload boxed as the type has it.
             let construct = |case: &ResponseCase| {
                 let variant = format_ident!("{}", case.variant);
                 let decode = decode_case(case);
-                match &case.kind {
-                    ResponseKind::Empty => quote! { super::types::#enum_ident::#variant },
-                    _ if boxed(case) => quote! { super::types::#enum_ident::#variant(::std::boxed::Box::new(#decode)) },
-                    _ => quote! { super::types::#enum_ident::#variant(#decode) },
+                match case.kind.payload() {
+                    None => quote! { super::types::#enum_ident::#variant },
+                    Some(ty) if super::types::boxes_payload(&ty) => {
+                        quote! { super::types::#enum_ident::#variant(::std::boxed::Box::new(#decode)) }
+                    }
+                    Some(_) => quote! { super::types::#enum_ident::#variant(#decode) },
                 }
             };
             let arms = cases.iter().filter_map(|case| {
@@ -518,7 +535,6 @@ fn success_output(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
                 Some(quote! { #pattern => #value, })
             });
             let fallback = construct(first);
-            let _ = api;
             (
                 quote! { super::types::#enum_ident },
                 quote! {
@@ -529,7 +545,16 @@ fn success_output(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
                 },
             )
         }
-        (Some(_), None) => (quote! { () }, quote! { () }),
+    }
+}
+
+/// `status.is_success()`, or `status.is_redirection()` for an operation whose
+/// successes are its redirects (see [`Responses::redirects_succeed`]).
+pub(super) fn success_check(op: &Operation, status: TokenStream) -> TokenStream {
+    if op.responses.redirects_succeed() {
+        quote! { #status.is_redirection() }
+    } else {
+        quote! { #status.is_success() }
     }
 }
 

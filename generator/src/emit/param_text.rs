@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::rust_type::ident;
-use crate::model::{Api, Param, ParamLocation, ParamStyle, TypeKind, TypeRef};
+use crate::model::{through_aliases, Api, Param, ParamLocation, ParamStyle, TypeKind, TypeRef};
 
 /// How a value of some type is written as text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,17 +22,9 @@ pub enum TextForm {
     Serialized,
 }
 
-/// Alias chains longer than this are treated as opaque (a cycle of aliases
-/// would not compile anyway, but must not hang the generator).
-const MAX_ALIAS_DEPTH: usize = 16;
-
 /// The text form of `ty`.
 pub fn text_form(api: &Api, ty: &TypeRef) -> TextForm {
-    form_at_depth(api, ty, 0)
-}
-
-fn form_at_depth(api: &Api, ty: &TypeRef, depth: usize) -> TextForm {
-    match ty {
+    match through_aliases(&api.types, ty) {
         TypeRef::String
         | TypeRef::Bool
         | TypeRef::Integer(_)
@@ -42,9 +34,8 @@ fn form_at_depth(api: &Api, ty: &TypeRef, depth: usize) -> TextForm {
         | TypeRef::Binary => TextForm::Display,
         TypeRef::DateTime => TextForm::Rfc3339,
         TypeRef::Json | TypeRef::JsonObject | TypeRef::Map(_) => TextForm::Json,
-        TypeRef::Named(name) if depth < MAX_ALIAS_DEPTH => match api.types.get(name).map(|def| &def.kind) {
+        TypeRef::Named(name) => match api.types.get(name).map(|def| &def.kind) {
             Some(TypeKind::Enum { .. }) => TextForm::Display,
-            Some(TypeKind::Alias(target)) => form_at_depth(api, target, depth + 1),
             _ => TextForm::Serialized,
         },
         _ => TextForm::Serialized,
@@ -88,20 +79,15 @@ pub enum Shape {
 
 /// The shape of `ty`, through aliases.
 pub fn shape(api: &Api, ty: &TypeRef) -> Shape {
-    let mut ty = ty;
-    for _ in 0..MAX_ALIAS_DEPTH {
-        match ty {
-            TypeRef::Vec(_) | TypeRef::Tuple(_) => return Shape::Array,
-            TypeRef::Map(_) | TypeRef::JsonObject => return Shape::Object,
-            TypeRef::Named(name) => match api.types.get(name).map(|def| &def.kind) {
-                Some(TypeKind::Struct { .. }) => return Shape::Object,
-                Some(TypeKind::Alias(target)) => ty = target,
-                _ => return Shape::Primitive,
-            },
-            _ => return Shape::Primitive,
-        }
+    match through_aliases(&api.types, ty) {
+        TypeRef::Vec(_) | TypeRef::Tuple(_) => Shape::Array,
+        TypeRef::Map(_) | TypeRef::JsonObject => Shape::Object,
+        TypeRef::Named(name) => match api.types.get(name).map(|def| &def.kind) {
+            Some(TypeKind::Struct { .. }) => Shape::Object,
+            _ => Shape::Primitive,
+        },
+        _ => Shape::Primitive,
     }
-    Shape::Primitive
 }
 
 /// Whether `param` goes through the runtime's style writers

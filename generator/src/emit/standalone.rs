@@ -33,19 +33,7 @@ pub fn cargo_toml(crate_name: &str, api: &Api, plan: Option<&FeaturePlan>, runti
         walk(ty, &mut uses_chrono, &mut uses_uuid);
     };
     for def in api.types.values() {
-        match &def.kind {
-            crate::model::TypeKind::Struct { fields, additional } => {
-                fields.iter().for_each(|f| visit(&f.ty));
-                if let Some(additional) = additional {
-                    visit(additional);
-                }
-            }
-            crate::model::TypeKind::Union { variants, .. } | crate::model::TypeKind::Responses { variants } => {
-                variants.iter().for_each(|v| visit(&v.ty))
-            }
-            crate::model::TypeKind::Alias(target) => visit(target),
-            crate::model::TypeKind::Enum { .. } => {}
-        }
+        def.kind.type_refs().into_iter().for_each(&mut visit);
     }
     for op in &api.operations {
         op.type_refs().into_iter().for_each(|(_, ty)| visit(ty));

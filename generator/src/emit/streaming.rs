@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::rust_type::{rust_type, Position, Scope};
-use crate::model::{Operation, ResponseKind, TypeRef};
+use crate::model::{is_event_stream, Operation, ResponseKind, TypeRef};
 
 /// `send_streaming` and `send_events`, as the operation's responses call for.
 ///
@@ -19,12 +19,7 @@ pub fn streaming_methods(
     error_result: &TokenStream,
     error_ty: &proc_macro2::Ident,
 ) -> TokenStream {
-    let redirects_succeed = op.responses.success.iter().any(|case| case.status.starts_with('3'));
-    let is_success = if redirects_succeed {
-        quote! { stream.status().is_redirection() }
-    } else {
-        quote! { stream.status().is_success() }
-    };
+    let is_success = super::operations::success_check(op, quote! { stream.status() });
     let mut methods = Vec::new();
     if is_binary_download(op) {
         methods.push(send_streaming(request, &is_success, error_result, error_ty));
@@ -33,9 +28,7 @@ pub fn streaming_methods(
         // `send_with_response` asks for the first documented media type; when
         // that is not the event stream (JSON beside it), ask for the stream.
         let accepts_events =
-            op.responses.success.iter().find_map(|case| case.media_type.as_deref()).is_some_and(|media| {
-                media.split(';').next().unwrap_or_default().trim().eq_ignore_ascii_case("text/event-stream")
-            });
+            op.responses.success.iter().find_map(|case| case.media_type.as_deref()).is_some_and(is_event_stream);
         let accept =
             (!accepts_events).then(|| quote! { request.accept = ::std::option::Option::Some("text/event-stream"); });
         methods.push(send_events(data, request, accept, &is_success, error_result, error_ty));

@@ -4,43 +4,47 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::doc_from_parts;
+use super::features::Cfg;
 use super::rust_type::{ident, rust_type, Position, Scope};
-use crate::model::{is_required_field, uses_builder, Api, EnumValue, Field, TypeDef, TypeKind, TypeRef, Variant};
+use crate::model::{
+    is_required_field, uses_builder, Api, EnumValue, Field, SuccessVariant, TypeDef, TypeKind, TypeRef, Variant,
+};
 use crate::naming::Namespace;
 
-/// Every item of one type: the type itself and its impls.
-pub fn type_item(api: &Api, def: &TypeDef) -> TokenStream {
+/// Every item of one type: the type itself and its impls, each carrying
+/// `gate` (after the type's docs, before its other attributes).
+pub fn type_item(api: &Api, def: &TypeDef, gate: Cfg) -> TokenStream {
     let fallback = format!("`{}` (from `#{}`).", def.name, def.pointer);
     let docs = doc_from_parts(&[def.docs.text.as_deref()], &fallback);
     let deprecated = def.docs.deprecated.then(|| quote! { #[deprecated] });
     let name = format_ident!("{}", def.name);
     match &def.kind {
         TypeKind::Struct { fields, additional } => {
-            let body = struct_item(api, def, fields, additional.as_ref());
-            quote! { #docs #deprecated #body }
+            let body = struct_item(api, def, fields, additional.as_ref(), gate);
+            quote! { #docs #gate #deprecated #body }
         }
         TypeKind::Enum { values } => {
-            let body = enum_item(&name, values);
+            let body = enum_item(&name, values, gate);
             let fallback = " Open: a value the server sends that is not listed here decodes as `Unknown` (holding an [`UnknownValue`](crate::runtime::UnknownValue)) instead of failing, and is sent back unchanged. Match with a `_` arm.";
-            quote! { #docs #[doc = ""] #[doc = #fallback] #deprecated #body }
+            quote! { #docs #[doc = ""] #[doc = #fallback] #gate #deprecated #body }
         }
         TypeKind::Union { variants, discriminator } => {
-            let body = union_item(api, &name, variants, discriminator.as_deref());
+            let body = union_item(api, &name, variants, discriminator.as_deref(), gate);
             let fallback = match discriminator {
                 Some(property) => format!(" A value whose `{property}` names none of the variants decodes as `Other`, holding the JSON as sent, instead of failing."),
                 None if variants.iter().any(|v| !v.guards.is_empty()) => " A value matching none of the variants decodes as `Other`, holding the JSON as sent, instead of failing (one that carries a variant's own fixed property values but does not decode as it is an error naming it).".to_string(),
                 None => " A value matching none of the variants decodes as `Other`, holding the JSON as sent, instead of failing.".to_string(),
             };
-            quote! { #docs #[doc = ""] #[doc = #fallback] #deprecated #body }
+            quote! { #docs #[doc = ""] #[doc = #fallback] #gate #deprecated #body }
         }
         TypeKind::Responses { variants } => {
             let body = responses_item(&name, variants);
-            quote! { #docs #body }
+            quote! { #docs #gate #body }
         }
         TypeKind::Alias(target) => {
             let target = rust_type(target, Scope::Types, Position::InJson);
             // pub type Name = Target;
-            quote! { #docs #deprecated pub type #name = #target; }
+            quote! { #docs #gate #deprecated pub type #name = #target; }
         }
     }
 }
@@ -58,7 +62,7 @@ fn field_type(field: &Field) -> TokenStream {
 /// }
 /// impl Pet { pub fn new(…) -> Self; pub fn pet_type(self, …) -> Self; pub fn validate(&self) … }
 /// ```
-fn struct_item(api: &Api, def: &TypeDef, fields: &[Field], additional: Option<&TypeRef>) -> TokenStream {
+fn struct_item(api: &Api, def: &TypeDef, fields: &[Field], additional: Option<&TypeRef>, gate: Cfg) -> TokenStream {
     let name = format_ident!("{}", def.name);
     let field_items = fields.iter().map(|field| {
         let docs = doc_from_parts(&[field.docs.text.as_deref()], &format!("`{}`", field.wire_name));
@@ -93,10 +97,11 @@ fn struct_item(api: &Api, def: &TypeDef, fields: &[Field], additional: Option<&T
     });
     let all_optional = fields.iter().all(|f| matches!(f.ty, TypeRef::Option(_)));
     let default = (all_optional).then(|| quote! { Default, });
-    let constructor = constructor_and_setters(api, &name, fields, additional.is_some());
+    let constructor = constructor_and_setters(api, &name, fields, additional.is_some(), gate);
     let validate = validate_fn(fields);
     let validate_impl = validate.map(|body| {
         quote! {
+            #gate
             impl #name {
                 /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
                 pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
@@ -108,7 +113,7 @@ fn struct_item(api: &Api, def: &TypeDef, fields: &[Field], additional: Option<&T
     });
     let has_secrets = fields.iter().any(|f| f.secret);
     let derive_debug = (!has_secrets).then(|| quote! { Debug, });
-    let redacted_debug = has_secrets.then(|| redacted_debug_impl(&name, fields, additional.is_some()));
+    let redacted_debug = has_secrets.then(|| redacted_debug_impl(&name, fields, additional.is_some(), gate));
     quote! {
         #[derive(#derive_debug Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
         #[non_exhaustive]
@@ -133,7 +138,7 @@ fn struct_item(api: &Api, def: &TypeDef, fields: &[Field], additional: Option<&T
 ///     }
 /// }
 /// ```
-fn redacted_debug_impl(name: &proc_macro2::Ident, fields: &[Field], has_additional: bool) -> TokenStream {
+fn redacted_debug_impl(name: &proc_macro2::Ident, fields: &[Field], has_additional: bool, gate: Cfg) -> TokenStream {
     let type_name = name.to_string();
     let entries = fields.iter().map(|field| {
         let field_ident = ident(&field.rust_name);
@@ -147,6 +152,7 @@ fn redacted_debug_impl(name: &proc_macro2::Ident, fields: &[Field], has_addition
     });
     let additional = has_additional.then(|| quote! { .field("additional_properties", &self.additional_properties) });
     quote! {
+        #gate
         impl ::std::fmt::Debug for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct(#type_name) #( #entries )* #additional .finish()
@@ -213,6 +219,7 @@ fn constructor_and_setters(
     name: &proc_macro2::Ident,
     fields: &[Field],
     has_additional: bool,
+    gate: Cfg,
 ) -> TokenStream {
     let setter_names = struct_setter_names(fields);
     let setters = fields.iter().zip(&setter_names).filter_map(|(field, setter)| {
@@ -220,9 +227,10 @@ fn constructor_and_setters(
         Some(option_setter(setter, field, inner))
     });
     if uses_builder(fields) {
-        let builder = builder_item(api, name, fields, has_additional);
+        let builder = builder_item(api, name, fields, has_additional, gate);
         let builder_ident = format_ident!("{}", builder_name(api, &name.to_string()));
         return quote! {
+            #gate
             impl #name {
                 /// A builder with every field unset: set each required field, then
                 /// `build()` (which names the first required field left unset).
@@ -265,6 +273,7 @@ fn constructor_and_setters(
         }
     };
     quote! {
+        #gate
         impl #name {
             #new
             #( #setters )*
@@ -285,7 +294,13 @@ fn constructor_and_setters(
 ///     pub fn build(self) -> Result<CreateAccessRequest, crate::runtime::MissingField>;
 /// }
 /// ```
-fn builder_item(api: &Api, name: &proc_macro2::Ident, fields: &[Field], has_additional: bool) -> TokenStream {
+fn builder_item(
+    api: &Api,
+    name: &proc_macro2::Ident,
+    fields: &[Field],
+    has_additional: bool,
+    gate: Cfg,
+) -> TokenStream {
     let type_name = name.to_string();
     let builder = format_ident!("{}", builder_name(api, &type_name));
     let struct_setters = struct_setter_names(fields);
@@ -335,12 +350,14 @@ fn builder_item(api: &Api, name: &proc_macro2::Ident, fields: &[Field], has_addi
     );
     quote! {
         #[doc = #doc]
+        #gate
         #[derive(#derive_debug Clone, Default)]
         #[must_use]
         pub struct #builder {
             #( #slots )*
         }
 
+        #gate
         impl #builder {
             #( #setters )*
 
@@ -352,6 +369,12 @@ fn builder_item(api: &Api, name: &proc_macro2::Ident, fields: &[Field], has_addi
     }
 }
 
+/// Whether a struct with these fields has a `validate()` (some field has a
+/// rule to check), which the operation sending it calls.
+pub(super) fn has_validate(fields: &[Field]) -> bool {
+    fields.iter().any(|field| field_checks(field).is_some())
+}
+
 /// The body of `validate()`, or `None` when no field has a rule.
 fn validate_fn(fields: &[Field]) -> Option<TokenStream> {
     let checks: Vec<TokenStream> = fields.iter().filter_map(field_checks).collect();
@@ -359,10 +382,7 @@ fn validate_fn(fields: &[Field]) -> Option<TokenStream> {
 }
 
 fn field_checks(field: &Field) -> Option<TokenStream> {
-    let (optional, inner) = match &field.ty {
-        TypeRef::Option(inner) => (true, inner.as_ref()),
-        other => (false, other),
-    };
+    let (optional, inner) = (matches!(field.ty, TypeRef::Option(_)), field.ty.non_optional());
     let checks = super::validation::checks(&field.wire_name, inner, &field.constraints);
     if checks.is_empty() {
         return None;
@@ -381,7 +401,7 @@ fn field_checks(field: &Field) -> Option<TokenStream> {
 /// impl Status { pub const KNOWN: &[&str]; pub fn as_str(&self) -> &str }
 /// impl Display, FromStr, From<&str>, Serialize, Deserialize (never fails)
 /// ```
-fn enum_item(name: &proc_macro2::Ident, values: &[EnumValue]) -> TokenStream {
+fn enum_item(name: &proc_macro2::Ident, values: &[EnumValue], gate: Cfg) -> TokenStream {
     let variants: Vec<proc_macro2::Ident> = values.iter().map(|v| format_ident!("{}", v.rust_name)).collect();
     let wires: Vec<&str> = values.iter().map(|v| v.wire.as_str()).collect();
     let variant_docs = wires.iter().map(|w| format!(" `{}`", w.replace('`', "'")));
@@ -395,6 +415,7 @@ fn enum_item(name: &proc_macro2::Ident, values: &[EnumValue]) -> TokenStream {
             Unknown(crate::runtime::UnknownValue),
         }
 
+        #gate
         impl #name {
             /// The values this client knows, in spec order.
             pub const KNOWN: &'static [&'static str] = &[#( #wires ),*];
@@ -408,12 +429,14 @@ fn enum_item(name: &proc_macro2::Ident, values: &[EnumValue]) -> TokenStream {
             }
         }
 
+        #gate
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
+        #gate
         impl ::std::convert::From<&str> for #name {
             fn from(value: &str) -> Self {
                 match value {
@@ -423,6 +446,7 @@ fn enum_item(name: &proc_macro2::Ident, values: &[EnumValue]) -> TokenStream {
             }
         }
 
+        #gate
         impl ::std::str::FromStr for #name {
             type Err = ::std::convert::Infallible;
 
@@ -431,12 +455,14 @@ fn enum_item(name: &proc_macro2::Ident, values: &[EnumValue]) -> TokenStream {
             }
         }
 
+        #gate
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
+        #gate
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 let value = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
@@ -446,19 +472,20 @@ fn enum_item(name: &proc_macro2::Ident, values: &[EnumValue]) -> TokenStream {
     }
 }
 
-fn variant_type(variant: &Variant) -> TokenStream {
-    // Struct-like payloads are boxed so that variant sizes stay balanced.
-    match &variant.ty {
-        TypeRef::Named(_) => {
-            let ty = rust_type(&variant.ty, Scope::Types, Position::InJson);
-            quote! { ::std::boxed::Box<#ty> }
-        }
-        other => rust_type(other, Scope::Types, Position::InJson),
+/// An enum variant's payload type, boxed when [`boxes_payload`].
+fn payload_type(ty: &TypeRef) -> TokenStream {
+    let tokens = rust_type(ty, Scope::Types, Position::InJson);
+    if boxes_payload(ty) {
+        quote! { ::std::boxed::Box<#tokens> }
+    } else {
+        tokens
     }
 }
 
-fn wraps_in_box(variant: &Variant) -> bool {
-    matches!(variant.ty, TypeRef::Named(_))
+/// Whether a union's or success enum's variant holds its payload in a `Box`:
+/// struct-like (named) payloads are, so that variant sizes stay balanced.
+pub(super) fn boxes_payload(ty: &TypeRef) -> bool {
+    matches!(ty, TypeRef::Named(_))
 }
 
 /// ```text
@@ -467,9 +494,15 @@ fn wraps_in_box(variant: &Variant) -> bool {
 /// ```
 /// With a discriminator, `Deserialize` reads the tag and decodes the mapped
 /// variant; an unknown tag lands in `Other` instead of failing.
-fn union_item(api: &Api, name: &proc_macro2::Ident, variants: &[Variant], discriminator: Option<&str>) -> TokenStream {
-    let conversions = union_from_impls(api, name, variants);
-    let body = union_body(name, variants, discriminator);
+fn union_item(
+    api: &Api,
+    name: &proc_macro2::Ident,
+    variants: &[Variant],
+    discriminator: Option<&str>,
+    gate: Cfg,
+) -> TokenStream {
+    let conversions = union_from_impls(api, name, variants, gate);
+    let body = union_body(name, variants, discriminator, gate);
     quote! { #body #conversions }
 }
 
@@ -501,7 +534,7 @@ fn resolved(api: &Api, ty: &TypeRef, depth: usize) -> TypeRef {
 /// ```text
 /// impl From<Cat> for Pet { fn from(value: Cat) -> Self { Self::Cat(Box::new(value)) } }
 /// ```
-fn union_from_impls(api: &Api, name: &proc_macro2::Ident, variants: &[Variant]) -> TokenStream {
+fn union_from_impls(api: &Api, name: &proc_macro2::Ident, variants: &[Variant], gate: Cfg) -> TokenStream {
     let keys: Vec<TypeRef> = variants.iter().map(|v| resolved(api, &v.ty, 0)).collect();
     let self_name = name.to_string();
     let impls = variants.iter().zip(&keys).filter_map(|(variant, key)| {
@@ -513,13 +546,14 @@ fn union_from_impls(api: &Api, name: &proc_macro2::Ident, variants: &[Variant]) 
         }
         let ty = rust_type(&variant.ty, Scope::Types, Position::InJson);
         let ident = format_ident!("{}", variant.rust_name);
-        let value = if wraps_in_box(variant) {
+        let value = if boxes_payload(&variant.ty) {
             quote! { ::std::boxed::Box::new(value) }
         } else {
             quote! { value }
         };
         let doc = format!(" The `{}` variant.", variant.rust_name);
         Some(quote! {
+            #gate
             impl ::std::convert::From<#ty> for #name {
                 #[doc = #doc]
                 fn from(value: #ty) -> Self {
@@ -531,9 +565,9 @@ fn union_from_impls(api: &Api, name: &proc_macro2::Ident, variants: &[Variant]) 
     quote! { #( #impls )* }
 }
 
-fn union_body(name: &proc_macro2::Ident, variants: &[Variant], discriminator: Option<&str>) -> TokenStream {
+fn union_body(name: &proc_macro2::Ident, variants: &[Variant], discriminator: Option<&str>, gate: Cfg) -> TokenStream {
     let variant_idents: Vec<proc_macro2::Ident> = variants.iter().map(|v| format_ident!("{}", v.rust_name)).collect();
-    let variant_types: Vec<TokenStream> = variants.iter().map(variant_type).collect();
+    let variant_types: Vec<TokenStream> = variants.iter().map(|v| payload_type(&v.ty)).collect();
     let variant_docs = variants.iter().map(|v| match v.tags.as_slice() {
         [] => format!(" The `{}` shape.", v.rust_name),
         tags => format!(" Selected by `{}`.", tags.join("`, `")),
@@ -550,13 +584,13 @@ fn union_body(name: &proc_macro2::Ident, variants: &[Variant], discriminator: Op
         }
     };
     if guarded {
-        let deserialize = guarded_deserialize(name, variants, &variant_idents);
+        let deserialize = guarded_deserialize(name, variants, &variant_idents, gate);
         return quote! { #untagged_derive #deserialize };
     }
     let Some(property) = discriminator else { return untagged_derive };
     let arms = variants.iter().zip(&variant_idents).map(|(variant, ident)| {
         let tags = &variant.tags;
-        let wrap = if wraps_in_box(variant) {
+        let wrap = if boxes_payload(&variant.ty) {
             quote! { |value| Self::#ident(::std::boxed::Box::new(value)) }
         } else {
             quote! { Self::#ident }
@@ -568,6 +602,7 @@ fn union_body(name: &proc_macro2::Ident, variants: &[Variant], discriminator: Op
     quote! {
         #untagged_derive
 
+        #gate
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
@@ -599,10 +634,15 @@ fn union_body(name: &proc_macro2::Ident, variants: &[Variant], discriminator: Op
 ///     }
 /// }
 /// ```
-fn guarded_deserialize(name: &proc_macro2::Ident, variants: &[Variant], idents: &[proc_macro2::Ident]) -> TokenStream {
+fn guarded_deserialize(
+    name: &proc_macro2::Ident,
+    variants: &[Variant],
+    idents: &[proc_macro2::Ident],
+    gate: Cfg,
+) -> TokenStream {
     let attempts = variants.iter().zip(idents).map(|(variant, ident)| {
         let ty = rust_type(&variant.ty, Scope::Types, Position::InJson);
-        let wrap = if wraps_in_box(variant) {
+        let wrap = if boxes_payload(&variant.ty) {
             quote! { |value| Self::#ident(::std::boxed::Box::new(value)) }
         } else {
             quote! { Self::#ident }
@@ -635,6 +675,7 @@ fn guarded_deserialize(name: &proc_macro2::Ident, variants: &[Variant], idents: 
         }
     });
     quote! {
+        #gate
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
@@ -648,18 +689,20 @@ fn guarded_deserialize(name: &proc_macro2::Ident, variants: &[Variant], idents: 
 /// ```text
 /// pub enum CreatePetResponse { Ok(Pet), Created(Box<Pet>), NoContent }
 /// ```
-fn responses_item(name: &proc_macro2::Ident, variants: &[Variant]) -> TokenStream {
+fn responses_item(name: &proc_macro2::Ident, variants: &[SuccessVariant]) -> TokenStream {
     let items = variants.iter().map(|variant| {
         let ident = format_ident!("{}", variant.rust_name);
-        let doc = format!(" Status `{}`.", variant.tags.join("`, `"));
-        if variant.ty == TypeRef::Option(Box::new(TypeRef::Json)) {
-            quote! { #[doc = #doc] #ident, }
-        } else {
-            let ty = match &variant.ty {
-                TypeRef::Binary => rust_type(&variant.ty, Scope::Types, Position::Body),
-                _ => variant_type(variant),
-            };
-            quote! { #[doc = #doc] #ident(#ty), }
+        let doc = format!(" Status `{}`.", variant.status);
+        match &variant.body {
+            None => quote! { #[doc = #doc] #ident, },
+            Some(body) => {
+                let ty = match body {
+                    // `bytes::Bytes`, as the operation decodes a raw body.
+                    TypeRef::Binary => rust_type(body, Scope::Types, Position::Body),
+                    _ => payload_type(body),
+                };
+                quote! { #[doc = #doc] #ident(#ty), }
+            }
         }
     });
     quote! {

@@ -292,21 +292,7 @@ pub fn reachable<'a>(
 
 /// Named types mentioned by a type definition.
 pub fn referenced_types<'k>(kind: &'k TypeKind, out: &mut Vec<&'k str>) {
-    match kind {
-        TypeKind::Struct { fields, additional } => {
-            for field in fields {
-                field.ty.names(out);
-            }
-            if let Some(additional) = additional {
-                additional.names(out);
-            }
-        }
-        TypeKind::Union { variants, .. } | TypeKind::Responses { variants } => {
-            for variant in variants {
-                variant.ty.names(out);
-            }
-        }
-        TypeKind::Alias(target) => target.names(out),
-        TypeKind::Enum { .. } => {}
+    for ty in kind.type_refs() {
+        ty.names(out);
     }
 }

@@ -111,7 +111,7 @@ fn structural_key(def: &TypeDef, canonical: &IndexMap<String, String>) -> Option
             key.push_str("struct{");
             for f in fields {
                 key.push_str(&format!(
-                    "{}|{}|{}|{}|{}|{}|{}|{:?}|{:?}|{};",
+                    "{}|{}|{}|{}|{}|{}|{}|{:?}|{};",
                     f.rust_name,
                     f.wire_name,
                     ty(&f.ty),
@@ -120,7 +120,6 @@ fn structural_key(def: &TypeDef, canonical: &IndexMap<String, String>) -> Option
                     f.read_only,
                     f.docs.deprecated,
                     f.constraints,
-                    f.allowed,
                     f.secret
                 ));
             }

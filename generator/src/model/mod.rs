@@ -21,7 +21,7 @@ use indexmap::IndexMap;
 
 pub use build::build;
 pub use operations::{is_json, route_shape};
-pub use wire::{FormPart, MultipartForm, PartKind};
+pub use wire::{is_event_stream, FormPart, MultipartForm, PartKind};
 
 /// One API: everything the emitter needs.
 #[derive(Debug, Clone)]
@@ -185,10 +185,34 @@ impl TypeRef {
 
     /// The named type this refers to through `Option`/`Box` (not through collections).
     pub fn direct_name(&self) -> Option<&str> {
-        match self {
+        match self.unwrapped() {
             TypeRef::Named(name) => Some(name),
-            TypeRef::Option(inner) | TypeRef::Boxed(inner) => inner.direct_name(),
             _ => None,
+        }
+    }
+
+    /// The type inside `Option` (itself when not optional).
+    pub fn non_optional(&self) -> &TypeRef {
+        match self {
+            TypeRef::Option(inner) => inner.non_optional(),
+            other => other,
+        }
+    }
+
+    /// [`non_optional`](Self::non_optional), by value.
+    pub fn into_non_optional(self) -> TypeRef {
+        match self {
+            TypeRef::Option(inner) => inner.into_non_optional(),
+            other => other,
+        }
+    }
+
+    /// The type inside `Option` and `Box`, which change how a value is held,
+    /// not what it is.
+    pub fn unwrapped(&self) -> &TypeRef {
+        match self {
+            TypeRef::Option(inner) | TypeRef::Boxed(inner) => inner.unwrapped(),
+            other => other,
         }
     }
 
@@ -280,6 +304,27 @@ pub fn uses_builder(fields: &[Field]) -> bool {
     fields.iter().filter(|f| is_required_field(f)).count() > MAX_CONSTRUCTOR_ARGS
 }
 
+/// How many aliases a walk follows from one type reference: a chain of
+/// aliases cannot loop (`recursion::break_alias_cycles`), but a spec can make
+/// one long, and no walk may take time by it.
+pub const MAX_ALIAS_DEPTH: usize = 16;
+
+/// The type `ty` stands for behind aliases (`pub type A = B;`), up to
+/// [`MAX_ALIAS_DEPTH`] of them: a type that is not a named alias is itself.
+pub fn through_aliases<'a>(types: &'a IndexMap<String, TypeDef>, ty: &'a TypeRef) -> &'a TypeRef {
+    let mut ty = ty;
+    for _ in 0..MAX_ALIAS_DEPTH {
+        match ty {
+            TypeRef::Named(name) => match types.get(name).map(|def| &def.kind) {
+                Some(TypeKind::Alias(target)) => ty = target,
+                _ => break,
+            },
+            _ => break,
+        }
+    }
+    ty
+}
+
 /// A named type.
 #[derive(Debug, Clone)]
 pub struct TypeDef {
@@ -325,9 +370,37 @@ pub enum TypeKind {
     /// The successful responses of one operation when they differ in type:
     /// one variant per status, built by the operation, never by serde.
     Responses {
-        /// One variant per documented success status (`tags` holds the status key).
-        variants: Vec<Variant>,
+        /// One variant per documented success status.
+        variants: Vec<SuccessVariant>,
     },
+}
+
+impl TypeKind {
+    /// Every type reference of the definition: fields and additional
+    /// properties, variant payloads, the alias target. Walks that follow a
+    /// type's references (reachability, nesting depth, optional
+    /// dependencies) go through this, so a new kind is added in one place.
+    pub fn type_refs(&self) -> Vec<&TypeRef> {
+        match self {
+            TypeKind::Struct { fields, additional } => fields.iter().map(|f| &f.ty).chain(additional).collect(),
+            TypeKind::Union { variants, .. } => variants.iter().map(|v| &v.ty).collect(),
+            TypeKind::Responses { variants } => variants.iter().filter_map(|v| v.body.as_ref()).collect(),
+            TypeKind::Alias(target) => vec![target],
+            TypeKind::Enum { .. } => Vec::new(),
+        }
+    }
+}
+
+/// A variant of a success enum ([`TypeKind::Responses`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SuccessVariant {
+    /// The variant name (`Ok`, `Created`).
+    pub rust_name: String,
+    /// The status key it stands for (`200`, `2XX`, `default`).
+    pub status: String,
+    /// The payload (`String` for a text body, `Binary` for bytes); `None` for
+    /// a status without a body, a unit variant.
+    pub body: Option<TypeRef>,
 }
 
 /// A struct field.
@@ -349,8 +422,6 @@ pub struct Field {
     pub docs: Docs,
     /// Validation rules.
     pub constraints: Constraints,
-    /// Allowed string values, when the field is an enum validated as such.
-    pub allowed: Vec<String>,
     /// A credential (`format: password`, or a name like `client_secret`):
     /// redacted in `Debug`.
     pub secret: bool,
@@ -522,6 +593,19 @@ pub enum ResponseKind {
     Bytes,
 }
 
+impl ResponseKind {
+    /// The type the body is read as: `String` for text, `Binary` for bytes,
+    /// `None` without a body.
+    pub fn payload(&self) -> Option<TypeRef> {
+        match self {
+            ResponseKind::Empty => None,
+            ResponseKind::Json(ty) => Some(ty.clone()),
+            ResponseKind::Text => Some(TypeRef::String),
+            ResponseKind::Bytes => Some(TypeRef::Binary),
+        }
+    }
+}
+
 /// One documented response.
 #[derive(Debug, Clone)]
 pub struct ResponseCase {
@@ -551,6 +635,14 @@ pub struct Responses {
     pub errors: Vec<ResponseCase>,
     /// Name of the generated enum when success cases differ in type.
     pub success_enum: Option<String>,
+}
+
+impl Responses {
+    /// Whether the successes are redirects: an operation documenting only
+    /// redirects (an OAuth redirect endpoint, say) succeeds with its 3xx.
+    pub fn redirects_succeed(&self) -> bool {
+        self.success.iter().any(|case| case.status.starts_with('3'))
+    }
 }
 
 /// Declared pagination (`x-pagination`).

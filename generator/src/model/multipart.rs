@@ -19,16 +19,13 @@ use openapiv3::{MediaType, SchemaKind, Type};
 use super::build::Builder;
 use super::schema::docs_of;
 use super::wire::{FormPart, MultipartForm, PartKind};
-use super::{TypeKind, TypeRef};
+use super::{through_aliases, TypeKind, TypeRef};
 use crate::diagnostics::escape_pointer_token;
 use crate::naming::{camel, snake, Namespace};
 
 /// Methods of the generated form struct that setters must not shadow (trait
 /// method names get a `with_` setter already, see `naming::setter_name`).
 const FORM_MEMBERS: &[&str] = &["new", "to_multipart"];
-
-/// How deep alias chains are followed when classifying a part.
-const MAX_ALIAS_DEPTH: usize = 16;
 
 impl Builder<'_> {
     /// The typed form of a `multipart/form-data` body, or `None` when its
@@ -51,14 +48,14 @@ impl Builder<'_> {
                 continue;
             }
             let hint = format!("{name}{}", camel(wire_name));
-            let ty = strip_option(self.type_of(property, &hint, &property_pointer));
+            let ty = self.type_of(property, &hint, &property_pointer).into_non_optional();
             let (repeated, element) = match ty {
-                TypeRef::Vec(item) => (true, strip_option(*item)),
+                TypeRef::Vec(item) => (true, item.into_non_optional()),
                 other => (false, other),
             };
             let kind = if element == TypeRef::Binary {
                 PartKind::File
-            } else if self.is_scalar(&element, 0) {
+            } else if self.is_scalar(&element) {
                 PartKind::Text(element)
             } else {
                 PartKind::Json(element)
@@ -82,8 +79,10 @@ impl Builder<'_> {
     }
 
     /// Whether values of `ty` are sent as a text part (they have a text form).
-    fn is_scalar(&self, ty: &TypeRef, depth: usize) -> bool {
-        match ty {
+    /// Unlike a parameter's text (`emit::param_text`), base64 is text here and
+    /// free-form JSON is a JSON part, which multipart can label as such.
+    fn is_scalar(&self, ty: &TypeRef) -> bool {
+        match through_aliases(&self.types, ty) {
             TypeRef::String
             | TypeRef::Bool
             | TypeRef::Integer(_)
@@ -92,20 +91,9 @@ impl Builder<'_> {
             | TypeRef::Date
             | TypeRef::Uuid
             | TypeRef::Base64 => true,
-            TypeRef::Named(name) if depth < MAX_ALIAS_DEPTH => match self.types.get(name).map(|d| &d.kind) {
-                Some(TypeKind::Enum { .. }) => true,
-                Some(TypeKind::Alias(target)) => self.is_scalar(target, depth + 1),
-                _ => false,
-            },
+            TypeRef::Named(name) => matches!(self.types.get(name).map(|d| &d.kind), Some(TypeKind::Enum { .. })),
             _ => false,
         }
-    }
-}
-
-fn strip_option(ty: TypeRef) -> TypeRef {
-    match ty {
-        TypeRef::Option(inner) => strip_option(*inner),
-        other => other,
     }
 }
 

@@ -9,7 +9,7 @@ use super::build::Builder;
 use super::schema::{constraints_of, docs_of};
 use super::{
     BodyEncoding, Docs, Operation, Param, ParamLocation, RequestBody as ModelBody, ResponseCase, ResponseKind,
-    Responses, TypeKind, TypeRef, Variant,
+    Responses, SuccessVariant, TypeKind, TypeRef,
 };
 use crate::diagnostics::{escape_pointer_token, Error};
 use crate::naming::{camel, snake, Namespace};
@@ -42,6 +42,7 @@ pub type TagModules = IndexMap<String, (String, Option<String>)>;
 
 impl Builder<'_> {
     /// Builds every operation, in path order and then method order.
+    // Long: one pass in spec order claims module, method and builder names, which must happen in that order.
     pub fn operations(&mut self) -> Result<(TagModules, Vec<Operation>), Error> {
         let doc = self.doc;
         let mut tags = TagModules::new();
@@ -150,6 +151,7 @@ impl Builder<'_> {
         Ok((tags, operations))
     }
 
+    // Long: merging, resolving and typing share each parameter's pointer, for located warnings.
     fn parameters(
         &mut self,
         item: &PathItem,
@@ -223,10 +225,8 @@ impl Builder<'_> {
                     (ty, Docs { text: data.description.clone(), deprecated: false }, Default::default())
                 }
             };
-            let ty = match ty {
-                TypeRef::Option(inner) => *inner,
-                other => other,
-            };
+            // `required` says whether a parameter is optional, not its type.
+            let ty = ty.into_non_optional();
             let client_default = data.extensions.get("x-client-default") == Some(&serde_json::Value::Bool(true))
                 && location == ParamLocation::Header;
             let required = data.required || location == ParamLocation::Path;
@@ -325,7 +325,7 @@ impl Builder<'_> {
         };
         // `format: binary` under a JSON or form media type: the caller supplies
         // the encoded document, so it is sent as is rather than serialized.
-        if is_binary(&ty) {
+        if *ty.non_optional() == TypeRef::Binary {
             encoding = BodyEncoding::Bytes(media_type.to_string());
             ty = TypeRef::Binary;
         }
@@ -390,16 +390,10 @@ impl Builder<'_> {
             let variants = out
                 .success
                 .iter()
-                .map(|case| Variant {
+                .map(|case| SuccessVariant {
                     rust_name: case.variant.clone(),
-                    ty: match &case.kind {
-                        ResponseKind::Json(ty) => ty.clone(),
-                        ResponseKind::Empty => TypeRef::Option(Box::new(TypeRef::Json)),
-                        ResponseKind::Text => TypeRef::String,
-                        ResponseKind::Bytes => TypeRef::Binary,
-                    },
-                    tags: vec![case.status.clone()],
-                    guards: Vec::new(),
+                    status: case.status.clone(),
+                    body: case.kind.payload(),
                 })
                 .collect();
             let schema = openapiv3::Schema {
@@ -442,7 +436,7 @@ impl Builder<'_> {
                     let schema_pointer = format!("{pointer}/content/{}/schema", escape_pointer_token(media_type));
                     match self.type_of(schema, hint, &schema_pointer) {
                         // A JSON media type with a `format: binary` schema: the raw document.
-                        ty if is_binary(&ty) => ResponseKind::Bytes,
+                        ty if *ty.non_optional() == TypeRef::Binary => ResponseKind::Bytes,
                         ty => ResponseKind::Json(ty),
                     }
                 }
@@ -454,15 +448,6 @@ impl Builder<'_> {
             ResponseKind::Bytes
         };
         (kind, Some(media_type.to_string()))
-    }
-}
-
-/// `format: binary` (nullable or not) at the top of a body schema.
-fn is_binary(ty: &TypeRef) -> bool {
-    match ty {
-        TypeRef::Binary => true,
-        TypeRef::Option(inner) => is_binary(inner),
-        _ => false,
     }
 }
 

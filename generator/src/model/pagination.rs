@@ -37,7 +37,7 @@ impl Builder<'_> {
         };
         let items_path = text("items").ok_or("missing `items`")?;
         let (items, items_type) = self.field_path(&page_type, items_path)?;
-        let item_type = match strip_option(&items_type) {
+        let item_type = match items_type.unwrapped() {
             TypeRef::Vec(item) => (**item).clone(),
             _ => return Err(format!("`{items_path}` is not an array")),
         };
@@ -54,7 +54,7 @@ impl Builder<'_> {
                 let param = query_param(text("request-token").ok_or("missing `request-token`")?)?;
                 let next_path = text("response-token").ok_or("missing `response-token`")?;
                 let (next, next_type) = self.field_path(&page_type, next_path)?;
-                if *strip_option(&next_type) != TypeRef::String {
+                if *next_type.unwrapped() != TypeRef::String {
                     return Err(format!("`{next_path}` is not a string"));
                 }
                 PaginationStyle::Token { param, next }
@@ -84,7 +84,7 @@ impl Builder<'_> {
     /// The accessor to an integer field at `path` (a total, a page count) and its type.
     fn integer_field(&self, page_type: &TypeRef, path: &str) -> Result<(Vec<FieldHop>, TypeRef), String> {
         let (hops, ty) = self.field_path(page_type, path)?;
-        match strip_option(&ty) {
+        match ty.unwrapped() {
             integer @ TypeRef::Integer(_) => Ok((hops, integer.clone())),
             _ => Err(format!("`{path}` is not an integer")),
         }
@@ -95,7 +95,7 @@ impl Builder<'_> {
         let mut current = root.clone();
         let mut hops = Vec::new();
         for segment in path.split('.') {
-            let name = strip_option(&current).direct_name().ok_or(format!("`{path}`: not an object at `{segment}`"))?;
+            let name = current.direct_name().ok_or(format!("`{path}`: not an object at `{segment}`"))?;
             let def = self.types.get(name).ok_or(format!("`{path}`: unknown type {name}"))?;
             let field = match &def.kind {
                 TypeKind::Struct { fields, .. } => fields.iter().find(|f| f.wire_name == segment),
@@ -106,13 +106,6 @@ impl Builder<'_> {
             current = field.ty.clone();
         }
         Ok((hops, current))
-    }
-}
-
-fn strip_option(ty: &TypeRef) -> &TypeRef {
-    match ty {
-        TypeRef::Option(inner) | TypeRef::Boxed(inner) => strip_option(inner),
-        other => other,
     }
 }
 

@@ -59,8 +59,6 @@ const TOTAL_FIELDS: &[&str] = &["total", "totalcount", "totalresults"];
 const PAGE_SIZE_PARAMS: &[&str] = &["perpage", "pagesize", "size", "limit"];
 /// Page-count fields (the last page's number), normalized.
 const LAST_PAGE_FIELDS: &[&str] = &["totalpages", "pagecount", "lastpage", "numpages"];
-/// How deep alias chains are followed.
-const MAX_ALIAS_DEPTH: usize = 16;
 
 /// `page_token`, `pageToken` and `Page-Token` all read `pagetoken`.
 fn normalize(name: &str) -> String {
@@ -134,7 +132,7 @@ impl Builder<'_> {
         let flags = self.find_fields(page_type, &["hasmore"], |ty| *ty == TypeRef::Bool);
         let [has_more] = flags.as_slice() else { return None };
         let id = self.struct_fields(&item_type, 0)?.iter().find(|f| f.wire_name == "id")?;
-        if !matches!(strip_option(&id.ty), TypeRef::String | TypeRef::Integer(_) | TypeRef::Uuid) {
+        if !matches!(id.ty.unwrapped(), TypeRef::String | TypeRef::Integer(_) | TypeRef::Uuid) {
             return None;
         }
         Some(Pagination {
@@ -164,8 +162,8 @@ impl Builder<'_> {
             .collect();
         let [(offset, limit, bare_pages)] = pairs.as_slice() else { return None };
         // A bare array page is handed over as the array itself (as `Link` pages are).
-        let (items, item_type, page_type) = match strip_option(page_type) {
-            TypeRef::Vec(item) if *bare_pages => (Vec::new(), (**item).clone(), strip_option(page_type)),
+        let (items, item_type, page_type) = match page_type.unwrapped() {
+            TypeRef::Vec(item) if *bare_pages => (Vec::new(), (**item).clone(), page_type.unwrapped()),
             _ => {
                 let (items, item_type) = self.single_items_field(page_type)?;
                 (items, item_type, page_type)
@@ -182,7 +180,7 @@ impl Builder<'_> {
             rule: format!("offset ({}/{limit}, {total_rule})", offset.wire_name),
             style: PaginationStyle::Offset {
                 offset_param: offset.rust_name.clone(),
-                total: total.map(|total| (total.hops.clone(), strip_option(&total.ty).clone())),
+                total: total.map(|total| (total.hops.clone(), total.ty.unwrapped().clone())),
             },
             items,
             item_type,
@@ -207,7 +205,7 @@ impl Builder<'_> {
             rule: format!("page ({}/{}, {last_page_rule})", page.wire_name, size.wire_name),
             style: PaginationStyle::PageNumber {
                 page_param: page.rust_name.clone(),
-                last_page: last_page.map(|l| (l.hops.clone(), strip_option(&l.ty).clone())),
+                last_page: last_page.map(|l| (l.hops.clone(), l.ty.unwrapped().clone())),
             },
             items,
             item_type,
@@ -216,7 +214,7 @@ impl Builder<'_> {
     }
 
     fn link_rule(&self, operation: &Operation, op: &openapiv3::Operation, page_type: &TypeRef) -> Option<Pagination> {
-        let TypeRef::Vec(item_type) = strip_option(page_type) else { return None };
+        let TypeRef::Vec(item_type) = page_type.unwrapped() else { return None };
         let documents_link = self.documents_link_header(op);
         let page_params = !query_params(operation, &["page"], |_| true).is_empty()
             && !query_params(operation, &["perpage"], |_| true).is_empty();
@@ -229,7 +227,7 @@ impl Builder<'_> {
             style: PaginationStyle::Link,
             items: Vec::new(),
             item_type: (**item_type).clone(),
-            page_type: strip_option(page_type).clone(),
+            page_type: page_type.unwrapped().clone(),
         })
     }
 
@@ -253,13 +251,10 @@ impl Builder<'_> {
 
     /// The page's only top-level array field: its hops and item type.
     fn single_items_field(&self, page_type: &TypeRef) -> Option<(Vec<FieldHop>, TypeRef)> {
-        let arrays: Vec<&Field> = self
-            .struct_fields(page_type, 0)?
-            .iter()
-            .filter(|f| matches!(strip_option(&f.ty), TypeRef::Vec(_)))
-            .collect();
+        let arrays: Vec<&Field> =
+            self.struct_fields(page_type, 0)?.iter().filter(|f| matches!(f.ty.unwrapped(), TypeRef::Vec(_))).collect();
         let [items] = arrays.as_slice() else { return None };
-        let TypeRef::Vec(item) = strip_option(&items.ty) else { return None };
+        let TypeRef::Vec(item) = items.ty.unwrapped() else { return None };
         Some((vec![hop(items)], (**item).clone()))
     }
 
@@ -269,7 +264,7 @@ impl Builder<'_> {
         let mut found = Vec::new();
         let Some(fields) = self.struct_fields(page_type, 0) else { return found };
         let matches =
-            |field: &Field| names.contains(&normalize(&field.wire_name).as_str()) && accept(strip_option(&field.ty));
+            |field: &Field| names.contains(&normalize(&field.wire_name).as_str()) && accept(field.ty.unwrapped());
         for field in fields {
             if matches(field) {
                 found.push(Found { hops: vec![hop(field)], path: field.wire_name.clone(), ty: field.ty.clone() });
@@ -288,10 +283,11 @@ impl Builder<'_> {
 
     /// The fields of the struct `ty` names, through `Option`, `Box` and aliases.
     fn struct_fields(&self, ty: &TypeRef, depth: usize) -> Option<&[Field]> {
-        let name = strip_option(ty).direct_name()?;
+        // Through `Option` and `Box` at each step: an alias target may be optional.
+        let name = ty.direct_name()?;
         match &self.types.get(name)?.kind {
             TypeKind::Struct { fields, .. } => Some(fields),
-            TypeKind::Alias(target) if depth < MAX_ALIAS_DEPTH => self.struct_fields(target, depth + 1),
+            TypeKind::Alias(target) if depth < super::MAX_ALIAS_DEPTH => self.struct_fields(target, depth + 1),
             _ => None,
         }
     }
@@ -313,13 +309,6 @@ fn query_params<'o>(
 
 fn hop(field: &Field) -> FieldHop {
     FieldHop { field: field.rust_name.clone(), optional: matches!(field.ty, TypeRef::Option(_)) }
-}
-
-fn strip_option(ty: &TypeRef) -> &TypeRef {
-    match ty {
-        TypeRef::Option(inner) | TypeRef::Boxed(inner) => strip_option(inner),
-        other => other,
-    }
 }
 
 #[cfg(test)]

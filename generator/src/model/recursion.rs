@@ -20,13 +20,15 @@ pub fn box_cycles(types: &mut IndexMap<String, TypeDef>) {
                     box_if(&mut field.ty, &on_cycle);
                 }
             }
-            TypeKind::Union { variants, .. } | TypeKind::Responses { variants } => {
+            TypeKind::Union { variants, .. } => {
                 for variant in variants {
                     box_if(&mut variant.ty, &on_cycle);
                 }
             }
             TypeKind::Alias(target) => box_if(target, &on_cycle),
-            TypeKind::Enum { .. } => {}
+            // No type refers to a success enum (only its operation does), so
+            // it is on no cycle.
+            TypeKind::Responses { .. } | TypeKind::Enum { .. } => {}
         }
     }
 }
@@ -81,9 +83,8 @@ fn direct_edges(kind: &TypeKind) -> Vec<String> {
     let direct = |ty: &TypeRef| ty.direct_name().map(str::to_string);
     match kind {
         TypeKind::Struct { fields, .. } => fields.iter().filter_map(|f| direct(&f.ty)).collect(),
-        TypeKind::Union { variants, .. } | TypeKind::Responses { variants } => {
-            variants.iter().filter_map(|v| direct(&v.ty)).collect()
-        }
+        TypeKind::Union { variants, .. } => variants.iter().filter_map(|v| direct(&v.ty)).collect(),
+        TypeKind::Responses { variants } => variants.iter().filter_map(|v| v.body.as_ref().and_then(direct)).collect(),
         TypeKind::Alias(target) => direct(target).into_iter().collect(),
         TypeKind::Enum { .. } => Vec::new(),
     }

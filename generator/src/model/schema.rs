@@ -462,16 +462,15 @@ impl Builder<'_> {
             let joined = join_name(name, &camel(&wire_name));
             let hint = if self.type_names.is_taken(&joined) { format!("{name}{}", camel(&wire_name)) } else { joined };
             let resolved = self.resolve_schema(&property);
-            let (docs, constraints, read_only, nullable, allowed, password) = match resolved {
+            let (docs, constraints, read_only, nullable, password) = match resolved {
                 Some(s) => (
                     docs_of(s),
                     constraints_of(s),
                     s.schema_data.read_only,
                     s.schema_data.nullable,
-                    string_enum_values(s),
                     is_password_format(s),
                 ),
-                None => (Docs::default(), Constraints::default(), false, false, Vec::new(), false),
+                None => (Docs::default(), Constraints::default(), false, false, false),
             };
             let constraints = self.checked_pattern(constraints, &pointer);
             let mut ty = self.type_of(&property, &hint, &pointer);
@@ -490,7 +489,6 @@ impl Builder<'_> {
                 read_only,
                 docs,
                 constraints,
-                allowed,
                 secret,
             });
         }
@@ -554,8 +552,21 @@ impl Builder<'_> {
             };
             variants.push(Variant { rust_name: variant_names.claim(&base), ty, tags, guards: Vec::new() });
         }
-        // A value two variants claim (a shared parent's enum) selects the first, as
-        // a `match` would; the later one keeps its other values, else its name.
+        self.drop_claimed_tags(&mut variants, branches, pointer);
+        let tagged = discriminator.is_some() && variants.iter().all(|v| !v.tags.is_empty());
+        if discriminator.is_some() && !tagged {
+            self.warn(
+                pointer,
+                "discriminator: an inline variant has no `enum`/`const` value for the property, so no value selects it; decoded untagged",
+            );
+        }
+        TypeKind::Union { variants, discriminator: discriminator.filter(|_| tagged).map(|d| d.property_name.clone()) }
+    }
+
+    /// A value two variants claim (a shared parent's enum) selects the first, as
+    /// a `match` would; the later one keeps its other values, else its
+    /// component name, with a warning.
+    fn drop_claimed_tags<T: AsSchema>(&mut self, variants: &mut [Variant], branches: &[ReferenceOr<T>], pointer: &str) {
         let mut claimed: Vec<String> = Vec::new();
         for (variant, branch) in variants.iter_mut().zip(branches) {
             let before = variant.tags.len();
@@ -582,14 +593,6 @@ impl Builder<'_> {
             }
             claimed.extend(variant.tags.iter().cloned());
         }
-        let tagged = discriminator.is_some() && variants.iter().all(|v| !v.tags.is_empty());
-        if discriminator.is_some() && !tagged {
-            self.warn(
-                pointer,
-                "discriminator: an inline variant has no `enum`/`const` value for the property, so no value selects it; decoded untagged",
-            );
-        }
-        TypeKind::Union { variants, discriminator: discriminator.filter(|_| tagged).map(|d| d.property_name.clone()) }
     }
 
     /// The discriminator values selecting `branch`: its `mapping` keys; else

@@ -68,14 +68,37 @@ macro_rules! collect_type_refs {
             security: _,
             pointer: _,
         } = $op;
-        for Param { ty, client_default, .. } in params {
+        // Every struct below is destructured without `..`: a new field is a
+        // compile error here until it is visited or named as holding no type.
+        for Param {
+            ty,
+            client_default,
+            rust_name: _,
+            wire_name: _,
+            location: _,
+            required: _,
+            style: _,
+            explode: _,
+            docs: _,
+            constraints: _,
+        } in params
+        {
             out.push((Site::Param { client_level: *client_default }, ty));
         }
-        if let Some(RequestBody { ty, encoding, .. }) = body {
+        if let Some(RequestBody { ty, encoding, media_type: _, required: _, docs: _ }) = body {
             out.push((Site::Body, ty));
             match encoding {
-                BodyEncoding::Multipart(MultipartForm { parts, .. }) => {
-                    for FormPart { kind, .. } in parts {
+                BodyEncoding::Multipart(MultipartForm { parts, name: _ }) => {
+                    for FormPart {
+                        kind,
+                        rust_name: _,
+                        wire_name: _,
+                        required: _,
+                        repeated: _,
+                        content_type: _,
+                        doc: _,
+                    } in parts
+                    {
                         match kind {
                             PartKind::Text(ty) | PartKind::Json(ty) => out.push((Site::FormPart, ty)),
                             PartKind::File => {}
@@ -87,7 +110,7 @@ macro_rules! collect_type_refs {
         }
         let Responses { success, errors, success_enum: _ } = responses;
         for (site, cases) in [(Site::SuccessBody, success), (Site::ErrorBody, errors)] {
-            for ResponseCase { kind, events, .. } in cases {
+            for ResponseCase { kind, events, status: _, variant: _, media_type: _, description: _ } in cases {
                 match kind {
                     ResponseKind::Json(ty) => out.push((site, ty)),
                     ResponseKind::Empty | ResponseKind::Text | ResponseKind::Bytes => {}
@@ -101,12 +124,14 @@ macro_rules! collect_type_refs {
             out.push((Site::Pagination, item_type));
             out.push((Site::Pagination, page_type));
             match style {
-                PaginationStyle::Offset { total: Some((_, ty)), .. }
-                | PaginationStyle::PageNumber { last_page: Some((_, ty)), .. }
-                | PaginationStyle::LastItem { id_type: ty, .. } => out.push((Site::Pagination, ty)),
-                PaginationStyle::Offset { total: None, .. }
-                | PaginationStyle::PageNumber { last_page: None, .. }
-                | PaginationStyle::Token { .. }
+                PaginationStyle::Offset { total: Some((_, ty)), offset_param: _ }
+                | PaginationStyle::PageNumber { last_page: Some((_, ty)), page_param: _ }
+                | PaginationStyle::LastItem { id_type: ty, param: _, has_more: _, id: _ } => {
+                    out.push((Site::Pagination, ty))
+                }
+                PaginationStyle::Offset { total: None, offset_param: _ }
+                | PaginationStyle::PageNumber { last_page: None, page_param: _ }
+                | PaginationStyle::Token { param: _, next: _ }
                 | PaginationStyle::Link => {}
             }
         }
@@ -210,6 +235,28 @@ components:
         let expected = [(Site::Body, "Json"), (Site::FormPart, "Meta"), (Site::EventData, "Progress")];
         let expected: Vec<(Site, String)> = expected.iter().map(|(site, ty)| (*site, ty.to_string())).collect();
         assert_eq!(upload, expected);
+    }
+
+    /// Every [`Site`] occurs in [`SPEC`]. The match has no wildcard, so a new
+    /// site is a compile error here, and its slot stays unreached until the
+    /// spec holds a reference at it.
+    #[test]
+    fn the_spec_reaches_every_site() {
+        let slot = |site: Site| match site {
+            Site::Param { client_level: true } => 0,
+            Site::Param { client_level: false } => 1,
+            Site::Body => 2,
+            Site::FormPart => 3,
+            Site::SuccessBody => 4,
+            Site::ErrorBody => 5,
+            Site::EventData => 6,
+            Site::Pagination => 7,
+        };
+        let mut reached = [false; 8];
+        for (site, _) in ["listThings", "upload"].into_iter().flat_map(sites) {
+            reached[slot(site)] = true;
+        }
+        assert_eq!(reached, [true; 8]);
     }
 
     #[test]

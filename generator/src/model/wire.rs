@@ -74,9 +74,7 @@ impl Builder<'_> {
     /// `String` when there is no schema or it is a string. `None` when the
     /// response has no event-stream media type.
     pub fn event_data_type(&mut self, response: &Response, pointer: &str, hint: &str) -> Option<TypeRef> {
-        let (media_type, media) = response.content.iter().find(|(media_type, _)| {
-            media_type.split(';').next().unwrap_or_default().trim().eq_ignore_ascii_case("text/event-stream")
-        })?;
+        let (media_type, media) = response.content.iter().find(|(media_type, _)| is_event_stream(media_type))?;
         let Some(schema) = &media.schema else { return Some(TypeRef::String) };
         let schema_pointer = format!("{pointer}/content/{}/schema", escape_pointer_token(media_type));
         let ty = match self.type_of(schema, &format!("{hint}Event"), &schema_pointer) {
@@ -84,16 +82,14 @@ impl Builder<'_> {
             other => other,
         };
         // Text (or bytes, which an event's data line cannot carry) stays text.
-        Some(match strip(&ty) {
+        Some(match ty.non_optional() {
             TypeRef::Binary | TypeRef::String => TypeRef::String,
             _ => ty,
         })
     }
 }
 
-fn strip(ty: &TypeRef) -> &TypeRef {
-    match ty {
-        TypeRef::Option(inner) => strip(inner),
-        other => other,
-    }
+/// Whether `media_type` is `text/event-stream` (parameters and case aside).
+pub fn is_event_stream(media_type: &str) -> bool {
+    media_type.split(';').next().unwrap_or_default().trim().eq_ignore_ascii_case("text/event-stream")
 }

@@ -543,6 +543,48 @@ impl<'d> Converter<'d> {
             None => Vec::new(),
         };
 
+        let (mut simple, mut request_body) = self.request_parts(own, shared, &params_pointer, &consumes);
+        let mut out = Map::new();
+        for (key, value) in operation {
+            match key.as_str() {
+                "consumes" | "produces" => {}
+                "schemes" => self.warn(
+                    &format!("{pointer}/schemes"),
+                    "per-operation `schemes` are not supported; the document's servers are used",
+                ),
+                "parameters" => {
+                    if !simple.is_empty() {
+                        out.insert(key, Value::Array(std::mem::take(&mut simple)));
+                    }
+                    if let Some(body) = request_body.take() {
+                        out.insert("requestBody".into(), body);
+                    }
+                }
+                "responses" => {
+                    let responses = self.responses(value, pointer, &produces);
+                    out.insert(key, responses);
+                }
+                _ => {
+                    out.insert(key, value);
+                }
+            }
+        }
+        if let Some(body) = request_body {
+            out.insert("requestBody".into(), body);
+        }
+        out
+    }
+
+    /// The operation's path, query and header parameters, and its request
+    /// body: an `in: body` parameter or the `in: formData` fields (its own,
+    /// then the path item's `shared` ones it does not override).
+    fn request_parts(
+        &mut self,
+        own: Vec<Param>,
+        shared: &[Param],
+        params_pointer: &str,
+        consumes: &[String],
+    ) -> (Vec<Value>, Option<Value>) {
         let mut simple = Vec::new();
         let mut body = None;
         let mut fields: Vec<FormField> = Vec::new();
@@ -551,7 +593,7 @@ impl<'d> Converter<'d> {
                 Param::Simple(parameter) => simple.push(parameter),
                 Param::Body { body: b, component } => {
                     if body.is_some() {
-                        self.warn(&params_pointer, "more than one `in: body` parameter; only the first is used");
+                        self.warn(params_pointer, "more than one `in: body` parameter; only the first is used");
                     } else {
                         body = Some((b, component));
                     }
@@ -580,61 +622,36 @@ impl<'d> Converter<'d> {
             Some((body, component)) => {
                 if !fields.is_empty() {
                     self.warn(
-                        &params_pointer,
+                        params_pointer,
                         "both `in: body` and `in: formData` parameters; the form fields are dropped",
                     );
                 }
-                Some(self.body_for(body, component.as_deref(), &consumes))
+                Some(self.body_for(body, component.as_deref(), consumes))
             }
-            None if !fields.is_empty() => Some(form_body(fields, &consumes)),
+            None if !fields.is_empty() => Some(form_body(fields, consumes)),
             None => None,
         };
+        (simple, request_body)
+    }
 
-        let mut out = Map::new();
-        let mut request_body = request_body;
-        for (key, value) in operation {
-            match key.as_str() {
-                "consumes" | "produces" => {}
-                "schemes" => self.warn(
-                    &format!("{pointer}/schemes"),
-                    "per-operation `schemes` are not supported; the document's servers are used",
-                ),
-                "parameters" => {
-                    if !simple.is_empty() {
-                        out.insert(key, Value::Array(std::mem::take(&mut simple)));
-                    }
-                    if let Some(body) = request_body.take() {
-                        out.insert("requestBody".into(), body);
-                    }
-                }
-                "responses" => {
-                    let responses = match value {
-                        Value::Object(responses) => {
-                            let mut converted = Map::new();
-                            for (code, response) in responses {
-                                let response_pointer = format!("{pointer}/responses/{}", escape_pointer_token(&code));
-                                let response = if code.starts_with("x-") {
-                                    response
-                                } else {
-                                    self.response(response, &response_pointer, &produces)
-                                };
-                                converted.insert(code, response);
-                            }
-                            Value::Object(converted)
-                        }
-                        other => other,
+    /// The responses object with each response converted (extensions as they are).
+    fn responses(&mut self, value: Value, pointer: &str, produces: &[String]) -> Value {
+        match value {
+            Value::Object(responses) => {
+                let mut converted = Map::new();
+                for (code, response) in responses {
+                    let response_pointer = format!("{pointer}/responses/{}", escape_pointer_token(&code));
+                    let response = if code.starts_with("x-") {
+                        response
+                    } else {
+                        self.response(response, &response_pointer, produces)
                     };
-                    out.insert(key, responses);
+                    converted.insert(code, response);
                 }
-                _ => {
-                    out.insert(key, value);
-                }
+                Value::Object(converted)
             }
+            other => other,
         }
-        if let Some(body) = request_body {
-            out.insert("requestBody".into(), body);
-        }
-        out
     }
 
     /// A request body for an operation whose media types are `consumes`: the

@@ -345,6 +345,7 @@ fn body_schema<'a>(synth: &Synth<'a>, doc: &'a Value, op: &Operation, media_type
 /// A response decoded into a union's `Other` or an enum's `Unknown` is found
 /// in its `Debug` text (outside string literals), with the path of struct
 /// fields leading to it.
+// Long: one `quote!` of the driver's helper functions, read as the code it emits.
 fn support() -> TokenStream {
     {
         quote! {
