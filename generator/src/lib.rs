@@ -39,6 +39,11 @@ pub struct Options {
     pub layout: Layout,
     /// The first line of every generated Rust file.
     pub preamble: String,
+    /// With [`Layout::Module`]: also the API's typed test double, `mock.rs`,
+    /// behind the cargo feature `<api>-mock` (`mock` without a feature plan).
+    /// Standalone crates get the runtime's engine (`runtime::mock`, feature
+    /// `mock`) but not this module.
+    pub mock: bool,
 }
 
 /// The result of a generation.
@@ -129,7 +134,14 @@ pub fn generate_str_with(
             Layout::Standalone { .. } => FeaturePlan::standalone(&api),
             Layout::Module { name } => FeaturePlan::module(&api, &name.replace('_', "-")),
         });
-    let files = emit::emit_with_features(&api, &options.layout, &options.preamble, file_label, features.as_ref())?;
+    let files = emit::emit_with_features(
+        &api,
+        &options.layout,
+        &options.preamble,
+        file_label,
+        features.as_ref(),
+        options.mock,
+    )?;
     let emitted = Instant::now();
     let warnings = diagnostics.into_warnings();
     let untyped = untyped::untyped_items(&api, &warnings);

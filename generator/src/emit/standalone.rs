@@ -145,8 +145,11 @@ mod tests {
     const SPEC: &str = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n        '204': {description: ok}\n";
 
     fn files(runtime: RuntimeSource) -> crate::Files {
-        let options =
-            Options { layout: Layout::Standalone { crate_name: "t".into(), runtime }, preamble: "// t".into() };
+        let options = Options {
+            layout: Layout::Standalone { crate_name: "t".into(), runtime },
+            preamble: "// t".into(),
+            mock: false,
+        };
         generate_str_with(SPEC, "t.yaml", &options, TagFeatures::Off).unwrap_or_else(|e| panic!("{e}")).files
     }
 
