@@ -11,8 +11,9 @@
 //! The check runs `cargo check --no-default-features --features <f>` once per
 //! feature, sharing one target directory, so dependencies compile once:
 //!
-//! - by default, `api-clients` with each tag feature of each API alone, and
-//!   each API's own feature (all its tags);
+//! - by default, `api-clients` with each tag feature of each API alone,
+//!   each API's own feature (all its tags) and its `<api>-mock` feature (the
+//!   API with its test double), and `oapi-runtime` with `mock` alone;
 //! - `--exhaustive` adds `../shared/corpus/github-api.json`; a `SPEC` path is
 //!   generated as a standalone crate (under `target/features/`) whose every tag
 //!   feature is checked alone, then `full`.
@@ -201,10 +202,19 @@ fn check_seed_apis(root: &Path) -> Result<Vec<String>, String> {
         let (plan, _) = plan_for(root, api)?;
         builds.extend(plan.tag_features.values().map(|f| Build { label: f.clone(), features: f.clone() }));
         builds.push(Build { label: format!("{} (all its tags)", api.name), features: api.name.to_string() });
+        // The API's test double (the whole API and the runtime's engine).
+        let mock = oapi_gen::emit::mock_feature(Some(&plan));
+        builds.push(Build { label: format!("{mock} (the API and its mock)"), features: mock });
     }
     let mut base = Command::new(cargo_bin());
     base.current_dir(root).args(["check", "--quiet", "-p", "api-clients", "--lib", "--no-default-features"]);
-    run_builds("api-clients", &base, &builds, &["generated/"])
+    let mut failures = run_builds("api-clients", &base, &builds, &["generated/"])?;
+    // The runtime's engine alone, without TLS or tracing.
+    let mut runtime = Command::new(cargo_bin());
+    runtime.current_dir(root).args(["check", "--quiet", "-p", "oapi-runtime", "--lib", "--no-default-features"]);
+    let engine = [Build { label: "mock (the runtime's engine alone)".into(), features: "mock".into() }];
+    failures.extend(run_builds("oapi-runtime", &runtime, &engine, &["runtime/"])?);
+    Ok(failures)
 }
 
 /// A standalone crate of `spec` with per-tag features: each tag alone, then `full`.
@@ -325,6 +335,10 @@ mod tests {
         }
         assert!(block.contains("\napono-integrations = [\"apono-client\"]\n"), "{block}");
         assert!(block.contains("\ndefault = [\"apono\", \"api-connect\", \"rustls\", \"tracing\"]\n"), "{block}");
+        // The mocks are for tests: no default build compiles them.
+        assert!(block.contains("\napono-mock = [\"apono\", \"oapi-runtime/mock\"]\n"), "{block}");
+        let default = block.lines().find(|line| line.starts_with("default = ")).unwrap_or_default();
+        assert!(!default.contains("mock"), "{default}");
     }
 
     #[test]

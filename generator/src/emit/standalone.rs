@@ -104,6 +104,7 @@ default = [{default_full}"rustls", "tracing"]
                 "{header}rustls = [\"oapi-runtime/rustls\"]\n\
                  native-tls = [\"oapi-runtime/native-tls\"]\n\
                  tracing = [\"oapi-runtime/tracing\"]\n\
+                 mock = [\"oapi-runtime/mock\"]\n\
                  {tag_features}\n\
                  [dependencies]\n\
                  # The runtime, shared with every other crate that depends on it.\n\
@@ -172,6 +173,7 @@ mod tests {
         assert!(files["src/lib.rs"].contains("pub mod runtime;"));
         assert_eq!(files.keys().filter(|p| p.starts_with("src/runtime/")).count(), runtime_files().len());
         assert!(files["Cargo.toml"].contains("rustls = [\"reqwest/rustls-tls\"]"));
+        assert!(files["Cargo.toml"].contains("mock = [\"tokio/net\", \"tokio/rt\"]"), "{}", files["Cargo.toml"]);
         assert!(!files["Cargo.toml"].contains("oapi-runtime"));
         // Every dependency of the runtime crate, as `runtime/Cargo.toml` states it.
         for (name, value) in super::vendored_runtime::DEPENDENCIES {
@@ -192,6 +194,8 @@ mod tests {
             "{manifest}"
         );
         assert!(manifest.contains(r#"rustls = ["oapi-runtime/rustls"]"#), "{manifest}");
+        // The runtime's test-double engine, as a vendored runtime has it.
+        assert!(manifest.contains(r#"mock = ["oapi-runtime/mock"]"#), "{manifest}");
     }
 
     #[test]
