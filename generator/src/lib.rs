@@ -39,10 +39,11 @@ pub struct Options {
     pub layout: Layout,
     /// The first line of every generated Rust file.
     pub preamble: String,
-    /// With [`Layout::Module`]: also the API's typed test double, `mock.rs`,
-    /// behind the cargo feature `<api>-mock` (`mock` without a feature plan).
-    /// Standalone crates get the runtime's engine (`runtime::mock`, feature
-    /// `mock`) but not this module.
+    /// Also the API's typed test double, `mock.rs` beside `types.rs`: behind
+    /// the cargo feature `<api>-mock` in a module with a feature plan, `mock`
+    /// otherwise (a standalone crate's `mock` feature also enables every tag).
+    /// Without it a standalone crate still has the runtime's engine
+    /// (`runtime::mock`, feature `mock`).
     pub mock: bool,
 }
 

@@ -7,7 +7,8 @@
 //! 4. rustdoc with `-D warnings` on the generated crate;
 //! 5. each per-tag cargo feature of the generated crate compiles alone
 //!    (`cargo xtask features`: `cargo check --no-default-features --features <f>`);
-//! 6. every fixture spec generates a standalone crate that passes clippy;
+//! 6. every fixture spec generates a standalone crate that passes clippy, its
+//!    test double (`--mock`, `--features mock`) included;
 //!    and the generator crate packages and verifies on its own (`cargo package`);
 //! 7. the programs in `generated/examples/` against Prism mocks of their specs;
 //! 8. the conformance mode (`corpus --conform`) on the seed specs, a fixture and
@@ -36,9 +37,9 @@ pub fn run(_args: &[String]) -> Result<(), String> {
     step("clippy", || cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"], &[]))?;
     step("doc", || cargo(&["doc", "-p", "api-clients", "--no-deps"], &[("RUSTDOCFLAGS", "-D warnings")]))?;
     step("each per-tag feature of api-clients builds alone", || crate::features::run(&[]))?;
-    step("fixture crates compile, clippy-clean", || {
+    step("fixture crates compile, clippy-clean, with their mocks", || {
         let fixtures = root.join("tests/fixtures").display().to_string();
-        crate::corpus::run(&[fixtures, "--clippy".to_string()])
+        crate::corpus::run(&[fixtures, "--clippy".to_string(), "--mock".to_string()])
     })?;
     step("standalone crates outside the workspace build and pass their tests", crate::standalone::run)?;
     // Built from its packaged sources alone, as `cargo install` would: nothing

@@ -72,7 +72,7 @@ pub fn emit(api: &Api, layout: &Layout, preamble: &str, file_label: &str) -> Res
 
 /// [`emit`], with tag modules and types gated on the cargo features of `plan`
 /// (and, for a standalone crate, those features in its manifest), and with
-/// `mock` (module layout only) the API's test double (see [`mock`]).
+/// `mock` the API's test double (see [`mock`]).
 pub fn emit_with_features(
     api: &Api,
     layout: &Layout,
@@ -81,10 +81,11 @@ pub fn emit_with_features(
     plan: Option<&FeaturePlan>,
     mock: bool,
 ) -> Result<Files, Error> {
-    let mock_gate = match layout {
-        Layout::Module { .. } if mock => Some(mock_feature(plan)),
-        _ => None,
-    };
+    // A module's mock is behind `<api>-mock`, a standalone crate's behind `mock`.
+    let mock_gate = mock.then(|| match layout {
+        Layout::Module { .. } => mock_feature(plan),
+        Layout::Standalone { .. } => "mock".to_string(),
+    });
     let (root_file, module_dir) = match layout {
         Layout::Module { name } => (format!("src/{name}/mod.rs"), format!("src/{name}")),
         Layout::Standalone { .. } => ("src/lib.rs".to_string(), "src".to_string()),
@@ -116,7 +117,7 @@ pub fn emit_with_features(
         .map(|(path, body)| (path.to_string(), format!("{preamble}\n\n{}", separate_items(&body))))
         .collect();
     if let Layout::Standalone { crate_name, runtime } = layout {
-        files.insert("Cargo.toml".to_string(), standalone::cargo_toml(crate_name, api, plan, runtime));
+        files.insert("Cargo.toml".to_string(), standalone::cargo_toml(crate_name, api, plan, runtime, mock));
         if *runtime == RuntimeSource::Vendored {
             for (path, contents) in runtime_files() {
                 files.insert(format!("src/runtime/{path}"), contents.to_string());
