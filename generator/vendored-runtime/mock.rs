@@ -22,7 +22,8 @@
 //! 3. tries the operation's expectations in the order they were set: the
 //!    first whose calls are not used up and whose matchers all hold answers
 //!    with its next reply; none: a `501` and a report naming the closest
-//!    expectation and why it did not match.
+//!    expectation (one that matches but is used up, else the one for which
+//!    most matchers held) and why it did not match.
 //!
 //! [`MockServer::verify`] (and dropping the server, unless the thread is
 //! already panicking) fails on expectations called fewer (or, with
@@ -232,6 +233,12 @@ pub trait MockOperation: 'static {
     /// The reply carrying a documented error: its status (a range's first
     /// code, `500` for `default` and `Other`) and its JSON body.
     fn error(error: Self::Error) -> Reply;
+    /// What an expectation given no reply answers: the success reply of an
+    /// operation whose success has no body; otherwise none, and such an
+    /// expectation answers `500` and reports it.
+    fn default_reply() -> Option<Reply> {
+        None
+    }
 }
 
 /// A token-paginated operation: what [`Expectation::respond_pages`] needs to
@@ -259,6 +266,8 @@ struct ExpectationState {
     location: &'static Location<'static>,
     matchers: Vec<Matcher>,
     replies: Vec<Reply>,
+    /// The answer when no reply was given ([`MockOperation::default_reply`]).
+    fallback: Option<Reply>,
     /// With pages: the page a request asks for, from its token.
     page_of: Option<fn(&(dyn Any + Send)) -> Option<usize>>,
     times: Option<usize>,
@@ -353,6 +362,7 @@ impl MockServer {
             location,
             matchers: Vec::new(),
             replies: Vec::new(),
+            fallback: Op::default_reply(),
             page_of: None,
             times: None,
             calls: 0,
@@ -910,21 +920,54 @@ fn answer(shared: &Shared, request: MockRequest) -> Reply {
             return Reply::bytes(400, "text/plain", format!("mock: {message}"));
         }
     };
-    let mut closest: Option<String> = None;
+    // The closest miss: all matchers held but the calls are used up, then all
+    // held but the page is unknown, then the most leading matchers held.
+    let mut closest: Option<((u8, usize), String)> = None;
     let mut chosen = None;
+    let mut panics = Vec::new();
     for (index, expectation) in state.expectations.iter().enumerate() {
         if expectation.route.operation_id != route.operation_id {
             continue;
         }
-        let note = if expectation.used_up() {
-            Some(format!("{} was already called {} time(s), its `times`", expectation.label(), expectation.calls))
-        } else if let Some(failed) = expectation.matchers.iter().position(|matcher| !matcher(view.as_ref())) {
-            Some(format!("{}: its matcher #{} returned false", expectation.label(), failed + 1))
+        let mut held = 0;
+        for (number, matcher) in expectation.matchers.iter().enumerate() {
+            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| matcher(view.as_ref()))) {
+                Ok(true) => held += 1,
+                Ok(false) => break,
+                Err(payload) => {
+                    let text = payload
+                        .downcast_ref::<&str>()
+                        .map(|s| s.to_string())
+                        .or_else(|| payload.downcast_ref::<String>().cloned())
+                        .unwrap_or_default();
+                    panics.push(format!(
+                        "matcher #{} of {} panicked on {summary}: {text}",
+                        number + 1,
+                        expectation.label()
+                    ));
+                    break;
+                }
+            }
+        }
+        let total = expectation.matchers.len();
+        let (score, note) = if held < total {
+            let note =
+                format!("{}: its matcher #{} returned false ({held} of {total} held)", expectation.label(), held + 1);
+            ((1, held), note)
+        } else if expectation.used_up() {
+            let note = format!(
+                "{} matches, but was already called {} time(s), its `times`",
+                expectation.label(),
+                expectation.calls
+            );
+            ((3, 0), note)
         } else {
             match expectation.page_of.map(|page_of| page_of(view.as_ref())) {
-                Some(None) => Some(format!("{}: the page token is not one the mock handed out", expectation.label())),
+                Some(None) => {
+                    ((2, 0), format!("{}: the page token is not one the mock handed out", expectation.label()))
+                }
                 Some(Some(page)) if page >= expectation.replies.len() => {
-                    Some(format!("{}: there is no page {page}", expectation.label()))
+                    ((2, 0), format!("{}: there is no page {page}", expectation.label()))
                 }
                 page => {
                     chosen = Some((index, page.flatten()));
@@ -932,10 +975,12 @@ fn answer(shared: &Shared, request: MockRequest) -> Reply {
                 }
             }
         };
-        if closest.is_none() {
-            closest = note;
+        if closest.as_ref().is_none_or(|(best, _)| score > *best) {
+            closest = Some((score, note));
         }
     }
+    state.problems.extend(panics);
+    let closest = closest.map(|(_, note)| note);
     let Some((index, page)) = chosen else {
         let reason = match closest {
             Some(note) => format!("closest expectation: {note}"),
@@ -948,8 +993,9 @@ fn answer(shared: &Shared, request: MockRequest) -> Reply {
     let expectation = &mut state.expectations[index];
     expectation.calls += 1;
     let turn = page.unwrap_or(expectation.calls - 1);
-    match expectation.replies.get(turn).or(expectation.replies.last()) {
-        Some(reply) => reply.clone(),
+    let fallback = expectation.fallback.clone().map(|reply| Reply { delay: expectation.delay, ..reply });
+    match expectation.replies.get(turn).or(expectation.replies.last()).cloned().or(fallback) {
+        Some(reply) => reply,
         None => {
             let message =
                 format!("{} matched {summary} but has no reply (respond, fail, respond_raw…)", expectation.label());

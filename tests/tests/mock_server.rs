@@ -120,18 +120,21 @@ async fn dropping_the_mock_fails_the_test_on_an_unmet_expectation() {
 async fn an_unmatched_request_is_answered_501_and_names_the_closest_expectation() {
     let mock = apono::mock::MockServer::start().await;
     let client = mock.client_builder().retry(no_retries()).build().expect("client");
+    let line = line!() + 1;
     mock.get_integration_v4().matching(|req| req.id == "a").times(1).respond(integration("a"));
-    mock.get_integration_v4().matching(|req| req.id == "a").respond(integration("a"));
+    mock.get_integration_v4().matching(|req| req.id == "b").times(0);
     client.get_integration_v4("a").send().await.expect("the first");
-    let error = client.get_integration_v4("b").send().await.expect_err("no match");
+    let error = client.get_integration_v4("a").send().await.expect_err("used up");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(501), "{error:?}");
     let text = mock.verify().expect_err("unmatched").to_string();
-    // The first expectation is used up; the report names why the request missed it.
+    // The first expectation matches but is used up: closer than the second, whose matcher fails.
     assert!(
-        text.contains("unmatched request GET /api/admin/v4/integrations/b: closest expectation: getIntegrationV4"),
+        text.contains("unmatched request GET /api/admin/v4/integrations/a: closest expectation: getIntegrationV4"),
         "{text}"
     );
-    assert!(text.contains("was already called 1 time(s), its `times`"), "{text}");
+    // Set at the line of the call, through `#[track_caller]`.
+    let set_at = format!("tests/tests/mock_server.rs:{line}:10 matches, but was already called 1 time(s), its `times`");
+    assert!(text.contains(&set_at), "{text}");
     // A path no operation has names the nearest operation.
     let raw = reqwest::get(format!("{}/api/admin/v4/integrationz", mock.url())).await.expect("answered");
     assert_eq!(raw.status().as_u16(), 501);
@@ -159,4 +162,40 @@ async fn requests_the_spec_does_not_allow_are_reported() {
     assert!(text.contains("breaks the spec of createAccessRequest (POST /api/v3/access-requests): the body does not decode into its type"), "{text}");
     assert!(text.contains("the query parameter `limit` = \"many\" is not of its type"), "{text}");
     assert!(text.contains("unmet expectation createAccessRequest"), "{text}");
+}
+
+#[tokio::test]
+async fn operations_without_a_success_body_answer_when_given_no_reply() {
+    let mock = apono::mock::MockServer::start().await;
+    mock.delete_integration_v4().matching(|req| req.id == "old").times(1);
+    mock.client().delete_integration_v4("old").send().await.expect("204 by default");
+}
+
+#[tokio::test]
+async fn the_closest_expectation_is_the_one_most_matchers_held_for() {
+    let mock = apono::mock::MockServer::start().await;
+    let client = mock.client_builder().retry(no_retries()).build().expect("client");
+    mock.list_integrations_v4().matching(|req| req.name.as_deref() == Some("other")).times(0);
+    mock.list_integrations_v4()
+        .matching(|req| req.limit == Some(5))
+        .matching(|req| req.name.as_deref() == Some("prod"))
+        .times(0);
+    client.list_integrations_v4().limit(5).name("dev").send().await.expect_err("no match");
+    let text = mock.verify().expect_err("unmatched").to_string();
+    assert!(text.contains("its matcher #2 returned false (1 of 2 held)"), "{text}");
+    assert!(!text.contains("(0 of 1 held)"), "{text}");
+}
+
+#[tokio::test]
+async fn a_panicking_matcher_is_reported_and_does_not_match() {
+    let mock = apono::mock::MockServer::start().await;
+    let client = mock.client_builder().retry(no_retries()).build().expect("client");
+    mock.get_integration_v4().matching(|_| panic!("boom")).times(0);
+    let error = client.get_integration_v4("x").send().await.expect_err("no match");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(501));
+    let text = mock.verify().expect_err("reported").to_string();
+    assert!(
+        text.contains("matcher #1 of getIntegrationV4") && text.contains("panicked") && text.contains("boom"),
+        "{text}"
+    );
 }

@@ -3570,6 +3570,10 @@ impl crate::runtime::mock::MockOperation for GetOauth2Redirect {
         crate::runtime::mock::Reply::status(302u16)
     }
 
+    fn default_reply() -> ::std::option::Option<crate::runtime::mock::Reply> {
+        ::std::option::Option::Some(Self::success(()))
+    }
+
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -3680,6 +3684,10 @@ impl crate::runtime::mock::MockOperation for PostOauth2Redirect {
 
     fn success(_body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::status(302u16)
+    }
+
+    fn default_reply() -> ::std::option::Option<crate::runtime::mock::Reply> {
+        ::std::option::Option::Some(Self::success(()))
     }
 
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
@@ -6533,6 +6541,10 @@ impl crate::runtime::mock::MockOperation for VerifyCredentialClientSecret {
 
     fn success(_body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::status(200u16)
+    }
+
+    fn default_reply() -> ::std::option::Option<crate::runtime::mock::Reply> {
+        ::std::option::Option::Some(Self::success(()))
     }
 
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {

@@ -705,6 +705,10 @@ impl crate::runtime::mock::MockOperation for DeleteIntegrationV4 {
         crate::runtime::mock::Reply::status(204u16)
     }
 
+    fn default_reply() -> ::std::option::Option<crate::runtime::mock::Reply> {
+        ::std::option::Option::Some(Self::success(()))
+    }
+
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::Other => crate::runtime::mock::Reply::status(500),
@@ -1768,6 +1772,10 @@ impl crate::runtime::mock::MockOperation for DeleteConnectorV3 {
 
     fn success(_body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::status(204u16)
+    }
+
+    fn default_reply() -> ::std::option::Option<crate::runtime::mock::Reply> {
+        ::std::option::Option::Some(Self::success(()))
     }
 
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {

@@ -229,7 +229,18 @@ fn operation_items(api: &Api, op: &Operation, names: &Names) -> TokenStream {
     }
 }
 
-/// The success type and the `success` fn of the `MockOperation` impl.
+/// `default_reply` of an operation whose success has no body: an expectation
+/// given no reply answers with it.
+fn default_reply() -> TokenStream {
+    // fn default_reply() -> Option<Reply> { Some(Self::success(())) }
+    quote! {
+        fn default_reply() -> ::std::option::Option<crate::runtime::mock::Reply> {
+            ::std::option::Option::Some(Self::success(()))
+        }
+    }
+}
+
+/// The success type and the `success` fn (and `default_reply`) of the `MockOperation` impl.
 fn success_reply(op: &Operation) -> (TokenStream, TokenStream) {
     let reply = |case: &ResponseCase, value: TokenStream| -> TokenStream {
         let code = status_code(case, 200);
@@ -274,15 +285,17 @@ fn success_reply(op: &Operation) -> (TokenStream, TokenStream) {
             });
             (quote! { super::types::#enum_ident }, function(quote! { body }, quote! { match body { #( #arms )* } }))
         }
-        (None, Some(case)) => {
-            let arg = if case.kind == ResponseKind::Empty {
-                quote! { _body }
-            } else {
-                quote! { body }
-            };
-            (case_type(case), function(arg, reply(case, quote! { body })))
+        (None, Some(case)) if case.kind == ResponseKind::Empty => {
+            let default = default_reply();
+            let success = function(quote! { _body }, reply(case, quote! { () }));
+            (quote! { () }, quote! { #success #default })
         }
-        (_, None) => (quote! { () }, function(quote! { _body }, quote! { crate::runtime::mock::Reply::status(204) })),
+        (None, Some(case)) => (case_type(case), function(quote! { body }, reply(case, quote! { body }))),
+        (_, None) => {
+            let default = default_reply();
+            let success = function(quote! { _body }, quote! { crate::runtime::mock::Reply::status(204) });
+            (quote! { () }, quote! { #success #default })
+        }
     }
 }
 
