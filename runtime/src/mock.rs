@@ -219,8 +219,8 @@ impl fmt::Debug for Route {
 /// An operation of a generated mock, implemented by generated code: the
 /// typed view of its requests, its success body and its error enum.
 pub trait MockOperation: 'static {
-    /// What matchers see: path, query and header parameters in their types,
-    /// the body in its type, and every header.
+    /// What matchers see: path, query, header and cookie parameters in their
+    /// types, the body in its type, and the [`MockRequest`] as received.
     type Request: Send + 'static;
     /// What [`Expectation::respond`] takes: the operation's success type.
     type Success;
