@@ -9,7 +9,7 @@
 //!
 //! The user-facing items are re-exported here, with [`reqwest`] and a
 //! [`prelude`]; what only generated code calls lives in the hidden
-//! `__private` module. The submodules are private, but for [`mock`] (feature
+//! `__private` module. The submodules are private, but for `mock` (feature
 //! `mock`): the engine of the generated test doubles.
 
 mod base64;
