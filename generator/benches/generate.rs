@@ -76,7 +76,7 @@ fn spec_path(relative: &str) -> PathBuf {
 }
 
 fn options() -> Options {
-    Options { layout: Layout::Module { name: "api".into() }, preamble: "// bench".into() }
+    Options { layout: Layout::Module { name: "api".into() }, preamble: "// bench".into(), mock: false }
 }
 
 /// The spec's text; empty when it cannot be read (then `main` skipped it).

@@ -32,7 +32,7 @@ fn main() {
     let mut table: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     println!("{:<28} {:>7} {:>7} {:>9}", "spec", "params", "styled", "warnings");
     for spec in &specs {
-        let options = Options { layout: Layout::Module { name: "m".into() }, preamble: String::new() };
+        let options = Options { layout: Layout::Module { name: "m".into() }, preamble: String::new(), mock: false };
         let output = match generate_file(spec, &options) {
             Ok(output) => output,
             Err(err) => {

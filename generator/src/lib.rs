@@ -39,6 +39,12 @@ pub struct Options {
     pub layout: Layout,
     /// The first line of every generated Rust file.
     pub preamble: String,
+    /// Also the API's typed test double, `mock.rs` beside `types.rs`: behind
+    /// the cargo feature `<api>-mock` in a module with a feature plan, `mock`
+    /// otherwise (a standalone crate's `mock` feature also enables every tag).
+    /// Without it a standalone crate still has the runtime's engine
+    /// (`runtime::mock`, feature `mock`).
+    pub mock: bool,
 }
 
 /// The result of a generation.
@@ -129,7 +135,14 @@ pub fn generate_str_with(
             Layout::Standalone { .. } => FeaturePlan::standalone(&api),
             Layout::Module { name } => FeaturePlan::module(&api, &name.replace('_', "-")),
         });
-    let files = emit::emit_with_features(&api, &options.layout, &options.preamble, file_label, features.as_ref())?;
+    let files = emit::emit_with_features(
+        &api,
+        &options.layout,
+        &options.preamble,
+        file_label,
+        features.as_ref(),
+        options.mock,
+    )?;
     let emitted = Instant::now();
     let warnings = diagnostics.into_warnings();
     let untyped = untyped::untyped_items(&api, &warnings);

@@ -151,7 +151,8 @@ mod tests {
     use super::*;
 
     fn untyped(spec: &str) -> Vec<Untyped> {
-        let options = crate::Options { layout: crate::Layout::Module { name: "t".into() }, preamble: String::new() };
+        let options =
+            crate::Options { layout: crate::Layout::Module { name: "t".into() }, preamble: String::new(), mock: false };
         let output = crate::generate_str(spec, "t.yaml", &options).unwrap_or_else(|e| panic!("{e}"));
         output.report.untyped
     }

@@ -12,7 +12,7 @@ use oapi_gen::{generate_file, Layout, Options};
 const CASES: &[&str] = &["client", "operations", "parameters", "bodies", "responses", "fields", "enums_unions"];
 
 fn model(path: PathBuf) -> Api {
-    let options = Options { layout: Layout::Module { name: "api".into() }, preamble: "// test".into() };
+    let options = Options { layout: Layout::Module { name: "api".into() }, preamble: "// test".into(), mock: false };
     generate_file(&path, &options).unwrap_or_else(|e| panic!("{}: {e}", path.display())).api
 }
 
@@ -260,7 +260,7 @@ fn a_rename_is_one_group_with_both_signatures() {
     use oapi_gen::diff::report::{api_report, Bump, DiffReport, Format, Level, Side};
     use oapi_gen::{generate_file_with, TagFeatures};
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/diff_fixtures/rename");
-    let options = Options { layout: Layout::Module { name: "api".into() }, preamble: "// test".into() };
+    let options = Options { layout: Layout::Module { name: "api".into() }, preamble: "// test".into(), mock: false };
     let side = |name: &str| generate_file_with(&dir.join(name), &options, TagFeatures::On).expect("fixture generates");
     let (old, new) = (side("old.yaml"), side("new.yaml"));
     let surface = |o: &oapi_gen::Output| oapi_gen::rust_surface::items(&o.files).expect("emitted code parses");

@@ -236,6 +236,7 @@ fn mutated_specs_never_panic() {
     let options = Options {
         layout: Layout::Standalone { crate_name: "fuzz".into(), runtime: RuntimeSource::Vendored },
         preamble: String::new(),
+        mock: false,
     };
     let targets = targets();
     let trace = std::env::var_os("MUTATION_FUZZ_TRACE").is_some();

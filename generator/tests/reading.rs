@@ -13,7 +13,7 @@ use oapi_gen::{generate_file, Layout, Options, Output};
 
 fn generate(fixture: &str) -> Output {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reading").join(fixture);
-    let options = Options { layout: Layout::Module { name: "t".into() }, preamble: String::new() };
+    let options = Options { layout: Layout::Module { name: "t".into() }, preamble: String::new(), mock: false };
     generate_file(&path, &options).unwrap_or_else(|e| panic!("{fixture}: {e}"))
 }
 

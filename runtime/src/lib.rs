@@ -9,7 +9,8 @@
 //!
 //! The user-facing items are re-exported here, with [`reqwest`] and a
 //! [`prelude`]; what only generated code calls lives in the hidden
-//! `__private` module. The submodules are private.
+//! `__private` module. The submodules are private, but for `mock` (feature
+//! `mock`): the engine of the generated test doubles.
 
 mod base64;
 mod client;
@@ -17,6 +18,8 @@ mod encoding;
 mod error;
 mod hook;
 mod link;
+#[cfg(feature = "mock")]
+pub mod mock;
 mod multipart;
 mod pagination;
 mod params;

@@ -10,7 +10,7 @@ use oapi_gen::{generate_file_with, Layout, Options, TagFeatures};
 use xtask::apis::APIS;
 
 fn surface(spec: &str, module: &str) -> String {
-    let options = Options { layout: Layout::Module { name: module.into() }, preamble: String::new() };
+    let options = Options { layout: Layout::Module { name: module.into() }, preamble: String::new(), mock: false };
     // Gated like the checked-in crate (`cargo xtask codegen`).
     let output = generate_file_with(&workspace_root().join(spec), &options, TagFeatures::On).expect("spec generates");
     oapi_gen::rust_surface::listing(&output.files).expect("emitted code parses")

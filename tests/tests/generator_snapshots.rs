@@ -21,6 +21,7 @@ fn options(name: &str) -> Options {
     Options {
         layout: Layout::Module { name: name.to_string() },
         preamble: format!("// @generated from tests/fixtures/{name}.yaml"),
+        mock: false,
     }
 }
 

@@ -24,7 +24,7 @@ const PREAMBLE: &str = "// @generated from tests/support/models.yaml by tests/te
 fn checked_in_models_are_fresh() {
     let root = workspace_root();
     let spec = std::fs::read_to_string(root.join("tests/support/models.yaml")).expect("spec");
-    let options = Options { layout: Layout::Module { name: "models".into() }, preamble: PREAMBLE.into() };
+    let options = Options { layout: Layout::Module { name: "models".into() }, preamble: PREAMBLE.into(), mock: false };
     let output = generate_str(&spec, "tests/support/models.yaml", &options).unwrap_or_else(|e| panic!("{e}"));
     let (_, fresh) = output.files.iter().find(|(path, _)| path.ends_with("types.rs")).expect("a types file");
     let path = root.join("tests/support/models_types.rs");

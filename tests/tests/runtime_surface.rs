@@ -213,6 +213,50 @@ fn runtime_public_items() {
         }
         out.push('\n');
     }
+    // Public modules declared out of line (`pub mod mock;`, behind a feature):
+    // their visible items and those items' methods and traits.
+    for item in &lib.items {
+        let Item::Mod(m) = item else { continue };
+        if !is_pub(&m.vis) || m.content.is_some() || is_hidden(&m.attrs) {
+            continue;
+        }
+        let file = read(&format!("{}.rs", m.ident));
+        out.push_str(&format!(
+            "// pub mod {}: its public items
+",
+            m.ident
+        ));
+        let visible = |vis: &Visibility, attrs: &[Attribute]| is_pub(vis) && !is_hidden(attrs);
+        let items: Vec<Item> = file
+            .items
+            .iter()
+            .filter(|i| match i {
+                Item::Struct(x) => visible(&x.vis, &x.attrs),
+                Item::Enum(x) => visible(&x.vis, &x.attrs),
+                Item::Fn(x) => visible(&x.vis, &x.attrs),
+                Item::Trait(x) => visible(&x.vis, &x.attrs),
+                Item::Const(x) => visible(&x.vis, &x.attrs),
+                Item::Type(x) => visible(&x.vis, &x.attrs),
+                _ => false,
+            })
+            .cloned()
+            .collect();
+        let own: Vec<String> = items.iter().filter_map(item_name).collect();
+        for item in items {
+            out.push_str(&render(vec![signature(item)]));
+        }
+        let impls: Vec<Item> = file
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Impl(b) if self_type_name(b).is_some_and(|n| own.contains(&n)) => impl_signature(b.clone()),
+                _ => None,
+            })
+            .map(Item::Impl)
+            .collect();
+        out.push_str(&render(impls));
+        out.push('\n');
+    }
     assert!(names.contains(&"Error".to_string()));
     insta::assert_snapshot!(out);
 }

@@ -69,13 +69,14 @@ pub const COMMANDS: &[Command] = &[
     },
     Command {
         name: "corpus",
-        synopsis: "[DIR|FILE…] [--clippy] [--doc] [--paginated] [--conform [--passes N] [--max-operations N]]",
+        synopsis: "[DIR|FILE…] [--clippy] [--doc] [--paginated] [--mock] [--conform [--passes N] [--max-operations N]]",
         summary: "generate and compile a crate per spec (default ../shared/corpus, skipped when absent)",
         options: &[
             ("DIR|FILE…", "specs to use: directories of specs or single files"),
             ("--clippy", "also `cargo clippy -D warnings` each crate"),
             ("--doc", "also `cargo doc` each crate with warnings denied"),
             ("--paginated", "list the operations that got page streams"),
+            ("--mock", "generate each crate's test double (src/mock.rs) and compile with --features mock"),
             ("--conform", "call every operation against a Prism mock of its spec and tabulate findings"),
             ("--passes N", "dynamic Prism passes after the static one (with --conform)"),
             ("--max-operations N", "call at most N operations per spec (with --conform)"),

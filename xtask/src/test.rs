@@ -4,10 +4,12 @@
 //! 1. generated code is fresh (`codegen --check`);
 //! 2. every registered spec passes an independent OpenAPI linter (Redocly CLI);
 //! 3. clippy with `-D warnings` on every crate, generated code included;
-//! 4. rustdoc with `-D warnings` on the generated crate;
+//! 4. rustdoc with `-D warnings` on the generated crate, and again with the
+//!    mocks (and on the runtime with its `mock` engine);
 //! 5. each per-tag cargo feature of the generated crate compiles alone
 //!    (`cargo xtask features`: `cargo check --no-default-features --features <f>`);
-//! 6. every fixture spec generates a standalone crate that passes clippy;
+//! 6. every fixture spec generates a standalone crate that passes clippy, its
+//!    test double (`--mock`, `--features mock`) included;
 //!    and the generator crate packages and verifies on its own (`cargo package`);
 //! 7. the programs in `generated/examples/` against Prism mocks of their specs;
 //! 8. the conformance mode (`corpus --conform`) on the seed specs, a fixture and
@@ -35,10 +37,20 @@ pub fn run(_args: &[String]) -> Result<(), String> {
     step("cargo fmt --all --check", || cargo(&["fmt", "--all", "--check"], &[]))?;
     step("clippy", || cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"], &[]))?;
     step("doc", || cargo(&["doc", "-p", "api-clients", "--no-deps"], &[("RUSTDOCFLAGS", "-D warnings")]))?;
+    step("doc, with the mocks", || {
+        // Every API's `<api>-mock` (named after the API, `xtask/src/features.rs`) and the runtime's engine.
+        let mut mocks: Vec<String> = APIS.iter().map(|api| format!("api-clients/{}-mock", api.name)).collect();
+        mocks.push("oapi-runtime/mock".into());
+        let features = mocks.join(",");
+        cargo(
+            &["doc", "-p", "api-clients", "-p", "oapi-runtime", "--no-deps", "--features", &features],
+            &[("RUSTDOCFLAGS", "-D warnings")],
+        )
+    })?;
     step("each per-tag feature of api-clients builds alone", || crate::features::run(&[]))?;
-    step("fixture crates compile, clippy-clean", || {
+    step("fixture crates compile, clippy-clean, with their mocks", || {
         let fixtures = root.join("tests/fixtures").display().to_string();
-        crate::corpus::run(&[fixtures, "--clippy".to_string()])
+        crate::corpus::run(&[fixtures, "--clippy".to_string(), "--mock".to_string()])
     })?;
     step("standalone crates outside the workspace build and pass their tests", crate::standalone::run)?;
     // Built from its packaged sources alone, as `cargo install` would: nothing

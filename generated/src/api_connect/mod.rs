@@ -85,6 +85,10 @@ pub mod subscriptions;
 #[cfg(feature = "api-connect-authentication")]
 pub mod authentication;
 
+/// A test double of the API: a mock server and a client pointed at it (feature `api-connect-mock`).
+#[cfg(feature = "api-connect-mock")]
+pub mod mock;
+
 /// A client for the IBM API Connect Consumer API (version 2.0.0).
 ///
 /// Create one with [`Client::builder`]; it is cheap to clone and can be shared between tasks. Authenticate with `ClientBuilder::bearer_token`.

@@ -21,6 +21,10 @@ pub mod access_requests;
 #[cfg(feature = "apono-selectable-integrations")]
 pub mod selectable_integrations;
 
+/// A test double of the API: a mock server and a client pointed at it (feature `apono-mock`).
+#[cfg(feature = "apono-mock")]
+pub mod mock;
+
 /// A client for the Apono API (version 1.0.0).
 ///
 /// Create one with [`Client::builder`]; it is cheap to clone and can be shared between tasks. Authenticate with `ClientBuilder::bearer_token`.

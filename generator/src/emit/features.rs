@@ -109,7 +109,7 @@ components:
 ";
 
     fn files(layout: Layout, features: TagFeatures) -> crate::Files {
-        let options = Options { layout, preamble: "// test".into() };
+        let options = Options { layout, preamble: "// test".into(), mock: false };
         generate_str_with(SPEC, "t.yaml", &options, features).unwrap_or_else(|e| panic!("{e}")).files
     }
 
@@ -179,6 +179,7 @@ components:
         let options = Options {
             layout: Layout::Standalone { crate_name: "t".into(), runtime: crate::RuntimeSource::Vendored },
             preamble: "// test".into(),
+            mock: false,
         };
         let output =
             generate_str_with(EVERY_KIND, "t.yaml", &options, TagFeatures::On).unwrap_or_else(|e| panic!("{e}"));
@@ -232,14 +233,15 @@ components:
         let files = super::super::super::generate_str(
             SPEC,
             "t.yaml",
-            &Options { layout: Layout::Module { name: "my_api".into() }, preamble: String::new() },
+            &Options { layout: Layout::Module { name: "my_api".into() }, preamble: String::new(), mock: false },
         );
         assert!(!files.unwrap_or_else(|e| panic!("{e}")).files.values().any(|f| f.contains("#[cfg(")));
     }
 
     #[test]
     fn manifest_entries() {
-        let options = Options { layout: Layout::Module { name: "my_api".into() }, preamble: String::new() };
+        let options =
+            Options { layout: Layout::Module { name: "my_api".into() }, preamble: String::new(), mock: false };
         let output = generate_str_with(SPEC, "t.yaml", &options, TagFeatures::On).unwrap_or_else(|e| panic!("{e}"));
         let plan = output.features.expect("a plan");
         assert_eq!(

@@ -7,6 +7,7 @@ pub mod conform;
 mod docs;
 mod errors;
 pub mod features;
+pub mod mock;
 mod nesting;
 mod operations;
 mod pagination_styles;
@@ -66,18 +67,25 @@ pub type Files = IndexMap<String, String>;
 
 /// Emits every file of `api`; `preamble` is the first line of each generated file.
 pub fn emit(api: &Api, layout: &Layout, preamble: &str, file_label: &str) -> Result<Files, Error> {
-    emit_with_features(api, layout, preamble, file_label, None)
+    emit_with_features(api, layout, preamble, file_label, None, false)
 }
 
 /// [`emit`], with tag modules and types gated on the cargo features of `plan`
-/// (and, for a standalone crate, those features in its manifest).
+/// (and, for a standalone crate, those features in its manifest), and with
+/// `mock` the API's test double (see [`mock`]).
 pub fn emit_with_features(
     api: &Api,
     layout: &Layout,
     preamble: &str,
     file_label: &str,
     plan: Option<&FeaturePlan>,
+    mock: bool,
 ) -> Result<Files, Error> {
+    // A module's mock is behind `<api>-mock`, a standalone crate's behind `mock`.
+    let mock_gate = mock.then(|| match layout {
+        Layout::Module { .. } => mock_feature(plan),
+        Layout::Standalone { .. } => "mock".to_string(),
+    });
     let (root_file, module_dir) = match layout {
         Layout::Module { name } => (format!("src/{name}/mod.rs"), format!("src/{name}")),
         Layout::Standalone { .. } => ("src/lib.rs".to_string(), "src".to_string()),
@@ -93,8 +101,13 @@ pub fn emit_with_features(
     for module in api.tags.keys() {
         pieces.push((format!("{module_dir}/{module}.rs"), Piece::Tag(module)));
     }
-    let formatted =
-        in_parallel(&pieces, |(path, piece)| format_tokens(piece_tokens(api, layout, plan, piece), file_label, path));
+    if mock_gate.is_some() {
+        pieces.push((format!("{module_dir}/mock.rs"), Piece::Mock));
+    }
+    let gate = mock_gate.as_deref();
+    let formatted = in_parallel(&pieces, |(path, piece)| {
+        format_tokens(piece_tokens(api, layout, plan, gate, piece), file_label, path)
+    });
     let mut bodies: IndexMap<&str, String> = IndexMap::new();
     for ((path, _), text) in pieces.iter().zip(formatted) {
         bodies.entry(path.as_str()).or_default().push_str(&text?);
@@ -104,7 +117,7 @@ pub fn emit_with_features(
         .map(|(path, body)| (path.to_string(), format!("{preamble}\n\n{}", separate_items(&body))))
         .collect();
     if let Layout::Standalone { crate_name, runtime } = layout {
-        files.insert("Cargo.toml".to_string(), standalone::cargo_toml(crate_name, api, plan, runtime));
+        files.insert("Cargo.toml".to_string(), standalone::cargo_toml(crate_name, api, plan, runtime, mock));
         if *runtime == RuntimeSource::Vendored {
             for (path, contents) in runtime_files() {
                 files.insert(format!("src/runtime/{path}"), contents.to_string());
@@ -138,7 +151,16 @@ fn allow_attributes(api: &Api) -> TokenStream {
     }
 }
 
-fn root_module(api: &Api, layout: &Layout, plan: Option<&FeaturePlan>) -> TokenStream {
+/// The cargo feature the test double is behind: `<api>-mock`, or `mock`
+/// without a feature plan.
+pub fn mock_feature(plan: Option<&FeaturePlan>) -> String {
+    match plan {
+        Some(plan) => format!("{}-mock", plan.all_feature),
+        None => "mock".to_string(),
+    }
+}
+
+fn root_module(api: &Api, layout: &Layout, plan: Option<&FeaturePlan>, mock_gate: Option<&str>) -> TokenStream {
     let mut doc = api.title.trim().to_string();
     if let Some(description) = &api.description {
         doc.push_str("\n\n");
@@ -177,6 +199,11 @@ fn root_module(api: &Api, layout: &Layout, plan: Option<&FeaturePlan>) -> TokenS
         quote! { #[doc = #doc] #cfg pub mod #ident; }
     });
     let client = client::client_items(api);
+    // #[cfg(feature = "apono-mock")] pub mod mock;
+    let mock = mock_gate.map(|gate| {
+        let doc = format!(" A test double of the API: a mock server and a client pointed at it (feature `{gate}`).");
+        quote! { #[doc = #doc] #[cfg(feature = #gate)] pub mod mock; }
+    });
     quote! {
         #docs
         #crate_attrs
@@ -184,6 +211,7 @@ fn root_module(api: &Api, layout: &Layout, plan: Option<&FeaturePlan>) -> TokenS
 
         pub mod types;
         #( #modules )*
+        #mock
 
         #client
     }
@@ -207,13 +235,31 @@ enum Piece<'a> {
     Types(std::ops::Range<usize>),
     /// The module of one tag's operations.
     Tag(&'a str),
+    /// The test double (`mock.rs`).
+    Mock,
 }
 
 /// The tokens of one piece. Built on the thread that formats them, since
 /// token streams cannot cross threads.
-fn piece_tokens(api: &Api, layout: &Layout, plan: Option<&FeaturePlan>, piece: &Piece) -> TokenStream {
+fn piece_tokens(
+    api: &Api,
+    layout: &Layout,
+    plan: Option<&FeaturePlan>,
+    mock_gate: Option<&str>,
+    piece: &Piece,
+) -> TokenStream {
     match piece {
-        Piece::Root => root_module(api, layout, plan),
+        Piece::Root => root_module(api, layout, plan, mock_gate),
+        Piece::Mock => {
+            let docs = inner_docs(&format!(
+                "A test double of the {}: [`MockServer`] on a loopback port, a client pointed at it, and one typed expectation per operation.\n\nEnabled by the cargo feature `{}`; see the runtime's `mock` module for what it checks.",
+                api.title.trim(),
+                mock_gate.unwrap_or("mock")
+            ));
+            let allow = allow_attributes(api);
+            let items = mock::mock_module(api);
+            quote! { #docs #allow #items }
+        }
         Piece::TypesHeader => {
             let docs = inner_docs(&format!(
                 "Models of the {}: request and response bodies, enums and shared schemas.",
@@ -375,8 +421,8 @@ mod tests {
             let layout = Layout::Module { name: "fixture".to_string() };
             let pieced = emit(&api, &layout, "// preamble", fixture).expect("emits");
 
-            let header = piece_tokens(&api, &layout, None, &Piece::TypesHeader);
-            let items = piece_tokens(&api, &layout, None, &Piece::Types(0..api.types.len()));
+            let header = piece_tokens(&api, &layout, None, None, &Piece::TypesHeader);
+            let items = piece_tokens(&api, &layout, None, None, &Piece::Types(0..api.types.len()));
             let whole = format_file(quote! { #header #items }, "// preamble", fixture, "types.rs").expect("formats");
             assert_eq!(pieced["src/fixture/types.rs"], whole, "{fixture}");
             most_types = most_types.max(api.types.len());

@@ -147,7 +147,8 @@ mod tests {
             }
             text
         };
-        let options = crate::Options { layout: crate::Layout::Module { name: "t".into() }, preamble: String::new() };
+        let options =
+            crate::Options { layout: crate::Layout::Module { name: "t".into() }, preamble: String::new(), mock: false };
         for n in [1, 5, 30] {
             let output = crate::generate_str(&spec(n), "t.yaml", &options).unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(nesting_bound(&output.api), n);

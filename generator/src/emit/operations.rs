@@ -791,7 +791,7 @@ mod tests {
     /// The generated code of a spec with the given `paths`, all files joined.
     fn code(paths: &str) -> String {
         let spec = format!("openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n{paths}");
-        let options = Options { layout: Layout::Module { name: "t".into() }, preamble: String::new() };
+        let options = Options { layout: Layout::Module { name: "t".into() }, preamble: String::new(), mock: false };
         let output = generate_str(&spec, "t.yaml", &options).unwrap_or_else(|e| panic!("{e}"));
         output.files.values().cloned().collect()
     }

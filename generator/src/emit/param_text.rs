@@ -126,7 +126,7 @@ mod tests {
     use crate::{generate_str, Layout, Options};
 
     fn api(yaml: &str) -> Api {
-        let options = Options { layout: Layout::Module { name: "t".into() }, preamble: String::new() };
+        let options = Options { layout: Layout::Module { name: "t".into() }, preamble: String::new(), mock: false };
         generate_str(yaml, "t.yaml", &options).map(|output| output.api).unwrap_or_else(|e| panic!("{e}"))
     }
 
@@ -164,7 +164,7 @@ paths:
         - {name: since, in: query, schema: {type: string, format: byte}}
       responses: {"204": {description: done}}
 "#;
-        let options = Options { layout: Layout::Module { name: "t".into() }, preamble: String::new() };
+        let options = Options { layout: Layout::Module { name: "t".into() }, preamble: String::new(), mock: false };
         let output = generate_str(yaml, "t.yaml", &options).unwrap_or_else(|e| panic!("{e}"));
         let code = output.files.values().cloned().collect::<String>();
         assert!(code.contains("crate::runtime::__private::param_text(&self.id)"), "{code}");

@@ -18,8 +18,21 @@ pub fn runtime_files() -> &'static [(&'static str, &'static str)] {
 
 /// The manifest of a standalone crate. Optional dependencies (chrono, uuid)
 /// are listed only when the API's types use them; with a feature `plan`, one
-/// feature per tag plus `full`, a default feature.
-pub fn cargo_toml(crate_name: &str, api: &Api, plan: Option<&FeaturePlan>, runtime: &RuntimeSource) -> String {
+/// feature per tag plus `full`, a default feature. `mock` is the runtime's
+/// test-double engine, and with `with_mock` (the crate has `src/mock.rs`)
+/// also every tag (`full`).
+pub fn cargo_toml(
+    crate_name: &str,
+    api: &Api,
+    plan: Option<&FeaturePlan>,
+    runtime: &RuntimeSource,
+    with_mock: bool,
+) -> String {
+    // The typed mock needs every operation: `mock` enables `full`.
+    let mock_needs = match plan {
+        Some(plan) if with_mock => format!("\"{}\", ", plan.all_feature),
+        _ => String::new(),
+    };
     let mut uses_chrono = false;
     let mut uses_uuid = false;
     let mut visit = |ty: &TypeRef| {
@@ -71,7 +84,14 @@ default = [{default_full}"rustls", "tracing"]
                  [dependencies]\n{dependencies}\n\
                  # The runtime's own tests (`cargo test`): a loopback server and `#[tokio::test]`.\n\
                  [dev-dependencies]\n{dev_dependencies}",
-                features = toml_lines(vendored_runtime::FEATURES.iter().copied()),
+                features = toml_lines(vendored_runtime::FEATURES.iter().map(|(name, value)| {
+                    // ("mock", r#"["tokio/net", "tokio/rt"]"#) → ["full", "tokio/net", "tokio/rt"]
+                    let value = match value.strip_prefix('[') {
+                        Some(rest) if *name == "mock" && !mock_needs.is_empty() => format!("[{mock_needs}{rest}"),
+                        _ => value.to_string(),
+                    };
+                    (*name, value)
+                })),
                 dependencies = toml_lines(dependencies),
                 dev_dependencies = toml_lines(vendored_runtime::DEV_DEPENDENCIES.iter().copied()),
             )
@@ -92,6 +112,7 @@ default = [{default_full}"rustls", "tracing"]
                 "{header}rustls = [\"oapi-runtime/rustls\"]\n\
                  native-tls = [\"oapi-runtime/native-tls\"]\n\
                  tracing = [\"oapi-runtime/tracing\"]\n\
+                 mock = [{mock_needs}\"oapi-runtime/mock\"]\n\
                  {tag_features}\n\
                  [dependencies]\n\
                  # The runtime, shared with every other crate that depends on it.\n\
@@ -105,8 +126,8 @@ default = [{default_full}"rustls", "tracing"]
 }
 
 /// `name = value` lines.
-fn toml_lines<'a>(entries: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
-    entries.into_iter().map(|(name, value)| format!("{name} = {value}\n")).collect()
+fn toml_lines<'a>(entries: impl IntoIterator<Item = (&'a str, impl AsRef<str>)>) -> String {
+    entries.into_iter().map(|(name, value)| format!("{name} = {}\n", value.as_ref())).collect()
 }
 
 /// `text` as a TOML basic string, quotes included.
@@ -133,8 +154,11 @@ mod tests {
     const SPEC: &str = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n        '204': {description: ok}\n";
 
     fn files(runtime: RuntimeSource) -> crate::Files {
-        let options =
-            Options { layout: Layout::Standalone { crate_name: "t".into(), runtime }, preamble: "// t".into() };
+        let options = Options {
+            layout: Layout::Standalone { crate_name: "t".into(), runtime },
+            preamble: "// t".into(),
+            mock: false,
+        };
         generate_str_with(SPEC, "t.yaml", &options, TagFeatures::Off).unwrap_or_else(|e| panic!("{e}")).files
     }
 
@@ -157,6 +181,7 @@ mod tests {
         assert!(files["src/lib.rs"].contains("pub mod runtime;"));
         assert_eq!(files.keys().filter(|p| p.starts_with("src/runtime/")).count(), runtime_files().len());
         assert!(files["Cargo.toml"].contains("rustls = [\"reqwest/rustls-tls\"]"));
+        assert!(files["Cargo.toml"].contains("mock = [\"tokio/net\", \"tokio/rt\"]"), "{}", files["Cargo.toml"]);
         assert!(!files["Cargo.toml"].contains("oapi-runtime"));
         // Every dependency of the runtime crate, as `runtime/Cargo.toml` states it.
         for (name, value) in super::vendored_runtime::DEPENDENCIES {
@@ -177,6 +202,31 @@ mod tests {
             "{manifest}"
         );
         assert!(manifest.contains(r#"rustls = ["oapi-runtime/rustls"]"#), "{manifest}");
+        // The runtime's test-double engine, as a vendored runtime has it.
+        assert!(manifest.contains(r#"mock = ["oapi-runtime/mock"]"#), "{manifest}");
+    }
+
+    /// `--mock`: `src/mock.rs` behind `mock`, which then enables every tag.
+    #[test]
+    fn the_mock_feature_enables_every_tag_when_the_crate_has_the_mock() {
+        let generate = |mock: bool, runtime: RuntimeSource| {
+            let layout = Layout::Standalone { crate_name: "t".into(), runtime };
+            let options = Options { layout, preamble: "// t".into(), mock };
+            generate_str_with(SPEC, "t.yaml", &options, TagFeatures::On).unwrap_or_else(|e| panic!("{e}")).files
+        };
+        let with = generate(true, RuntimeSource::Vendored);
+        assert!(
+            with["Cargo.toml"].contains("\nmock = [\"full\", \"tokio/net\", \"tokio/rt\"]\n"),
+            "{}",
+            with["Cargo.toml"]
+        );
+        assert!(with["src/lib.rs"].contains("#[cfg(feature = \"mock\")]\npub mod mock;"), "{}", with["src/lib.rs"]);
+        assert!(with["src/mock.rs"].contains("pub fn get_a(&self)"), "{}", with["src/mock.rs"]);
+        let path = generate(true, RuntimeSource::Path("../r".into()));
+        assert!(path["Cargo.toml"].contains("\nmock = [\"full\", \"oapi-runtime/mock\"]\n"), "{}", path["Cargo.toml"]);
+        let without = generate(false, RuntimeSource::Vendored);
+        assert!(without["Cargo.toml"].contains("\nmock = [\"tokio/net\", \"tokio/rt\"]\n"));
+        assert!(!without.contains_key("src/mock.rs") && !without["src/lib.rs"].contains("mod mock"));
     }
 
     #[test]

@@ -760,7 +760,7 @@ components:
 "#;
 
     fn types_text() -> String {
-        let options = Options { layout: Layout::Module { name: "t".into() }, preamble: String::new() };
+        let options = Options { layout: Layout::Module { name: "t".into() }, preamble: String::new(), mock: false };
         let output = generate_str(SPEC, "t.yaml", &options).unwrap_or_else(|e| panic!("{e}"));
         let (_, text) = output.files.iter().find(|(path, _)| path.ends_with("types.rs")).expect("a types file");
         text.split_whitespace().collect::<Vec<_>>().join(" ")

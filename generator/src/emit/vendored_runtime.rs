@@ -12,6 +12,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("hook.rs", include_str!("../../vendored-runtime/hook.rs")),
     ("mod.rs", include_str!("../../vendored-runtime/lib.rs")),
     ("link.rs", include_str!("../../vendored-runtime/link.rs")),
+    ("mock.rs", include_str!("../../vendored-runtime/mock.rs")),
     ("multipart.rs", include_str!("../../vendored-runtime/multipart.rs")),
     ("pagination.rs", include_str!("../../vendored-runtime/pagination.rs")),
     ("params.rs", include_str!("../../vendored-runtime/params.rs")),
@@ -31,6 +32,7 @@ pub const FILES: &[(&str, &str)] = &[
 
 /// The runtime's `[features]`, `default` aside: `(name, TOML value)`.
 pub const FEATURES: &[(&str, &str)] = &[
+    ("mock", r#"["tokio/net", "tokio/rt"]"#),
     ("native-tls", r#"["reqwest/native-tls"]"#),
     ("rustls", r#"["reqwest/rustls-tls"]"#),
     ("tracing", r#"["dep:tracing"]"#),

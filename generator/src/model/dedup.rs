@@ -171,7 +171,7 @@ mod tests {
 
     fn generate(yaml: &str) -> crate::Output {
         let spec = format!("openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\n{yaml}");
-        let options = Options { layout: Layout::Module { name: "t".into() }, preamble: String::new() };
+        let options = Options { layout: Layout::Module { name: "t".into() }, preamble: String::new(), mock: false };
         generate_str(&spec, "t.yaml", &options).unwrap_or_else(|e| panic!("{e}"))
     }
 

@@ -243,7 +243,7 @@ components:
 ";
 
     fn api(spec: &str) -> Api {
-        let options = Options { layout: Layout::Module { name: "t".into() }, preamble: String::new() };
+        let options = Options { layout: Layout::Module { name: "t".into() }, preamble: String::new(), mock: false };
         generate_str(spec, "t.yaml", &options).unwrap_or_else(|e| panic!("{e}")).api
     }
 

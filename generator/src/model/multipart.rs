@@ -142,7 +142,8 @@ paths:
               file: {contentType: "image/png, image/jpeg"}
       responses: {"204": {description: ok}}
 "#;
-        let options = crate::Options { layout: crate::Layout::Module { name: "t".into() }, preamble: String::new() };
+        let options =
+            crate::Options { layout: crate::Layout::Module { name: "t".into() }, preamble: String::new(), mock: false };
         let output = crate::generate_str(spec, "t.yaml", &options).unwrap_or_else(|e| panic!("{e}"));
         let body = output.api.operations[0].body.as_ref().map(|b| &b.encoding);
         let Some(BodyEncoding::Multipart(form)) = body else { panic!("not multipart: {body:?}") };

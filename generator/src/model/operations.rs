@@ -669,7 +669,8 @@ mod tests {
 
     fn generate(paths: &str) -> Result<crate::Output, crate::Error> {
         let spec = format!("openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n{paths}");
-        let options = crate::Options { layout: crate::Layout::Module { name: "t".into() }, preamble: String::new() };
+        let options =
+            crate::Options { layout: crate::Layout::Module { name: "t".into() }, preamble: String::new(), mock: false };
         crate::generate_str(&spec, "specs/t.yaml", &options)
     }
 

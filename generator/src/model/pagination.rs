@@ -129,7 +129,7 @@ mod tests {
         let spec = format!(
             "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /rows:\n    get:\n      operationId: listRows\n      x-pagination: {declaration}\n      parameters: [{{name: page, in: query, schema: {{type: integer}}}}, {{name: cursor, in: query, schema: {{type: string}}}}]\n      responses: {{'200': {{description: ok, content: {{application/json: {{schema: {{type: object, properties: {{results: {{type: array, items: {{type: string}}}}, total_pages: {{type: integer}}, next: {{type: string}}}}}}}}}}}}}}\n"
         );
-        let options = Options { layout: Layout::Module { name: "t".into() }, preamble: String::new() };
+        let options = Options { layout: Layout::Module { name: "t".into() }, preamble: String::new(), mock: false };
         let output = generate_str(&spec, "t.yaml", &options).unwrap_or_else(|e| panic!("{e}"));
         (output.report.paginated, output.report.warnings.iter().map(|w| w.message.clone()).collect())
     }

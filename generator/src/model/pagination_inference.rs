@@ -318,7 +318,7 @@ mod tests {
     /// `(operationId, rule)` of every paginated operation of a spec with `paths`.
     fn paginated(paths: &str) -> Vec<(String, String)> {
         let spec = format!("openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n{paths}");
-        let options = Options { layout: Layout::Module { name: "t".into() }, preamble: String::new() };
+        let options = Options { layout: Layout::Module { name: "t".into() }, preamble: String::new(), mock: false };
         generate_str(&spec, "t.yaml", &options).unwrap_or_else(|e| panic!("{e}")).report.paginated
     }
 

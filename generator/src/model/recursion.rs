@@ -200,7 +200,8 @@ mod tests {
         let spec = format!(
             "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n{schemas}"
         );
-        let options = crate::Options { layout: crate::Layout::Module { name: "t".into() }, preamble: String::new() };
+        let options =
+            crate::Options { layout: crate::Layout::Module { name: "t".into() }, preamble: String::new(), mock: false };
         crate::generate_str(&spec, "t.yaml", &options).unwrap_or_else(|e| panic!("{e}"))
     }
 

@@ -838,7 +838,8 @@ mod tests {
     #[test]
     fn discriminator_values_come_from_mapping_enum_nesting_inheritance_or_names() {
         let spec = include_str!("../../../tests/fixtures/discriminators.yaml");
-        let options = crate::Options { layout: crate::Layout::Module { name: "t".into() }, preamble: String::new() };
+        let options =
+            crate::Options { layout: crate::Layout::Module { name: "t".into() }, preamble: String::new(), mock: false };
         let output = crate::generate_str(spec, "discriminators.yaml", &options).unwrap_or_else(|e| panic!("{e}"));
         let tags = |union: &str| -> (Option<String>, Vec<Vec<String>>) {
             let super::TypeKind::Union { variants, discriminator } = &output.api.types[union].kind else {
@@ -864,7 +865,8 @@ mod tests {
     #[test]
     fn a_property_named_additional_properties_does_not_clash_with_the_map() {
         let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Bag:\n      type: object\n      properties: {additional_properties: {type: string}}\n      additionalProperties: {type: integer}\n";
-        let options = crate::Options { layout: crate::Layout::Module { name: "t".into() }, preamble: String::new() };
+        let options =
+            crate::Options { layout: crate::Layout::Module { name: "t".into() }, preamble: String::new(), mock: false };
         let output = crate::generate_str(spec, "t.yaml", &options).unwrap_or_else(|e| panic!("{e}"));
         let super::TypeKind::Struct { fields, additional } = &output.api.types["Bag"].kind else { panic!() };
         assert_eq!(fields[0].rust_name, "additional_properties2");

@@ -208,7 +208,7 @@ components:
 ";
 
     fn sites(operation_id: &str) -> Vec<(Site, String)> {
-        let options = Options { layout: Layout::Module { name: "t".into() }, preamble: String::new() };
+        let options = Options { layout: Layout::Module { name: "t".into() }, preamble: String::new(), mock: false };
         let output = generate_str(SPEC, "t.yaml", &options).unwrap_or_else(|e| panic!("{e}"));
         let op = output.api.operations.iter().find(|op| op.operation_id == operation_id).expect("operation");
         op.type_refs().into_iter().map(|(site, ty)| (site, crate::surface::type_text(ty))).collect()
@@ -261,7 +261,7 @@ components:
 
     #[test]
     fn mutable_references_rewrite_in_place() {
-        let options = Options { layout: Layout::Module { name: "t".into() }, preamble: String::new() };
+        let options = Options { layout: Layout::Module { name: "t".into() }, preamble: String::new(), mock: false };
         let mut output = generate_str(SPEC, "t.yaml", &options).unwrap_or_else(|e| panic!("{e}"));
         let op = &mut output.api.operations[0];
         for (_, ty) in op.type_refs_mut() {

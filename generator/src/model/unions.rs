@@ -143,7 +143,8 @@ fn shadows(earlier: &Shape, later: &Shape) -> bool {
 #[cfg(test)]
 mod tests {
     fn generate(spec: &str) -> crate::Output {
-        let options = crate::Options { layout: crate::Layout::Module { name: "t".into() }, preamble: String::new() };
+        let options =
+            crate::Options { layout: crate::Layout::Module { name: "t".into() }, preamble: String::new(), mock: false };
         crate::generate_str(spec, "t.yaml", &options).unwrap_or_else(|e| panic!("{e}"))
     }
 

@@ -514,7 +514,11 @@ definitions:
 
 #[test]
 fn petstore_swagger2_generates_end_to_end() {
-    let options = crate::Options { layout: crate::Layout::Module { name: "petstore".into() }, preamble: String::new() };
+    let options = crate::Options {
+        layout: crate::Layout::Module { name: "petstore".into() },
+        preamble: String::new(),
+        mock: false,
+    };
     let output = crate::generate_str(PETSTORE, "petstore.yaml", &options).unwrap_or_else(|e| panic!("{e}"));
     let api = &output.api;
     assert_eq!(api.default_base_url.as_deref(), Some("https://petstore.example.com/v2"));

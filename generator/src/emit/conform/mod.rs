@@ -656,6 +656,7 @@ mod tests {
         let options = crate::Options {
             layout: crate::Layout::Standalone { crate_name: "t".into(), runtime: crate::RuntimeSource::Vendored },
             preamble: String::new(),
+            mock: false,
         };
         let text = crate::conform_driver_str(spec, "t.yaml", &options).unwrap_or_else(|e| panic!("{e}"));
         let flat: String = text.split_whitespace().collect();
@@ -678,6 +679,7 @@ mod tests {
         let options = crate::Options {
             layout: crate::Layout::Standalone { crate_name: "t".into(), runtime: crate::RuntimeSource::Vendored },
             preamble: String::new(),
+            mock: false,
         };
         let text = crate::conform_driver_str(spec, "t.yaml", &options).unwrap_or_else(|e| panic!("{e}"));
         // prettyplease breaks long calls: compare without whitespace.
