@@ -12,6 +12,9 @@
 //!   clean with dependencies, the crate alone from clean, after touching a
 //!   generated file, and with nothing changed.
 //!
+//! - `--peers [SPEC…]`: this generator beside progenitor, ploidy,
+//!   openapi-to-rust and openapi-generator on the same specs (see `peers.rs`).
+//!
 //! Per-stage generation times come from `cargo bench -p oapi-gen` instead;
 //! this command uses a release build but no statistics beyond the median.
 
@@ -29,13 +32,18 @@ const CORPUS_SPECS: &[&str] = &[
     "../shared/corpus/keycloak-admin.json",
 ];
 
-/// `cargo xtask bench [--runs N] [--compile]`.
+/// `cargo xtask bench [--runs N] [--compile] [--peers [SPEC…]]`.
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut runs = 3usize;
     let mut compile = false;
+    let mut peers: Option<Vec<String>> = None;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
+            "--peers" => peers = Some(Vec::new()),
+            spec if !spec.starts_with('-') && peers.is_some() => {
+                peers.get_or_insert_with(Vec::new).push(spec.to_string());
+            }
             "--runs" => {
                 runs = args
                     .next()
@@ -46,6 +54,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
             "--compile" => compile = true,
             other => return Err(format!("unknown argument {other:?}")),
         }
+    }
+    if let Some(specs) = peers {
+        return crate::peers::run(runs, &specs);
     }
     let root = project_root();
     generation(&root, runs)?;
@@ -252,7 +263,7 @@ fn cargo(root: &Path, args: &[&str], target_dir: Option<&Path>) -> Result<Durati
 }
 
 /// The shared target directory (`CARGO_TARGET_DIR` or `<root>/target`).
-fn target_dir(root: &Path) -> PathBuf {
+pub(crate) fn target_dir(root: &Path) -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"))
 }
 

@@ -55,10 +55,14 @@ pub const COMMANDS: &[Command] = &[
     },
     Command {
         name: "bench",
-        synopsis: "[--runs N] [--compile]",
+        synopsis: "[--runs N] [--compile] [--peers [SPEC…]]",
         summary: "generation time and peak memory per spec, lines of code (see BENCHMARKS.md)",
-        options: &[("--runs N", "runs per spec (median reported)"), ("--compile", "also build times of api-clients")],
-        example: "cargo xtask bench --runs 5",
+        options: &[
+            ("--runs N", "runs per spec (median reported)"),
+            ("--compile", "also build times of api-clients"),
+            ("--peers [SPEC…]", "beside progenitor, ploidy, openapi-to-rust, openapi-generator (installed under target/peers)"),
+        ],
+        example: "cargo xtask bench --peers spec/apono.yaml --runs 3",
     },
     Command {
         name: "standalone",

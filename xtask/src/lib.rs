@@ -7,7 +7,7 @@
 //! - [`corpus`]: generate and compile a client for every spec of a corpus;
 //! - [`conform`]: every operation of every spec against a Prism mock of it (`corpus --conform`);
 //! - [`api_diff`]: what changed for users of the generated crate since a git revision;
-//! - [`bench`]: whole-process figures for BENCHMARKS.md;
+//! - [`bench`]: whole-process figures for BENCHMARKS.md, and [`peers`]: the same beside other generators;
 //! - [`help`]: every command's `--help` page;
 //! - [`features`]: the generated feature list of `generated/Cargo.toml`, and
 //!   a check that every per-tag feature builds alone.
@@ -21,6 +21,7 @@ pub mod corpus;
 pub mod examples;
 pub mod features;
 pub mod help;
+pub mod peers;
 pub mod standalone;
 pub mod test;
 pub mod vendor;

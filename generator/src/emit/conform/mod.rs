@@ -563,6 +563,15 @@ fn support() -> TokenStream {
                         line(op, kind, &format!("{why}{} at `{path}`: {}", decode.status.as_u16(), decode.source));
                     }
                     _ => {
+                        let mut text = error.to_string();
+                        let mut source = ::std::error::Error::source(&error);
+                        while let ::std::option::Option::Some(cause) = source {
+                            text.push_str(": ");
+                            text.push_str(&cause.to_string());
+                            source = cause.source();
+                        }
+                        // Printed before a stop, so the xtask knows the call it stopped on.
+                        line(op, "error", &text);
                         if no_answer(&error) {
                             // A server that stopped answering (a mock out of memory) fails every
                             // later call the same way: stop, and say so.
@@ -575,14 +584,6 @@ fn support() -> TokenStream {
                                 ::std::process::exit(3);
                             }
                         }
-                        let mut text = error.to_string();
-                        let mut source = ::std::error::Error::source(&error);
-                        while let ::std::option::Option::Some(cause) = source {
-                            text.push_str(": ");
-                            text.push_str(&cause.to_string());
-                            source = cause.source();
-                        }
-                        line(op, "error", &text);
                     }
                     },
                 }
