@@ -14,8 +14,8 @@
 //! - for each crate that generated: lines of Rust per operation, and debug
 //!   `cargo check` and `cargo build` of the crate alone (its dependencies built
 //!   first, in a target directory of its own; then `cargo clean -p` and the
-//!   timed build, `--runs` times, median), and the build after touching its
-//!   `src/lib.rs`.
+//!   timed build, `--runs` rounds with the crates in alternation, median), and
+//!   the build after touching its `src/lib.rs`.
 //!
 //! Our crate uses the runtime as a path dependency (`--runtime path=runtime`),
 //! as the peers use their runtime crates (progenitor-client, ploidy-util), so
@@ -141,7 +141,9 @@ pub fn run(runs: usize, specs: &[String]) -> Result<(), String> {
                 }
             }
         }
-        // Builds, one crate at a time, each in its own target directory.
+        // Builds, each crate in its own target directory: dependencies first,
+        // then the crate alone, in alternation like the generation.
+        let mut crates: Vec<(usize, PathBuf, String)> = Vec::new();
         for (index, ready) in generators.iter().enumerate() {
             if ready.program.is_err() || figures[index].failure.is_some() {
                 continue;
@@ -152,8 +154,28 @@ pub fn run(runs: usize, specs: &[String]) -> Result<(), String> {
                 figures[index].build_failure = Some("writes modules without a Cargo.toml: not built".into());
                 continue;
             };
-            if let Err(why) = builds(&krate, runs, &mut figures[index]) {
-                figures[index].build_failure = Some(why);
+            match prepare_build(&krate) {
+                Ok(name) => crates.push((index, krate, name)),
+                Err(why) => figures[index].build_failure = Some(why),
+            }
+        }
+        for _ in 0..runs {
+            for (index, krate, name) in &crates {
+                if figures[*index].build_failure.is_some() {
+                    continue;
+                }
+                if let Err(why) = timed_builds(krate, name, &mut figures[*index]) {
+                    figures[*index].build_failure = Some(why);
+                }
+            }
+        }
+        for (index, krate, _) in &crates {
+            if figures[*index].build_failure.is_some() {
+                continue;
+            }
+            match touched_build(krate) {
+                Ok(elapsed) => figures[*index].incremental = Some(elapsed),
+                Err(why) => figures[*index].build_failure = Some(why),
             }
         }
         print_table(spec, operations, &generators, &figures);
@@ -290,9 +312,9 @@ fn find_crate(out: &Path) -> Option<PathBuf> {
     std::fs::read_dir(out).ok()?.filter_map(Result::ok).map(|e| e.path()).find(|p| p.join("Cargo.toml").exists())
 }
 
-/// Dependencies first, then the crate alone, `runs` times each for check and build.
-fn builds(krate: &Path, runs: usize, figures: &mut Figures) -> Result<(), String> {
-    // A workspace of its own, so that the enclosing one (ours) is not used.
+/// Makes `krate` a workspace of its own (so that ours, around it, is not
+/// used) and builds and checks its dependencies; the package name.
+fn prepare_build(krate: &Path) -> Result<String, String> {
     let manifest = krate.join("Cargo.toml");
     let text = std::fs::read_to_string(&manifest).map_err(|e| format!("cannot read {}: {e}", manifest.display()))?;
     if !text.contains("[workspace]") {
@@ -302,20 +324,28 @@ fn builds(krate: &Path, runs: usize, figures: &mut Figures) -> Result<(), String
     let target = krate.with_extension("target");
     cargo_in(krate, &target, &["build", "--quiet"])?;
     cargo_in(krate, &target, &["check", "--quiet"])?;
-    for _ in 0..runs {
-        cargo_in(krate, &target, &["clean", "--quiet", "-p", &name])?;
-        figures.check.push(cargo_in(krate, &target, &["check", "--quiet"])?);
-        cargo_in(krate, &target, &["clean", "--quiet", "-p", &name])?;
-        figures.build.push(cargo_in(krate, &target, &["build", "--quiet"])?);
-    }
+    Ok(name)
+}
+
+/// One round: `cargo check` and `cargo build` of the crate alone.
+fn timed_builds(krate: &Path, name: &str, figures: &mut Figures) -> Result<(), String> {
+    let target = krate.with_extension("target");
+    cargo_in(krate, &target, &["clean", "--quiet", "-p", name])?;
+    figures.check.push(cargo_in(krate, &target, &["check", "--quiet"])?);
+    cargo_in(krate, &target, &["clean", "--quiet", "-p", name])?;
+    figures.build.push(cargo_in(krate, &target, &["build", "--quiet"])?);
+    Ok(())
+}
+
+/// `cargo build` after touching `src/lib.rs`.
+fn touched_build(krate: &Path) -> Result<Duration, String> {
     let lib = krate.join("src").join("lib.rs");
     std::fs::File::options()
         .append(true)
         .open(&lib)
         .and_then(|file| file.set_modified(std::time::SystemTime::now()))
         .map_err(|e| format!("cannot touch {}: {e}", lib.display()))?;
-    figures.incremental = Some(cargo_in(krate, &target, &["build", "--quiet"])?);
-    Ok(())
+    cargo_in(krate, &krate.with_extension("target"), &["build", "--quiet"])
 }
 
 fn cargo_in(dir: &Path, target: &Path, args: &[&str]) -> Result<Duration, String> {
