@@ -583,7 +583,7 @@ fn print_table(runs: &[SpecRun], known: &BTreeSet<(String, String, String)>) -> 
     println!();
     println!(
         "rejected: Prism answered 422 or with request sl-violations (static pass); decode, fallback: in any pass; \
-         mock: Prism's own response violates the spec (its example or schema), Prism failed inside (its own 500) or stopped answering on the call; \
+         mock: Prism's own response violates the spec (its example or schema), Prism failed inside (a 500 with its own problem type) or stopped answering on the call; \
          spec: the spec's example contradicts its schema where decoding failed (static pass), or a path of the same \
          shape as another was routed to that one; status: another status; \
          unbuilt: a synthesized argument the Rust type cannot hold"

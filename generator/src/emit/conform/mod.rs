@@ -550,8 +550,10 @@ fn support() -> TokenStream {
                             let (kind, why) = rejection(facts, &api.snippet());
                             line(op, kind, &format!("{why}422: {}", api.snippet()));
                         } else {
-                            // Prism failing inside (a schema it cannot fake) answers with its own problem type.
-                            let kind = if api.snippet().contains("stoplight.io/prism/errors#UNKNOWN") { "mock" } else { "status" };
+                            // Prism failing inside (a schema it cannot fake, or too complex to) answers
+                            // 500 with its own problem type.
+                            let prism_failed = api.status.as_u16() == 500 && api.snippet().contains("stoplight.io/prism/errors#");
+                            let kind = if prism_failed { "mock" } else { "status" };
                             line(op, kind, &format!("{}: {}", api.status.as_u16(), api.snippet()));
                         }
                     }
