@@ -15,10 +15,13 @@
 //!
 //! 1. finds the operation by method and path template (the most literal
 //!    template wins); none: a `501` and an unmatched-request report;
-//! 2. decodes the request into the operation's typed view: required
-//!    parameters present, every parameter parsed into its type, the body
-//!    into the body type and its `validate()` run; a failure is a spec
-//!    violation, answered `400` and reported;
+//! 2. checks its credentials against the operation's security (none to an
+//!    anonymous operation, none that no alternative takes; a request without
+//!    credentials passes, since a test client need not have any) and decodes
+//!    it into the operation's typed view: required parameters present, every
+//!    parameter parsed into its type, the body into the body type and its
+//!    `validate()` run; a failure is a spec violation, answered `400` and
+//!    reported;
 //! 3. tries the operation's expectations in the order they were set: the
 //!    first whose calls are not used up and whose matchers all hold answers
 //!    with its next reply; none: a `501` and a report naming the closest
@@ -49,6 +52,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+
+use super::client::SecurityScheme;
 
 /// The largest request head and body the server reads.
 const MAX_HEAD: usize = 64 * 1024;
@@ -206,6 +211,10 @@ pub struct Route {
     pub method: &'static str,
     /// Path template as written in the spec.
     pub path: &'static str,
+    /// The operation's security requirements, as the client reads them:
+    /// alternatives, each a set of schemes all needed; empty for an anonymous
+    /// operation (`security: []`); `None` when the spec declares none.
+    pub security: Option<&'static [&'static [SecurityScheme]]>,
     /// The request decoded into the operation's view, or the violation.
     pub decode: Decode,
 }
@@ -895,6 +904,47 @@ fn match_template(template: &str, path: &str) -> Option<(Vec<String>, usize)> {
     Some((params, literal))
 }
 
+/// Whether `request` carries the credential of `scheme` (a header, query
+/// parameter or cookie of its name, or `Authorization` of its kind).
+fn carries(request: &MockRequest, scheme: &SecurityScheme) -> bool {
+    let authorization = request.headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    match scheme {
+        SecurityScheme::Bearer => authorization.get(..7).is_some_and(|p| p.eq_ignore_ascii_case("bearer ")),
+        SecurityScheme::Basic => authorization.get(..6).is_some_and(|p| p.eq_ignore_ascii_case("basic ")),
+        SecurityScheme::ApiKeyHeader(name) => request.headers.contains_key(*name),
+        SecurityScheme::ApiKeyQuery(name) => request.query.iter().any(|(key, _)| key == name),
+        SecurityScheme::ApiKeyCookie(name) => request.headers.get_all("cookie").iter().any(|value| {
+            value.to_str().is_ok_and(|text| text.split(';').any(|pair| pair.trim().split('=').next() == Some(*name)))
+        }),
+    }
+}
+
+/// A credential sent where the operation's security does not take it: any
+/// to an anonymous operation (`security: []`), or one that none of the
+/// operation's alternatives names. `known` is every scheme the API's
+/// operations use, whose credentials are the ones to look for. A request
+/// without credentials passes: a test client need not have any.
+fn credential_violation(route: &Route, request: &MockRequest, known: &[SecurityScheme]) -> Option<String> {
+    let alternatives = route.security?;
+    let accepted =
+        |scheme: &SecurityScheme| alternatives.iter().flat_map(|all| all.iter()).any(|wanted| wanted == scheme);
+    let mut candidates: Vec<SecurityScheme> = known.to_vec();
+    candidates.extend([SecurityScheme::Bearer, SecurityScheme::Basic]);
+    let stray = candidates.iter().find(|scheme| carries(request, scheme) && !accepted(scheme))?;
+    let what = match stray {
+        SecurityScheme::Bearer => "a bearer token".to_string(),
+        SecurityScheme::Basic => "basic credentials".to_string(),
+        SecurityScheme::ApiKeyHeader(name) => format!("the API key header `{name}`"),
+        SecurityScheme::ApiKeyQuery(name) => format!("the API key query parameter `{name}`"),
+        SecurityScheme::ApiKeyCookie(name) => format!("the API key cookie `{name}`"),
+    };
+    Some(if alternatives.is_empty() {
+        format!("sends {what} to an operation the spec marks anonymous (`security: []`)")
+    } else {
+        format!("sends {what}, which the operation's security does not take")
+    })
+}
+
 /// What the mock answers `request`, and what it records.
 fn answer(shared: &Shared, request: MockRequest) -> Reply {
     let mut state = lock(shared);
@@ -912,6 +962,16 @@ fn answer(shared: &Shared, request: MockRequest) -> Reply {
         return Reply::bytes(501, "text/plain", format!("mock: {message}"));
     };
     let route = *route;
+    let known: Vec<SecurityScheme> = state
+        .routes
+        .iter()
+        .flat_map(|r| r.security.unwrap_or_default().iter().flat_map(|all| all.iter().copied()))
+        .collect();
+    if let Some(violation) = credential_violation(&route, &request, &known) {
+        let message = format!("request {summary} breaks the spec of {route:?}: {violation}");
+        state.problems.push(message.clone());
+        return Reply::bytes(400, "text/plain", format!("mock: {message}"));
+    }
     let view = match (route.decode)(&request, &params) {
         Ok(view) => view,
         Err(violation) => {

@@ -199,3 +199,31 @@ async fn a_panicking_matcher_is_reported_and_does_not_match() {
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn credentials_sent_where_the_spec_takes_none_are_reported() {
+    let mock = api_connect::mock::MockServer::start().await;
+    mock.list_public_products().respond_raw(200, r#"{"total_results": 0, "results": []}"#).times(2);
+    // The generated client sends no token to an operation marked `security: []`…
+    let client = mock
+        .client_builder()
+        .x_ibm_consumer_context("porg.sandbox")
+        .bearer_token("secret-token-value")
+        .retry(no_retries())
+        .build()
+        .expect("client");
+    client.list_public_products().send().await.expect("anonymous call accepted");
+    // …and a request that does is answered 400 and reported, without the token.
+    let answer = reqwest::Client::new()
+        .get(format!("{}/public-products", mock.url()))
+        .header("X-IBM-Consumer-Context", "porg.sandbox")
+        .bearer_auth("secret-token-value")
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(answer.status().as_u16(), 400);
+    let text = mock.verify().expect_err("a violation").to_string();
+    assert!(text.contains("sends a bearer token to an operation the spec marks anonymous (`security: []`)"), "{text}");
+    assert!(!text.contains("secret-token-value"), "{text}");
+    assert!(text.contains("unmet expectation listPublicProducts"), "{text}");
+}

@@ -605,6 +605,9 @@ impl crate::runtime::mock::MockOperation for ListPermissions {
         operation_id: "listPermissions",
         method: "GET",
         path: "/consumer/permissions",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: ListPermissionsRequest::decode_erased,
     };
 
@@ -710,6 +713,9 @@ impl crate::runtime::mock::MockOperation for GetOrgPermission {
         operation_id: "getOrgPermission",
         method: "GET",
         path: "/consumer/permissions/org/{permission}",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: GetOrgPermissionRequest::decode_erased,
     };
 
@@ -813,6 +819,9 @@ impl crate::runtime::mock::MockOperation for GetConsumerPermission {
         operation_id: "getConsumerPermission",
         method: "GET",
         path: "/consumer/permissions/consumer/{permission}",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: GetConsumerPermissionRequest::decode_erased,
     };
 
@@ -916,6 +925,9 @@ impl crate::runtime::mock::MockOperation for DeleteOrg {
         operation_id: "deleteOrg",
         method: "DELETE",
         path: "/orgs/{org}",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: DeleteOrgRequest::decode_erased,
     };
 
@@ -1020,6 +1032,9 @@ impl crate::runtime::mock::MockOperation for UpdateOrg {
         operation_id: "updateOrg",
         method: "PATCH",
         path: "/orgs/{org}",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: UpdateOrgRequest::decode_erased,
     };
 
@@ -1135,6 +1150,16 @@ impl crate::runtime::mock::MockOperation for RegisterOrgInvitation {
         operation_id: "registerOrgInvitation",
         method: "POST",
         path: "/org-invitations/{invitation}/register",
+        security: ::std::option::Option::Some(
+            &[
+                &[
+                    crate::runtime::SecurityScheme::Bearer,
+                    crate::runtime::SecurityScheme::ApiKeyHeader("X-IBM-Client-Id"),
+                    crate::runtime::SecurityScheme::ApiKeyHeader("X-IBM-Client-Secret"),
+                ],
+                &[crate::runtime::SecurityScheme::Bearer],
+            ],
+        ),
         decode: RegisterOrgInvitationRequest::decode_erased,
     };
 
@@ -1245,6 +1270,16 @@ impl crate::runtime::mock::MockOperation for AcceptOrgInvitation {
         operation_id: "acceptOrgInvitation",
         method: "POST",
         path: "/org-invitations/{invitation}/accept",
+        security: ::std::option::Option::Some(
+            &[
+                &[
+                    crate::runtime::SecurityScheme::Bearer,
+                    crate::runtime::SecurityScheme::ApiKeyHeader("X-IBM-Client-Id"),
+                    crate::runtime::SecurityScheme::ApiKeyHeader("X-IBM-Client-Secret"),
+                ],
+                &[crate::runtime::SecurityScheme::Bearer],
+            ],
+        ),
         decode: AcceptOrgInvitationRequest::decode_erased,
     };
 
@@ -1355,6 +1390,9 @@ impl crate::runtime::mock::MockOperation for ListMemberInvitations {
         operation_id: "listMemberInvitations",
         method: "GET",
         path: "/orgs/{org}/member-invitations",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: ListMemberInvitationsRequest::decode_erased,
     };
 
@@ -1466,6 +1504,9 @@ impl crate::runtime::mock::MockOperation for CreateMemberInvitation {
         operation_id: "createMemberInvitation",
         method: "POST",
         path: "/orgs/{org}/member-invitations",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: CreateMemberInvitationRequest::decode_erased,
     };
 
@@ -1577,6 +1618,9 @@ impl crate::runtime::mock::MockOperation for GetMemberInvitation {
         operation_id: "getMemberInvitation",
         method: "GET",
         path: "/orgs/{org}/member-invitations/{member-invitation}",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: GetMemberInvitationRequest::decode_erased,
     };
 
@@ -1686,6 +1730,9 @@ impl crate::runtime::mock::MockOperation for DeleteMemberInvitation {
         operation_id: "deleteMemberInvitation",
         method: "DELETE",
         path: "/orgs/{org}/member-invitations/{member-invitation}",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: DeleteMemberInvitationRequest::decode_erased,
     };
 
@@ -1792,6 +1839,9 @@ impl crate::runtime::mock::MockOperation for RegenerateMemberInvitation {
         operation_id: "regenerateMemberInvitation",
         method: "POST",
         path: "/orgs/{org}/member-invitations/{member-invitation}/regenerate",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: RegenerateMemberInvitationRequest::decode_erased,
     };
 
@@ -1904,6 +1954,16 @@ impl crate::runtime::mock::MockOperation for RegisterMemberInvitation {
         operation_id: "registerMemberInvitation",
         method: "POST",
         path: "/orgs/{org}/member-invitations/{member-invitation}/register",
+        security: ::std::option::Option::Some(
+            &[
+                &[
+                    crate::runtime::SecurityScheme::Bearer,
+                    crate::runtime::SecurityScheme::ApiKeyHeader("X-IBM-Client-Id"),
+                    crate::runtime::SecurityScheme::ApiKeyHeader("X-IBM-Client-Secret"),
+                ],
+                &[crate::runtime::SecurityScheme::Bearer],
+            ],
+        ),
         decode: RegisterMemberInvitationRequest::decode_erased,
     };
 
@@ -2018,6 +2078,16 @@ impl crate::runtime::mock::MockOperation for AcceptMemberInvitation {
         operation_id: "acceptMemberInvitation",
         method: "POST",
         path: "/orgs/{org}/member-invitations/{member-invitation}/accept",
+        security: ::std::option::Option::Some(
+            &[
+                &[
+                    crate::runtime::SecurityScheme::Bearer,
+                    crate::runtime::SecurityScheme::ApiKeyHeader("X-IBM-Client-Id"),
+                    crate::runtime::SecurityScheme::ApiKeyHeader("X-IBM-Client-Secret"),
+                ],
+                &[crate::runtime::SecurityScheme::Bearer],
+            ],
+        ),
         decode: AcceptMemberInvitationRequest::decode_erased,
     };
 
@@ -2134,6 +2204,9 @@ impl crate::runtime::mock::MockOperation for GetAssociate {
         operation_id: "getAssociate",
         method: "GET",
         path: "/orgs/{org}/associates/{associate}",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: GetAssociateRequest::decode_erased,
     };
 
@@ -2243,6 +2316,9 @@ impl crate::runtime::mock::MockOperation for GetMember {
         operation_id: "getMember",
         method: "GET",
         path: "/orgs/{org}/members/{member}",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: GetMemberRequest::decode_erased,
     };
 
@@ -2352,6 +2428,9 @@ impl crate::runtime::mock::MockOperation for DeleteMember {
         operation_id: "deleteMember",
         method: "DELETE",
         path: "/orgs/{org}/members/{member}",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: DeleteMemberRequest::decode_erased,
     };
 
@@ -2462,6 +2541,9 @@ impl crate::runtime::mock::MockOperation for UpdateMember {
         operation_id: "updateMember",
         method: "PATCH",
         path: "/orgs/{org}/members/{member}",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: UpdateMemberRequest::decode_erased,
     };
 
@@ -2577,6 +2659,9 @@ impl crate::runtime::mock::MockOperation for DeleteRole {
         operation_id: "deleteRole",
         method: "DELETE",
         path: "/orgs/{org}/roles/{role}",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: DeleteRoleRequest::decode_erased,
     };
 
@@ -2683,6 +2768,9 @@ impl crate::runtime::mock::MockOperation for UpdateRole {
         operation_id: "updateRole",
         method: "PATCH",
         path: "/orgs/{org}/roles/{role}",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: UpdateRoleRequest::decode_erased,
     };
 
@@ -2798,6 +2886,9 @@ impl crate::runtime::mock::MockOperation for GetPaymentMethod {
         operation_id: "getPaymentMethod",
         method: "GET",
         path: "/orgs/{org}/payment-methods/{payment-method}",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: GetPaymentMethodRequest::decode_erased,
     };
 
@@ -2907,6 +2998,9 @@ impl crate::runtime::mock::MockOperation for UpdatePaymentMethod {
         operation_id: "updatePaymentMethod",
         method: "PATCH",
         path: "/orgs/{org}/payment-methods/{payment-method}",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: UpdatePaymentMethodRequest::decode_erased,
     };
 
@@ -3024,6 +3118,9 @@ impl crate::runtime::mock::MockOperation for GetBilling {
         operation_id: "getBilling",
         method: "GET",
         path: "/orgs/{org}/billings/{billing}",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: GetBillingRequest::decode_erased,
     };
 
@@ -3133,6 +3230,9 @@ impl crate::runtime::mock::MockOperation for GetUserRegistry {
         operation_id: "getUserRegistry",
         method: "GET",
         path: "/user-registries/{user-registry}",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: GetUserRegistryRequest::decode_erased,
     };
 
@@ -3236,6 +3336,9 @@ impl crate::runtime::mock::MockOperation for SearchUserRegistry {
         operation_id: "searchUserRegistry",
         method: "POST",
         path: "/user-registries/{user-registry}/search",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: SearchUserRegistryRequest::decode_erased,
     };
 
@@ -3349,6 +3452,9 @@ impl crate::runtime::mock::MockOperation for GetUser {
         operation_id: "getUser",
         method: "GET",
         path: "/user-registries/{user-registry}/users/{user}",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: GetUserRequest::decode_erased,
     };
 
@@ -3458,6 +3564,7 @@ impl crate::runtime::mock::MockOperation for ListIdentityProviders {
         operation_id: "listIdentityProviders",
         method: "GET",
         path: "/consumer/identity-providers",
+        security: ::std::option::Option::Some(&[]),
         decode: ListIdentityProvidersRequest::decode_erased,
     };
 
@@ -3563,6 +3670,7 @@ impl crate::runtime::mock::MockOperation for GetOauth2Redirect {
         operation_id: "getOauth2Redirect",
         method: "GET",
         path: "/oauth2/redirect",
+        security: ::std::option::Option::Some(&[]),
         decode: GetOauth2RedirectRequest::decode_erased,
     };
 
@@ -3679,6 +3787,7 @@ impl crate::runtime::mock::MockOperation for PostOauth2Redirect {
         operation_id: "postOauth2Redirect",
         method: "POST",
         path: "/oauth2/redirect",
+        security: ::std::option::Option::Some(&[]),
         decode: PostOauth2RedirectRequest::decode_erased,
     };
 
@@ -3779,6 +3888,7 @@ impl crate::runtime::mock::MockOperation for ListPublicProducts {
         operation_id: "listPublicProducts",
         method: "GET",
         path: "/public-products",
+        security: ::std::option::Option::Some(&[]),
         decode: ListPublicProductsRequest::decode_erased,
     };
 
@@ -3884,6 +3994,7 @@ impl crate::runtime::mock::MockOperation for GetPublicProduct {
         operation_id: "getPublicProduct",
         method: "GET",
         path: "/public-products/{product-name}/{product-version}",
+        security: ::std::option::Option::Some(&[]),
         decode: GetPublicProductRequest::decode_erased,
     };
 
@@ -3993,6 +4104,7 @@ impl crate::runtime::mock::MockOperation for GetPublicProductDocument {
         operation_id: "getPublicProductDocument",
         method: "GET",
         path: "/public-products/{product-name}/{product-version}/document",
+        security: ::std::option::Option::Some(&[]),
         decode: GetPublicProductDocumentRequest::decode_erased,
     };
 
@@ -4102,6 +4214,9 @@ impl crate::runtime::mock::MockOperation for ListProducts {
         operation_id: "listProducts",
         method: "GET",
         path: "/products",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: ListProductsRequest::decode_erased,
     };
 
@@ -4207,6 +4322,9 @@ impl crate::runtime::mock::MockOperation for GetProduct {
         operation_id: "getProduct",
         method: "GET",
         path: "/products/{product-name}/{product-version}",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: GetProductRequest::decode_erased,
     };
 
@@ -4316,6 +4434,9 @@ impl crate::runtime::mock::MockOperation for GetProductDocument {
         operation_id: "getProductDocument",
         method: "GET",
         path: "/products/{product-name}/{product-version}/document",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: GetProductDocumentRequest::decode_erased,
     };
 
@@ -4425,6 +4546,7 @@ impl crate::runtime::mock::MockOperation for GetPublicApi {
         operation_id: "getPublicApi",
         method: "GET",
         path: "/public-apis/{api-name}/{api-version}",
+        security: ::std::option::Option::Some(&[]),
         decode: GetPublicApiRequest::decode_erased,
     };
 
@@ -4534,6 +4656,7 @@ impl crate::runtime::mock::MockOperation for GetPublicApiDocument {
         operation_id: "getPublicApiDocument",
         method: "GET",
         path: "/public-apis/{api-name}/{api-version}/document",
+        security: ::std::option::Option::Some(&[]),
         decode: GetPublicApiDocumentRequest::decode_erased,
     };
 
@@ -4643,6 +4766,7 @@ impl crate::runtime::mock::MockOperation for GetPublicApiWsdl {
         operation_id: "getPublicApiWsdl",
         method: "GET",
         path: "/public-apis/{api-name}/{api-version}/wsdl",
+        security: ::std::option::Option::Some(&[]),
         decode: GetPublicApiWsdlRequest::decode_erased,
     };
 
@@ -4752,6 +4876,9 @@ impl crate::runtime::mock::MockOperation for GetApi {
         operation_id: "getApi",
         method: "GET",
         path: "/apis/{api-name}/{api-version}",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: GetApiRequest::decode_erased,
     };
 
@@ -4861,6 +4988,9 @@ impl crate::runtime::mock::MockOperation for GetApiDocument {
         operation_id: "getApiDocument",
         method: "GET",
         path: "/apis/{api-name}/{api-version}/document",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: GetApiDocumentRequest::decode_erased,
     };
 
@@ -4970,6 +5100,9 @@ impl crate::runtime::mock::MockOperation for GetApiWsdl {
         operation_id: "getApiWsdl",
         method: "GET",
         path: "/apis/{api-name}/{api-version}/wsdl",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: GetApiWsdlRequest::decode_erased,
     };
 
@@ -5079,6 +5212,9 @@ impl crate::runtime::mock::MockOperation for ListApps {
         operation_id: "listApps",
         method: "GET",
         path: "/orgs/{org}/apps",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: ListAppsRequest::decode_erased,
     };
 
@@ -5190,6 +5326,9 @@ impl crate::runtime::mock::MockOperation for CreateApp {
         operation_id: "createApp",
         method: "POST",
         path: "/orgs/{org}/apps",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: CreateAppRequest::decode_erased,
     };
 
@@ -5299,6 +5438,9 @@ impl crate::runtime::mock::MockOperation for GetApp {
         operation_id: "getApp",
         method: "GET",
         path: "/apps/{org}/{app}",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: GetAppRequest::decode_erased,
     };
 
@@ -5408,6 +5550,9 @@ impl crate::runtime::mock::MockOperation for DeleteApp {
         operation_id: "deleteApp",
         method: "DELETE",
         path: "/apps/{org}/{app}",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: DeleteAppRequest::decode_erased,
     };
 
@@ -5514,6 +5659,9 @@ impl crate::runtime::mock::MockOperation for UpdateApp {
         operation_id: "updateApp",
         method: "PATCH",
         path: "/apps/{org}/{app}",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: UpdateAppRequest::decode_erased,
     };
 
@@ -5629,6 +5777,9 @@ impl crate::runtime::mock::MockOperation for GetApplicationType {
         operation_id: "getApplicationType",
         method: "GET",
         path: "/application-types/{application-type}",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: GetApplicationTypeRequest::decode_erased,
     };
 
@@ -5732,6 +5883,9 @@ impl crate::runtime::mock::MockOperation for ListCredentials {
         operation_id: "listCredentials",
         method: "GET",
         path: "/apps/{org}/{app}/credentials",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: ListCredentialsRequest::decode_erased,
     };
 
@@ -5849,6 +6003,9 @@ impl crate::runtime::mock::MockOperation for CreateCredential {
         operation_id: "createCredential",
         method: "POST",
         path: "/apps/{org}/{app}/credentials",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: CreateCredentialRequest::decode_erased,
     };
 
@@ -5964,6 +6121,9 @@ impl crate::runtime::mock::MockOperation for GetCredential {
         operation_id: "getCredential",
         method: "GET",
         path: "/apps/{org}/{app}/credentials/{credential}",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: GetCredentialRequest::decode_erased,
     };
 
@@ -6079,6 +6239,9 @@ impl crate::runtime::mock::MockOperation for DeleteCredential {
         operation_id: "deleteCredential",
         method: "DELETE",
         path: "/apps/{org}/{app}/credentials/{credential}",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: DeleteCredentialRequest::decode_erased,
     };
 
@@ -6191,6 +6354,9 @@ impl crate::runtime::mock::MockOperation for UpdateCredential {
         operation_id: "updateCredential",
         method: "PATCH",
         path: "/apps/{org}/{app}/credentials/{credential}",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: UpdateCredentialRequest::decode_erased,
     };
 
@@ -6312,6 +6478,9 @@ impl crate::runtime::mock::MockOperation for ResetCredential {
         operation_id: "resetCredential",
         method: "POST",
         path: "/apps/{org}/{app}/credentials/{credential}/reset",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: ResetCredentialRequest::decode_erased,
     };
 
@@ -6424,6 +6593,9 @@ impl crate::runtime::mock::MockOperation for ResetCredentialClientSecret {
         operation_id: "resetCredentialClientSecret",
         method: "POST",
         path: "/apps/{org}/{app}/credentials/{credential}/reset-client-secret",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: ResetCredentialClientSecretRequest::decode_erased,
     };
 
@@ -6536,6 +6708,9 @@ impl crate::runtime::mock::MockOperation for VerifyCredentialClientSecret {
         operation_id: "verifyCredentialClientSecret",
         method: "POST",
         path: "/apps/{org}/{app}/credentials/{credential}/verify-client-secret",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: VerifyCredentialClientSecretRequest::decode_erased,
     };
 
@@ -6659,6 +6834,9 @@ impl crate::runtime::mock::MockOperation for ListSubscriptions {
         operation_id: "listSubscriptions",
         method: "GET",
         path: "/apps/{org}/{app}/subscriptions",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: ListSubscriptionsRequest::decode_erased,
     };
 
@@ -6776,6 +6954,9 @@ impl crate::runtime::mock::MockOperation for CreateSubscription {
         operation_id: "createSubscription",
         method: "POST",
         path: "/apps/{org}/{app}/subscriptions",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: CreateSubscriptionRequest::decode_erased,
     };
 
@@ -6893,6 +7074,9 @@ impl crate::runtime::mock::MockOperation for GetSubscription {
         operation_id: "getSubscription",
         method: "GET",
         path: "/apps/{org}/{app}/subscriptions/{subscription}",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: GetSubscriptionRequest::decode_erased,
     };
 
@@ -7008,6 +7192,9 @@ impl crate::runtime::mock::MockOperation for DeleteSubscription {
         operation_id: "deleteSubscription",
         method: "DELETE",
         path: "/apps/{org}/{app}/subscriptions/{subscription}",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: DeleteSubscriptionRequest::decode_erased,
     };
 
@@ -7120,6 +7307,9 @@ impl crate::runtime::mock::MockOperation for UpdateSubscription {
         operation_id: "updateSubscription",
         method: "PATCH",
         path: "/apps/{org}/{app}/subscriptions/{subscription}",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: UpdateSubscriptionRequest::decode_erased,
     };
 
@@ -7243,6 +7433,15 @@ impl crate::runtime::mock::MockOperation for CreateToken {
         operation_id: "createToken",
         method: "POST",
         path: "/token",
+        security: ::std::option::Option::Some(
+            &[
+                &[
+                    crate::runtime::SecurityScheme::ApiKeyHeader("X-IBM-Client-Id"),
+                    crate::runtime::SecurityScheme::ApiKeyHeader("X-IBM-Client-Secret"),
+                ],
+                &[],
+            ],
+        ),
         decode: CreateTokenRequest::decode_erased,
     };
 

@@ -383,6 +383,9 @@ impl crate::runtime::mock::MockOperation for ListIntegrationsV4 {
         operation_id: "listIntegrationsV4",
         method: "GET",
         path: "/api/admin/v4/integrations",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: ListIntegrationsV4Request::decode_erased,
     };
 
@@ -493,6 +496,9 @@ impl crate::runtime::mock::MockOperation for CreateIntegrationV4 {
         operation_id: "createIntegrationV4",
         method: "POST",
         path: "/api/admin/v4/integrations",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: CreateIntegrationV4Request::decode_erased,
     };
 
@@ -561,6 +567,9 @@ impl crate::runtime::mock::MockOperation for GetIntegrationV4 {
         operation_id: "getIntegrationV4",
         method: "GET",
         path: "/api/admin/v4/integrations/{id}",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: GetIntegrationV4Request::decode_erased,
     };
 
@@ -624,6 +633,9 @@ impl crate::runtime::mock::MockOperation for UpdateIntegrationV4 {
         operation_id: "updateIntegrationV4",
         method: "PUT",
         path: "/api/admin/v4/integrations/{id}",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: UpdateIntegrationV4Request::decode_erased,
     };
 
@@ -698,6 +710,9 @@ impl crate::runtime::mock::MockOperation for DeleteIntegrationV4 {
         operation_id: "deleteIntegrationV4",
         method: "DELETE",
         path: "/api/admin/v4/integrations/{id}",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: DeleteIntegrationV4Request::decode_erased,
     };
 
@@ -765,6 +780,9 @@ impl crate::runtime::mock::MockOperation for ListIntegrationsV2 {
         operation_id: "listIntegrationsV2",
         method: "GET",
         path: "/api/v2/integrations",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: ListIntegrationsV2Request::decode_erased,
     };
 
@@ -822,6 +840,9 @@ impl crate::runtime::mock::MockOperation for CreateIntegrationV2 {
         operation_id: "createIntegrationV2",
         method: "POST",
         path: "/api/v2/integrations",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: CreateIntegrationV2Request::decode_erased,
     };
 
@@ -890,6 +911,9 @@ impl crate::runtime::mock::MockOperation for ListIntegrationConfigs {
         operation_id: "listIntegrationConfigs",
         method: "GET",
         path: "/api/v2/integrations-catalog",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: ListIntegrationConfigsRequest::decode_erased,
     };
 
@@ -947,6 +971,9 @@ impl crate::runtime::mock::MockOperation for GetIntegrationConfig {
         operation_id: "getIntegrationConfig",
         method: "GET",
         path: "/api/v2/integrations-catalog/{type}",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: GetIntegrationConfigRequest::decode_erased,
     };
 
@@ -1010,6 +1037,9 @@ impl crate::runtime::mock::MockOperation for GetIntegrationV2 {
         operation_id: "getIntegrationV2",
         method: "GET",
         path: "/api/v2/integrations/{id}",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: GetIntegrationV2Request::decode_erased,
     };
 
@@ -1073,6 +1103,9 @@ impl crate::runtime::mock::MockOperation for UpdateIntegrationV2 {
         operation_id: "updateIntegrationV2",
         method: "PUT",
         path: "/api/v2/integrations/{id}",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: UpdateIntegrationV2Request::decode_erased,
     };
 
@@ -1147,6 +1180,9 @@ impl crate::runtime::mock::MockOperation for DeleteIntegrationV2 {
         operation_id: "deleteIntegrationV2",
         method: "DELETE",
         path: "/api/v2/integrations/{id}",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: DeleteIntegrationV2Request::decode_erased,
     };
 
@@ -1210,6 +1246,9 @@ impl crate::runtime::mock::MockOperation for RefreshIntegrationV2 {
         operation_id: "refreshIntegrationV2",
         method: "POST",
         path: "/api/v2/integrations/{id}/refresh",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: RefreshIntegrationV2Request::decode_erased,
     };
 
@@ -1273,6 +1312,9 @@ impl crate::runtime::mock::MockOperation for GetResourceUserTags {
         operation_id: "getResourceUserTags",
         method: "GET",
         path: "/api/v3/integrations/resources/{resource_id}/user-tags",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: GetResourceUserTagsRequest::decode_erased,
     };
 
@@ -1336,6 +1378,9 @@ impl crate::runtime::mock::MockOperation for UpdateResourceUserTags {
         operation_id: "updateResourceUserTags",
         method: "PUT",
         path: "/api/v3/integrations/resources/{resource_id}/user-tags",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: UpdateResourceUserTagsRequest::decode_erased,
     };
 
@@ -1409,6 +1454,9 @@ impl crate::runtime::mock::MockOperation for GetIntegrationPermissions {
         operation_id: "getIntegrationPermissions",
         method: "GET",
         path: "/api/v3/integrations/{id}/permissions",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: GetIntegrationPermissionsRequest::decode_erased,
     };
 
@@ -1478,6 +1526,9 @@ impl crate::runtime::mock::MockOperation for GetIntegrationResources {
         operation_id: "getIntegrationResources",
         method: "GET",
         path: "/api/v3/integrations/{id}/resources",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: GetIntegrationResourcesRequest::decode_erased,
     };
 
@@ -1547,6 +1598,9 @@ impl crate::runtime::mock::MockOperation for ListConnectorsV3 {
         operation_id: "listConnectorsV3",
         method: "GET",
         path: "/api/admin/v3/connectors",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: ListConnectorsV3Request::decode_erased,
     };
 
@@ -1633,6 +1687,9 @@ impl crate::runtime::mock::MockOperation for GetConnectorV3 {
         operation_id: "getConnectorV3",
         method: "GET",
         path: "/api/admin/v3/connectors/{id}",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: GetConnectorV3Request::decode_erased,
     };
 
@@ -1696,6 +1753,9 @@ impl crate::runtime::mock::MockOperation for UpdateConnectorV3 {
         operation_id: "updateConnectorV3",
         method: "PUT",
         path: "/api/admin/v3/connectors/{id}",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: UpdateConnectorV3Request::decode_erased,
     };
 
@@ -1767,6 +1827,9 @@ impl crate::runtime::mock::MockOperation for DeleteConnectorV3 {
         operation_id: "deleteConnectorV3",
         method: "DELETE",
         path: "/api/admin/v3/connectors/{id}",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: DeleteConnectorV3Request::decode_erased,
     };
 
@@ -1834,6 +1897,9 @@ impl crate::runtime::mock::MockOperation for ListConnectorsV2 {
         operation_id: "listConnectorsV2",
         method: "GET",
         path: "/api/v2/connectors",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: ListConnectorsV2Request::decode_erased,
     };
 
@@ -1891,6 +1957,9 @@ impl crate::runtime::mock::MockOperation for ListAccessRequests {
         operation_id: "listAccessRequests",
         method: "GET",
         path: "/api/v3/access-requests",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: ListAccessRequestsRequest::decode_erased,
     };
 
@@ -1958,6 +2027,9 @@ impl crate::runtime::mock::MockOperation for CreateAccessRequest {
         operation_id: "createAccessRequest",
         method: "POST",
         path: "/api/v3/access-requests",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: CreateAccessRequestRequest::decode_erased,
     };
 
@@ -2025,6 +2097,9 @@ impl crate::runtime::mock::MockOperation for BulkRevokeAccessRequests {
         operation_id: "bulkRevokeAccessRequests",
         method: "POST",
         path: "/api/v3/access-requests-bulk/revoke",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: BulkRevokeAccessRequestsRequest::decode_erased,
     };
 
@@ -2092,6 +2167,9 @@ impl crate::runtime::mock::MockOperation for GetAccessRequest {
         operation_id: "getAccessRequest",
         method: "GET",
         path: "/api/v3/access-requests/{id}",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: GetAccessRequestRequest::decode_erased,
     };
 
@@ -2155,6 +2233,9 @@ impl crate::runtime::mock::MockOperation for GetAccessRequestAccessDetails {
         operation_id: "getAccessRequestAccessDetails",
         method: "GET",
         path: "/api/v3/access-requests/{id}/access-details",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: GetAccessRequestAccessDetailsRequest::decode_erased,
     };
 
@@ -2218,6 +2299,9 @@ impl crate::runtime::mock::MockOperation for ResetAccessRequestCredentials {
         operation_id: "resetAccessRequestCredentials",
         method: "POST",
         path: "/api/v3/access-requests/{id}/reset",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: ResetAccessRequestCredentialsRequest::decode_erased,
     };
 
@@ -2281,6 +2365,9 @@ impl crate::runtime::mock::MockOperation for ListSelectableIntegrations {
         operation_id: "listSelectableIntegrations",
         method: "GET",
         path: "/api/v3/selectable-integrations",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: ListSelectableIntegrationsRequest::decode_erased,
     };
 
@@ -2344,6 +2431,9 @@ impl crate::runtime::mock::MockOperation for ListSelectableResourceTypes {
         operation_id: "listSelectableResourceTypes",
         method: "GET",
         path: "/api/v3/selectable-integrations/{integration_id}/resource-types",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: ListSelectableResourceTypesRequest::decode_erased,
     };
 
@@ -2413,6 +2503,9 @@ impl crate::runtime::mock::MockOperation for ListSelectablePermissions {
         operation_id: "listSelectablePermissions",
         method: "GET",
         path: "/api/v3/selectable-integrations/{integration_id}/{resource_type}/permissions",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: ListSelectablePermissionsRequest::decode_erased,
     };
 
@@ -2488,6 +2581,9 @@ impl crate::runtime::mock::MockOperation for ListSelectableResources {
         operation_id: "listSelectableResources",
         method: "GET",
         path: "/api/v3/selectable-integrations/{integration_id}/{resource_type}/resources",
+        security: ::std::option::Option::Some(
+            &[&[crate::runtime::SecurityScheme::Bearer]],
+        ),
         decode: ListSelectableResourcesRequest::decode_erased,
     };
 

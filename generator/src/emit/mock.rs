@@ -163,6 +163,17 @@ fn operation_items(api: &Api, op: &Operation, names: &Names) -> TokenStream {
     let marker_doc =
         format!(" `{method} {template}` (`{operation_id}`), the operation as a type: the `Op` of its expectations.");
     let (fields, decode, inits) = view_fields(api, op);
+    // Some(&[&[SecurityScheme::Bearer], &[]]): the operation's requirements, as the client sends them.
+    let security = match &op.security {
+        Some(alternatives) => {
+            let alternatives = alternatives.iter().map(|all| {
+                let all = all.iter().map(super::client::scheme_tokens);
+                quote! { &[#( #all ),*] }
+            });
+            quote! { ::std::option::Option::Some(&[#( #alternatives ),*]) }
+        }
+        None => quote! { ::std::option::Option::None },
+    };
     let decodes_path = op.params.iter().any(|p| p.location == ParamLocation::Path && !is_styled(api, p));
     let params = if decodes_path { format_ident!("params") } else { format_ident!("_params") };
     let view_doc = format!(
@@ -195,6 +206,7 @@ fn operation_items(api: &Api, op: &Operation, names: &Names) -> TokenStream {
                 operation_id: #operation_id,
                 method: #method,
                 path: #template,
+                security: #security,
                 decode: #view::decode_erased,
             };
 
