@@ -1,4 +1,4 @@
-//! `cargo xtask corpus [DIR] [--clippy] [--doc] [--paginated] [--mock]`: generates a standalone crate for every
+//! `cargo xtask corpus [DIR|FILE…] [--clippy] [--doc] [--paginated] [--mock]`: generates a standalone crate for every
 //! spec in a corpus of real-world documents and compiles them all (with `--mock`,
 //! each with its test double, `src/mock.rs`, compiled under `--features mock`).
 //!
@@ -115,30 +115,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let known = ["--clippy", "--doc", "--paginated", "--mock"];
     if let Some(unknown) = args.iter().find(|a| a.starts_with("--") && !known.contains(&a.as_str())) {
         return Err(format!(
-            "unknown option {unknown:?}; usage: cargo xtask corpus [DIR] [--clippy] [--doc] [--paginated] [--mock]"
+            "unknown option {unknown:?}; usage: cargo xtask corpus [DIR|FILE…] [--clippy] [--doc] [--paginated] [--mock]"
         ));
     }
     let root = project_root();
-    let corpus = match args.iter().find(|a| !a.starts_with("--")) {
-        Some(dir) => {
-            let dir = PathBuf::from(dir);
-            if !dir.is_dir() {
-                return Err(format!("corpus directory {} does not exist", dir.display()));
-            }
-            dir
-        }
-        None => {
-            let dir = root.join(DEFAULT_CORPUS);
-            if !dir.is_dir() {
-                println!("corpus: {} not found; skipped", dir.display());
-                return Ok(());
-            }
-            dir
-        }
-    };
-    let specs = spec_files(&corpus)?;
+    let positional: Vec<PathBuf> = args.iter().filter(|a| !a.starts_with("--")).map(PathBuf::from).collect();
+    let Some(specs) = specs_of("corpus", positional)? else { return Ok(()) };
     if specs.is_empty() {
-        println!("corpus: no spec files in {}; skipped", corpus.display());
+        println!("corpus: no spec files given; skipped");
         return Ok(());
     }
 
@@ -176,7 +160,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
 /// `corpus [DIR|FILE…] --conform [--passes N] [--max-operations N]`: see [`crate::conform`].
 fn run_conform(args: &[String]) -> Result<(), String> {
     let options = crate::conform::ConformOptions::parse(args)?;
-    let mut positional = Vec::new();
+    let mut positional: Vec<PathBuf> = Vec::new();
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         match arg.as_str() {
@@ -192,14 +176,23 @@ fn run_conform(args: &[String]) -> Result<(), String> {
             other => positional.push(PathBuf::from(other)),
         }
     }
-    if positional.is_empty() {
+    let Some(specs) = specs_of("conform", positional)? else { return Ok(()) };
+    crate::conform::run(&specs, &options)
+}
+
+/// The spec files of the directories and files given, in order; with none,
+/// those of the default corpus, or `None` (after saying so) when it is absent.
+fn specs_of(command: &str, positional: Vec<PathBuf>) -> Result<Option<Vec<PathBuf>>, String> {
+    let positional = if positional.is_empty() {
         let dir = project_root().join(DEFAULT_CORPUS);
         if !dir.is_dir() {
-            println!("conform: {} not found; skipped", dir.display());
-            return Ok(());
+            println!("{command}: {} not found; skipped", dir.display());
+            return Ok(None);
         }
-        positional.push(dir);
-    }
+        vec![dir]
+    } else {
+        positional
+    };
     let mut specs = Vec::new();
     for path in positional {
         if path.is_dir() {
@@ -210,7 +203,7 @@ fn run_conform(args: &[String]) -> Result<(), String> {
             return Err(format!("{} does not exist", path.display()));
         }
     }
-    crate::conform::run(&specs, &options)
+    Ok(Some(specs))
 }
 
 /// `*.yaml`, `*.yml` and `*.json` in `dir`, sorted by name (`SOURCES.tsv` and the like are not specs).
