@@ -305,6 +305,9 @@ impl ExpectationState {
 struct State {
     api: &'static str,
     routes: &'static [Route],
+    /// Every scheme the routes' security names, and `Authorization` of both
+    /// kinds: the credentials to look for (worked out once, at start).
+    schemes: Vec<SecurityScheme>,
     expectations: Vec<ExpectationState>,
     problems: Vec<String>,
     received: Vec<MockRequest>,
@@ -344,9 +347,16 @@ impl MockServer {
     pub async fn start(api: &'static str, routes: &'static [Route]) -> std::io::Result<Self> {
         let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
         let address: SocketAddr = listener.local_addr()?;
+        let mut schemes: Vec<SecurityScheme> = vec![SecurityScheme::Bearer, SecurityScheme::Basic];
+        for scheme in routes.iter().flat_map(|r| r.security.unwrap_or_default().iter().flat_map(|all| all.iter())) {
+            if !schemes.contains(scheme) {
+                schemes.push(*scheme);
+            }
+        }
         let shared: Shared = Arc::new(Mutex::new(State {
             api,
             routes,
+            schemes,
             expectations: Vec::new(),
             problems: Vec::new(),
             received: Vec::new(),
@@ -664,17 +674,14 @@ pub fn header_list<T: DeserializeOwned>(request: &MockRequest, name: &str) -> Re
 /// A cookie parameter (from the `Cookie` headers).
 #[doc(hidden)]
 pub fn cookie<T: DeserializeOwned>(request: &MockRequest, name: &str) -> Result<Option<T>, String> {
-    for value in request.headers.get_all("cookie") {
-        let Ok(text) = value.to_str() else { continue };
-        for pair in text.split(';') {
-            if let Some((key, value)) = pair.trim().split_once('=') {
-                if key == name {
-                    return param("cookie", name, value).map(Some);
-                }
-            }
-        }
-    }
-    Ok(None)
+    cookie_text(request, name).map(|value| param("cookie", name, value)).transpose()
+}
+
+/// The first value of cookie `name` in the `Cookie` headers.
+fn cookie_text<'a>(request: &'a MockRequest, name: &str) -> Option<&'a str> {
+    request.headers.get_all("cookie").iter().filter_map(|value| value.to_str().ok()).find_map(|text| {
+        text.split(';').find_map(|pair| pair.trim().split_once('=').filter(|(key, _)| *key == name).map(|(_, v)| v))
+    })
 }
 
 /// A path parameter, percent-decoded.
@@ -913,24 +920,20 @@ fn carries(request: &MockRequest, scheme: &SecurityScheme) -> bool {
         SecurityScheme::Basic => authorization.get(..6).is_some_and(|p| p.eq_ignore_ascii_case("basic ")),
         SecurityScheme::ApiKeyHeader(name) => request.headers.contains_key(*name),
         SecurityScheme::ApiKeyQuery(name) => request.query.iter().any(|(key, _)| key == name),
-        SecurityScheme::ApiKeyCookie(name) => request.headers.get_all("cookie").iter().any(|value| {
-            value.to_str().is_ok_and(|text| text.split(';').any(|pair| pair.trim().split('=').next() == Some(*name)))
-        }),
+        SecurityScheme::ApiKeyCookie(name) => cookie_text(request, name).is_some(),
     }
 }
 
 /// A credential sent where the operation's security does not take it: any
 /// to an anonymous operation (`security: []`), or one that none of the
-/// operation's alternatives names. `known` is every scheme the API's
-/// operations use, whose credentials are the ones to look for. A request
-/// without credentials passes: a test client need not have any.
-fn credential_violation(route: &Route, request: &MockRequest, known: &[SecurityScheme]) -> Option<String> {
+/// operation's alternatives names. `schemes` are the credentials to look
+/// for (`State::schemes`). A request without credentials passes: a test
+/// client need not have any.
+fn credential_violation(route: &Route, request: &MockRequest, schemes: &[SecurityScheme]) -> Option<String> {
     let alternatives = route.security?;
     let accepted =
         |scheme: &SecurityScheme| alternatives.iter().flat_map(|all| all.iter()).any(|wanted| wanted == scheme);
-    let mut candidates: Vec<SecurityScheme> = known.to_vec();
-    candidates.extend([SecurityScheme::Bearer, SecurityScheme::Basic]);
-    let stray = candidates.iter().find(|scheme| carries(request, scheme) && !accepted(scheme))?;
+    let stray = schemes.iter().find(|scheme| carries(request, scheme) && !accepted(scheme))?;
     let what = match stray {
         SecurityScheme::Bearer => "a bearer token".to_string(),
         SecurityScheme::Basic => "basic credentials".to_string(),
@@ -962,17 +965,10 @@ fn answer(shared: &Shared, request: MockRequest) -> Reply {
         return Reply::bytes(501, "text/plain", format!("mock: {message}"));
     };
     let route = *route;
-    let known: Vec<SecurityScheme> = state
-        .routes
-        .iter()
-        .flat_map(|r| r.security.unwrap_or_default().iter().flat_map(|all| all.iter().copied()))
-        .collect();
-    if let Some(violation) = credential_violation(&route, &request, &known) {
-        let message = format!("request {summary} breaks the spec of {route:?}: {violation}");
-        state.problems.push(message.clone());
-        return Reply::bytes(400, "text/plain", format!("mock: {message}"));
-    }
-    let view = match (route.decode)(&request, &params) {
+    // Credentials first, then the parameters and body: either way a violation.
+    let checked =
+        credential_violation(&route, &request, &state.schemes).map_or_else(|| (route.decode)(&request, &params), Err);
+    let view = match checked {
         Ok(view) => view,
         Err(violation) => {
             let message = format!("request {summary} breaks the spec of {route:?}: {violation}");

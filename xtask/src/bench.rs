@@ -196,7 +196,7 @@ fn lines_of_code(root: &Path) -> Result<(), String> {
 }
 
 /// (files, lines, lines that are neither blank nor `//` comments) of the `.rs` files under `dir`.
-fn count_lines(dir: &Path) -> Result<(usize, usize, usize), String> {
+pub(crate) fn count_lines(dir: &Path) -> Result<(usize, usize, usize), String> {
     let mut counts = (0, 0, 0);
     let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
     for entry in entries {
@@ -247,7 +247,7 @@ fn compile_times(root: &Path) -> Result<(), String> {
 
 /// Runs cargo in `root` (with `CARGO_TARGET_DIR` when given) and returns how long it took.
 fn cargo(root: &Path, args: &[&str], target_dir: Option<&Path>) -> Result<Duration, String> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let cargo = crate::cargo_program();
     let mut command = Command::new(cargo);
     command.current_dir(root).args(args);
     if let Some(dir) = target_dir {

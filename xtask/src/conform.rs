@@ -211,7 +211,7 @@ fn write_workspace<'a>(root: &Path, work: &Path, members: impl Iterator<Item = &
 /// `cargo build --example conform -p <dir>-client`; the driver binary, copied
 /// out of the way of the next crate's (every driver is called `conform`).
 fn build(root: &Path, work: &Path, dir: &str) -> Result<PathBuf, String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let cargo = crate::cargo_program();
     let target = root.join("target");
     let mut command = Command::new(cargo);
     command

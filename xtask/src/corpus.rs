@@ -340,7 +340,7 @@ fn compile(
         let _ = std::fs::copy(root.join("Cargo.lock"), &lock);
     }
 
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let cargo = crate::cargo_program();
     let mut command = Command::new(cargo);
     command.current_dir(work);
     command.arg(tool.name());

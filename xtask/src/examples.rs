@@ -79,7 +79,7 @@ fn start_prism(root: &Path, spec: &str) -> Result<Mock, String> {
 /// Builds the examples once, then runs each against a fresh mock.
 pub fn run() -> Result<(), String> {
     let root = project_root();
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let cargo = crate::cargo_program();
     let built = Command::new(&cargo)
         .args(["build", "-q", "-p", "api-clients", "--examples"])
         .current_dir(&root)

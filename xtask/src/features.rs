@@ -206,11 +206,11 @@ fn check_seed_apis(root: &Path) -> Result<Vec<String>, String> {
         let mock = oapi_gen::emit::mock_feature(Some(&plan));
         builds.push(Build { label: format!("{mock} (the API and its mock)"), features: mock });
     }
-    let mut base = Command::new(cargo_bin());
+    let mut base = Command::new(crate::cargo_program());
     base.current_dir(root).args(["check", "--quiet", "-p", "api-clients", "--lib", "--no-default-features"]);
     let mut failures = run_builds("api-clients", &base, &builds, &["generated/"])?;
     // The runtime's engine alone, without TLS or tracing.
-    let mut runtime = Command::new(cargo_bin());
+    let mut runtime = Command::new(crate::cargo_program());
     runtime.current_dir(root).args(["check", "--quiet", "-p", "oapi-runtime", "--lib", "--no-default-features"]);
     let engine = [Build { label: "mock (the runtime's engine alone)".into(), features: "mock".into() }];
     failures.extend(run_builds("oapi-runtime", &runtime, &engine, &["runtime/"])?);
@@ -245,17 +245,13 @@ fn check_standalone(root: &Path, spec: &Path) -> Result<Vec<String>, String> {
     let mut builds: Vec<Build> =
         plan.tag_features.values().map(|f| Build { label: f.clone(), features: f.clone() }).collect();
     builds.push(Build { label: format!("{} (every tag)", plan.all_feature), features: plan.all_feature.clone() });
-    let mut base = Command::new(cargo_bin());
+    let mut base = Command::new(crate::cargo_program());
     base.current_dir(&work)
         .args(["check", "--quiet", "-p", &crate_name, "--lib", "--no-default-features", "--target-dir"])
         .arg(work.join("target"))
         .env_remove("CARGO_TARGET_DIR")
         .env_remove("RUSTFLAGS");
     run_builds(&crate_name, &base, &builds, &[&format!("{dir_name}/")])
-}
-
-fn cargo_bin() -> std::ffi::OsString {
-    std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
 }
 
 /// Runs `base --features <f> --message-format short` per build; prints a

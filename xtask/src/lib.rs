@@ -31,6 +31,11 @@ pub fn project_root() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(|p| p.to_path_buf()).unwrap_or_default()
 }
 
+/// The cargo that runs this xtask (`CARGO`), else `cargo` on the `PATH`.
+pub fn cargo_program() -> std::ffi::OsString {
+    std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
+}
+
 /// Replaces `dir` with exactly `files` (paths relative to it), so files a
 /// generator no longer produces do not linger.
 pub fn write_fresh_dir(dir: &std::path::Path, files: &oapi_gen::Files) -> Result<(), String> {

@@ -149,7 +149,9 @@ pub fn run(runs: usize, specs: &[String]) -> Result<(), String> {
                 continue;
             }
             let out = work.join(&stem).join(slug(ready.generator.name));
-            figures[index].lines = Some(rust_lines(&out));
+            // Every `.rs` line the generator wrote (ours without the runtime,
+            // a dependency here as the peers' runtimes are).
+            figures[index].lines = crate::bench::count_lines(&out).ok().map(|(_, lines, _)| lines);
             let Some(krate) = find_crate(&out) else {
                 figures[index].build_failure = Some("writes modules without a Cargo.toml: not built".into());
                 continue;
@@ -185,7 +187,7 @@ pub fn run(runs: usize, specs: &[String]) -> Result<(), String> {
 
 /// `cargo build --release -p oapi-gen --bin oapi-gen`; the binary.
 fn build_ours(root: &Path) -> Result<PathBuf, String> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let cargo = crate::cargo_program();
     let status = Command::new(cargo)
         .current_dir(root)
         .args(["build", "--quiet", "--release", "-p", "oapi-gen", "--bin", "oapi-gen"])
@@ -205,7 +207,7 @@ fn install(peers_dir: &Path, peer: &Generator) -> Result<PathBuf, String> {
             let program = peers_dir.join("bin").join(bin);
             if !program.exists() {
                 eprintln!("==> cargo install --locked --root {} {package}@{version}", peers_dir.display());
-                let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+                let cargo = crate::cargo_program();
                 let output = Command::new(cargo)
                     .args(["install", "--quiet", "--locked", "--root"])
                     .arg(peers_dir)
@@ -349,7 +351,7 @@ fn touched_build(krate: &Path) -> Result<Duration, String> {
 }
 
 fn cargo_in(dir: &Path, target: &Path, args: &[&str]) -> Result<Duration, String> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let cargo = crate::cargo_program();
     let started = Instant::now();
     let output = Command::new(cargo)
         .current_dir(dir)
@@ -369,25 +371,6 @@ fn package_name(manifest: &str) -> Option<String> {
     let package = manifest.split("[package]").nth(1)?;
     let line = package.lines().find(|l| l.trim_start().starts_with("name"))?;
     Some(line.split('=').nth(1)?.trim().trim_matches('"').to_string())
-}
-
-/// Lines of every `.rs` file under `dir` (what the generator wrote: for us
-/// without the runtime, which is a dependency here as the peers' are).
-fn rust_lines(dir: &Path) -> usize {
-    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
-    entries
-        .filter_map(Result::ok)
-        .map(|entry| entry.path())
-        .map(|path| {
-            if path.is_dir() {
-                rust_lines(&path)
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                std::fs::read_to_string(&path).map(|t| t.lines().count()).unwrap_or(0)
-            } else {
-                0
-            }
-        })
-        .sum()
 }
 
 /// Operations of `spec`, as our generator counts them.

@@ -58,7 +58,7 @@ fn generate_and_test(root: &Path, temp: &Path) -> Result<(), String> {
 }
 
 fn cargo(dir: &Path) -> Command {
-    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    let mut command = Command::new(crate::cargo_program());
     command.current_dir(dir);
     command
 }

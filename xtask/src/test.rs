@@ -125,7 +125,7 @@ impl TestTotals {
 /// Runs `cargo test …`, echoing its output and counting results.
 fn cargo_test(args: &[&str], totals: &mut TestTotals) -> Result<(), String> {
     use std::io::{BufRead, BufReader};
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let cargo = crate::cargo_program();
     let mut cmd = Command::new(cargo);
     cmd.args(args).current_dir(project_root()).stdout(std::process::Stdio::piped());
     eprintln!("$ {cmd:?}");
@@ -166,7 +166,7 @@ fn ensure_node_tools(root: &Path) -> Result<(), String> {
 }
 
 fn cargo(args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let cargo = crate::cargo_program();
     let mut cmd = Command::new(cargo);
     cmd.args(args).current_dir(project_root());
     for (key, value) in env {

@@ -7,7 +7,7 @@ use super::docs::doc_attrs;
 use crate::model::{Api, OAuthGrant, SecurityScheme, TypeRef};
 
 /// `crate::runtime::SecurityScheme::ApiKeyHeader("X-Api-Key")`.
-pub(super) fn scheme_tokens(scheme: &SecurityScheme) -> TokenStream {
+fn scheme_tokens(scheme: &SecurityScheme) -> TokenStream {
     match scheme {
         SecurityScheme::Bearer => quote! { crate::runtime::SecurityScheme::Bearer },
         SecurityScheme::Basic => quote! { crate::runtime::SecurityScheme::Basic },
@@ -15,6 +15,16 @@ pub(super) fn scheme_tokens(scheme: &SecurityScheme) -> TokenStream {
         SecurityScheme::ApiKeyQuery(name) => quote! { crate::runtime::SecurityScheme::ApiKeyQuery(#name) },
         SecurityScheme::ApiKeyCookie(name) => quote! { crate::runtime::SecurityScheme::ApiKeyCookie(#name) },
     }
+}
+
+/// `&[&[Bearer], &[ApiKeyHeader("X-Key")]]`: an operation's security
+/// alternatives as the runtime reads them (`&[]`: anonymous).
+pub(super) fn security_tokens(alternatives: &[Vec<SecurityScheme>]) -> TokenStream {
+    let alternatives = alternatives.iter().map(|all| {
+        let all = all.iter().map(scheme_tokens);
+        quote! { &[#( #all ),*] }
+    });
+    quote! { &[#( #alternatives ),*] }
 }
 
 /// With several API-key schemes (operations may need two different keys at

@@ -166,11 +166,8 @@ fn operation_items(api: &Api, op: &Operation, names: &Names) -> TokenStream {
     // Some(&[&[SecurityScheme::Bearer], &[]]): the operation's requirements, as the client sends them.
     let security = match &op.security {
         Some(alternatives) => {
-            let alternatives = alternatives.iter().map(|all| {
-                let all = all.iter().map(super::client::scheme_tokens);
-                quote! { &[#( #all ),*] }
-            });
-            quote! { ::std::option::Option::Some(&[#( #alternatives ),*]) }
+            let alternatives = super::client::security_tokens(alternatives);
+            quote! { ::std::option::Option::Some(#alternatives) }
         }
         None => quote! { ::std::option::Option::None },
     };

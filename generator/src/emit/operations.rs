@@ -268,11 +268,8 @@ fn build_request(api: &Api, op: &Operation) -> TokenStream {
     statements.extend(op.body.as_ref().map(body_statement));
     // request.security(&[&[SecurityScheme::Bearer], &[SecurityScheme::ApiKeyHeader("X-Key")]]);  // `&[]`: anonymous
     if let Some(alternatives) = &op.security {
-        let alternatives = alternatives.iter().map(|all| {
-            let all = all.iter().map(super::client::scheme_tokens);
-            quote! { &[#( #all ),*] }
-        });
-        statements.push(quote! { request.security(&[#( #alternatives ),*]); });
+        let alternatives = super::client::security_tokens(alternatives);
+        statements.push(quote! { request.security(#alternatives); });
     }
     // A documented redirect is an answer to return, not a hop to follow.
     let documents_redirect =

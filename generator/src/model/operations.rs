@@ -60,7 +60,8 @@ impl Builder<'_> {
         let mut routes: IndexMap<String, &str> = IndexMap::new();
         for (path, item) in doc.paths.paths.iter() {
             let path_pointer = format!("/paths/{}", escape_pointer_token(path));
-            if let Some(first) = routes.get(&route_shape(path)) {
+            let first = *routes.entry(route_shape(path)).or_insert(path);
+            if first != path.as_str() {
                 self.current_operation = None;
                 self.warn(
                     &path_pointer,
@@ -69,8 +70,6 @@ impl Builder<'_> {
                          OpenAPI forbids: a server or mock cannot tell the two apart by the URL"
                     ),
                 );
-            } else {
-                routes.insert(route_shape(path), path);
             }
             let item = match item {
                 ReferenceOr::Item(item) => item,

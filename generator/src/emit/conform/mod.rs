@@ -41,9 +41,10 @@ pub fn driver_file(
 fn driver_tokens(api: &Api, doc: &Value, crate_name: &str) -> TokenStream {
     let synth = Synth::new(doc);
     let plain = Synth::schema_only(doc);
+    let shapes: Vec<String> = api.operations.iter().map(|op| crate::model::route_shape(&op.path)).collect();
     let krate = format_ident!("{}", crate_name.replace('-', "_"));
     let calls: Vec<TokenStream> =
-        api.operations.iter().map(|op| operation_call(&synth, &plain, doc, op, same_route(api, op))).collect();
+        api.operations.iter().map(|op| operation_call(&synth, &plain, doc, op, same_route(api, &shapes, op))).collect();
     let names: Vec<proc_macro2::Ident> = api.operations.iter().map(|op| ident(&op.method_name)).collect();
     let ids = api.operations.iter().map(|op| op.operation_id.as_str());
     let credentials = credentials(&api.security);
@@ -140,16 +141,16 @@ fn client_param_value(synth: &Synth<'_>, doc: &Value, api: &Api, wire: &str) -> 
 /// Another operation of the same method whose path differs from `op`'s only
 /// in its template names (`/a/{id}` and `/a/{number}`): a server routes both
 /// URLs to whichever it declares first.
-fn same_route<'a>(api: &'a Api, op: &Operation) -> Option<&'a str> {
+/// `shapes` are the operations' route shapes, in order.
+fn same_route<'a>(api: &'a Api, shapes: &[String], op: &Operation) -> Option<&'a str> {
     let shape = crate::model::route_shape(&op.path);
     api.operations
         .iter()
-        .find(|other| {
-            other.http_method == op.http_method
-                && other.path != op.path
-                && crate::model::route_shape(&other.path) == shape
+        .zip(shapes)
+        .find(|(other, other_shape)| {
+            other.http_method == op.http_method && other.path != op.path && **other_shape == shape
         })
-        .map(|other| other.path.as_str())
+        .map(|(other, _)| other.path.as_str())
 }
 
 /// The JSON examples of `op`'s responses by status key (`200`, `4XX`,
@@ -454,15 +455,17 @@ fn support() -> TokenStream {
             /// Where a rejection's first violation is (`path`, `query`, `body`…),
             /// from Prism's `sl-violations` text or its 422 problem body.
             fn violation_location(text: &str) -> ::std::string::String {
-                let parsed: ::std::option::Option<::serde_json::Value> = ::serde_json::from_str(text).ok();
-                let first = parsed.as_ref().and_then(|v| v.get("validation").or(::std::option::Option::Some(v))).and_then(|v| v.as_array()).and_then(|v| v.first());
-                first
-                    .and_then(|f| f.get("location"))
-                    .and_then(|l| l.as_array())
-                    .and_then(|l| l.first())
-                    .and_then(|l| l.as_str())
+                first_violation_entry(text)
+                    .and_then(|first| first.pointer("/location/0").and_then(|l| l.as_str()).map(str::to_owned))
                     .unwrap_or_default()
-                    .to_owned()
+            }
+
+            /// The first entry of Prism's violations: of the `sl-violations`
+            /// header's array, or of a 422 problem body's `validation`.
+            fn first_violation_entry(text: &str) -> ::std::option::Option<::serde_json::Value> {
+                let parsed: ::serde_json::Value = ::serde_json::from_str(text).ok()?;
+                let list = parsed.get("validation").unwrap_or(&parsed);
+                list.as_array()?.first().cloned()
             }
 
             /// `rejected`, or `ambiguous` when the violation is in the path of an
@@ -495,9 +498,7 @@ fn support() -> TokenStream {
             /// The first entry of Prism's `sl-violations` header: `location: message`.
             fn first_violation(value: &::reqwest::header::HeaderValue) -> ::std::string::String {
                 let text = ::std::string::String::from_utf8_lossy(value.as_bytes()).into_owned();
-                let parsed: ::std::option::Option<::serde_json::Value> = ::serde_json::from_str(&text).ok();
-                let first = parsed.as_ref().and_then(|v| v.as_array()).and_then(|v| v.first());
-                match first {
+                match first_violation_entry(&text) {
                     ::std::option::Option::Some(first) => {
                         let location: ::std::vec::Vec<::std::string::String> = first
                             .get("location")
@@ -655,15 +656,20 @@ fn support() -> TokenStream {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn the_driver_knows_examples_shadowed_paths_and_a_schema_fallback() {
-        let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /pets/{id}:\n    get:\n      operationId: getPet\n      parameters:\n        - {name: id, in: path, required: true, schema: {type: integer}}\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {type: object, properties: {age: {type: integer}}}, example: {age: '3'}}}}\n  /pets/{name}:\n    get:\n      operationId: getPetByName\n      parameters:\n        - {name: name, in: path, required: true, schema: {type: string, minLength: 2, example: 7}}\n      responses: {'204': {description: none}}\n";
+    /// The driver of a standalone crate `t` for `spec`.
+    fn driver_of(spec: &str) -> String {
         let options = crate::Options {
             layout: crate::Layout::Standalone { crate_name: "t".into(), runtime: crate::RuntimeSource::Vendored },
             preamble: String::new(),
             mock: false,
         };
-        let text = crate::conform_driver_str(spec, "t.yaml", &options).unwrap_or_else(|e| panic!("{e}"));
+        crate::conform_driver_str(spec, "t.yaml", &options).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn the_driver_knows_examples_shadowed_paths_and_a_schema_fallback() {
+        let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /pets/{id}:\n    get:\n      operationId: getPet\n      parameters:\n        - {name: id, in: path, required: true, schema: {type: integer}}\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {type: object, properties: {age: {type: integer}}}, example: {age: '3'}}}}\n  /pets/{name}:\n    get:\n      operationId: getPetByName\n      parameters:\n        - {name: name, in: path, required: true, schema: {type: string, minLength: 2, example: 7}}\n      responses: {'204': {description: none}}\n";
+        let text = driver_of(spec);
         let flat: String = text.split_whitespace().collect();
         for expected in [
             // The example `age: '3'` is what a static mock sends for 200.
@@ -681,12 +687,7 @@ mod tests {
     #[test]
     fn the_driver_calls_every_operation() {
         let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /pets/{id}:\n    get:\n      operationId: getPet\n      parameters:\n        - {name: id, in: path, required: true, schema: {type: integer, minimum: 3}}\n        - {name: kind, in: query, schema: {type: string, enum: [cat, dog]}}\n      responses:\n        '200': {description: ok, content: {application/json: {schema: {type: object, properties: {name: {type: string}}}}}}\n    put:\n      operationId: putPet\n      parameters:\n        - {name: id, in: path, required: true, schema: {type: integer}}\n      requestBody:\n        required: true\n        content: {application/json: {schema: {type: object, required: [name], properties: {name: {type: string, pattern: '^[a-z]{3}$'}}}}}\n      responses: {'204': {description: done}}\n";
-        let options = crate::Options {
-            layout: crate::Layout::Standalone { crate_name: "t".into(), runtime: crate::RuntimeSource::Vendored },
-            preamble: String::new(),
-            mock: false,
-        };
-        let text = crate::conform_driver_str(spec, "t.yaml", &options).unwrap_or_else(|e| panic!("{e}"));
+        let text = driver_of(spec);
         // prettyplease breaks long calls: compare without whitespace.
         let flat: String = text.split_whitespace().collect();
         for expected in [
