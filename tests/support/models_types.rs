@@ -26,6 +26,7 @@ impl Status {
     pub const KNOWN: &'static [&'static str] = &["active", "retired"];
 
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Active => "active",
@@ -36,12 +37,14 @@ impl Status {
 }
 
 impl ::std::fmt::Display for Status {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 impl ::std::convert::From<&str> for Status {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "active" => Self::Active,
@@ -54,12 +57,14 @@ impl ::std::convert::From<&str> for Status {
 impl ::std::str::FromStr for Status {
     type Err = ::std::convert::Infallible;
 
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 
 impl ::serde::Serialize for Status {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -69,6 +74,7 @@ impl ::serde::Serialize for Status {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Status {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -93,6 +99,7 @@ pub struct Cat {
 
 impl Cat {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(
         pet_type: impl ::std::convert::Into<::std::string::String>,
         lives: impl ::std::convert::Into<i32>,
@@ -118,6 +125,7 @@ pub struct Dog {
 
 impl Dog {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(pet_type: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             pet_type: pet_type.into(),
@@ -126,6 +134,7 @@ impl Dog {
     }
 
     /// Sets `bark`.
+    #[inline]
     pub fn bark(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -150,6 +159,7 @@ pub enum Pet {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Pet {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -178,6 +188,7 @@ impl<'de> ::serde::Deserialize<'de> for Pet {
 
 impl ::std::convert::From<Cat> for Pet {
     /// The `Cat` variant.
+    #[inline]
     fn from(value: Cat) -> Self {
         Self::Cat(::std::boxed::Box::new(value))
     }
@@ -185,6 +196,7 @@ impl ::std::convert::From<Cat> for Pet {
 
 impl ::std::convert::From<Dog> for Pet {
     /// The `Dog` variant.
+    #[inline]
     fn from(value: Dog) -> Self {
         Self::Dog(::std::boxed::Box::new(value))
     }
@@ -211,6 +223,7 @@ pub enum IdOrName {
 
 impl ::std::convert::From<i64> for IdOrName {
     /// The `Integer` variant.
+    #[inline]
     fn from(value: i64) -> Self {
         Self::Integer(value)
     }
@@ -239,17 +252,20 @@ pub struct Order {
 impl Order {
     /// A builder with every field unset: set each required field, then
     /// `build()` (which names the first required field left unset).
+    #[inline]
     pub fn builder() -> OrderBuilder {
         ::std::default::Default::default()
     }
 
     /// Sets `status`.
+    #[inline]
     pub fn status(mut self, value: impl ::std::convert::Into<Status>) -> Self {
         self.status = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets `note`.
+    #[inline]
     pub fn note(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -273,6 +289,7 @@ pub struct OrderBuilder {
 
 impl OrderBuilder {
     /// Sets `account`.
+    #[inline]
     pub fn account(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -282,6 +299,7 @@ impl OrderBuilder {
     }
 
     /// Sets `user`.
+    #[inline]
     pub fn user(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -291,6 +309,7 @@ impl OrderBuilder {
     }
 
     /// Sets `item`.
+    #[inline]
     pub fn item(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -300,6 +319,7 @@ impl OrderBuilder {
     }
 
     /// Sets `reason`.
+    #[inline]
     pub fn reason(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -309,12 +329,14 @@ impl OrderBuilder {
     }
 
     /// Sets `status`.
+    #[inline]
     pub fn status(mut self, value: impl ::std::convert::Into<Status>) -> Self {
         self.status = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets `note`.
+    #[inline]
     pub fn note(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -324,6 +346,7 @@ impl OrderBuilder {
     }
 
     /// The value, or the first required field (in the API's order) left unset.
+    #[inline]
     pub fn build(self) -> ::std::result::Result<Order, crate::runtime::MissingField> {
         ::std::result::Result::Ok(Order {
             account: self

@@ -2,10 +2,11 @@
 //! BENCHMARKS.md, printed as Markdown tables.
 //!
 //! - Generation: the release-built `oapi-gen` CLI run under GNU time
-//!   (`/usr/bin/time -v`) for every registered spec and the largest specs of
-//!   `../shared/corpus` (skipped, with a note, when absent or rejected by the
-//!   generator): wall time, the generation time the CLI reports, and peak
-//!   memory (maximum resident set size), over `--runs` runs (default 3).
+//!   (`/usr/bin/time -v`) for every registered spec and every spec of
+//!   `../shared/corpus`, smallest first (skipped, with a note, when absent or
+//!   rejected by the generator): wall time, wall time per MB of spec (a size
+//!   series), the generation time the CLI reports, and peak memory (maximum
+//!   resident set size), over `--runs` runs (default 3).
 //! - Lines of code of the checked-in crate: generated modules vs runtime.
 //! - `--compile`: debug build times of `api-clients` in a separate target
 //!   directory (`target/bench-compile`, so the shared one is not disturbed):
@@ -25,12 +26,25 @@ use std::time::{Duration, Instant};
 use crate::apis::APIS;
 use crate::project_root;
 
-/// Specs measured beside the registered APIs' own, relative to the workspace root.
-const CORPUS_SPECS: &[&str] = &[
-    "../shared/corpus/github-api.json",
-    "../shared/corpus/xero-accounting.yaml",
-    "../shared/corpus/keycloak-admin.json",
-];
+/// The shared corpus, measured beside the registered APIs' specs, relative to
+/// the workspace root.
+const CORPUS_DIR: &str = "../shared/corpus";
+
+/// Every spec of the shared corpus, smallest first: a size series, to show
+/// how generation grows with the spec. Empty (with a note) when it is absent.
+fn corpus_specs(root: &Path, notes: &mut Vec<String>) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(root.join(CORPUS_DIR)) else {
+        notes.push(format!("the corpus is skipped: {CORPUS_DIR} is absent"));
+        return Vec::new();
+    };
+    let mut specs: Vec<(u64, PathBuf)> = entries
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| matches!(path.extension().and_then(|e| e.to_str()), Some("json" | "yaml" | "yml")))
+        .map(|path| (std::fs::metadata(&path).map_or(0, |m| m.len()), path))
+        .collect();
+    specs.sort();
+    specs.into_iter().map(|(_, path)| path).collect()
+}
 
 /// `cargo xtask bench [--runs N] [--compile] [--peers [SPEC…]]`.
 pub fn run(args: &[String]) -> Result<(), String> {
@@ -84,15 +98,15 @@ fn generation(root: &Path, runs: usize) -> Result<(), String> {
     cargo(root, &["build", "--quiet", "--release", "-p", "oapi-gen", "--bin", "oapi-gen"], None)?;
     let cli = target_dir(root).join("release").join(format!("oapi-gen{}", std::env::consts::EXE_SUFFIX));
     println!("### Generation: release `oapi-gen` CLI, {runs} run(s) each (median wall, max peak RSS)\n");
-    println!("| spec | size | operations | types | lines (standalone crate) | generation (CLI) | wall | peak RSS |");
-    println!("|---|---|---|---|---|---|---|---|");
+    println!("| spec | size | operations | types | lines (standalone crate) | generation (CLI) | wall | wall per MB | peak RSS |");
+    println!("|---|---|---|---|---|---|---|---|---|");
     let mut notes = Vec::new();
-    let specs = APIS.iter().map(|api| api.spec).chain(CORPUS_SPECS.iter().copied());
-    for relative in specs {
-        let spec = root.join(relative);
+    let corpus = corpus_specs(root, &mut notes);
+    let specs = APIS.iter().map(|api| root.join(api.spec)).chain(corpus);
+    for spec in specs {
         let name = spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let Ok(metadata) = std::fs::metadata(&spec) else {
-            notes.push(format!("{name}: skipped, {relative} is absent"));
+            notes.push(format!("{name}: skipped, {} is absent", spec.display()));
             continue;
         };
         let out = target_dir(root).join("bench-gen").join(&name);
@@ -122,10 +136,11 @@ fn generation(root: &Path, runs: usize) -> Result<(), String> {
             .map(|(o, t, l, _)| (o.to_string(), t.to_string(), l.to_string()))
             .unwrap_or_default();
         let generation = generation_ms.get(generation_ms.len() / 2).map(|ms| format!("{ms:.0} ms")).unwrap_or_default();
+        let megabytes = metadata.len() as f64 / 1e6;
+        let wall_ms = walls[walls.len() / 2].as_secs_f64() * 1000.0;
         println!(
-            "| {name} | {:.2} MB | {operations} | {types} | {lines} | {generation} | {:.0} ms | {:.1} MiB |",
-            metadata.len() as f64 / 1e6,
-            walls[walls.len() / 2].as_secs_f64() * 1000.0,
+            "| {name} | {megabytes:.2} MB | {operations} | {types} | {lines} | {generation} | {wall_ms:.0} ms | {:.0} ms | {:.1} MiB |",
+            wall_ms / megabytes.max(1e-3),
             peak as f64 / 1024.0,
         );
     }

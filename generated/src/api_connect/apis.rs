@@ -28,6 +28,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`GetPublicApiError::InternalServerError`] with `Error`
     /// - `default`: [`GetPublicApiError::Default`] with `Error`
     /// - a documented body that does not decode: [`GetPublicApiError::Other`]
+    #[inline]
     pub fn get_public_api(
         &self,
         api_name: impl ::std::convert::Into<::std::string::String>,
@@ -60,6 +61,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`GetPublicApiDocumentError::InternalServerError`] with `Error`
     /// - `default`: [`GetPublicApiDocumentError::Default`] with `Error`
     /// - a documented body that does not decode: [`GetPublicApiDocumentError::Other`]
+    #[inline]
     pub fn get_public_api_document(
         &self,
         api_name: impl ::std::convert::Into<::std::string::String>,
@@ -92,6 +94,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`GetPublicApiWsdlError::InternalServerError`] with `Error`
     /// - `default`: [`GetPublicApiWsdlError::Default`] with `Error`
     /// - a documented body that does not decode: [`GetPublicApiWsdlError::Other`]
+    #[inline]
     pub fn get_public_api_wsdl(
         &self,
         api_name: impl ::std::convert::Into<::std::string::String>,
@@ -124,6 +127,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`GetApiError::InternalServerError`] with `Error`
     /// - `default`: [`GetApiError::Default`] with `Error`
     /// - a documented body that does not decode: [`GetApiError::Other`]
+    #[inline]
     pub fn get_api(
         &self,
         api_name: impl ::std::convert::Into<::std::string::String>,
@@ -156,6 +160,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`GetApiDocumentError::InternalServerError`] with `Error`
     /// - `default`: [`GetApiDocumentError::Default`] with `Error`
     /// - a documented body that does not decode: [`GetApiDocumentError::Other`]
+    #[inline]
     pub fn get_api_document(
         &self,
         api_name: impl ::std::convert::Into<::std::string::String>,
@@ -188,6 +193,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`GetApiWsdlError::InternalServerError`] with `Error`
     /// - `default`: [`GetApiWsdlError::Default`] with `Error`
     /// - a documented body that does not decode: [`GetApiWsdlError::Other`]
+    #[inline]
     pub fn get_api_wsdl(
         &self,
         api_name: impl ::std::convert::Into<::std::string::String>,
@@ -216,6 +222,7 @@ pub struct GetPublicApi {
 
 impl GetPublicApi {
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
+    #[inline]
     pub fn fields(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -226,18 +233,21 @@ impl GetPublicApi {
 
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -245,6 +255,7 @@ impl GetPublicApi {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -255,12 +266,14 @@ impl GetPublicApi {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -271,6 +284,7 @@ impl GetPublicApi {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -334,6 +348,7 @@ pub struct GetPublicApiDocument {
 
 impl GetPublicApiDocument {
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
+    #[inline]
     pub fn fields(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -344,18 +359,21 @@ impl GetPublicApiDocument {
 
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -363,6 +381,7 @@ impl GetPublicApiDocument {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -373,12 +392,14 @@ impl GetPublicApiDocument {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -389,6 +410,7 @@ impl GetPublicApiDocument {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -453,6 +475,7 @@ pub struct GetPublicApiWsdl {
 
 impl GetPublicApiWsdl {
     /// Gateway endpoint URL to write into the service address of the returned WSDL.
+    #[inline]
     pub fn endpoint(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -463,18 +486,21 @@ impl GetPublicApiWsdl {
 
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -482,6 +508,7 @@ impl GetPublicApiWsdl {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -492,12 +519,14 @@ impl GetPublicApiWsdl {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -508,6 +537,7 @@ impl GetPublicApiWsdl {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -572,6 +602,7 @@ pub struct GetApi {
 
 impl GetApi {
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
+    #[inline]
     pub fn fields(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -582,18 +613,21 @@ impl GetApi {
 
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -601,6 +635,7 @@ impl GetApi {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -611,12 +646,14 @@ impl GetApi {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::Api, crate::runtime::Error<GetApiError>> {
@@ -624,6 +661,7 @@ impl GetApi {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -687,6 +725,7 @@ pub struct GetApiDocument {
 
 impl GetApiDocument {
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
+    #[inline]
     pub fn fields(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -697,18 +736,21 @@ impl GetApiDocument {
 
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -716,6 +758,7 @@ impl GetApiDocument {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -726,12 +769,14 @@ impl GetApiDocument {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -742,6 +787,7 @@ impl GetApiDocument {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -806,6 +852,7 @@ pub struct GetApiWsdl {
 
 impl GetApiWsdl {
     /// Gateway endpoint URL to write into the service address of the returned WSDL.
+    #[inline]
     pub fn endpoint(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -816,18 +863,21 @@ impl GetApiWsdl {
 
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -835,6 +885,7 @@ impl GetApiWsdl {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -845,12 +896,14 @@ impl GetApiWsdl {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -861,6 +914,7 @@ impl GetApiWsdl {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -959,6 +1013,7 @@ pub enum GetPublicApiError {
 }
 
 impl crate::runtime::OperationError for GetPublicApiError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -996,6 +1051,7 @@ impl crate::runtime::OperationError for GetPublicApiError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -1010,6 +1066,7 @@ impl crate::runtime::OperationError for GetPublicApiError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -1076,6 +1133,7 @@ pub enum GetPublicApiDocumentError {
 }
 
 impl crate::runtime::OperationError for GetPublicApiDocumentError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -1113,6 +1171,7 @@ impl crate::runtime::OperationError for GetPublicApiDocumentError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -1127,6 +1186,7 @@ impl crate::runtime::OperationError for GetPublicApiDocumentError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -1193,6 +1253,7 @@ pub enum GetPublicApiWsdlError {
 }
 
 impl crate::runtime::OperationError for GetPublicApiWsdlError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -1230,6 +1291,7 @@ impl crate::runtime::OperationError for GetPublicApiWsdlError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -1244,6 +1306,7 @@ impl crate::runtime::OperationError for GetPublicApiWsdlError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -1310,6 +1373,7 @@ pub enum GetApiError {
 }
 
 impl crate::runtime::OperationError for GetApiError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -1347,6 +1411,7 @@ impl crate::runtime::OperationError for GetApiError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -1361,6 +1426,7 @@ impl crate::runtime::OperationError for GetApiError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -1427,6 +1493,7 @@ pub enum GetApiDocumentError {
 }
 
 impl crate::runtime::OperationError for GetApiDocumentError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -1464,6 +1531,7 @@ impl crate::runtime::OperationError for GetApiDocumentError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -1478,6 +1546,7 @@ impl crate::runtime::OperationError for GetApiDocumentError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -1544,6 +1613,7 @@ pub enum GetApiWsdlError {
 }
 
 impl crate::runtime::OperationError for GetApiWsdlError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -1581,6 +1651,7 @@ impl crate::runtime::OperationError for GetApiWsdlError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -1595,6 +1666,7 @@ impl crate::runtime::OperationError for GetApiWsdlError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<

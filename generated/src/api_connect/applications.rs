@@ -28,6 +28,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`ListAppsError::InternalServerError`] with `Error`
     /// - `default`: [`ListAppsError::Default`] with `Error`
     /// - a documented body that does not decode: [`ListAppsError::Other`]
+    #[inline]
     pub fn list_apps(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
@@ -61,6 +62,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`CreateAppError::InternalServerError`] with `Error`
     /// - `default`: [`CreateAppError::Default`] with `Error`
     /// - a documented body that does not decode: [`CreateAppError::Other`]
+    #[inline]
     pub fn create_app(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
@@ -92,6 +94,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`GetAppError::InternalServerError`] with `Error`
     /// - `default`: [`GetAppError::Default`] with `Error`
     /// - a documented body that does not decode: [`GetAppError::Other`]
+    #[inline]
     pub fn get_app(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
@@ -125,6 +128,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`DeleteAppError::InternalServerError`] with `Error`
     /// - `default`: [`DeleteAppError::Default`] with `Error`
     /// - a documented body that does not decode: [`DeleteAppError::Other`]
+    #[inline]
     pub fn delete_app(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
@@ -157,6 +161,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`UpdateAppError::InternalServerError`] with `Error`
     /// - `default`: [`UpdateAppError::Default`] with `Error`
     /// - a documented body that does not decode: [`UpdateAppError::Other`]
+    #[inline]
     pub fn update_app(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
@@ -190,6 +195,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`GetApplicationTypeError::InternalServerError`] with `Error`
     /// - `default`: [`GetApplicationTypeError::Default`] with `Error`
     /// - a documented body that does not decode: [`GetApplicationTypeError::Other`]
+    #[inline]
     pub fn get_application_type(
         &self,
         application_type: impl ::std::convert::Into<::std::string::String>,
@@ -217,18 +223,21 @@ pub struct ListApps {
 
 impl ListApps {
     /// Maximum number of items to return in one page.
+    #[inline]
     pub fn limit(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Zero-based position of the first item to return.
+    #[inline]
     pub fn offset(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.offset = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
+    #[inline]
     pub fn fields(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -239,18 +248,21 @@ impl ListApps {
 
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -258,6 +270,7 @@ impl ListApps {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -268,12 +281,14 @@ impl ListApps {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -284,6 +299,7 @@ impl ListApps {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -341,6 +357,7 @@ impl ListApps {
     }
 
     /// Every page, fetched lazily as the stream is polled: no request is sent before the first poll. The stream ends after the last page (an empty page, no next token, or a token seen before).
+    #[inline]
     pub fn pages(
         self,
     ) -> ::futures::stream::BoxStream<
@@ -368,6 +385,7 @@ impl ListApps {
     }
 
     /// Every item of every page, in order; see [`Self::pages`].
+    #[inline]
     pub fn items(
         self,
     ) -> ::futures::stream::BoxStream<
@@ -382,16 +400,19 @@ impl ListApps {
         )
     }
 
+    #[inline]
     fn page_items(
         page: super::types::ApplicationList,
     ) -> ::std::vec::Vec<super::types::Application> {
         page.results
     }
 
+    #[inline]
     fn page_len(page: &super::types::ApplicationList) -> usize {
         page.results.len()
     }
 
+    #[inline]
     fn page_total(page: &super::types::ApplicationList) -> ::std::option::Option<i64> {
         page.total_results.as_ref().copied()
     }
@@ -410,18 +431,21 @@ pub struct CreateApp {
 impl CreateApp {
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -429,6 +453,7 @@ impl CreateApp {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -439,12 +464,14 @@ impl CreateApp {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -455,6 +482,7 @@ impl CreateApp {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -512,6 +540,7 @@ pub struct GetApp {
 
 impl GetApp {
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
+    #[inline]
     pub fn fields(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -522,18 +551,21 @@ impl GetApp {
 
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -541,6 +573,7 @@ impl GetApp {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -551,12 +584,14 @@ impl GetApp {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -567,6 +602,7 @@ impl GetApp {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -630,18 +666,21 @@ pub struct DeleteApp {
 impl DeleteApp {
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -649,6 +688,7 @@ impl DeleteApp {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -659,12 +699,14 @@ impl DeleteApp {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -675,6 +717,7 @@ impl DeleteApp {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -736,18 +779,21 @@ pub struct UpdateApp {
 impl UpdateApp {
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -755,6 +801,7 @@ impl UpdateApp {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -765,12 +812,14 @@ impl UpdateApp {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -781,6 +830,7 @@ impl UpdateApp {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -842,6 +892,7 @@ pub struct GetApplicationType {
 
 impl GetApplicationType {
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
+    #[inline]
     pub fn fields(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -852,18 +903,21 @@ impl GetApplicationType {
 
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -871,6 +925,7 @@ impl GetApplicationType {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -881,12 +936,14 @@ impl GetApplicationType {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -897,6 +954,7 @@ impl GetApplicationType {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -992,6 +1050,7 @@ pub enum ListAppsError {
 }
 
 impl crate::runtime::OperationError for ListAppsError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -1029,6 +1088,7 @@ impl crate::runtime::OperationError for ListAppsError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -1043,6 +1103,7 @@ impl crate::runtime::OperationError for ListAppsError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -1113,6 +1174,7 @@ pub enum CreateAppError {
 }
 
 impl crate::runtime::OperationError for CreateAppError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -1154,6 +1216,7 @@ impl crate::runtime::OperationError for CreateAppError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -1169,6 +1232,7 @@ impl crate::runtime::OperationError for CreateAppError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -1236,6 +1300,7 @@ pub enum GetAppError {
 }
 
 impl crate::runtime::OperationError for GetAppError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -1273,6 +1338,7 @@ impl crate::runtime::OperationError for GetAppError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -1287,6 +1353,7 @@ impl crate::runtime::OperationError for GetAppError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -1357,6 +1424,7 @@ pub enum DeleteAppError {
 }
 
 impl crate::runtime::OperationError for DeleteAppError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -1398,6 +1466,7 @@ impl crate::runtime::OperationError for DeleteAppError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -1413,6 +1482,7 @@ impl crate::runtime::OperationError for DeleteAppError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -1484,6 +1554,7 @@ pub enum UpdateAppError {
 }
 
 impl crate::runtime::OperationError for UpdateAppError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -1525,6 +1596,7 @@ impl crate::runtime::OperationError for UpdateAppError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -1540,6 +1612,7 @@ impl crate::runtime::OperationError for UpdateAppError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -1607,6 +1680,7 @@ pub enum GetApplicationTypeError {
 }
 
 impl crate::runtime::OperationError for GetApplicationTypeError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -1644,6 +1718,7 @@ impl crate::runtime::OperationError for GetApplicationTypeError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -1658,6 +1733,7 @@ impl crate::runtime::OperationError for GetApplicationTypeError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<

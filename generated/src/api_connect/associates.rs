@@ -28,6 +28,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`GetAssociateError::InternalServerError`] with `Error`
     /// - `default`: [`GetAssociateError::Default`] with `Error`
     /// - a documented body that does not decode: [`GetAssociateError::Other`]
+    #[inline]
     pub fn get_associate(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
@@ -56,6 +57,7 @@ pub struct GetAssociate {
 
 impl GetAssociate {
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
+    #[inline]
     pub fn fields(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -66,18 +68,21 @@ impl GetAssociate {
 
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -85,6 +90,7 @@ impl GetAssociate {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -95,12 +101,14 @@ impl GetAssociate {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -111,6 +119,7 @@ impl GetAssociate {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -208,6 +217,7 @@ pub enum GetAssociateError {
 }
 
 impl crate::runtime::OperationError for GetAssociateError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -245,6 +255,7 @@ impl crate::runtime::OperationError for GetAssociateError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -259,6 +270,7 @@ impl crate::runtime::OperationError for GetAssociateError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<

@@ -27,6 +27,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`CreateTokenError::InternalServerError`] with `Error`
     /// - `default`: [`CreateTokenError::Default`] with `Error`
     /// - a documented body that does not decode: [`CreateTokenError::Other`]
+    #[inline]
     pub fn create_token(&self, body: super::types::TokenRequest) -> CreateToken {
         CreateToken {
             client: ::std::clone::Clone::clone(self),
@@ -48,18 +49,21 @@ pub struct CreateToken {
 impl CreateToken {
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -67,6 +71,7 @@ impl CreateToken {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -77,12 +82,14 @@ impl CreateToken {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -93,6 +100,7 @@ impl CreateToken {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -189,6 +197,7 @@ pub enum CreateTokenError {
 }
 
 impl crate::runtime::OperationError for CreateTokenError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -222,6 +231,7 @@ impl crate::runtime::OperationError for CreateTokenError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -235,6 +245,7 @@ impl crate::runtime::OperationError for CreateTokenError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<

@@ -28,6 +28,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`ListCredentialsError::InternalServerError`] with `Error`
     /// - `default`: [`ListCredentialsError::Default`] with `Error`
     /// - a documented body that does not decode: [`ListCredentialsError::Other`]
+    #[inline]
     pub fn list_credentials(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
@@ -63,6 +64,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`CreateCredentialError::InternalServerError`] with `Error`
     /// - `default`: [`CreateCredentialError::Default`] with `Error`
     /// - a documented body that does not decode: [`CreateCredentialError::Other`]
+    #[inline]
     pub fn create_credential(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
@@ -96,6 +98,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`GetCredentialError::InternalServerError`] with `Error`
     /// - `default`: [`GetCredentialError::Default`] with `Error`
     /// - a documented body that does not decode: [`GetCredentialError::Other`]
+    #[inline]
     pub fn get_credential(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
@@ -131,6 +134,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`DeleteCredentialError::InternalServerError`] with `Error`
     /// - `default`: [`DeleteCredentialError::Default`] with `Error`
     /// - a documented body that does not decode: [`DeleteCredentialError::Other`]
+    #[inline]
     pub fn delete_credential(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
@@ -165,6 +169,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`UpdateCredentialError::InternalServerError`] with `Error`
     /// - `default`: [`UpdateCredentialError::Default`] with `Error`
     /// - a documented body that does not decode: [`UpdateCredentialError::Other`]
+    #[inline]
     pub fn update_credential(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
@@ -201,6 +206,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`ResetCredentialError::InternalServerError`] with `Error`
     /// - `default`: [`ResetCredentialError::Default`] with `Error`
     /// - a documented body that does not decode: [`ResetCredentialError::Other`]
+    #[inline]
     pub fn reset_credential(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
@@ -235,6 +241,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`ResetCredentialClientSecretError::InternalServerError`] with `Error`
     /// - `default`: [`ResetCredentialClientSecretError::Default`] with `Error`
     /// - a documented body that does not decode: [`ResetCredentialClientSecretError::Other`]
+    #[inline]
     pub fn reset_credential_client_secret(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
@@ -268,6 +275,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`VerifyCredentialClientSecretError::InternalServerError`] with `Error`
     /// - `default`: [`VerifyCredentialClientSecretError::Default`] with `Error`
     /// - a documented body that does not decode: [`VerifyCredentialClientSecretError::Other`]
+    #[inline]
     pub fn verify_credential_client_secret(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
@@ -301,18 +309,21 @@ pub struct ListCredentials {
 
 impl ListCredentials {
     /// Maximum number of items to return in one page.
+    #[inline]
     pub fn limit(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Zero-based position of the first item to return.
+    #[inline]
     pub fn offset(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.offset = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
+    #[inline]
     pub fn fields(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -323,18 +334,21 @@ impl ListCredentials {
 
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -342,6 +356,7 @@ impl ListCredentials {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -352,12 +367,14 @@ impl ListCredentials {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -368,6 +385,7 @@ impl ListCredentials {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -431,6 +449,7 @@ impl ListCredentials {
     }
 
     /// Every page, fetched lazily as the stream is polled: no request is sent before the first poll. The stream ends after the last page (an empty page, no next token, or a token seen before).
+    #[inline]
     pub fn pages(
         self,
     ) -> ::futures::stream::BoxStream<
@@ -458,6 +477,7 @@ impl ListCredentials {
     }
 
     /// Every item of every page, in order; see [`Self::pages`].
+    #[inline]
     pub fn items(
         self,
     ) -> ::futures::stream::BoxStream<
@@ -472,16 +492,19 @@ impl ListCredentials {
         )
     }
 
+    #[inline]
     fn page_items(
         page: super::types::CredentialList,
     ) -> ::std::vec::Vec<super::types::Credential> {
         page.results
     }
 
+    #[inline]
     fn page_len(page: &super::types::CredentialList) -> usize {
         page.results.len()
     }
 
+    #[inline]
     fn page_total(page: &super::types::CredentialList) -> ::std::option::Option<i64> {
         page.total_results.as_ref().copied()
     }
@@ -501,18 +524,21 @@ pub struct CreateCredential {
 impl CreateCredential {
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -520,6 +546,7 @@ impl CreateCredential {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -530,12 +557,14 @@ impl CreateCredential {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -546,6 +575,7 @@ impl CreateCredential {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -610,6 +640,7 @@ pub struct GetCredential {
 
 impl GetCredential {
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
+    #[inline]
     pub fn fields(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -620,18 +651,21 @@ impl GetCredential {
 
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -639,6 +673,7 @@ impl GetCredential {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -649,12 +684,14 @@ impl GetCredential {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -665,6 +702,7 @@ impl GetCredential {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -731,18 +769,21 @@ pub struct DeleteCredential {
 impl DeleteCredential {
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -750,6 +791,7 @@ impl DeleteCredential {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -760,12 +802,14 @@ impl DeleteCredential {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -776,6 +820,7 @@ impl DeleteCredential {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -840,18 +885,21 @@ pub struct UpdateCredential {
 impl UpdateCredential {
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -859,6 +907,7 @@ impl UpdateCredential {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -869,12 +918,14 @@ impl UpdateCredential {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -885,6 +936,7 @@ impl UpdateCredential {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -950,18 +1002,21 @@ pub struct ResetCredential {
 impl ResetCredential {
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -969,6 +1024,7 @@ impl ResetCredential {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -979,12 +1035,14 @@ impl ResetCredential {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -995,6 +1053,7 @@ impl ResetCredential {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -1059,18 +1118,21 @@ pub struct ResetCredentialClientSecret {
 impl ResetCredentialClientSecret {
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -1078,6 +1140,7 @@ impl ResetCredentialClientSecret {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -1088,12 +1151,14 @@ impl ResetCredentialClientSecret {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -1104,6 +1169,7 @@ impl ResetCredentialClientSecret {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -1169,18 +1235,21 @@ pub struct VerifyCredentialClientSecret {
 impl VerifyCredentialClientSecret {
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -1188,6 +1257,7 @@ impl VerifyCredentialClientSecret {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -1198,12 +1268,14 @@ impl VerifyCredentialClientSecret {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -1214,6 +1286,7 @@ impl VerifyCredentialClientSecret {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -1309,6 +1382,7 @@ pub enum ListCredentialsError {
 }
 
 impl crate::runtime::OperationError for ListCredentialsError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -1346,6 +1420,7 @@ impl crate::runtime::OperationError for ListCredentialsError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -1360,6 +1435,7 @@ impl crate::runtime::OperationError for ListCredentialsError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -1430,6 +1506,7 @@ pub enum CreateCredentialError {
 }
 
 impl crate::runtime::OperationError for CreateCredentialError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -1471,6 +1548,7 @@ impl crate::runtime::OperationError for CreateCredentialError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -1486,6 +1564,7 @@ impl crate::runtime::OperationError for CreateCredentialError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -1553,6 +1632,7 @@ pub enum GetCredentialError {
 }
 
 impl crate::runtime::OperationError for GetCredentialError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -1590,6 +1670,7 @@ impl crate::runtime::OperationError for GetCredentialError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -1604,6 +1685,7 @@ impl crate::runtime::OperationError for GetCredentialError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -1674,6 +1756,7 @@ pub enum DeleteCredentialError {
 }
 
 impl crate::runtime::OperationError for DeleteCredentialError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -1715,6 +1798,7 @@ impl crate::runtime::OperationError for DeleteCredentialError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -1730,6 +1814,7 @@ impl crate::runtime::OperationError for DeleteCredentialError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -1801,6 +1886,7 @@ pub enum UpdateCredentialError {
 }
 
 impl crate::runtime::OperationError for UpdateCredentialError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -1842,6 +1928,7 @@ impl crate::runtime::OperationError for UpdateCredentialError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -1857,6 +1944,7 @@ impl crate::runtime::OperationError for UpdateCredentialError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -1928,6 +2016,7 @@ pub enum ResetCredentialError {
 }
 
 impl crate::runtime::OperationError for ResetCredentialError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -1969,6 +2058,7 @@ impl crate::runtime::OperationError for ResetCredentialError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -1984,6 +2074,7 @@ impl crate::runtime::OperationError for ResetCredentialError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -2055,6 +2146,7 @@ pub enum ResetCredentialClientSecretError {
 }
 
 impl crate::runtime::OperationError for ResetCredentialClientSecretError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -2096,6 +2188,7 @@ impl crate::runtime::OperationError for ResetCredentialClientSecretError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -2111,6 +2204,7 @@ impl crate::runtime::OperationError for ResetCredentialClientSecretError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -2178,6 +2272,7 @@ pub enum VerifyCredentialClientSecretError {
 }
 
 impl crate::runtime::OperationError for VerifyCredentialClientSecretError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -2215,6 +2310,7 @@ impl crate::runtime::OperationError for VerifyCredentialClientSecretError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -2229,6 +2325,7 @@ impl crate::runtime::OperationError for VerifyCredentialClientSecretError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<

@@ -28,6 +28,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`ListIdentityProvidersError::InternalServerError`] with `Error`
     /// - `default`: [`ListIdentityProvidersError::Default`] with `Error`
     /// - a documented body that does not decode: [`ListIdentityProvidersError::Other`]
+    #[inline]
     pub fn list_identity_providers(&self) -> ListIdentityProviders {
         ListIdentityProviders {
             client: ::std::clone::Clone::clone(self),
@@ -52,18 +53,21 @@ pub struct ListIdentityProviders {
 
 impl ListIdentityProviders {
     /// Maximum number of items to return in one page.
+    #[inline]
     pub fn limit(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Zero-based position of the first item to return.
+    #[inline]
     pub fn offset(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.offset = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
+    #[inline]
     pub fn fields(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -74,18 +78,21 @@ impl ListIdentityProviders {
 
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -93,6 +100,7 @@ impl ListIdentityProviders {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -103,12 +111,14 @@ impl ListIdentityProviders {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -119,6 +129,7 @@ impl ListIdentityProviders {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -175,6 +186,7 @@ impl ListIdentityProviders {
     }
 
     /// Every page, fetched lazily as the stream is polled: no request is sent before the first poll. The stream ends after the last page (an empty page, no next token, or a token seen before).
+    #[inline]
     pub fn pages(
         self,
     ) -> ::futures::stream::BoxStream<
@@ -202,6 +214,7 @@ impl ListIdentityProviders {
     }
 
     /// Every item of every page, in order; see [`Self::pages`].
+    #[inline]
     pub fn items(
         self,
     ) -> ::futures::stream::BoxStream<
@@ -216,16 +229,19 @@ impl ListIdentityProviders {
         )
     }
 
+    #[inline]
     fn page_items(
         page: super::types::IdentityProviderList,
     ) -> ::std::vec::Vec<super::types::IdentityProvider> {
         page.results
     }
 
+    #[inline]
     fn page_len(page: &super::types::IdentityProviderList) -> usize {
         page.results.len()
     }
 
+    #[inline]
     fn page_total(
         page: &super::types::IdentityProviderList,
     ) -> ::std::option::Option<i64> {
@@ -280,6 +296,7 @@ pub enum ListIdentityProvidersError {
 }
 
 impl crate::runtime::OperationError for ListIdentityProvidersError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -317,6 +334,7 @@ impl crate::runtime::OperationError for ListIdentityProvidersError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -331,6 +349,7 @@ impl crate::runtime::OperationError for ListIdentityProvidersError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<

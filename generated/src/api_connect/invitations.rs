@@ -29,6 +29,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`RegisterOrgInvitationError::InternalServerError`] with `Error`
     /// - `default`: [`RegisterOrgInvitationError::Default`] with `Error`
     /// - a documented body that does not decode: [`RegisterOrgInvitationError::Other`]
+    #[inline]
     pub fn register_org_invitation(
         &self,
         invitation: impl ::std::convert::Into<::std::string::String>,
@@ -61,6 +62,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`AcceptOrgInvitationError::InternalServerError`] with `Error`
     /// - `default`: [`AcceptOrgInvitationError::Default`] with `Error`
     /// - a documented body that does not decode: [`AcceptOrgInvitationError::Other`]
+    #[inline]
     pub fn accept_org_invitation(
         &self,
         invitation: impl ::std::convert::Into<::std::string::String>,
@@ -92,6 +94,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`ListMemberInvitationsError::InternalServerError`] with `Error`
     /// - `default`: [`ListMemberInvitationsError::Default`] with `Error`
     /// - a documented body that does not decode: [`ListMemberInvitationsError::Other`]
+    #[inline]
     pub fn list_member_invitations(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
@@ -125,6 +128,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`CreateMemberInvitationError::InternalServerError`] with `Error`
     /// - `default`: [`CreateMemberInvitationError::Default`] with `Error`
     /// - a documented body that does not decode: [`CreateMemberInvitationError::Other`]
+    #[inline]
     pub fn create_member_invitation(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
@@ -156,6 +160,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`GetMemberInvitationError::InternalServerError`] with `Error`
     /// - `default`: [`GetMemberInvitationError::Default`] with `Error`
     /// - a documented body that does not decode: [`GetMemberInvitationError::Other`]
+    #[inline]
     pub fn get_member_invitation(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
@@ -189,6 +194,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`DeleteMemberInvitationError::InternalServerError`] with `Error`
     /// - `default`: [`DeleteMemberInvitationError::Default`] with `Error`
     /// - a documented body that does not decode: [`DeleteMemberInvitationError::Other`]
+    #[inline]
     pub fn delete_member_invitation(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
@@ -221,6 +227,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`RegenerateMemberInvitationError::InternalServerError`] with `Error`
     /// - `default`: [`RegenerateMemberInvitationError::Default`] with `Error`
     /// - a documented body that does not decode: [`RegenerateMemberInvitationError::Other`]
+    #[inline]
     pub fn regenerate_member_invitation(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
@@ -254,6 +261,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`RegisterMemberInvitationError::InternalServerError`] with `Error`
     /// - `default`: [`RegisterMemberInvitationError::Default`] with `Error`
     /// - a documented body that does not decode: [`RegisterMemberInvitationError::Other`]
+    #[inline]
     pub fn register_member_invitation(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
@@ -288,6 +296,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`AcceptMemberInvitationError::InternalServerError`] with `Error`
     /// - `default`: [`AcceptMemberInvitationError::Default`] with `Error`
     /// - a documented body that does not decode: [`AcceptMemberInvitationError::Other`]
+    #[inline]
     pub fn accept_member_invitation(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
@@ -317,18 +326,21 @@ pub struct RegisterOrgInvitation {
 impl RegisterOrgInvitation {
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -336,6 +348,7 @@ impl RegisterOrgInvitation {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -346,12 +359,14 @@ impl RegisterOrgInvitation {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -362,6 +377,7 @@ impl RegisterOrgInvitation {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -434,18 +450,21 @@ pub struct AcceptOrgInvitation {
 impl AcceptOrgInvitation {
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -453,6 +472,7 @@ impl AcceptOrgInvitation {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -463,12 +483,14 @@ impl AcceptOrgInvitation {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -479,6 +501,7 @@ impl AcceptOrgInvitation {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -552,18 +575,21 @@ pub struct ListMemberInvitations {
 
 impl ListMemberInvitations {
     /// Maximum number of items to return in one page.
+    #[inline]
     pub fn limit(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Zero-based position of the first item to return.
+    #[inline]
     pub fn offset(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.offset = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
+    #[inline]
     pub fn fields(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -574,18 +600,21 @@ impl ListMemberInvitations {
 
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -593,6 +622,7 @@ impl ListMemberInvitations {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -603,12 +633,14 @@ impl ListMemberInvitations {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -619,6 +651,7 @@ impl ListMemberInvitations {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -680,6 +713,7 @@ impl ListMemberInvitations {
     }
 
     /// Every page, fetched lazily as the stream is polled: no request is sent before the first poll. The stream ends after the last page (an empty page, no next token, or a token seen before).
+    #[inline]
     pub fn pages(
         self,
     ) -> ::futures::stream::BoxStream<
@@ -707,6 +741,7 @@ impl ListMemberInvitations {
     }
 
     /// Every item of every page, in order; see [`Self::pages`].
+    #[inline]
     pub fn items(
         self,
     ) -> ::futures::stream::BoxStream<
@@ -721,16 +756,19 @@ impl ListMemberInvitations {
         )
     }
 
+    #[inline]
     fn page_items(
         page: super::types::MemberInvitationList,
     ) -> ::std::vec::Vec<super::types::MemberInvitation> {
         page.results
     }
 
+    #[inline]
     fn page_len(page: &super::types::MemberInvitationList) -> usize {
         page.results.len()
     }
 
+    #[inline]
     fn page_total(
         page: &super::types::MemberInvitationList,
     ) -> ::std::option::Option<i64> {
@@ -751,18 +789,21 @@ pub struct CreateMemberInvitation {
 impl CreateMemberInvitation {
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -770,6 +811,7 @@ impl CreateMemberInvitation {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -780,12 +822,14 @@ impl CreateMemberInvitation {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -796,6 +840,7 @@ impl CreateMemberInvitation {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -857,6 +902,7 @@ pub struct GetMemberInvitation {
 
 impl GetMemberInvitation {
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
+    #[inline]
     pub fn fields(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -867,18 +913,21 @@ impl GetMemberInvitation {
 
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -886,6 +935,7 @@ impl GetMemberInvitation {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -896,12 +946,14 @@ impl GetMemberInvitation {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -912,6 +964,7 @@ impl GetMemberInvitation {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -975,18 +1028,21 @@ pub struct DeleteMemberInvitation {
 impl DeleteMemberInvitation {
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -994,6 +1050,7 @@ impl DeleteMemberInvitation {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -1004,12 +1061,14 @@ impl DeleteMemberInvitation {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -1020,6 +1079,7 @@ impl DeleteMemberInvitation {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -1080,6 +1140,7 @@ pub struct RegenerateMemberInvitation {
 
 impl RegenerateMemberInvitation {
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: super::types::MemberInvitationRegenerate) -> Self {
         self.body = ::std::option::Option::Some(body);
         self
@@ -1087,18 +1148,21 @@ impl RegenerateMemberInvitation {
 
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -1106,6 +1170,7 @@ impl RegenerateMemberInvitation {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -1116,12 +1181,14 @@ impl RegenerateMemberInvitation {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -1132,6 +1199,7 @@ impl RegenerateMemberInvitation {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -1197,18 +1265,21 @@ pub struct RegisterMemberInvitation {
 impl RegisterMemberInvitation {
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -1216,6 +1287,7 @@ impl RegisterMemberInvitation {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -1226,12 +1298,14 @@ impl RegisterMemberInvitation {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -1242,6 +1316,7 @@ impl RegisterMemberInvitation {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -1317,18 +1392,21 @@ pub struct AcceptMemberInvitation {
 impl AcceptMemberInvitation {
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -1336,6 +1414,7 @@ impl AcceptMemberInvitation {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -1346,12 +1425,14 @@ impl AcceptMemberInvitation {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -1362,6 +1443,7 @@ impl AcceptMemberInvitation {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -1474,6 +1556,7 @@ pub enum RegisterOrgInvitationError {
 }
 
 impl crate::runtime::OperationError for RegisterOrgInvitationError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -1515,6 +1598,7 @@ impl crate::runtime::OperationError for RegisterOrgInvitationError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -1530,6 +1614,7 @@ impl crate::runtime::OperationError for RegisterOrgInvitationError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -1601,6 +1686,7 @@ pub enum AcceptOrgInvitationError {
 }
 
 impl crate::runtime::OperationError for AcceptOrgInvitationError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -1642,6 +1728,7 @@ impl crate::runtime::OperationError for AcceptOrgInvitationError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -1657,6 +1744,7 @@ impl crate::runtime::OperationError for AcceptOrgInvitationError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -1724,6 +1812,7 @@ pub enum ListMemberInvitationsError {
 }
 
 impl crate::runtime::OperationError for ListMemberInvitationsError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -1761,6 +1850,7 @@ impl crate::runtime::OperationError for ListMemberInvitationsError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -1775,6 +1865,7 @@ impl crate::runtime::OperationError for ListMemberInvitationsError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -1845,6 +1936,7 @@ pub enum CreateMemberInvitationError {
 }
 
 impl crate::runtime::OperationError for CreateMemberInvitationError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -1886,6 +1978,7 @@ impl crate::runtime::OperationError for CreateMemberInvitationError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -1901,6 +1994,7 @@ impl crate::runtime::OperationError for CreateMemberInvitationError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -1968,6 +2062,7 @@ pub enum GetMemberInvitationError {
 }
 
 impl crate::runtime::OperationError for GetMemberInvitationError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -2005,6 +2100,7 @@ impl crate::runtime::OperationError for GetMemberInvitationError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -2019,6 +2115,7 @@ impl crate::runtime::OperationError for GetMemberInvitationError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -2089,6 +2186,7 @@ pub enum DeleteMemberInvitationError {
 }
 
 impl crate::runtime::OperationError for DeleteMemberInvitationError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -2130,6 +2228,7 @@ impl crate::runtime::OperationError for DeleteMemberInvitationError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -2145,6 +2244,7 @@ impl crate::runtime::OperationError for DeleteMemberInvitationError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -2216,6 +2316,7 @@ pub enum RegenerateMemberInvitationError {
 }
 
 impl crate::runtime::OperationError for RegenerateMemberInvitationError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -2257,6 +2358,7 @@ impl crate::runtime::OperationError for RegenerateMemberInvitationError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -2272,6 +2374,7 @@ impl crate::runtime::OperationError for RegenerateMemberInvitationError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -2343,6 +2446,7 @@ pub enum RegisterMemberInvitationError {
 }
 
 impl crate::runtime::OperationError for RegisterMemberInvitationError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -2384,6 +2488,7 @@ impl crate::runtime::OperationError for RegisterMemberInvitationError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -2399,6 +2504,7 @@ impl crate::runtime::OperationError for RegisterMemberInvitationError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -2470,6 +2576,7 @@ pub enum AcceptMemberInvitationError {
 }
 
 impl crate::runtime::OperationError for AcceptMemberInvitationError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -2511,6 +2618,7 @@ impl crate::runtime::OperationError for AcceptMemberInvitationError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -2526,6 +2634,7 @@ impl crate::runtime::OperationError for AcceptMemberInvitationError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<

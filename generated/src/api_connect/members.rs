@@ -28,6 +28,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`GetMemberError::InternalServerError`] with `Error`
     /// - `default`: [`GetMemberError::Default`] with `Error`
     /// - a documented body that does not decode: [`GetMemberError::Other`]
+    #[inline]
     pub fn get_member(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
@@ -61,6 +62,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`DeleteMemberError::InternalServerError`] with `Error`
     /// - `default`: [`DeleteMemberError::Default`] with `Error`
     /// - a documented body that does not decode: [`DeleteMemberError::Other`]
+    #[inline]
     pub fn delete_member(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
@@ -94,6 +96,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`UpdateMemberError::InternalServerError`] with `Error`
     /// - `default`: [`UpdateMemberError::Default`] with `Error`
     /// - a documented body that does not decode: [`UpdateMemberError::Other`]
+    #[inline]
     pub fn update_member(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
@@ -123,6 +126,7 @@ pub struct GetMember {
 
 impl GetMember {
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
+    #[inline]
     pub fn fields(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -133,18 +137,21 @@ impl GetMember {
 
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -152,6 +159,7 @@ impl GetMember {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -162,12 +170,14 @@ impl GetMember {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -178,6 +188,7 @@ impl GetMember {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -241,6 +252,7 @@ pub struct DeleteMember {
 
 impl DeleteMember {
     /// Also delete what depends on the deleted object instead of refusing while dependents exist.
+    #[inline]
     pub fn cascade(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.cascade = ::std::option::Option::Some(value.into());
         self
@@ -248,18 +260,21 @@ impl DeleteMember {
 
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -267,6 +282,7 @@ impl DeleteMember {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -277,12 +293,14 @@ impl DeleteMember {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -293,6 +311,7 @@ impl DeleteMember {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -357,18 +376,21 @@ pub struct UpdateMember {
 impl UpdateMember {
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -376,6 +398,7 @@ impl UpdateMember {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -386,12 +409,14 @@ impl UpdateMember {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -402,6 +427,7 @@ impl UpdateMember {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -498,6 +524,7 @@ pub enum GetMemberError {
 }
 
 impl crate::runtime::OperationError for GetMemberError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -535,6 +562,7 @@ impl crate::runtime::OperationError for GetMemberError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -549,6 +577,7 @@ impl crate::runtime::OperationError for GetMemberError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -619,6 +648,7 @@ pub enum DeleteMemberError {
 }
 
 impl crate::runtime::OperationError for DeleteMemberError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -660,6 +690,7 @@ impl crate::runtime::OperationError for DeleteMemberError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -675,6 +706,7 @@ impl crate::runtime::OperationError for DeleteMemberError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -746,6 +778,7 @@ pub enum UpdateMemberError {
 }
 
 impl crate::runtime::OperationError for UpdateMemberError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -787,6 +820,7 @@ impl crate::runtime::OperationError for UpdateMemberError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -802,6 +836,7 @@ impl crate::runtime::OperationError for UpdateMemberError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<

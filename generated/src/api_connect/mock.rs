@@ -26,6 +26,7 @@ impl MockServer {
     /// # Panics
     ///
     /// When no port can be bound; [`MockServer::try_start`] returns the error.
+    #[inline]
     pub async fn start() -> Self {
         match Self::try_start().await {
             ::std::result::Result::Ok(mock) => mock,
@@ -39,6 +40,7 @@ impl MockServer {
     }
 
     /// [`MockServer::start`], returning the error instead of panicking.
+    #[inline]
     pub async fn try_start() -> ::std::io::Result<Self> {
         let server = crate::runtime::mock::MockServer::start(
                 "IBM API Connect Consumer API",
@@ -49,11 +51,13 @@ impl MockServer {
     }
 
     /// The base URL of the mock (`http://127.0.0.1:<port>`).
+    #[inline]
     pub fn url(&self) -> &str {
         self.server.url()
     }
 
     /// A client builder already pointed at the mock, for credentials or client settings.
+    #[inline]
     pub fn client_builder(&self) -> crate::runtime::ClientBuilder<super::Client> {
         super::Client::builder().base_url(self.server.url())
     }
@@ -63,6 +67,7 @@ impl MockServer {
     /// # Panics
     ///
     /// Never with the mock's own URL; see [`MockServer::client_builder`].
+    #[inline]
     pub fn client(&self) -> super::Client {
         match self.client_builder().build() {
             ::std::result::Result::Ok(client) => client,
@@ -76,17 +81,20 @@ impl MockServer {
     }
 
     /// Checks every expectation now; dropping the mock checks nothing more.
+    #[inline]
     pub fn verify(&self) -> ::std::result::Result<(), crate::runtime::mock::MockError> {
         self.server.verify()
     }
 
     /// Every request received so far, in order.
+    #[inline]
     pub fn received(&self) -> ::std::vec::Vec<crate::runtime::mock::MockRequest> {
         self.server.received()
     }
 
     /// An expectation on `GET /consumer/permissions` (`listPermissions`, [`Client::list_permissions`](super::Client::list_permissions)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn list_permissions(
         &self,
     ) -> crate::runtime::mock::Expectation<ListPermissions> {
@@ -95,6 +103,7 @@ impl MockServer {
 
     /// An expectation on `GET /consumer/permissions/org/{permission}` (`getOrgPermission`, [`Client::get_org_permission`](super::Client::get_org_permission)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn get_org_permission(
         &self,
     ) -> crate::runtime::mock::Expectation<GetOrgPermission> {
@@ -103,6 +112,7 @@ impl MockServer {
 
     /// An expectation on `GET /consumer/permissions/consumer/{permission}` (`getConsumerPermission`, [`Client::get_consumer_permission`](super::Client::get_consumer_permission)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn get_consumer_permission(
         &self,
     ) -> crate::runtime::mock::Expectation<GetConsumerPermission> {
@@ -111,18 +121,21 @@ impl MockServer {
 
     /// An expectation on `DELETE /orgs/{org}` (`deleteOrg`, [`Client::delete_org`](super::Client::delete_org)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn delete_org(&self) -> crate::runtime::mock::Expectation<DeleteOrg> {
         self.server.expect()
     }
 
     /// An expectation on `PATCH /orgs/{org}` (`updateOrg`, [`Client::update_org`](super::Client::update_org)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn update_org(&self) -> crate::runtime::mock::Expectation<UpdateOrg> {
         self.server.expect()
     }
 
     /// An expectation on `POST /org-invitations/{invitation}/register` (`registerOrgInvitation`, [`Client::register_org_invitation`](super::Client::register_org_invitation)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn register_org_invitation(
         &self,
     ) -> crate::runtime::mock::Expectation<RegisterOrgInvitation> {
@@ -131,6 +144,7 @@ impl MockServer {
 
     /// An expectation on `POST /org-invitations/{invitation}/accept` (`acceptOrgInvitation`, [`Client::accept_org_invitation`](super::Client::accept_org_invitation)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn accept_org_invitation(
         &self,
     ) -> crate::runtime::mock::Expectation<AcceptOrgInvitation> {
@@ -139,6 +153,7 @@ impl MockServer {
 
     /// An expectation on `GET /orgs/{org}/member-invitations` (`listMemberInvitations`, [`Client::list_member_invitations`](super::Client::list_member_invitations)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn list_member_invitations(
         &self,
     ) -> crate::runtime::mock::Expectation<ListMemberInvitations> {
@@ -147,6 +162,7 @@ impl MockServer {
 
     /// An expectation on `POST /orgs/{org}/member-invitations` (`createMemberInvitation`, [`Client::create_member_invitation`](super::Client::create_member_invitation)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn create_member_invitation(
         &self,
     ) -> crate::runtime::mock::Expectation<CreateMemberInvitation> {
@@ -155,6 +171,7 @@ impl MockServer {
 
     /// An expectation on `GET /orgs/{org}/member-invitations/{member-invitation}` (`getMemberInvitation`, [`Client::get_member_invitation`](super::Client::get_member_invitation)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn get_member_invitation(
         &self,
     ) -> crate::runtime::mock::Expectation<GetMemberInvitation> {
@@ -163,6 +180,7 @@ impl MockServer {
 
     /// An expectation on `DELETE /orgs/{org}/member-invitations/{member-invitation}` (`deleteMemberInvitation`, [`Client::delete_member_invitation`](super::Client::delete_member_invitation)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn delete_member_invitation(
         &self,
     ) -> crate::runtime::mock::Expectation<DeleteMemberInvitation> {
@@ -171,6 +189,7 @@ impl MockServer {
 
     /// An expectation on `POST /orgs/{org}/member-invitations/{member-invitation}/regenerate` (`regenerateMemberInvitation`, [`Client::regenerate_member_invitation`](super::Client::regenerate_member_invitation)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn regenerate_member_invitation(
         &self,
     ) -> crate::runtime::mock::Expectation<RegenerateMemberInvitation> {
@@ -179,6 +198,7 @@ impl MockServer {
 
     /// An expectation on `POST /orgs/{org}/member-invitations/{member-invitation}/register` (`registerMemberInvitation`, [`Client::register_member_invitation`](super::Client::register_member_invitation)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn register_member_invitation(
         &self,
     ) -> crate::runtime::mock::Expectation<RegisterMemberInvitation> {
@@ -187,6 +207,7 @@ impl MockServer {
 
     /// An expectation on `POST /orgs/{org}/member-invitations/{member-invitation}/accept` (`acceptMemberInvitation`, [`Client::accept_member_invitation`](super::Client::accept_member_invitation)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn accept_member_invitation(
         &self,
     ) -> crate::runtime::mock::Expectation<AcceptMemberInvitation> {
@@ -195,42 +216,49 @@ impl MockServer {
 
     /// An expectation on `GET /orgs/{org}/associates/{associate}` (`getAssociate`, [`Client::get_associate`](super::Client::get_associate)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn get_associate(&self) -> crate::runtime::mock::Expectation<GetAssociate> {
         self.server.expect()
     }
 
     /// An expectation on `GET /orgs/{org}/members/{member}` (`getMember`, [`Client::get_member`](super::Client::get_member)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn get_member(&self) -> crate::runtime::mock::Expectation<GetMember> {
         self.server.expect()
     }
 
     /// An expectation on `DELETE /orgs/{org}/members/{member}` (`deleteMember`, [`Client::delete_member`](super::Client::delete_member)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn delete_member(&self) -> crate::runtime::mock::Expectation<DeleteMember> {
         self.server.expect()
     }
 
     /// An expectation on `PATCH /orgs/{org}/members/{member}` (`updateMember`, [`Client::update_member`](super::Client::update_member)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn update_member(&self) -> crate::runtime::mock::Expectation<UpdateMember> {
         self.server.expect()
     }
 
     /// An expectation on `DELETE /orgs/{org}/roles/{role}` (`deleteRole`, [`Client::delete_role`](super::Client::delete_role)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn delete_role(&self) -> crate::runtime::mock::Expectation<DeleteRole> {
         self.server.expect()
     }
 
     /// An expectation on `PATCH /orgs/{org}/roles/{role}` (`updateRole`, [`Client::update_role`](super::Client::update_role)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn update_role(&self) -> crate::runtime::mock::Expectation<UpdateRole> {
         self.server.expect()
     }
 
     /// An expectation on `GET /orgs/{org}/payment-methods/{payment-method}` (`getPaymentMethod`, [`Client::get_payment_method`](super::Client::get_payment_method)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn get_payment_method(
         &self,
     ) -> crate::runtime::mock::Expectation<GetPaymentMethod> {
@@ -239,6 +267,7 @@ impl MockServer {
 
     /// An expectation on `PATCH /orgs/{org}/payment-methods/{payment-method}` (`updatePaymentMethod`, [`Client::update_payment_method`](super::Client::update_payment_method)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn update_payment_method(
         &self,
     ) -> crate::runtime::mock::Expectation<UpdatePaymentMethod> {
@@ -247,12 +276,14 @@ impl MockServer {
 
     /// An expectation on `GET /orgs/{org}/billings/{billing}` (`getBilling`, [`Client::get_billing`](super::Client::get_billing)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn get_billing(&self) -> crate::runtime::mock::Expectation<GetBilling> {
         self.server.expect()
     }
 
     /// An expectation on `GET /user-registries/{user-registry}` (`getUserRegistry`, [`Client::get_user_registry`](super::Client::get_user_registry)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn get_user_registry(
         &self,
     ) -> crate::runtime::mock::Expectation<GetUserRegistry> {
@@ -261,6 +292,7 @@ impl MockServer {
 
     /// An expectation on `POST /user-registries/{user-registry}/search` (`searchUserRegistry`, [`Client::search_user_registry`](super::Client::search_user_registry)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn search_user_registry(
         &self,
     ) -> crate::runtime::mock::Expectation<SearchUserRegistry> {
@@ -269,12 +301,14 @@ impl MockServer {
 
     /// An expectation on `GET /user-registries/{user-registry}/users/{user}` (`getUser`, [`Client::get_user`](super::Client::get_user)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn get_user(&self) -> crate::runtime::mock::Expectation<GetUser> {
         self.server.expect()
     }
 
     /// An expectation on `GET /consumer/identity-providers` (`listIdentityProviders`, [`Client::list_identity_providers`](super::Client::list_identity_providers)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn list_identity_providers(
         &self,
     ) -> crate::runtime::mock::Expectation<ListIdentityProviders> {
@@ -283,6 +317,7 @@ impl MockServer {
 
     /// An expectation on `GET /oauth2/redirect` (`getOauth2Redirect`, [`Client::get_oauth2_redirect`](super::Client::get_oauth2_redirect)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn get_oauth2_redirect(
         &self,
     ) -> crate::runtime::mock::Expectation<GetOauth2Redirect> {
@@ -291,6 +326,7 @@ impl MockServer {
 
     /// An expectation on `POST /oauth2/redirect` (`postOauth2Redirect`, [`Client::post_oauth2_redirect`](super::Client::post_oauth2_redirect)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn post_oauth2_redirect(
         &self,
     ) -> crate::runtime::mock::Expectation<PostOauth2Redirect> {
@@ -299,6 +335,7 @@ impl MockServer {
 
     /// An expectation on `GET /public-products` (`listPublicProducts`, [`Client::list_public_products`](super::Client::list_public_products)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn list_public_products(
         &self,
     ) -> crate::runtime::mock::Expectation<ListPublicProducts> {
@@ -307,6 +344,7 @@ impl MockServer {
 
     /// An expectation on `GET /public-products/{product-name}/{product-version}` (`getPublicProduct`, [`Client::get_public_product`](super::Client::get_public_product)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn get_public_product(
         &self,
     ) -> crate::runtime::mock::Expectation<GetPublicProduct> {
@@ -315,6 +353,7 @@ impl MockServer {
 
     /// An expectation on `GET /public-products/{product-name}/{product-version}/document` (`getPublicProductDocument`, [`Client::get_public_product_document`](super::Client::get_public_product_document)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn get_public_product_document(
         &self,
     ) -> crate::runtime::mock::Expectation<GetPublicProductDocument> {
@@ -323,18 +362,21 @@ impl MockServer {
 
     /// An expectation on `GET /products` (`listProducts`, [`Client::list_products`](super::Client::list_products)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn list_products(&self) -> crate::runtime::mock::Expectation<ListProducts> {
         self.server.expect()
     }
 
     /// An expectation on `GET /products/{product-name}/{product-version}` (`getProduct`, [`Client::get_product`](super::Client::get_product)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn get_product(&self) -> crate::runtime::mock::Expectation<GetProduct> {
         self.server.expect()
     }
 
     /// An expectation on `GET /products/{product-name}/{product-version}/document` (`getProductDocument`, [`Client::get_product_document`](super::Client::get_product_document)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn get_product_document(
         &self,
     ) -> crate::runtime::mock::Expectation<GetProductDocument> {
@@ -343,12 +385,14 @@ impl MockServer {
 
     /// An expectation on `GET /public-apis/{api-name}/{api-version}` (`getPublicApi`, [`Client::get_public_api`](super::Client::get_public_api)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn get_public_api(&self) -> crate::runtime::mock::Expectation<GetPublicApi> {
         self.server.expect()
     }
 
     /// An expectation on `GET /public-apis/{api-name}/{api-version}/document` (`getPublicApiDocument`, [`Client::get_public_api_document`](super::Client::get_public_api_document)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn get_public_api_document(
         &self,
     ) -> crate::runtime::mock::Expectation<GetPublicApiDocument> {
@@ -357,6 +401,7 @@ impl MockServer {
 
     /// An expectation on `GET /public-apis/{api-name}/{api-version}/wsdl` (`getPublicApiWsdl`, [`Client::get_public_api_wsdl`](super::Client::get_public_api_wsdl)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn get_public_api_wsdl(
         &self,
     ) -> crate::runtime::mock::Expectation<GetPublicApiWsdl> {
@@ -365,54 +410,63 @@ impl MockServer {
 
     /// An expectation on `GET /apis/{api-name}/{api-version}` (`getApi`, [`Client::get_api`](super::Client::get_api)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn get_api(&self) -> crate::runtime::mock::Expectation<GetApi> {
         self.server.expect()
     }
 
     /// An expectation on `GET /apis/{api-name}/{api-version}/document` (`getApiDocument`, [`Client::get_api_document`](super::Client::get_api_document)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn get_api_document(&self) -> crate::runtime::mock::Expectation<GetApiDocument> {
         self.server.expect()
     }
 
     /// An expectation on `GET /apis/{api-name}/{api-version}/wsdl` (`getApiWsdl`, [`Client::get_api_wsdl`](super::Client::get_api_wsdl)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn get_api_wsdl(&self) -> crate::runtime::mock::Expectation<GetApiWsdl> {
         self.server.expect()
     }
 
     /// An expectation on `GET /orgs/{org}/apps` (`listApps`, [`Client::list_apps`](super::Client::list_apps)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn list_apps(&self) -> crate::runtime::mock::Expectation<ListApps> {
         self.server.expect()
     }
 
     /// An expectation on `POST /orgs/{org}/apps` (`createApp`, [`Client::create_app`](super::Client::create_app)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn create_app(&self) -> crate::runtime::mock::Expectation<CreateApp> {
         self.server.expect()
     }
 
     /// An expectation on `GET /apps/{org}/{app}` (`getApp`, [`Client::get_app`](super::Client::get_app)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn get_app(&self) -> crate::runtime::mock::Expectation<GetApp> {
         self.server.expect()
     }
 
     /// An expectation on `DELETE /apps/{org}/{app}` (`deleteApp`, [`Client::delete_app`](super::Client::delete_app)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn delete_app(&self) -> crate::runtime::mock::Expectation<DeleteApp> {
         self.server.expect()
     }
 
     /// An expectation on `PATCH /apps/{org}/{app}` (`updateApp`, [`Client::update_app`](super::Client::update_app)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn update_app(&self) -> crate::runtime::mock::Expectation<UpdateApp> {
         self.server.expect()
     }
 
     /// An expectation on `GET /application-types/{application-type}` (`getApplicationType`, [`Client::get_application_type`](super::Client::get_application_type)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn get_application_type(
         &self,
     ) -> crate::runtime::mock::Expectation<GetApplicationType> {
@@ -421,6 +475,7 @@ impl MockServer {
 
     /// An expectation on `GET /apps/{org}/{app}/credentials` (`listCredentials`, [`Client::list_credentials`](super::Client::list_credentials)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn list_credentials(
         &self,
     ) -> crate::runtime::mock::Expectation<ListCredentials> {
@@ -429,6 +484,7 @@ impl MockServer {
 
     /// An expectation on `POST /apps/{org}/{app}/credentials` (`createCredential`, [`Client::create_credential`](super::Client::create_credential)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn create_credential(
         &self,
     ) -> crate::runtime::mock::Expectation<CreateCredential> {
@@ -437,12 +493,14 @@ impl MockServer {
 
     /// An expectation on `GET /apps/{org}/{app}/credentials/{credential}` (`getCredential`, [`Client::get_credential`](super::Client::get_credential)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn get_credential(&self) -> crate::runtime::mock::Expectation<GetCredential> {
         self.server.expect()
     }
 
     /// An expectation on `DELETE /apps/{org}/{app}/credentials/{credential}` (`deleteCredential`, [`Client::delete_credential`](super::Client::delete_credential)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn delete_credential(
         &self,
     ) -> crate::runtime::mock::Expectation<DeleteCredential> {
@@ -451,6 +509,7 @@ impl MockServer {
 
     /// An expectation on `PATCH /apps/{org}/{app}/credentials/{credential}` (`updateCredential`, [`Client::update_credential`](super::Client::update_credential)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn update_credential(
         &self,
     ) -> crate::runtime::mock::Expectation<UpdateCredential> {
@@ -459,6 +518,7 @@ impl MockServer {
 
     /// An expectation on `POST /apps/{org}/{app}/credentials/{credential}/reset` (`resetCredential`, [`Client::reset_credential`](super::Client::reset_credential)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn reset_credential(
         &self,
     ) -> crate::runtime::mock::Expectation<ResetCredential> {
@@ -467,6 +527,7 @@ impl MockServer {
 
     /// An expectation on `POST /apps/{org}/{app}/credentials/{credential}/reset-client-secret` (`resetCredentialClientSecret`, [`Client::reset_credential_client_secret`](super::Client::reset_credential_client_secret)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn reset_credential_client_secret(
         &self,
     ) -> crate::runtime::mock::Expectation<ResetCredentialClientSecret> {
@@ -475,6 +536,7 @@ impl MockServer {
 
     /// An expectation on `POST /apps/{org}/{app}/credentials/{credential}/verify-client-secret` (`verifyCredentialClientSecret`, [`Client::verify_credential_client_secret`](super::Client::verify_credential_client_secret)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn verify_credential_client_secret(
         &self,
     ) -> crate::runtime::mock::Expectation<VerifyCredentialClientSecret> {
@@ -483,6 +545,7 @@ impl MockServer {
 
     /// An expectation on `GET /apps/{org}/{app}/subscriptions` (`listSubscriptions`, [`Client::list_subscriptions`](super::Client::list_subscriptions)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn list_subscriptions(
         &self,
     ) -> crate::runtime::mock::Expectation<ListSubscriptions> {
@@ -491,6 +554,7 @@ impl MockServer {
 
     /// An expectation on `POST /apps/{org}/{app}/subscriptions` (`createSubscription`, [`Client::create_subscription`](super::Client::create_subscription)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn create_subscription(
         &self,
     ) -> crate::runtime::mock::Expectation<CreateSubscription> {
@@ -499,6 +563,7 @@ impl MockServer {
 
     /// An expectation on `GET /apps/{org}/{app}/subscriptions/{subscription}` (`getSubscription`, [`Client::get_subscription`](super::Client::get_subscription)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn get_subscription(
         &self,
     ) -> crate::runtime::mock::Expectation<GetSubscription> {
@@ -507,6 +572,7 @@ impl MockServer {
 
     /// An expectation on `DELETE /apps/{org}/{app}/subscriptions/{subscription}` (`deleteSubscription`, [`Client::delete_subscription`](super::Client::delete_subscription)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn delete_subscription(
         &self,
     ) -> crate::runtime::mock::Expectation<DeleteSubscription> {
@@ -515,6 +581,7 @@ impl MockServer {
 
     /// An expectation on `PATCH /apps/{org}/{app}/subscriptions/{subscription}` (`updateSubscription`, [`Client::update_subscription`](super::Client::update_subscription)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn update_subscription(
         &self,
     ) -> crate::runtime::mock::Expectation<UpdateSubscription> {
@@ -523,6 +590,7 @@ impl MockServer {
 
     /// An expectation on `POST /token` (`createToken`, [`Client::create_token`](super::Client::create_token)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn create_token(&self) -> crate::runtime::mock::Expectation<CreateToken> {
         self.server.expect()
     }
@@ -611,10 +679,12 @@ impl crate::runtime::mock::MockOperation for ListPermissions {
         decode: ListPermissionsRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -663,6 +733,7 @@ pub struct ListPermissionsRequest {
 }
 
 impl ListPermissionsRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         _params: &[::std::string::String],
@@ -688,6 +759,7 @@ impl ListPermissionsRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -719,10 +791,12 @@ impl crate::runtime::mock::MockOperation for GetOrgPermission {
         decode: GetOrgPermissionRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -769,6 +843,7 @@ pub struct GetOrgPermissionRequest {
 }
 
 impl GetOrgPermissionRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -794,6 +869,7 @@ impl GetOrgPermissionRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -825,10 +901,12 @@ impl crate::runtime::mock::MockOperation for GetConsumerPermission {
         decode: GetConsumerPermissionRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -875,6 +953,7 @@ pub struct GetConsumerPermissionRequest {
 }
 
 impl GetConsumerPermissionRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -900,6 +979,7 @@ impl GetConsumerPermissionRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -931,10 +1011,12 @@ impl crate::runtime::mock::MockOperation for DeleteOrg {
         decode: DeleteOrgRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -984,6 +1066,7 @@ pub struct DeleteOrgRequest {
 }
 
 impl DeleteOrgRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -1007,6 +1090,7 @@ impl DeleteOrgRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -1038,10 +1122,12 @@ impl crate::runtime::mock::MockOperation for UpdateOrg {
         decode: UpdateOrgRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -1093,6 +1179,7 @@ pub struct UpdateOrgRequest {
 }
 
 impl UpdateOrgRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -1125,6 +1212,7 @@ impl UpdateOrgRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -1163,10 +1251,12 @@ impl crate::runtime::mock::MockOperation for RegisterOrgInvitation {
         decode: RegisterOrgInvitationRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(201u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -1216,6 +1306,7 @@ pub struct RegisterOrgInvitationRequest {
 }
 
 impl RegisterOrgInvitationRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -1245,6 +1336,7 @@ impl RegisterOrgInvitationRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -1283,10 +1375,12 @@ impl crate::runtime::mock::MockOperation for AcceptOrgInvitation {
         decode: AcceptOrgInvitationRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(201u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -1336,6 +1430,7 @@ pub struct AcceptOrgInvitationRequest {
 }
 
 impl AcceptOrgInvitationRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -1365,6 +1460,7 @@ impl AcceptOrgInvitationRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -1396,10 +1492,12 @@ impl crate::runtime::mock::MockOperation for ListMemberInvitations {
         decode: ListMemberInvitationsRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -1450,6 +1548,7 @@ pub struct ListMemberInvitationsRequest {
 }
 
 impl ListMemberInvitationsRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -1479,6 +1578,7 @@ impl ListMemberInvitationsRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -1510,10 +1610,12 @@ impl crate::runtime::mock::MockOperation for CreateMemberInvitation {
         decode: CreateMemberInvitationRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(201u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -1563,6 +1665,7 @@ pub struct CreateMemberInvitationRequest {
 }
 
 impl CreateMemberInvitationRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -1593,6 +1696,7 @@ impl CreateMemberInvitationRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -1624,10 +1728,12 @@ impl crate::runtime::mock::MockOperation for GetMemberInvitation {
         decode: GetMemberInvitationRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -1676,6 +1782,7 @@ pub struct GetMemberInvitationRequest {
 }
 
 impl GetMemberInvitationRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -1705,6 +1812,7 @@ impl GetMemberInvitationRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -1736,10 +1844,12 @@ impl crate::runtime::mock::MockOperation for DeleteMemberInvitation {
         decode: DeleteMemberInvitationRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -1789,6 +1899,7 @@ pub struct DeleteMemberInvitationRequest {
 }
 
 impl DeleteMemberInvitationRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -1814,6 +1925,7 @@ impl DeleteMemberInvitationRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -1845,10 +1957,12 @@ impl crate::runtime::mock::MockOperation for RegenerateMemberInvitation {
         decode: RegenerateMemberInvitationRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -1900,6 +2014,7 @@ pub struct RegenerateMemberInvitationRequest {
 }
 
 impl RegenerateMemberInvitationRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -1929,6 +2044,7 @@ impl RegenerateMemberInvitationRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -1967,10 +2083,12 @@ impl crate::runtime::mock::MockOperation for RegisterMemberInvitation {
         decode: RegisterMemberInvitationRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(201u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -2022,6 +2140,7 @@ pub struct RegisterMemberInvitationRequest {
 }
 
 impl RegisterMemberInvitationRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -2053,6 +2172,7 @@ impl RegisterMemberInvitationRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -2091,10 +2211,12 @@ impl crate::runtime::mock::MockOperation for AcceptMemberInvitation {
         decode: AcceptMemberInvitationRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(201u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -2146,6 +2268,7 @@ pub struct AcceptMemberInvitationRequest {
 }
 
 impl AcceptMemberInvitationRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -2179,6 +2302,7 @@ impl AcceptMemberInvitationRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -2210,10 +2334,12 @@ impl crate::runtime::mock::MockOperation for GetAssociate {
         decode: GetAssociateRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -2262,6 +2388,7 @@ pub struct GetAssociateRequest {
 }
 
 impl GetAssociateRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -2291,6 +2418,7 @@ impl GetAssociateRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -2322,10 +2450,12 @@ impl crate::runtime::mock::MockOperation for GetMember {
         decode: GetMemberRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -2374,6 +2504,7 @@ pub struct GetMemberRequest {
 }
 
 impl GetMemberRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -2403,6 +2534,7 @@ impl GetMemberRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -2434,10 +2566,12 @@ impl crate::runtime::mock::MockOperation for DeleteMember {
         decode: DeleteMemberRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -2489,6 +2623,7 @@ pub struct DeleteMemberRequest {
 }
 
 impl DeleteMemberRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -2516,6 +2651,7 @@ impl DeleteMemberRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -2547,10 +2683,12 @@ impl crate::runtime::mock::MockOperation for UpdateMember {
         decode: UpdateMemberRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -2602,6 +2740,7 @@ pub struct UpdateMemberRequest {
 }
 
 impl UpdateMemberRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -2634,6 +2773,7 @@ impl UpdateMemberRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -2665,10 +2805,12 @@ impl crate::runtime::mock::MockOperation for DeleteRole {
         decode: DeleteRoleRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -2718,6 +2860,7 @@ pub struct DeleteRoleRequest {
 }
 
 impl DeleteRoleRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -2743,6 +2886,7 @@ impl DeleteRoleRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -2774,10 +2918,12 @@ impl crate::runtime::mock::MockOperation for UpdateRole {
         decode: UpdateRoleRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -2829,6 +2975,7 @@ pub struct UpdateRoleRequest {
 }
 
 impl UpdateRoleRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -2861,6 +3008,7 @@ impl UpdateRoleRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -2892,10 +3040,12 @@ impl crate::runtime::mock::MockOperation for GetPaymentMethod {
         decode: GetPaymentMethodRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -2944,6 +3094,7 @@ pub struct GetPaymentMethodRequest {
 }
 
 impl GetPaymentMethodRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -2973,6 +3124,7 @@ impl GetPaymentMethodRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -3004,10 +3156,12 @@ impl crate::runtime::mock::MockOperation for UpdatePaymentMethod {
         decode: UpdatePaymentMethodRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -3059,6 +3213,7 @@ pub struct UpdatePaymentMethodRequest {
 }
 
 impl UpdatePaymentMethodRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -3093,6 +3248,7 @@ impl UpdatePaymentMethodRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -3124,10 +3280,12 @@ impl crate::runtime::mock::MockOperation for GetBilling {
         decode: GetBillingRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -3176,6 +3334,7 @@ pub struct GetBillingRequest {
 }
 
 impl GetBillingRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -3205,6 +3364,7 @@ impl GetBillingRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -3236,10 +3396,12 @@ impl crate::runtime::mock::MockOperation for GetUserRegistry {
         decode: GetUserRegistryRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -3286,6 +3448,7 @@ pub struct GetUserRegistryRequest {
 }
 
 impl GetUserRegistryRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -3311,6 +3474,7 @@ impl GetUserRegistryRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -3342,10 +3506,12 @@ impl crate::runtime::mock::MockOperation for SearchUserRegistry {
         decode: SearchUserRegistryRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -3396,6 +3562,7 @@ pub struct SearchUserRegistryRequest {
 }
 
 impl SearchUserRegistryRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -3427,6 +3594,7 @@ impl SearchUserRegistryRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -3458,10 +3626,12 @@ impl crate::runtime::mock::MockOperation for GetUser {
         decode: GetUserRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -3510,6 +3680,7 @@ pub struct GetUserRequest {
 }
 
 impl GetUserRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -3539,6 +3710,7 @@ impl GetUserRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -3568,10 +3740,12 @@ impl crate::runtime::mock::MockOperation for ListIdentityProviders {
         decode: ListIdentityProvidersRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -3620,6 +3794,7 @@ pub struct ListIdentityProvidersRequest {
 }
 
 impl ListIdentityProvidersRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         _params: &[::std::string::String],
@@ -3645,6 +3820,7 @@ impl ListIdentityProvidersRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -3674,14 +3850,17 @@ impl crate::runtime::mock::MockOperation for GetOauth2Redirect {
         decode: GetOauth2RedirectRequest::decode_erased,
     };
 
+    #[inline]
     fn success(_body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::status(302u16)
     }
 
+    #[inline]
     fn default_reply() -> ::std::option::Option<crate::runtime::mock::Reply> {
         ::std::option::Option::Some(Self::success(()))
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -3729,6 +3908,7 @@ pub struct GetOauth2RedirectRequest {
 }
 
 impl GetOauth2RedirectRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         _params: &[::std::string::String],
@@ -3762,6 +3942,7 @@ impl GetOauth2RedirectRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -3791,14 +3972,17 @@ impl crate::runtime::mock::MockOperation for PostOauth2Redirect {
         decode: PostOauth2RedirectRequest::decode_erased,
     };
 
+    #[inline]
     fn success(_body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::status(302u16)
     }
 
+    #[inline]
     fn default_reply() -> ::std::option::Option<crate::runtime::mock::Reply> {
         ::std::option::Option::Some(Self::success(()))
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -3840,6 +4024,7 @@ pub struct PostOauth2RedirectRequest {
 }
 
 impl PostOauth2RedirectRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         _params: &[::std::string::String],
@@ -3863,6 +4048,7 @@ impl PostOauth2RedirectRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -3892,10 +4078,12 @@ impl crate::runtime::mock::MockOperation for ListPublicProducts {
         decode: ListPublicProductsRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -3944,6 +4132,7 @@ pub struct ListPublicProductsRequest {
 }
 
 impl ListPublicProductsRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         _params: &[::std::string::String],
@@ -3969,6 +4158,7 @@ impl ListPublicProductsRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -3998,10 +4188,12 @@ impl crate::runtime::mock::MockOperation for GetPublicProduct {
         decode: GetPublicProductRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -4050,6 +4242,7 @@ pub struct GetPublicProductRequest {
 }
 
 impl GetPublicProductRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -4079,6 +4272,7 @@ impl GetPublicProductRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -4108,10 +4302,12 @@ impl crate::runtime::mock::MockOperation for GetPublicProductDocument {
         decode: GetPublicProductDocumentRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -4160,6 +4356,7 @@ pub struct GetPublicProductDocumentRequest {
 }
 
 impl GetPublicProductDocumentRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -4189,6 +4386,7 @@ impl GetPublicProductDocumentRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -4220,10 +4418,12 @@ impl crate::runtime::mock::MockOperation for ListProducts {
         decode: ListProductsRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -4272,6 +4472,7 @@ pub struct ListProductsRequest {
 }
 
 impl ListProductsRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         _params: &[::std::string::String],
@@ -4297,6 +4498,7 @@ impl ListProductsRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -4328,10 +4530,12 @@ impl crate::runtime::mock::MockOperation for GetProduct {
         decode: GetProductRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -4380,6 +4584,7 @@ pub struct GetProductRequest {
 }
 
 impl GetProductRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -4409,6 +4614,7 @@ impl GetProductRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -4440,10 +4646,12 @@ impl crate::runtime::mock::MockOperation for GetProductDocument {
         decode: GetProductDocumentRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -4492,6 +4700,7 @@ pub struct GetProductDocumentRequest {
 }
 
 impl GetProductDocumentRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -4521,6 +4730,7 @@ impl GetProductDocumentRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -4550,10 +4760,12 @@ impl crate::runtime::mock::MockOperation for GetPublicApi {
         decode: GetPublicApiRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -4602,6 +4814,7 @@ pub struct GetPublicApiRequest {
 }
 
 impl GetPublicApiRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -4631,6 +4844,7 @@ impl GetPublicApiRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -4660,10 +4874,12 @@ impl crate::runtime::mock::MockOperation for GetPublicApiDocument {
         decode: GetPublicApiDocumentRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -4712,6 +4928,7 @@ pub struct GetPublicApiDocumentRequest {
 }
 
 impl GetPublicApiDocumentRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -4741,6 +4958,7 @@ impl GetPublicApiDocumentRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -4770,10 +4988,12 @@ impl crate::runtime::mock::MockOperation for GetPublicApiWsdl {
         decode: GetPublicApiWsdlRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -4822,6 +5042,7 @@ pub struct GetPublicApiWsdlRequest {
 }
 
 impl GetPublicApiWsdlRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -4851,6 +5072,7 @@ impl GetPublicApiWsdlRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -4882,10 +5104,12 @@ impl crate::runtime::mock::MockOperation for GetApi {
         decode: GetApiRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -4934,6 +5158,7 @@ pub struct GetApiRequest {
 }
 
 impl GetApiRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -4963,6 +5188,7 @@ impl GetApiRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -4994,10 +5220,12 @@ impl crate::runtime::mock::MockOperation for GetApiDocument {
         decode: GetApiDocumentRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -5046,6 +5274,7 @@ pub struct GetApiDocumentRequest {
 }
 
 impl GetApiDocumentRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -5075,6 +5304,7 @@ impl GetApiDocumentRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -5106,10 +5336,12 @@ impl crate::runtime::mock::MockOperation for GetApiWsdl {
         decode: GetApiWsdlRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -5158,6 +5390,7 @@ pub struct GetApiWsdlRequest {
 }
 
 impl GetApiWsdlRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -5187,6 +5420,7 @@ impl GetApiWsdlRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -5218,10 +5452,12 @@ impl crate::runtime::mock::MockOperation for ListApps {
         decode: ListAppsRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -5272,6 +5508,7 @@ pub struct ListAppsRequest {
 }
 
 impl ListAppsRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -5301,6 +5538,7 @@ impl ListAppsRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -5332,10 +5570,12 @@ impl crate::runtime::mock::MockOperation for CreateApp {
         decode: CreateAppRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(201u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -5385,6 +5625,7 @@ pub struct CreateAppRequest {
 }
 
 impl CreateAppRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -5413,6 +5654,7 @@ impl CreateAppRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -5444,10 +5686,12 @@ impl crate::runtime::mock::MockOperation for GetApp {
         decode: GetAppRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -5496,6 +5740,7 @@ pub struct GetAppRequest {
 }
 
 impl GetAppRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -5525,6 +5770,7 @@ impl GetAppRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -5556,10 +5802,12 @@ impl crate::runtime::mock::MockOperation for DeleteApp {
         decode: DeleteAppRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -5609,6 +5857,7 @@ pub struct DeleteAppRequest {
 }
 
 impl DeleteAppRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -5634,6 +5883,7 @@ impl DeleteAppRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -5665,10 +5915,12 @@ impl crate::runtime::mock::MockOperation for UpdateApp {
         decode: UpdateAppRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -5720,6 +5972,7 @@ pub struct UpdateAppRequest {
 }
 
 impl UpdateAppRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -5752,6 +6005,7 @@ impl UpdateAppRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -5783,10 +6037,12 @@ impl crate::runtime::mock::MockOperation for GetApplicationType {
         decode: GetApplicationTypeRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -5833,6 +6089,7 @@ pub struct GetApplicationTypeRequest {
 }
 
 impl GetApplicationTypeRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -5858,6 +6115,7 @@ impl GetApplicationTypeRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -5889,10 +6147,12 @@ impl crate::runtime::mock::MockOperation for ListCredentials {
         decode: ListCredentialsRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -5945,6 +6205,7 @@ pub struct ListCredentialsRequest {
 }
 
 impl ListCredentialsRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -5978,6 +6239,7 @@ impl ListCredentialsRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -6009,10 +6271,12 @@ impl crate::runtime::mock::MockOperation for CreateCredential {
         decode: CreateCredentialRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(201u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -6064,6 +6328,7 @@ pub struct CreateCredentialRequest {
 }
 
 impl CreateCredentialRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -6096,6 +6361,7 @@ impl CreateCredentialRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -6127,10 +6393,12 @@ impl crate::runtime::mock::MockOperation for GetCredential {
         decode: GetCredentialRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -6181,6 +6449,7 @@ pub struct GetCredentialRequest {
 }
 
 impl GetCredentialRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -6214,6 +6483,7 @@ impl GetCredentialRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -6245,10 +6515,12 @@ impl crate::runtime::mock::MockOperation for DeleteCredential {
         decode: DeleteCredentialRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -6300,6 +6572,7 @@ pub struct DeleteCredentialRequest {
 }
 
 impl DeleteCredentialRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -6329,6 +6602,7 @@ impl DeleteCredentialRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -6360,10 +6634,12 @@ impl crate::runtime::mock::MockOperation for UpdateCredential {
         decode: UpdateCredentialRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -6417,6 +6693,7 @@ pub struct UpdateCredentialRequest {
 }
 
 impl UpdateCredentialRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -6453,6 +6730,7 @@ impl UpdateCredentialRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -6484,10 +6762,12 @@ impl crate::runtime::mock::MockOperation for ResetCredential {
         decode: ResetCredentialRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -6539,6 +6819,7 @@ pub struct ResetCredentialRequest {
 }
 
 impl ResetCredentialRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -6568,6 +6849,7 @@ impl ResetCredentialRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -6599,10 +6881,12 @@ impl crate::runtime::mock::MockOperation for ResetCredentialClientSecret {
         decode: ResetCredentialClientSecretRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -6654,6 +6938,7 @@ pub struct ResetCredentialClientSecretRequest {
 }
 
 impl ResetCredentialClientSecretRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -6683,6 +6968,7 @@ impl ResetCredentialClientSecretRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -6714,14 +7000,17 @@ impl crate::runtime::mock::MockOperation for VerifyCredentialClientSecret {
         decode: VerifyCredentialClientSecretRequest::decode_erased,
     };
 
+    #[inline]
     fn success(_body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::status(200u16)
     }
 
+    #[inline]
     fn default_reply() -> ::std::option::Option<crate::runtime::mock::Reply> {
         ::std::option::Option::Some(Self::success(()))
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -6772,6 +7061,7 @@ pub struct VerifyCredentialClientSecretRequest {
 }
 
 impl VerifyCredentialClientSecretRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -6809,6 +7099,7 @@ impl VerifyCredentialClientSecretRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -6840,10 +7131,12 @@ impl crate::runtime::mock::MockOperation for ListSubscriptions {
         decode: ListSubscriptionsRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -6896,6 +7189,7 @@ pub struct ListSubscriptionsRequest {
 }
 
 impl ListSubscriptionsRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -6929,6 +7223,7 @@ impl ListSubscriptionsRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -6960,10 +7255,12 @@ impl crate::runtime::mock::MockOperation for CreateSubscription {
         decode: CreateSubscriptionRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(201u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -7015,6 +7312,7 @@ pub struct CreateSubscriptionRequest {
 }
 
 impl CreateSubscriptionRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -7049,6 +7347,7 @@ impl CreateSubscriptionRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -7080,10 +7379,12 @@ impl crate::runtime::mock::MockOperation for GetSubscription {
         decode: GetSubscriptionRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -7134,6 +7435,7 @@ pub struct GetSubscriptionRequest {
 }
 
 impl GetSubscriptionRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -7167,6 +7469,7 @@ impl GetSubscriptionRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -7198,10 +7501,12 @@ impl crate::runtime::mock::MockOperation for DeleteSubscription {
         decode: DeleteSubscriptionRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -7253,6 +7558,7 @@ pub struct DeleteSubscriptionRequest {
 }
 
 impl DeleteSubscriptionRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -7282,6 +7588,7 @@ impl DeleteSubscriptionRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -7313,10 +7620,12 @@ impl crate::runtime::mock::MockOperation for UpdateSubscription {
         decode: UpdateSubscriptionRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -7370,6 +7679,7 @@ pub struct UpdateSubscriptionRequest {
 }
 
 impl UpdateSubscriptionRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -7408,6 +7718,7 @@ impl UpdateSubscriptionRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -7445,10 +7756,12 @@ impl crate::runtime::mock::MockOperation for CreateToken {
         decode: CreateTokenRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::BadRequest(body) => {
@@ -7490,6 +7803,7 @@ pub struct CreateTokenRequest {
 }
 
 impl CreateTokenRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         _params: &[::std::string::String],
@@ -7513,6 +7827,7 @@ impl CreateTokenRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],

@@ -108,6 +108,7 @@ impl Client {
     ];
     /// A builder for a client: base URL, credentials, headers, timeouts, retries.
     /// Its `User-Agent` is this crate's name and version.
+    #[inline]
     pub fn builder() -> crate::runtime::ClientBuilder<Client> {
         crate::runtime::ClientBuilder::new(Self::DEFAULT_BASE_URL, Self::SECURITY)
             .user_agent(
@@ -119,12 +120,14 @@ impl Client {
     }
 
     /// The runtime core this client sends requests with.
+    #[inline]
     pub fn core(&self) -> &crate::runtime::Core {
         &self.core
     }
 }
 
 impl crate::runtime::__private::FromCore for Client {
+    #[inline]
     fn from_core(core: crate::runtime::Core) -> Self {
         Client { core }
     }
@@ -153,6 +156,7 @@ pub trait ClientBuilderExt {
 }
 
 impl ClientBuilderExt for crate::runtime::ClientBuilder<Client> {
+    #[inline]
     fn x_ibm_consumer_context(
         self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -176,6 +180,7 @@ impl ClientBuilderExt for crate::runtime::ClientBuilder<Client> {
         )
     }
 
+    #[inline]
     fn x_ibm_client_id(
         self,
         key: impl ::std::convert::Into<::std::string::String>,
@@ -183,6 +188,7 @@ impl ClientBuilderExt for crate::runtime::ClientBuilder<Client> {
         self.api_key_for("X-IBM-Client-Id", key)
     }
 
+    #[inline]
     fn x_ibm_client_secret(
         self,
         key: impl ::std::convert::Into<::std::string::String>,

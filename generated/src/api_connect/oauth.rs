@@ -27,6 +27,7 @@ impl super::Client {
     /// - `429 Too Many Requests`: [`GetOauth2RedirectError::TooManyRequests`] with `Error`
     /// - `500 Internal Server Error`: [`GetOauth2RedirectError::InternalServerError`] with `Error`
     /// - any other status: [`GetOauth2RedirectError::Other`]
+    #[inline]
     pub fn get_oauth2_redirect(&self) -> GetOauth2Redirect {
         GetOauth2Redirect {
             client: ::std::clone::Clone::clone(self),
@@ -55,6 +56,7 @@ impl super::Client {
     /// - `429 Too Many Requests`: [`PostOauth2RedirectError::TooManyRequests`] with `Error`
     /// - `500 Internal Server Error`: [`PostOauth2RedirectError::InternalServerError`] with `Error`
     /// - any other status: [`PostOauth2RedirectError::Other`]
+    #[inline]
     pub fn post_oauth2_redirect(
         &self,
         body: super::types::OauthRedirectForm,
@@ -81,6 +83,7 @@ pub struct GetOauth2Redirect {
 
 impl GetOauth2Redirect {
     /// Authorization code issued by the identity provider.
+    #[inline]
     pub fn code(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -90,6 +93,7 @@ impl GetOauth2Redirect {
     }
 
     /// Opaque state value that was sent with the authorization request.
+    #[inline]
     pub fn state(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -99,6 +103,7 @@ impl GetOauth2Redirect {
     }
 
     /// Error code, when the provider refused the request.
+    #[inline]
     pub fn error(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -108,6 +113,7 @@ impl GetOauth2Redirect {
     }
 
     /// Human-readable error detail from the provider.
+    #[inline]
     pub fn error_description(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -118,18 +124,21 @@ impl GetOauth2Redirect {
 
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -137,6 +146,7 @@ impl GetOauth2Redirect {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -147,12 +157,14 @@ impl GetOauth2Redirect {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<(), crate::runtime::Error<GetOauth2RedirectError>> {
@@ -160,6 +172,7 @@ impl GetOauth2Redirect {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -223,18 +236,21 @@ pub struct PostOauth2Redirect {
 impl PostOauth2Redirect {
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -242,6 +258,7 @@ impl PostOauth2Redirect {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -252,12 +269,14 @@ impl PostOauth2Redirect {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<(), crate::runtime::Error<PostOauth2RedirectError>> {
@@ -265,6 +284,7 @@ impl PostOauth2Redirect {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -348,6 +368,7 @@ pub enum GetOauth2RedirectError {
 }
 
 impl crate::runtime::OperationError for GetOauth2RedirectError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -382,6 +403,7 @@ impl crate::runtime::OperationError for GetOauth2RedirectError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -395,6 +417,7 @@ impl crate::runtime::OperationError for GetOauth2RedirectError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -456,6 +479,7 @@ pub enum PostOauth2RedirectError {
 }
 
 impl crate::runtime::OperationError for PostOauth2RedirectError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -490,6 +514,7 @@ impl crate::runtime::OperationError for PostOauth2RedirectError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -503,6 +528,7 @@ impl crate::runtime::OperationError for PostOauth2RedirectError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<

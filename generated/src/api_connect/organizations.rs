@@ -29,6 +29,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`DeleteOrgError::InternalServerError`] with `Error`
     /// - `default`: [`DeleteOrgError::Default`] with `Error`
     /// - a documented body that does not decode: [`DeleteOrgError::Other`]
+    #[inline]
     pub fn delete_org(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
@@ -60,6 +61,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`UpdateOrgError::InternalServerError`] with `Error`
     /// - `default`: [`UpdateOrgError::Default`] with `Error`
     /// - a documented body that does not decode: [`UpdateOrgError::Other`]
+    #[inline]
     pub fn update_org(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
@@ -87,6 +89,7 @@ pub struct DeleteOrg {
 
 impl DeleteOrg {
     /// Also delete what depends on the deleted object instead of refusing while dependents exist.
+    #[inline]
     pub fn cascade(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.cascade = ::std::option::Option::Some(value.into());
         self
@@ -94,18 +97,21 @@ impl DeleteOrg {
 
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -113,6 +119,7 @@ impl DeleteOrg {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -123,12 +130,14 @@ impl DeleteOrg {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -139,6 +148,7 @@ impl DeleteOrg {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -196,6 +206,7 @@ pub struct UpdateOrg {
 
 impl UpdateOrg {
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
+    #[inline]
     pub fn fields(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -206,18 +217,21 @@ impl UpdateOrg {
 
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -225,6 +239,7 @@ impl UpdateOrg {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -235,12 +250,14 @@ impl UpdateOrg {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -251,6 +268,7 @@ impl UpdateOrg {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -348,6 +366,7 @@ pub enum DeleteOrgError {
 }
 
 impl crate::runtime::OperationError for DeleteOrgError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -389,6 +408,7 @@ impl crate::runtime::OperationError for DeleteOrgError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -404,6 +424,7 @@ impl crate::runtime::OperationError for DeleteOrgError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -475,6 +496,7 @@ pub enum UpdateOrgError {
 }
 
 impl crate::runtime::OperationError for UpdateOrgError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -516,6 +538,7 @@ impl crate::runtime::OperationError for UpdateOrgError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -531,6 +554,7 @@ impl crate::runtime::OperationError for UpdateOrgError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<

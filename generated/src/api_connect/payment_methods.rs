@@ -28,6 +28,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`GetPaymentMethodError::InternalServerError`] with `Error`
     /// - `default`: [`GetPaymentMethodError::Default`] with `Error`
     /// - a documented body that does not decode: [`GetPaymentMethodError::Other`]
+    #[inline]
     pub fn get_payment_method(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
@@ -61,6 +62,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`UpdatePaymentMethodError::InternalServerError`] with `Error`
     /// - `default`: [`UpdatePaymentMethodError::Default`] with `Error`
     /// - a documented body that does not decode: [`UpdatePaymentMethodError::Other`]
+    #[inline]
     pub fn update_payment_method(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
@@ -90,6 +92,7 @@ pub struct GetPaymentMethod {
 
 impl GetPaymentMethod {
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
+    #[inline]
     pub fn fields(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -100,18 +103,21 @@ impl GetPaymentMethod {
 
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -119,6 +125,7 @@ impl GetPaymentMethod {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -129,12 +136,14 @@ impl GetPaymentMethod {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -145,6 +154,7 @@ impl GetPaymentMethod {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -209,18 +219,21 @@ pub struct UpdatePaymentMethod {
 impl UpdatePaymentMethod {
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -228,6 +241,7 @@ impl UpdatePaymentMethod {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -238,12 +252,14 @@ impl UpdatePaymentMethod {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -254,6 +270,7 @@ impl UpdatePaymentMethod {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -350,6 +367,7 @@ pub enum GetPaymentMethodError {
 }
 
 impl crate::runtime::OperationError for GetPaymentMethodError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -387,6 +405,7 @@ impl crate::runtime::OperationError for GetPaymentMethodError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -401,6 +420,7 @@ impl crate::runtime::OperationError for GetPaymentMethodError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -471,6 +491,7 @@ pub enum UpdatePaymentMethodError {
 }
 
 impl crate::runtime::OperationError for UpdatePaymentMethodError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -512,6 +533,7 @@ impl crate::runtime::OperationError for UpdatePaymentMethodError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -527,6 +549,7 @@ impl crate::runtime::OperationError for UpdatePaymentMethodError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<

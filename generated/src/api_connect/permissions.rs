@@ -28,6 +28,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`ListPermissionsError::InternalServerError`] with `Error`
     /// - `default`: [`ListPermissionsError::Default`] with `Error`
     /// - a documented body that does not decode: [`ListPermissionsError::Other`]
+    #[inline]
     pub fn list_permissions(&self) -> ListPermissions {
         ListPermissions {
             client: ::std::clone::Clone::clone(self),
@@ -56,6 +57,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`GetOrgPermissionError::InternalServerError`] with `Error`
     /// - `default`: [`GetOrgPermissionError::Default`] with `Error`
     /// - a documented body that does not decode: [`GetOrgPermissionError::Other`]
+    #[inline]
     pub fn get_org_permission(
         &self,
         permission: impl ::std::convert::Into<::std::string::String>,
@@ -86,6 +88,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`GetConsumerPermissionError::InternalServerError`] with `Error`
     /// - `default`: [`GetConsumerPermissionError::Default`] with `Error`
     /// - a documented body that does not decode: [`GetConsumerPermissionError::Other`]
+    #[inline]
     pub fn get_consumer_permission(
         &self,
         permission: impl ::std::convert::Into<::std::string::String>,
@@ -112,18 +115,21 @@ pub struct ListPermissions {
 
 impl ListPermissions {
     /// Maximum number of items to return in one page.
+    #[inline]
     pub fn limit(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Zero-based position of the first item to return.
+    #[inline]
     pub fn offset(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.offset = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
+    #[inline]
     pub fn fields(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -134,18 +140,21 @@ impl ListPermissions {
 
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -153,6 +162,7 @@ impl ListPermissions {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -163,12 +173,14 @@ impl ListPermissions {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -179,6 +191,7 @@ impl ListPermissions {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -235,6 +248,7 @@ impl ListPermissions {
     }
 
     /// Every page, fetched lazily as the stream is polled: no request is sent before the first poll. The stream ends after the last page (an empty page, no next token, or a token seen before).
+    #[inline]
     pub fn pages(
         self,
     ) -> ::futures::stream::BoxStream<
@@ -262,6 +276,7 @@ impl ListPermissions {
     }
 
     /// Every item of every page, in order; see [`Self::pages`].
+    #[inline]
     pub fn items(
         self,
     ) -> ::futures::stream::BoxStream<
@@ -276,16 +291,19 @@ impl ListPermissions {
         )
     }
 
+    #[inline]
     fn page_items(
         page: super::types::PermissionList,
     ) -> ::std::vec::Vec<super::types::Permission> {
         page.results
     }
 
+    #[inline]
     fn page_len(page: &super::types::PermissionList) -> usize {
         page.results.len()
     }
 
+    #[inline]
     fn page_total(page: &super::types::PermissionList) -> ::std::option::Option<i64> {
         page.total_results.as_ref().copied()
     }
@@ -303,6 +321,7 @@ pub struct GetOrgPermission {
 
 impl GetOrgPermission {
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
+    #[inline]
     pub fn fields(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -313,18 +332,21 @@ impl GetOrgPermission {
 
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -332,6 +354,7 @@ impl GetOrgPermission {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -342,12 +365,14 @@ impl GetOrgPermission {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -358,6 +383,7 @@ impl GetOrgPermission {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -418,6 +444,7 @@ pub struct GetConsumerPermission {
 
 impl GetConsumerPermission {
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
+    #[inline]
     pub fn fields(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -428,18 +455,21 @@ impl GetConsumerPermission {
 
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -447,6 +477,7 @@ impl GetConsumerPermission {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -457,12 +488,14 @@ impl GetConsumerPermission {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -473,6 +506,7 @@ impl GetConsumerPermission {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -568,6 +602,7 @@ pub enum ListPermissionsError {
 }
 
 impl crate::runtime::OperationError for ListPermissionsError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -605,6 +640,7 @@ impl crate::runtime::OperationError for ListPermissionsError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -619,6 +655,7 @@ impl crate::runtime::OperationError for ListPermissionsError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -685,6 +722,7 @@ pub enum GetOrgPermissionError {
 }
 
 impl crate::runtime::OperationError for GetOrgPermissionError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -722,6 +760,7 @@ impl crate::runtime::OperationError for GetOrgPermissionError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -736,6 +775,7 @@ impl crate::runtime::OperationError for GetOrgPermissionError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -802,6 +842,7 @@ pub enum GetConsumerPermissionError {
 }
 
 impl crate::runtime::OperationError for GetConsumerPermissionError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -839,6 +880,7 @@ impl crate::runtime::OperationError for GetConsumerPermissionError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -853,6 +895,7 @@ impl crate::runtime::OperationError for GetConsumerPermissionError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<

@@ -28,6 +28,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`ListPublicProductsError::InternalServerError`] with `Error`
     /// - `default`: [`ListPublicProductsError::Default`] with `Error`
     /// - a documented body that does not decode: [`ListPublicProductsError::Other`]
+    #[inline]
     pub fn list_public_products(&self) -> ListPublicProducts {
         ListPublicProducts {
             client: ::std::clone::Clone::clone(self),
@@ -56,6 +57,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`GetPublicProductError::InternalServerError`] with `Error`
     /// - `default`: [`GetPublicProductError::Default`] with `Error`
     /// - a documented body that does not decode: [`GetPublicProductError::Other`]
+    #[inline]
     pub fn get_public_product(
         &self,
         product_name: impl ::std::convert::Into<::std::string::String>,
@@ -88,6 +90,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`GetPublicProductDocumentError::InternalServerError`] with `Error`
     /// - `default`: [`GetPublicProductDocumentError::Default`] with `Error`
     /// - a documented body that does not decode: [`GetPublicProductDocumentError::Other`]
+    #[inline]
     pub fn get_public_product_document(
         &self,
         product_name: impl ::std::convert::Into<::std::string::String>,
@@ -120,6 +123,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`ListProductsError::InternalServerError`] with `Error`
     /// - `default`: [`ListProductsError::Default`] with `Error`
     /// - a documented body that does not decode: [`ListProductsError::Other`]
+    #[inline]
     pub fn list_products(&self) -> ListProducts {
         ListProducts {
             client: ::std::clone::Clone::clone(self),
@@ -148,6 +152,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`GetProductError::InternalServerError`] with `Error`
     /// - `default`: [`GetProductError::Default`] with `Error`
     /// - a documented body that does not decode: [`GetProductError::Other`]
+    #[inline]
     pub fn get_product(
         &self,
         product_name: impl ::std::convert::Into<::std::string::String>,
@@ -180,6 +185,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`GetProductDocumentError::InternalServerError`] with `Error`
     /// - `default`: [`GetProductDocumentError::Default`] with `Error`
     /// - a documented body that does not decode: [`GetProductDocumentError::Other`]
+    #[inline]
     pub fn get_product_document(
         &self,
         product_name: impl ::std::convert::Into<::std::string::String>,
@@ -208,18 +214,21 @@ pub struct ListPublicProducts {
 
 impl ListPublicProducts {
     /// Maximum number of items to return in one page.
+    #[inline]
     pub fn limit(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Zero-based position of the first item to return.
+    #[inline]
     pub fn offset(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.offset = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
+    #[inline]
     pub fn fields(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -230,18 +239,21 @@ impl ListPublicProducts {
 
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -249,6 +261,7 @@ impl ListPublicProducts {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -259,12 +272,14 @@ impl ListPublicProducts {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -275,6 +290,7 @@ impl ListPublicProducts {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -331,6 +347,7 @@ impl ListPublicProducts {
     }
 
     /// Every page, fetched lazily as the stream is polled: no request is sent before the first poll. The stream ends after the last page (an empty page, no next token, or a token seen before).
+    #[inline]
     pub fn pages(
         self,
     ) -> ::futures::stream::BoxStream<
@@ -358,6 +375,7 @@ impl ListPublicProducts {
     }
 
     /// Every item of every page, in order; see [`Self::pages`].
+    #[inline]
     pub fn items(
         self,
     ) -> ::futures::stream::BoxStream<
@@ -372,16 +390,19 @@ impl ListPublicProducts {
         )
     }
 
+    #[inline]
     fn page_items(
         page: super::types::ProductList,
     ) -> ::std::vec::Vec<super::types::Product> {
         page.results
     }
 
+    #[inline]
     fn page_len(page: &super::types::ProductList) -> usize {
         page.results.len()
     }
 
+    #[inline]
     fn page_total(page: &super::types::ProductList) -> ::std::option::Option<i64> {
         page.total_results.as_ref().copied()
     }
@@ -400,6 +421,7 @@ pub struct GetPublicProduct {
 
 impl GetPublicProduct {
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
+    #[inline]
     pub fn fields(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -410,18 +432,21 @@ impl GetPublicProduct {
 
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -429,6 +454,7 @@ impl GetPublicProduct {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -439,12 +465,14 @@ impl GetPublicProduct {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -455,6 +483,7 @@ impl GetPublicProduct {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -518,6 +547,7 @@ pub struct GetPublicProductDocument {
 
 impl GetPublicProductDocument {
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
+    #[inline]
     pub fn fields(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -528,18 +558,21 @@ impl GetPublicProductDocument {
 
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -547,6 +580,7 @@ impl GetPublicProductDocument {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -557,12 +591,14 @@ impl GetPublicProductDocument {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -573,6 +609,7 @@ impl GetPublicProductDocument {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -637,18 +674,21 @@ pub struct ListProducts {
 
 impl ListProducts {
     /// Maximum number of items to return in one page.
+    #[inline]
     pub fn limit(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Zero-based position of the first item to return.
+    #[inline]
     pub fn offset(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.offset = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
+    #[inline]
     pub fn fields(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -659,18 +699,21 @@ impl ListProducts {
 
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -678,6 +721,7 @@ impl ListProducts {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -688,12 +732,14 @@ impl ListProducts {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -704,6 +750,7 @@ impl ListProducts {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -760,6 +807,7 @@ impl ListProducts {
     }
 
     /// Every page, fetched lazily as the stream is polled: no request is sent before the first poll. The stream ends after the last page (an empty page, no next token, or a token seen before).
+    #[inline]
     pub fn pages(
         self,
     ) -> ::futures::stream::BoxStream<
@@ -787,6 +835,7 @@ impl ListProducts {
     }
 
     /// Every item of every page, in order; see [`Self::pages`].
+    #[inline]
     pub fn items(
         self,
     ) -> ::futures::stream::BoxStream<
@@ -801,16 +850,19 @@ impl ListProducts {
         )
     }
 
+    #[inline]
     fn page_items(
         page: super::types::ProductList,
     ) -> ::std::vec::Vec<super::types::Product> {
         page.results
     }
 
+    #[inline]
     fn page_len(page: &super::types::ProductList) -> usize {
         page.results.len()
     }
 
+    #[inline]
     fn page_total(page: &super::types::ProductList) -> ::std::option::Option<i64> {
         page.total_results.as_ref().copied()
     }
@@ -829,6 +881,7 @@ pub struct GetProduct {
 
 impl GetProduct {
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
+    #[inline]
     pub fn fields(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -839,18 +892,21 @@ impl GetProduct {
 
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -858,6 +914,7 @@ impl GetProduct {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -868,12 +925,14 @@ impl GetProduct {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -884,6 +943,7 @@ impl GetProduct {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -947,6 +1007,7 @@ pub struct GetProductDocument {
 
 impl GetProductDocument {
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
+    #[inline]
     pub fn fields(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -957,18 +1018,21 @@ impl GetProductDocument {
 
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -976,6 +1040,7 @@ impl GetProductDocument {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -986,12 +1051,14 @@ impl GetProductDocument {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -1002,6 +1069,7 @@ impl GetProductDocument {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -1100,6 +1168,7 @@ pub enum ListPublicProductsError {
 }
 
 impl crate::runtime::OperationError for ListPublicProductsError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -1137,6 +1206,7 @@ impl crate::runtime::OperationError for ListPublicProductsError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -1151,6 +1221,7 @@ impl crate::runtime::OperationError for ListPublicProductsError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -1217,6 +1288,7 @@ pub enum GetPublicProductError {
 }
 
 impl crate::runtime::OperationError for GetPublicProductError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -1254,6 +1326,7 @@ impl crate::runtime::OperationError for GetPublicProductError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -1268,6 +1341,7 @@ impl crate::runtime::OperationError for GetPublicProductError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -1334,6 +1408,7 @@ pub enum GetPublicProductDocumentError {
 }
 
 impl crate::runtime::OperationError for GetPublicProductDocumentError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -1371,6 +1446,7 @@ impl crate::runtime::OperationError for GetPublicProductDocumentError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -1385,6 +1461,7 @@ impl crate::runtime::OperationError for GetPublicProductDocumentError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -1451,6 +1528,7 @@ pub enum ListProductsError {
 }
 
 impl crate::runtime::OperationError for ListProductsError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -1488,6 +1566,7 @@ impl crate::runtime::OperationError for ListProductsError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -1502,6 +1581,7 @@ impl crate::runtime::OperationError for ListProductsError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -1568,6 +1648,7 @@ pub enum GetProductError {
 }
 
 impl crate::runtime::OperationError for GetProductError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -1605,6 +1686,7 @@ impl crate::runtime::OperationError for GetProductError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -1619,6 +1701,7 @@ impl crate::runtime::OperationError for GetProductError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -1685,6 +1768,7 @@ pub enum GetProductDocumentError {
 }
 
 impl crate::runtime::OperationError for GetProductDocumentError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -1722,6 +1806,7 @@ impl crate::runtime::OperationError for GetProductDocumentError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -1736,6 +1821,7 @@ impl crate::runtime::OperationError for GetProductDocumentError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<

@@ -29,6 +29,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`DeleteRoleError::InternalServerError`] with `Error`
     /// - `default`: [`DeleteRoleError::Default`] with `Error`
     /// - a documented body that does not decode: [`DeleteRoleError::Other`]
+    #[inline]
     pub fn delete_role(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
@@ -61,6 +62,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`UpdateRoleError::InternalServerError`] with `Error`
     /// - `default`: [`UpdateRoleError::Default`] with `Error`
     /// - a documented body that does not decode: [`UpdateRoleError::Other`]
+    #[inline]
     pub fn update_role(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
@@ -90,18 +92,21 @@ pub struct DeleteRole {
 impl DeleteRole {
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -109,6 +114,7 @@ impl DeleteRole {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -119,12 +125,14 @@ impl DeleteRole {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -135,6 +143,7 @@ impl DeleteRole {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -196,18 +205,21 @@ pub struct UpdateRole {
 impl UpdateRole {
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -215,6 +227,7 @@ impl UpdateRole {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -225,12 +238,14 @@ impl UpdateRole {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -241,6 +256,7 @@ impl UpdateRole {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -341,6 +357,7 @@ pub enum DeleteRoleError {
 }
 
 impl crate::runtime::OperationError for DeleteRoleError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -382,6 +399,7 @@ impl crate::runtime::OperationError for DeleteRoleError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -397,6 +415,7 @@ impl crate::runtime::OperationError for DeleteRoleError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -468,6 +487,7 @@ pub enum UpdateRoleError {
 }
 
 impl crate::runtime::OperationError for UpdateRoleError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -509,6 +529,7 @@ impl crate::runtime::OperationError for UpdateRoleError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -524,6 +545,7 @@ impl crate::runtime::OperationError for UpdateRoleError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<

@@ -28,6 +28,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`ListSubscriptionsError::InternalServerError`] with `Error`
     /// - `default`: [`ListSubscriptionsError::Default`] with `Error`
     /// - a documented body that does not decode: [`ListSubscriptionsError::Other`]
+    #[inline]
     pub fn list_subscriptions(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
@@ -63,6 +64,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`CreateSubscriptionError::InternalServerError`] with `Error`
     /// - `default`: [`CreateSubscriptionError::Default`] with `Error`
     /// - a documented body that does not decode: [`CreateSubscriptionError::Other`]
+    #[inline]
     pub fn create_subscription(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
@@ -96,6 +98,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`GetSubscriptionError::InternalServerError`] with `Error`
     /// - `default`: [`GetSubscriptionError::Default`] with `Error`
     /// - a documented body that does not decode: [`GetSubscriptionError::Other`]
+    #[inline]
     pub fn get_subscription(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
@@ -131,6 +134,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`DeleteSubscriptionError::InternalServerError`] with `Error`
     /// - `default`: [`DeleteSubscriptionError::Default`] with `Error`
     /// - a documented body that does not decode: [`DeleteSubscriptionError::Other`]
+    #[inline]
     pub fn delete_subscription(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
@@ -165,6 +169,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`UpdateSubscriptionError::InternalServerError`] with `Error`
     /// - `default`: [`UpdateSubscriptionError::Default`] with `Error`
     /// - a documented body that does not decode: [`UpdateSubscriptionError::Other`]
+    #[inline]
     pub fn update_subscription(
         &self,
         org: impl ::std::convert::Into<::std::string::String>,
@@ -198,18 +203,21 @@ pub struct ListSubscriptions {
 
 impl ListSubscriptions {
     /// Maximum number of items to return in one page.
+    #[inline]
     pub fn limit(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Zero-based position of the first item to return.
+    #[inline]
     pub fn offset(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.offset = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
+    #[inline]
     pub fn fields(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -220,18 +228,21 @@ impl ListSubscriptions {
 
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -239,6 +250,7 @@ impl ListSubscriptions {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -249,12 +261,14 @@ impl ListSubscriptions {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -265,6 +279,7 @@ impl ListSubscriptions {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -328,6 +343,7 @@ impl ListSubscriptions {
     }
 
     /// Every page, fetched lazily as the stream is polled: no request is sent before the first poll. The stream ends after the last page (an empty page, no next token, or a token seen before).
+    #[inline]
     pub fn pages(
         self,
     ) -> ::futures::stream::BoxStream<
@@ -355,6 +371,7 @@ impl ListSubscriptions {
     }
 
     /// Every item of every page, in order; see [`Self::pages`].
+    #[inline]
     pub fn items(
         self,
     ) -> ::futures::stream::BoxStream<
@@ -369,16 +386,19 @@ impl ListSubscriptions {
         )
     }
 
+    #[inline]
     fn page_items(
         page: super::types::SubscriptionList,
     ) -> ::std::vec::Vec<super::types::Subscription> {
         page.results
     }
 
+    #[inline]
     fn page_len(page: &super::types::SubscriptionList) -> usize {
         page.results.len()
     }
 
+    #[inline]
     fn page_total(page: &super::types::SubscriptionList) -> ::std::option::Option<i64> {
         page.total_results.as_ref().copied()
     }
@@ -398,18 +418,21 @@ pub struct CreateSubscription {
 impl CreateSubscription {
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -417,6 +440,7 @@ impl CreateSubscription {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -427,12 +451,14 @@ impl CreateSubscription {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -443,6 +469,7 @@ impl CreateSubscription {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -507,6 +534,7 @@ pub struct GetSubscription {
 
 impl GetSubscription {
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
+    #[inline]
     pub fn fields(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -517,18 +545,21 @@ impl GetSubscription {
 
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -536,6 +567,7 @@ impl GetSubscription {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -546,12 +578,14 @@ impl GetSubscription {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -562,6 +596,7 @@ impl GetSubscription {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -628,18 +663,21 @@ pub struct DeleteSubscription {
 impl DeleteSubscription {
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -647,6 +685,7 @@ impl DeleteSubscription {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -657,12 +696,14 @@ impl DeleteSubscription {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -673,6 +714,7 @@ impl DeleteSubscription {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -737,18 +779,21 @@ pub struct UpdateSubscription {
 impl UpdateSubscription {
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -756,6 +801,7 @@ impl UpdateSubscription {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -766,12 +812,14 @@ impl UpdateSubscription {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -782,6 +830,7 @@ impl UpdateSubscription {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -880,6 +929,7 @@ pub enum ListSubscriptionsError {
 }
 
 impl crate::runtime::OperationError for ListSubscriptionsError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -917,6 +967,7 @@ impl crate::runtime::OperationError for ListSubscriptionsError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -931,6 +982,7 @@ impl crate::runtime::OperationError for ListSubscriptionsError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -1001,6 +1053,7 @@ pub enum CreateSubscriptionError {
 }
 
 impl crate::runtime::OperationError for CreateSubscriptionError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -1042,6 +1095,7 @@ impl crate::runtime::OperationError for CreateSubscriptionError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -1057,6 +1111,7 @@ impl crate::runtime::OperationError for CreateSubscriptionError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -1124,6 +1179,7 @@ pub enum GetSubscriptionError {
 }
 
 impl crate::runtime::OperationError for GetSubscriptionError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -1161,6 +1217,7 @@ impl crate::runtime::OperationError for GetSubscriptionError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -1175,6 +1232,7 @@ impl crate::runtime::OperationError for GetSubscriptionError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -1245,6 +1303,7 @@ pub enum DeleteSubscriptionError {
 }
 
 impl crate::runtime::OperationError for DeleteSubscriptionError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -1286,6 +1345,7 @@ impl crate::runtime::OperationError for DeleteSubscriptionError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -1301,6 +1361,7 @@ impl crate::runtime::OperationError for DeleteSubscriptionError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -1372,6 +1433,7 @@ pub enum UpdateSubscriptionError {
 }
 
 impl crate::runtime::OperationError for UpdateSubscriptionError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -1413,6 +1475,7 @@ impl crate::runtime::OperationError for UpdateSubscriptionError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -1428,6 +1491,7 @@ impl crate::runtime::OperationError for UpdateSubscriptionError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<

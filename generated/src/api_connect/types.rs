@@ -28,6 +28,7 @@ impl TokenRequestGrantType {
     pub const KNOWN: &'static [&'static str] = &["password", "refresh_token"];
 
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Password => "password",
@@ -39,6 +40,7 @@ impl TokenRequestGrantType {
 
 #[cfg(feature = "api-connect-authentication")]
 impl ::std::fmt::Display for TokenRequestGrantType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -46,6 +48,7 @@ impl ::std::fmt::Display for TokenRequestGrantType {
 
 #[cfg(feature = "api-connect-authentication")]
 impl ::std::convert::From<&str> for TokenRequestGrantType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "password" => Self::Password,
@@ -59,6 +62,7 @@ impl ::std::convert::From<&str> for TokenRequestGrantType {
 impl ::std::str::FromStr for TokenRequestGrantType {
     type Err = ::std::convert::Infallible;
 
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -66,6 +70,7 @@ impl ::std::str::FromStr for TokenRequestGrantType {
 
 #[cfg(feature = "api-connect-authentication")]
 impl ::serde::Serialize for TokenRequestGrantType {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -76,6 +81,7 @@ impl ::serde::Serialize for TokenRequestGrantType {
 
 #[cfg(feature = "api-connect-authentication")]
 impl<'de> ::serde::Deserialize<'de> for TokenRequestGrantType {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -115,6 +121,7 @@ pub struct TokenRequest {
 #[cfg(feature = "api-connect-authentication")]
 impl TokenRequest {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(
         grant_type: impl ::std::convert::Into<TokenRequestGrantType>,
         client_id: impl ::std::convert::Into<::std::string::String>,
@@ -132,6 +139,7 @@ impl TokenRequest {
     }
 
     /// Sets `realm`.
+    #[inline]
     pub fn realm(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -141,6 +149,7 @@ impl TokenRequest {
     }
 
     /// Sets `username`.
+    #[inline]
     pub fn username(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -150,6 +159,7 @@ impl TokenRequest {
     }
 
     /// Sets `password`.
+    #[inline]
     pub fn password(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -159,6 +169,7 @@ impl TokenRequest {
     }
 
     /// Sets `refresh_token`.
+    #[inline]
     pub fn refresh_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -170,6 +181,7 @@ impl TokenRequest {
 
 #[cfg(feature = "api-connect-authentication")]
 impl ::std::fmt::Debug for TokenRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("TokenRequest")
             .field("grant_type", &self.grant_type)
@@ -206,6 +218,7 @@ pub struct TokenResponse {
 #[cfg(feature = "api-connect-authentication")]
 impl TokenResponse {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(
         access_token: impl ::std::convert::Into<::std::string::String>,
         expires_in: impl ::std::convert::Into<i64>,
@@ -220,6 +233,7 @@ impl TokenResponse {
     }
 
     /// Sets `token_type`.
+    #[inline]
     pub fn token_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -229,6 +243,7 @@ impl TokenResponse {
     }
 
     /// Sets `refresh_token`.
+    #[inline]
     pub fn refresh_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -238,6 +253,7 @@ impl TokenResponse {
     }
 
     /// Sets `refresh_expires_in`.
+    #[inline]
     pub fn refresh_expires_in(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.refresh_expires_in = ::std::option::Option::Some(value.into());
         self
@@ -247,6 +263,7 @@ impl TokenResponse {
 #[cfg(feature = "api-connect-authentication")]
 impl TokenResponse {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
+    #[inline]
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         {
             let value = &self.expires_in;
@@ -266,6 +283,7 @@ impl TokenResponse {
 
 #[cfg(feature = "api-connect-authentication")]
 impl ::std::fmt::Debug for TokenResponse {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("TokenResponse")
             .field("access_token", &"[redacted]")
@@ -338,17 +356,20 @@ pub struct Error {
 )]
 impl Error {
     /// A new value with every field unset.
+    #[inline]
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
 
     /// Sets `status`.
+    #[inline]
     pub fn status(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.status = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets `message`.
+    #[inline]
     pub fn message(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
@@ -358,6 +379,7 @@ impl Error {
     }
 
     /// Sets `errors`.
+    #[inline]
     pub fn errors(
         mut self,
         value: impl ::std::convert::Into<
@@ -388,6 +410,7 @@ impl ConsumerOrgType {
     pub const KNOWN: &'static [&'static str] = &["consumer_org"];
 
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ConsumerOrg => "consumer_org",
@@ -398,6 +421,7 @@ impl ConsumerOrgType {
 
 #[cfg(feature = "api-connect-organizations")]
 impl ::std::fmt::Display for ConsumerOrgType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -405,6 +429,7 @@ impl ::std::fmt::Display for ConsumerOrgType {
 
 #[cfg(feature = "api-connect-organizations")]
 impl ::std::convert::From<&str> for ConsumerOrgType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "consumer_org" => Self::ConsumerOrg,
@@ -417,6 +442,7 @@ impl ::std::convert::From<&str> for ConsumerOrgType {
 impl ::std::str::FromStr for ConsumerOrgType {
     type Err = ::std::convert::Infallible;
 
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -424,6 +450,7 @@ impl ::std::str::FromStr for ConsumerOrgType {
 
 #[cfg(feature = "api-connect-organizations")]
 impl ::serde::Serialize for ConsumerOrgType {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -434,6 +461,7 @@ impl ::serde::Serialize for ConsumerOrgType {
 
 #[cfg(feature = "api-connect-organizations")]
 impl<'de> ::serde::Deserialize<'de> for ConsumerOrgType {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -498,6 +526,7 @@ impl ConsumerOrgApiVersion {
     pub const KNOWN: &'static [&'static str] = &["2.0.0"];
 
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::V200 => "2.0.0",
@@ -525,6 +554,7 @@ impl ConsumerOrgApiVersion {
     )
 )]
 impl ::std::fmt::Display for ConsumerOrgApiVersion {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -549,6 +579,7 @@ impl ::std::fmt::Display for ConsumerOrgApiVersion {
     )
 )]
 impl ::std::convert::From<&str> for ConsumerOrgApiVersion {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "2.0.0" => Self::V200,
@@ -578,6 +609,7 @@ impl ::std::convert::From<&str> for ConsumerOrgApiVersion {
 impl ::std::str::FromStr for ConsumerOrgApiVersion {
     type Err = ::std::convert::Infallible;
 
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -602,6 +634,7 @@ impl ::std::str::FromStr for ConsumerOrgApiVersion {
     )
 )]
 impl ::serde::Serialize for ConsumerOrgApiVersion {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -629,6 +662,7 @@ impl ::serde::Serialize for ConsumerOrgApiVersion {
     )
 )]
 impl<'de> ::serde::Deserialize<'de> for ConsumerOrgApiVersion {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -675,6 +709,7 @@ impl ConsumerOrgState {
     pub const KNOWN: &'static [&'static str] = &["enabled", "disabled"];
 
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Enabled => "enabled",
@@ -693,6 +728,7 @@ impl ConsumerOrgState {
     )
 )]
 impl ::std::fmt::Display for ConsumerOrgState {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -707,6 +743,7 @@ impl ::std::fmt::Display for ConsumerOrgState {
     )
 )]
 impl ::std::convert::From<&str> for ConsumerOrgState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "enabled" => Self::Enabled,
@@ -727,6 +764,7 @@ impl ::std::convert::From<&str> for ConsumerOrgState {
 impl ::std::str::FromStr for ConsumerOrgState {
     type Err = ::std::convert::Infallible;
 
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -741,6 +779,7 @@ impl ::std::str::FromStr for ConsumerOrgState {
     )
 )]
 impl ::serde::Serialize for ConsumerOrgState {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -758,6 +797,7 @@ impl ::serde::Serialize for ConsumerOrgState {
     )
 )]
 impl<'de> ::serde::Deserialize<'de> for ConsumerOrgState {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -826,11 +866,13 @@ pub struct ConsumerOrg {
 #[cfg(feature = "api-connect-organizations")]
 impl ConsumerOrg {
     /// A new value with every field unset.
+    #[inline]
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
 
     /// Sets `name`.
+    #[inline]
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -840,6 +882,7 @@ impl ConsumerOrg {
     }
 
     /// Sets `title`.
+    #[inline]
     pub fn title(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -849,6 +892,7 @@ impl ConsumerOrg {
     }
 
     /// Sets `summary`.
+    #[inline]
     pub fn summary(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -858,12 +902,14 @@ impl ConsumerOrg {
     }
 
     /// Sets `state`.
+    #[inline]
     pub fn state(mut self, value: impl ::std::convert::Into<ConsumerOrgState>) -> Self {
         self.state = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets `state_pending`.
+    #[inline]
     pub fn state_pending(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -873,6 +919,7 @@ impl ConsumerOrg {
     }
 
     /// Sets `metadata`.
+    #[inline]
     pub fn metadata(
         mut self,
         value: impl ::std::convert::Into<
@@ -887,6 +934,7 @@ impl ConsumerOrg {
 #[cfg(feature = "api-connect-organizations")]
 impl ConsumerOrg {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
+    #[inline]
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -932,11 +980,13 @@ pub struct ConsumerOrgUpdate {
 #[cfg(feature = "api-connect-organizations")]
 impl ConsumerOrgUpdate {
     /// A new value with every field unset.
+    #[inline]
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
 
     /// Sets `name`.
+    #[inline]
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -946,6 +996,7 @@ impl ConsumerOrgUpdate {
     }
 
     /// Sets `title`.
+    #[inline]
     pub fn title(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -955,6 +1006,7 @@ impl ConsumerOrgUpdate {
     }
 
     /// Sets `summary`.
+    #[inline]
     pub fn summary(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -964,6 +1016,7 @@ impl ConsumerOrgUpdate {
     }
 
     /// Sets `state`.
+    #[inline]
     pub fn state(
         mut self,
         value: impl ::std::convert::Into<ConsumerOrgUpdateState>,
@@ -973,6 +1026,7 @@ impl ConsumerOrgUpdate {
     }
 
     /// Sets `metadata`.
+    #[inline]
     pub fn metadata(
         mut self,
         value: impl ::std::convert::Into<
@@ -987,6 +1041,7 @@ impl ConsumerOrgUpdate {
 #[cfg(feature = "api-connect-organizations")]
 impl ConsumerOrgUpdate {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
+    #[inline]
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -1013,6 +1068,7 @@ pub struct OrgTitle {
 #[cfg(feature = "api-connect-invitations")]
 impl OrgTitle {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(title: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { title: title.into() }
     }
@@ -1021,6 +1077,7 @@ impl OrgTitle {
 #[cfg(feature = "api-connect-invitations")]
 impl OrgTitle {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
+    #[inline]
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         {
             let value = &self.title;
@@ -1066,11 +1123,13 @@ pub struct UserRegistration {
 #[cfg(feature = "api-connect-invitations")]
 impl UserRegistration {
     /// A new value with every field unset.
+    #[inline]
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
 
     /// Sets `realm`.
+    #[inline]
     pub fn realm(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1080,6 +1139,7 @@ impl UserRegistration {
     }
 
     /// Sets `username`.
+    #[inline]
     pub fn username(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1089,6 +1149,7 @@ impl UserRegistration {
     }
 
     /// Sets `password`.
+    #[inline]
     pub fn password(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1098,6 +1159,7 @@ impl UserRegistration {
     }
 
     /// Sets `first_name`.
+    #[inline]
     pub fn first_name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1107,6 +1169,7 @@ impl UserRegistration {
     }
 
     /// Sets `last_name`.
+    #[inline]
     pub fn last_name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1116,6 +1179,7 @@ impl UserRegistration {
     }
 
     /// Sets `email`.
+    #[inline]
     pub fn email(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1125,6 +1189,7 @@ impl UserRegistration {
     }
 
     /// Sets `url`.
+    #[inline]
     pub fn url(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1134,6 +1199,7 @@ impl UserRegistration {
     }
 
     /// Sets `metadata`.
+    #[inline]
     pub fn metadata(
         mut self,
         value: impl ::std::convert::Into<
@@ -1147,6 +1213,7 @@ impl UserRegistration {
 
 #[cfg(feature = "api-connect-invitations")]
 impl ::std::fmt::Debug for UserRegistration {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("UserRegistration")
             .field("realm", &self.realm)
@@ -1176,6 +1243,7 @@ pub struct OrgInvitationRequest {
 #[cfg(feature = "api-connect-invitations")]
 impl OrgInvitationRequest {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(user: impl ::std::convert::Into<UserRegistration>) -> Self {
         Self {
             user: user.into(),
@@ -1184,6 +1252,7 @@ impl OrgInvitationRequest {
     }
 
     /// Sets `org`.
+    #[inline]
     pub fn org(mut self, value: impl ::std::convert::Into<OrgTitle>) -> Self {
         self.org = ::std::option::Option::Some(value.into());
         self
@@ -1208,6 +1277,7 @@ pub struct MemberInvitationAcceptRequest {
 #[cfg(feature = "api-connect-invitations")]
 impl MemberInvitationAcceptRequest {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(username: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             realm: ::std::option::Option::None,
@@ -1217,6 +1287,7 @@ impl MemberInvitationAcceptRequest {
     }
 
     /// Sets `realm`.
+    #[inline]
     pub fn realm(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1226,6 +1297,7 @@ impl MemberInvitationAcceptRequest {
     }
 
     /// Sets `password`.
+    #[inline]
     pub fn password(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1237,6 +1309,7 @@ impl MemberInvitationAcceptRequest {
 
 #[cfg(feature = "api-connect-invitations")]
 impl ::std::fmt::Debug for MemberInvitationAcceptRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("MemberInvitationAcceptRequest")
             .field("realm", &self.realm)
@@ -1268,6 +1341,7 @@ pub struct InvitationResult {
 #[cfg(feature = "api-connect-invitations")]
 impl InvitationResult {
     /// A new value with every field unset.
+    #[inline]
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
@@ -1292,6 +1366,7 @@ impl MemberInvitationType {
     pub const KNOWN: &'static [&'static str] = &["member_invitation"];
 
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::MemberInvitation => "member_invitation",
@@ -1302,6 +1377,7 @@ impl MemberInvitationType {
 
 #[cfg(feature = "api-connect-invitations")]
 impl ::std::fmt::Display for MemberInvitationType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1309,6 +1385,7 @@ impl ::std::fmt::Display for MemberInvitationType {
 
 #[cfg(feature = "api-connect-invitations")]
 impl ::std::convert::From<&str> for MemberInvitationType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "member_invitation" => Self::MemberInvitation,
@@ -1321,6 +1398,7 @@ impl ::std::convert::From<&str> for MemberInvitationType {
 impl ::std::str::FromStr for MemberInvitationType {
     type Err = ::std::convert::Infallible;
 
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -1328,6 +1406,7 @@ impl ::std::str::FromStr for MemberInvitationType {
 
 #[cfg(feature = "api-connect-invitations")]
 impl ::serde::Serialize for MemberInvitationType {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -1338,6 +1417,7 @@ impl ::serde::Serialize for MemberInvitationType {
 
 #[cfg(feature = "api-connect-invitations")]
 impl<'de> ::serde::Deserialize<'de> for MemberInvitationType {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -1410,11 +1490,13 @@ pub struct MemberInvitation {
 #[cfg(feature = "api-connect-invitations")]
 impl MemberInvitation {
     /// A new value with every field unset.
+    #[inline]
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
 
     /// Sets `name`.
+    #[inline]
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1424,6 +1506,7 @@ impl MemberInvitation {
     }
 
     /// Sets `title`.
+    #[inline]
     pub fn title(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1433,6 +1516,7 @@ impl MemberInvitation {
     }
 
     /// Sets `summary`.
+    #[inline]
     pub fn summary(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1442,6 +1526,7 @@ impl MemberInvitation {
     }
 
     /// Sets `email`.
+    #[inline]
     pub fn email(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1451,6 +1536,7 @@ impl MemberInvitation {
     }
 
     /// Sets `role_urls`.
+    #[inline]
     pub fn role_urls(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
@@ -1460,12 +1546,14 @@ impl MemberInvitation {
     }
 
     /// Sets `notify`.
+    #[inline]
     pub fn notify(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.notify = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets `metadata`.
+    #[inline]
     pub fn metadata(
         mut self,
         value: impl ::std::convert::Into<
@@ -1480,6 +1568,7 @@ impl MemberInvitation {
 #[cfg(feature = "api-connect-invitations")]
 impl MemberInvitation {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
+    #[inline]
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -1521,6 +1610,7 @@ pub struct MemberInvitationCreate {
 #[cfg(feature = "api-connect-invitations")]
 impl MemberInvitationCreate {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(email: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             email: email.into(),
@@ -1533,6 +1623,7 @@ impl MemberInvitationCreate {
     }
 
     /// Sets `role_urls`.
+    #[inline]
     pub fn role_urls(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
@@ -1542,12 +1633,14 @@ impl MemberInvitationCreate {
     }
 
     /// Sets `notify`.
+    #[inline]
     pub fn notify(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.notify = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets `name`.
+    #[inline]
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1557,6 +1650,7 @@ impl MemberInvitationCreate {
     }
 
     /// Sets `title`.
+    #[inline]
     pub fn title(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1566,6 +1660,7 @@ impl MemberInvitationCreate {
     }
 
     /// Sets `summary`.
+    #[inline]
     pub fn summary(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1578,6 +1673,7 @@ impl MemberInvitationCreate {
 #[cfg(feature = "api-connect-invitations")]
 impl MemberInvitationCreate {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
+    #[inline]
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -1605,11 +1701,13 @@ pub struct MemberInvitationRegenerate {
 #[cfg(feature = "api-connect-invitations")]
 impl MemberInvitationRegenerate {
     /// A new value with every field unset.
+    #[inline]
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
 
     /// Sets `notify`.
+    #[inline]
     pub fn notify(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.notify = ::std::option::Option::Some(value.into());
         self
@@ -1631,6 +1729,7 @@ pub struct MemberInvitationList {
 #[cfg(feature = "api-connect-invitations")]
 impl MemberInvitationList {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(
         results: impl ::std::convert::Into<::std::vec::Vec<MemberInvitation>>,
     ) -> Self {
@@ -1641,6 +1740,7 @@ impl MemberInvitationList {
     }
 
     /// Sets `total_results`.
+    #[inline]
     pub fn total_results(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.total_results = ::std::option::Option::Some(value.into());
         self
@@ -1650,6 +1750,7 @@ impl MemberInvitationList {
 #[cfg(feature = "api-connect-invitations")]
 impl MemberInvitationList {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
+    #[inline]
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.total_results {
             crate::runtime::__private::minimum(
@@ -1694,6 +1795,7 @@ impl UserType {
     pub const KNOWN: &'static [&'static str] = &["user"];
 
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::User => "user",
@@ -1710,6 +1812,7 @@ impl UserType {
     )
 )]
 impl ::std::fmt::Display for UserType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1723,6 +1826,7 @@ impl ::std::fmt::Display for UserType {
     )
 )]
 impl ::std::convert::From<&str> for UserType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "user" => Self::User,
@@ -1741,6 +1845,7 @@ impl ::std::convert::From<&str> for UserType {
 impl ::std::str::FromStr for UserType {
     type Err = ::std::convert::Infallible;
 
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -1754,6 +1859,7 @@ impl ::std::str::FromStr for UserType {
     )
 )]
 impl ::serde::Serialize for UserType {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -1770,6 +1876,7 @@ impl ::serde::Serialize for UserType {
     )
 )]
 impl<'de> ::serde::Deserialize<'de> for UserType {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -1866,11 +1973,13 @@ pub struct User {
 )]
 impl User {
     /// A new value with every field unset.
+    #[inline]
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
 
     /// Sets `name`.
+    #[inline]
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1880,6 +1989,7 @@ impl User {
     }
 
     /// Sets `title`.
+    #[inline]
     pub fn title(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1889,6 +1999,7 @@ impl User {
     }
 
     /// Sets `summary`.
+    #[inline]
     pub fn summary(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1898,6 +2009,7 @@ impl User {
     }
 
     /// Sets `username`.
+    #[inline]
     pub fn username(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1907,6 +2019,7 @@ impl User {
     }
 
     /// Sets `email`.
+    #[inline]
     pub fn email(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1916,6 +2029,7 @@ impl User {
     }
 
     /// Sets `first_name`.
+    #[inline]
     pub fn first_name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1925,6 +2039,7 @@ impl User {
     }
 
     /// Sets `last_name`.
+    #[inline]
     pub fn last_name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1934,6 +2049,7 @@ impl User {
     }
 
     /// Sets `state`.
+    #[inline]
     pub fn state(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1943,6 +2059,7 @@ impl User {
     }
 
     /// Sets `identity_provider`.
+    #[inline]
     pub fn identity_provider(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1952,6 +2069,7 @@ impl User {
     }
 
     /// Sets `metadata`.
+    #[inline]
     pub fn metadata(
         mut self,
         value: impl ::std::convert::Into<
@@ -1972,6 +2090,7 @@ impl User {
 )]
 impl User {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
+    #[inline]
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -2001,6 +2120,7 @@ pub struct UserList {
 #[cfg(feature = "api-connect-user-registries")]
 impl UserList {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(results: impl ::std::convert::Into<::std::vec::Vec<User>>) -> Self {
         Self {
             total_results: ::std::option::Option::None,
@@ -2009,6 +2129,7 @@ impl UserList {
     }
 
     /// Sets `total_results`.
+    #[inline]
     pub fn total_results(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.total_results = ::std::option::Option::Some(value.into());
         self
@@ -2018,6 +2139,7 @@ impl UserList {
 #[cfg(feature = "api-connect-user-registries")]
 impl UserList {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
+    #[inline]
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.total_results {
             crate::runtime::__private::minimum(
@@ -2050,11 +2172,13 @@ pub struct UserSearchRequest {
 #[cfg(feature = "api-connect-user-registries")]
 impl UserSearchRequest {
     /// A new value with every field unset.
+    #[inline]
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
 
     /// Sets `username`.
+    #[inline]
     pub fn username(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2064,6 +2188,7 @@ impl UserSearchRequest {
     }
 
     /// Sets `email`.
+    #[inline]
     pub fn email(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2073,6 +2198,7 @@ impl UserSearchRequest {
     }
 
     /// Sets `remote`.
+    #[inline]
     pub fn remote(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.remote = ::std::option::Option::Some(value.into());
         self
@@ -2098,6 +2224,7 @@ impl MemberType {
     pub const KNOWN: &'static [&'static str] = &["member"];
 
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Member => "member",
@@ -2108,6 +2235,7 @@ impl MemberType {
 
 #[cfg(feature = "api-connect-members")]
 impl ::std::fmt::Display for MemberType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2115,6 +2243,7 @@ impl ::std::fmt::Display for MemberType {
 
 #[cfg(feature = "api-connect-members")]
 impl ::std::convert::From<&str> for MemberType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "member" => Self::Member,
@@ -2127,6 +2256,7 @@ impl ::std::convert::From<&str> for MemberType {
 impl ::std::str::FromStr for MemberType {
     type Err = ::std::convert::Infallible;
 
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -2134,6 +2264,7 @@ impl ::std::str::FromStr for MemberType {
 
 #[cfg(feature = "api-connect-members")]
 impl ::serde::Serialize for MemberType {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -2144,6 +2275,7 @@ impl ::serde::Serialize for MemberType {
 
 #[cfg(feature = "api-connect-members")]
 impl<'de> ::serde::Deserialize<'de> for MemberType {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -2220,11 +2352,13 @@ pub struct Member {
 #[cfg(feature = "api-connect-members")]
 impl Member {
     /// A new value with every field unset.
+    #[inline]
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
 
     /// Sets `name`.
+    #[inline]
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2234,6 +2368,7 @@ impl Member {
     }
 
     /// Sets `title`.
+    #[inline]
     pub fn title(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2243,6 +2378,7 @@ impl Member {
     }
 
     /// Sets `summary`.
+    #[inline]
     pub fn summary(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2252,18 +2388,21 @@ impl Member {
     }
 
     /// Sets `state`.
+    #[inline]
     pub fn state(mut self, value: impl ::std::convert::Into<MemberState>) -> Self {
         self.state = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets `user`.
+    #[inline]
     pub fn user(mut self, value: impl ::std::convert::Into<User>) -> Self {
         self.user = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets `role_urls`.
+    #[inline]
     pub fn role_urls(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
@@ -2273,6 +2412,7 @@ impl Member {
     }
 
     /// Sets `metadata`.
+    #[inline]
     pub fn metadata(
         mut self,
         value: impl ::std::convert::Into<
@@ -2287,6 +2427,7 @@ impl Member {
 #[cfg(feature = "api-connect-members")]
 impl Member {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
+    #[inline]
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -2335,11 +2476,13 @@ pub struct MemberUpdate {
 #[cfg(feature = "api-connect-members")]
 impl MemberUpdate {
     /// A new value with every field unset.
+    #[inline]
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
 
     /// Sets `name`.
+    #[inline]
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2349,6 +2492,7 @@ impl MemberUpdate {
     }
 
     /// Sets `title`.
+    #[inline]
     pub fn title(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2358,6 +2502,7 @@ impl MemberUpdate {
     }
 
     /// Sets `summary`.
+    #[inline]
     pub fn summary(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2367,12 +2512,14 @@ impl MemberUpdate {
     }
 
     /// Sets `state`.
+    #[inline]
     pub fn state(mut self, value: impl ::std::convert::Into<MemberUpdateState>) -> Self {
         self.state = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets `role_urls`.
+    #[inline]
     pub fn role_urls(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
@@ -2382,6 +2529,7 @@ impl MemberUpdate {
     }
 
     /// Sets `metadata`.
+    #[inline]
     pub fn metadata(
         mut self,
         value: impl ::std::convert::Into<
@@ -2396,6 +2544,7 @@ impl MemberUpdate {
 #[cfg(feature = "api-connect-members")]
 impl MemberUpdate {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
+    #[inline]
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -2429,6 +2578,7 @@ impl AssociateType {
     pub const KNOWN: &'static [&'static str] = &["associate"];
 
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Associate => "associate",
@@ -2439,6 +2589,7 @@ impl AssociateType {
 
 #[cfg(feature = "api-connect-associates")]
 impl ::std::fmt::Display for AssociateType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2446,6 +2597,7 @@ impl ::std::fmt::Display for AssociateType {
 
 #[cfg(feature = "api-connect-associates")]
 impl ::std::convert::From<&str> for AssociateType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "associate" => Self::Associate,
@@ -2458,6 +2610,7 @@ impl ::std::convert::From<&str> for AssociateType {
 impl ::std::str::FromStr for AssociateType {
     type Err = ::std::convert::Infallible;
 
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -2465,6 +2618,7 @@ impl ::std::str::FromStr for AssociateType {
 
 #[cfg(feature = "api-connect-associates")]
 impl ::serde::Serialize for AssociateType {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -2475,6 +2629,7 @@ impl ::serde::Serialize for AssociateType {
 
 #[cfg(feature = "api-connect-associates")]
 impl<'de> ::serde::Deserialize<'de> for AssociateType {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -2551,11 +2706,13 @@ pub struct Associate {
 #[cfg(feature = "api-connect-associates")]
 impl Associate {
     /// A new value with every field unset.
+    #[inline]
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
 
     /// Sets `name`.
+    #[inline]
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2565,6 +2722,7 @@ impl Associate {
     }
 
     /// Sets `title`.
+    #[inline]
     pub fn title(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2574,6 +2732,7 @@ impl Associate {
     }
 
     /// Sets `summary`.
+    #[inline]
     pub fn summary(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2583,18 +2742,21 @@ impl Associate {
     }
 
     /// Sets `state`.
+    #[inline]
     pub fn state(mut self, value: impl ::std::convert::Into<AssociateState>) -> Self {
         self.state = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets `user`.
+    #[inline]
     pub fn user(mut self, value: impl ::std::convert::Into<User>) -> Self {
         self.user = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets `role_urls`.
+    #[inline]
     pub fn role_urls(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
@@ -2604,6 +2766,7 @@ impl Associate {
     }
 
     /// Sets `metadata`.
+    #[inline]
     pub fn metadata(
         mut self,
         value: impl ::std::convert::Into<
@@ -2618,6 +2781,7 @@ impl Associate {
 #[cfg(feature = "api-connect-associates")]
 impl Associate {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
+    #[inline]
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -2651,6 +2815,7 @@ impl RoleType {
     pub const KNOWN: &'static [&'static str] = &["role"];
 
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Role => "role",
@@ -2661,6 +2826,7 @@ impl RoleType {
 
 #[cfg(feature = "api-connect-roles")]
 impl ::std::fmt::Display for RoleType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2668,6 +2834,7 @@ impl ::std::fmt::Display for RoleType {
 
 #[cfg(feature = "api-connect-roles")]
 impl ::std::convert::From<&str> for RoleType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "role" => Self::Role,
@@ -2680,6 +2847,7 @@ impl ::std::convert::From<&str> for RoleType {
 impl ::std::str::FromStr for RoleType {
     type Err = ::std::convert::Infallible;
 
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -2687,6 +2855,7 @@ impl ::std::str::FromStr for RoleType {
 
 #[cfg(feature = "api-connect-roles")]
 impl ::serde::Serialize for RoleType {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -2697,6 +2866,7 @@ impl ::serde::Serialize for RoleType {
 
 #[cfg(feature = "api-connect-roles")]
 impl<'de> ::serde::Deserialize<'de> for RoleType {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -2755,11 +2925,13 @@ pub struct Role {
 #[cfg(feature = "api-connect-roles")]
 impl Role {
     /// A new value with every field unset.
+    #[inline]
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
 
     /// Sets `name`.
+    #[inline]
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2769,6 +2941,7 @@ impl Role {
     }
 
     /// Sets `title`.
+    #[inline]
     pub fn title(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2778,6 +2951,7 @@ impl Role {
     }
 
     /// Sets `summary`.
+    #[inline]
     pub fn summary(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2787,6 +2961,7 @@ impl Role {
     }
 
     /// Sets `permission_urls`.
+    #[inline]
     pub fn permission_urls(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
@@ -2799,6 +2974,7 @@ impl Role {
 #[cfg(feature = "api-connect-roles")]
 impl Role {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
+    #[inline]
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -2835,11 +3011,13 @@ pub struct RoleUpdate {
 #[cfg(feature = "api-connect-roles")]
 impl RoleUpdate {
     /// A new value with every field unset.
+    #[inline]
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
 
     /// Sets `name`.
+    #[inline]
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2849,6 +3027,7 @@ impl RoleUpdate {
     }
 
     /// Sets `title`.
+    #[inline]
     pub fn title(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2858,6 +3037,7 @@ impl RoleUpdate {
     }
 
     /// Sets `summary`.
+    #[inline]
     pub fn summary(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2867,6 +3047,7 @@ impl RoleUpdate {
     }
 
     /// Sets `permission_urls`.
+    #[inline]
     pub fn permission_urls(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
@@ -2879,6 +3060,7 @@ impl RoleUpdate {
 #[cfg(feature = "api-connect-roles")]
 impl RoleUpdate {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
+    #[inline]
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -2912,6 +3094,7 @@ impl PermissionType {
     pub const KNOWN: &'static [&'static str] = &["permission"];
 
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Permission => "permission",
@@ -2922,6 +3105,7 @@ impl PermissionType {
 
 #[cfg(feature = "api-connect-permissions")]
 impl ::std::fmt::Display for PermissionType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2929,6 +3113,7 @@ impl ::std::fmt::Display for PermissionType {
 
 #[cfg(feature = "api-connect-permissions")]
 impl ::std::convert::From<&str> for PermissionType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "permission" => Self::Permission,
@@ -2941,6 +3126,7 @@ impl ::std::convert::From<&str> for PermissionType {
 impl ::std::str::FromStr for PermissionType {
     type Err = ::std::convert::Infallible;
 
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -2948,6 +3134,7 @@ impl ::std::str::FromStr for PermissionType {
 
 #[cfg(feature = "api-connect-permissions")]
 impl ::serde::Serialize for PermissionType {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -2958,6 +3145,7 @@ impl ::serde::Serialize for PermissionType {
 
 #[cfg(feature = "api-connect-permissions")]
 impl<'de> ::serde::Deserialize<'de> for PermissionType {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -2994,6 +3182,7 @@ impl PermissionPermissionType {
     pub const KNOWN: &'static [&'static str] = &["org", "consumer"];
 
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Org => "org",
@@ -3005,6 +3194,7 @@ impl PermissionPermissionType {
 
 #[cfg(feature = "api-connect-permissions")]
 impl ::std::fmt::Display for PermissionPermissionType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3012,6 +3202,7 @@ impl ::std::fmt::Display for PermissionPermissionType {
 
 #[cfg(feature = "api-connect-permissions")]
 impl ::std::convert::From<&str> for PermissionPermissionType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "org" => Self::Org,
@@ -3025,6 +3216,7 @@ impl ::std::convert::From<&str> for PermissionPermissionType {
 impl ::std::str::FromStr for PermissionPermissionType {
     type Err = ::std::convert::Infallible;
 
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -3032,6 +3224,7 @@ impl ::std::str::FromStr for PermissionPermissionType {
 
 #[cfg(feature = "api-connect-permissions")]
 impl ::serde::Serialize for PermissionPermissionType {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -3042,6 +3235,7 @@ impl ::serde::Serialize for PermissionPermissionType {
 
 #[cfg(feature = "api-connect-permissions")]
 impl<'de> ::serde::Deserialize<'de> for PermissionPermissionType {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -3093,11 +3287,13 @@ pub struct Permission {
 #[cfg(feature = "api-connect-permissions")]
 impl Permission {
     /// A new value with every field unset.
+    #[inline]
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
 
     /// Sets `name`.
+    #[inline]
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -3107,6 +3303,7 @@ impl Permission {
     }
 
     /// Sets `title`.
+    #[inline]
     pub fn title(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -3116,6 +3313,7 @@ impl Permission {
     }
 
     /// Sets `summary`.
+    #[inline]
     pub fn summary(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -3125,6 +3323,7 @@ impl Permission {
     }
 
     /// Sets `permission_type`.
+    #[inline]
     pub fn permission_type(
         mut self,
         value: impl ::std::convert::Into<PermissionPermissionType>,
@@ -3149,6 +3348,7 @@ pub struct PermissionList {
 #[cfg(feature = "api-connect-permissions")]
 impl PermissionList {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(results: impl ::std::convert::Into<::std::vec::Vec<Permission>>) -> Self {
         Self {
             total_results: ::std::option::Option::None,
@@ -3157,6 +3357,7 @@ impl PermissionList {
     }
 
     /// Sets `total_results`.
+    #[inline]
     pub fn total_results(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.total_results = ::std::option::Option::Some(value.into());
         self
@@ -3166,6 +3367,7 @@ impl PermissionList {
 #[cfg(feature = "api-connect-permissions")]
 impl PermissionList {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
+    #[inline]
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.total_results {
             crate::runtime::__private::minimum(
@@ -3198,6 +3400,7 @@ impl PaymentMethodType {
     pub const KNOWN: &'static [&'static str] = &["payment_method"];
 
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PaymentMethod => "payment_method",
@@ -3208,6 +3411,7 @@ impl PaymentMethodType {
 
 #[cfg(feature = "api-connect-payment-methods")]
 impl ::std::fmt::Display for PaymentMethodType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3215,6 +3419,7 @@ impl ::std::fmt::Display for PaymentMethodType {
 
 #[cfg(feature = "api-connect-payment-methods")]
 impl ::std::convert::From<&str> for PaymentMethodType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "payment_method" => Self::PaymentMethod,
@@ -3227,6 +3432,7 @@ impl ::std::convert::From<&str> for PaymentMethodType {
 impl ::std::str::FromStr for PaymentMethodType {
     type Err = ::std::convert::Infallible;
 
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -3234,6 +3440,7 @@ impl ::std::str::FromStr for PaymentMethodType {
 
 #[cfg(feature = "api-connect-payment-methods")]
 impl ::serde::Serialize for PaymentMethodType {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -3244,6 +3451,7 @@ impl ::serde::Serialize for PaymentMethodType {
 
 #[cfg(feature = "api-connect-payment-methods")]
 impl<'de> ::serde::Deserialize<'de> for PaymentMethodType {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -3315,11 +3523,13 @@ pub struct PaymentMethod {
 #[cfg(feature = "api-connect-payment-methods")]
 impl PaymentMethod {
     /// A new value with every field unset.
+    #[inline]
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
 
     /// Sets `name`.
+    #[inline]
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -3329,6 +3539,7 @@ impl PaymentMethod {
     }
 
     /// Sets `title`.
+    #[inline]
     pub fn title(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -3338,6 +3549,7 @@ impl PaymentMethod {
     }
 
     /// Sets `summary`.
+    #[inline]
     pub fn summary(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -3347,6 +3559,7 @@ impl PaymentMethod {
     }
 
     /// Sets `configuration`.
+    #[inline]
     pub fn configuration(
         mut self,
         value: impl ::std::convert::Into<
@@ -3358,6 +3571,7 @@ impl PaymentMethod {
     }
 
     /// Sets `metadata`.
+    #[inline]
     pub fn metadata(
         mut self,
         value: impl ::std::convert::Into<
@@ -3372,6 +3586,7 @@ impl PaymentMethod {
 #[cfg(feature = "api-connect-payment-methods")]
 impl PaymentMethod {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
+    #[inline]
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -3418,11 +3633,13 @@ pub struct PaymentMethodUpdate {
 #[cfg(feature = "api-connect-payment-methods")]
 impl PaymentMethodUpdate {
     /// A new value with every field unset.
+    #[inline]
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
 
     /// Sets `name`.
+    #[inline]
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -3432,6 +3649,7 @@ impl PaymentMethodUpdate {
     }
 
     /// Sets `title`.
+    #[inline]
     pub fn title(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -3441,6 +3659,7 @@ impl PaymentMethodUpdate {
     }
 
     /// Sets `summary`.
+    #[inline]
     pub fn summary(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -3450,6 +3669,7 @@ impl PaymentMethodUpdate {
     }
 
     /// Sets `billing_url`.
+    #[inline]
     pub fn billing_url(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -3459,6 +3679,7 @@ impl PaymentMethodUpdate {
     }
 
     /// Sets `configuration`.
+    #[inline]
     pub fn configuration(
         mut self,
         value: impl ::std::convert::Into<
@@ -3470,6 +3691,7 @@ impl PaymentMethodUpdate {
     }
 
     /// Sets `metadata`.
+    #[inline]
     pub fn metadata(
         mut self,
         value: impl ::std::convert::Into<
@@ -3484,6 +3706,7 @@ impl PaymentMethodUpdate {
 #[cfg(feature = "api-connect-payment-methods")]
 impl PaymentMethodUpdate {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
+    #[inline]
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -3517,6 +3740,7 @@ impl BillingType {
     pub const KNOWN: &'static [&'static str] = &["configured_billing"];
 
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ConfiguredBilling => "configured_billing",
@@ -3527,6 +3751,7 @@ impl BillingType {
 
 #[cfg(feature = "api-connect-billing")]
 impl ::std::fmt::Display for BillingType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3534,6 +3759,7 @@ impl ::std::fmt::Display for BillingType {
 
 #[cfg(feature = "api-connect-billing")]
 impl ::std::convert::From<&str> for BillingType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "configured_billing" => Self::ConfiguredBilling,
@@ -3546,6 +3772,7 @@ impl ::std::convert::From<&str> for BillingType {
 impl ::std::str::FromStr for BillingType {
     type Err = ::std::convert::Infallible;
 
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -3553,6 +3780,7 @@ impl ::std::str::FromStr for BillingType {
 
 #[cfg(feature = "api-connect-billing")]
 impl ::serde::Serialize for BillingType {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -3563,6 +3791,7 @@ impl ::serde::Serialize for BillingType {
 
 #[cfg(feature = "api-connect-billing")]
 impl<'de> ::serde::Deserialize<'de> for BillingType {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -3648,11 +3877,13 @@ pub struct Billing {
 #[cfg(feature = "api-connect-billing")]
 impl Billing {
     /// A new value with every field unset.
+    #[inline]
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
 
     /// Sets `name`.
+    #[inline]
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -3662,6 +3893,7 @@ impl Billing {
     }
 
     /// Sets `title`.
+    #[inline]
     pub fn title(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -3671,6 +3903,7 @@ impl Billing {
     }
 
     /// Sets `summary`.
+    #[inline]
     pub fn summary(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -3680,6 +3913,7 @@ impl Billing {
     }
 
     /// Sets `payment_method_integration_urls`.
+    #[inline]
     pub fn payment_method_integration_urls(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
@@ -3689,6 +3923,7 @@ impl Billing {
     }
 
     /// Sets `configuration`.
+    #[inline]
     pub fn configuration(
         mut self,
         value: impl ::std::convert::Into<
@@ -3700,6 +3935,7 @@ impl Billing {
     }
 
     /// Sets `metadata`.
+    #[inline]
     pub fn metadata(
         mut self,
         value: impl ::std::convert::Into<
@@ -3714,6 +3950,7 @@ impl Billing {
 #[cfg(feature = "api-connect-billing")]
 impl Billing {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
+    #[inline]
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -3744,11 +3981,13 @@ pub struct IdentityProviderRef {
 #[cfg(feature = "api-connect-user-registries")]
 impl IdentityProviderRef {
     /// A new value with every field unset.
+    #[inline]
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
 
     /// Sets `name`.
+    #[inline]
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -3758,6 +3997,7 @@ impl IdentityProviderRef {
     }
 
     /// Sets `title`.
+    #[inline]
     pub fn title(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -3786,6 +4026,7 @@ impl UserRegistryType {
     pub const KNOWN: &'static [&'static str] = &["configured_catalog_user_registry"];
 
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ConfiguredCatalogUserRegistry => "configured_catalog_user_registry",
@@ -3796,6 +4037,7 @@ impl UserRegistryType {
 
 #[cfg(feature = "api-connect-user-registries")]
 impl ::std::fmt::Display for UserRegistryType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3803,6 +4045,7 @@ impl ::std::fmt::Display for UserRegistryType {
 
 #[cfg(feature = "api-connect-user-registries")]
 impl ::std::convert::From<&str> for UserRegistryType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "configured_catalog_user_registry" => Self::ConfiguredCatalogUserRegistry,
@@ -3815,6 +4058,7 @@ impl ::std::convert::From<&str> for UserRegistryType {
 impl ::std::str::FromStr for UserRegistryType {
     type Err = ::std::convert::Infallible;
 
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -3822,6 +4066,7 @@ impl ::std::str::FromStr for UserRegistryType {
 
 #[cfg(feature = "api-connect-user-registries")]
 impl ::serde::Serialize for UserRegistryType {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -3832,6 +4077,7 @@ impl ::serde::Serialize for UserRegistryType {
 
 #[cfg(feature = "api-connect-user-registries")]
 impl<'de> ::serde::Deserialize<'de> for UserRegistryType {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -3910,11 +4156,13 @@ pub struct UserRegistry {
 #[cfg(feature = "api-connect-user-registries")]
 impl UserRegistry {
     /// A new value with every field unset.
+    #[inline]
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
 
     /// Sets `name`.
+    #[inline]
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -3924,6 +4172,7 @@ impl UserRegistry {
     }
 
     /// Sets `title`.
+    #[inline]
     pub fn title(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -3933,6 +4182,7 @@ impl UserRegistry {
     }
 
     /// Sets `summary`.
+    #[inline]
     pub fn summary(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -3942,6 +4192,7 @@ impl UserRegistry {
     }
 
     /// Sets `registry_type`.
+    #[inline]
     pub fn registry_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -3951,12 +4202,14 @@ impl UserRegistry {
     }
 
     /// Sets `user_managed`.
+    #[inline]
     pub fn user_managed(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.user_managed = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets `user_registry_managed`.
+    #[inline]
     pub fn user_registry_managed(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -3966,6 +4219,7 @@ impl UserRegistry {
     }
 
     /// Sets `onboarding`.
+    #[inline]
     pub fn onboarding(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -3975,12 +4229,14 @@ impl UserRegistry {
     }
 
     /// Sets `case_sensitive`.
+    #[inline]
     pub fn case_sensitive(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.case_sensitive = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets `identity_providers`.
+    #[inline]
     pub fn identity_providers(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<IdentityProviderRef>>,
@@ -3990,6 +4246,7 @@ impl UserRegistry {
     }
 
     /// Sets `metadata`.
+    #[inline]
     pub fn metadata(
         mut self,
         value: impl ::std::convert::Into<
@@ -4004,6 +4261,7 @@ impl UserRegistry {
 #[cfg(feature = "api-connect-user-registries")]
 impl UserRegistry {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
+    #[inline]
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -4043,11 +4301,13 @@ pub struct IdentityProvider {
 #[cfg(feature = "api-connect-identity-providers")]
 impl IdentityProvider {
     /// A new value with every field unset.
+    #[inline]
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
 
     /// Sets `name`.
+    #[inline]
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -4057,6 +4317,7 @@ impl IdentityProvider {
     }
 
     /// Sets `title`.
+    #[inline]
     pub fn title(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -4066,12 +4327,14 @@ impl IdentityProvider {
     }
 
     /// Sets `default`.
+    #[inline]
     pub fn with_default(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.default = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets `realm`.
+    #[inline]
     pub fn realm(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -4081,6 +4344,7 @@ impl IdentityProvider {
     }
 
     /// Sets `user_registry_url`.
+    #[inline]
     pub fn user_registry_url(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -4105,6 +4369,7 @@ pub struct IdentityProviderList {
 #[cfg(feature = "api-connect-identity-providers")]
 impl IdentityProviderList {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(
         results: impl ::std::convert::Into<::std::vec::Vec<IdentityProvider>>,
     ) -> Self {
@@ -4115,6 +4380,7 @@ impl IdentityProviderList {
     }
 
     /// Sets `total_results`.
+    #[inline]
     pub fn total_results(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.total_results = ::std::option::Option::Some(value.into());
         self
@@ -4124,6 +4390,7 @@ impl IdentityProviderList {
 #[cfg(feature = "api-connect-identity-providers")]
 impl IdentityProviderList {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
+    #[inline]
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.total_results {
             crate::runtime::__private::minimum(
@@ -4160,6 +4427,7 @@ impl ProductType {
     pub const KNOWN: &'static [&'static str] = &["product"];
 
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Product => "product",
@@ -4170,6 +4438,7 @@ impl ProductType {
 
 #[cfg(feature = "api-connect-products")]
 impl ::std::fmt::Display for ProductType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4177,6 +4446,7 @@ impl ::std::fmt::Display for ProductType {
 
 #[cfg(feature = "api-connect-products")]
 impl ::std::convert::From<&str> for ProductType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "product" => Self::Product,
@@ -4189,6 +4459,7 @@ impl ::std::convert::From<&str> for ProductType {
 impl ::std::str::FromStr for ProductType {
     type Err = ::std::convert::Infallible;
 
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -4196,6 +4467,7 @@ impl ::std::str::FromStr for ProductType {
 
 #[cfg(feature = "api-connect-products")]
 impl ::serde::Serialize for ProductType {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -4206,6 +4478,7 @@ impl ::serde::Serialize for ProductType {
 
 #[cfg(feature = "api-connect-products")]
 impl<'de> ::serde::Deserialize<'de> for ProductType {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -4242,6 +4515,7 @@ impl ProductState {
     pub const KNOWN: &'static [&'static str] = &["published", "deprecated"];
 
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Published => "published",
@@ -4253,6 +4527,7 @@ impl ProductState {
 
 #[cfg(feature = "api-connect-products")]
 impl ::std::fmt::Display for ProductState {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4260,6 +4535,7 @@ impl ::std::fmt::Display for ProductState {
 
 #[cfg(feature = "api-connect-products")]
 impl ::std::convert::From<&str> for ProductState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "published" => Self::Published,
@@ -4273,6 +4549,7 @@ impl ::std::convert::From<&str> for ProductState {
 impl ::std::str::FromStr for ProductState {
     type Err = ::std::convert::Infallible;
 
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -4280,6 +4557,7 @@ impl ::std::str::FromStr for ProductState {
 
 #[cfg(feature = "api-connect-products")]
 impl ::serde::Serialize for ProductState {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -4290,6 +4568,7 @@ impl ::serde::Serialize for ProductState {
 
 #[cfg(feature = "api-connect-products")]
 impl<'de> ::serde::Deserialize<'de> for ProductState {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -4364,11 +4643,13 @@ pub struct Product {
 #[cfg(feature = "api-connect-products")]
 impl Product {
     /// A new value with every field unset.
+    #[inline]
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
 
     /// Sets `name`.
+    #[inline]
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -4378,6 +4659,7 @@ impl Product {
     }
 
     /// Sets `title`.
+    #[inline]
     pub fn title(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -4387,6 +4669,7 @@ impl Product {
     }
 
     /// Sets `summary`.
+    #[inline]
     pub fn summary(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -4396,6 +4679,7 @@ impl Product {
     }
 
     /// Sets `version`.
+    #[inline]
     pub fn version(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -4405,18 +4689,21 @@ impl Product {
     }
 
     /// Sets `state`.
+    #[inline]
     pub fn state(mut self, value: impl ::std::convert::Into<ProductState>) -> Self {
         self.state = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets `product`.
+    #[inline]
     pub fn product(mut self, value: impl ::std::convert::Into<ProductDocument>) -> Self {
         self.product = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets `billing_url`.
+    #[inline]
     pub fn billing_url(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -4426,6 +4713,7 @@ impl Product {
     }
 
     /// Sets `supersedes`.
+    #[inline]
     pub fn supersedes(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -4435,6 +4723,7 @@ impl Product {
     }
 
     /// Sets `superseded_by`.
+    #[inline]
     pub fn superseded_by(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -4444,6 +4733,7 @@ impl Product {
     }
 
     /// Sets `metadata`.
+    #[inline]
     pub fn metadata(
         mut self,
         value: impl ::std::convert::Into<
@@ -4458,6 +4748,7 @@ impl Product {
 #[cfg(feature = "api-connect-products")]
 impl Product {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
+    #[inline]
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -4490,6 +4781,7 @@ pub struct ProductList {
 #[cfg(feature = "api-connect-products")]
 impl ProductList {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(results: impl ::std::convert::Into<::std::vec::Vec<Product>>) -> Self {
         Self {
             total_results: ::std::option::Option::None,
@@ -4498,6 +4790,7 @@ impl ProductList {
     }
 
     /// Sets `total_results`.
+    #[inline]
     pub fn total_results(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.total_results = ::std::option::Option::Some(value.into());
         self
@@ -4507,6 +4800,7 @@ impl ProductList {
 #[cfg(feature = "api-connect-products")]
 impl ProductList {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
+    #[inline]
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.total_results {
             crate::runtime::__private::minimum(
@@ -4553,6 +4847,7 @@ impl ApiWsdlContentType {
         "application/zip",
     ];
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ApplicationWsdl => "application/wsdl",
@@ -4566,6 +4861,7 @@ impl ApiWsdlContentType {
 
 #[cfg(feature = "api-connect-apis")]
 impl ::std::fmt::Display for ApiWsdlContentType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4573,6 +4869,7 @@ impl ::std::fmt::Display for ApiWsdlContentType {
 
 #[cfg(feature = "api-connect-apis")]
 impl ::std::convert::From<&str> for ApiWsdlContentType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "application/wsdl" => Self::ApplicationWsdl,
@@ -4588,6 +4885,7 @@ impl ::std::convert::From<&str> for ApiWsdlContentType {
 impl ::std::str::FromStr for ApiWsdlContentType {
     type Err = ::std::convert::Infallible;
 
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -4595,6 +4893,7 @@ impl ::std::str::FromStr for ApiWsdlContentType {
 
 #[cfg(feature = "api-connect-apis")]
 impl ::serde::Serialize for ApiWsdlContentType {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -4605,6 +4904,7 @@ impl ::serde::Serialize for ApiWsdlContentType {
 
 #[cfg(feature = "api-connect-apis")]
 impl<'de> ::serde::Deserialize<'de> for ApiWsdlContentType {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -4630,6 +4930,7 @@ pub struct ApiWsdl {
 #[cfg(feature = "api-connect-apis")]
 impl ApiWsdl {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(
         content_type: impl ::std::convert::Into<ApiWsdlContentType>,
         content: impl ::std::convert::Into<crate::runtime::Base64>,
@@ -4660,6 +4961,7 @@ impl ApiType {
     pub const KNOWN: &'static [&'static str] = &["api"];
 
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Api => "api",
@@ -4670,6 +4972,7 @@ impl ApiType {
 
 #[cfg(feature = "api-connect-apis")]
 impl ::std::fmt::Display for ApiType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4677,6 +4980,7 @@ impl ::std::fmt::Display for ApiType {
 
 #[cfg(feature = "api-connect-apis")]
 impl ::std::convert::From<&str> for ApiType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "api" => Self::Api,
@@ -4689,6 +4993,7 @@ impl ::std::convert::From<&str> for ApiType {
 impl ::std::str::FromStr for ApiType {
     type Err = ::std::convert::Infallible;
 
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -4696,6 +5001,7 @@ impl ::std::str::FromStr for ApiType {
 
 #[cfg(feature = "api-connect-apis")]
 impl ::serde::Serialize for ApiType {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -4706,6 +5012,7 @@ impl ::serde::Serialize for ApiType {
 
 #[cfg(feature = "api-connect-apis")]
 impl<'de> ::serde::Deserialize<'de> for ApiType {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -4750,6 +5057,7 @@ impl ApiState {
         "retired",
     ];
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Staged => "staged",
@@ -4763,6 +5071,7 @@ impl ApiState {
 
 #[cfg(feature = "api-connect-apis")]
 impl ::std::fmt::Display for ApiState {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4770,6 +5079,7 @@ impl ::std::fmt::Display for ApiState {
 
 #[cfg(feature = "api-connect-apis")]
 impl ::std::convert::From<&str> for ApiState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "staged" => Self::Staged,
@@ -4785,6 +5095,7 @@ impl ::std::convert::From<&str> for ApiState {
 impl ::std::str::FromStr for ApiState {
     type Err = ::std::convert::Infallible;
 
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -4792,6 +5103,7 @@ impl ::std::str::FromStr for ApiState {
 
 #[cfg(feature = "api-connect-apis")]
 impl ::serde::Serialize for ApiState {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -4802,6 +5114,7 @@ impl ::serde::Serialize for ApiState {
 
 #[cfg(feature = "api-connect-apis")]
 impl<'de> ::serde::Deserialize<'de> for ApiState {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -4845,6 +5158,7 @@ impl ApiApiType {
         "wsdl",
     ];
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Asyncapi => "asyncapi",
@@ -4859,6 +5173,7 @@ impl ApiApiType {
 
 #[cfg(feature = "api-connect-apis")]
 impl ::std::fmt::Display for ApiApiType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4866,6 +5181,7 @@ impl ::std::fmt::Display for ApiApiType {
 
 #[cfg(feature = "api-connect-apis")]
 impl ::std::convert::From<&str> for ApiApiType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "asyncapi" => Self::Asyncapi,
@@ -4882,6 +5198,7 @@ impl ::std::convert::From<&str> for ApiApiType {
 impl ::std::str::FromStr for ApiApiType {
     type Err = ::std::convert::Infallible;
 
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -4889,6 +5206,7 @@ impl ::std::str::FromStr for ApiApiType {
 
 #[cfg(feature = "api-connect-apis")]
 impl ::serde::Serialize for ApiApiType {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -4899,6 +5217,7 @@ impl ::serde::Serialize for ApiApiType {
 
 #[cfg(feature = "api-connect-apis")]
 impl<'de> ::serde::Deserialize<'de> for ApiApiType {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -4929,6 +5248,7 @@ impl ApiOaiVersion {
     pub const KNOWN: &'static [&'static str] = &["openapi2"];
 
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Openapi2 => "openapi2",
@@ -4939,6 +5259,7 @@ impl ApiOaiVersion {
 
 #[cfg(feature = "api-connect-apis")]
 impl ::std::fmt::Display for ApiOaiVersion {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4946,6 +5267,7 @@ impl ::std::fmt::Display for ApiOaiVersion {
 
 #[cfg(feature = "api-connect-apis")]
 impl ::std::convert::From<&str> for ApiOaiVersion {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "openapi2" => Self::Openapi2,
@@ -4958,6 +5280,7 @@ impl ::std::convert::From<&str> for ApiOaiVersion {
 impl ::std::str::FromStr for ApiOaiVersion {
     type Err = ::std::convert::Infallible;
 
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -4965,6 +5288,7 @@ impl ::std::str::FromStr for ApiOaiVersion {
 
 #[cfg(feature = "api-connect-apis")]
 impl ::serde::Serialize for ApiOaiVersion {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -4975,6 +5299,7 @@ impl ::serde::Serialize for ApiOaiVersion {
 
 #[cfg(feature = "api-connect-apis")]
 impl<'de> ::serde::Deserialize<'de> for ApiOaiVersion {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -5051,11 +5376,13 @@ pub struct Api {
 #[cfg(feature = "api-connect-apis")]
 impl Api {
     /// A new value with every field unset.
+    #[inline]
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
 
     /// Sets `name`.
+    #[inline]
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -5065,6 +5392,7 @@ impl Api {
     }
 
     /// Sets `title`.
+    #[inline]
     pub fn title(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -5074,6 +5402,7 @@ impl Api {
     }
 
     /// Sets `summary`.
+    #[inline]
     pub fn summary(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -5083,6 +5412,7 @@ impl Api {
     }
 
     /// Sets `version`.
+    #[inline]
     pub fn version(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -5092,18 +5422,21 @@ impl Api {
     }
 
     /// Sets `state`.
+    #[inline]
     pub fn state(mut self, value: impl ::std::convert::Into<ApiState>) -> Self {
         self.state = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets `api`.
+    #[inline]
     pub fn api(mut self, value: impl ::std::convert::Into<ApiDocument>) -> Self {
         self.api = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets `info`.
+    #[inline]
     pub fn info(
         mut self,
         value: impl ::std::convert::Into<
@@ -5115,18 +5448,21 @@ impl Api {
     }
 
     /// Sets `wsdl`.
+    #[inline]
     pub fn wsdl(mut self, value: impl ::std::convert::Into<ApiWsdl>) -> Self {
         self.wsdl = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets `api_type`.
+    #[inline]
     pub fn api_type(mut self, value: impl ::std::convert::Into<ApiApiType>) -> Self {
         self.api_type = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets `oai_version`.
+    #[inline]
     pub fn oai_version(
         mut self,
         value: impl ::std::convert::Into<ApiOaiVersion>,
@@ -5136,6 +5472,7 @@ impl Api {
     }
 
     /// Sets `metadata`.
+    #[inline]
     pub fn metadata(
         mut self,
         value: impl ::std::convert::Into<
@@ -5150,6 +5487,7 @@ impl Api {
 #[cfg(feature = "api-connect-apis")]
 impl Api {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
+    #[inline]
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -5186,6 +5524,7 @@ impl ApplicationType2 {
     pub const KNOWN: &'static [&'static str] = &["app"];
 
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::App => "app",
@@ -5196,6 +5535,7 @@ impl ApplicationType2 {
 
 #[cfg(feature = "api-connect-applications")]
 impl ::std::fmt::Display for ApplicationType2 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -5203,6 +5543,7 @@ impl ::std::fmt::Display for ApplicationType2 {
 
 #[cfg(feature = "api-connect-applications")]
 impl ::std::convert::From<&str> for ApplicationType2 {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "app" => Self::App,
@@ -5215,6 +5556,7 @@ impl ::std::convert::From<&str> for ApplicationType2 {
 impl ::std::str::FromStr for ApplicationType2 {
     type Err = ::std::convert::Infallible;
 
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -5222,6 +5564,7 @@ impl ::std::str::FromStr for ApplicationType2 {
 
 #[cfg(feature = "api-connect-applications")]
 impl ::serde::Serialize for ApplicationType2 {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -5232,6 +5575,7 @@ impl ::serde::Serialize for ApplicationType2 {
 
 #[cfg(feature = "api-connect-applications")]
 impl<'de> ::serde::Deserialize<'de> for ApplicationType2 {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -5272,6 +5616,7 @@ impl ApplicationLifecycleState {
     pub const KNOWN: &'static [&'static str] = &["development", "production"];
 
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Development => "development",
@@ -5283,6 +5628,7 @@ impl ApplicationLifecycleState {
 
 #[cfg(feature = "api-connect-applications")]
 impl ::std::fmt::Display for ApplicationLifecycleState {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -5290,6 +5636,7 @@ impl ::std::fmt::Display for ApplicationLifecycleState {
 
 #[cfg(feature = "api-connect-applications")]
 impl ::std::convert::From<&str> for ApplicationLifecycleState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "development" => Self::Development,
@@ -5303,6 +5650,7 @@ impl ::std::convert::From<&str> for ApplicationLifecycleState {
 impl ::std::str::FromStr for ApplicationLifecycleState {
     type Err = ::std::convert::Infallible;
 
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -5310,6 +5658,7 @@ impl ::std::str::FromStr for ApplicationLifecycleState {
 
 #[cfg(feature = "api-connect-applications")]
 impl ::serde::Serialize for ApplicationLifecycleState {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -5320,6 +5669,7 @@ impl ::serde::Serialize for ApplicationLifecycleState {
 
 #[cfg(feature = "api-connect-applications")]
 impl<'de> ::serde::Deserialize<'de> for ApplicationLifecycleState {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -5350,6 +5700,7 @@ impl ApplicationLifecycleStatePending {
     pub const KNOWN: &'static [&'static str] = &["production"];
 
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Production => "production",
@@ -5360,6 +5711,7 @@ impl ApplicationLifecycleStatePending {
 
 #[cfg(feature = "api-connect-applications")]
 impl ::std::fmt::Display for ApplicationLifecycleStatePending {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -5367,6 +5719,7 @@ impl ::std::fmt::Display for ApplicationLifecycleStatePending {
 
 #[cfg(feature = "api-connect-applications")]
 impl ::std::convert::From<&str> for ApplicationLifecycleStatePending {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "production" => Self::Production,
@@ -5379,6 +5732,7 @@ impl ::std::convert::From<&str> for ApplicationLifecycleStatePending {
 impl ::std::str::FromStr for ApplicationLifecycleStatePending {
     type Err = ::std::convert::Infallible;
 
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -5386,6 +5740,7 @@ impl ::std::str::FromStr for ApplicationLifecycleStatePending {
 
 #[cfg(feature = "api-connect-applications")]
 impl ::serde::Serialize for ApplicationLifecycleStatePending {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -5396,6 +5751,7 @@ impl ::serde::Serialize for ApplicationLifecycleStatePending {
 
 #[cfg(feature = "api-connect-applications")]
 impl<'de> ::serde::Deserialize<'de> for ApplicationLifecycleStatePending {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -5494,11 +5850,13 @@ pub struct Application {
 #[cfg(feature = "api-connect-applications")]
 impl Application {
     /// A new value with every field unset.
+    #[inline]
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
 
     /// Sets `name`.
+    #[inline]
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -5508,6 +5866,7 @@ impl Application {
     }
 
     /// Sets `title`.
+    #[inline]
     pub fn title(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -5517,6 +5876,7 @@ impl Application {
     }
 
     /// Sets `summary`.
+    #[inline]
     pub fn summary(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -5526,12 +5886,14 @@ impl Application {
     }
 
     /// Sets `state`.
+    #[inline]
     pub fn state(mut self, value: impl ::std::convert::Into<ApplicationState>) -> Self {
         self.state = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets `lifecycle_state`.
+    #[inline]
     pub fn lifecycle_state(
         mut self,
         value: impl ::std::convert::Into<ApplicationLifecycleState>,
@@ -5541,6 +5903,7 @@ impl Application {
     }
 
     /// Sets `lifecycle_state_pending`.
+    #[inline]
     pub fn lifecycle_state_pending(
         mut self,
         value: impl ::std::convert::Into<ApplicationLifecycleStatePending>,
@@ -5550,6 +5913,7 @@ impl Application {
     }
 
     /// Sets `redirect_endpoints`.
+    #[inline]
     pub fn redirect_endpoints(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
@@ -5559,6 +5923,7 @@ impl Application {
     }
 
     /// Sets `application_public_certificate_entry`.
+    #[inline]
     pub fn application_public_certificate_entry(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -5570,6 +5935,7 @@ impl Application {
     }
 
     /// Sets `image_endpoint`.
+    #[inline]
     pub fn image_endpoint(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -5579,6 +5945,7 @@ impl Application {
     }
 
     /// Sets `metadata`.
+    #[inline]
     pub fn metadata(
         mut self,
         value: impl ::std::convert::Into<
@@ -5593,6 +5960,7 @@ impl Application {
 #[cfg(feature = "api-connect-applications")]
 impl Application {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
+    #[inline]
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -5609,6 +5977,7 @@ impl Application {
 
 #[cfg(feature = "api-connect-applications")]
 impl ::std::fmt::Debug for Application {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Application")
             .field("type", &self.r#type)
@@ -5701,11 +6070,13 @@ pub struct ApplicationCreate {
 #[cfg(feature = "api-connect-applications")]
 impl ApplicationCreate {
     /// A new value with every field unset.
+    #[inline]
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
 
     /// Sets `name`.
+    #[inline]
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -5715,6 +6086,7 @@ impl ApplicationCreate {
     }
 
     /// Sets `title`.
+    #[inline]
     pub fn title(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -5724,6 +6096,7 @@ impl ApplicationCreate {
     }
 
     /// Sets `summary`.
+    #[inline]
     pub fn summary(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -5733,6 +6106,7 @@ impl ApplicationCreate {
     }
 
     /// Sets `state`.
+    #[inline]
     pub fn state(
         mut self,
         value: impl ::std::convert::Into<ApplicationCreateState>,
@@ -5742,6 +6116,7 @@ impl ApplicationCreate {
     }
 
     /// Sets `lifecycle_state`.
+    #[inline]
     pub fn lifecycle_state(
         mut self,
         value: impl ::std::convert::Into<ApplicationCreateLifecycleState>,
@@ -5751,6 +6126,7 @@ impl ApplicationCreate {
     }
 
     /// Sets `lifecycle_state_pending`.
+    #[inline]
     pub fn lifecycle_state_pending(
         mut self,
         value: impl ::std::convert::Into<ApplicationCreateLifecycleStatePending>,
@@ -5760,6 +6136,7 @@ impl ApplicationCreate {
     }
 
     /// Sets `redirect_endpoints`.
+    #[inline]
     pub fn redirect_endpoints(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
@@ -5769,6 +6146,7 @@ impl ApplicationCreate {
     }
 
     /// Sets `application_public_certificate_entry`.
+    #[inline]
     pub fn application_public_certificate_entry(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -5780,6 +6158,7 @@ impl ApplicationCreate {
     }
 
     /// Sets `image_endpoint`.
+    #[inline]
     pub fn image_endpoint(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -5789,6 +6168,7 @@ impl ApplicationCreate {
     }
 
     /// Sets `metadata`.
+    #[inline]
     pub fn metadata(
         mut self,
         value: impl ::std::convert::Into<
@@ -5803,6 +6183,7 @@ impl ApplicationCreate {
 #[cfg(feature = "api-connect-applications")]
 impl ApplicationCreate {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
+    #[inline]
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -5877,11 +6258,13 @@ pub struct ApplicationUpdate {
 #[cfg(feature = "api-connect-applications")]
 impl ApplicationUpdate {
     /// A new value with every field unset.
+    #[inline]
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
 
     /// Sets `name`.
+    #[inline]
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -5891,6 +6274,7 @@ impl ApplicationUpdate {
     }
 
     /// Sets `title`.
+    #[inline]
     pub fn title(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -5900,6 +6284,7 @@ impl ApplicationUpdate {
     }
 
     /// Sets `summary`.
+    #[inline]
     pub fn summary(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -5909,6 +6294,7 @@ impl ApplicationUpdate {
     }
 
     /// Sets `state`.
+    #[inline]
     pub fn state(
         mut self,
         value: impl ::std::convert::Into<ApplicationUpdateState>,
@@ -5918,6 +6304,7 @@ impl ApplicationUpdate {
     }
 
     /// Sets `lifecycle_state`.
+    #[inline]
     pub fn lifecycle_state(
         mut self,
         value: impl ::std::convert::Into<ApplicationUpdateLifecycleState>,
@@ -5927,6 +6314,7 @@ impl ApplicationUpdate {
     }
 
     /// Sets `lifecycle_state_pending`.
+    #[inline]
     pub fn lifecycle_state_pending(
         mut self,
         value: impl ::std::convert::Into<ApplicationUpdateLifecycleStatePending>,
@@ -5936,6 +6324,7 @@ impl ApplicationUpdate {
     }
 
     /// Sets `redirect_endpoints`.
+    #[inline]
     pub fn redirect_endpoints(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
@@ -5945,6 +6334,7 @@ impl ApplicationUpdate {
     }
 
     /// Sets `application_public_certificate_entry`.
+    #[inline]
     pub fn application_public_certificate_entry(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -5956,6 +6346,7 @@ impl ApplicationUpdate {
     }
 
     /// Sets `image_endpoint`.
+    #[inline]
     pub fn image_endpoint(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -5965,6 +6356,7 @@ impl ApplicationUpdate {
     }
 
     /// Sets `metadata`.
+    #[inline]
     pub fn metadata(
         mut self,
         value: impl ::std::convert::Into<
@@ -5979,6 +6371,7 @@ impl ApplicationUpdate {
 #[cfg(feature = "api-connect-applications")]
 impl ApplicationUpdate {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
+    #[inline]
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -6008,6 +6401,7 @@ pub struct ApplicationList {
 #[cfg(feature = "api-connect-applications")]
 impl ApplicationList {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(
         results: impl ::std::convert::Into<::std::vec::Vec<Application>>,
     ) -> Self {
@@ -6018,6 +6412,7 @@ impl ApplicationList {
     }
 
     /// Sets `total_results`.
+    #[inline]
     pub fn total_results(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.total_results = ::std::option::Option::Some(value.into());
         self
@@ -6027,6 +6422,7 @@ impl ApplicationList {
 #[cfg(feature = "api-connect-applications")]
 impl ApplicationList {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
+    #[inline]
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.total_results {
             crate::runtime::__private::minimum(
@@ -6061,6 +6457,7 @@ impl OauthClientTypeClientType {
     pub const KNOWN: &'static [&'static str] = &["public", "confidential"];
 
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Public => "public",
@@ -6072,6 +6469,7 @@ impl OauthClientTypeClientType {
 
 #[cfg(feature = "api-connect-applications")]
 impl ::std::fmt::Display for OauthClientTypeClientType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -6079,6 +6477,7 @@ impl ::std::fmt::Display for OauthClientTypeClientType {
 
 #[cfg(feature = "api-connect-applications")]
 impl ::std::convert::From<&str> for OauthClientTypeClientType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "public" => Self::Public,
@@ -6092,6 +6491,7 @@ impl ::std::convert::From<&str> for OauthClientTypeClientType {
 impl ::std::str::FromStr for OauthClientTypeClientType {
     type Err = ::std::convert::Infallible;
 
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -6099,6 +6499,7 @@ impl ::std::str::FromStr for OauthClientTypeClientType {
 
 #[cfg(feature = "api-connect-applications")]
 impl ::serde::Serialize for OauthClientTypeClientType {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -6109,6 +6510,7 @@ impl ::serde::Serialize for OauthClientTypeClientType {
 
 #[cfg(feature = "api-connect-applications")]
 impl<'de> ::serde::Deserialize<'de> for OauthClientTypeClientType {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -6149,6 +6551,7 @@ impl OauthClientTypeGrantTypesItem {
         "application",
     ];
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Password => "password",
@@ -6162,6 +6565,7 @@ impl OauthClientTypeGrantTypesItem {
 
 #[cfg(feature = "api-connect-applications")]
 impl ::std::fmt::Display for OauthClientTypeGrantTypesItem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -6169,6 +6573,7 @@ impl ::std::fmt::Display for OauthClientTypeGrantTypesItem {
 
 #[cfg(feature = "api-connect-applications")]
 impl ::std::convert::From<&str> for OauthClientTypeGrantTypesItem {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "password" => Self::Password,
@@ -6184,6 +6589,7 @@ impl ::std::convert::From<&str> for OauthClientTypeGrantTypesItem {
 impl ::std::str::FromStr for OauthClientTypeGrantTypesItem {
     type Err = ::std::convert::Infallible;
 
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -6191,6 +6597,7 @@ impl ::std::str::FromStr for OauthClientTypeGrantTypesItem {
 
 #[cfg(feature = "api-connect-applications")]
 impl ::serde::Serialize for OauthClientTypeGrantTypesItem {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -6201,6 +6608,7 @@ impl ::serde::Serialize for OauthClientTypeGrantTypesItem {
 
 #[cfg(feature = "api-connect-applications")]
 impl<'de> ::serde::Deserialize<'de> for OauthClientTypeGrantTypesItem {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -6230,11 +6638,13 @@ pub struct OauthClientType {
 #[cfg(feature = "api-connect-applications")]
 impl OauthClientType {
     /// A new value with every field unset.
+    #[inline]
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
 
     /// Sets `client_type`.
+    #[inline]
     pub fn client_type(
         mut self,
         value: impl ::std::convert::Into<OauthClientTypeClientType>,
@@ -6244,6 +6654,7 @@ impl OauthClientType {
     }
 
     /// Sets `grant_types`.
+    #[inline]
     pub fn grant_types(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<OauthClientTypeGrantTypesItem>>,
@@ -6272,6 +6683,7 @@ impl ApplicationTypeType {
     pub const KNOWN: &'static [&'static str] = &["application_type"];
 
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ApplicationType => "application_type",
@@ -6282,6 +6694,7 @@ impl ApplicationTypeType {
 
 #[cfg(feature = "api-connect-applications")]
 impl ::std::fmt::Display for ApplicationTypeType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -6289,6 +6702,7 @@ impl ::std::fmt::Display for ApplicationTypeType {
 
 #[cfg(feature = "api-connect-applications")]
 impl ::std::convert::From<&str> for ApplicationTypeType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "application_type" => Self::ApplicationType,
@@ -6301,6 +6715,7 @@ impl ::std::convert::From<&str> for ApplicationTypeType {
 impl ::std::str::FromStr for ApplicationTypeType {
     type Err = ::std::convert::Infallible;
 
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -6308,6 +6723,7 @@ impl ::std::str::FromStr for ApplicationTypeType {
 
 #[cfg(feature = "api-connect-applications")]
 impl ::serde::Serialize for ApplicationTypeType {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -6318,6 +6734,7 @@ impl ::serde::Serialize for ApplicationTypeType {
 
 #[cfg(feature = "api-connect-applications")]
 impl<'de> ::serde::Deserialize<'de> for ApplicationTypeType {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -6378,11 +6795,13 @@ pub struct ApplicationType {
 #[cfg(feature = "api-connect-applications")]
 impl ApplicationType {
     /// A new value with every field unset.
+    #[inline]
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
 
     /// Sets `name`.
+    #[inline]
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -6392,6 +6811,7 @@ impl ApplicationType {
     }
 
     /// Sets `title`.
+    #[inline]
     pub fn title(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -6401,6 +6821,7 @@ impl ApplicationType {
     }
 
     /// Sets `summary`.
+    #[inline]
     pub fn summary(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -6410,6 +6831,7 @@ impl ApplicationType {
     }
 
     /// Sets `oauth_types`.
+    #[inline]
     pub fn oauth_types(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<OauthClientType>>,
@@ -6419,6 +6841,7 @@ impl ApplicationType {
     }
 
     /// Sets `metadata`.
+    #[inline]
     pub fn metadata(
         mut self,
         value: impl ::std::convert::Into<
@@ -6433,6 +6856,7 @@ impl ApplicationType {
 #[cfg(feature = "api-connect-applications")]
 impl ApplicationType {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
+    #[inline]
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -6466,6 +6890,7 @@ impl CredentialType {
     pub const KNOWN: &'static [&'static str] = &["credential"];
 
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Credential => "credential",
@@ -6476,6 +6901,7 @@ impl CredentialType {
 
 #[cfg(any(feature = "api-connect-applications", feature = "api-connect-credentials"))]
 impl ::std::fmt::Display for CredentialType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -6483,6 +6909,7 @@ impl ::std::fmt::Display for CredentialType {
 
 #[cfg(any(feature = "api-connect-applications", feature = "api-connect-credentials"))]
 impl ::std::convert::From<&str> for CredentialType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "credential" => Self::Credential,
@@ -6495,6 +6922,7 @@ impl ::std::convert::From<&str> for CredentialType {
 impl ::std::str::FromStr for CredentialType {
     type Err = ::std::convert::Infallible;
 
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -6502,6 +6930,7 @@ impl ::std::str::FromStr for CredentialType {
 
 #[cfg(any(feature = "api-connect-applications", feature = "api-connect-credentials"))]
 impl ::serde::Serialize for CredentialType {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -6512,6 +6941,7 @@ impl ::serde::Serialize for CredentialType {
 
 #[cfg(any(feature = "api-connect-applications", feature = "api-connect-credentials"))]
 impl<'de> ::serde::Deserialize<'de> for CredentialType {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -6587,11 +7017,13 @@ pub struct Credential {
 #[cfg(any(feature = "api-connect-applications", feature = "api-connect-credentials"))]
 impl Credential {
     /// A new value with every field unset.
+    #[inline]
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
 
     /// Sets `name`.
+    #[inline]
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -6601,6 +7033,7 @@ impl Credential {
     }
 
     /// Sets `title`.
+    #[inline]
     pub fn title(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -6610,6 +7043,7 @@ impl Credential {
     }
 
     /// Sets `summary`.
+    #[inline]
     pub fn summary(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -6619,6 +7053,7 @@ impl Credential {
     }
 
     /// Sets `metadata`.
+    #[inline]
     pub fn metadata(
         mut self,
         value: impl ::std::convert::Into<
@@ -6633,6 +7068,7 @@ impl Credential {
 #[cfg(any(feature = "api-connect-applications", feature = "api-connect-credentials"))]
 impl Credential {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
+    #[inline]
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -6649,6 +7085,7 @@ impl Credential {
 
 #[cfg(any(feature = "api-connect-applications", feature = "api-connect-credentials"))]
 impl ::std::fmt::Debug for Credential {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Credential")
             .field("type", &self.r#type)
@@ -6701,11 +7138,13 @@ pub struct CredentialCreate {
 #[cfg(feature = "api-connect-credentials")]
 impl CredentialCreate {
     /// A new value with every field unset.
+    #[inline]
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
 
     /// Sets `name`.
+    #[inline]
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -6715,6 +7154,7 @@ impl CredentialCreate {
     }
 
     /// Sets `title`.
+    #[inline]
     pub fn title(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -6724,6 +7164,7 @@ impl CredentialCreate {
     }
 
     /// Sets `summary`.
+    #[inline]
     pub fn summary(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -6733,6 +7174,7 @@ impl CredentialCreate {
     }
 
     /// Sets `metadata`.
+    #[inline]
     pub fn metadata(
         mut self,
         value: impl ::std::convert::Into<
@@ -6744,6 +7186,7 @@ impl CredentialCreate {
     }
 
     /// Sets `client_id`.
+    #[inline]
     pub fn client_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -6753,6 +7196,7 @@ impl CredentialCreate {
     }
 
     /// Sets `client_secret`.
+    #[inline]
     pub fn client_secret(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -6765,6 +7209,7 @@ impl CredentialCreate {
 #[cfg(feature = "api-connect-credentials")]
 impl CredentialCreate {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
+    #[inline]
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -6781,6 +7226,7 @@ impl CredentialCreate {
 
 #[cfg(feature = "api-connect-credentials")]
 impl ::std::fmt::Debug for CredentialCreate {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialCreate")
             .field("name", &self.name)
@@ -6817,11 +7263,13 @@ pub struct CredentialUpdate {
 #[cfg(feature = "api-connect-credentials")]
 impl CredentialUpdate {
     /// A new value with every field unset.
+    #[inline]
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
 
     /// Sets `name`.
+    #[inline]
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -6831,6 +7279,7 @@ impl CredentialUpdate {
     }
 
     /// Sets `title`.
+    #[inline]
     pub fn title(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -6840,6 +7289,7 @@ impl CredentialUpdate {
     }
 
     /// Sets `summary`.
+    #[inline]
     pub fn summary(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -6849,6 +7299,7 @@ impl CredentialUpdate {
     }
 
     /// Sets `metadata`.
+    #[inline]
     pub fn metadata(
         mut self,
         value: impl ::std::convert::Into<
@@ -6863,6 +7314,7 @@ impl CredentialUpdate {
 #[cfg(feature = "api-connect-credentials")]
 impl CredentialUpdate {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
+    #[inline]
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -6892,6 +7344,7 @@ pub struct CredentialList {
 #[cfg(feature = "api-connect-credentials")]
 impl CredentialList {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(results: impl ::std::convert::Into<::std::vec::Vec<Credential>>) -> Self {
         Self {
             total_results: ::std::option::Option::None,
@@ -6900,6 +7353,7 @@ impl CredentialList {
     }
 
     /// Sets `total_results`.
+    #[inline]
     pub fn total_results(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.total_results = ::std::option::Option::Some(value.into());
         self
@@ -6909,6 +7363,7 @@ impl CredentialList {
 #[cfg(feature = "api-connect-credentials")]
 impl CredentialList {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
+    #[inline]
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.total_results {
             crate::runtime::__private::minimum(
@@ -6937,6 +7392,7 @@ pub struct ClientSecretVerification {
 #[cfg(feature = "api-connect-credentials")]
 impl ClientSecretVerification {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(client_secret: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             client_id: ::std::option::Option::None,
@@ -6945,6 +7401,7 @@ impl ClientSecretVerification {
     }
 
     /// Sets `client_id`.
+    #[inline]
     pub fn client_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -6956,6 +7413,7 @@ impl ClientSecretVerification {
 
 #[cfg(feature = "api-connect-credentials")]
 impl ::std::fmt::Debug for ClientSecretVerification {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ClientSecretVerification")
             .field("client_id", &self.client_id)
@@ -6983,6 +7441,7 @@ impl SubscriptionType {
     pub const KNOWN: &'static [&'static str] = &["subscription"];
 
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Subscription => "subscription",
@@ -6993,6 +7452,7 @@ impl SubscriptionType {
 
 #[cfg(feature = "api-connect-subscriptions")]
 impl ::std::fmt::Display for SubscriptionType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -7000,6 +7460,7 @@ impl ::std::fmt::Display for SubscriptionType {
 
 #[cfg(feature = "api-connect-subscriptions")]
 impl ::std::convert::From<&str> for SubscriptionType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "subscription" => Self::Subscription,
@@ -7012,6 +7473,7 @@ impl ::std::convert::From<&str> for SubscriptionType {
 impl ::std::str::FromStr for SubscriptionType {
     type Err = ::std::convert::Infallible;
 
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -7019,6 +7481,7 @@ impl ::std::str::FromStr for SubscriptionType {
 
 #[cfg(feature = "api-connect-subscriptions")]
 impl ::serde::Serialize for SubscriptionType {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -7029,6 +7492,7 @@ impl ::serde::Serialize for SubscriptionType {
 
 #[cfg(feature = "api-connect-subscriptions")]
 impl<'de> ::serde::Deserialize<'de> for SubscriptionType {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -7073,6 +7537,7 @@ impl SubscriptionState {
         "disabled",
     ];
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "pending",
@@ -7086,6 +7551,7 @@ impl SubscriptionState {
 
 #[cfg(feature = "api-connect-subscriptions")]
 impl ::std::fmt::Display for SubscriptionState {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -7093,6 +7559,7 @@ impl ::std::fmt::Display for SubscriptionState {
 
 #[cfg(feature = "api-connect-subscriptions")]
 impl ::std::convert::From<&str> for SubscriptionState {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "pending" => Self::Pending,
@@ -7108,6 +7575,7 @@ impl ::std::convert::From<&str> for SubscriptionState {
 impl ::std::str::FromStr for SubscriptionState {
     type Err = ::std::convert::Infallible;
 
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -7115,6 +7583,7 @@ impl ::std::str::FromStr for SubscriptionState {
 
 #[cfg(feature = "api-connect-subscriptions")]
 impl ::serde::Serialize for SubscriptionState {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -7125,6 +7594,7 @@ impl ::serde::Serialize for SubscriptionState {
 
 #[cfg(feature = "api-connect-subscriptions")]
 impl<'de> ::serde::Deserialize<'de> for SubscriptionState {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -7155,6 +7625,7 @@ impl SubscriptionStatePending {
     pub const KNOWN: &'static [&'static str] = &["enabled"];
 
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Enabled => "enabled",
@@ -7165,6 +7636,7 @@ impl SubscriptionStatePending {
 
 #[cfg(feature = "api-connect-subscriptions")]
 impl ::std::fmt::Display for SubscriptionStatePending {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -7172,6 +7644,7 @@ impl ::std::fmt::Display for SubscriptionStatePending {
 
 #[cfg(feature = "api-connect-subscriptions")]
 impl ::std::convert::From<&str> for SubscriptionStatePending {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "enabled" => Self::Enabled,
@@ -7184,6 +7657,7 @@ impl ::std::convert::From<&str> for SubscriptionStatePending {
 impl ::std::str::FromStr for SubscriptionStatePending {
     type Err = ::std::convert::Infallible;
 
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -7191,6 +7665,7 @@ impl ::std::str::FromStr for SubscriptionStatePending {
 
 #[cfg(feature = "api-connect-subscriptions")]
 impl ::serde::Serialize for SubscriptionStatePending {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -7201,6 +7676,7 @@ impl ::serde::Serialize for SubscriptionStatePending {
 
 #[cfg(feature = "api-connect-subscriptions")]
 impl<'de> ::serde::Deserialize<'de> for SubscriptionStatePending {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -7284,11 +7760,13 @@ pub struct Subscription {
 #[cfg(feature = "api-connect-subscriptions")]
 impl Subscription {
     /// A new value with every field unset.
+    #[inline]
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
 
     /// Sets `name`.
+    #[inline]
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -7298,6 +7776,7 @@ impl Subscription {
     }
 
     /// Sets `title`.
+    #[inline]
     pub fn title(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -7307,6 +7786,7 @@ impl Subscription {
     }
 
     /// Sets `summary`.
+    #[inline]
     pub fn summary(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -7316,12 +7796,14 @@ impl Subscription {
     }
 
     /// Sets `state`.
+    #[inline]
     pub fn state(mut self, value: impl ::std::convert::Into<SubscriptionState>) -> Self {
         self.state = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets `state_pending`.
+    #[inline]
     pub fn state_pending(
         mut self,
         value: impl ::std::convert::Into<SubscriptionStatePending>,
@@ -7331,6 +7813,7 @@ impl Subscription {
     }
 
     /// Sets `metadata`.
+    #[inline]
     pub fn metadata(
         mut self,
         value: impl ::std::convert::Into<
@@ -7342,6 +7825,7 @@ impl Subscription {
     }
 
     /// Sets `product_url`.
+    #[inline]
     pub fn product_url(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -7351,6 +7835,7 @@ impl Subscription {
     }
 
     /// Sets `plan`.
+    #[inline]
     pub fn plan(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -7363,6 +7848,7 @@ impl Subscription {
 #[cfg(feature = "api-connect-subscriptions")]
 impl Subscription {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
+    #[inline]
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -7419,6 +7905,7 @@ pub struct SubscriptionCreate {
 #[cfg(feature = "api-connect-subscriptions")]
 impl SubscriptionCreate {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(
         product_url: impl ::std::convert::Into<::std::string::String>,
         plan: impl ::std::convert::Into<::std::string::String>,
@@ -7436,6 +7923,7 @@ impl SubscriptionCreate {
     }
 
     /// Sets `name`.
+    #[inline]
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -7445,6 +7933,7 @@ impl SubscriptionCreate {
     }
 
     /// Sets `title`.
+    #[inline]
     pub fn title(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -7454,6 +7943,7 @@ impl SubscriptionCreate {
     }
 
     /// Sets `summary`.
+    #[inline]
     pub fn summary(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -7463,6 +7953,7 @@ impl SubscriptionCreate {
     }
 
     /// Sets `state`.
+    #[inline]
     pub fn state(
         mut self,
         value: impl ::std::convert::Into<SubscriptionCreateState>,
@@ -7472,6 +7963,7 @@ impl SubscriptionCreate {
     }
 
     /// Sets `state_pending`.
+    #[inline]
     pub fn state_pending(
         mut self,
         value: impl ::std::convert::Into<SubscriptionCreateStatePending>,
@@ -7481,6 +7973,7 @@ impl SubscriptionCreate {
     }
 
     /// Sets `metadata`.
+    #[inline]
     pub fn metadata(
         mut self,
         value: impl ::std::convert::Into<
@@ -7495,6 +7988,7 @@ impl SubscriptionCreate {
 #[cfg(feature = "api-connect-subscriptions")]
 impl SubscriptionCreate {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
+    #[inline]
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -7553,11 +8047,13 @@ pub struct SubscriptionUpdate {
 #[cfg(feature = "api-connect-subscriptions")]
 impl SubscriptionUpdate {
     /// A new value with every field unset.
+    #[inline]
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
 
     /// Sets `product_url`.
+    #[inline]
     pub fn product_url(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -7567,6 +8063,7 @@ impl SubscriptionUpdate {
     }
 
     /// Sets `plan`.
+    #[inline]
     pub fn plan(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -7576,6 +8073,7 @@ impl SubscriptionUpdate {
     }
 
     /// Sets `name`.
+    #[inline]
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -7585,6 +8083,7 @@ impl SubscriptionUpdate {
     }
 
     /// Sets `title`.
+    #[inline]
     pub fn title(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -7594,6 +8093,7 @@ impl SubscriptionUpdate {
     }
 
     /// Sets `summary`.
+    #[inline]
     pub fn summary(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -7603,6 +8103,7 @@ impl SubscriptionUpdate {
     }
 
     /// Sets `state`.
+    #[inline]
     pub fn state(
         mut self,
         value: impl ::std::convert::Into<SubscriptionUpdateState>,
@@ -7612,6 +8113,7 @@ impl SubscriptionUpdate {
     }
 
     /// Sets `state_pending`.
+    #[inline]
     pub fn state_pending(
         mut self,
         value: impl ::std::convert::Into<SubscriptionUpdateStatePending>,
@@ -7621,6 +8123,7 @@ impl SubscriptionUpdate {
     }
 
     /// Sets `metadata`.
+    #[inline]
     pub fn metadata(
         mut self,
         value: impl ::std::convert::Into<
@@ -7635,6 +8138,7 @@ impl SubscriptionUpdate {
 #[cfg(feature = "api-connect-subscriptions")]
 impl SubscriptionUpdate {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
+    #[inline]
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.name {
             crate::runtime::__private::max_length("name", value, 255)?;
@@ -7664,6 +8168,7 @@ pub struct SubscriptionList {
 #[cfg(feature = "api-connect-subscriptions")]
 impl SubscriptionList {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(
         results: impl ::std::convert::Into<::std::vec::Vec<Subscription>>,
     ) -> Self {
@@ -7674,6 +8179,7 @@ impl SubscriptionList {
     }
 
     /// Sets `total_results`.
+    #[inline]
     pub fn total_results(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.total_results = ::std::option::Option::Some(value.into());
         self
@@ -7683,6 +8189,7 @@ impl SubscriptionList {
 #[cfg(feature = "api-connect-subscriptions")]
 impl SubscriptionList {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
+    #[inline]
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.total_results {
             crate::runtime::__private::minimum(
@@ -7721,11 +8228,13 @@ pub struct OauthRedirectForm {
 #[cfg(feature = "api-connect-oauth")]
 impl OauthRedirectForm {
     /// A new value with every field unset.
+    #[inline]
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
 
     /// Sets `code`.
+    #[inline]
     pub fn code(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -7735,6 +8244,7 @@ impl OauthRedirectForm {
     }
 
     /// Sets `state`.
+    #[inline]
     pub fn state(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -7744,6 +8254,7 @@ impl OauthRedirectForm {
     }
 
     /// Sets `id_token`.
+    #[inline]
     pub fn id_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -7753,6 +8264,7 @@ impl OauthRedirectForm {
     }
 
     /// Sets `error`.
+    #[inline]
     pub fn error(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -7762,6 +8274,7 @@ impl OauthRedirectForm {
     }
 
     /// Sets `error_description`.
+    #[inline]
     pub fn error_description(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -7773,6 +8286,7 @@ impl OauthRedirectForm {
 
 #[cfg(feature = "api-connect-oauth")]
 impl ::std::fmt::Debug for OauthRedirectForm {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("OauthRedirectForm")
             .field("code", &self.code)

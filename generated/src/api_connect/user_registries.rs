@@ -28,6 +28,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`GetUserRegistryError::InternalServerError`] with `Error`
     /// - `default`: [`GetUserRegistryError::Default`] with `Error`
     /// - a documented body that does not decode: [`GetUserRegistryError::Other`]
+    #[inline]
     pub fn get_user_registry(
         &self,
         user_registry: impl ::std::convert::Into<::std::string::String>,
@@ -58,6 +59,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`SearchUserRegistryError::InternalServerError`] with `Error`
     /// - `default`: [`SearchUserRegistryError::Default`] with `Error`
     /// - a documented body that does not decode: [`SearchUserRegistryError::Other`]
+    #[inline]
     pub fn search_user_registry(
         &self,
         user_registry: impl ::std::convert::Into<::std::string::String>,
@@ -91,6 +93,7 @@ impl super::Client {
     /// - `500 Internal Server Error`: [`GetUserError::InternalServerError`] with `Error`
     /// - `default`: [`GetUserError::Default`] with `Error`
     /// - a documented body that does not decode: [`GetUserError::Other`]
+    #[inline]
     pub fn get_user(
         &self,
         user_registry: impl ::std::convert::Into<::std::string::String>,
@@ -118,6 +121,7 @@ pub struct GetUserRegistry {
 
 impl GetUserRegistry {
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
+    #[inline]
     pub fn fields(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -128,18 +132,21 @@ impl GetUserRegistry {
 
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -147,6 +154,7 @@ impl GetUserRegistry {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -157,12 +165,14 @@ impl GetUserRegistry {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -173,6 +183,7 @@ impl GetUserRegistry {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -235,12 +246,14 @@ pub struct SearchUserRegistry {
 
 impl SearchUserRegistry {
     /// Maximum number of items to return in one page.
+    #[inline]
     pub fn limit(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Zero-based position of the first item to return.
+    #[inline]
     pub fn offset(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.offset = ::std::option::Option::Some(value.into());
         self
@@ -248,18 +261,21 @@ impl SearchUserRegistry {
 
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -267,6 +283,7 @@ impl SearchUserRegistry {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -277,12 +294,14 @@ impl SearchUserRegistry {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -293,6 +312,7 @@ impl SearchUserRegistry {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -365,6 +385,7 @@ pub struct GetUser {
 
 impl GetUser {
     /// Controls which fields are returned: a comma-separated list of field names, or `add(...)`/`remove(...)` to adjust the default set (for example `add(product)` to include the product document, `add(api,wsdl)` for an API's definition and WSDL).
+    #[inline]
     pub fn fields(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -375,18 +396,21 @@ impl GetUser {
 
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -394,6 +418,7 @@ impl GetUser {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -404,12 +429,14 @@ impl GetUser {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<super::types::User, crate::runtime::Error<GetUserError>> {
@@ -417,6 +444,7 @@ impl GetUser {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -514,6 +542,7 @@ pub enum GetUserRegistryError {
 }
 
 impl crate::runtime::OperationError for GetUserRegistryError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -551,6 +580,7 @@ impl crate::runtime::OperationError for GetUserRegistryError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -565,6 +595,7 @@ impl crate::runtime::OperationError for GetUserRegistryError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -631,6 +662,7 @@ pub enum SearchUserRegistryError {
 }
 
 impl crate::runtime::OperationError for SearchUserRegistryError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -668,6 +700,7 @@ impl crate::runtime::OperationError for SearchUserRegistryError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -682,6 +715,7 @@ impl crate::runtime::OperationError for SearchUserRegistryError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -748,6 +782,7 @@ pub enum GetUserError {
 }
 
 impl crate::runtime::OperationError for GetUserError {
+    #[inline]
     fn from_response(raw: &crate::runtime::RawResponse) -> Self {
         match raw.status.as_u16() {
             400u16 => {
@@ -785,6 +820,7 @@ impl crate::runtime::OperationError for GetUserError {
         }
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
@@ -799,6 +835,7 @@ impl crate::runtime::OperationError for GetUserError {
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<

@@ -20,6 +20,7 @@ impl super::Client {
     ///
     /// [`Error<ListAccessRequestsError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`ListAccessRequestsError`]:
     /// - any other status: [`ListAccessRequestsError::Other`]
+    #[inline]
     pub fn list_access_requests(&self) -> ListAccessRequests {
         ListAccessRequests {
             client: ::std::clone::Clone::clone(self),
@@ -39,6 +40,7 @@ impl super::Client {
     ///
     /// [`Error<CreateAccessRequestError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`CreateAccessRequestError`]:
     /// - any other status: [`CreateAccessRequestError::Other`]
+    #[inline]
     pub fn create_access_request(
         &self,
         body: super::types::CreateAccessRequest,
@@ -60,6 +62,7 @@ impl super::Client {
     ///
     /// [`Error<BulkRevokeAccessRequestsError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`BulkRevokeAccessRequestsError`]:
     /// - any other status: [`BulkRevokeAccessRequestsError::Other`]
+    #[inline]
     pub fn bulk_revoke_access_requests(
         &self,
         body: super::types::BulkRevokeAccessRequests,
@@ -81,6 +84,7 @@ impl super::Client {
     ///
     /// [`Error<GetAccessRequestError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`GetAccessRequestError`]:
     /// - any other status: [`GetAccessRequestError::Other`]
+    #[inline]
     pub fn get_access_request(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -102,6 +106,7 @@ impl super::Client {
     ///
     /// [`Error<GetAccessRequestAccessDetailsError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`GetAccessRequestAccessDetailsError`]:
     /// - any other status: [`GetAccessRequestAccessDetailsError::Other`]
+    #[inline]
     pub fn get_access_request_access_details(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -123,6 +128,7 @@ impl super::Client {
     ///
     /// [`Error<ResetAccessRequestCredentialsError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`ResetAccessRequestCredentialsError`]:
     /// - any other status: [`ResetAccessRequestCredentialsError::Other`]
+    #[inline]
     pub fn reset_access_request_credentials(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -147,12 +153,14 @@ pub struct ListAccessRequests {
 
 impl ListAccessRequests {
     /// Only return requests from this many days back.
+    #[inline]
     pub fn days_offset(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.days_offset = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Only return requests made by this user.
+    #[inline]
     pub fn user_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -163,18 +171,21 @@ impl ListAccessRequests {
 
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -182,6 +193,7 @@ impl ListAccessRequests {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -192,12 +204,14 @@ impl ListAccessRequests {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -208,6 +222,7 @@ impl ListAccessRequests {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -252,18 +267,21 @@ pub struct CreateAccessRequest {
 impl CreateAccessRequest {
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -271,6 +289,7 @@ impl CreateAccessRequest {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -281,12 +300,14 @@ impl CreateAccessRequest {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -297,6 +318,7 @@ impl CreateAccessRequest {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -336,18 +358,21 @@ pub struct BulkRevokeAccessRequests {
 impl BulkRevokeAccessRequests {
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -355,6 +380,7 @@ impl BulkRevokeAccessRequests {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -365,12 +391,14 @@ impl BulkRevokeAccessRequests {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -381,6 +409,7 @@ impl BulkRevokeAccessRequests {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -420,18 +449,21 @@ pub struct GetAccessRequest {
 impl GetAccessRequest {
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -439,6 +471,7 @@ impl GetAccessRequest {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -449,12 +482,14 @@ impl GetAccessRequest {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -465,6 +500,7 @@ impl GetAccessRequest {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -507,18 +543,21 @@ pub struct GetAccessRequestAccessDetails {
 impl GetAccessRequestAccessDetails {
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -526,6 +565,7 @@ impl GetAccessRequestAccessDetails {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -536,12 +576,14 @@ impl GetAccessRequestAccessDetails {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -552,6 +594,7 @@ impl GetAccessRequestAccessDetails {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -595,18 +638,21 @@ pub struct ResetAccessRequestCredentials {
 impl ResetAccessRequestCredentials {
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -614,6 +660,7 @@ impl ResetAccessRequestCredentials {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -624,12 +671,14 @@ impl ResetAccessRequestCredentials {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -640,6 +689,7 @@ impl ResetAccessRequestCredentials {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -686,16 +736,19 @@ pub enum ListAccessRequestsError {
 }
 
 impl crate::runtime::OperationError for ListAccessRequestsError {
+    #[inline]
     fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
         Self::Other
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::Other => "Other",
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -720,16 +773,19 @@ pub enum CreateAccessRequestError {
 }
 
 impl crate::runtime::OperationError for CreateAccessRequestError {
+    #[inline]
     fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
         Self::Other
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::Other => "Other",
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -754,16 +810,19 @@ pub enum BulkRevokeAccessRequestsError {
 }
 
 impl crate::runtime::OperationError for BulkRevokeAccessRequestsError {
+    #[inline]
     fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
         Self::Other
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::Other => "Other",
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -788,16 +847,19 @@ pub enum GetAccessRequestError {
 }
 
 impl crate::runtime::OperationError for GetAccessRequestError {
+    #[inline]
     fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
         Self::Other
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::Other => "Other",
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -822,16 +884,19 @@ pub enum GetAccessRequestAccessDetailsError {
 }
 
 impl crate::runtime::OperationError for GetAccessRequestAccessDetailsError {
+    #[inline]
     fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
         Self::Other
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::Other => "Other",
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -856,16 +921,19 @@ pub enum ResetAccessRequestCredentialsError {
 }
 
 impl crate::runtime::OperationError for ResetAccessRequestCredentialsError {
+    #[inline]
     fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
         Self::Other
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::Other => "Other",
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<

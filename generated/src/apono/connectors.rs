@@ -20,6 +20,7 @@ impl super::Client {
     ///
     /// [`Error<ListConnectorsV3Error>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`ListConnectorsV3Error`]:
     /// - any other status: [`ListConnectorsV3Error::Other`]
+    #[inline]
     pub fn list_connectors_v3(&self) -> ListConnectorsV3 {
         ListConnectorsV3 {
             client: ::std::clone::Clone::clone(self),
@@ -40,6 +41,7 @@ impl super::Client {
     ///
     /// [`Error<GetConnectorV3Error>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`GetConnectorV3Error`]:
     /// - any other status: [`GetConnectorV3Error::Other`]
+    #[inline]
     pub fn get_connector_v3(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -61,6 +63,7 @@ impl super::Client {
     ///
     /// [`Error<UpdateConnectorV3Error>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`UpdateConnectorV3Error`]:
     /// - any other status: [`UpdateConnectorV3Error::Other`]
+    #[inline]
     pub fn update_connector_v3(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -84,6 +87,7 @@ impl super::Client {
     ///
     /// [`Error<DeleteConnectorV3Error>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`DeleteConnectorV3Error`]:
     /// - any other status: [`DeleteConnectorV3Error::Other`]
+    #[inline]
     pub fn delete_connector_v3(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -105,6 +109,7 @@ impl super::Client {
     ///
     /// [`Error<ListConnectorsV2Error>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`ListConnectorsV2Error`]:
     /// - any other status: [`ListConnectorsV2Error::Other`]
+    #[inline]
     pub fn list_connectors_v2(&self) -> ListConnectorsV2 {
         ListConnectorsV2 {
             client: ::std::clone::Clone::clone(self),
@@ -126,12 +131,14 @@ pub struct ListConnectorsV3 {
 
 impl ListConnectorsV3 {
     /// Largest number of items to return in one page.
+    #[inline]
     pub fn limit(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Token from a previous page's `pagination.next_page_token`; omit it for the first page.
+    #[inline]
     pub fn page_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -141,6 +148,7 @@ impl ListConnectorsV3 {
     }
 
     /// Only return connectors in these states, such as `CONNECTED` or `DISCONNECTED`.
+    #[inline]
     pub fn status(
         mut self,
         values: impl ::std::iter::IntoIterator<
@@ -155,18 +163,21 @@ impl ListConnectorsV3 {
 
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -174,6 +185,7 @@ impl ListConnectorsV3 {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -184,12 +196,14 @@ impl ListConnectorsV3 {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -200,6 +214,7 @@ impl ListConnectorsV3 {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -237,6 +252,7 @@ impl ListConnectorsV3 {
     }
 
     /// Every page, fetched lazily as the stream is polled: no request is sent before the first poll. The stream ends after the last page (an empty page, no next token, or a token seen before).
+    #[inline]
     pub fn pages(
         self,
     ) -> ::futures::stream::BoxStream<
@@ -262,6 +278,7 @@ impl ListConnectorsV3 {
     }
 
     /// Every item of every page, in order; see [`Self::pages`].
+    #[inline]
     pub fn items(
         self,
     ) -> ::futures::stream::BoxStream<
@@ -276,16 +293,19 @@ impl ListConnectorsV3 {
         )
     }
 
+    #[inline]
     fn page_items(
         page: super::types::ConnectorV3List,
     ) -> ::std::vec::Vec<super::types::ConnectorV3> {
         page.items
     }
 
+    #[inline]
     fn page_len(page: &super::types::ConnectorV3List) -> usize {
         page.items.len()
     }
 
+    #[inline]
     fn page_next_token(
         page: &super::types::ConnectorV3List,
     ) -> ::std::option::Option<::std::string::String> {
@@ -305,18 +325,21 @@ pub struct GetConnectorV3 {
 impl GetConnectorV3 {
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -324,6 +347,7 @@ impl GetConnectorV3 {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -334,12 +358,14 @@ impl GetConnectorV3 {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -350,6 +376,7 @@ impl GetConnectorV3 {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -393,18 +420,21 @@ pub struct UpdateConnectorV3 {
 impl UpdateConnectorV3 {
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -412,6 +442,7 @@ impl UpdateConnectorV3 {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -422,12 +453,14 @@ impl UpdateConnectorV3 {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -438,6 +471,7 @@ impl UpdateConnectorV3 {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -481,18 +515,21 @@ pub struct DeleteConnectorV3 {
 impl DeleteConnectorV3 {
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -500,6 +537,7 @@ impl DeleteConnectorV3 {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -510,12 +548,14 @@ impl DeleteConnectorV3 {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<(), crate::runtime::Error<DeleteConnectorV3Error>> {
@@ -523,6 +563,7 @@ impl DeleteConnectorV3 {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -561,18 +602,21 @@ pub struct ListConnectorsV2 {
 impl ListConnectorsV2 {
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -580,6 +624,7 @@ impl ListConnectorsV2 {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -590,12 +635,14 @@ impl ListConnectorsV2 {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -606,6 +653,7 @@ impl ListConnectorsV2 {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -647,16 +695,19 @@ pub enum ListConnectorsV3Error {
 }
 
 impl crate::runtime::OperationError for ListConnectorsV3Error {
+    #[inline]
     fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
         Self::Other
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::Other => "Other",
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -681,16 +732,19 @@ pub enum GetConnectorV3Error {
 }
 
 impl crate::runtime::OperationError for GetConnectorV3Error {
+    #[inline]
     fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
         Self::Other
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::Other => "Other",
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -715,16 +769,19 @@ pub enum UpdateConnectorV3Error {
 }
 
 impl crate::runtime::OperationError for UpdateConnectorV3Error {
+    #[inline]
     fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
         Self::Other
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::Other => "Other",
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -749,16 +806,19 @@ pub enum DeleteConnectorV3Error {
 }
 
 impl crate::runtime::OperationError for DeleteConnectorV3Error {
+    #[inline]
     fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
         Self::Other
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::Other => "Other",
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -783,16 +843,19 @@ pub enum ListConnectorsV2Error {
 }
 
 impl crate::runtime::OperationError for ListConnectorsV2Error {
+    #[inline]
     fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
         Self::Other
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::Other => "Other",
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<

@@ -20,6 +20,7 @@ impl super::Client {
     ///
     /// [`Error<ListIntegrationsV4Error>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`ListIntegrationsV4Error`]:
     /// - any other status: [`ListIntegrationsV4Error::Other`]
+    #[inline]
     pub fn list_integrations_v4(&self) -> ListIntegrationsV4 {
         ListIntegrationsV4 {
             client: ::std::clone::Clone::clone(self),
@@ -44,6 +45,7 @@ impl super::Client {
     ///
     /// [`Error<CreateIntegrationV4Error>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`CreateIntegrationV4Error`]:
     /// - any other status: [`CreateIntegrationV4Error::Other`]
+    #[inline]
     pub fn create_integration_v4(
         &self,
         body: super::types::CreateIntegrationV4,
@@ -65,6 +67,7 @@ impl super::Client {
     ///
     /// [`Error<GetIntegrationV4Error>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`GetIntegrationV4Error`]:
     /// - any other status: [`GetIntegrationV4Error::Other`]
+    #[inline]
     pub fn get_integration_v4(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -86,6 +89,7 @@ impl super::Client {
     ///
     /// [`Error<UpdateIntegrationV4Error>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`UpdateIntegrationV4Error`]:
     /// - any other status: [`UpdateIntegrationV4Error::Other`]
+    #[inline]
     pub fn update_integration_v4(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -109,6 +113,7 @@ impl super::Client {
     ///
     /// [`Error<DeleteIntegrationV4Error>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`DeleteIntegrationV4Error`]:
     /// - any other status: [`DeleteIntegrationV4Error::Other`]
+    #[inline]
     pub fn delete_integration_v4(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -130,6 +135,7 @@ impl super::Client {
     ///
     /// [`Error<ListIntegrationsV2Error>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`ListIntegrationsV2Error`]:
     /// - any other status: [`ListIntegrationsV2Error::Other`]
+    #[inline]
     pub fn list_integrations_v2(&self) -> ListIntegrationsV2 {
         ListIntegrationsV2 {
             client: ::std::clone::Clone::clone(self),
@@ -147,6 +153,7 @@ impl super::Client {
     ///
     /// [`Error<CreateIntegrationV2Error>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`CreateIntegrationV2Error`]:
     /// - any other status: [`CreateIntegrationV2Error::Other`]
+    #[inline]
     pub fn create_integration_v2(
         &self,
         body: super::types::CreateIntegrationV2,
@@ -168,6 +175,7 @@ impl super::Client {
     ///
     /// [`Error<ListIntegrationConfigsError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`ListIntegrationConfigsError`]:
     /// - any other status: [`ListIntegrationConfigsError::Other`]
+    #[inline]
     pub fn list_integration_configs(&self) -> ListIntegrationConfigs {
         ListIntegrationConfigs {
             client: ::std::clone::Clone::clone(self),
@@ -185,6 +193,7 @@ impl super::Client {
     ///
     /// [`Error<GetIntegrationConfigError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`GetIntegrationConfigError`]:
     /// - any other status: [`GetIntegrationConfigError::Other`]
+    #[inline]
     pub fn get_integration_config(
         &self,
         r#type: impl ::std::convert::Into<::std::string::String>,
@@ -206,6 +215,7 @@ impl super::Client {
     ///
     /// [`Error<GetIntegrationV2Error>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`GetIntegrationV2Error`]:
     /// - any other status: [`GetIntegrationV2Error::Other`]
+    #[inline]
     pub fn get_integration_v2(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -227,6 +237,7 @@ impl super::Client {
     ///
     /// [`Error<UpdateIntegrationV2Error>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`UpdateIntegrationV2Error`]:
     /// - any other status: [`UpdateIntegrationV2Error::Other`]
+    #[inline]
     pub fn update_integration_v2(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -250,6 +261,7 @@ impl super::Client {
     ///
     /// [`Error<DeleteIntegrationV2Error>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`DeleteIntegrationV2Error`]:
     /// - any other status: [`DeleteIntegrationV2Error::Other`]
+    #[inline]
     pub fn delete_integration_v2(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -271,6 +283,7 @@ impl super::Client {
     ///
     /// [`Error<RefreshIntegrationV2Error>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`RefreshIntegrationV2Error`]:
     /// - any other status: [`RefreshIntegrationV2Error::Other`]
+    #[inline]
     pub fn refresh_integration_v2(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -292,6 +305,7 @@ impl super::Client {
     ///
     /// [`Error<GetResourceUserTagsError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`GetResourceUserTagsError`]:
     /// - any other status: [`GetResourceUserTagsError::Other`]
+    #[inline]
     pub fn get_resource_user_tags(
         &self,
         resource_id: impl ::std::convert::Into<::std::string::String>,
@@ -313,6 +327,7 @@ impl super::Client {
     ///
     /// [`Error<UpdateResourceUserTagsError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`UpdateResourceUserTagsError`]:
     /// - any other status: [`UpdateResourceUserTagsError::Other`]
+    #[inline]
     pub fn update_resource_user_tags(
         &self,
         resource_id: impl ::std::convert::Into<::std::string::String>,
@@ -336,6 +351,7 @@ impl super::Client {
     ///
     /// [`Error<GetIntegrationPermissionsError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`GetIntegrationPermissionsError`]:
     /// - any other status: [`GetIntegrationPermissionsError::Other`]
+    #[inline]
     pub fn get_integration_permissions(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -358,6 +374,7 @@ impl super::Client {
     ///
     /// [`Error<GetIntegrationResourcesError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`GetIntegrationResourcesError`]:
     /// - any other status: [`GetIntegrationResourcesError::Other`]
+    #[inline]
     pub fn get_integration_resources(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -388,6 +405,7 @@ pub struct ListIntegrationsV4 {
 
 impl ListIntegrationsV4 {
     /// Only return integrations in these categories.
+    #[inline]
     pub fn category(
         mut self,
         values: impl ::std::iter::IntoIterator<
@@ -401,6 +419,7 @@ impl ListIntegrationsV4 {
     }
 
     /// Only return integrations served by these connectors.
+    #[inline]
     pub fn connector_id(
         mut self,
         values: impl ::std::iter::IntoIterator<
@@ -414,12 +433,14 @@ impl ListIntegrationsV4 {
     }
 
     /// Largest number of items to return in one page.
+    #[inline]
     pub fn limit(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Name filter. A `*` wildcard allows partial matches: `*text*` matches names containing the text, `text*` names starting with it and `*text` names ending with it.
+    #[inline]
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -429,6 +450,7 @@ impl ListIntegrationsV4 {
     }
 
     /// Token from a previous page's `pagination.next_page_token`; omit it for the first page.
+    #[inline]
     pub fn page_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -438,6 +460,7 @@ impl ListIntegrationsV4 {
     }
 
     /// Only return integrations in these operational states.
+    #[inline]
     pub fn status(
         mut self,
         values: impl ::std::iter::IntoIterator<
@@ -451,6 +474,7 @@ impl ListIntegrationsV4 {
     }
 
     /// Type filter. A `*` wildcard allows partial matches: `*text*` matches types containing the text, `text*` types starting with it and `*text` types ending with it.
+    #[inline]
     pub fn r#type(
         mut self,
         values: impl ::std::iter::IntoIterator<
@@ -465,18 +489,21 @@ impl ListIntegrationsV4 {
 
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -484,6 +511,7 @@ impl ListIntegrationsV4 {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -494,12 +522,14 @@ impl ListIntegrationsV4 {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -510,6 +540,7 @@ impl ListIntegrationsV4 {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -565,6 +596,7 @@ impl ListIntegrationsV4 {
     }
 
     /// Every page, fetched lazily as the stream is polled: no request is sent before the first poll. The stream ends after the last page (an empty page, no next token, or a token seen before).
+    #[inline]
     pub fn pages(
         self,
     ) -> ::futures::stream::BoxStream<
@@ -590,6 +622,7 @@ impl ListIntegrationsV4 {
     }
 
     /// Every item of every page, in order; see [`Self::pages`].
+    #[inline]
     pub fn items(
         self,
     ) -> ::futures::stream::BoxStream<
@@ -604,16 +637,19 @@ impl ListIntegrationsV4 {
         )
     }
 
+    #[inline]
     fn page_items(
         page: super::types::IntegrationV4List,
     ) -> ::std::vec::Vec<super::types::IntegrationV4> {
         page.items
     }
 
+    #[inline]
     fn page_len(page: &super::types::IntegrationV4List) -> usize {
         page.items.len()
     }
 
+    #[inline]
     fn page_next_token(
         page: &super::types::IntegrationV4List,
     ) -> ::std::option::Option<::std::string::String> {
@@ -633,18 +669,21 @@ pub struct CreateIntegrationV4 {
 impl CreateIntegrationV4 {
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -652,6 +691,7 @@ impl CreateIntegrationV4 {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -662,12 +702,14 @@ impl CreateIntegrationV4 {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -678,6 +720,7 @@ impl CreateIntegrationV4 {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -718,18 +761,21 @@ pub struct GetIntegrationV4 {
 impl GetIntegrationV4 {
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -737,6 +783,7 @@ impl GetIntegrationV4 {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -747,12 +794,14 @@ impl GetIntegrationV4 {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -763,6 +812,7 @@ impl GetIntegrationV4 {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -806,18 +856,21 @@ pub struct UpdateIntegrationV4 {
 impl UpdateIntegrationV4 {
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -825,6 +878,7 @@ impl UpdateIntegrationV4 {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -835,12 +889,14 @@ impl UpdateIntegrationV4 {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -851,6 +907,7 @@ impl UpdateIntegrationV4 {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -895,18 +952,21 @@ pub struct DeleteIntegrationV4 {
 impl DeleteIntegrationV4 {
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -914,6 +974,7 @@ impl DeleteIntegrationV4 {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -924,12 +985,14 @@ impl DeleteIntegrationV4 {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<(), crate::runtime::Error<DeleteIntegrationV4Error>> {
@@ -937,6 +1000,7 @@ impl DeleteIntegrationV4 {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -975,18 +1039,21 @@ pub struct ListIntegrationsV2 {
 impl ListIntegrationsV2 {
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -994,6 +1061,7 @@ impl ListIntegrationsV2 {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -1004,12 +1072,14 @@ impl ListIntegrationsV2 {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -1020,6 +1090,7 @@ impl ListIntegrationsV2 {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -1058,18 +1129,21 @@ pub struct CreateIntegrationV2 {
 impl CreateIntegrationV2 {
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -1077,6 +1151,7 @@ impl CreateIntegrationV2 {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -1087,12 +1162,14 @@ impl CreateIntegrationV2 {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -1103,6 +1180,7 @@ impl CreateIntegrationV2 {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -1142,18 +1220,21 @@ pub struct ListIntegrationConfigs {
 impl ListIntegrationConfigs {
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -1161,6 +1242,7 @@ impl ListIntegrationConfigs {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -1171,12 +1253,14 @@ impl ListIntegrationConfigs {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -1187,6 +1271,7 @@ impl ListIntegrationConfigs {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -1225,18 +1310,21 @@ pub struct GetIntegrationConfig {
 impl GetIntegrationConfig {
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -1244,6 +1332,7 @@ impl GetIntegrationConfig {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -1254,12 +1343,14 @@ impl GetIntegrationConfig {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -1270,6 +1361,7 @@ impl GetIntegrationConfig {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -1312,18 +1404,21 @@ pub struct GetIntegrationV2 {
 impl GetIntegrationV2 {
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -1331,6 +1426,7 @@ impl GetIntegrationV2 {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -1341,12 +1437,14 @@ impl GetIntegrationV2 {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -1357,6 +1455,7 @@ impl GetIntegrationV2 {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -1397,18 +1496,21 @@ pub struct UpdateIntegrationV2 {
 impl UpdateIntegrationV2 {
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -1416,6 +1518,7 @@ impl UpdateIntegrationV2 {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -1426,12 +1529,14 @@ impl UpdateIntegrationV2 {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -1442,6 +1547,7 @@ impl UpdateIntegrationV2 {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -1483,18 +1589,21 @@ pub struct DeleteIntegrationV2 {
 impl DeleteIntegrationV2 {
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -1502,6 +1611,7 @@ impl DeleteIntegrationV2 {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -1512,12 +1622,14 @@ impl DeleteIntegrationV2 {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -1528,6 +1640,7 @@ impl DeleteIntegrationV2 {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -1567,18 +1680,21 @@ pub struct RefreshIntegrationV2 {
 impl RefreshIntegrationV2 {
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -1586,6 +1702,7 @@ impl RefreshIntegrationV2 {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -1596,12 +1713,14 @@ impl RefreshIntegrationV2 {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -1612,6 +1731,7 @@ impl RefreshIntegrationV2 {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -1655,18 +1775,21 @@ pub struct GetResourceUserTags {
 impl GetResourceUserTags {
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -1674,6 +1797,7 @@ impl GetResourceUserTags {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -1684,12 +1808,14 @@ impl GetResourceUserTags {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -1700,6 +1826,7 @@ impl GetResourceUserTags {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -1744,18 +1871,21 @@ pub struct UpdateResourceUserTags {
 impl UpdateResourceUserTags {
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -1763,6 +1893,7 @@ impl UpdateResourceUserTags {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -1773,12 +1904,14 @@ impl UpdateResourceUserTags {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -1789,6 +1922,7 @@ impl UpdateResourceUserTags {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -1833,6 +1967,7 @@ pub struct GetIntegrationPermissions {
 
 impl GetIntegrationPermissions {
     /// Only return entries for this resource type.
+    #[inline]
     pub fn resource_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1843,18 +1978,21 @@ impl GetIntegrationPermissions {
 
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -1862,6 +2000,7 @@ impl GetIntegrationPermissions {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -1872,12 +2011,14 @@ impl GetIntegrationPermissions {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -1888,6 +2029,7 @@ impl GetIntegrationPermissions {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -1934,6 +2076,7 @@ pub struct GetIntegrationResources {
 
 impl GetIntegrationResources {
     /// Only return entries for this resource type.
+    #[inline]
     pub fn resource_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1944,18 +2087,21 @@ impl GetIntegrationResources {
 
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -1963,6 +2109,7 @@ impl GetIntegrationResources {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -1973,12 +2120,14 @@ impl GetIntegrationResources {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -1989,6 +2138,7 @@ impl GetIntegrationResources {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -2038,16 +2188,19 @@ pub enum ListIntegrationsV4Error {
 }
 
 impl crate::runtime::OperationError for ListIntegrationsV4Error {
+    #[inline]
     fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
         Self::Other
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::Other => "Other",
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -2072,16 +2225,19 @@ pub enum CreateIntegrationV4Error {
 }
 
 impl crate::runtime::OperationError for CreateIntegrationV4Error {
+    #[inline]
     fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
         Self::Other
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::Other => "Other",
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -2106,16 +2262,19 @@ pub enum GetIntegrationV4Error {
 }
 
 impl crate::runtime::OperationError for GetIntegrationV4Error {
+    #[inline]
     fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
         Self::Other
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::Other => "Other",
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -2140,16 +2299,19 @@ pub enum UpdateIntegrationV4Error {
 }
 
 impl crate::runtime::OperationError for UpdateIntegrationV4Error {
+    #[inline]
     fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
         Self::Other
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::Other => "Other",
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -2174,16 +2336,19 @@ pub enum DeleteIntegrationV4Error {
 }
 
 impl crate::runtime::OperationError for DeleteIntegrationV4Error {
+    #[inline]
     fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
         Self::Other
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::Other => "Other",
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -2208,16 +2373,19 @@ pub enum ListIntegrationsV2Error {
 }
 
 impl crate::runtime::OperationError for ListIntegrationsV2Error {
+    #[inline]
     fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
         Self::Other
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::Other => "Other",
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -2242,16 +2410,19 @@ pub enum CreateIntegrationV2Error {
 }
 
 impl crate::runtime::OperationError for CreateIntegrationV2Error {
+    #[inline]
     fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
         Self::Other
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::Other => "Other",
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -2276,16 +2447,19 @@ pub enum ListIntegrationConfigsError {
 }
 
 impl crate::runtime::OperationError for ListIntegrationConfigsError {
+    #[inline]
     fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
         Self::Other
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::Other => "Other",
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -2310,16 +2484,19 @@ pub enum GetIntegrationConfigError {
 }
 
 impl crate::runtime::OperationError for GetIntegrationConfigError {
+    #[inline]
     fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
         Self::Other
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::Other => "Other",
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -2344,16 +2521,19 @@ pub enum GetIntegrationV2Error {
 }
 
 impl crate::runtime::OperationError for GetIntegrationV2Error {
+    #[inline]
     fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
         Self::Other
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::Other => "Other",
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -2378,16 +2558,19 @@ pub enum UpdateIntegrationV2Error {
 }
 
 impl crate::runtime::OperationError for UpdateIntegrationV2Error {
+    #[inline]
     fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
         Self::Other
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::Other => "Other",
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -2412,16 +2595,19 @@ pub enum DeleteIntegrationV2Error {
 }
 
 impl crate::runtime::OperationError for DeleteIntegrationV2Error {
+    #[inline]
     fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
         Self::Other
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::Other => "Other",
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -2446,16 +2632,19 @@ pub enum RefreshIntegrationV2Error {
 }
 
 impl crate::runtime::OperationError for RefreshIntegrationV2Error {
+    #[inline]
     fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
         Self::Other
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::Other => "Other",
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -2480,16 +2669,19 @@ pub enum GetResourceUserTagsError {
 }
 
 impl crate::runtime::OperationError for GetResourceUserTagsError {
+    #[inline]
     fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
         Self::Other
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::Other => "Other",
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -2514,16 +2706,19 @@ pub enum UpdateResourceUserTagsError {
 }
 
 impl crate::runtime::OperationError for UpdateResourceUserTagsError {
+    #[inline]
     fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
         Self::Other
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::Other => "Other",
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -2548,16 +2743,19 @@ pub enum GetIntegrationPermissionsError {
 }
 
 impl crate::runtime::OperationError for GetIntegrationPermissionsError {
+    #[inline]
     fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
         Self::Other
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::Other => "Other",
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -2582,16 +2780,19 @@ pub enum GetIntegrationResourcesError {
 }
 
 impl crate::runtime::OperationError for GetIntegrationResourcesError {
+    #[inline]
     fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
         Self::Other
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::Other => "Other",
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<

@@ -26,6 +26,7 @@ impl MockServer {
     /// # Panics
     ///
     /// When no port can be bound; [`MockServer::try_start`] returns the error.
+    #[inline]
     pub async fn start() -> Self {
         match Self::try_start().await {
             ::std::result::Result::Ok(mock) => mock,
@@ -38,17 +39,20 @@ impl MockServer {
     }
 
     /// [`MockServer::start`], returning the error instead of panicking.
+    #[inline]
     pub async fn try_start() -> ::std::io::Result<Self> {
         let server = crate::runtime::mock::MockServer::start("Apono API", ROUTES).await?;
         ::std::result::Result::Ok(MockServer { server })
     }
 
     /// The base URL of the mock (`http://127.0.0.1:<port>`).
+    #[inline]
     pub fn url(&self) -> &str {
         self.server.url()
     }
 
     /// A client builder already pointed at the mock, for credentials or client settings.
+    #[inline]
     pub fn client_builder(&self) -> crate::runtime::ClientBuilder<super::Client> {
         super::Client::builder().base_url(self.server.url())
     }
@@ -58,6 +62,7 @@ impl MockServer {
     /// # Panics
     ///
     /// Never with the mock's own URL; see [`MockServer::client_builder`].
+    #[inline]
     pub fn client(&self) -> super::Client {
         match self.client_builder().build() {
             ::std::result::Result::Ok(client) => client,
@@ -71,17 +76,20 @@ impl MockServer {
     }
 
     /// Checks every expectation now; dropping the mock checks nothing more.
+    #[inline]
     pub fn verify(&self) -> ::std::result::Result<(), crate::runtime::mock::MockError> {
         self.server.verify()
     }
 
     /// Every request received so far, in order.
+    #[inline]
     pub fn received(&self) -> ::std::vec::Vec<crate::runtime::mock::MockRequest> {
         self.server.received()
     }
 
     /// An expectation on `GET /api/admin/v4/integrations` (`listIntegrationsV4`, [`Client::list_integrations_v4`](super::Client::list_integrations_v4)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn list_integrations_v4(
         &self,
     ) -> crate::runtime::mock::Expectation<ListIntegrationsV4> {
@@ -90,6 +98,7 @@ impl MockServer {
 
     /// An expectation on `POST /api/admin/v4/integrations` (`createIntegrationV4`, [`Client::create_integration_v4`](super::Client::create_integration_v4)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn create_integration_v4(
         &self,
     ) -> crate::runtime::mock::Expectation<CreateIntegrationV4> {
@@ -98,6 +107,7 @@ impl MockServer {
 
     /// An expectation on `GET /api/admin/v4/integrations/{id}` (`getIntegrationV4`, [`Client::get_integration_v4`](super::Client::get_integration_v4)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn get_integration_v4(
         &self,
     ) -> crate::runtime::mock::Expectation<GetIntegrationV4> {
@@ -106,6 +116,7 @@ impl MockServer {
 
     /// An expectation on `PUT /api/admin/v4/integrations/{id}` (`updateIntegrationV4`, [`Client::update_integration_v4`](super::Client::update_integration_v4)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn update_integration_v4(
         &self,
     ) -> crate::runtime::mock::Expectation<UpdateIntegrationV4> {
@@ -114,6 +125,7 @@ impl MockServer {
 
     /// An expectation on `DELETE /api/admin/v4/integrations/{id}` (`deleteIntegrationV4`, [`Client::delete_integration_v4`](super::Client::delete_integration_v4)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn delete_integration_v4(
         &self,
     ) -> crate::runtime::mock::Expectation<DeleteIntegrationV4> {
@@ -122,6 +134,7 @@ impl MockServer {
 
     /// An expectation on `GET /api/v2/integrations` (`listIntegrationsV2`, [`Client::list_integrations_v2`](super::Client::list_integrations_v2)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn list_integrations_v2(
         &self,
     ) -> crate::runtime::mock::Expectation<ListIntegrationsV2> {
@@ -130,6 +143,7 @@ impl MockServer {
 
     /// An expectation on `POST /api/v2/integrations` (`createIntegrationV2`, [`Client::create_integration_v2`](super::Client::create_integration_v2)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn create_integration_v2(
         &self,
     ) -> crate::runtime::mock::Expectation<CreateIntegrationV2> {
@@ -138,6 +152,7 @@ impl MockServer {
 
     /// An expectation on `GET /api/v2/integrations-catalog` (`listIntegrationConfigs`, [`Client::list_integration_configs`](super::Client::list_integration_configs)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn list_integration_configs(
         &self,
     ) -> crate::runtime::mock::Expectation<ListIntegrationConfigs> {
@@ -146,6 +161,7 @@ impl MockServer {
 
     /// An expectation on `GET /api/v2/integrations-catalog/{type}` (`getIntegrationConfig`, [`Client::get_integration_config`](super::Client::get_integration_config)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn get_integration_config(
         &self,
     ) -> crate::runtime::mock::Expectation<GetIntegrationConfig> {
@@ -154,6 +170,7 @@ impl MockServer {
 
     /// An expectation on `GET /api/v2/integrations/{id}` (`getIntegrationV2`, [`Client::get_integration_v2`](super::Client::get_integration_v2)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn get_integration_v2(
         &self,
     ) -> crate::runtime::mock::Expectation<GetIntegrationV2> {
@@ -162,6 +179,7 @@ impl MockServer {
 
     /// An expectation on `PUT /api/v2/integrations/{id}` (`updateIntegrationV2`, [`Client::update_integration_v2`](super::Client::update_integration_v2)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn update_integration_v2(
         &self,
     ) -> crate::runtime::mock::Expectation<UpdateIntegrationV2> {
@@ -170,6 +188,7 @@ impl MockServer {
 
     /// An expectation on `DELETE /api/v2/integrations/{id}` (`deleteIntegrationV2`, [`Client::delete_integration_v2`](super::Client::delete_integration_v2)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn delete_integration_v2(
         &self,
     ) -> crate::runtime::mock::Expectation<DeleteIntegrationV2> {
@@ -178,6 +197,7 @@ impl MockServer {
 
     /// An expectation on `POST /api/v2/integrations/{id}/refresh` (`refreshIntegrationV2`, [`Client::refresh_integration_v2`](super::Client::refresh_integration_v2)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn refresh_integration_v2(
         &self,
     ) -> crate::runtime::mock::Expectation<RefreshIntegrationV2> {
@@ -186,6 +206,7 @@ impl MockServer {
 
     /// An expectation on `GET /api/v3/integrations/resources/{resource_id}/user-tags` (`getResourceUserTags`, [`Client::get_resource_user_tags`](super::Client::get_resource_user_tags)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn get_resource_user_tags(
         &self,
     ) -> crate::runtime::mock::Expectation<GetResourceUserTags> {
@@ -194,6 +215,7 @@ impl MockServer {
 
     /// An expectation on `PUT /api/v3/integrations/resources/{resource_id}/user-tags` (`updateResourceUserTags`, [`Client::update_resource_user_tags`](super::Client::update_resource_user_tags)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn update_resource_user_tags(
         &self,
     ) -> crate::runtime::mock::Expectation<UpdateResourceUserTags> {
@@ -202,6 +224,7 @@ impl MockServer {
 
     /// An expectation on `GET /api/v3/integrations/{id}/permissions` (`getIntegrationPermissions`, [`Client::get_integration_permissions`](super::Client::get_integration_permissions)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn get_integration_permissions(
         &self,
     ) -> crate::runtime::mock::Expectation<GetIntegrationPermissions> {
@@ -210,6 +233,7 @@ impl MockServer {
 
     /// An expectation on `GET /api/v3/integrations/{id}/resources` (`getIntegrationResources`, [`Client::get_integration_resources`](super::Client::get_integration_resources)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn get_integration_resources(
         &self,
     ) -> crate::runtime::mock::Expectation<GetIntegrationResources> {
@@ -218,6 +242,7 @@ impl MockServer {
 
     /// An expectation on `GET /api/admin/v3/connectors` (`listConnectorsV3`, [`Client::list_connectors_v3`](super::Client::list_connectors_v3)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn list_connectors_v3(
         &self,
     ) -> crate::runtime::mock::Expectation<ListConnectorsV3> {
@@ -226,12 +251,14 @@ impl MockServer {
 
     /// An expectation on `GET /api/admin/v3/connectors/{id}` (`getConnectorV3`, [`Client::get_connector_v3`](super::Client::get_connector_v3)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn get_connector_v3(&self) -> crate::runtime::mock::Expectation<GetConnectorV3> {
         self.server.expect()
     }
 
     /// An expectation on `PUT /api/admin/v3/connectors/{id}` (`updateConnectorV3`, [`Client::update_connector_v3`](super::Client::update_connector_v3)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn update_connector_v3(
         &self,
     ) -> crate::runtime::mock::Expectation<UpdateConnectorV3> {
@@ -240,6 +267,7 @@ impl MockServer {
 
     /// An expectation on `DELETE /api/admin/v3/connectors/{id}` (`deleteConnectorV3`, [`Client::delete_connector_v3`](super::Client::delete_connector_v3)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn delete_connector_v3(
         &self,
     ) -> crate::runtime::mock::Expectation<DeleteConnectorV3> {
@@ -248,6 +276,7 @@ impl MockServer {
 
     /// An expectation on `GET /api/v2/connectors` (`listConnectorsV2`, [`Client::list_connectors_v2`](super::Client::list_connectors_v2)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn list_connectors_v2(
         &self,
     ) -> crate::runtime::mock::Expectation<ListConnectorsV2> {
@@ -256,6 +285,7 @@ impl MockServer {
 
     /// An expectation on `GET /api/v3/access-requests` (`listAccessRequests`, [`Client::list_access_requests`](super::Client::list_access_requests)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn list_access_requests(
         &self,
     ) -> crate::runtime::mock::Expectation<ListAccessRequests> {
@@ -264,6 +294,7 @@ impl MockServer {
 
     /// An expectation on `POST /api/v3/access-requests` (`createAccessRequest`, [`Client::create_access_request`](super::Client::create_access_request)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn create_access_request(
         &self,
     ) -> crate::runtime::mock::Expectation<CreateAccessRequest> {
@@ -272,6 +303,7 @@ impl MockServer {
 
     /// An expectation on `POST /api/v3/access-requests-bulk/revoke` (`bulkRevokeAccessRequests`, [`Client::bulk_revoke_access_requests`](super::Client::bulk_revoke_access_requests)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn bulk_revoke_access_requests(
         &self,
     ) -> crate::runtime::mock::Expectation<BulkRevokeAccessRequests> {
@@ -280,6 +312,7 @@ impl MockServer {
 
     /// An expectation on `GET /api/v3/access-requests/{id}` (`getAccessRequest`, [`Client::get_access_request`](super::Client::get_access_request)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn get_access_request(
         &self,
     ) -> crate::runtime::mock::Expectation<GetAccessRequest> {
@@ -288,6 +321,7 @@ impl MockServer {
 
     /// An expectation on `GET /api/v3/access-requests/{id}/access-details` (`getAccessRequestAccessDetails`, [`Client::get_access_request_access_details`](super::Client::get_access_request_access_details)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn get_access_request_access_details(
         &self,
     ) -> crate::runtime::mock::Expectation<GetAccessRequestAccessDetails> {
@@ -296,6 +330,7 @@ impl MockServer {
 
     /// An expectation on `POST /api/v3/access-requests/{id}/reset` (`resetAccessRequestCredentials`, [`Client::reset_access_request_credentials`](super::Client::reset_access_request_credentials)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn reset_access_request_credentials(
         &self,
     ) -> crate::runtime::mock::Expectation<ResetAccessRequestCredentials> {
@@ -304,6 +339,7 @@ impl MockServer {
 
     /// An expectation on `GET /api/v3/selectable-integrations` (`listSelectableIntegrations`, [`Client::list_selectable_integrations`](super::Client::list_selectable_integrations)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn list_selectable_integrations(
         &self,
     ) -> crate::runtime::mock::Expectation<ListSelectableIntegrations> {
@@ -312,6 +348,7 @@ impl MockServer {
 
     /// An expectation on `GET /api/v3/selectable-integrations/{integration_id}/resource-types` (`listSelectableResourceTypes`, [`Client::list_selectable_resource_types`](super::Client::list_selectable_resource_types)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn list_selectable_resource_types(
         &self,
     ) -> crate::runtime::mock::Expectation<ListSelectableResourceTypes> {
@@ -320,6 +357,7 @@ impl MockServer {
 
     /// An expectation on `GET /api/v3/selectable-integrations/{integration_id}/{resource_type}/permissions` (`listSelectablePermissions`, [`Client::list_selectable_permissions`](super::Client::list_selectable_permissions)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn list_selectable_permissions(
         &self,
     ) -> crate::runtime::mock::Expectation<ListSelectablePermissions> {
@@ -328,6 +366,7 @@ impl MockServer {
 
     /// An expectation on `GET /api/v3/selectable-integrations/{integration_id}/{resource_type}/resources` (`listSelectableResources`, [`Client::list_selectable_resources`](super::Client::list_selectable_resources)): set its matchers, count and replies.
     #[track_caller]
+    #[inline]
     pub fn list_selectable_resources(
         &self,
     ) -> crate::runtime::mock::Expectation<ListSelectableResources> {
@@ -389,10 +428,12 @@ impl crate::runtime::mock::MockOperation for ListIntegrationsV4 {
         decode: ListIntegrationsV4Request::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::Other => crate::runtime::mock::Reply::status(500),
@@ -401,10 +442,12 @@ impl crate::runtime::mock::MockOperation for ListIntegrationsV4 {
 }
 
 impl crate::runtime::mock::MockPages for ListIntegrationsV4 {
+    #[inline]
     fn page_token(request: &Self::Request) -> ::std::option::Option<&str> {
         request.page_token.as_deref()
     }
 
+    #[inline]
     fn set_next_page_token(
         page: &mut Self::Success,
         token: ::std::option::Option<::std::string::String>,
@@ -436,6 +479,7 @@ pub struct ListIntegrationsV4Request {
 }
 
 impl ListIntegrationsV4Request {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         _params: &[::std::string::String],
@@ -471,6 +515,7 @@ impl ListIntegrationsV4Request {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -502,10 +547,12 @@ impl crate::runtime::mock::MockOperation for CreateIntegrationV4 {
         decode: CreateIntegrationV4Request::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::Other => crate::runtime::mock::Reply::status(500),
@@ -524,6 +571,7 @@ pub struct CreateIntegrationV4Request {
 }
 
 impl CreateIntegrationV4Request {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         _params: &[::std::string::String],
@@ -542,6 +590,7 @@ impl CreateIntegrationV4Request {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -573,10 +622,12 @@ impl crate::runtime::mock::MockOperation for GetIntegrationV4 {
         decode: GetIntegrationV4Request::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::Other => crate::runtime::mock::Reply::status(500),
@@ -595,6 +646,7 @@ pub struct GetIntegrationV4Request {
 }
 
 impl GetIntegrationV4Request {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -608,6 +660,7 @@ impl GetIntegrationV4Request {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -639,10 +692,12 @@ impl crate::runtime::mock::MockOperation for UpdateIntegrationV4 {
         decode: UpdateIntegrationV4Request::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::Other => crate::runtime::mock::Reply::status(500),
@@ -663,6 +718,7 @@ pub struct UpdateIntegrationV4Request {
 }
 
 impl UpdateIntegrationV4Request {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -685,6 +741,7 @@ impl UpdateIntegrationV4Request {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -716,14 +773,17 @@ impl crate::runtime::mock::MockOperation for DeleteIntegrationV4 {
         decode: DeleteIntegrationV4Request::decode_erased,
     };
 
+    #[inline]
     fn success(_body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::status(204u16)
     }
 
+    #[inline]
     fn default_reply() -> ::std::option::Option<crate::runtime::mock::Reply> {
         ::std::option::Option::Some(Self::success(()))
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::Other => crate::runtime::mock::Reply::status(500),
@@ -742,6 +802,7 @@ pub struct DeleteIntegrationV4Request {
 }
 
 impl DeleteIntegrationV4Request {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -755,6 +816,7 @@ impl DeleteIntegrationV4Request {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -786,10 +848,12 @@ impl crate::runtime::mock::MockOperation for ListIntegrationsV2 {
         decode: ListIntegrationsV2Request::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::Other => crate::runtime::mock::Reply::status(500),
@@ -806,6 +870,7 @@ pub struct ListIntegrationsV2Request {
 }
 
 impl ListIntegrationsV2Request {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         _params: &[::std::string::String],
@@ -815,6 +880,7 @@ impl ListIntegrationsV2Request {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -846,10 +912,12 @@ impl crate::runtime::mock::MockOperation for CreateIntegrationV2 {
         decode: CreateIntegrationV2Request::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::Other => crate::runtime::mock::Reply::status(500),
@@ -868,6 +936,7 @@ pub struct CreateIntegrationV2Request {
 }
 
 impl CreateIntegrationV2Request {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         _params: &[::std::string::String],
@@ -886,6 +955,7 @@ impl CreateIntegrationV2Request {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -917,10 +987,12 @@ impl crate::runtime::mock::MockOperation for ListIntegrationConfigs {
         decode: ListIntegrationConfigsRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::Other => crate::runtime::mock::Reply::status(500),
@@ -937,6 +1009,7 @@ pub struct ListIntegrationConfigsRequest {
 }
 
 impl ListIntegrationConfigsRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         _params: &[::std::string::String],
@@ -946,6 +1019,7 @@ impl ListIntegrationConfigsRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -977,10 +1051,12 @@ impl crate::runtime::mock::MockOperation for GetIntegrationConfig {
         decode: GetIntegrationConfigRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::Other => crate::runtime::mock::Reply::status(500),
@@ -999,6 +1075,7 @@ pub struct GetIntegrationConfigRequest {
 }
 
 impl GetIntegrationConfigRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -1012,6 +1089,7 @@ impl GetIntegrationConfigRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -1043,10 +1121,12 @@ impl crate::runtime::mock::MockOperation for GetIntegrationV2 {
         decode: GetIntegrationV2Request::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::Other => crate::runtime::mock::Reply::status(500),
@@ -1065,6 +1145,7 @@ pub struct GetIntegrationV2Request {
 }
 
 impl GetIntegrationV2Request {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -1078,6 +1159,7 @@ impl GetIntegrationV2Request {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -1109,10 +1191,12 @@ impl crate::runtime::mock::MockOperation for UpdateIntegrationV2 {
         decode: UpdateIntegrationV2Request::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::Other => crate::runtime::mock::Reply::status(500),
@@ -1133,6 +1217,7 @@ pub struct UpdateIntegrationV2Request {
 }
 
 impl UpdateIntegrationV2Request {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -1155,6 +1240,7 @@ impl UpdateIntegrationV2Request {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -1186,10 +1272,12 @@ impl crate::runtime::mock::MockOperation for DeleteIntegrationV2 {
         decode: DeleteIntegrationV2Request::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::Other => crate::runtime::mock::Reply::status(500),
@@ -1208,6 +1296,7 @@ pub struct DeleteIntegrationV2Request {
 }
 
 impl DeleteIntegrationV2Request {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -1221,6 +1310,7 @@ impl DeleteIntegrationV2Request {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -1252,10 +1342,12 @@ impl crate::runtime::mock::MockOperation for RefreshIntegrationV2 {
         decode: RefreshIntegrationV2Request::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::Other => crate::runtime::mock::Reply::status(500),
@@ -1274,6 +1366,7 @@ pub struct RefreshIntegrationV2Request {
 }
 
 impl RefreshIntegrationV2Request {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -1287,6 +1380,7 @@ impl RefreshIntegrationV2Request {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -1318,10 +1412,12 @@ impl crate::runtime::mock::MockOperation for GetResourceUserTags {
         decode: GetResourceUserTagsRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::Other => crate::runtime::mock::Reply::status(500),
@@ -1340,6 +1436,7 @@ pub struct GetResourceUserTagsRequest {
 }
 
 impl GetResourceUserTagsRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -1353,6 +1450,7 @@ impl GetResourceUserTagsRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -1384,10 +1482,12 @@ impl crate::runtime::mock::MockOperation for UpdateResourceUserTags {
         decode: UpdateResourceUserTagsRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::Other => crate::runtime::mock::Reply::status(500),
@@ -1408,6 +1508,7 @@ pub struct UpdateResourceUserTagsRequest {
 }
 
 impl UpdateResourceUserTagsRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -1429,6 +1530,7 @@ impl UpdateResourceUserTagsRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -1460,10 +1562,12 @@ impl crate::runtime::mock::MockOperation for GetIntegrationPermissions {
         decode: GetIntegrationPermissionsRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::Other => crate::runtime::mock::Reply::status(500),
@@ -1484,6 +1588,7 @@ pub struct GetIntegrationPermissionsRequest {
 }
 
 impl GetIntegrationPermissionsRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -1501,6 +1606,7 @@ impl GetIntegrationPermissionsRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -1532,10 +1638,12 @@ impl crate::runtime::mock::MockOperation for GetIntegrationResources {
         decode: GetIntegrationResourcesRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::Other => crate::runtime::mock::Reply::status(500),
@@ -1556,6 +1664,7 @@ pub struct GetIntegrationResourcesRequest {
 }
 
 impl GetIntegrationResourcesRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -1573,6 +1682,7 @@ impl GetIntegrationResourcesRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -1604,10 +1714,12 @@ impl crate::runtime::mock::MockOperation for ListConnectorsV3 {
         decode: ListConnectorsV3Request::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::Other => crate::runtime::mock::Reply::status(500),
@@ -1616,10 +1728,12 @@ impl crate::runtime::mock::MockOperation for ListConnectorsV3 {
 }
 
 impl crate::runtime::mock::MockPages for ListConnectorsV3 {
+    #[inline]
     fn page_token(request: &Self::Request) -> ::std::option::Option<&str> {
         request.page_token.as_deref()
     }
 
+    #[inline]
     fn set_next_page_token(
         page: &mut Self::Success,
         token: ::std::option::Option<::std::string::String>,
@@ -1643,6 +1757,7 @@ pub struct ListConnectorsV3Request {
 }
 
 impl ListConnectorsV3Request {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         _params: &[::std::string::String],
@@ -1662,6 +1777,7 @@ impl ListConnectorsV3Request {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -1693,10 +1809,12 @@ impl crate::runtime::mock::MockOperation for GetConnectorV3 {
         decode: GetConnectorV3Request::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::Other => crate::runtime::mock::Reply::status(500),
@@ -1715,6 +1833,7 @@ pub struct GetConnectorV3Request {
 }
 
 impl GetConnectorV3Request {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -1728,6 +1847,7 @@ impl GetConnectorV3Request {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -1759,10 +1879,12 @@ impl crate::runtime::mock::MockOperation for UpdateConnectorV3 {
         decode: UpdateConnectorV3Request::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::Other => crate::runtime::mock::Reply::status(500),
@@ -1783,6 +1905,7 @@ pub struct UpdateConnectorV3Request {
 }
 
 impl UpdateConnectorV3Request {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -1802,6 +1925,7 @@ impl UpdateConnectorV3Request {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -1833,14 +1957,17 @@ impl crate::runtime::mock::MockOperation for DeleteConnectorV3 {
         decode: DeleteConnectorV3Request::decode_erased,
     };
 
+    #[inline]
     fn success(_body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::status(204u16)
     }
 
+    #[inline]
     fn default_reply() -> ::std::option::Option<crate::runtime::mock::Reply> {
         ::std::option::Option::Some(Self::success(()))
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::Other => crate::runtime::mock::Reply::status(500),
@@ -1859,6 +1986,7 @@ pub struct DeleteConnectorV3Request {
 }
 
 impl DeleteConnectorV3Request {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -1872,6 +2000,7 @@ impl DeleteConnectorV3Request {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -1903,10 +2032,12 @@ impl crate::runtime::mock::MockOperation for ListConnectorsV2 {
         decode: ListConnectorsV2Request::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::Other => crate::runtime::mock::Reply::status(500),
@@ -1923,6 +2054,7 @@ pub struct ListConnectorsV2Request {
 }
 
 impl ListConnectorsV2Request {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         _params: &[::std::string::String],
@@ -1932,6 +2064,7 @@ impl ListConnectorsV2Request {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -1963,10 +2096,12 @@ impl crate::runtime::mock::MockOperation for ListAccessRequests {
         decode: ListAccessRequestsRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::Other => crate::runtime::mock::Reply::status(500),
@@ -1987,6 +2122,7 @@ pub struct ListAccessRequestsRequest {
 }
 
 impl ListAccessRequestsRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         _params: &[::std::string::String],
@@ -2002,6 +2138,7 @@ impl ListAccessRequestsRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -2033,10 +2170,12 @@ impl crate::runtime::mock::MockOperation for CreateAccessRequest {
         decode: CreateAccessRequestRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::Other => crate::runtime::mock::Reply::status(500),
@@ -2055,6 +2194,7 @@ pub struct CreateAccessRequestRequest {
 }
 
 impl CreateAccessRequestRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         _params: &[::std::string::String],
@@ -2072,6 +2212,7 @@ impl CreateAccessRequestRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -2103,10 +2244,12 @@ impl crate::runtime::mock::MockOperation for BulkRevokeAccessRequests {
         decode: BulkRevokeAccessRequestsRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::Other => crate::runtime::mock::Reply::status(500),
@@ -2125,6 +2268,7 @@ pub struct BulkRevokeAccessRequestsRequest {
 }
 
 impl BulkRevokeAccessRequestsRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         _params: &[::std::string::String],
@@ -2142,6 +2286,7 @@ impl BulkRevokeAccessRequestsRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -2173,10 +2318,12 @@ impl crate::runtime::mock::MockOperation for GetAccessRequest {
         decode: GetAccessRequestRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::Other => crate::runtime::mock::Reply::status(500),
@@ -2195,6 +2342,7 @@ pub struct GetAccessRequestRequest {
 }
 
 impl GetAccessRequestRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -2208,6 +2356,7 @@ impl GetAccessRequestRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -2239,10 +2388,12 @@ impl crate::runtime::mock::MockOperation for GetAccessRequestAccessDetails {
         decode: GetAccessRequestAccessDetailsRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::Other => crate::runtime::mock::Reply::status(500),
@@ -2261,6 +2412,7 @@ pub struct GetAccessRequestAccessDetailsRequest {
 }
 
 impl GetAccessRequestAccessDetailsRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -2274,6 +2426,7 @@ impl GetAccessRequestAccessDetailsRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -2305,10 +2458,12 @@ impl crate::runtime::mock::MockOperation for ResetAccessRequestCredentials {
         decode: ResetAccessRequestCredentialsRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::Other => crate::runtime::mock::Reply::status(500),
@@ -2327,6 +2482,7 @@ pub struct ResetAccessRequestCredentialsRequest {
 }
 
 impl ResetAccessRequestCredentialsRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -2340,6 +2496,7 @@ impl ResetAccessRequestCredentialsRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -2371,10 +2528,12 @@ impl crate::runtime::mock::MockOperation for ListSelectableIntegrations {
         decode: ListSelectableIntegrationsRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::Other => crate::runtime::mock::Reply::status(500),
@@ -2393,6 +2552,7 @@ pub struct ListSelectableIntegrationsRequest {
 }
 
 impl ListSelectableIntegrationsRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         _params: &[::std::string::String],
@@ -2406,6 +2566,7 @@ impl ListSelectableIntegrationsRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -2437,10 +2598,12 @@ impl crate::runtime::mock::MockOperation for ListSelectableResourceTypes {
         decode: ListSelectableResourceTypesRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::Other => crate::runtime::mock::Reply::status(500),
@@ -2461,6 +2624,7 @@ pub struct ListSelectableResourceTypesRequest {
 }
 
 impl ListSelectableResourceTypesRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -2478,6 +2642,7 @@ impl ListSelectableResourceTypesRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -2509,10 +2674,12 @@ impl crate::runtime::mock::MockOperation for ListSelectablePermissions {
         decode: ListSelectablePermissionsRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::Other => crate::runtime::mock::Reply::status(500),
@@ -2535,6 +2702,7 @@ pub struct ListSelectablePermissionsRequest {
 }
 
 impl ListSelectablePermissionsRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -2556,6 +2724,7 @@ impl ListSelectablePermissionsRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -2587,10 +2756,12 @@ impl crate::runtime::mock::MockOperation for ListSelectableResources {
         decode: ListSelectableResourcesRequest::decode_erased,
     };
 
+    #[inline]
     fn success(body: Self::Success) -> crate::runtime::mock::Reply {
         crate::runtime::mock::Reply::json(200u16, &body)
     }
 
+    #[inline]
     fn error(error: Self::Error) -> crate::runtime::mock::Reply {
         match error {
             Self::Error::Other => crate::runtime::mock::Reply::status(500),
@@ -2613,6 +2784,7 @@ pub struct ListSelectableResourcesRequest {
 }
 
 impl ListSelectableResourcesRequest {
+    #[inline]
     fn decode(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],
@@ -2634,6 +2806,7 @@ impl ListSelectableResourcesRequest {
         })
     }
 
+    #[inline]
     fn decode_erased(
         request: &crate::runtime::mock::MockRequest,
         params: &[::std::string::String],

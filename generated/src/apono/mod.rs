@@ -42,6 +42,7 @@ impl Client {
     ];
     /// A builder for a client: base URL, credentials, headers, timeouts, retries.
     /// Its `User-Agent` is this crate's name and version.
+    #[inline]
     pub fn builder() -> crate::runtime::ClientBuilder<Client> {
         crate::runtime::ClientBuilder::new(Self::DEFAULT_BASE_URL, Self::SECURITY)
             .user_agent(
@@ -53,12 +54,14 @@ impl Client {
     }
 
     /// The runtime core this client sends requests with.
+    #[inline]
     pub fn core(&self) -> &crate::runtime::Core {
         &self.core
     }
 }
 
 impl crate::runtime::__private::FromCore for Client {
+    #[inline]
     fn from_core(core: crate::runtime::Core) -> Self {
         Client { core }
     }

@@ -20,6 +20,7 @@ impl super::Client {
     ///
     /// [`Error<ListSelectableIntegrationsError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`ListSelectableIntegrationsError`]:
     /// - any other status: [`ListSelectableIntegrationsError::Other`]
+    #[inline]
     pub fn list_selectable_integrations(&self) -> ListSelectableIntegrations {
         ListSelectableIntegrations {
             client: ::std::clone::Clone::clone(self),
@@ -38,6 +39,7 @@ impl super::Client {
     ///
     /// [`Error<ListSelectableResourceTypesError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`ListSelectableResourceTypesError`]:
     /// - any other status: [`ListSelectableResourceTypesError::Other`]
+    #[inline]
     pub fn list_selectable_resource_types(
         &self,
         integration_id: impl ::std::convert::Into<::std::string::String>,
@@ -60,6 +62,7 @@ impl super::Client {
     ///
     /// [`Error<ListSelectablePermissionsError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`ListSelectablePermissionsError`]:
     /// - any other status: [`ListSelectablePermissionsError::Other`]
+    #[inline]
     pub fn list_selectable_permissions(
         &self,
         integration_id: impl ::std::convert::Into<::std::string::String>,
@@ -84,6 +87,7 @@ impl super::Client {
     ///
     /// [`Error<ListSelectableResourcesError>`](crate::runtime::Error): transport, timeout, decode and invalid-request failures, or the server's answer as a [`ListSelectableResourcesError`]:
     /// - any other status: [`ListSelectableResourcesError::Other`]
+    #[inline]
     pub fn list_selectable_resources(
         &self,
         integration_id: impl ::std::convert::Into<::std::string::String>,
@@ -110,6 +114,7 @@ pub struct ListSelectableIntegrations {
 
 impl ListSelectableIntegrations {
     /// User whose requestable access is evaluated.
+    #[inline]
     pub fn user_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -120,18 +125,21 @@ impl ListSelectableIntegrations {
 
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -139,6 +147,7 @@ impl ListSelectableIntegrations {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -149,12 +158,14 @@ impl ListSelectableIntegrations {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -165,6 +176,7 @@ impl ListSelectableIntegrations {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -206,6 +218,7 @@ pub struct ListSelectableResourceTypes {
 
 impl ListSelectableResourceTypes {
     /// User whose requestable access is evaluated.
+    #[inline]
     pub fn user_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -216,18 +229,21 @@ impl ListSelectableResourceTypes {
 
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -235,6 +251,7 @@ impl ListSelectableResourceTypes {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -245,12 +262,14 @@ impl ListSelectableResourceTypes {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -261,6 +280,7 @@ impl ListSelectableResourceTypes {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -308,6 +328,7 @@ pub struct ListSelectablePermissions {
 
 impl ListSelectablePermissions {
     /// User whose requestable access is evaluated.
+    #[inline]
     pub fn user_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -318,18 +339,21 @@ impl ListSelectablePermissions {
 
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -337,6 +361,7 @@ impl ListSelectablePermissions {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -347,12 +372,14 @@ impl ListSelectablePermissions {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -363,6 +390,7 @@ impl ListSelectablePermissions {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -412,6 +440,7 @@ pub struct ListSelectableResources {
 
 impl ListSelectableResources {
     /// User whose requestable access is evaluated.
+    #[inline]
     pub fn user_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -422,18 +451,21 @@ impl ListSelectableResources {
 
     /// Bounds the whole call: every attempt and the backoff between
     /// them (the client's default bounds each attempt only).
+    #[inline]
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.call_timeout(timeout);
         self
     }
 
     /// Bounds each attempt of this call, instead of the client's timeout.
+    #[inline]
     pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// Retries this call under `policy` instead of the client's.
+    #[inline]
     pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
         self.options = self.options.retry(policy);
         self
@@ -441,6 +473,7 @@ impl ListSelectableResources {
 
     /// Adds a header to this call, beside the client's default headers
     /// (replacing one of the same name).
+    #[inline]
     pub fn header(
         mut self,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -451,12 +484,14 @@ impl ListSelectableResources {
     }
 
     /// Replaces this call's options (timeouts, retry policy, headers) at once.
+    #[inline]
     pub fn call_options(mut self, options: crate::runtime::CallOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends the request and decodes the documented success body.
+    #[inline]
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -467,6 +502,7 @@ impl ListSelectableResources {
     }
 
     /// Sends the request; the result keeps the status and headers beside the body.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<
@@ -518,16 +554,19 @@ pub enum ListSelectableIntegrationsError {
 }
 
 impl crate::runtime::OperationError for ListSelectableIntegrationsError {
+    #[inline]
     fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
         Self::Other
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::Other => "Other",
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -552,16 +591,19 @@ pub enum ListSelectableResourceTypesError {
 }
 
 impl crate::runtime::OperationError for ListSelectableResourceTypesError {
+    #[inline]
     fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
         Self::Other
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::Other => "Other",
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -586,16 +628,19 @@ pub enum ListSelectablePermissionsError {
 }
 
 impl crate::runtime::OperationError for ListSelectablePermissionsError {
+    #[inline]
     fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
         Self::Other
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::Other => "Other",
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<
@@ -620,16 +665,19 @@ pub enum ListSelectableResourcesError {
 }
 
 impl crate::runtime::OperationError for ListSelectableResourcesError {
+    #[inline]
     fn from_response(_raw: &crate::runtime::RawResponse) -> Self {
         Self::Other
     }
 
+    #[inline]
     fn case(&self) -> &'static str {
         match self {
             Self::Other => "Other",
         }
     }
 
+    #[inline]
     fn body(
         &self,
     ) -> ::std::option::Option<

@@ -20,11 +20,13 @@ pub struct TokenPagination {
 #[cfg(any(feature = "apono-integrations", feature = "apono-connectors"))]
 impl TokenPagination {
     /// A new value with every field unset.
+    #[inline]
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
 
     /// Sets `next_page_token`.
+    #[inline]
     pub fn next_page_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -65,23 +67,27 @@ pub struct OffsetPagination {
 )]
 impl OffsetPagination {
     /// A new value with every field unset.
+    #[inline]
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
 
     /// Sets `total`.
+    #[inline]
     pub fn total(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.total = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets `limit`.
+    #[inline]
     pub fn limit(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.limit = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets `offset`.
+    #[inline]
     pub fn offset(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.offset = ::std::option::Option::Some(value.into());
         self
@@ -100,6 +106,7 @@ pub struct MessageResponse {
 #[cfg(any(feature = "apono-integrations", feature = "apono-access-requests"))]
 impl MessageResponse {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(message: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { message: message.into() }
     }
@@ -155,11 +162,13 @@ pub struct IntegrationV4 {
 impl IntegrationV4 {
     /// A builder with every field unset: set each required field, then
     /// `build()` (which names the first required field left unset).
+    #[inline]
     pub fn builder() -> IntegrationV4Builder {
         ::std::default::Default::default()
     }
 
     /// Sets `connector_id`.
+    #[inline]
     pub fn connector_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -169,6 +178,7 @@ impl IntegrationV4 {
     }
 
     /// Sets `last_sync_time`.
+    #[inline]
     pub fn last_sync_time(
         mut self,
         value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
@@ -178,6 +188,7 @@ impl IntegrationV4 {
     }
 
     /// Sets `secret_store_config`.
+    #[inline]
     pub fn secret_store_config(
         mut self,
         value: impl ::std::convert::Into<SecretStoreConfigV4>,
@@ -187,6 +198,7 @@ impl IntegrationV4 {
     }
 
     /// Sets `connected_resource_types`.
+    #[inline]
     pub fn connected_resource_types(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
@@ -196,6 +208,7 @@ impl IntegrationV4 {
     }
 
     /// Sets `custom_access_details`.
+    #[inline]
     pub fn custom_access_details(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -205,12 +218,14 @@ impl IntegrationV4 {
     }
 
     /// Sets `owner`.
+    #[inline]
     pub fn owner(mut self, value: impl ::std::convert::Into<OwnerV4>) -> Self {
         self.owner = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets `owners_mapping`.
+    #[inline]
     pub fn owners_mapping(
         mut self,
         value: impl ::std::convert::Into<OwnerMappingV4>,
@@ -245,6 +260,7 @@ pub struct IntegrationV4Builder {
 #[cfg(feature = "apono-integrations")]
 impl IntegrationV4Builder {
     /// Sets `id`.
+    #[inline]
     pub fn id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -254,6 +270,7 @@ impl IntegrationV4Builder {
     }
 
     /// Sets `name`.
+    #[inline]
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -263,6 +280,7 @@ impl IntegrationV4Builder {
     }
 
     /// Sets `type`.
+    #[inline]
     pub fn r#type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -272,6 +290,7 @@ impl IntegrationV4Builder {
     }
 
     /// Sets `category`.
+    #[inline]
     pub fn category(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -281,6 +300,7 @@ impl IntegrationV4Builder {
     }
 
     /// Sets `connector_id`.
+    #[inline]
     pub fn connector_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -290,6 +310,7 @@ impl IntegrationV4Builder {
     }
 
     /// Sets `status`.
+    #[inline]
     pub fn status(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -299,6 +320,7 @@ impl IntegrationV4Builder {
     }
 
     /// Sets `last_sync_time`.
+    #[inline]
     pub fn last_sync_time(
         mut self,
         value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
@@ -308,6 +330,7 @@ impl IntegrationV4Builder {
     }
 
     /// Sets `integration_config`.
+    #[inline]
     pub fn integration_config(
         mut self,
         value: impl ::std::convert::Into<JsonMap>,
@@ -317,6 +340,7 @@ impl IntegrationV4Builder {
     }
 
     /// Sets `secret_store_config`.
+    #[inline]
     pub fn secret_store_config(
         mut self,
         value: impl ::std::convert::Into<SecretStoreConfigV4>,
@@ -326,6 +350,7 @@ impl IntegrationV4Builder {
     }
 
     /// Sets `connected_resource_types`.
+    #[inline]
     pub fn connected_resource_types(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
@@ -335,6 +360,7 @@ impl IntegrationV4Builder {
     }
 
     /// Sets `custom_access_details`.
+    #[inline]
     pub fn custom_access_details(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -344,12 +370,14 @@ impl IntegrationV4Builder {
     }
 
     /// Sets `owner`.
+    #[inline]
     pub fn owner(mut self, value: impl ::std::convert::Into<OwnerV4>) -> Self {
         self.owner = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets `owners_mapping`.
+    #[inline]
     pub fn owners_mapping(
         mut self,
         value: impl ::std::convert::Into<OwnerMappingV4>,
@@ -359,6 +387,7 @@ impl IntegrationV4Builder {
     }
 
     /// The value, or the first required field (in the API's order) left unset.
+    #[inline]
     pub fn build(
         self,
     ) -> ::std::result::Result<IntegrationV4, crate::runtime::MissingField> {
@@ -398,6 +427,7 @@ impl IntegrationV4Builder {
 #[cfg(feature = "apono-integrations")]
 impl IntegrationV4 {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
+    #[inline]
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.custom_access_details {
             crate::runtime::__private::max_length("custom_access_details", value, 400)?;
@@ -420,6 +450,7 @@ pub struct IntegrationV4List {
 #[cfg(feature = "apono-integrations")]
 impl IntegrationV4List {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(
         items: impl ::std::convert::Into<::std::vec::Vec<IntegrationV4>>,
         pagination: impl ::std::convert::Into<TokenPagination>,
@@ -467,6 +498,7 @@ pub struct CreateIntegrationV4 {
 #[cfg(feature = "apono-integrations")]
 impl CreateIntegrationV4 {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(
         name: impl ::std::convert::Into<::std::string::String>,
         r#type: impl ::std::convert::Into<::std::string::String>,
@@ -486,6 +518,7 @@ impl CreateIntegrationV4 {
     }
 
     /// Sets `connector_id`.
+    #[inline]
     pub fn connector_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -495,6 +528,7 @@ impl CreateIntegrationV4 {
     }
 
     /// Sets `secret_store_config`.
+    #[inline]
     pub fn secret_store_config(
         mut self,
         value: impl ::std::convert::Into<SecretStoreConfigV4>,
@@ -504,6 +538,7 @@ impl CreateIntegrationV4 {
     }
 
     /// Sets `connected_resource_types`.
+    #[inline]
     pub fn connected_resource_types(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
@@ -513,6 +548,7 @@ impl CreateIntegrationV4 {
     }
 
     /// Sets `custom_access_details`.
+    #[inline]
     pub fn custom_access_details(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -522,12 +558,14 @@ impl CreateIntegrationV4 {
     }
 
     /// Sets `owner`.
+    #[inline]
     pub fn owner(mut self, value: impl ::std::convert::Into<UpsertOwnerV4>) -> Self {
         self.owner = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets `owners_mapping`.
+    #[inline]
     pub fn owners_mapping(
         mut self,
         value: impl ::std::convert::Into<UpsertOwnerMappingV4>,
@@ -540,6 +578,7 @@ impl CreateIntegrationV4 {
 #[cfg(feature = "apono-integrations")]
 impl CreateIntegrationV4 {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
+    #[inline]
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.custom_access_details {
             crate::runtime::__private::max_length("custom_access_details", value, 400)?;
@@ -582,6 +621,7 @@ pub struct UpdateIntegrationV4 {
 #[cfg(feature = "apono-integrations")]
 impl UpdateIntegrationV4 {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(
         name: impl ::std::convert::Into<::std::string::String>,
         integration_config: impl ::std::convert::Into<JsonMap>,
@@ -599,6 +639,7 @@ impl UpdateIntegrationV4 {
     }
 
     /// Sets `connector_id`.
+    #[inline]
     pub fn connector_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -608,6 +649,7 @@ impl UpdateIntegrationV4 {
     }
 
     /// Sets `secret_store_config`.
+    #[inline]
     pub fn secret_store_config(
         mut self,
         value: impl ::std::convert::Into<SecretStoreConfigV4>,
@@ -617,6 +659,7 @@ impl UpdateIntegrationV4 {
     }
 
     /// Sets `connected_resource_types`.
+    #[inline]
     pub fn connected_resource_types(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
@@ -626,6 +669,7 @@ impl UpdateIntegrationV4 {
     }
 
     /// Sets `custom_access_details`.
+    #[inline]
     pub fn custom_access_details(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -635,12 +679,14 @@ impl UpdateIntegrationV4 {
     }
 
     /// Sets `owner`.
+    #[inline]
     pub fn owner(mut self, value: impl ::std::convert::Into<UpsertOwnerV4>) -> Self {
         self.owner = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets `owners_mapping`.
+    #[inline]
     pub fn owners_mapping(
         mut self,
         value: impl ::std::convert::Into<UpsertOwnerMappingV4>,
@@ -653,6 +699,7 @@ impl UpdateIntegrationV4 {
 #[cfg(feature = "apono-integrations")]
 impl UpdateIntegrationV4 {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
+    #[inline]
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.custom_access_details {
             crate::runtime::__private::max_length("custom_access_details", value, 400)?;
@@ -689,23 +736,27 @@ pub struct SecretStoreConfigV4 {
 #[cfg(feature = "apono-integrations")]
 impl SecretStoreConfigV4 {
     /// A new value with every field unset.
+    #[inline]
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
 
     /// Sets `aws`.
+    #[inline]
     pub fn aws(mut self, value: impl ::std::convert::Into<AwsSecretConfigV4>) -> Self {
         self.aws = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets `gcp`.
+    #[inline]
     pub fn gcp(mut self, value: impl ::std::convert::Into<GcpSecretConfigV4>) -> Self {
         self.gcp = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets `kubernetes`.
+    #[inline]
     pub fn kubernetes(
         mut self,
         value: impl ::std::convert::Into<KubernetesSecretConfigV4>,
@@ -715,6 +766,7 @@ impl SecretStoreConfigV4 {
     }
 
     /// Sets `azure`.
+    #[inline]
     pub fn azure(
         mut self,
         value: impl ::std::convert::Into<AzureSecretConfigV4>,
@@ -724,6 +776,7 @@ impl SecretStoreConfigV4 {
     }
 
     /// Sets `hashicorp_vault`.
+    #[inline]
     pub fn hashicorp_vault(
         mut self,
         value: impl ::std::convert::Into<HashicorpVaultSecretConfigV4>,
@@ -733,6 +786,7 @@ impl SecretStoreConfigV4 {
     }
 
     /// Sets `apono`.
+    #[inline]
     pub fn apono(
         mut self,
         value: impl ::std::convert::Into<AponoSecretConfigV4>,
@@ -756,6 +810,7 @@ pub struct AwsSecretConfigV4 {
 #[cfg(feature = "apono-integrations")]
 impl AwsSecretConfigV4 {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(
         region: impl ::std::convert::Into<::std::string::String>,
         secret_id: impl ::std::convert::Into<::std::string::String>,
@@ -781,6 +836,7 @@ pub struct GcpSecretConfigV4 {
 #[cfg(feature = "apono-integrations")]
 impl GcpSecretConfigV4 {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(
         project: impl ::std::convert::Into<::std::string::String>,
         secret_id: impl ::std::convert::Into<::std::string::String>,
@@ -806,6 +862,7 @@ pub struct KubernetesSecretConfigV4 {
 #[cfg(feature = "apono-integrations")]
 impl KubernetesSecretConfigV4 {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(
         namespace: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -831,6 +888,7 @@ pub struct AzureSecretConfigV4 {
 #[cfg(feature = "apono-integrations")]
 impl AzureSecretConfigV4 {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(
         vault_url: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -856,6 +914,7 @@ pub struct HashicorpVaultSecretConfigV4 {
 #[cfg(feature = "apono-integrations")]
 impl HashicorpVaultSecretConfigV4 {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(
         secret_engine: impl ::std::convert::Into<::std::string::String>,
         path: impl ::std::convert::Into<::std::string::String>,
@@ -882,6 +941,7 @@ pub struct AponoSecretConfigV4 {
 #[cfg(feature = "apono-integrations")]
 impl AponoSecretConfigV4 {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(
         parameters: impl ::std::convert::Into<
             ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
@@ -913,6 +973,7 @@ pub struct OwnerV4 {
 #[cfg(feature = "apono-integrations")]
 impl OwnerV4 {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(
         attribute_type: impl ::std::convert::Into<::std::string::String>,
         attribute_value: impl ::std::convert::Into<
@@ -928,6 +989,7 @@ impl OwnerV4 {
     }
 
     /// Sets `source_integration_id`.
+    #[inline]
     pub fn source_integration_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -937,6 +999,7 @@ impl OwnerV4 {
     }
 
     /// Sets `source_integration_name`.
+    #[inline]
     pub fn source_integration_name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -966,6 +1029,7 @@ pub struct OwnerMappingV4 {
 #[cfg(feature = "apono-integrations")]
 impl OwnerMappingV4 {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(
         key_name: impl ::std::convert::Into<::std::string::String>,
         attribute_type: impl ::std::convert::Into<::std::string::String>,
@@ -979,6 +1043,7 @@ impl OwnerMappingV4 {
     }
 
     /// Sets `source_integration_id`.
+    #[inline]
     pub fn source_integration_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -988,6 +1053,7 @@ impl OwnerMappingV4 {
     }
 
     /// Sets `source_integration_name`.
+    #[inline]
     pub fn source_integration_name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1014,6 +1080,7 @@ pub struct UpsertOwnerV4 {
 #[cfg(feature = "apono-integrations")]
 impl UpsertOwnerV4 {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(
         attribute_type: impl ::std::convert::Into<::std::string::String>,
         attribute_value: impl ::std::convert::Into<
@@ -1028,6 +1095,7 @@ impl UpsertOwnerV4 {
     }
 
     /// Sets `source_integration_reference`.
+    #[inline]
     pub fn source_integration_reference(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1054,6 +1122,7 @@ pub struct UpsertOwnerMappingV4 {
 #[cfg(feature = "apono-integrations")]
 impl UpsertOwnerMappingV4 {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(
         key_name: impl ::std::convert::Into<::std::string::String>,
         attribute_type: impl ::std::convert::Into<::std::string::String>,
@@ -1066,6 +1135,7 @@ impl UpsertOwnerMappingV4 {
     }
 
     /// Sets `source_integration_reference`.
+    #[inline]
     pub fn source_integration_reference(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1110,6 +1180,7 @@ impl IntegrationStatus {
         "Disabled",
     ];
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Initializing => "Initializing",
@@ -1125,6 +1196,7 @@ impl IntegrationStatus {
 
 #[cfg(feature = "apono-integrations")]
 impl ::std::fmt::Display for IntegrationStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1132,6 +1204,7 @@ impl ::std::fmt::Display for IntegrationStatus {
 
 #[cfg(feature = "apono-integrations")]
 impl ::std::convert::From<&str> for IntegrationStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "Initializing" => Self::Initializing,
@@ -1149,6 +1222,7 @@ impl ::std::convert::From<&str> for IntegrationStatus {
 impl ::std::str::FromStr for IntegrationStatus {
     type Err = ::std::convert::Infallible;
 
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -1156,6 +1230,7 @@ impl ::std::str::FromStr for IntegrationStatus {
 
 #[cfg(feature = "apono-integrations")]
 impl ::serde::Serialize for IntegrationStatus {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -1166,6 +1241,7 @@ impl ::serde::Serialize for IntegrationStatus {
 
 #[cfg(feature = "apono-integrations")]
 impl<'de> ::serde::Deserialize<'de> for IntegrationStatus {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -1228,11 +1304,13 @@ pub struct IntegrationV2 {
 impl IntegrationV2 {
     /// A builder with every field unset: set each required field, then
     /// `build()` (which names the first required field left unset).
+    #[inline]
     pub fn builder() -> IntegrationV2Builder {
         ::std::default::Default::default()
     }
 
     /// Sets `details`.
+    #[inline]
     pub fn details(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1242,6 +1320,7 @@ impl IntegrationV2 {
     }
 
     /// Sets `provisioner_id`.
+    #[inline]
     pub fn provisioner_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1251,6 +1330,7 @@ impl IntegrationV2 {
     }
 
     /// Sets `connection`.
+    #[inline]
     pub fn connection(
         mut self,
         value: impl ::std::convert::Into<ConnectionMetadata>,
@@ -1260,12 +1340,14 @@ impl IntegrationV2 {
     }
 
     /// Sets `last_sync_time`.
+    #[inline]
     pub fn last_sync_time(mut self, value: impl ::std::convert::Into<f64>) -> Self {
         self.last_sync_time = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets `secret_config`.
+    #[inline]
     pub fn secret_config(
         mut self,
         value: impl ::std::convert::Into<SecretConfig>,
@@ -1275,6 +1357,7 @@ impl IntegrationV2 {
     }
 
     /// Sets `custom_access_details`.
+    #[inline]
     pub fn custom_access_details(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1310,6 +1393,7 @@ pub struct IntegrationV2Builder {
 #[cfg(feature = "apono-integrations")]
 impl IntegrationV2Builder {
     /// Sets `id`.
+    #[inline]
     pub fn id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1319,6 +1403,7 @@ impl IntegrationV2Builder {
     }
 
     /// Sets `name`.
+    #[inline]
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1328,6 +1413,7 @@ impl IntegrationV2Builder {
     }
 
     /// Sets `type`.
+    #[inline]
     pub fn r#type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1337,6 +1423,7 @@ impl IntegrationV2Builder {
     }
 
     /// Sets `status`.
+    #[inline]
     pub fn status(
         mut self,
         value: impl ::std::convert::Into<IntegrationStatus>,
@@ -1346,6 +1433,7 @@ impl IntegrationV2Builder {
     }
 
     /// Sets `details`.
+    #[inline]
     pub fn details(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1355,6 +1443,7 @@ impl IntegrationV2Builder {
     }
 
     /// Sets `provisioner_id`.
+    #[inline]
     pub fn provisioner_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1364,6 +1453,7 @@ impl IntegrationV2Builder {
     }
 
     /// Sets `connection`.
+    #[inline]
     pub fn connection(
         mut self,
         value: impl ::std::convert::Into<ConnectionMetadata>,
@@ -1373,12 +1463,14 @@ impl IntegrationV2Builder {
     }
 
     /// Sets `last_sync_time`.
+    #[inline]
     pub fn last_sync_time(mut self, value: impl ::std::convert::Into<f64>) -> Self {
         self.last_sync_time = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets `metadata`.
+    #[inline]
     pub fn metadata(
         mut self,
         value: impl ::std::convert::Into<
@@ -1390,6 +1482,7 @@ impl IntegrationV2Builder {
     }
 
     /// Sets `secret_config`.
+    #[inline]
     pub fn secret_config(
         mut self,
         value: impl ::std::convert::Into<SecretConfig>,
@@ -1399,6 +1492,7 @@ impl IntegrationV2Builder {
     }
 
     /// Sets `connected_resource_types`.
+    #[inline]
     pub fn connected_resource_types(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
@@ -1408,6 +1502,7 @@ impl IntegrationV2Builder {
     }
 
     /// Sets `custom_access_details`.
+    #[inline]
     pub fn custom_access_details(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1417,6 +1512,7 @@ impl IntegrationV2Builder {
     }
 
     /// The value, or the first required field (in the API's order) left unset.
+    #[inline]
     pub fn build(
         self,
     ) -> ::std::result::Result<IntegrationV2, crate::runtime::MissingField> {
@@ -1455,6 +1551,7 @@ impl IntegrationV2Builder {
 #[cfg(feature = "apono-integrations")]
 impl IntegrationV2 {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
+    #[inline]
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.custom_access_details {
             crate::runtime::__private::max_length("custom_access_details", value, 400)?;
@@ -1477,6 +1574,7 @@ pub struct IntegrationV2List {
 #[cfg(feature = "apono-integrations")]
 impl IntegrationV2List {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(
         data: impl ::std::convert::Into<::std::vec::Vec<IntegrationV2>>,
         pagination: impl ::std::convert::Into<OffsetPagination>,
@@ -1518,6 +1616,7 @@ pub struct CreateIntegrationV2 {
 #[cfg(feature = "apono-integrations")]
 impl CreateIntegrationV2 {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(
         name: impl ::std::convert::Into<::std::string::String>,
         r#type: impl ::std::convert::Into<::std::string::String>,
@@ -1537,6 +1636,7 @@ impl CreateIntegrationV2 {
     }
 
     /// Sets `provisioner_id`.
+    #[inline]
     pub fn provisioner_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1546,6 +1646,7 @@ impl CreateIntegrationV2 {
     }
 
     /// Sets `secret_config`.
+    #[inline]
     pub fn secret_config(
         mut self,
         value: impl ::std::convert::Into<SecretConfig>,
@@ -1555,6 +1656,7 @@ impl CreateIntegrationV2 {
     }
 
     /// Sets `connected_resource_types`.
+    #[inline]
     pub fn connected_resource_types(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
@@ -1564,6 +1666,7 @@ impl CreateIntegrationV2 {
     }
 
     /// Sets `custom_access_details`.
+    #[inline]
     pub fn custom_access_details(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1576,6 +1679,7 @@ impl CreateIntegrationV2 {
 #[cfg(feature = "apono-integrations")]
 impl CreateIntegrationV2 {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
+    #[inline]
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.custom_access_details {
             crate::runtime::__private::max_length("custom_access_details", value, 400)?;
@@ -1612,6 +1716,7 @@ pub struct UpdateIntegrationV2 {
 #[cfg(feature = "apono-integrations")]
 impl UpdateIntegrationV2 {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(
         name: impl ::std::convert::Into<::std::string::String>,
         metadata: impl ::std::convert::Into<
@@ -1629,6 +1734,7 @@ impl UpdateIntegrationV2 {
     }
 
     /// Sets `provisioner_id`.
+    #[inline]
     pub fn provisioner_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1638,6 +1744,7 @@ impl UpdateIntegrationV2 {
     }
 
     /// Sets `secret_config`.
+    #[inline]
     pub fn secret_config(
         mut self,
         value: impl ::std::convert::Into<SecretConfig>,
@@ -1647,6 +1754,7 @@ impl UpdateIntegrationV2 {
     }
 
     /// Sets `connected_resource_types`.
+    #[inline]
     pub fn connected_resource_types(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
@@ -1656,6 +1764,7 @@ impl UpdateIntegrationV2 {
     }
 
     /// Sets `custom_access_details`.
+    #[inline]
     pub fn custom_access_details(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1668,6 +1777,7 @@ impl UpdateIntegrationV2 {
 #[cfg(feature = "apono-integrations")]
 impl UpdateIntegrationV2 {
     /// Checks the spec's constraints (lengths, ranges, item counts, patterns) before sending.
+    #[inline]
     pub fn validate(&self) -> ::std::result::Result<(), crate::runtime::Error> {
         if let ::std::option::Option::Some(value) = &self.custom_access_details {
             crate::runtime::__private::max_length("custom_access_details", value, 400)?;
@@ -1699,6 +1809,7 @@ pub struct IntegrationConfig {
 impl IntegrationConfig {
     /// A builder with every field unset: set each required field, then
     /// `build()` (which names the first required field left unset).
+    #[inline]
     pub fn builder() -> IntegrationConfigBuilder {
         ::std::default::Default::default()
     }
@@ -1722,6 +1833,7 @@ pub struct IntegrationConfigBuilder {
 #[cfg(feature = "apono-integrations")]
 impl IntegrationConfigBuilder {
     /// Sets `name`.
+    #[inline]
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1731,6 +1843,7 @@ impl IntegrationConfigBuilder {
     }
 
     /// Sets `type`.
+    #[inline]
     pub fn r#type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1740,6 +1853,7 @@ impl IntegrationConfigBuilder {
     }
 
     /// Sets `description`.
+    #[inline]
     pub fn description(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1749,6 +1863,7 @@ impl IntegrationConfigBuilder {
     }
 
     /// Sets `params`.
+    #[inline]
     pub fn params(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<IntegrationConfigParam>>,
@@ -1758,12 +1873,14 @@ impl IntegrationConfigBuilder {
     }
 
     /// Sets `requires_secret`.
+    #[inline]
     pub fn requires_secret(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.requires_secret = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets `supported_secret_types`.
+    #[inline]
     pub fn supported_secret_types(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
@@ -1773,6 +1890,7 @@ impl IntegrationConfigBuilder {
     }
 
     /// The value, or the first required field (in the API's order) left unset.
+    #[inline]
     pub fn build(
         self,
     ) -> ::std::result::Result<IntegrationConfig, crate::runtime::MissingField> {
@@ -1834,6 +1952,7 @@ pub struct IntegrationConfigParam {
 impl IntegrationConfigParam {
     /// A builder with every field unset: set each required field, then
     /// `build()` (which names the first required field left unset).
+    #[inline]
     pub fn builder() -> IntegrationConfigParamBuilder {
         ::std::default::Default::default()
     }
@@ -1854,6 +1973,7 @@ pub struct IntegrationConfigParamBuilder {
 #[cfg(feature = "apono-integrations")]
 impl IntegrationConfigParamBuilder {
     /// Sets `id`.
+    #[inline]
     pub fn id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1863,6 +1983,7 @@ impl IntegrationConfigParamBuilder {
     }
 
     /// Sets `label`.
+    #[inline]
     pub fn label(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1872,6 +1993,7 @@ impl IntegrationConfigParamBuilder {
     }
 
     /// Sets `values`.
+    #[inline]
     pub fn values(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
@@ -1881,6 +2003,7 @@ impl IntegrationConfigParamBuilder {
     }
 
     /// Sets `default`.
+    #[inline]
     pub fn with_default(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1890,12 +2013,14 @@ impl IntegrationConfigParamBuilder {
     }
 
     /// Sets `optional`.
+    #[inline]
     pub fn optional(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.optional = ::std::option::Option::Some(value.into());
         self
     }
 
     /// The value, or the first required field (in the API's order) left unset.
+    #[inline]
     pub fn build(
         self,
     ) -> ::std::result::Result<IntegrationConfigParam, crate::runtime::MissingField> {
@@ -1949,6 +2074,7 @@ pub struct IntegrationConfigList {
 #[cfg(feature = "apono-integrations")]
 impl IntegrationConfigList {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(
         data: impl ::std::convert::Into<::std::vec::Vec<IntegrationConfig>>,
         pagination: impl ::std::convert::Into<OffsetPagination>,
@@ -1974,6 +2100,7 @@ pub struct ResourceUserTags {
 #[cfg(feature = "apono-integrations")]
 impl ResourceUserTags {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(
         resource_id: impl ::std::convert::Into<::std::string::String>,
         tags: impl ::std::convert::Into<
@@ -1999,6 +2126,7 @@ pub struct UpdateResourceUserTagsRequest {
 #[cfg(feature = "apono-integrations")]
 impl UpdateResourceUserTagsRequest {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(
         tags: impl ::std::convert::Into<
             ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
@@ -2024,6 +2152,7 @@ pub struct IntegrationPermission {
 #[cfg(feature = "apono-integrations")]
 impl IntegrationPermission {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(
         name: impl ::std::convert::Into<::std::string::String>,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -2051,6 +2180,7 @@ pub struct IntegrationPermissionList {
 #[cfg(feature = "apono-integrations")]
 impl IntegrationPermissionList {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(
         data: impl ::std::convert::Into<::std::vec::Vec<IntegrationPermission>>,
         pagination: impl ::std::convert::Into<OffsetPagination>,
@@ -2085,6 +2215,7 @@ impl ResourceStatusValue {
     pub const KNOWN: &'static [&'static str] = &["Active", "Error", "Deleted"];
 
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Active => "Active",
@@ -2097,6 +2228,7 @@ impl ResourceStatusValue {
 
 #[cfg(feature = "apono-integrations")]
 impl ::std::fmt::Display for ResourceStatusValue {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2104,6 +2236,7 @@ impl ::std::fmt::Display for ResourceStatusValue {
 
 #[cfg(feature = "apono-integrations")]
 impl ::std::convert::From<&str> for ResourceStatusValue {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "Active" => Self::Active,
@@ -2118,6 +2251,7 @@ impl ::std::convert::From<&str> for ResourceStatusValue {
 impl ::std::str::FromStr for ResourceStatusValue {
     type Err = ::std::convert::Infallible;
 
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -2125,6 +2259,7 @@ impl ::std::str::FromStr for ResourceStatusValue {
 
 #[cfg(feature = "apono-integrations")]
 impl ::serde::Serialize for ResourceStatusValue {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -2135,6 +2270,7 @@ impl ::serde::Serialize for ResourceStatusValue {
 
 #[cfg(feature = "apono-integrations")]
 impl<'de> ::serde::Deserialize<'de> for ResourceStatusValue {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -2161,6 +2297,7 @@ pub struct ResourceStatus {
 #[cfg(feature = "apono-integrations")]
 impl ResourceStatus {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(status: impl ::std::convert::Into<ResourceStatusValue>) -> Self {
         Self {
             status: status.into(),
@@ -2169,6 +2306,7 @@ impl ResourceStatus {
     }
 
     /// Sets `message`.
+    #[inline]
     pub fn message(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2197,6 +2335,7 @@ pub struct IntegrationResource {
 impl IntegrationResource {
     /// A builder with every field unset: set each required field, then
     /// `build()` (which names the first required field left unset).
+    #[inline]
     pub fn builder() -> IntegrationResourceBuilder {
         ::std::default::Default::default()
     }
@@ -2216,6 +2355,7 @@ pub struct IntegrationResourceBuilder {
 #[cfg(feature = "apono-integrations")]
 impl IntegrationResourceBuilder {
     /// Sets `id`.
+    #[inline]
     pub fn id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2225,6 +2365,7 @@ impl IntegrationResourceBuilder {
     }
 
     /// Sets `name`.
+    #[inline]
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2234,6 +2375,7 @@ impl IntegrationResourceBuilder {
     }
 
     /// Sets `type`.
+    #[inline]
     pub fn r#type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2243,12 +2385,14 @@ impl IntegrationResourceBuilder {
     }
 
     /// Sets `status`.
+    #[inline]
     pub fn status(mut self, value: impl ::std::convert::Into<ResourceStatus>) -> Self {
         self.status = ::std::option::Option::Some(value.into());
         self
     }
 
     /// The value, or the first required field (in the API's order) left unset.
+    #[inline]
     pub fn build(
         self,
     ) -> ::std::result::Result<IntegrationResource, crate::runtime::MissingField> {
@@ -2289,6 +2433,7 @@ pub struct IntegrationResourceList {
 #[cfg(feature = "apono-integrations")]
 impl IntegrationResourceList {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(
         data: impl ::std::convert::Into<::std::vec::Vec<IntegrationResource>>,
         pagination: impl ::std::convert::Into<OffsetPagination>,
@@ -2329,11 +2474,13 @@ pub struct ConnectorV3 {
 impl ConnectorV3 {
     /// A builder with every field unset: set each required field, then
     /// `build()` (which names the first required field left unset).
+    #[inline]
     pub fn builder() -> ConnectorV3Builder {
         ::std::default::Default::default()
     }
 
     /// Sets `last_connected`.
+    #[inline]
     pub fn last_connected(
         mut self,
         value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
@@ -2343,6 +2490,7 @@ impl ConnectorV3 {
     }
 
     /// Sets `sessions`.
+    #[inline]
     pub fn sessions(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<ConnectorSessionV3>>,
@@ -2370,6 +2518,7 @@ pub struct ConnectorV3Builder {
 #[cfg(feature = "apono-connectors")]
 impl ConnectorV3Builder {
     /// Sets `id`.
+    #[inline]
     pub fn id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2379,6 +2528,7 @@ impl ConnectorV3Builder {
     }
 
     /// Sets `name`.
+    #[inline]
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2388,6 +2538,7 @@ impl ConnectorV3Builder {
     }
 
     /// Sets `status`.
+    #[inline]
     pub fn status(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2397,6 +2548,7 @@ impl ConnectorV3Builder {
     }
 
     /// Sets `version`.
+    #[inline]
     pub fn version(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2406,6 +2558,7 @@ impl ConnectorV3Builder {
     }
 
     /// Sets `last_connected`.
+    #[inline]
     pub fn last_connected(
         mut self,
         value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
@@ -2415,12 +2568,14 @@ impl ConnectorV3Builder {
     }
 
     /// Sets `is_latest_version`.
+    #[inline]
     pub fn is_latest_version(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.is_latest_version = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets `cloud_provider_type`.
+    #[inline]
     pub fn cloud_provider_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2430,6 +2585,7 @@ impl ConnectorV3Builder {
     }
 
     /// Sets `sessions`.
+    #[inline]
     pub fn sessions(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<ConnectorSessionV3>>,
@@ -2439,6 +2595,7 @@ impl ConnectorV3Builder {
     }
 
     /// The value, or the first required field (in the API's order) left unset.
+    #[inline]
     pub fn build(
         self,
     ) -> ::std::result::Result<ConnectorV3, crate::runtime::MissingField> {
@@ -2488,6 +2645,7 @@ pub struct ConnectorSessionV3 {
 #[cfg(feature = "apono-connectors")]
 impl ConnectorSessionV3 {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(
         id: impl ::std::convert::Into<::std::string::String>,
         metadata: impl ::std::convert::Into<ConnectorSessionMetadataV3>,
@@ -2517,11 +2675,13 @@ pub struct ConnectorSessionMetadataV3 {
 #[cfg(feature = "apono-connectors")]
 impl ConnectorSessionMetadataV3 {
     /// A new value with every field unset.
+    #[inline]
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
 
     /// Sets `cloud_provider_metadata`.
+    #[inline]
     pub fn cloud_provider_metadata(
         mut self,
         value: impl ::std::convert::Into<ConnectorCloudProviderMetadataV3>,
@@ -2531,6 +2691,7 @@ impl ConnectorSessionMetadataV3 {
     }
 
     /// Sets `connector_version`.
+    #[inline]
     pub fn connector_version(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2589,11 +2750,13 @@ pub struct ConnectorCloudProviderMetadataV3 {
 #[cfg(feature = "apono-connectors")]
 impl ConnectorCloudProviderMetadataV3 {
     /// A new value with every field unset.
+    #[inline]
     pub fn new() -> Self {
         ::std::default::Default::default()
     }
 
     /// Sets `kubernetes_type`.
+    #[inline]
     pub fn kubernetes_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2603,6 +2766,7 @@ impl ConnectorCloudProviderMetadataV3 {
     }
 
     /// Sets `kubernetes_version`.
+    #[inline]
     pub fn kubernetes_version(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2612,6 +2776,7 @@ impl ConnectorCloudProviderMetadataV3 {
     }
 
     /// Sets `is_kubernetes_admin`.
+    #[inline]
     pub fn is_kubernetes_admin(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -2621,12 +2786,14 @@ impl ConnectorCloudProviderMetadataV3 {
     }
 
     /// Sets `local_deploy`.
+    #[inline]
     pub fn local_deploy(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.local_deploy = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets `aws_account_id`.
+    #[inline]
     pub fn aws_account_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2636,6 +2803,7 @@ impl ConnectorCloudProviderMetadataV3 {
     }
 
     /// Sets `region`.
+    #[inline]
     pub fn region(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2645,6 +2813,7 @@ impl ConnectorCloudProviderMetadataV3 {
     }
 
     /// Sets `availability_zone`.
+    #[inline]
     pub fn availability_zone(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2654,6 +2823,7 @@ impl ConnectorCloudProviderMetadataV3 {
     }
 
     /// Sets `project_id`.
+    #[inline]
     pub fn project_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2663,6 +2833,7 @@ impl ConnectorCloudProviderMetadataV3 {
     }
 
     /// Sets `organization_id`.
+    #[inline]
     pub fn organization_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2672,6 +2843,7 @@ impl ConnectorCloudProviderMetadataV3 {
     }
 
     /// Sets `zone`.
+    #[inline]
     pub fn zone(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2681,6 +2853,7 @@ impl ConnectorCloudProviderMetadataV3 {
     }
 
     /// Sets `subscription_id`.
+    #[inline]
     pub fn subscription_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2690,6 +2863,7 @@ impl ConnectorCloudProviderMetadataV3 {
     }
 
     /// Sets `resource_group`.
+    #[inline]
     pub fn resource_group(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2699,6 +2873,7 @@ impl ConnectorCloudProviderMetadataV3 {
     }
 
     /// Sets `is_azure_admin`.
+    #[inline]
     pub fn is_azure_admin(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.is_azure_admin = ::std::option::Option::Some(value.into());
         self
@@ -2719,6 +2894,7 @@ pub struct ConnectorV3List {
 #[cfg(feature = "apono-connectors")]
 impl ConnectorV3List {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(
         items: impl ::std::convert::Into<::std::vec::Vec<ConnectorV3>>,
         pagination: impl ::std::convert::Into<TokenPagination>,
@@ -2742,6 +2918,7 @@ pub struct UpdateConnectorV3 {
 #[cfg(feature = "apono-connectors")]
 impl UpdateConnectorV3 {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { name: name.into() }
     }
@@ -2764,6 +2941,7 @@ pub struct ConnectorV2 {
 #[cfg(feature = "apono-connectors")]
 impl ConnectorV2 {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(
         connector_id: impl ::std::convert::Into<::std::string::String>,
         status: impl ::std::convert::Into<::std::string::String>,
@@ -2776,6 +2954,7 @@ impl ConnectorV2 {
     }
 
     /// Sets `last_connected`.
+    #[inline]
     pub fn last_connected(mut self, value: impl ::std::convert::Into<f64>) -> Self {
         self.last_connected = ::std::option::Option::Some(value.into());
         self
@@ -2820,6 +2999,7 @@ impl AccessStatus {
         "FAILED",
     ];
     /// The value as sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "PENDING",
@@ -2836,6 +3016,7 @@ impl AccessStatus {
 
 #[cfg(feature = "apono-access-requests")]
 impl ::std::fmt::Display for AccessStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2843,6 +3024,7 @@ impl ::std::fmt::Display for AccessStatus {
 
 #[cfg(feature = "apono-access-requests")]
 impl ::std::convert::From<&str> for AccessStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PENDING" => Self::Pending,
@@ -2861,6 +3043,7 @@ impl ::std::convert::From<&str> for AccessStatus {
 impl ::std::str::FromStr for AccessStatus {
     type Err = ::std::convert::Infallible;
 
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -2868,6 +3051,7 @@ impl ::std::str::FromStr for AccessStatus {
 
 #[cfg(feature = "apono-access-requests")]
 impl ::serde::Serialize for AccessStatus {
+    #[inline]
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -2878,6 +3062,7 @@ impl ::serde::Serialize for AccessStatus {
 
 #[cfg(feature = "apono-access-requests")]
 impl<'de> ::serde::Deserialize<'de> for AccessStatus {
+    #[inline]
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -2916,6 +3101,7 @@ pub struct AccessRequest {
 impl AccessRequest {
     /// A builder with every field unset: set each required field, then
     /// `build()` (which names the first required field left unset).
+    #[inline]
     pub fn builder() -> AccessRequestBuilder {
         ::std::default::Default::default()
     }
@@ -2939,6 +3125,7 @@ pub struct AccessRequestBuilder {
 #[cfg(feature = "apono-access-requests")]
 impl AccessRequestBuilder {
     /// Sets `request_id`.
+    #[inline]
     pub fn request_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2948,6 +3135,7 @@ impl AccessRequestBuilder {
     }
 
     /// Sets `friendly_request_id`.
+    #[inline]
     pub fn friendly_request_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2957,6 +3145,7 @@ impl AccessRequestBuilder {
     }
 
     /// Sets `user_id`.
+    #[inline]
     pub fn user_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2966,12 +3155,14 @@ impl AccessRequestBuilder {
     }
 
     /// Sets `status`.
+    #[inline]
     pub fn status(mut self, value: impl ::std::convert::Into<AccessStatus>) -> Self {
         self.status = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets `integration_id`.
+    #[inline]
     pub fn integration_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -2981,6 +3172,7 @@ impl AccessRequestBuilder {
     }
 
     /// Sets `resource_ids`.
+    #[inline]
     pub fn resource_ids(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
@@ -2990,6 +3182,7 @@ impl AccessRequestBuilder {
     }
 
     /// Sets `permissions`.
+    #[inline]
     pub fn permissions(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
@@ -2999,6 +3192,7 @@ impl AccessRequestBuilder {
     }
 
     /// Sets `justification`.
+    #[inline]
     pub fn justification(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -3008,6 +3202,7 @@ impl AccessRequestBuilder {
     }
 
     /// The value, or the first required field (in the API's order) left unset.
+    #[inline]
     pub fn build(
         self,
     ) -> ::std::result::Result<AccessRequest, crate::runtime::MissingField> {
@@ -3069,6 +3264,7 @@ pub struct AccessRequestList {
 #[cfg(feature = "apono-access-requests")]
 impl AccessRequestList {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(
         data: impl ::std::convert::Into<::std::vec::Vec<AccessRequest>>,
         pagination: impl ::std::convert::Into<OffsetPagination>,
@@ -3104,11 +3300,13 @@ pub struct CreateAccessRequest {
 impl CreateAccessRequest {
     /// A builder with every field unset: set each required field, then
     /// `build()` (which names the first required field left unset).
+    #[inline]
     pub fn builder() -> CreateAccessRequestBuilder {
         ::std::default::Default::default()
     }
 
     /// Sets `duration_in_sec`.
+    #[inline]
     pub fn duration_in_sec(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.duration_in_sec = ::std::option::Option::Some(value.into());
         self
@@ -3131,6 +3329,7 @@ pub struct CreateAccessRequestBuilder {
 #[cfg(feature = "apono-access-requests")]
 impl CreateAccessRequestBuilder {
     /// Sets `user_id`.
+    #[inline]
     pub fn user_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -3140,6 +3339,7 @@ impl CreateAccessRequestBuilder {
     }
 
     /// Sets `integration_id`.
+    #[inline]
     pub fn integration_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -3149,6 +3349,7 @@ impl CreateAccessRequestBuilder {
     }
 
     /// Sets `resource_ids`.
+    #[inline]
     pub fn resource_ids(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
@@ -3158,6 +3359,7 @@ impl CreateAccessRequestBuilder {
     }
 
     /// Sets `permissions`.
+    #[inline]
     pub fn permissions(
         mut self,
         value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
@@ -3167,6 +3369,7 @@ impl CreateAccessRequestBuilder {
     }
 
     /// Sets `justification`.
+    #[inline]
     pub fn justification(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -3176,12 +3379,14 @@ impl CreateAccessRequestBuilder {
     }
 
     /// Sets `duration_in_sec`.
+    #[inline]
     pub fn duration_in_sec(mut self, value: impl ::std::convert::Into<i32>) -> Self {
         self.duration_in_sec = ::std::option::Option::Some(value.into());
         self
     }
 
     /// The value, or the first required field (in the API's order) left unset.
+    #[inline]
     pub fn build(
         self,
     ) -> ::std::result::Result<CreateAccessRequest, crate::runtime::MissingField> {
@@ -3240,6 +3445,7 @@ pub struct BulkRevokeAccessRequests {
 #[cfg(feature = "apono-access-requests")]
 impl BulkRevokeAccessRequests {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(
         request_ids: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
     ) -> Self {
@@ -3261,6 +3467,7 @@ pub struct AccessDetails {
 #[cfg(feature = "apono-access-requests")]
 impl AccessDetails {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(details: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { details: details.into() }
     }
@@ -3278,6 +3485,7 @@ pub struct SelectableIntegration {
 #[cfg(feature = "apono-selectable-integrations")]
 impl SelectableIntegration {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { id: id.into() }
     }
@@ -3297,6 +3505,7 @@ pub struct SelectableIntegrationList {
 #[cfg(feature = "apono-selectable-integrations")]
 impl SelectableIntegrationList {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(
         data: impl ::std::convert::Into<::std::vec::Vec<SelectableIntegration>>,
         pagination: impl ::std::convert::Into<OffsetPagination>,
@@ -3322,6 +3531,7 @@ pub struct SelectableResourceType {
 #[cfg(feature = "apono-selectable-integrations")]
 impl SelectableResourceType {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(
         id: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
@@ -3347,6 +3557,7 @@ pub struct SelectableResourceTypeList {
 #[cfg(feature = "apono-selectable-integrations")]
 impl SelectableResourceTypeList {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(
         data: impl ::std::convert::Into<::std::vec::Vec<SelectableResourceType>>,
         pagination: impl ::std::convert::Into<OffsetPagination>,
@@ -3374,6 +3585,7 @@ pub struct SelectablePermissionList {
 #[cfg(feature = "apono-selectable-integrations")]
 impl SelectablePermissionList {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(
         data: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
         pagination: impl ::std::convert::Into<OffsetPagination>,
@@ -3403,6 +3615,7 @@ pub struct SelectableResource {
 #[cfg(feature = "apono-selectable-integrations")]
 impl SelectableResource {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(
         id: impl ::std::convert::Into<::std::string::String>,
         r#type: impl ::std::convert::Into<::std::string::String>,
@@ -3430,6 +3643,7 @@ pub struct SelectableResourceList {
 #[cfg(feature = "apono-selectable-integrations")]
 impl SelectableResourceList {
     /// A new value from the required fields; optional fields start unset.
+    #[inline]
     pub fn new(
         data: impl ::std::convert::Into<::std::vec::Vec<SelectableResource>>,
         pagination: impl ::std::convert::Into<OffsetPagination>,

@@ -1,5 +1,6 @@
 //! Stage 3: model → formatted Rust files. Tokens are built with `quote!`, parsed
-//! with `syn` and printed with `prettyplease`; nothing here formats by hand.
+//! with `syn` (where every function is marked `#[inline]`, see [`inline`]) and
+//! printed with `prettyplease`; nothing here formats by hand.
 
 mod bodies;
 mod client;
@@ -7,6 +8,7 @@ pub mod conform;
 mod docs;
 mod errors;
 pub mod features;
+mod inline;
 pub mod mock;
 mod nesting;
 mod operations;
@@ -327,14 +329,16 @@ fn format_file(tokens: TokenStream, preamble: &str, file_label: &str, path: &str
     Ok(format!("{preamble}\n\n{body}"))
 }
 
-/// Parses the tokens and pretty-prints them.
+/// Parses the tokens, marks every function `#[inline]` (see [`inline`]) and
+/// pretty-prints them.
 fn format_tokens(tokens: TokenStream, file_label: &str, path: &str) -> Result<String, Error> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| {
+    let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
         Error::invalid(
             Location { file: file_label.to_string(), ..Location::default() },
             format!("internal error: generated {path} does not parse ({e}); please report this with the spec"),
         )
     })?;
+    inline::mark_functions(&mut file);
     Ok(prettyplease::unparse(&file))
 }
 
