@@ -31,6 +31,7 @@ pub use standalone::runtime_files;
 use crate::diagnostics::{Error, Location};
 use crate::model::features::FeaturePlan;
 use crate::model::Api;
+use operations::TagPart;
 
 /// How the output is laid out.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,7 +102,15 @@ pub fn emit_with_features(
         pieces.push((format!("{module_dir}/types.rs"), Piece::Types(start..end)));
     }
     for module in api.tags.keys() {
-        pieces.push((format!("{module_dir}/{module}.rs"), Piece::Tag(module)));
+        let path = format!("{module_dir}/{module}.rs");
+        pieces.push((path.clone(), Piece::TagHeader(module)));
+        let count = operations::tag_operations(api, module).len();
+        for part in TagPart::ALL {
+            for start in (0..count).step_by(OPERATIONS_PER_PIECE) {
+                let end = (start + OPERATIONS_PER_PIECE).min(count);
+                pieces.push((path.clone(), Piece::TagRun(module, part, start..end)));
+            }
+        }
     }
     if mock_gate.is_some() {
         pieces.push((format!("{module_dir}/mock.rs"), Piece::Mock));
@@ -224,6 +233,11 @@ fn root_module(api: &Api, layout: &Layout, plan: Option<&FeaturePlan>, mock_gate
 /// (one `syn::File`) does not matter.
 const TYPES_PER_PIECE: usize = 32;
 
+/// How many operations' builders (or error enums, or forms) one piece of a tag
+/// module holds: a tag of 159 operations is then ten pieces, not one that
+/// keeps a core busy after the others are done.
+const OPERATIONS_PER_PIECE: usize = 16;
+
 /// A unit of formatting work: a file, or a file's header or run of items.
 /// Pieces of one file are formatted separately and concatenated, which
 /// prints the same text as formatting the whole file at once: prettyplease
@@ -235,8 +249,10 @@ enum Piece<'a> {
     TypesHeader,
     /// These types of `api.types`, in order.
     Types(std::ops::Range<usize>),
-    /// The module of one tag's operations.
-    Tag(&'a str),
+    /// A tag module's inner docs, lint attributes and `impl Client` block.
+    TagHeader(&'a str),
+    /// These operations' (by index among the tag's) items of one kind.
+    TagRun(&'a str, TagPart, std::ops::Range<usize>),
     /// The test double (`mock.rs`).
     Mock,
 }
@@ -277,7 +293,7 @@ fn piece_tokens(
             });
             quote! { #( #items )* }
         }
-        Piece::Tag(module) => {
+        Piece::TagHeader(module) => {
             let tag = &api.tags[*module];
             let doc = match &tag.description {
                 Some(description) => format!("Operations tagged `{}`.\n\n{description}", tag.name),
@@ -285,8 +301,13 @@ fn piece_tokens(
             };
             let docs = inner_docs(&doc);
             let allow = allow_attributes(api);
-            let items = operations::tag_module(api, module);
-            quote! { #docs #allow #( #items )* }
+            let client_impl = operations::client_impl(&operations::tag_operations(api, module));
+            quote! { #docs #allow #client_impl }
+        }
+        Piece::TagRun(module, part, range) => {
+            let operations = operations::tag_operations(api, module);
+            let items = operations::tag_items(api, &operations[range.clone()], *part);
+            quote! { #( #items )* }
         }
     }
 }
@@ -409,9 +430,9 @@ fn indent(line: &str) -> usize {
 mod tests {
     use super::*;
 
-    /// The types file of two fixtures and of the IBM spec (more types than one
-    /// piece holds), formatted in pieces as `emit` does and formatted whole:
-    /// the texts are the same.
+    /// The types file and the tag modules of two fixtures and of the IBM spec
+    /// (more types than one piece holds), formatted in pieces as `emit` does
+    /// and formatted whole: the texts are the same.
     #[test]
     fn a_file_formatted_in_pieces_reads_as_formatted_whole() {
         let mut most_types = 0;
@@ -430,6 +451,18 @@ mod tests {
             let whole = format_file(quote! { #header #items }, "// preamble", fixture, "types.rs").expect("formats");
             assert_eq!(pieced["src/fixture/types.rs"], whole, "{fixture}");
             most_types = most_types.max(api.types.len());
+
+            // Each tag module: its header piece, then its builders, error
+            // enums and forms, formatted whole.
+            for module in api.tags.keys() {
+                let header = piece_tokens(&api, &layout, None, None, &Piece::TagHeader(module));
+                let count = operations::tag_operations(&api, module).len();
+                let parts = TagPart::ALL
+                    .map(|part| piece_tokens(&api, &layout, None, None, &Piece::TagRun(module, part, 0..count)));
+                let whole =
+                    format_file(quote! { #header #( #parts )* }, "// preamble", fixture, module).expect("formats");
+                assert_eq!(pieced[&format!("src/fixture/{module}.rs")], whole, "{fixture}: {module}");
+            }
         }
         assert!(most_types > TYPES_PER_PIECE, "no fixture spans several pieces ({most_types} types)");
     }

@@ -12,19 +12,42 @@ use crate::model::{
     ResponseKind, TypeKind, TypeRef,
 };
 
-/// The items of one tag module.
-pub fn tag_module(api: &Api, tag: &str) -> Vec<TokenStream> {
-    let operations: Vec<&Operation> = api.operations.iter().filter(|op| op.tag == tag).collect();
+/// The operations of one tag module, in spec order.
+pub fn tag_operations<'a>(api: &'a Api, tag: &str) -> Vec<&'a Operation> {
+    api.operations.iter().filter(|op| op.tag == tag).collect()
+}
+
+/// The kinds of items a tag module holds, in the order the module lists them
+/// after its `impl Client` block: every request builder, then every error
+/// enum, then every multipart form struct.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TagPart {
+    Builders,
+    Errors,
+    Forms,
+}
+
+impl TagPart {
+    pub const ALL: [TagPart; 3] = [TagPart::Builders, TagPart::Errors, TagPart::Forms];
+}
+
+/// The module's `impl Client` block: one method per operation.
+pub fn client_impl(operations: &[&Operation]) -> TokenStream {
     let methods = operations.iter().map(|op| client_method(op));
-    let mut items = vec![quote! {
+    quote! {
         impl super::Client {
             #( #methods )*
         }
-    }];
-    items.extend(operations.iter().map(|op| builder_item(api, op)));
-    items.extend(operations.iter().map(|op| super::errors::error_enum(op)));
-    items.extend(operations.iter().filter_map(|op| super::bodies::form_item(api, op)));
-    items
+    }
+}
+
+/// The `part` items of `operations`.
+pub fn tag_items(api: &Api, operations: &[&Operation], part: TagPart) -> Vec<TokenStream> {
+    match part {
+        TagPart::Builders => operations.iter().map(|op| builder_item(api, op)).collect(),
+        TagPart::Errors => operations.iter().map(|op| super::errors::error_enum(op)).collect(),
+        TagPart::Forms => operations.iter().filter_map(|op| super::bodies::form_item(api, op)).collect(),
+    }
 }
 
 fn param_type(param: &Param) -> TokenStream {
