@@ -12,6 +12,7 @@
 pub mod diagnostics;
 pub mod diff;
 pub mod emit;
+mod graph;
 pub mod load;
 pub mod model;
 pub mod naming;

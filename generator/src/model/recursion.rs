@@ -2,7 +2,7 @@
 //! (not through a `Vec` or a map, which already allocate) would have infinite size.
 //! Cycles of type aliases cannot be boxed at all: they are cut with JSON values.
 
-use indexmap::{IndexMap, IndexSet};
+use indexmap::IndexMap;
 
 use super::{TypeDef, TypeKind, TypeRef};
 
@@ -90,69 +90,25 @@ fn direct_edges(kind: &TypeKind) -> Vec<String> {
     }
 }
 
-/// Tarjan's algorithm, iterative; returns a component id for each node on a
-/// cycle (self-loops included). Nodes not on any cycle are absent.
+/// The strongly connected component of each node on a cycle (self-loops
+/// included), by name; nodes on no cycle are absent.
 fn strongly_connected(edges: &IndexMap<String, Vec<String>>) -> IndexMap<String, usize> {
-    let n = edges.len();
     let index_of: IndexMap<&str, usize> = edges.keys().enumerate().map(|(i, k)| (k.as_str(), i)).collect();
     let adjacency: Vec<Vec<usize>> = edges
         .values()
         .map(|targets| targets.iter().filter_map(|t| index_of.get(t.as_str()).copied()).collect())
         .collect();
-    let mut index = vec![usize::MAX; n];
-    let mut low = vec![0; n];
-    let mut on_stack = vec![false; n];
-    let mut stack = Vec::new();
-    let mut next_index = 0;
-    let mut result = IndexMap::new();
-    let mut component_id = 0;
-
-    for root in 0..n {
-        if index[root] != usize::MAX {
-            continue;
-        }
-        let mut work: Vec<(usize, usize)> = vec![(root, 0)];
-        while let Some((node, edge)) = work.pop() {
-            if edge == 0 {
-                index[node] = next_index;
-                low[node] = next_index;
-                next_index += 1;
-                stack.push(node);
-                on_stack[node] = true;
-            }
-            if let Some(&target) = adjacency[node].get(edge) {
-                work.push((node, edge + 1));
-                if index[target] == usize::MAX {
-                    work.push((target, 0));
-                } else if on_stack[target] {
-                    low[node] = low[node].min(index[target]);
-                }
-                continue;
-            }
-            if let Some(&(parent, _)) = work.last() {
-                low[parent] = low[parent].min(low[node]);
-            }
-            if low[node] == index[node] {
-                let mut members = IndexSet::new();
-                while let Some(member) = stack.pop() {
-                    on_stack[member] = false;
-                    members.insert(member);
-                    if member == node {
-                        break;
-                    }
-                }
-                let self_loop = adjacency[node].contains(&node);
-                if members.len() > 1 || self_loop {
-                    for member in members {
-                        result
-                            .insert(edges.get_index(member).map(|(k, _)| k.clone()).unwrap_or_default(), component_id);
-                    }
-                    component_id += 1;
-                }
-            }
-        }
+    let (component, count) = crate::graph::strongly_connected_components(&adjacency);
+    let mut size = vec![0usize; count];
+    for &c in &component {
+        size[c] += 1;
     }
-    result
+    edges
+        .keys()
+        .enumerate()
+        .filter(|&(node, _)| size[component[node]] > 1 || adjacency[node].contains(&node))
+        .map(|(node, name)| (name.clone(), component[node]))
+        .collect()
 }
 
 #[cfg(test)]
