@@ -56,6 +56,15 @@ pub fn strongly_connected_components(edges: &[Vec<usize>]) -> (Vec<usize>, usize
     (component, count)
 }
 
+/// How many nodes each of the `count` components of [`strongly_connected_components`] holds.
+pub fn component_sizes(component: &[usize], count: usize) -> Vec<usize> {
+    let mut size = vec![0usize; count];
+    for &c in component {
+        size[c] += 1;
+    }
+    size
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

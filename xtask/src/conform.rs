@@ -14,7 +14,7 @@
 //!
 //! A mock that stops answering (Prism busy forever on one random response)
 //! is restarted and the driver resumes after that call. Outcomes that are the
-//! spec's or the mock's doing (see [`NOT_THE_CLIENTS`]) are shown but do not
+//! spec's or the mock's doing (see [`THE_SPECS`], [`THE_MOCKS`]) are shown but do not
 //! fail the run, nor do findings listed in `tests/conform-known.tsv` (spec,
 //! operationId, outcome, and why); any other rejection, decode failure,
 //! fallback, unbuildable argument or error does.
@@ -89,11 +89,14 @@ enum SpecStatus {
 
 /// Outcomes that are findings (everything but `ok`, `status` and `note`).
 const FINDINGS: &[&str] = &["rejected", "decode", "fallback", "unbuildable", "error"];
-/// Outcomes that are the spec's or the mock's own doing, shown but never
-/// failing a run: Prism's response violates the spec (`mock`), Prism stopped
-/// answering on a call (`stalled`), the spec's example contradicts its schema
-/// (`example`), a path another path of the same shape shadows (`ambiguous`).
-const NOT_THE_CLIENTS: &[&str] = &["mock", "stalled", "example", "ambiguous"];
+/// Outcomes that are the mock's own doing, shown (column `mock`) but never
+/// failing a run: Prism's response violates the spec or Prism failed inside
+/// (`mock`), Prism stopped answering on a call (`stalled`).
+const THE_MOCKS: &[&str] = &["mock", "stalled"];
+/// Outcomes that are the spec's own doing, shown (column `spec`) but never
+/// failing a run: the spec's example contradicts its schema (`example`), a
+/// path another path of the same shape shadows (`ambiguous`).
+const THE_SPECS: &[&str] = &["example", "ambiguous"];
 
 /// Runs the conformance mode on the spec files `specs`.
 pub fn run(specs: &[PathBuf], options: &ConformOptions) -> Result<(), String> {
@@ -530,18 +533,17 @@ fn print_table(runs: &[SpecRun], known: &BTreeSet<(String, String, String)>) -> 
             }
         }
         let mut spec_unexpected = 0;
-        for kind in FINDINGS.iter().chain(NOT_THE_CLIENTS) {
+        for kind in FINDINGS.iter().chain(THE_MOCKS).chain(THE_SPECS) {
             for (op, detail) in outcomes.get(kind).into_iter().flatten() {
-                let not_the_clients = NOT_THE_CLIENTS.contains(kind);
-                let is_known = not_the_clients || known.contains(&(run.file.clone(), op.to_string(), kind.to_string()));
-                if !is_known {
+                let mark = if THE_MOCKS.contains(kind) {
+                    " (the mock's)"
+                } else if THE_SPECS.contains(kind) {
+                    " (the spec's)"
+                } else if known.contains(&(run.file.clone(), op.to_string(), kind.to_string())) {
+                    " (known)"
+                } else {
                     spec_unexpected += 1;
-                }
-                let mark = match (*kind, is_known) {
-                    ("stalled", _) => " (the mock's)",
-                    _ if not_the_clients => " (the spec's)",
-                    (_, true) => " (known)",
-                    _ => "",
+                    ""
                 };
                 details.push(format!("{}  {op}  {kind}{mark}: {detail}", run.file));
             }
@@ -566,8 +568,8 @@ fn print_table(runs: &[SpecRun], known: &BTreeSet<(String, String, String)>) -> 
             count("rejected"),
             count("decode"),
             count("fallback"),
-            count("mock") + count("stalled"),
-            count("example") + count("ambiguous"),
+            THE_MOCKS.iter().map(|kind| count(kind)).sum::<usize>(),
+            THE_SPECS.iter().map(|kind| count(kind)).sum::<usize>(),
             count("status"),
             count("unbuildable"),
             count("error"),

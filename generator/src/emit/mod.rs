@@ -30,7 +30,7 @@ pub use standalone::runtime_files;
 
 use crate::diagnostics::{Error, Location};
 use crate::model::features::FeaturePlan;
-use crate::model::Api;
+use crate::model::{Api, Operation};
 use operations::TagPart;
 
 /// How the output is laid out.
@@ -101,14 +101,14 @@ pub fn emit_with_features(
         let end = (start + TYPES_PER_PIECE).min(type_count);
         pieces.push((format!("{module_dir}/types.rs"), Piece::Types(start..end)));
     }
-    for module in api.tags.keys() {
+    let tag_operations: Vec<(&str, Vec<&Operation>)> =
+        api.tags.keys().map(|module| (module.as_str(), operations::tag_operations(api, module))).collect();
+    for (module, operations) in &tag_operations {
         let path = format!("{module_dir}/{module}.rs");
-        pieces.push((path.clone(), Piece::TagHeader(module)));
-        let count = operations::tag_operations(api, module).len();
+        pieces.push((path.clone(), Piece::TagHeader(module, operations)));
         for part in TagPart::ALL {
-            for start in (0..count).step_by(OPERATIONS_PER_PIECE) {
-                let end = (start + OPERATIONS_PER_PIECE).min(count);
-                pieces.push((path.clone(), Piece::TagRun(module, part, start..end)));
+            for run in operations.chunks(OPERATIONS_PER_PIECE) {
+                pieces.push((path.clone(), Piece::TagRun(run, part)));
             }
         }
     }
@@ -249,10 +249,11 @@ enum Piece<'a> {
     TypesHeader,
     /// These types of `api.types`, in order.
     Types(std::ops::Range<usize>),
-    /// A tag module's inner docs, lint attributes and `impl Client` block.
-    TagHeader(&'a str),
-    /// These operations' (by index among the tag's) items of one kind.
-    TagRun(&'a str, TagPart, std::ops::Range<usize>),
+    /// A tag module's inner docs, lint attributes and `impl Client` block
+    /// (the module and all its operations).
+    TagHeader(&'a str, &'a [&'a Operation]),
+    /// These operations' items of one kind.
+    TagRun(&'a [&'a Operation], TagPart),
     /// The test double (`mock.rs`).
     Mock,
 }
@@ -293,7 +294,7 @@ fn piece_tokens(
             });
             quote! { #( #items )* }
         }
-        Piece::TagHeader(module) => {
+        Piece::TagHeader(module, operations) => {
             let tag = &api.tags[*module];
             let doc = match &tag.description {
                 Some(description) => format!("Operations tagged `{}`.\n\n{description}", tag.name),
@@ -301,12 +302,11 @@ fn piece_tokens(
             };
             let docs = inner_docs(&doc);
             let allow = allow_attributes(api);
-            let client_impl = operations::client_impl(&operations::tag_operations(api, module));
+            let client_impl = operations::client_impl(operations);
             quote! { #docs #allow #client_impl }
         }
-        Piece::TagRun(module, part, range) => {
-            let operations = operations::tag_operations(api, module);
-            let items = operations::tag_items(api, &operations[range.clone()], *part);
+        Piece::TagRun(run, part) => {
+            let items = operations::tag_items(api, run, *part);
             quote! { #( #items )* }
         }
     }
@@ -455,10 +455,10 @@ mod tests {
             // Each tag module: its header piece, then its builders, error
             // enums and forms, formatted whole.
             for module in api.tags.keys() {
-                let header = piece_tokens(&api, &layout, None, None, &Piece::TagHeader(module));
-                let count = operations::tag_operations(&api, module).len();
-                let parts = TagPart::ALL
-                    .map(|part| piece_tokens(&api, &layout, None, None, &Piece::TagRun(module, part, 0..count)));
+                let operations = operations::tag_operations(&api, module);
+                let header = piece_tokens(&api, &layout, None, None, &Piece::TagHeader(module, &operations));
+                let parts =
+                    TagPart::ALL.map(|part| piece_tokens(&api, &layout, None, None, &Piece::TagRun(&operations, part)));
                 let whole =
                     format_file(quote! { #header #( #parts )* }, "// preamble", fixture, module).expect("formats");
                 assert_eq!(pieced[&format!("src/fixture/{module}.rs")], whole, "{fixture}: {module}");

@@ -43,10 +43,7 @@ pub fn nesting_bound(api: &Api) -> usize {
         })
         .collect();
     let (component, count) = crate::graph::strongly_connected_components(&edges);
-    let mut size = vec![0usize; count];
-    for &c in &component {
-        size[c] += 1;
-    }
+    let size = crate::graph::component_sizes(&component, count);
     let mut dag: Vec<Vec<usize>> = vec![Vec::new(); count];
     for (from, targets) in edges.iter().enumerate() {
         for &to in targets {

@@ -99,10 +99,7 @@ fn strongly_connected(edges: &IndexMap<String, Vec<String>>) -> IndexMap<String,
         .map(|targets| targets.iter().filter_map(|t| index_of.get(t.as_str()).copied()).collect())
         .collect();
     let (component, count) = crate::graph::strongly_connected_components(&adjacency);
-    let mut size = vec![0usize; count];
-    for &c in &component {
-        size[c] += 1;
-    }
+    let size = crate::graph::component_sizes(&component, count);
     edges
         .keys()
         .enumerate()
