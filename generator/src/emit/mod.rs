@@ -462,6 +462,17 @@ mod tests {
                 let whole =
                     format_file(quote! { #header #( #parts )* }, "// preamble", fixture, module).expect("formats");
                 assert_eq!(pieced[&format!("src/fixture/{module}.rs")], whole, "{fixture}: {module}");
+                // No fixture tag has more than `OPERATIONS_PER_PIECE`
+                // operations: runs of two stand in for several runs per part.
+                let mut in_runs = String::new();
+                for part in TagPart::ALL {
+                    for run in operations.chunks(2) {
+                        let tokens = piece_tokens(&api, &layout, None, None, &Piece::TagRun(run, part));
+                        in_runs.push_str(&format_tokens(tokens, fixture, module).expect("formats"));
+                    }
+                }
+                let items = format_tokens(quote! { #( #parts )* }, fixture, module).expect("formats");
+                assert_eq!(separate_items(&in_runs), separate_items(&items), "{fixture}: {module} in runs of two");
             }
         }
         assert!(most_types > TYPES_PER_PIECE, "no fixture spans several pieces ({most_types} types)");
